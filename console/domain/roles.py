@@ -1,0 +1,16 @@
+"""Who may act: the roles of the command centre and the field."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DISPATCHER = "dispatcher"   # 值班员/派遣员: intake, registration, dispatch, closure
+    LEADER = "leader"           # 带班领导/值班长: everything a dispatcher does, plus approvals and 督办
+    DEPARTMENT = "department"   # 专业部门: handles what is dispatched to it
+    PATROL = "patrol"           # 监督员: reports and checks from the field
+    ADMIN = "admin"             # 系统管理员: configuration; may also act as a leader
+    SYSTEM = "system"           # field intake and other machine writers (reports only)
+
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)

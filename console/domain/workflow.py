@@ -1,0 +1,237 @@
+"""The 数字城管 case workflow as an explicit state machine.
+
+`perform` checks an action against the case's state and the actor's role and returns the
+new state with the data to record; `apply` replays a recorded event without checks. Both
+share one code path, so the append-only events always replay to the stored case.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from console.domain.errors import DomainError
+from console.domain.roles import Role
+
+
+class Status(StrEnum):
+    REPORTED = "reported"        # 上报 — 待受理
+    REGISTERED = "registered"    # 立案 — 待派遣
+    REJECTED = "rejected"        # 不予立案
+    DISPATCHED = "dispatched"    # 派遣 — 处置中
+    HANDLED = "handled"          # 处置完成/反馈 — 待核查
+    CHECKING = "checking"        # 核查中
+    CLOSED = "closed"            # 结案
+    PARKED = "parked"            # 挂账
+    CANCELLED = "cancelled"      # 作废
+
+
+TERMINAL: frozenset[Status] = frozenset({Status.REJECTED, Status.CLOSED, Status.CANCELLED})
+OPEN: frozenset[Status] = frozenset(Status) - TERMINAL
+#: States in which a deadline runs against a department.
+RUNNING: frozenset[Status] = frozenset({Status.DISPATCHED})
+
+
+class Action(StrEnum):
+    REPORT = "report"
+    REGISTER = "register"
+    REJECT = "reject"
+    DISPATCH = "dispatch"
+    RETURN = "return"                        # 回退: the department says it is not theirs
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    DENY_EXTENSION = "deny_extension"
+    MARK_HANDLED = "mark_handled"
+    REQUEST_CHECK = "request_check"
+    CLOSE = "close"
+    REWORK = "rework"                        # 返工
+    PARK = "park"                            # 挂账
+    RESUME = "resume"
+    CANCEL = "cancel"                        # 作废
+    ADD_NOTE = "add_note"
+
+
+_DESK = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
+_COMMAND = frozenset({Role.LEADER, Role.ADMIN})
+_HANDLERS = frozenset({Role.DEPARTMENT, Role.LEADER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One action: where it may start, where it leads (None = stays), who may do it, what it needs."""
+
+    action: Action
+    sources: frozenset[Status]
+    target: Status | None
+    roles: frozenset[Role]
+    needs: frozenset[str] = frozenset()
+
+
+def _t(action: Action, sources: set[Status], target: Status | None, roles: frozenset[Role],
+       *needs: str) -> Transition:
+    return Transition(action, frozenset(sources), target, roles, frozenset(needs))
+
+
+S = Status
+TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
+    _t(Action.REGISTER, {S.REPORTED}, S.REGISTERED, _DESK),
+    _t(Action.REJECT, {S.REPORTED}, S.REJECTED, _DESK, "reason"),
+    _t(Action.DISPATCH, {S.REGISTERED}, S.DISPATCHED, _DESK, "department", "deadline"),
+    _t(Action.RETURN, {S.DISPATCHED}, S.REGISTERED, _HANDLERS, "reason"),
+    _t(Action.REQUEST_EXTENSION, {S.DISPATCHED}, None, frozenset({Role.DEPARTMENT}),
+       "reason", "deadline"),
+    _t(Action.APPROVE_EXTENSION, {S.DISPATCHED}, None, _COMMAND),
+    _t(Action.DENY_EXTENSION, {S.DISPATCHED}, None, _COMMAND, "reason"),
+    _t(Action.MARK_HANDLED, {S.DISPATCHED}, S.HANDLED, _HANDLERS),
+    _t(Action.REQUEST_CHECK, {S.HANDLED}, S.CHECKING, _DESK, "patrol"),
+    _t(Action.CLOSE, {S.CHECKING}, S.CLOSED, _DESK),
+    _t(Action.REWORK, {S.HANDLED, S.CHECKING}, S.DISPATCHED, _DESK, "reason", "deadline"),
+    _t(Action.PARK, {S.REGISTERED, S.DISPATCHED}, S.PARKED, _COMMAND, "reason"),
+    _t(Action.RESUME, {S.PARKED}, S.REGISTERED, _COMMAND),
+    _t(Action.CANCEL, {S.REPORTED, S.REGISTERED, S.DISPATCHED, S.PARKED}, S.CANCELLED,
+       _COMMAND, "reason"),
+    _t(Action.ADD_NOTE, set(Status), None,
+       frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.DEPARTMENT, Role.PATROL}), "note"),
+)}
+#: Who may put a new case into the system.
+REPORTER_ROLES: frozenset[Role] = frozenset(
+    {Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.PATROL, Role.SYSTEM})
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """The workflow-relevant part of a case; what the events replay to."""
+
+    status: Status = Status.REPORTED
+    category_code: str = ""
+    department_id: int | None = None
+    deadline: datetime | None = None
+    dispatched_at: datetime | None = None
+    handled_at: datetime | None = None
+    closed_at: datetime | None = None
+    requested_deadline: datetime | None = None   # an extension waiting for approval
+    check_patrol_id: int | None = None
+    rework_count: int = 0
+    extension_count: int = 0
+    return_count: int = 0
+    version: int = 1
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def allowed_actions(status: Status, role: Role, *, extension_pending: bool = False) -> list[Action]:
+    """The actions `role` may take on a case in `status`, in workflow order."""
+    out = []
+    for action, t in TRANSITIONS.items():
+        if status in t.sources and role in t.roles:
+            if action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION) and not extension_pending:
+                continue
+            if action is Action.REQUEST_EXTENSION and extension_pending:
+                continue
+            out.append(action)
+    return out
+
+
+def perform(state: CaseState, action: Action | str, role: Role | str, *, at: datetime,
+            reason: str | None = None, note: str | None = None, department_id: int | None = None,
+            deadline: datetime | None = None, patrol_id: int | None = None,
+            category_code: str | None = None) -> tuple[CaseState, dict[str, Any]]:
+    """Check `action` by `role` on `state`; return the new state and the event data to record."""
+    action, role = Action(action), Role(role)
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise DomainError("unknown_action", action=str(action))
+    if state.status not in t.sources:
+        raise DomainError("action_not_allowed_in_state", action=action.value,
+                          status=state.status.value)
+    if role not in t.roles:
+        raise DomainError("role_not_allowed", action=action.value, role=role.value)
+    reason = (reason or "").strip() or None
+    note = (note or "").strip() or None
+    if "reason" in t.needs and not reason:
+        raise DomainError("reason_required", action=action.value)
+    if "note" in t.needs and not note:
+        raise DomainError("note_required")
+    if "department" in t.needs and department_id is None and state.department_id is None:
+        raise DomainError("department_required")
+    if "patrol" in t.needs and patrol_id is None:
+        raise DomainError("patrol_required")
+    if "deadline" in t.needs:
+        if deadline is None:
+            raise DomainError("deadline_required", action=action.value)
+        if deadline <= at:
+            raise DomainError("deadline_in_past", deadline=deadline.isoformat(timespec="minutes"))
+    if action is Action.REQUEST_EXTENSION:
+        if state.requested_deadline is not None:
+            raise DomainError("extension_already_requested")
+        if state.deadline is not None and deadline is not None and deadline <= state.deadline:
+            raise DomainError("extension_not_later",
+                              deadline=state.deadline.isoformat(timespec="minutes"))
+    if action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION) and state.requested_deadline is None:
+        raise DomainError("extension_not_requested")
+
+    data: dict[str, Any] = {}
+    if reason:
+        data["reason"] = reason
+    if note:
+        data["note"] = note
+    if action is Action.REGISTER and category_code and category_code != state.category_code:
+        data["category_code"] = category_code
+    if action is Action.DISPATCH:
+        data["department_id"] = department_id if department_id is not None else state.department_id
+    if deadline is not None and "deadline" in t.needs:
+        data["deadline"] = deadline.isoformat()
+    if action is Action.REQUEST_CHECK:
+        data["patrol_id"] = patrol_id
+    return apply(state, action, data, at), data
+
+
+def apply(state: CaseState, action: Action | str, data: dict[str, Any], at: datetime) -> CaseState:
+    """Replay one recorded event onto `state` (no checks: it was checked when recorded)."""
+    action = Action(action)
+    t = TRANSITIONS.get(action)
+    changes: dict[str, Any] = {"version": state.version + 1}
+    if t is not None and t.target is not None:
+        changes["status"] = t.target
+    deadline = datetime.fromisoformat(data["deadline"]) if "deadline" in data else None
+    match action:
+        case Action.REGISTER:
+            if "category_code" in data:
+                changes["category_code"] = data["category_code"]
+        case Action.DISPATCH:
+            changes.update(department_id=data["department_id"], deadline=deadline,
+                           dispatched_at=at, requested_deadline=None)
+        case Action.RETURN:
+            changes.update(department_id=None, deadline=None, dispatched_at=None,
+                           requested_deadline=None, return_count=state.return_count + 1)
+        case Action.REQUEST_EXTENSION:
+            changes["requested_deadline"] = deadline
+        case Action.APPROVE_EXTENSION:
+            changes.update(deadline=state.requested_deadline, requested_deadline=None,
+                           extension_count=state.extension_count + 1)
+        case Action.DENY_EXTENSION:
+            changes["requested_deadline"] = None
+        case Action.MARK_HANDLED:
+            changes.update(handled_at=at, requested_deadline=None)
+        case Action.REQUEST_CHECK:
+            changes["check_patrol_id"] = data["patrol_id"]
+        case Action.CLOSE:
+            changes["closed_at"] = at
+        case Action.REWORK:
+            changes.update(deadline=deadline, dispatched_at=at, handled_at=None,
+                           check_patrol_id=None, rework_count=state.rework_count + 1)
+        case Action.PARK:
+            changes["requested_deadline"] = None
+    return replace(state, **changes)
+
+
+def replay(category_code: str, events: list[tuple[str, dict[str, Any], datetime]]) -> CaseState:
+    """Rebuild a case's state from its events (the first must be the report)."""
+    state = CaseState(category_code=category_code, version=0)
+    for action, data, at in events:
+        if action == Action.REPORT:
+            state = replace(state, status=Status.REPORTED, version=state.version + 1,
+                            category_code=data.get("category_code", category_code))
+        else:
+            state = apply(state, action, data, at)
+    return state

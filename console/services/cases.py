@@ -1,0 +1,277 @@
+"""Case use cases: report, and every workflow action. One transaction each (the caller's).
+
+Each function checks role and state through the domain workflow, writes the case with an
+optimistic-lock update, appends the case event and records the change in the feed — all in
+the caller's transaction, so either everything lands or nothing does.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from console.domain import workflow
+from console.domain.errors import DomainError, NotFound, StaleVersion
+from console.domain.work_calendar import TimeUnit
+from console.domain.workflow import Action, CaseState, Status
+from console.services.actor import Actor
+from console.services.settings import work_calendar
+from console.store import cases as case_store
+from console.store import feed
+from console.store.models import Case, Category, Department, PatrolOfficer
+
+SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,6}|\d{7,8})$")
+MAX_DESCRIPTION = 2000
+MAX_ADDRESS = 200
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What an action changed: enough for the caller to refresh without another query."""
+
+    case_id: int
+    number: str
+    status: str
+    version: int
+    seq: int
+
+
+def now() -> datetime:
+    """Local wall-clock time at second resolution (what every timestamp in the store uses)."""
+    return datetime.now().replace(microsecond=0)
+
+
+def _state_of(case: Case) -> CaseState:
+    return CaseState(
+        status=Status(case.status), category_code=case.category_code,
+        department_id=case.department_id, deadline=case.deadline,
+        dispatched_at=case.dispatched_at, handled_at=case.handled_at, closed_at=case.closed_at,
+        requested_deadline=case.requested_deadline, check_patrol_id=case.check_patrol_id,
+        rework_count=case.rework_count, extension_count=case.extension_count,
+        return_count=case.return_count, version=case.version)
+
+
+def _columns_of(state: CaseState) -> dict[str, Any]:
+    return dict(status=state.status.value, category_code=state.category_code,
+                department_id=state.department_id, deadline=state.deadline,
+                dispatched_at=state.dispatched_at, handled_at=state.handled_at,
+                closed_at=state.closed_at, requested_deadline=state.requested_deadline,
+                check_patrol_id=state.check_patrol_id, rework_count=state.rework_count,
+                extension_count=state.extension_count, return_count=state.return_count,
+                version=state.version)
+
+
+def validate_phone(phone: str | None) -> str | None:
+    """A normalised phone number, None if empty; DomainError('bad_phone') if malformed."""
+    phone = (phone or "").strip().replace(" ", "")
+    if not phone:
+        return None
+    if not _PHONE.match(phone):
+        raise DomainError("bad_phone", phone=phone)
+    return phone
+
+
+def category(session: Session, code: str) -> Category:
+    """An active category by code; DomainError if unknown or retired."""
+    cat = case_store.category_by_code(session, code)
+    if cat is None or not cat.active:
+        raise DomainError("unknown_category", code=code)
+    return cat
+
+
+def report(session: Session, actor: Actor, *, category_code: str, source: str,
+           lon: float | None = None, lat: float | None = None, cell_code: str | None = None,
+           address: str = "", description: str = "", urgent: bool | None = None,
+           reporter_name: str | None = None, reporter_phone: str | None = None,
+           reporter_patrol_id: int | None = None, photos: list[str] | None = None,
+           external_id: str | None = None, at: datetime | None = None) -> CaseChange:
+    """上报: a new case in state `reported`, located by point or by cell code."""
+    at = at or now()
+    if actor.role not in workflow.REPORTER_ROLES:
+        raise DomainError("role_not_allowed", action=Action.REPORT.value, role=actor.role.value)
+    if source not in SOURCES:
+        raise DomainError("unknown_source", source=source)
+    cat = category(session, category_code)
+    phone = validate_phone(reporter_phone)
+    if len(description) > MAX_DESCRIPTION:
+        raise DomainError("text_too_long", field="description", limit=MAX_DESCRIPTION)
+    if len(address) > MAX_ADDRESS:
+        raise DomainError("text_too_long", field="address", limit=MAX_ADDRESS)
+    cell = None
+    if lon is not None and lat is not None:
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise DomainError("bad_coordinates", lon=lon, lat=lat)
+        cell = case_store.cell_at(session, lon, lat)
+        if cell is None:
+            raise DomainError("location_outside_city", lon=round(lon, 6), lat=round(lat, 6))
+    elif cell_code:
+        cell = case_store.cell_by_code(session, cell_code.strip())
+        if cell is None:
+            raise DomainError("unknown_cell", code=cell_code)
+        lon, lat = cell.centroid_lon, cell.centroid_lat
+    else:
+        raise DomainError("location_required")
+    number = case_store.next_case_number(session, at.date())
+    case = Case(number=number, source=source, category_code=cat.code, cell_id=cell.id, lon=lon,
+                lat=lat, address=address.strip(), description=description.strip(),
+                photos=photos or [], urgent=cat.urgent if urgent is None else urgent,
+                status=Status.REPORTED.value, reported_at=at, reporter_name=reporter_name,
+                reporter_phone=phone, reporter_patrol_id=reporter_patrol_id,
+                external_id=external_id, version=1, updated_at=at)
+    session.add(case)
+    session.flush()
+    case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
+                            actor_name=actor.name, actor_role=actor.role.value,
+                            action=Action.REPORT.value, from_status=None,
+                            to_status=Status.REPORTED.value, note=None,
+                            data={"category_code": cat.code, "source": source})
+    seq = feed.record(session, "case", case.id, Action.REPORT.value, at,
+                      {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
+                       "category": cat.code})
+    return CaseChange(case.id, number, case.status, case.version, seq)
+
+
+def act(session: Session, actor: Actor, case_id: int, expected_version: int, action: Action | str,
+        *, at: datetime | None = None, **params: Any) -> CaseChange:
+    """Perform one workflow action on a case the caller saw at `expected_version`."""
+    at = at or now()
+    action = Action(action)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    if case.version != expected_version:
+        raise StaleVersion(case.number, expected_version, case.version)
+    before = _state_of(case)
+    if action is Action.REGISTER and params.get("category_code"):
+        category(session, params["category_code"])
+    if action is Action.DISPATCH and params.get("department_id") is not None:
+        if session.get(Department, params["department_id"]) is None:
+            raise NotFound("department", params["department_id"])
+    if action is Action.REQUEST_CHECK and params.get("patrol_id") is not None:
+        if session.get(PatrolOfficer, params["patrol_id"]) is None:
+            raise NotFound("patrol", params["patrol_id"])
+    after, data = workflow.perform(before, action, actor.role, at=at, **params)
+    values = _columns_of(after)
+    values["updated_at"] = at
+    if action is Action.REGISTER:
+        values["registered_at"] = at
+    if not case_store.update_versioned(session, case.id, expected_version, values):
+        session.refresh(case)
+        raise StaleVersion(case.number, expected_version, case.version)
+    note = data.get("reason") or data.get("note")
+    case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
+                            actor_name=actor.name, actor_role=actor.role.value,
+                            action=action.value, from_status=before.status.value,
+                            to_status=after.status.value, note=note, data=data)
+    seq = feed.record(session, "case", case.id, action.value, at,
+                      {"status": after.status.value, "from": before.status.value,
+                       "cell_id": case.cell_id, "department_id": after.department_id})
+    session.expire(case)
+    return CaseChange(case.id, case.number, after.status.value, after.version, seq)
+
+
+def default_deadline(session: Session, category_code: str, start: datetime) -> datetime:
+    """The deadline a category's time limit gives from `start` in the city's work calendar."""
+    cat = category(session, category_code)
+    return work_calendar(session).deadline(start, cat.time_limit, TimeUnit(cat.time_unit))
+
+
+# --- the named use cases: thin, so the UI, simulator and intake read like the workflow ---
+
+def register(session, actor, case_id, version, *, category_code=None, note=None, at=None):
+    """立案, optionally correcting the category."""
+    return act(session, actor, case_id, version, Action.REGISTER, at=at,
+               category_code=category_code, note=note)
+
+
+def reject(session, actor, case_id, version, *, reason, at=None):
+    """不予立案."""
+    return act(session, actor, case_id, version, Action.REJECT, at=at, reason=reason)
+
+
+def dispatch(session, actor, case_id, version, *, department_id=None, deadline=None, note=None,
+             at=None):
+    """派遣 to a department (default: the category's) with a deadline (default: its time limit)."""
+    at = at or now()
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    if department_id is None:
+        department_id = category(session, case.category_code).department_id
+    if deadline is None:
+        deadline = default_deadline(session, case.category_code, at)
+    return act(session, actor, case_id, version, Action.DISPATCH, at=at,
+               department_id=department_id, deadline=deadline, note=note)
+
+
+def return_case(session, actor, case_id, version, *, reason, at=None):
+    """回退: the department says the case is not theirs; it goes back for re-dispatch."""
+    return act(session, actor, case_id, version, Action.RETURN, at=at, reason=reason)
+
+
+def request_extension(session, actor, case_id, version, *, deadline, reason, at=None):
+    """申请延期 to a later deadline."""
+    return act(session, actor, case_id, version, Action.REQUEST_EXTENSION, at=at,
+               deadline=deadline, reason=reason)
+
+
+def approve_extension(session, actor, case_id, version, *, note=None, at=None):
+    """批准延期."""
+    return act(session, actor, case_id, version, Action.APPROVE_EXTENSION, at=at, note=note)
+
+
+def deny_extension(session, actor, case_id, version, *, reason, at=None):
+    """驳回延期."""
+    return act(session, actor, case_id, version, Action.DENY_EXTENSION, at=at, reason=reason)
+
+
+def mark_handled(session, actor, case_id, version, *, note=None, at=None):
+    """处置完成 / 反馈."""
+    return act(session, actor, case_id, version, Action.MARK_HANDLED, at=at, note=note)
+
+
+def request_check(session, actor, case_id, version, *, patrol_id, note=None, at=None):
+    """核查: ask a patrol officer to check the result."""
+    return act(session, actor, case_id, version, Action.REQUEST_CHECK, at=at,
+               patrol_id=patrol_id, note=note)
+
+
+def close(session, actor, case_id, version, *, note=None, at=None):
+    """结案."""
+    return act(session, actor, case_id, version, Action.CLOSE, at=at, note=note)
+
+
+def rework(session, actor, case_id, version, *, reason, deadline=None, at=None):
+    """返工: back to the same department with a fresh deadline."""
+    at = at or now()
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    if deadline is None:
+        deadline = default_deadline(session, case.category_code, at)
+    return act(session, actor, case_id, version, Action.REWORK, at=at, reason=reason,
+               deadline=deadline)
+
+
+def park(session, actor, case_id, version, *, reason, at=None):
+    """挂账."""
+    return act(session, actor, case_id, version, Action.PARK, at=at, reason=reason)
+
+
+def resume(session, actor, case_id, version, *, note=None, at=None):
+    """Take a parked case back into the workflow."""
+    return act(session, actor, case_id, version, Action.RESUME, at=at, note=note)
+
+
+def cancel(session, actor, case_id, version, *, reason, at=None):
+    """作废."""
+    return act(session, actor, case_id, version, Action.CANCEL, at=at, reason=reason)
+
+
+def add_note(session, actor, case_id, version, *, note, at=None):
+    """A note on the case's timeline; changes nothing else."""
+    return act(session, actor, case_id, version, Action.ADD_NOTE, at=at, note=note)

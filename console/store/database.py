@@ -1,0 +1,191 @@
+"""Opening a database safely: checks that leave a bad file untouched, pragmas, migrations."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.store import migrations
+from console.store.seed import seed_reference_data
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be used; `code` and `params` say why (the interface words it)."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file we must not touch: unreadable, not SQLite, corrupt or locked."""
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise DatabaseOpenError("db_dir_missing", path=str(path.parent))
+        if not os.access(path.parent, os.W_OK):
+            raise DatabaseOpenError("db_dir_not_writable", path=str(path.parent))
+        return
+    if path.is_dir():
+        raise DatabaseOpenError("db_is_directory", path=str(path))
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseOpenError("db_unreadable", path=str(path))
+    try:
+        with path.open("rb") as f:
+            header = f.read(16)
+    except OSError as exc:
+        raise DatabaseOpenError("db_unreadable", path=str(path), detail=str(exc)) from None
+    if header and header != _SQLITE_HEADER:
+        raise DatabaseOpenError("db_not_sqlite", path=str(path))
+    # Read-only URI connection: a check must never write to the file (no WAL switch, no journal).
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            row = con.execute("PRAGMA quick_check(1)").fetchone()
+            if row and row[0] != "ok":
+                raise DatabaseOpenError("db_corrupt", path=str(path), detail=str(row[0]))
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        msg = str(exc).lower()
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseOpenError("db_locked", path=str(path)) from None
+        raise DatabaseOpenError("db_corrupt", path=str(path), detail=str(exc)) from None
+
+
+def _probe_write_lock(path: Path) -> None:
+    """An exclusive lock held by another program shows up only when we try to write."""
+    if not path.exists():
+        return
+    con = sqlite3.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise DatabaseOpenError("db_locked", path=str(path)) from None
+        raise DatabaseOpenError("db_unreadable", path=str(path), detail=str(exc)) from None
+    finally:
+        con.close()
+
+
+def _sqlite_pragmas(dbapi_con, _record) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")   # safe with WAL; a power cut loses at most the last commits
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the pragmas this product relies on."""
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DatabaseOpenError("db_bad_url", url=url) from None
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(u, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                                "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    except (ImportError, SQLAlchemyError) as exc:
+        raise DatabaseOpenError("db_driver_missing", url=u.render_as_string(hide_password=True),
+                                detail=str(exc)) from None
+
+
+class Database:
+    """An opened, migrated database and its session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        """A new session; use `with db.session() as s, s.begin():` — one per user action."""
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Database:
+    """Check, open and (by default) migrate the database at `url`; DatabaseOpenError if unusable."""
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+        _probe_write_lock(path)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as con:
+            current = migrations.current_revision(con)
+            if current is not None and not migrations.is_known(current):
+                raise DatabaseOpenError("db_schema_newer", revision=current,
+                                        path=str(path or engine.url.database))
+            if current is None and _has_foreign_tables(con):
+                raise DatabaseOpenError("db_not_ours", url=engine.url.render_as_string(True))
+        if upgrade:
+            migrations.upgrade(engine)
+            with Session(engine) as session, session.begin():
+                seed_reference_data(session)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    except OperationalError as exc:
+        engine.dispose()
+        msg = str(exc.orig).lower()
+        code = "db_locked" if ("locked" in msg or "busy" in msg) else "db_unreachable"
+        raise DatabaseOpenError(code, url=engine.url.render_as_string(True),
+                                detail=str(exc.orig).strip()) from None
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseOpenError("db_unreachable", url=engine.url.render_as_string(True),
+                                detail=str(exc).splitlines()[0]) from None
+    return Database(engine)
+
+
+def _has_foreign_tables(con) -> bool:
+    """A database with tables but no Alembic version is someone else's: do not touch it."""
+    return bool(set(inspect(con).get_table_names()) - {"alembic_version"})
+
+
+def ping(db: Database) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with db.engine.connect() as con:
+            con.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

@@ -1,0 +1,366 @@
+"""SQLAlchemy 2 models of the whole domain: regions, categories, cases, patrols, alerts, feed."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        String, Text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime()}
+
+
+# --- regions ---------------------------------------------------------------------------
+
+class District(Base):
+    __tablename__ = "districts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class Street(Base):
+    __tablename__ = "streets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+
+
+class Community(Base):
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
+
+
+class Cell(Base):
+    """A unit grid cell (单元网格): a polygon of about 10,000 m² with one accountable owner."""
+
+    __tablename__ = "cells"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(15), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    # The ring as [[lon, lat], ...]; plain JSON keeps SQLite and PostgreSQL alike (no PostGIS).
+    ring: Mapped[list[Any]] = mapped_column(JSON)
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    centroid_lat: Mapped[float] = mapped_column(Float)
+    area_m2: Mapped[float] = mapped_column(Float)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_cells_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),)
+
+
+class WorkGrid(Base):
+    """A 责任网格: the cells one patrol officer or team is responsible for."""
+
+    __tablename__ = "work_grids"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True)
+
+
+class WorkGridCell(Base):
+    __tablename__ = "work_grid_cells"
+    work_grid_id: Mapped[int] = mapped_column(ForeignKey("work_grids.id"), primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id"), primary_key=True, index=True)
+
+
+# --- organisation ----------------------------------------------------------------------
+
+class Department(Base):
+    """A 专业部门 that receives dispatches."""
+
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Category(Base):
+    """A 部件/事件 class: code = kind prefix + minor code; `parent_id` allows a 细类 level."""
+
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))              # component | event
+    major_code: Mapped[str] = mapped_column(String(4))
+    major_name: Mapped[str] = mapped_column(String(64))
+    minor_code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer, default=2)     # 2 = 小类, 3 = 细类
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    time_limit: Mapped[float] = mapped_column(Float)
+    time_unit: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- patrols ---------------------------------------------------------------------------
+
+class PatrolOfficer(Base):
+    __tablename__ = "patrol_officers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    work_grid_id: Mapped[int | None] = mapped_column(ForeignKey("work_grids.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Device(Base):
+    """A phone running Traccar Client / OsmAnd: `unique_id` is the protocol's `id`."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unique_id: Mapped[str] = mapped_column(String(64), unique=True)
+    patrol_officer_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"),
+                                                          index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Shift(Base):
+    """A recurring shift: on these weekdays ('0'..'6', Monday = 0) from start to end."""
+
+    __tablename__ = "shifts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patrol_officer_id: Mapped[int] = mapped_column(ForeignKey("patrol_officers.id"), index=True)
+    weekdays: Mapped[str] = mapped_column(String(7), default="01234")
+    start: Mapped[str] = mapped_column(String(5))      # "08:00"
+    end: Mapped[str] = mapped_column(String(5))        # "17:00"; earlier than start = overnight
+
+
+class Position(Base):
+    """Position history, one row per fix."""
+
+    __tablename__ = "positions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    patrol_officer_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
+    at: Mapped[datetime]
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    speed: Mapped[float | None] = mapped_column(Float)      # m/s
+    heading: Mapped[float | None] = mapped_column(Float)
+    altitude: Mapped[float | None] = mapped_column(Float)
+    accuracy: Mapped[float | None] = mapped_column(Float)
+    battery: Mapped[float | None] = mapped_column(Float)
+    __table_args__ = (Index("ix_positions_officer_at", "patrol_officer_id", "at"),
+                      Index("ix_positions_device_at", "device_id", "at"))
+
+
+class LatestPosition(Base):
+    """The newest fix per device; `seq` is the feed sequence of the write that set it."""
+
+    __tablename__ = "latest_positions"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    patrol_officer_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"),
+                                                          index=True)
+    at: Mapped[datetime]
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    speed: Mapped[float | None] = mapped_column(Float)
+    heading: Mapped[float | None] = mapped_column(Float)
+    accuracy: Mapped[float | None] = mapped_column(Float)
+    battery: Mapped[float | None] = mapped_column(Float)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+# --- cases -----------------------------------------------------------------------------
+
+class Case(Base):
+    """A 案卷. `version` is the optimistic lock every action checks and increments."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    source: Mapped[str] = mapped_column(String(16))        # patrol | hotline | video | leader | public
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("cells.id"), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    photos: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    reported_at: Mapped[datetime]
+    registered_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None]
+    handled_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    requested_deadline: Mapped[datetime | None]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    reporter_name: Mapped[str | None] = mapped_column(String(64))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
+    check_patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    supervision_level: Mapped[int] = mapped_column(Integer, default=0)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # Open311 token
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime]
+    events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id", viewonly=True)
+    __table_args__ = (
+        Index("ix_cases_status_deadline", "status", "deadline"),
+        Index("ix_cases_status_reported", "status", "reported_at"),
+        Index("ix_cases_department_status", "department_id", "status"),
+        Index("ix_cases_reported_at", "reported_at"),
+        Index("ix_cases_closed_at", "closed_at"),
+    )
+
+
+class CaseEvent(Base):
+    """Append-only history of a case: who did what, when, from which state to which."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+
+class CaseNumberCounter(Base):
+    __tablename__ = "case_number_counters"
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+# --- alerts, campaigns, supervision ----------------------------------------------------
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))      # info | warning | critical
+    subject_type: Mapped[str] = mapped_column(String(16))  # case | patrol | cell | department
+    subject_id: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    raised_at: Mapped[datetime]
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None]
+    ack_note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_alerts_open", "resolved_at", "kind", "subject_type", "subject_id"),)
+
+
+class Campaign(Base):
+    """A 专项整治 / 迎检 campaign: period, area, focus categories and targets."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    area: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)        # {"streets": [...], "cells": [...]}
+    categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)     # {"on_time_closure_rate": 0.95}
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseCampaign(Base):
+    __tablename__ = "case_campaigns"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True,
+                                             index=True)
+
+
+class SupervisionOrder(Base):
+    """催办 (1) → 督办 (2) → 挂牌督办 (3) on a case or a department."""
+
+    __tablename__ = "supervision_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None]
+
+
+# --- infrastructure --------------------------------------------------------------------
+
+class FeedCounter(Base):
+    """One row: the last feed sequence handed out. Its row lock orders writers by commit."""
+
+    __tablename__ = "feed_counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeFeed(Base):
+    """What changed, in commit order: every row of one transaction shares its `seq`."""
+
+    __tablename__ = "change_feed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    at: Mapped[datetime]
+    entity: Mapped[str] = mapped_column(String(16))        # case | alert | patrol | settings ...
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(24))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)    # {"v": value}, so any JSON fits
+    updated_at: Mapped[datetime]
+
+
+class Meta(Base):
+    """Facts about this database (e.g. the demo city's name, centre and seed)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+__all__ = [name for name, obj in list(globals().items())
+           if isinstance(obj, type) and issubclass(obj, Base) and obj is not Base] + ["Base"]
