@@ -1,0 +1,42 @@
+"""Test setup: offscreen Qt, settings and data in tmp_path, a fresh migrated database per test."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+# Before anything imports Qt: no screen here, and QtWebEngine refuses to run as root sandboxed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path, monkeypatch):
+    """Keep the console's data folder and QSettings inside the test's tmp_path."""
+    monkeypatch.setenv("CITY_CONSOLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CITY_CONSOLE_CONFIG_DIR", str(tmp_path / "config"))
+    yield
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A migrated, seeded SQLite database in a file (WAL needs a real file)."""
+    from console.store.database import open_database
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_threads():
+    """A test must stop every thread it started (simulator, feed worker, task pool)."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    left = [t for t in threading.enumerate()
+            if t.ident not in before and t.is_alive() and not t.daemon]
+    for t in left:
+        t.join(timeout=5)
+    still = [t.name for t in left if t.is_alive()]
+    assert not still, f"threads left running: {still}"
