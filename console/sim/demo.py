@@ -1,0 +1,117 @@
+"""Build the demo city database: regions, people, devices, shifts and 90 days of history."""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+
+from console.domain.roles import Role
+from console.sim import _people
+from console.sim.city import CityPlan, generate_city
+from console.sim.history import HistoryGenerator
+from console.store.database import Database
+from console.store.models import (Cell, Community, Department, Device, District, Meta,
+                                  PatrolOfficer, Shift, Street, User, WorkGrid, WorkGridCell)
+
+Progress = Callable[[float, str], None]
+
+# Four overlapping shift patterns so some officers are on duty at any hour of the demo.
+SHIFT_PATTERNS = (("07:00", "15:00"), ("11:00", "19:00"), ("15:00", "23:00"), ("23:00", "07:00"))
+
+
+def demo_exists(db: Database) -> bool:
+    """Whether this database already holds a demo city."""
+    with db.session() as s:
+        return s.get(Meta, "demo_seed") is not None
+
+
+def history_days(cases: int) -> int:
+    """90 days by default; a bigger history spreads over more days (about 3,000 cases a day)."""
+    return max(90, math.ceil(cases / 3000))
+
+
+def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 30000,
+               days: int | None = None, progress: Progress | None = None,
+               now: datetime | None = None) -> None:
+    """Fill an empty (migrated) database with a demo city; deterministic for a seed."""
+    report = progress or (lambda fraction, stage: None)
+    now = now or datetime.now().replace(microsecond=0)
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(Cell)):
+            raise ValueError("the database already has a unit grid; demo data goes into an empty one")
+    report(0.0, "city")
+    plan = generate_city(seed=seed, cells=cells)
+    report(0.05, "city")
+    with db.transaction() as s:
+        _insert_city(s, plan)
+        _insert_people(s, plan, seed)
+        s.add_all([Meta(key="city_name", value=plan.name),
+                   Meta(key="centre", value=json.dumps(plan.centre)),
+                   Meta(key="bbox", value=json.dumps(plan.bbox))])
+    report(0.1, "people")
+    generator = HistoryGenerator(db, seed=seed, now=now, days=days or history_days(cases))
+    generator.run(cases, lambda f: report(0.1 + 0.88 * f, "history"))
+    with db.transaction() as s:
+        s.add(Meta(key="demo_seed", value=str(seed)))
+    if db.is_sqlite:
+        with db.engine.connect() as con:
+            con.exec_driver_sql("ANALYZE")
+    report(1.0, "done")
+
+
+def _insert_city(s, plan: CityPlan) -> None:
+    s.execute(insert(District), [{"code": d.code, "name": d.name} for d in plan.districts])
+    district_id = dict(s.execute(select(District.code, District.id)).all())
+    s.execute(insert(Street), [{"code": x.code, "name": x.name,
+                                "district_id": district_id[x.district_code]} for x in plan.streets])
+    street_id = dict(s.execute(select(Street.code, Street.id)).all())
+    s.execute(insert(Community), [{"code": c.code, "name": c.name,
+                                   "street_id": street_id[c.street_code]} for c in plan.communities])
+    community_id = dict(s.execute(select(Community.code, Community.id)).all())
+    rows = []
+    for c in plan.cells:
+        lons = [p[0] for p in c.ring]
+        lats = [p[1] for p in c.ring]
+        rows.append({"code": c.code, "community_id": community_id[c.community_code],
+                     "ring": [list(p) for p in c.ring], "centroid_lon": c.centroid[0],
+                     "centroid_lat": c.centroid[1], "area_m2": c.area_m2,
+                     "min_lon": min(lons), "min_lat": min(lats),
+                     "max_lon": max(lons), "max_lat": max(lats)})
+    for i in range(0, len(rows), 10000):
+        s.execute(insert(Cell), rows[i:i + 10000])
+    cell_id = dict(s.execute(select(Cell.code, Cell.id)).all())
+    s.execute(insert(WorkGrid), [{"code": g.code, "name": g.name,
+                                  "street_id": street_id[g.street_code]} for g in plan.work_grids])
+    grid_id = dict(s.execute(select(WorkGrid.code, WorkGrid.id)).all())
+    s.execute(insert(WorkGridCell), [{"work_grid_id": grid_id[g.code], "cell_id": cell_id[c]}
+                                     for g in plan.work_grids for c in g.cell_codes])
+
+
+def _insert_people(s, plan: CityPlan, seed: int) -> None:
+    names = _people.name_stream(seed)
+    # The desk: the first dispatcher is who the console signs in as by default; the simulator
+    # acts as the others, so the audit trail shows real colleagues at work.
+    s.add_all([User(username=f"dispatcher{i}", display_name=next(names), role=Role.DISPATCHER)
+               for i in range(1, 4)])
+    s.add(User(username="leader1", display_name=next(names), role=Role.LEADER))
+    for dep in s.scalars(select(Department).order_by(Department.id)):
+        s.add(User(username=f"dept{dep.id}", display_name=f"{dep.name}·{next(names)}",
+                   role=Role.DEPARTMENT, department_id=dep.id))
+    s.flush()
+    grids = s.execute(select(WorkGrid.id, WorkGrid.code).order_by(WorkGrid.id)).all()
+    for n, (grid_id, grid_code) in enumerate(grids, start=1):
+        name = next(names)
+        user = User(username=f"patrol{n:04d}", display_name=name, role=Role.PATROL)
+        s.add(user)
+        s.flush()
+        officer = PatrolOfficer(code=f"P{n:04d}", name=name, phone=f"139{seed % 100:02d}{n:06d}",
+                                work_grid_id=grid_id, user_id=user.id)
+        s.add(officer)
+        s.flush()
+        s.add(Device(unique_id=f"patrol-{n:04d}", patrol_officer_id=officer.id))
+        start, end = SHIFT_PATTERNS[n % len(SHIFT_PATTERNS)]
+        s.add(Shift(patrol_officer_id=officer.id, weekdays="0123456", start=start, end=end))
+    s.flush()
