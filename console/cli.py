@@ -1,0 +1,197 @@
+"""Command line: open the console, create databases, build the demo city, run benchmarks.
+
+Every option is validated; a bad one gets a clear message and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+LANGUAGES = ("zh_CN", "en")
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and value < 1e6):
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text}")
+    return value
+
+
+def _db_url(text: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+    if "://" not in text:
+        # A bare path is the friendliest way to name a SQLite file.
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise argparse.ArgumentTypeError(f"not a database URL: {text!r}") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise argparse.ArgumentTypeError(
+            f"unsupported database {url.get_backend_name()!r} (use sqlite or postgresql)")
+    return text
+
+
+def _png_path(text: str) -> str:
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"the screenshot must be a .png file: {text!r}")
+    if not path.parent.resolve().is_dir():
+        raise argparse.ArgumentTypeError(f"folder does not exist: {path.parent}")
+    return str(path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="city-console", description="城市管理统一指挥台 City Command Console",
+        epilog="commands: init-db, demo, bench (each has --help)")
+    parser.add_argument("--db", type=_db_url, help="SQLAlchemy URL or SQLite file path "
+                        "(default: a SQLite file in your data folder; with --demo, the demo file)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="interface language")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo city (created on first use) with the live simulator")
+    parser.add_argument("--seed", type=_non_negative_int, default=1, help="demo city seed")
+    parser.add_argument("--cells", type=_positive_int, default=5000, help="demo city cells")
+    parser.add_argument("--cases", type=_non_negative_int, default=30000, help="demo history cases")
+    parser.add_argument("--sim-speed", type=_positive_float, default=10.0,
+                        help="simulator speed factor (report rates and workflow delays)")
+    parser.add_argument("--user", help="sign in as this user name")
+    parser.add_argument("--screenshot", type=_png_path, help="save a PNG of the main window")
+    parser.add_argument("--quit-after", type=_positive_float,
+                        help="quit after this many seconds (with --screenshot: then save it)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init-db", help="create or upgrade a database")
+    p.add_argument("--db", dest="sub_db", type=_db_url, help="database URL or SQLite file")
+
+    p = sub.add_parser("demo", help="generate the demo city into a database (headless)")
+    p.add_argument("--db", dest="sub_db", type=_db_url, help="database URL or SQLite file")
+    p.add_argument("--cells", dest="sub_cells", type=_positive_int, default=5000)
+    p.add_argument("--cases", dest="sub_cases", type=_non_negative_int, default=30000)
+    p.add_argument("--seed", dest="sub_seed", type=_non_negative_int, default=1)
+    p.add_argument("--days", type=_positive_int, help="days of history (default: 90 or more)")
+
+    p = sub.add_parser("bench", help="print performance figures: name value unit")
+    p.add_argument("suites", nargs="*", metavar="SUITE",
+                   help="suites to run (default: foundation); 'list' lists them")
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `city-console` and `python -m console`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command == "init-db":
+        return _init_db(args.sub_db or args.db, args.lang)
+    if args.command == "demo":
+        return _demo(args.sub_db or args.db, args.sub_cells, args.sub_cases, args.sub_seed,
+                     args.days, args.lang)
+    if args.command == "bench":
+        from console.bench import run_cli
+        return run_cli(args.suites, as_json=args.json)
+    if args.screenshot and not args.quit_after:
+        args.quit_after = 8.0
+    return _gui(args)
+
+
+def _default_url(demo: bool) -> str:
+    from console import paths
+    paths.data_dir().mkdir(parents=True, exist_ok=True)
+    return paths.demo_database_url() if demo else paths.default_database_url()
+
+
+def _gui(args) -> int:
+    from console.ui.app import run_gui
+    demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed}
+            if args.demo else None)
+    return run_gui(db_url=args.db or _default_url(args.demo), lang=args.lang, username=args.user,
+                   demo=demo, screenshot=args.screenshot, quit_after=args.quit_after)
+
+
+def _fail(exc: Exception, lang: str) -> int:
+    """Print a database error in the user's language; the caller exits with EXIT_DATABASE."""
+    from console.ui.messages import describe_error_headless
+    print(describe_error_headless(exc, lang), file=sys.stderr)
+    return EXIT_DATABASE
+
+
+def _init_db(url: str | None, lang: str) -> int:
+    from console.store.database import DatabaseOpenError, open_database
+    url = url or _default_url(False)
+    try:
+        db = open_database(url)
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    print(f"ready: {db.url}")
+    db.dispose()
+    return 0
+
+
+def _demo(url: str | None, cells: int, cases: int, seed: int, days: int | None, lang: str) -> int:
+    import time
+
+    from console.sim.demo import build_demo, demo_exists
+    from console.store.database import DatabaseOpenError, open_database
+    url = url or _default_url(True)
+    try:
+        db = open_database(url)
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        if demo_exists(db):
+            print(f"{db.url} already holds a demo city; nothing to do", file=sys.stderr)
+            return 0
+        start = time.perf_counter()
+        last = [-1]
+
+        def progress(fraction: float, stage: str) -> None:
+            pct = int(fraction * 100)
+            if pct // 5 != last[0] // 5:
+                last[0] = pct
+                print(f"{pct:3d}% {stage}", file=sys.stderr, flush=True)
+
+        try:
+            build_demo(db, seed=seed, cells=cells, cases=cases, days=days, progress=progress)
+        except ValueError as exc:
+            print(f"cannot build the demo city: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"demo city ready in {time.perf_counter() - start:.1f} s: {db.url}")
+        return 0
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
