@@ -250,9 +250,10 @@ class HistoryGenerator:
     def _flush(self, cases: list[dict], events: list[dict]) -> int:
         n = len(cases)
         if n:
-            with self.db.transaction() as s:
-                s.execute(insert(Case), cases)
-                s.execute(insert(CaseEvent), events)
+            # Core inserts of the tables (not ORM bulk) run as one executemany each.
+            with self.db.engine.begin() as con:
+                con.execute(Case.__table__.insert(), cases)
+                con.execute(CaseEvent.__table__.insert(), events)
         cases.clear()
         events.clear()
         return n
