@@ -1,0 +1,1 @@
+"""The live Leaflet map (the map issue builds it here)."""
