@@ -137,7 +137,8 @@ def perform(state: CaseState, action: Action | str, role: Role | str, *, at: dat
             deadline: datetime | None = None, patrol_id: int | None = None,
             category_code: str | None = None) -> tuple[CaseState, dict[str, Any]]:
     """Check `action` by `role` on `state`; return the new state and the event data to record."""
-    action, role = Action(action), Role(role)
+    action = action if isinstance(action, Action) else Action(action)
+    role = role if isinstance(role, Role) else Role(role)
     t = TRANSITIONS.get(action)
     if t is None:
         raise DomainError("unknown_action", action=str(action))
@@ -188,7 +189,7 @@ def perform(state: CaseState, action: Action | str, role: Role | str, *, at: dat
 
 def apply(state: CaseState, action: Action | str, data: dict[str, Any], at: datetime) -> CaseState:
     """Replay one recorded event onto `state` (no checks: it was checked when recorded)."""
-    action = Action(action)
+    action = action if isinstance(action, Action) else Action(action)
     t = TRANSITIONS.get(action)
     changes: dict[str, Any] = {"version": state.version + 1}
     if t is not None and t.target is not None:
@@ -220,9 +221,18 @@ def apply(state: CaseState, action: Action | str, data: dict[str, Any], at: date
         case Action.REWORK:
             changes.update(deadline=deadline, dispatched_at=at, handled_at=None,
                            check_patrol_id=None, rework_count=state.rework_count + 1)
-        case Action.PARK:
+        case Action.PARK | Action.CANCEL:   # a pending extension dies with the dispatch
             changes["requested_deadline"] = None
-    return replace(state, **changes)
+    return _replace(state, changes)
+
+
+def _replace(state: CaseState, changes: dict[str, Any]) -> CaseState:
+    # dataclasses.replace re-runs __init__ through field introspection; this is called for
+    # every event of months of generated history, so copy the instance dict directly.
+    new = object.__new__(CaseState)
+    new.__dict__.update(state.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def replay(category_code: str, events: list[tuple[str, dict[str, Any], datetime]]) -> CaseState:

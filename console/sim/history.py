@@ -22,6 +22,7 @@ from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
 from console.services.settings import work_calendar
 from console.store import feed
+from console.store.bulk import insert_rows
 from console.store.database import Database
 from console.store.models import (Case, CaseEvent, CaseNumberCounter, Category, Cell, Community,
                                   PatrolOfficer, Street, User, WorkGridCell)
@@ -250,10 +251,9 @@ class HistoryGenerator:
     def _flush(self, cases: list[dict], events: list[dict]) -> int:
         n = len(cases)
         if n:
-            # Core inserts of the tables (not ORM bulk) run as one executemany each.
             with self.db.engine.begin() as con:
-                con.execute(Case.__table__.insert(), cases)
-                con.execute(CaseEvent.__table__.insert(), events)
+                insert_rows(con, Case.__table__, cases)
+                insert_rows(con, CaseEvent.__table__, events)
         cases.clear()
         events.clear()
         return n
