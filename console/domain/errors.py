@@ -7,7 +7,7 @@ from typing import Any
 class DomainError(Exception):
     """A refused action: `code` names the reason, `params` fill the translated sentence."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(f"{code} {params}" if params else code)
         self.code = code
         self.params = params

@@ -6,7 +6,7 @@ share one code path, so the append-only events always replay to the stored case.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -116,7 +116,6 @@ class CaseState:
     extension_count: int = 0
     return_count: int = 0
     version: int = 1
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def allowed_actions(status: Status, role: Role, *, extension_pending: bool = False) -> list[Action]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from console.domain import workflow
 from console.domain.errors import DomainError, NotFound, StaleVersion
+from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
 from console.services.actor import Actor
@@ -101,6 +102,10 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         raise DomainError("text_too_long", field="description", limit=MAX_DESCRIPTION)
     if len(address) > MAX_ADDRESS:
         raise DomainError("text_too_long", field="address", limit=MAX_ADDRESS)
+    if reporter_patrol_id is not None and session.get(PatrolOfficer, reporter_patrol_id) is None:
+        raise NotFound("patrol", reporter_patrol_id)
+    if external_id is not None and case_store.case_by_external_id(session, external_id) is not None:
+        raise DomainError("duplicate_report", external_id=external_id)
     cell = None
     if lon is not None and lat is not None:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -146,6 +151,10 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     if case.version != expected_version:
         raise StaleVersion(case.number, expected_version, case.version)
     before = _state_of(case)
+    if (actor.role is Role.DEPARTMENT and case.department_id is not None
+            and actor.department_id != case.department_id):
+        # A department acts only on what was dispatched to it.
+        raise DomainError("not_your_department", number=case.number)
     if action is Action.REGISTER and params.get("category_code"):
         category(session, params["category_code"])
     if action is Action.DISPATCH and params.get("department_id") is not None:

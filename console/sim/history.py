@@ -97,7 +97,7 @@ class HistoryGenerator:
         first = (self.now - timedelta(days=self.days - 1)).date()
         days = [first + timedelta(days=i) for i in range(self.days)]
         # Today only up to now, so its share is the part of the day's rhythm already past.
-        today_share = sum(HOURLY[:self.now.hour]) / sum(HOURLY)
+        today_share = sum(self._hour_weights_today()) / sum(HOURLY)
         weights = [WEEKDAY[d.weekday()] * self.rng.uniform(0.85, 1.15) *
                    (today_share if d == self.now.date() else 1.0) for d in days]
         scale = total / sum(weights)
@@ -106,12 +106,25 @@ class HistoryGenerator:
             counts[-2 - i % (len(counts) - 1)] += 1
         return list(zip(days, counts))
 
+    def _hour_weights_today(self) -> list[float]:
+        """The day's rhythm up to now: full past hours and the elapsed part of this one."""
+        h = self.now.hour
+        elapsed = (self.now.minute * 60 + self.now.second) / 3600
+        return list(HOURLY[:h]) + [HOURLY[h] * elapsed]
+
     def _times(self, day: date, n: int) -> list[datetime]:
         rng = self.rng
-        hours = rng.choices(range(24), weights=HOURLY, k=n)
         start = datetime.combine(day, datetime.min.time())
-        out = sorted(start + timedelta(hours=h, seconds=rng.randrange(3600)) for h in hours)
-        return [t for t in out if t <= self.now] if day == self.now.date() else out
+        if day == self.now.date():
+            weights = self._hour_weights_today()
+            if not n or not sum(weights):
+                return []
+            hours = rng.choices(range(len(weights)), weights=weights, k=n)
+            limit = self.now - start
+            return sorted(min(start + timedelta(hours=h, seconds=rng.randrange(3600)),
+                              start + limit) for h in hours)
+        hours = rng.choices(range(24), weights=HOURLY, k=n)
+        return sorted(start + timedelta(hours=h, seconds=rng.randrange(3600)) for h in hours)
 
     # --- one case -------------------------------------------------------------------------
 

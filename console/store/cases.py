@@ -37,6 +37,10 @@ def category_by_code(session: Session, code: str) -> Category | None:
     return session.scalars(select(Category).where(Category.code == code)).first()
 
 
+def case_by_external_id(session: Session, external_id: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.external_id == external_id)).first()
+
+
 def cell_by_code(session: Session, code: str) -> Cell | None:
     return session.scalars(select(Cell).where(Cell.code == code)).first()
 

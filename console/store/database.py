@@ -30,7 +30,10 @@ class DatabaseOpenError(Exception):
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    u = make_url(url)
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DatabaseOpenError("db_bad_url", url=url) from None
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
@@ -57,7 +60,8 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseOpenError("db_not_sqlite", path=str(path))
     # Read-only URI connection: a check must never write to the file (no WAL switch, no journal).
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                              timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
             row = con.execute("PRAGMA quick_check(1)").fetchone()
@@ -97,8 +101,8 @@ def _sqlite_pragmas(dbapi_con, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the pragmas this product relies on."""
+def make_engine(url: str, *, pragmas: bool = True) -> Engine:
+    """An engine with the pragmas this product relies on (without them: for read-only checks)."""
     try:
         u = make_url(url)
     except ArgumentError:
@@ -106,7 +110,8 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         engine = create_engine(u, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                                                 "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if pragmas:
+            event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
         return create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -147,7 +152,8 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     if path is not None:
         _check_sqlite_file(path)
         _probe_write_lock(path)
-    engine = make_engine(url)
+    # Look before touching: the checks run without the WAL pragma, which rewrites the header.
+    engine = make_engine(url, pragmas=False)
     try:
         with engine.connect() as con:
             current = migrations.current_revision(con)
@@ -156,6 +162,8 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
                                         path=str(path or engine.url.database))
             if current is None and _has_foreign_tables(con):
                 raise DatabaseOpenError("db_not_ours", url=engine.url.render_as_string(True))
+        engine.dispose()
+        engine = make_engine(url)
         if upgrade:
             migrations.upgrade(engine)
             with Session(engine) as session, session.begin():
