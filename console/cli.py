@@ -90,15 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("init-db", help="create or upgrade a database")
-    p.add_argument("--db", dest="sub_db", type=_db_url, help="database URL or SQLite file")
+    # Subcommands keep their own dests: argparse lets a subparser's defaults overwrite the
+    # main parser's values of the same name.
+    headless = argparse.ArgumentParser(add_help=False)
+    headless.add_argument("--db", dest="sub_db", metavar="URL", type=_db_url, help="database URL or SQLite file")
+    headless.add_argument("--lang", dest="sub_lang", choices=LANGUAGES, metavar="{zh_CN,en}",
+                          help="language of messages")
 
-    p = sub.add_parser("demo", help="generate the demo city into a database (headless)")
-    p.add_argument("--db", dest="sub_db", type=_db_url, help="database URL or SQLite file")
-    p.add_argument("--cells", dest="sub_cells", type=_positive_int, default=5000)
-    p.add_argument("--cases", dest="sub_cases", type=_non_negative_int, default=30000)
-    p.add_argument("--seed", dest="sub_seed", type=_non_negative_int, default=1)
-    p.add_argument("--days", type=_positive_int, help="days of history (default: 90 or more)")
+    sub.add_parser("init-db", parents=[headless], help="create or upgrade a database")
+
+    p = sub.add_parser("demo", parents=[headless],
+                       help="generate the demo city into a database (headless)")
+    p.add_argument("--cells", dest="sub_cells", metavar="N", type=_positive_int, default=5000)
+    p.add_argument("--cases", dest="sub_cases", metavar="N", type=_non_negative_int, default=30000)
+    p.add_argument("--seed", dest="sub_seed", metavar="N", type=_non_negative_int, default=1)
+    p.add_argument("--days", type=_positive_int, metavar="N", help="days of history (default: 90 or more)")
 
     p = sub.add_parser("bench", help="print performance figures: name value unit")
     p.add_argument("suites", nargs="*", metavar="SUITE",
@@ -114,10 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.command == "init-db":
-        return _init_db(args.sub_db or args.db, args.lang)
+        return _init_db(args.sub_db or args.db, args.sub_lang or args.lang)
     if args.command == "demo":
         return _demo(args.sub_db or args.db, args.sub_cells, args.sub_cases, args.sub_seed,
-                     args.days, args.lang)
+                     args.days, args.sub_lang or args.lang)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)

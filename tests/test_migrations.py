@@ -8,7 +8,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, func, inspect, select
-from sqlalchemy.exc import ArgumentError
 
 from console.store import database as database_module
 from console.store import migrations

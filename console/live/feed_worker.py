@@ -1,0 +1,147 @@
+"""The change-feed worker: polls the feed in its own QThread and emits what changed as Qt signals.
+
+Every seat, the simulator and field intake write through services that record feed rows; this
+worker is the one path by which those writes reach the screen. It reads with its own short
+sessions (ORM objects never cross threads) and emits only plain dataclasses.
+
+The FeedWorker object itself stays in the GUI thread while its loop runs in a QThread it owns:
+a signal emitted from another thread than its sender's is queued, so every receiver — slots,
+lambdas, test helpers alike — runs on the GUI thread and never inside the polling loop.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from console.store import feed
+from console.store.database import Database
+
+DEFAULT_INTERVAL_MS = 250
+STATUS_INTERVAL_S = 1.0
+RATE_WINDOW_S = 5.0
+MAX_BACKOFF_S = 10.0
+
+
+class FeedWorker(QObject):
+    """Polls `changes_since` every `interval_ms` and emits a batch when something changed."""
+
+    changes = Signal(object)   # console.store.feed.FeedBatch
+    status = Signal(dict)      # {"seq", "last_change_at", "rows_per_s", "ok"}
+    error = Signal(str)
+
+    def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
+                 since: int | None = None) -> None:
+        super().__init__()
+        self._db = db
+        self._interval_s = max(interval_ms, 10) / 1000
+        self._since = since
+        self._stop = threading.Event()
+        self._thread: _PollThread | None = None
+        self._seen: deque[tuple[float, int]] = deque()   # (monotonic time, changes) for the rate
+        self._last_change_at: datetime | None = None
+        self._ok = True
+
+    @property
+    def seq(self) -> int | None:
+        """The newest sequence this worker has delivered (None before the first read)."""
+        return self._since
+
+    def start(self) -> None:
+        """Start polling in a new QThread (this object stays in the GUI thread)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = _PollThread(self)
+        self._thread.setObjectName("feed-worker")
+        self._thread.start()
+
+    def stop(self, timeout_ms: int = 5000) -> bool:
+        """Ask the loop to end and wait for the thread; safe to call twice or before start."""
+        self._stop.set()
+        if self._thread is None:
+            return True
+        if not self._thread.wait(timeout_ms):
+            return False   # keep the reference: destroying a running QThread aborts the process
+        self._thread = None
+        return True
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def _run(self) -> None:
+        """The polling loop (feed thread)."""
+        backoff = 0.0
+        last_status = 0.0
+        while not self._stop.is_set():
+            try:
+                batch = self._poll()
+            except Exception as exc:   # noqa: BLE001 — the worker must outlive any database error
+                self._set_ok(False)
+                self.error.emit(_one_line(exc))
+                backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
+                self._stop.wait(backoff)
+                continue
+            backoff = 0.0
+            self._set_ok(True)
+            if batch is not None:
+                self.changes.emit(batch)
+            now = time.monotonic()
+            if now - last_status >= STATUS_INTERVAL_S:
+                last_status = now
+                self.status.emit(self._snapshot())
+            # A read near the per-read cap means a backlog: read on at once, not after a pause.
+            behind = batch is not None and len(batch.rows) >= feed.MAX_ROWS_PER_READ // 2
+            self._stop.wait(0 if behind else self._interval_s)
+
+    def _poll(self) -> feed.FeedBatch | None:
+        """One batch of everything since the last delivered sequence, or None if nothing changed."""
+        with self._db.session() as session:
+            if self._since is None:
+                # A new reader starts at the present: history is the queues' job, not the feed's.
+                self._since = feed.current_seq(session)
+                self.status.emit(self._snapshot())
+                return None
+            batch = feed.changes_since(session, self._since)
+        if batch.seq <= self._since:
+            return None
+        self._since = batch.seq
+        self._count(len(batch.rows) + len(batch.positions))
+        return batch
+
+    def _count(self, n: int) -> None:
+        self._last_change_at = datetime.now().replace(microsecond=0)
+        self._seen.append((time.monotonic(), n))
+
+    def _set_ok(self, ok: bool) -> None:
+        if ok != self._ok:
+            self._ok = ok
+            self.status.emit(self._snapshot())
+
+    def _snapshot(self) -> dict:
+        """The status the worker reports (worker thread only: it trims the rate window)."""
+        cutoff = time.monotonic() - RATE_WINDOW_S
+        while self._seen and self._seen[0][0] < cutoff:
+            self._seen.popleft()
+        rate = sum(n for _, n in self._seen) / RATE_WINDOW_S
+        return {"seq": self._since, "last_change_at": self._last_change_at,
+                "rows_per_s": rate, "ok": self._ok}
+
+
+class _PollThread(QThread):
+    """Runs the worker's loop; no event loop is needed in the feed thread."""
+
+    def __init__(self, worker: FeedWorker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    def run(self) -> None:
+        self._worker._run()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -1,0 +1,1 @@
+"""The desktop interface: main window, docks, status bar, theme, translations."""

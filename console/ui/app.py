@@ -1,0 +1,223 @@
+"""Starting the console: the QApplication, then database, demo city, user, window, live feed.
+
+Every step that touches the database runs off the GUI thread behind a progress dialog, so a
+slow network database or a big demo build never freezes the screen.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from console.live.feed_worker import FeedWorker
+from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
+from console.paths import APP_NAME
+from console.ui.i18n import install_translators, normalise_language
+from console.ui.main_window import MainWindow
+from console.ui.messages import build_stage_name, describe_error
+from console.ui.seat_settings import SeatSettings
+from console.ui.theme import apply_font, apply_theme
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_USER, EXIT_DATABASE = 0, 1, 2, 3
+DEFAULT_SCREENSHOT_DELAY_S = 3.0
+
+
+# lupdate finds calls named `translate` with a literal context and text.
+translate = QCoreApplication.translate
+
+
+def _prepare_environment() -> None:
+    # Chromium refuses to start its sandbox as root; QtWebEngine reads this when first imported.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags.split():
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def create_application(argv: list[str], lang: str) -> QApplication:
+    """The QApplication with names, High-DPI policy, translators, font and the seat's theme."""
+    _prepare_environment()
+    QCoreApplication.setOrganizationName("CityCommandConsole")
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # QtWebEngine (the map) needs shared GL contexts, set before the application exists.
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QApplication(argv)
+    install_translators(app, lang)
+    apply_font(app)
+    apply_theme(app, SeatSettings.open().get("ui/theme"))
+    return app
+
+
+def _mark_startup() -> None:
+    # `city-console bench` measures cold start from outside: it names a file for the moment
+    # the window is shown (wall-clock seconds since the epoch).
+    mark = os.environ.get("CITY_CONSOLE_STARTUP_MARK")
+    if mark:
+        import time
+        with open(mark, "w", encoding="utf-8") as f:
+            f.write(f"{time.time():.3f}")
+
+
+class _Startup:
+    """One run of the GUI: what it opened, so shutdown can close it in the right order."""
+
+    def __init__(self, app: QApplication, settings: SeatSettings) -> None:
+        self.app = app
+        self.settings = settings
+        self.tasks = TaskRunner()
+        self.db: Any = None
+        self.window: MainWindow | None = None
+        self.feed: FeedWorker | None = None
+        self.simulator: Any = None
+        self.dialog = QProgressDialog()
+        self.dialog.setWindowTitle(translate("Startup", "City Command Console"))
+        self.dialog.setCancelButton(None)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setMinimumWidth(420)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+
+    def fail(self, message: str, code: int) -> int:
+        """Say why the console cannot start: on stderr, and in a dialog if someone can see it."""
+        self.dialog.close()
+        print(message, file=sys.stderr)
+        if self.app.platformName() != "offscreen":
+            QMessageBox.critical(None, translate("Startup", "City Command Console"), message)
+        return code
+
+    def progress(self, text: str, fraction: float | None = None) -> None:
+        self.dialog.setLabelText(text)
+        if fraction is None:
+            self.dialog.setRange(0, 0)   # a busy indicator: we cannot know how long it takes
+        else:
+            self.dialog.setRange(0, 1000)
+            self.dialog.setValue(int(fraction * 1000))
+        self.dialog.show()
+
+    def run(self, db_url: str, username: str | None, demo: dict | None,
+            screenshot: str | None, quit_after: float | None) -> int:
+        from console.services.actor import actor_for
+        from console.store.database import open_database
+
+        self.progress(translate("Startup", "Opening the database…"))
+        try:
+            self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
+        except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
+            if getattr(exc, "code", None) is None:
+                print_unexpected(exc)
+            return self.fail(describe_error(exc), EXIT_DATABASE)
+        self.tasks.db = self.db
+        self.settings.set("database/last_url", self.db.url)
+
+        if demo is not None:
+            code = self.build_demo(demo)
+            if code != EXIT_OK:
+                return code
+
+        self.progress(translate("Startup", "Signing in…"))
+        try:
+            actor = self.tasks.run_and_wait(lambda s: actor_for(s, username))
+        except Exception as exc:   # noqa: BLE001
+            if getattr(exc, "code", None) is None:
+                print_unexpected(exc)
+                return self.fail(describe_error(exc), EXIT_FAILED)
+            return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
+
+        self.window = MainWindow(self.tasks, self.settings, user_name=actor.name,
+                                 role=actor.role.value, database_url=self.db.url)
+        self.window.show()
+        _mark_startup()
+        self.dialog.close()
+        self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"))
+        self.window.attach_feed(self.feed)
+        self.feed.start()
+        if demo is not None:
+            from console.sim.simulator import Simulator
+            self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"])
+            self.simulator.start()
+        if screenshot or quit_after is not None:
+            delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
+            QTimer.singleShot(int(delay * 1000),
+                              lambda: self.finish_automation(screenshot, quit_after is not None))
+        self.app.setQuitOnLastWindowClosed(True)
+        return self.app.exec()
+
+    def build_demo(self, demo: dict) -> int:
+        """Build the demo city once, in a worker thread, with the generator's progress shown."""
+        from console.sim import demo as demo_city
+        db = self.db
+        self.progress(translate("Startup", "Looking for the demo city…"))
+        try:
+            if self.tasks.call_and_wait(lambda: demo_city.demo_exists(db)):
+                return EXIT_OK
+            relay = ProgressRelay()
+            relay.progress.connect(lambda fraction, stage: self.progress(
+                translate("Startup", "Building the demo city: {stage}").format(
+                    stage=build_stage_name(stage)), fraction))
+            self.progress(translate("Startup", "Building the demo city…"), 0.0)
+            self.tasks.call_and_wait(lambda: demo_city.build_demo(
+                db, seed=demo["seed"], cells=demo["cells"], cases=demo["cases"], progress=relay))
+        except Exception as exc:   # noqa: BLE001
+            if getattr(exc, "code", None) is None:
+                print_unexpected(exc)
+            return self.fail(describe_error(exc), EXIT_FAILED)
+        return EXIT_OK
+
+    def finish_automation(self, screenshot: str | None, quit_now: bool) -> None:
+        """Save the window as a PNG (for documentation and CI) and quit if asked to."""
+        code = EXIT_OK
+        if screenshot and self.window is not None:
+            if not self.window.grab().save(screenshot, "PNG"):
+                print(translate("Startup", "Could not write the screenshot to {path}").format(
+                    path=screenshot), file=sys.stderr)
+                code = EXIT_FAILED
+        if quit_now:
+            self.app.exit(code)
+
+    def shutdown(self) -> None:
+        """Stop the writers first, then the reader, then wait for queries; keep the layout."""
+        self.dialog.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+        if self.feed is not None:
+            self.feed.stop()
+        if self.window is not None and self.window.isVisible():
+            self.window.close()   # saves the layout (a window the user closed already did)
+        self.tasks.wait(10_000)
+        # Deliver answers already queued while the window and database still exist.
+        QCoreApplication.processEvents()
+        self.settings.sync()
+        if self.db is not None:
+            self.db.dispose()
+
+
+def run_gui(*, db_url: str, lang: str, username: str | None, demo: dict | None,
+            screenshot: str | None, quit_after: float | None) -> int:
+    """Run the console until its window closes; returns the process exit code (3: database)."""
+    settings = SeatSettings.open()
+    lang = normalise_language(lang or settings.get("ui/language"))
+    app = create_application(sys.argv[:1] or ["city-console"], lang)
+    settings.set("ui/language", lang)
+    # Until the window is shown, closing the progress dialog must not end the application.
+    app.setQuitOnLastWindowClosed(False)
+    # Ctrl+C in the terminal: Qt's loop holds Python's signal handling, so wake it regularly.
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer(interval=500)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    startup = _Startup(app, settings)
+    try:
+        return startup.run(db_url, username, demo, screenshot, quit_after)
+    finally:
+        wake.stop()
+        startup.shutdown()
+        signal.signal(signal.SIGINT, previous_handler)

@@ -1,0 +1,237 @@
+"""The one screen: the map in the centre, case queues, alerts and KPIs in movable docks."""
+from __future__ import annotations
+
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+
+from console.live.tasks import TaskRunner
+from console.services import overview as readers
+from console.services.overview import Overview
+from console.ui.docks import AlertsDock, MapPlaceholder, QueueDock, StatusDock
+from console.ui.messages import describe_error
+from console.ui.seat_settings import SeatSettings
+from console.ui.status_bar import ConsoleStatusBar
+from console.ui.theme import THEME_NAMES, apply_theme, current_theme
+
+if TYPE_CHECKING:
+    from console.live.feed_worker import FeedWorker
+
+# Queue counts are re-read at most this often, however fast the feed reports case changes.
+OVERVIEW_MIN_INTERVAL_MS = 500
+# …and at least this often: time alone makes cases overdue, and patrols report positions
+# (which are too frequent to trigger a re-read each).
+OVERVIEW_PERIOD_MS = 15_000
+# Feed entities whose changes move the queue counts.
+_COUNTED_ENTITIES = {"case"}
+
+
+class MainWindow(QMainWindow):
+    """The console's main window; every database read goes through `tasks`, never this thread."""
+
+    overview_loaded = Signal(object)   # Overview, after each refresh
+
+    def __init__(self, tasks: TaskRunner, settings: SeatSettings, *, user_name: str = "",
+                 role: str = "", database_url: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.tasks = tasks
+        self.settings = settings
+        self._city = ""
+        self._feed: FeedWorker | None = None
+        self._overview_running = False
+        self._overview_dirty = False
+        self.tasks.task_failed.connect(self._on_task_failed)
+
+        self.map_placeholder = MapPlaceholder(self)
+        self.setCentralWidget(self.map_placeholder)
+        self.queue_dock = QueueDock(self)
+        self.alerts_dock = AlertsDock(self)
+        self.status_dock = StatusDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.queue_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.status_dock)
+        self.resize(1440, 900)
+        self.resizeDocks([self.queue_dock, self.alerts_dock], [340, 320],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.status_dock], [150], Qt.Orientation.Vertical)
+
+        self.status = ConsoleStatusBar(self)
+        self.setStatusBar(self.status)
+        if database_url:
+            self.status.set_database(database_url)
+        if user_name:
+            self.status.set_user(user_name, role)
+
+        self._build_menus()
+        self._default_state = self.saveState()
+        self._restore_layout()
+        self._update_title()
+        self.status_dock.apply_theme(current_theme())
+
+        self._overview_timer = QTimer(self, singleShot=True, interval=OVERVIEW_MIN_INTERVAL_MS)
+        self._overview_timer.timeout.connect(self.refresh_overview)
+        self._periodic = QTimer(self, interval=OVERVIEW_PERIOD_MS)
+        self._periodic.timeout.connect(self.schedule_overview)
+        self._periodic.start()
+        self.refresh_overview()
+        self.load_city_name()
+
+    # --- menus ---------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = self.menuBar().addMenu(self.tr("&View"))
+        view.setObjectName("viewMenu")
+        for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        labels = {"dark": self.tr("&Dark theme"), "light": self.tr("&Light theme")}
+        for name in THEME_NAMES:
+            action = QAction(labels[name], self, checkable=True)
+            action.setChecked(name == current_theme())
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            view.addAction(action)
+            self.theme_actions[name] = action
+        view.addSeparator()
+        reset = QAction(self.tr("&Reset layout"), self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    @Slot()
+    def show_about(self) -> None:
+        try:
+            version = metadata.version("city-command-console")
+        except metadata.PackageNotFoundError:
+            version = "0.1"
+        QMessageBox.about(self, self.tr("About"), self.tr(
+            "<b>City Command Console</b> {version}<br><br>One screen for a city-management "
+            "command centre: the unit grid, the case workflow, patrols and alerts.").format(
+                version=version))
+
+    # --- title ---------------------------------------------------------------------------
+
+    def load_city_name(self) -> None:
+        """Read the city's name off the GUI thread and put it in the title."""
+        self.tasks.run(readers.city_name, on_done=self.set_city_name, owner=self)
+
+    def set_city_name(self, name: str) -> None:
+        self._city = name or ""
+        self._update_title()
+
+    def _update_title(self) -> None:
+        if self._city:
+            self.setWindowTitle(self.tr("{city} · City Command Console").format(city=self._city))
+        else:
+            self.setWindowTitle(self.tr("City Command Console"))
+
+    # --- live data -----------------------------------------------------------------------
+
+    def attach_feed(self, worker: FeedWorker) -> None:
+        """Listen to a feed worker: counts follow case changes, the status bar follows its state."""
+        self._feed = worker
+        worker.changes.connect(self._on_feed_changes)
+        worker.status.connect(self.status.show_feed_status)
+        worker.status.connect(self._on_feed_status)
+        worker.error.connect(self.status.show_feed_error)
+
+    @Slot(object)
+    def _on_feed_changes(self, batch) -> None:
+        entities = {row.entity for row in batch.rows}
+        if entities & _COUNTED_ENTITIES:
+            self.schedule_overview()
+        if "settings" in entities:
+            self.load_city_name()
+
+    @Slot(dict)
+    def _on_feed_status(self, status: dict) -> None:
+        if status.get("ok"):
+            self.status_dock.add_rate(float(status.get("rows_per_s") or 0.0))
+
+    @Slot()
+    def schedule_overview(self) -> None:
+        """Ask for fresh counts; many requests within the interval become one query."""
+        if not self._overview_timer.isActive():
+            self._overview_timer.start()
+
+    @Slot()
+    def refresh_overview(self) -> None:
+        """Read the counts now (or right after the read already running)."""
+        if self._overview_running:
+            self._overview_dirty = True
+            return
+        self._overview_running = True
+        self.tasks.run(readers.overview, on_done=self._show_overview,
+                       on_error=self._overview_failed, owner=self)
+
+    def _show_overview(self, ov: Overview) -> None:
+        self._overview_running = False
+        self.queue_dock.show_overview(ov)
+        self.status_dock.show_overview(ov)
+        self.overview_loaded.emit(ov)
+        self._after_overview()
+
+    def _overview_failed(self, exc: BaseException) -> None:
+        self._overview_running = False
+        self._on_task_failed(exc)
+        self._after_overview()
+
+    def _after_overview(self) -> None:
+        if self._overview_dirty:
+            self._overview_dirty = False
+            self.schedule_overview()
+
+    @Slot(object)
+    def _on_task_failed(self, exc: BaseException) -> None:
+        self.status.showMessage(describe_error(exc), 10_000)
+
+    # --- theme and layout ----------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        """Switch the theme for the whole application and remember it for this seat."""
+        name = apply_theme(QApplication.instance(), name)
+        self.settings.set("ui/theme", name)
+        self.theme_actions[name].setChecked(True)
+        self.status_dock.apply_theme(name)
+
+    @Slot()
+    def reset_layout(self) -> None:
+        """Back to the layout the console ships with: every dock visible in its place."""
+        self.restoreState(self._default_state)
+        for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
+            dock.setFloating(False)
+            dock.show()
+
+    def _restore_layout(self) -> None:
+        geometry: QByteArray = self.settings.get("window/geometry")
+        state: QByteArray = self.settings.get("window/state")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        """Remember geometry and dock layout for the next start of this seat."""
+        self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.set("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

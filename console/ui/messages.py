@@ -1,0 +1,273 @@
+"""Words for codes: refused actions and unusable databases as sentences, and names of statuses etc.
+
+The domain and the store raise codes with parameters; only this module turns them into language.
+It needs no widgets, so the command line uses it too (with a bare QCoreApplication).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+# QT_TRANSLATE_NOOP marks a source string for lupdate (which needs that literal name); the
+# text is translated when used.
+
+ERROR_TEXTS: dict[str, str] = {
+    # --- refused actions (console.domain.errors.DomainError) ---
+    "stale_version": QT_TRANSLATE_NOOP(
+        "Errors", "Case {number} was changed by someone else while you had it open. Reload it "
+                  "and try again."),
+    "action_not_allowed_in_state": QT_TRANSLATE_NOOP(
+        "Errors", "“{action}” is not possible while the case is “{status}”."),
+    "role_not_allowed": QT_TRANSLATE_NOOP(
+        "Errors", "The role “{role}” may not perform “{action}”."),
+    "reason_required": QT_TRANSLATE_NOOP("Errors", "“{action}” needs a reason."),
+    "note_required": QT_TRANSLATE_NOOP("Errors", "Write the note first."),
+    "department_required": QT_TRANSLATE_NOOP(
+        "Errors", "Choose the department that is to handle the case."),
+    "deadline_required": QT_TRANSLATE_NOOP("Errors", "“{action}” needs a deadline."),
+    "deadline_in_past": QT_TRANSLATE_NOOP(
+        "Errors", "The deadline {deadline} has already passed; choose a later time."),
+    "patrol_required": QT_TRANSLATE_NOOP(
+        "Errors", "Choose the patrol officer who is to check the result."),
+    "extension_already_requested": QT_TRANSLATE_NOOP(
+        "Errors", "An extension has already been requested for this case and awaits a decision."),
+    "extension_not_later": QT_TRANSLATE_NOOP(
+        "Errors", "The new deadline must be later than the current one ({deadline})."),
+    "extension_not_requested": QT_TRANSLATE_NOOP(
+        "Errors", "No extension has been requested for this case."),
+    "unknown_action": QT_TRANSLATE_NOOP("Errors", "Unknown action “{action}”."),
+    "unknown_category": QT_TRANSLATE_NOOP(
+        "Errors", "There is no active case category with code {code}."),
+    "unknown_source": QT_TRANSLATE_NOOP("Errors", "Unknown case source “{source}”."),
+    "bad_phone": QT_TRANSLATE_NOOP("Errors", "“{phone}” is not a valid phone number."),
+    "location_required": QT_TRANSLATE_NOOP(
+        "Errors", "Give the location: a point on the map or a grid cell code."),
+    "location_outside_city": QT_TRANSLATE_NOOP(
+        "Errors", "The point ({lon}, {lat}) lies outside every grid cell of the city."),
+    "unknown_cell": QT_TRANSLATE_NOOP("Errors", "There is no grid cell with code {code}."),
+    "bad_coordinates": QT_TRANSLATE_NOOP(
+        "Errors", "The coordinates ({lon}, {lat}) are not valid."),
+    "text_too_long": QT_TRANSLATE_NOOP(
+        "Errors", "The {field} is too long: at most {limit} characters."),
+    "unknown_user": QT_TRANSLATE_NOOP("Errors", "There is no active user named “{username}”."),
+    "no_users": QT_TRANSLATE_NOOP(
+        "Errors", "This database has no active user yet; an administrator must create one."),
+    "not_found": QT_TRANSLATE_NOOP(
+        "Errors", "The {what} {key} does not exist (it may have been deleted)."),
+    "unknown_device": QT_TRANSLATE_NOOP(
+        "Errors", "Device “{device}” is not registered or is disabled."),
+    "bad_battery": QT_TRANSLATE_NOOP("Errors", "Battery level {battery} is outside 0–100."),
+    "duplicate_report": QT_TRANSLATE_NOOP(
+        "Errors", "This report (reference {external_id}) has already been received."),
+    "not_your_department": QT_TRANSLATE_NOOP(
+        "Errors", "Case {number} was dispatched to another department; only that department "
+                  "may act on it."),
+    # --- unusable databases (console.store.database.DatabaseOpenError) ---
+    "db_dir_missing": QT_TRANSLATE_NOOP(
+        "Errors", "The folder {path} does not exist, so no database can be created there."),
+    "db_dir_not_writable": QT_TRANSLATE_NOOP(
+        "Errors", "The folder {path} is not writable, so no database can be created there."),
+    "db_is_directory": QT_TRANSLATE_NOOP("Errors", "{path} is a folder, not a database file."),
+    "db_unreadable": QT_TRANSLATE_NOOP(
+        "Errors", "The database file {path} cannot be read and written; check its permissions."),
+    "db_not_sqlite": QT_TRANSLATE_NOOP(
+        "Errors", "{path} is not a SQLite database. The file was left untouched."),
+    "db_corrupt": QT_TRANSLATE_NOOP(
+        "Errors", "The database file {path} is damaged ({detail}). The file was left untouched; "
+                  "restore it from a backup."),
+    "db_locked": QT_TRANSLATE_NOOP(
+        "Errors", "The database {path} is locked by another program. Close that program and try "
+                  "again."),
+    "db_schema_newer": QT_TRANSLATE_NOOP(
+        "Errors", "The database {path} was written by a newer version of the console (schema "
+                  "{revision}). Update this console."),
+    "db_not_ours": QT_TRANSLATE_NOOP(
+        "Errors", "The database {url} already holds another application's tables. It was left "
+                  "untouched."),
+    "db_bad_url": QT_TRANSLATE_NOOP("Errors", "“{url}” is not a valid database address."),
+    "db_driver_missing": QT_TRANSLATE_NOOP(
+        "Errors", "The database driver for {url} is not installed ({detail})."),
+    "db_unreachable": QT_TRANSLATE_NOOP(
+        "Errors", "The database {url} cannot be reached: {detail}"),
+}
+_UNKNOWN_DOMAIN = QT_TRANSLATE_NOOP("Errors", "The action was refused (reason code: {code}).")
+_UNKNOWN_DATABASE = QT_TRANSLATE_NOOP(
+    "Errors", "The database cannot be used (reason code: {code}).")
+_UNEXPECTED = QT_TRANSLATE_NOOP("Errors", "Something unexpected went wrong: {error}")
+
+
+class Names(dict):
+    """Codes → English source names, with the translation context of the whole table.
+
+    Each table has its own context because one English word may need two Chinese ones
+    ("Patrol officer" is 监督员 as a role but 监督员上报 as a source)."""
+
+    def __init__(self, context: str, names: dict[str, str]) -> None:
+        super().__init__(names)
+        self.context = context
+
+
+STATUS_NAMES = Names("Statuses", {
+    "reported": QT_TRANSLATE_NOOP("Statuses", "Reported"),
+    "registered": QT_TRANSLATE_NOOP("Statuses", "Registered"),
+    "rejected": QT_TRANSLATE_NOOP("Statuses", "Rejected"),
+    "dispatched": QT_TRANSLATE_NOOP("Statuses", "Dispatched"),
+    "handled": QT_TRANSLATE_NOOP("Statuses", "Handled"),
+    "checking": QT_TRANSLATE_NOOP("Statuses", "Being checked"),
+    "closed": QT_TRANSLATE_NOOP("Statuses", "Closed"),
+    "parked": QT_TRANSLATE_NOOP("Statuses", "Parked"),
+    "cancelled": QT_TRANSLATE_NOOP("Statuses", "Cancelled"),
+})
+ACTION_NAMES = Names("Actions", {
+    "report": QT_TRANSLATE_NOOP("Actions", "Report"),
+    "register": QT_TRANSLATE_NOOP("Actions", "Register"),
+    "reject": QT_TRANSLATE_NOOP("Actions", "Reject"),
+    "dispatch": QT_TRANSLATE_NOOP("Actions", "Dispatch"),
+    "return": QT_TRANSLATE_NOOP("Actions", "Return to dispatcher"),
+    "request_extension": QT_TRANSLATE_NOOP("Actions", "Request extension"),
+    "approve_extension": QT_TRANSLATE_NOOP("Actions", "Approve extension"),
+    "deny_extension": QT_TRANSLATE_NOOP("Actions", "Deny extension"),
+    "mark_handled": QT_TRANSLATE_NOOP("Actions", "Mark handled"),
+    "request_check": QT_TRANSLATE_NOOP("Actions", "Request check"),
+    "close": QT_TRANSLATE_NOOP("Actions", "Close"),
+    "rework": QT_TRANSLATE_NOOP("Actions", "Send back for rework"),
+    "park": QT_TRANSLATE_NOOP("Actions", "Park"),
+    "resume": QT_TRANSLATE_NOOP("Actions", "Resume"),
+    "cancel": QT_TRANSLATE_NOOP("Actions", "Cancel case"),
+    "add_note": QT_TRANSLATE_NOOP("Actions", "Add note"),
+})
+ROLE_NAMES = Names("Roles", {
+    "dispatcher": QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
+    "leader": QT_TRANSLATE_NOOP("Roles", "Duty leader"),
+    "department": QT_TRANSLATE_NOOP("Roles", "Department"),
+    "patrol": QT_TRANSLATE_NOOP("Roles", "Patrol officer"),
+    "admin": QT_TRANSLATE_NOOP("Roles", "Administrator"),
+    "system": QT_TRANSLATE_NOOP("Roles", "System"),
+})
+SOURCE_NAMES = Names("Sources", {
+    "patrol": QT_TRANSLATE_NOOP("Sources", "Patrol officer"),
+    "hotline": QT_TRANSLATE_NOOP("Sources", "Hotline"),
+    "video": QT_TRANSLATE_NOOP("Sources", "Video surveillance"),
+    "leader": QT_TRANSLATE_NOOP("Sources", "Leader's instruction"),
+    "public": QT_TRANSLATE_NOOP("Sources", "Public report"),
+    "sensor": QT_TRANSLATE_NOOP("Sources", "Sensor"),
+})
+# The queue stages of the case queues dock (not statuses: 待核查 is two statuses, 超期 none).
+STAGE_NAMES = Names("Stages", {
+    "reported": QT_TRANSLATE_NOOP("Stages", "To accept"),
+    "registered": QT_TRANSLATE_NOOP("Stages", "To dispatch"),
+    "dispatched": QT_TRANSLATE_NOOP("Stages", "In progress"),
+    "checking": QT_TRANSLATE_NOOP("Stages", "To check"),
+    "overdue": QT_TRANSLATE_NOOP("Stages", "Overdue"),
+    "closed_today": QT_TRANSLATE_NOOP("Stages", "Closed today"),
+})
+SEVERITY_NAMES = Names("Severities", {
+    "info": QT_TRANSLATE_NOOP("Severities", "Info"),
+    "warning": QT_TRANSLATE_NOOP("Severities", "Warning"),
+    "critical": QT_TRANSLATE_NOOP("Severities", "Critical"),
+})
+# Stages `console.sim.demo.build_demo` reports while it builds the demo city.
+BUILD_STAGE_NAMES = Names("DemoBuild", {
+    "city": QT_TRANSLATE_NOOP("DemoBuild", "Laying out the city and its unit grid"),
+    "cells": QT_TRANSLATE_NOOP("DemoBuild", "Unit grid cells"),
+    "people": QT_TRANSLATE_NOOP("DemoBuild", "Departments, users, patrol officers and devices"),
+    "patrols": QT_TRANSLATE_NOOP("DemoBuild", "Patrol officers and devices"),
+    "history": QT_TRANSLATE_NOOP("DemoBuild", "Case history"),
+    "done": QT_TRANSLATE_NOOP("DemoBuild", "Done"),
+})
+_FIELD_NAMES = Names("Fields", {
+    "description": QT_TRANSLATE_NOOP("Fields", "description"),
+    "address": QT_TRANSLATE_NOOP("Fields", "address"),
+})
+_THING_NAMES = Names("Things", {
+    "case": QT_TRANSLATE_NOOP("Things", "case"),
+    "department": QT_TRANSLATE_NOOP("Things", "department"),
+    "patrol": QT_TRANSLATE_NOOP("Things", "patrol officer"),
+    "user": QT_TRANSLATE_NOOP("Things", "user"),
+    "device": QT_TRANSLATE_NOOP("Things", "device"),
+    "alert": QT_TRANSLATE_NOOP("Things", "alert"),
+    "category": QT_TRANSLATE_NOOP("Things", "category"),
+    "cell": QT_TRANSLATE_NOOP("Things", "grid cell"),
+})
+
+
+def _tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def _name(table: Names, code: Any) -> str:
+    """The translated name of a code; an unknown code is shown as it is, never hidden."""
+    text = table.get(str(code))
+    return _tr(table.context, text) if text else str(code)
+
+
+def status_name(code: str) -> str:
+    return _name(STATUS_NAMES, code)
+
+
+def action_name(code: str) -> str:
+    return _name(ACTION_NAMES, code)
+
+
+def role_name(code: str) -> str:
+    return _name(ROLE_NAMES, code)
+
+
+def source_name(code: str) -> str:
+    return _name(SOURCE_NAMES, code)
+
+
+def stage_name(code: str) -> str:
+    return _name(STAGE_NAMES, code)
+
+
+def severity_name(code: str) -> str:
+    return _name(SEVERITY_NAMES, code)
+
+
+def build_stage_name(code: str) -> str:
+    return _name(BUILD_STAGE_NAMES, code)
+
+
+class _Params(dict):
+    """Format parameters where a missing one reads as an ellipsis instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+# Parameters that are themselves codes get their translated names in the sentence.
+_PARAM_NAMES = {"action": ACTION_NAMES, "status": STATUS_NAMES, "role": ROLE_NAMES,
+                "field": _FIELD_NAMES, "what": _THING_NAMES}
+
+
+def describe_error_headless(exc: BaseException, lang: str) -> str:
+    """describe_error for the command line: loads the translators into a QCoreApplication."""
+    from PySide6.QtCore import QCoreApplication
+
+    from console.ui.i18n import install_translators
+    app = QCoreApplication.instance() or QCoreApplication(["city-console"])
+    install_translators(app, lang)
+    return describe_error(exc)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A translated sentence for a DomainError, a DatabaseOpenError or any other exception."""
+    code = getattr(exc, "code", None)
+    params = getattr(exc, "params", None)
+    if not isinstance(code, str) or not isinstance(params, dict):
+        # Not one of ours: say so plainly with the exception's own first line, no traceback.
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return _tr("Errors", _UNEXPECTED).format(error=first)
+    values = _Params({k: (_name(_PARAM_NAMES[k], v) if k in _PARAM_NAMES else v)
+                      for k, v in params.items()})
+    values.setdefault("code", code)
+    template = ERROR_TEXTS.get(code)
+    if template is None:
+        template = _UNKNOWN_DATABASE if code.startswith("db_") else _UNKNOWN_DOMAIN
+        values["code"] = code
+    try:
+        return _tr("Errors", template).format_map(values)
+    except (ValueError, IndexError):   # a translation with a broken placeholder
+        return _tr("Errors", _UNKNOWN_DOMAIN).format(code=code)

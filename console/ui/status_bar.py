@@ -1,0 +1,115 @@
+"""The status bar: database and its health, live feed state, change rate, clock, signed-in user."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QTime, QTimer, Slot
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.ui.messages import role_name
+from console.ui.theme import set_state
+
+
+def describe_database(url: str) -> tuple[str, str]:
+    """(kind, where) of a database URL: ('SQLite', 'demo.db'), ('PostgreSQL', 'host/db')."""
+    scheme, _, rest = url.partition("://")
+    backend = scheme.split("+")[0].lower()
+    if backend == "sqlite":
+        path = rest[1:] if rest.startswith("/") else rest
+        return "SQLite", PurePath(path).name or ":memory:"
+    parts = urlsplit(url)
+    kind = {"postgresql": "PostgreSQL", "postgres": "PostgreSQL", "mysql": "MySQL"}.get(
+        backend, backend or "?")
+    return kind, f"{parts.hostname or 'localhost'}{parts.path or ''}"
+
+
+class ConsoleStatusBar(QStatusBar):
+    """Permanent widgets on the right; temporary messages (errors of actions) on the left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("consoleStatusBar")
+        self.setSizeGripEnabled(False)
+        self.db_label = self._label("dbHealth")
+        self.feed_label = self._label("feedState")
+        self.rate_label = self._label("feedRate")
+        self.user_label = self._label("signedInUser")
+        self.clock_label = self._label("clock")
+        self._database = ("", "")
+        self._db_ok: bool | None = None
+        self.feed_label.setText(self.tr("Feed: connecting…"))
+        set_state(self.feed_label, "state", "waiting")
+        self.show_rate(0.0)
+        self._show_database()
+        self._clock = QTimer(self)
+        # Ticking faster than once a second keeps the display from skipping a second.
+        self._clock.setInterval(200)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._tick()
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        self.addPermanentWidget(label)
+        return label
+
+    def set_database(self, url: str) -> None:
+        """Show which database this seat works on (password already hidden in `url`)."""
+        self._database = describe_database(url)
+        self._show_database()
+
+    def set_database_ok(self, ok: bool) -> None:
+        if ok != self._db_ok:
+            self._db_ok = ok
+            self._show_database()
+
+    def _show_database(self) -> None:
+        kind, where = self._database
+        health = {None: self.tr("checking"), True: self.tr("connected"),
+                  False: self.tr("unreachable")}[self._db_ok]
+        self.db_label.setText(f"● {kind} {where} · {health}" if kind else f"● {health}")
+        self.db_label.setToolTip(self.tr("Database this seat reads and writes"))
+        set_state(self.db_label, "state",
+                  {None: "waiting", True: "ok", False: "error"}[self._db_ok])
+
+    def set_user(self, name: str, role: str) -> None:
+        """The signed-in user and their role (role code, shown translated)."""
+        self.user_label.setText(self.tr("{name} ({role})").format(name=name,
+                                                                    role=role_name(role)))
+
+    @Slot(dict)
+    def show_feed_status(self, status: dict) -> None:
+        """Render the feed worker's periodic status."""
+        ok = bool(status.get("ok"))
+        self.set_database_ok(ok)
+        if not ok:
+            return   # the error text stays until the feed recovers
+        last: datetime | None = status.get("last_change_at")
+        last_text = last.strftime("%H:%M:%S") if last else self.tr("none yet")
+        self.feed_label.setText(self.tr("Live · seq {seq} · last change {time}").format(
+            seq=status.get("seq") if status.get("seq") is not None else "—", time=last_text))
+        self.feed_label.setToolTip("")
+        set_state(self.feed_label, "state", "ok")
+        self.show_rate(float(status.get("rows_per_s") or 0.0))
+
+    @Slot(str)
+    def show_feed_error(self, message: str) -> None:
+        """The feed cannot read the database; it keeps retrying."""
+        self.set_database_ok(False)
+        self.feed_label.setText(self.tr("Feed interrupted · retrying"))
+        self.feed_label.setToolTip(message)
+        set_state(self.feed_label, "state", "error")
+
+    def show_rate(self, rate: float) -> None:
+        self.rate_label.setText(self.tr("{rate} changes/s").format(rate=f"{rate:.1f}"))
+        self.rate_label.setToolTip(self.tr("Changes per second from all seats, the field and the "
+                                           "simulator (last five seconds)"))
+
+    @Slot()
+    def _tick(self) -> None:
+        text = QTime.currentTime().toString("HH:mm:ss")
+        if text != self.clock_label.text():
+            self.clock_label.setText(text)

@@ -1,0 +1,659 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Actions</name>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Return to dispatcher</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Deny extension</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>Request check</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Send back for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Park</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复办理</translation>
+    </message>
+    <message>
+        <source>Cancel case</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsDock</name>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>No alert rules yet</source>
+        <translation>尚未配置告警规则</translation>
+    </message>
+    <message>
+        <source>Nothing is being watched yet. Rules for urgent cases, deadlines, overdue cases, patrols off post or idle, hotspots and recurrences arrive with the alerts feature; their alerts will appear here, newest first.</source>
+        <translation>目前没有任何监测项。紧急案件、临期、超期、脱岗、窝岗、热点和回潮等告警规则将随告警功能上线，届时告警将按时间倒序显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleStatusBar</name>
+    <message>
+        <source>Feed: connecting…</source>
+        <translation>实时数据：连接中…</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>检查中</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>Database this seat reads and writes</source>
+        <translation>本席位读写的数据库</translation>
+    </message>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>Live · seq {seq} · last change {time}</source>
+        <translation>实时 · 序号 {seq} · 最后变更 {time}</translation>
+    </message>
+    <message>
+        <source>Feed interrupted · retrying</source>
+        <translation>实时数据中断 · 正在重试</translation>
+    </message>
+    <message>
+        <source>{rate} changes/s</source>
+        <translation>变更 {rate}/秒</translation>
+    </message>
+    <message>
+        <source>Changes per second from all seats, the field and the simulator (last five seconds)</source>
+        <translation>来自所有席位、外勤终端和模拟器的每秒变更数（最近五秒）</translation>
+    </message>
+</context>
+<context>
+    <name>DemoBuild</name>
+    <message>
+        <source>Laying out the city and its unit grid</source>
+        <translation>规划城市与单元网格</translation>
+    </message>
+    <message>
+        <source>Unit grid cells</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Departments, users, patrol officers and devices</source>
+        <translation>专业部门、用户、监督员与终端</translation>
+    </message>
+    <message>
+        <source>Patrol officers and devices</source>
+        <translation>监督员与终端</translation>
+    </message>
+    <message>
+        <source>Case history</source>
+        <translation>历史案卷</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Case {number} was changed by someone else while you had it open. Reload it and try again.</source>
+        <translation>案卷 {number} 已被他人修改，请刷新后重试。</translation>
+    </message>
+    <message>
+        <source>“{action}” is not possible while the case is “{status}”.</source>
+        <translation>案卷当前为“{status}”状态，不能执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>The role “{role}” may not perform “{action}”.</source>
+        <translation>“{role}”角色无权执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>“{action}” needs a reason.</source>
+        <translation>“{action}”须填写理由。</translation>
+    </message>
+    <message>
+        <source>Write the note first.</source>
+        <translation>请先填写备注内容。</translation>
+    </message>
+    <message>
+        <source>Choose the department that is to handle the case.</source>
+        <translation>请选择负责处置的专业部门。</translation>
+    </message>
+    <message>
+        <source>“{action}” needs a deadline.</source>
+        <translation>“{action}”须设定处置时限。</translation>
+    </message>
+    <message>
+        <source>The deadline {deadline} has already passed; choose a later time.</source>
+        <translation>截止时间 {deadline} 已过，请选择更晚的时间。</translation>
+    </message>
+    <message>
+        <source>Choose the patrol officer who is to check the result.</source>
+        <translation>请选择负责核查的监督员。</translation>
+    </message>
+    <message>
+        <source>An extension has already been requested for this case and awaits a decision.</source>
+        <translation>该案卷已申请延期，正在等待审批。</translation>
+    </message>
+    <message>
+        <source>The new deadline must be later than the current one ({deadline}).</source>
+        <translation>延期后的截止时间必须晚于当前截止时间（{deadline}）。</translation>
+    </message>
+    <message>
+        <source>No extension has been requested for this case.</source>
+        <translation>该案卷没有待审批的延期申请。</translation>
+    </message>
+    <message>
+        <source>Unknown action “{action}”.</source>
+        <translation>未知的操作“{action}”。</translation>
+    </message>
+    <message>
+        <source>There is no active case category with code {code}.</source>
+        <translation>不存在编码为 {code} 的有效案件类别。</translation>
+    </message>
+    <message>
+        <source>Unknown case source “{source}”.</source>
+        <translation>未知的案件来源“{source}”。</translation>
+    </message>
+    <message>
+        <source>“{phone}” is not a valid phone number.</source>
+        <translation>“{phone}”不是有效的电话号码。</translation>
+    </message>
+    <message>
+        <source>Give the location: a point on the map or a grid cell code.</source>
+        <translation>请提供位置：在地图上选点或填写单元网格编码。</translation>
+    </message>
+    <message>
+        <source>The point ({lon}, {lat}) lies outside every grid cell of the city.</source>
+        <translation>位置（{lon}, {lat}）不在本市任何单元网格内。</translation>
+    </message>
+    <message>
+        <source>There is no grid cell with code {code}.</source>
+        <translation>不存在编码为 {code} 的单元网格。</translation>
+    </message>
+    <message>
+        <source>The coordinates ({lon}, {lat}) are not valid.</source>
+        <translation>坐标（{lon}, {lat}）无效。</translation>
+    </message>
+    <message>
+        <source>The {field} is too long: at most {limit} characters.</source>
+        <translation>{field}过长，最多 {limit} 个字符。</translation>
+    </message>
+    <message>
+        <source>There is no active user named “{username}”.</source>
+        <translation>不存在用户名为“{username}”的有效用户。</translation>
+    </message>
+    <message>
+        <source>This database has no active user yet; an administrator must create one.</source>
+        <translation>该数据库还没有可用的用户，请由系统管理员创建。</translation>
+    </message>
+    <message>
+        <source>The {what} {key} does not exist (it may have been deleted).</source>
+        <translation>{what} {key} 不存在（可能已被删除）。</translation>
+    </message>
+    <message>
+        <source>Device “{device}” is not registered or is disabled.</source>
+        <translation>终端设备“{device}”未登记或已停用。</translation>
+    </message>
+    <message>
+        <source>Battery level {battery} is outside 0–100.</source>
+        <translation>电量 {battery} 超出 0–100 的范围。</translation>
+    </message>
+    <message>
+        <source>This report (reference {external_id}) has already been received.</source>
+        <translation>该上报（编号 {external_id}）已经收到，不再重复受理。</translation>
+    </message>
+    <message>
+        <source>Case {number} was dispatched to another department; only that department may act on it.</source>
+        <translation>案卷 {number} 已派遣给其他部门，只有该部门可以办理。</translation>
+    </message>
+    <message>
+        <source>The folder {path} does not exist, so no database can be created there.</source>
+        <translation>文件夹 {path} 不存在，无法在此创建数据库。</translation>
+    </message>
+    <message>
+        <source>The folder {path} is not writable, so no database can be created there.</source>
+        <translation>没有文件夹 {path} 的写入权限，无法在此创建数据库。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a database file.</source>
+        <translation>{path} 是一个文件夹，不是数据库文件。</translation>
+    </message>
+    <message>
+        <source>The database file {path} cannot be read and written; check its permissions.</source>
+        <translation>无法读写数据库文件 {path}，请检查文件权限。</translation>
+    </message>
+    <message>
+        <source>{path} is not a SQLite database. The file was left untouched.</source>
+        <translation>{path} 不是 SQLite 数据库，文件未作任何改动。</translation>
+    </message>
+    <message>
+        <source>The database file {path} is damaged ({detail}). The file was left untouched; restore it from a backup.</source>
+        <translation>数据库文件 {path} 已损坏（{detail}）。文件未作任何改动，请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The database {path} is locked by another program. Close that program and try again.</source>
+        <translation>数据库 {path} 正被其他程序锁定，请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>The database {path} was written by a newer version of the console (schema {revision}). Update this console.</source>
+        <translation>数据库 {path} 由更新版本的指挥台写入（数据结构版本 {revision}），请升级本程序。</translation>
+    </message>
+    <message>
+        <source>The database {url} already holds another application&apos;s tables. It was left untouched.</source>
+        <translation>数据库 {url} 中已有其他应用的数据表，未作任何改动。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a valid database address.</source>
+        <translation>“{url}”不是有效的数据库地址。</translation>
+    </message>
+    <message>
+        <source>The database driver for {url} is not installed ({detail}).</source>
+        <translation>未安装连接 {url} 所需的数据库驱动（{detail}）。</translation>
+    </message>
+    <message>
+        <source>The database {url} cannot be reached: {detail}</source>
+        <translation>无法连接数据库 {url}：{detail}</translation>
+    </message>
+    <message>
+        <source>The action was refused (reason code: {code}).</source>
+        <translation>操作未能完成（原因代码：{code}）。</translation>
+    </message>
+    <message>
+        <source>The database cannot be used (reason code: {code}).</source>
+        <translation>无法使用该数据库（原因代码：{code}）。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong: {error}</source>
+        <translation>发生意外错误：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Fields</name>
+    <message>
+        <source>description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark theme</source>
+        <translation>深色主题(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Light theme</source>
+        <translation>浅色主题(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;City Command Console&lt;/b&gt; {version}&lt;br&gt;&lt;br&gt;One screen for a city-management command centre: the unit grid, the case workflow, patrols and alerts.</source>
+        <translation>&lt;b&gt;城市管理统一指挥台&lt;/b&gt; {version}&lt;br&gt;&lt;br&gt;城市管理指挥中心的一屏统揽：单元网格、案件流转、巡查力量与告警。</translation>
+    </message>
+    <message>
+        <source>{city} · City Command Console</source>
+        <translation>{city} · 城市管理统一指挥台</translation>
+    </message>
+    <message>
+        <source>City Command Console</source>
+        <translation>城市管理统一指挥台</translation>
+    </message>
+</context>
+<context>
+    <name>MapPlaceholder</name>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>The live map — unit grid cells shaded by open and overdue cases, case markers and patrol positions — arrives with the map feature. Until then the queues, alerts and figures around it are live.</source>
+        <translation>实时地图（按在办与超期案件着色的单元网格、案件标记、巡查员位置）将随地图功能上线。在此之前，四周的案件队列、告警和指标均为实时数据。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueDock</name>
+    <message>
+        <source>Case queues</source>
+        <translation>案件队列</translation>
+    </message>
+    <message>
+        <source>Reading the queues…</source>
+        <translation>正在读取队列…</translation>
+    </message>
+    <message>
+        <source>The full queues — one tab per stage with sorting, filters and countdowns — arrive with the case queue feature.</source>
+        <translation>完整的案件队列（按阶段分页、排序、筛选和倒计时）将随案件队列功能上线。</translation>
+    </message>
+    <message>
+        <source>{open} open cases · updated {time}</source>
+        <translation>在办案件 {open} 件 · 更新于 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>Dispatcher</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <source>Duty leader</source>
+        <translation>带班领导</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>专业部门</translation>
+    </message>
+    <message>
+        <source>Patrol officer</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>Severities</name>
+    <message>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+</context>
+<context>
+    <name>Sources</name>
+    <message>
+        <source>Patrol officer</source>
+        <translation>监督员上报</translation>
+    </message>
+    <message>
+        <source>Hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <source>Video surveillance</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s instruction</source>
+        <translation>领导交办</translation>
+    </message>
+    <message>
+        <source>Public report</source>
+        <translation>公众举报</translation>
+    </message>
+    <message>
+        <source>Sensor</source>
+        <translation>物联感知</translation>
+    </message>
+</context>
+<context>
+    <name>Stages</name>
+    <message>
+        <source>To accept</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>To dispatch</source>
+        <translation>待派遣</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>To check</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>City Command Console</source>
+        <translation>城市管理统一指挥台</translation>
+    </message>
+    <message>
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Looking for the demo city…</source>
+        <translation>正在查找演示城市…</translation>
+    </message>
+    <message>
+        <source>Building the demo city: {stage}</source>
+        <translation>正在生成演示城市：{stage}</translation>
+    </message>
+    <message>
+        <source>Building the demo city…</source>
+        <translation>正在生成演示城市…</translation>
+    </message>
+    <message>
+        <source>Could not write the screenshot to {path}</source>
+        <translation>无法将截图写入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>StatusDock</name>
+    <message>
+        <source>Status and KPIs</source>
+        <translation>状态与指标</translation>
+    </message>
+    <message>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Patrols reporting</source>
+        <translation>在线监督员</translation>
+    </message>
+    <message>
+        <source>Changes per second: {now} now, {peak} at most in the last two minutes</source>
+        <translation>每秒变更：当前 {now}，近两分钟峰值 {peak}</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>Being checked</source>
+        <translation>核查中</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已作废</translation>
+    </message>
+</context>
+<context>
+    <name>Things</name>
+    <message>
+        <source>case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>patrol officer</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>终端设备</translation>
+    </message>
+    <message>
+        <source>alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <source>grid cell</source>
+        <translation>单元网格</translation>
+    </message>
+</context>
+</TS>

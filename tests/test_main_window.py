@@ -1,0 +1,205 @@
+"""The main window: docks, live queue counts, layout kept between starts, theme, language."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMenu
+
+from console.live.feed_worker import FeedWorker
+from console.live.tasks import TaskRunner
+from console.services import cases
+from console.store.models import Meta
+from console.ui.i18n import install_translators
+from console.ui.main_window import MainWindow
+from console.ui.seat_settings import SeatSettings
+from console.ui.theme import apply_theme, current_theme
+from tests.test_feed_worker import DISPATCHER, add_cell, report_case
+
+
+@pytest.fixture
+def english(qapp):
+    install_translators(qapp, "en")
+    yield
+    install_translators(qapp, "en")
+
+
+@pytest.fixture
+def make_window(db, qtbot, qapp, english):
+    """Build main windows on the test database; everything they started is stopped afterwards."""
+    runners, workers = [], []
+
+    def make(*, feed: bool = False) -> MainWindow:
+        tasks = TaskRunner(db)
+        runners.append(tasks)
+        window = MainWindow(tasks, SeatSettings.open(), user_name="张伟", role="dispatcher",
+                            database_url=db.url)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.overview_loaded, timeout=5000):
+            window.show()
+        if feed:
+            worker = FeedWorker(db, interval_ms=50)
+            workers.append(worker)
+            window.attach_feed(worker)
+            worker.start()
+            qtbot.waitUntil(lambda: worker.seq is not None, timeout=5000)
+        return window
+
+    yield make
+    for worker in workers:
+        assert worker.stop()
+    for tasks in runners:
+        assert tasks.wait(5000)
+    apply_theme(qapp, "dark")
+
+
+def test_window_has_the_map_placeholder_and_three_docks(make_window):
+    window = make_window()
+    assert window.centralWidget().objectName() == "mapPlaceholder"
+    for name in ("queueDock", "alertsDock", "statusDock"):
+        dock = window.findChild(QDockWidget, name)
+        assert dock is not None and dock.isVisible()
+        assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetMovable
+        assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetClosable
+    assert window.queue_dock.counts == dict.fromkeys(window.queue_dock.STAGES, 0)
+    assert window.windowTitle() == "City Command Console"
+    assert "SQLite test.db" in window.status.db_label.text()
+    assert window.status.user_label.text() == "张伟 (Dispatcher)"
+
+
+def test_queue_counts_follow_the_feed(db, make_window, qtbot):
+    add_cell(db)
+    window = make_window(feed=True)
+    first, second, third = report_case(db), report_case(db), report_case(db)
+    past = datetime.now().replace(microsecond=0) - timedelta(days=2)
+    with db.transaction() as s:
+        cases.register(s, DISPATCHER, first.case_id, first.version)
+        c = cases.register(s, DISPATCHER, second.case_id, second.version)
+        # Dispatched two days ago with a one-hour deadline: overdue now.
+        cases.dispatch(s, DISPATCHER, second.case_id, c.version, at=past,
+                       deadline=past + timedelta(hours=1))
+    expected = {"reported": 1, "registered": 1, "dispatched": 1, "checking": 0, "overdue": 1,
+                "closed_today": 0}
+    qtbot.waitUntil(lambda: window.queue_dock.counts == expected, timeout=5000)
+    assert window.queue_dock.tiles["overdue"].value.property("severity") == "critical"
+    assert window.status_dock.tiles["open_total"].value.text() == "3"
+    assert "3 open cases" in window.queue_dock.summary.text()
+    qtbot.waitUntil(lambda: "Live · seq" in window.status.feed_label.text(), timeout=5000)
+    assert third.case_id
+
+
+def test_many_changes_are_read_with_few_queries(db, make_window, qtbot, monkeypatch):
+    add_cell(db)
+    window = make_window(feed=True)
+    calls = []
+    real = window.tasks.run
+    monkeypatch.setattr(window.tasks, "run", lambda fn, **kw: (calls.append(fn), real(fn, **kw))[1])
+    for _ in range(10):
+        report_case(db)
+    qtbot.waitUntil(lambda: window.queue_dock.counts.get("reported") == 10, timeout=5000)
+    assert len(calls) <= 4
+
+
+def test_layout_is_restored_by_the_next_window(make_window, qtbot):
+    first = make_window()
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.queue_dock)
+    first.alerts_dock.hide()
+    first.close()
+
+    second = make_window()
+    assert second.dockWidgetArea(second.queue_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert second.alerts_dock.isHidden()
+    assert second.status_dock.isVisible()
+
+    second.reset_layout()
+    assert second.dockWidgetArea(second.queue_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert second.alerts_dock.isVisible()
+
+
+def test_view_menu_toggles_docks(make_window):
+    window = make_window()
+    toggle = window.alerts_dock.toggleViewAction()
+    view_menu = window.findChild(QMenu, "viewMenu")
+    assert toggle in view_menu.actions()
+    toggle.trigger()
+    assert window.alerts_dock.isHidden()
+    toggle.trigger()
+    assert window.alerts_dock.isVisible()
+
+
+def test_theme_switch_changes_the_style_sheet_and_is_remembered(make_window, qapp):
+    window = make_window()
+    assert current_theme() == "dark"
+    dark = qapp.styleSheet()
+    window.theme_actions["light"].trigger()
+    assert current_theme() == "light"
+    assert qapp.styleSheet() != dark and "#f7f9fc" in qapp.styleSheet()
+    assert SeatSettings.open().get("ui/theme") == "light"
+    window.set_theme("dark")
+    assert qapp.styleSheet() == dark
+
+
+def test_city_name_from_the_database_is_in_the_title(db, make_window, qtbot):
+    with db.transaction() as s:
+        s.add(Meta(key="city_name", value="滨江市"))
+    window = make_window()
+    qtbot.waitUntil(lambda: "滨江市" in window.windowTitle(), timeout=5000)
+    assert window.windowTitle() == "滨江市 · City Command Console"
+
+
+def test_titles_follow_the_language(make_window, qapp):
+    install_translators(qapp, "zh_CN")
+    zh = make_window()
+    assert zh.queue_dock.windowTitle() == "案件队列"
+    assert zh.alerts_dock.windowTitle() == "告警"
+    assert zh.status_dock.windowTitle() == "状态与指标"
+    assert zh.windowTitle() == "城市管理统一指挥台"
+    assert [a.text() for a in zh.menuBar().actions()] == ["文件(&F)", "视图(&V)", "帮助(&H)"]
+    assert zh.queue_dock.tiles["reported"].caption.text() == "待受理"
+    install_translators(qapp, "en")
+    en = make_window()
+    assert en.queue_dock.windowTitle() == "Case queues"
+    assert en.status_dock.windowTitle() == "Status and KPIs"
+    assert en.queue_dock.tiles["closed_today"].caption.text() == "Closed today"
+
+
+@pytest.fixture
+def restore_app(qapp):
+    """run_gui configures the shared QApplication; put it back for the next tests."""
+    yield
+    install_translators(qapp, "en")
+    apply_theme(qapp, "dark")
+    qapp.setQuitOnLastWindowClosed(True)
+
+
+def test_run_gui_refuses_a_file_that_is_not_a_database(tmp_path, capsys, restore_app):
+    from console.ui.app import run_gui
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"shopping list: rice, tea\n")
+    code = run_gui(db_url=f"sqlite:///{path}", lang="en", username=None, demo=None,
+                   screenshot=None, quit_after=None)
+    assert code == 3
+    assert path.read_bytes() == b"shopping list: rice, tea\n"
+    assert f"{path} is not a SQLite database" in capsys.readouterr().err
+
+
+def test_run_gui_names_an_unknown_user(db, capsys, restore_app):
+    from console.ui.app import run_gui
+    code = run_gui(db_url=db.url, lang="zh_CN", username="nobody", demo=None, screenshot=None,
+                   quit_after=None)
+    assert code == 2
+    assert "不存在用户名为“nobody”的有效用户" in capsys.readouterr().err
+
+
+def test_run_gui_takes_a_screenshot_quits_and_keeps_the_layout(db, tmp_path, restore_app):
+    from console.ui.app import run_gui
+    shot = tmp_path / "console.png"
+    code = run_gui(db_url=db.url, lang="en", username="admin", demo=None, screenshot=str(shot),
+                   quit_after=0.5)
+    assert code == 0
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    settings = SeatSettings.open()
+    assert not settings.get("window/state").isEmpty()
+    assert settings.get("database/last_url") == db.url

@@ -1,0 +1,179 @@
+"""Translations: the .ts is complete and current, the .qm matches it, every error code has words."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from console.domain.roles import Role
+from console.domain.workflow import Action, Status
+from console.resources import ROOT, TRANSLATIONS
+from console.services.cases import SOURCES
+from console.ui import messages
+from console.ui.i18n import install_translators
+
+TS = TRANSLATIONS / "console_zh_CN.ts"
+QM = TRANSLATIONS / "console_zh_CN.qm"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+#: The codes the brief names; the test below also finds any code raised in the sources.
+LISTED_CODES = """stale_version action_not_allowed_in_state role_not_allowed reason_required
+department_required deadline_required deadline_in_past patrol_required extension_already_requested
+extension_not_later extension_not_requested unknown_category unknown_source bad_phone
+location_required location_outside_city unknown_cell bad_coordinates text_too_long unknown_user
+no_users not_found unknown_device bad_battery db_dir_missing db_dir_not_writable db_is_directory
+db_unreadable db_not_sqlite db_corrupt db_locked db_schema_newer db_not_ours db_bad_url
+db_driver_missing db_unreachable""".split()
+
+
+def _messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
+    root = ET.parse(ts).getroot()
+    return [(ctx.findtext("name"), msg.findtext("source"), msg.find("translation"))
+            for ctx in root.iter("context") for msg in ctx.iter("message")]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def raised_codes() -> set[str]:
+    """Every code passed to DomainError(...) or DatabaseOpenError(...) anywhere in console/."""
+    pattern = re.compile(r'(?:DomainError|DatabaseOpenError)\(\s*"(\w+)"')
+    codes = {"stale_version", "not_found"}   # raised by the StaleVersion/NotFound subclasses
+    for path in (ROOT / "console").rglob("*.py"):
+        codes |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+@pytest.fixture
+def chinese(qapp):
+    install_translators(qapp, "zh_CN")
+    yield
+    install_translators(qapp, "en")
+
+
+def test_every_string_has_a_finished_chinese_translation():
+    entries = _messages(TS)
+    assert len(entries) > 100
+    for context, source, translation in entries:
+        where = f"{context}: {source!r}"
+        assert translation.get("type") is None, f"unfinished or obsolete: {where}"
+        text = translation.text or ""
+        if re.search(r"[A-Za-z]", PLACEHOLDER.sub("", source)):
+            assert CJK.search(text), f"not Chinese: {where}"
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), where
+        if re.search(r"&\w", source):
+            assert re.search(r"&\w", text), f"accelerator lost: {where}"
+
+
+def test_the_ts_file_holds_every_string_in_the_sources(tmp_path):
+    """lupdate on the current sources finds nothing new: update.sh has been run."""
+    copy = tmp_path / TS.name
+    shutil.copy(TS, copy)
+    sources = sorted(str(p) for d in ("console/ui", "console/live")
+                     for p in (ROOT / d).rglob("*.py"))
+    subprocess.run([_tool("pyside6-lupdate"), *sources, "-ts", str(copy), "-target-language",
+                    "zh_CN", "-source-language", "en", "-locations", "none", "-no-obsolete",
+                    "-silent"], check=True, cwd=ROOT)
+    assert {(c, s) for c, s, _ in _messages(copy)} == {(c, s) for c, s, _ in _messages(TS)}
+
+
+def test_the_qm_file_is_compiled_from_the_current_ts(tmp_path):
+    fresh = tmp_path / QM.name
+    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(fresh), "-silent"], check=True)
+    assert fresh.read_bytes() == QM.read_bytes(), "run resources/translations/update.sh"
+
+
+def test_every_code_raised_in_the_sources_has_a_sentence():
+    assert set(LISTED_CODES) <= raised_codes()
+    assert raised_codes() <= set(messages.ERROR_TEXTS)
+
+
+class _Coded(Exception):
+    """Any exception with a code and parameters, like DomainError and DatabaseOpenError."""
+
+    def __init__(self, error_code: str, **params) -> None:
+        super().__init__(error_code)
+        self.code, self.params = error_code, params
+
+
+SAMPLE_PARAMS = dict(number="202611260042", action="dispatch", status="reported",
+                     role="patrol", deadline="2026-11-26T17:00", code="1010101",
+                     source="fax", phone="12", lon=116.4, lat=39.9, field="description",
+                     limit=2000, username="zhang", what="case", key="42", device="phone-7",
+                     battery=140, path="/data/console.db", detail="disk I/O error",
+                     revision="9f3c", url="postgresql://db.example/console")
+
+
+@pytest.mark.parametrize("code", sorted(set(LISTED_CODES) | set(messages.ERROR_TEXTS)))
+def test_describe_error_gives_a_chinese_sentence(chinese, code):
+    text = messages.describe_error(_Coded(code, **SAMPLE_PARAMS))
+    assert CJK.search(text) and "{" not in text and "Traceback" not in text, text
+    assert text.endswith(("。", "）", SAMPLE_PARAMS["detail"])), text
+
+
+def test_describe_error_words_codes_inside_the_sentence(chinese):
+    from console.domain.errors import DomainError, StaleVersion
+    assert messages.describe_error(StaleVersion("202611260042", 3, 4)) == \
+        "案卷 202611260042 已被他人修改，请刷新后重试。"
+    assert messages.describe_error(DomainError("role_not_allowed", action="close",
+                                               role="patrol")) == "“监督员”角色无权执行“结案”。"
+    assert messages.describe_error(DomainError("text_too_long", field="address", limit=200)) \
+        == "地址过长，最多 200 个字符。"
+
+
+def test_unknown_codes_and_foreign_exceptions_get_an_honest_generic_sentence(chinese):
+    from console.domain.errors import DomainError
+    assert messages.describe_error(DomainError("brand_new_rule")) == \
+        "操作未能完成（原因代码：brand_new_rule）。"
+    assert messages.describe_error(_Coded("db_on_fire")) == \
+        "无法使用该数据库（原因代码：db_on_fire）。"
+    assert messages.describe_error(DomainError("bad_phone")) == "“…”不是有效的电话号码。"
+    text = messages.describe_error(RuntimeError("socket closed\n  File x.py, line 3"))
+    assert text == "发生意外错误：socket closed"
+
+
+def test_every_status_action_role_and_source_has_a_chinese_name(chinese):
+    names = ([messages.status_name(s) for s in Status] + [messages.action_name(a) for a in Action]
+             + [messages.role_name(r) for r in Role] + [messages.source_name(s) for s in SOURCES]
+             + [messages.stage_name(s) for s in messages.STAGE_NAMES])
+    assert all(CJK.search(n) for n in names), names
+    assert [messages.role_name(r) for r in ("dispatcher", "leader", "department", "patrol",
+                                            "admin")] == \
+        ["值班员", "带班领导", "专业部门", "监督员", "系统管理员"]
+    assert messages.source_name("patrol") == "监督员上报"
+    assert messages.status_name("no_such_status") == "no_such_status"
+
+
+def test_english_is_the_source_text(qapp):
+    install_translators(qapp, "en")
+    assert messages.stage_name("overdue") == "Overdue"
+    assert messages.describe_error(_Coded("no_users")).startswith("This database has no")
+
+
+def test_messages_work_with_a_bare_qcoreapplication():
+    """The command line words its errors without widgets (no QApplication, no display)."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "app = QCoreApplication(sys.argv)\n"
+        "from console.ui.i18n import install_translators\n"
+        "from console.ui.messages import describe_error\n"
+        "from console.store.database import DatabaseOpenError\n"
+        "install_translators(app, 'zh_CN')\n"
+        "import PySide6.QtWidgets as w\n"
+        "assert w.QApplication.instance() is None or type(app) is QCoreApplication\n"
+        "sys.stdout.buffer.write(describe_error(DatabaseOpenError('db_locked', path='x.db'))"
+        ".encode('utf-8'))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=ROOT,
+                         check=True, timeout=60).stdout.decode("utf-8")
+    assert out == "数据库 x.db 正被其他程序锁定，请关闭该程序后重试。"
