@@ -15,10 +15,10 @@ from console.domain.workflow import Action, Status
 from console.resources import ROOT, TRANSLATIONS
 from console.services.cases import SOURCES
 from console.ui import messages
+from console.ui.catalogues import catalogues, qm_file, sources, ts_file
 from console.ui.i18n import install_translators
 
-TS = TRANSLATIONS / "console_zh_CN.ts"
-QM = TRANSLATIONS / "console_zh_CN.qm"
+CATALOGUES = [name for name in catalogues() if ts_file(name).exists()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -61,9 +61,14 @@ def chinese(qapp):
     install_translators(qapp, "en")
 
 
-def test_every_string_has_a_finished_chinese_translation():
-    entries = _messages(TS)
-    assert len(entries) > 100
+def test_the_core_catalogue_exists():
+    assert "console" in CATALOGUES and len(_messages(ts_file("console"))) > 100
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_every_string_has_a_finished_chinese_translation(name):
+    entries = _messages(ts_file(name))
+    assert entries
     for context, source, translation in entries:
         where = f"{context}: {source!r}"
         assert translation.get("type") is None, f"unfinished or obsolete: {where}"
@@ -75,25 +80,48 @@ def test_every_string_has_a_finished_chinese_translation():
             assert re.search(r"&\w", text), f"accelerator lost: {where}"
 
 
-def test_the_ts_file_holds_every_string_in_the_sources(tmp_path):
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_the_ts_file_holds_every_string_in_the_sources(tmp_path, name):
     """lupdate on the current sources finds nothing new: update.sh has been run."""
-    copy = tmp_path / TS.name
-    shutil.copy(TS, copy)
-    sources = sorted(str(p) for d in ("console/ui", "console/live")
-                     for p in (ROOT / d).rglob("*.py"))
-    subprocess.run([_tool("pyside6-lupdate"), *sources, "-ts", str(copy), "-target-language",
+    ts = ts_file(name)
+    copy = tmp_path / ts.name
+    shutil.copy(ts, copy)
+    files = [str(p) for p in sources(name)]
+    subprocess.run([_tool("pyside6-lupdate"), *files, "-ts", str(copy), "-target-language",
                     "zh_CN", "-source-language", "en", "-locations", "none", "-no-obsolete",
                     "-silent"], check=True, cwd=ROOT)
-    assert {(c, s) for c, s, _ in _messages(copy)} == {(c, s) for c, s, _ in _messages(TS)}
+    assert {(c, s) for c, s, _ in _messages(copy)} == {(c, s) for c, s, _ in _messages(ts)}
 
 
-def test_the_qm_file_is_compiled_from_the_current_ts(tmp_path):
-    fresh = tmp_path / QM.name
-    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(fresh), "-silent"], check=True)
-    assert fresh.read_bytes() == QM.read_bytes(), "run resources/translations/update.sh"
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_the_qm_file_is_compiled_from_the_current_ts(tmp_path, name):
+    fresh = tmp_path / qm_file(name).name
+    subprocess.run([_tool("pyside6-lrelease"), str(ts_file(name)), "-qm", str(fresh), "-silent"],
+                   check=True)
+    assert fresh.read_bytes() == qm_file(name).read_bytes(), "run resources/translations/update.sh"
+
+
+def test_every_source_file_of_the_interface_is_in_a_catalogue():
+    covered = {p for name in catalogues() for p in sources(name)}
+    for folder in ("console/ui", "console/live", "console/map"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert path in covered, f"{path} is in no translation catalogue"
+
+
+def _import_interface_modules() -> None:
+    """Features register their error sentences when imported."""
+    import importlib
+    import pkgutil
+
+    import console.map
+    import console.ui
+    for package in (console.ui, console.map):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
 
 
 def test_every_code_raised_in_the_sources_has_a_sentence():
+    _import_interface_modules()
     assert set(LISTED_CODES) <= raised_codes()
     assert raised_codes() <= set(messages.ERROR_TEXTS)
 

@@ -26,9 +26,11 @@ def install_translators(app: QCoreApplication, lang: str | None) -> str:
     kept: list[QTranslator] = []
     if lang == "zh_CN":
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        ours = QTranslator(app)
-        if ours.load(str(TRANSLATIONS / "console_zh_CN.qm")):
-            kept.append(ours)
+        # One catalogue per feature (catalogues.txt); Qt searches every installed translator.
+        for qm in sorted(TRANSLATIONS.glob("*_zh_CN.qm")):
+            ours = QTranslator(app)
+            if ours.load(str(qm)):
+                kept.append(ours)
         # Qt's own strings (standard buttons, context menus) where the Qt install ships them.
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         qtbase = QTranslator(app)

@@ -14,6 +14,7 @@ from console.services.overview import Overview
 from console.ui.docks import AlertsDock, MapPlaceholder, QueueDock, StatusDock
 from console.ui.messages import describe_error
 from console.ui.seat_settings import SeatSettings
+from console.ui.selection import Selection
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.theme import THEME_NAMES, apply_theme, current_theme
 
@@ -33,6 +34,7 @@ class MainWindow(QMainWindow):
     """The console's main window; every database read goes through `tasks`, never this thread."""
 
     overview_loaded = Signal(object)   # Overview, after each refresh
+    feed_changed = Signal(object)      # every FeedBatch from the feed worker, for feature widgets
 
     def __init__(self, tasks: TaskRunner, settings: SeatSettings, *, user_name: str = "",
                  role: str = "", database_url: str = "", parent: QWidget | None = None) -> None:
@@ -46,11 +48,10 @@ class MainWindow(QMainWindow):
         self._overview_dirty = False
         self.tasks.task_failed.connect(self._on_task_failed)
 
-        self.map_placeholder = MapPlaceholder(self)
-        self.setCentralWidget(self.map_placeholder)
-        self.queue_dock = QueueDock(self)
-        self.alerts_dock = AlertsDock(self)
-        self.status_dock = StatusDock(self)
+        self.selection = Selection(self)
+        self._install_map()
+        self._install_queues()
+        self._install_alerts()
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.queue_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.status_dock)
@@ -79,6 +80,19 @@ class MainWindow(QMainWindow):
         self._periodic.start()
         self.refresh_overview()
         self.load_city_name()
+
+    # --- features: each feature's issue owns one of these methods --------------------------
+
+    def _install_map(self) -> None:
+        self.map_placeholder = MapPlaceholder(self)
+        self.setCentralWidget(self.map_placeholder)
+
+    def _install_queues(self) -> None:
+        self.queue_dock = QueueDock(self)
+
+    def _install_alerts(self) -> None:
+        self.alerts_dock = AlertsDock(self)
+        self.status_dock = StatusDock(self)
 
     # --- menus ---------------------------------------------------------------------------
 
@@ -153,6 +167,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_feed_changes(self, batch) -> None:
+        self.feed_changed.emit(batch)
         entities = {row.entity for row in batch.rows}
         if entities & _COUNTED_ENTITIES:
             self.schedule_overview()

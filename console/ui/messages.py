@@ -192,6 +192,14 @@ _THING_NAMES = Names("Things", {
 })
 
 
+def register_error_texts(texts: dict[str, str]) -> None:
+    """Let a feature add sentences for its own codes (marked with QT_TRANSLATE_NOOP("Errors", …))."""
+    clash = {code for code, text in texts.items() if ERROR_TEXTS.get(code, text) != text}
+    if clash:
+        raise ValueError(f"error codes already worded differently: {sorted(clash)}")
+    ERROR_TEXTS.update(texts)
+
+
 def _tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
