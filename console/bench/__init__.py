@@ -15,6 +15,9 @@ SUITES: dict[str, tuple[str, str, str]] = {
                    "demo generation, services, feed, cold start (slow: builds 1M cases)"),
     "foundation-small": ("console.bench.foundation", "run_small",
                          "the foundation figures that need no 1M-case database"),
+    "map": ("console.bench.map", "run", "map page build, first paint, live update cost, end to end"),
+    "queues": ("console.bench.queues", "run", "first rows of every queue tab and memory, 1M cases"),
+    "alerts": ("console.bench.alerts", "run", "one rule pass and write-to-panel latency"),
 }
 
 
