@@ -1,6 +1,7 @@
 """Alembic, driven from code: the console upgrades the schema on start."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def current_revision(con: Connection) -> str | None:
     return MigrationContext.configure(con).get_current_revision()
 
 
+# Alembic's command API keeps its context in module globals: one migration at a time per process.
+_UPGRADE_LOCK = threading.Lock()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema up to `revision` (nothing to do, and no Alembic run, when already there)."""
+    with _UPGRADE_LOCK:
+        if revision == "head":
+            with engine.connect() as con:
+                if current_revision(con) == head_revision():
+                    return
+        command.upgrade(alembic_config(engine), revision)
