@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from console.store import database as database_module
 from console.store import migrations
@@ -251,3 +252,24 @@ def test_bad_url():
     with pytest.raises(DatabaseOpenError) as info:
         open_database("not a url at all")
     assert info.value.code == "db_bad_url"
+
+
+def test_case_events_are_append_only_in_the_database(db):
+    """Nobody — not even a tool connected straight to the file — rewrites the audit trail."""
+    from sqlalchemy.exc import DatabaseError
+
+    from console.store.models import CaseEvent
+    with db.transaction() as s:
+        s.execute(text("INSERT INTO cases (number, source, category_code, status, reported_at, "
+                       "version, updated_at, address, description, photos, urgent, rework_count, "
+                       "extension_count, return_count, supervision_level) VALUES ('202601010001', "
+                       "'hotline', '20301', 'reported', '2026-01-01 08:00:00.000000', 1, "
+                       "'2026-01-01 08:00:00.000000', '', '', '[]', 0, 0, 0, 0, 0)"))
+        case_id = s.scalar(text("SELECT id FROM cases"))
+        s.add(CaseEvent(case_id=case_id, at=datetime(2026, 1, 1, 8), actor_name="x",
+                        actor_role="dispatcher", action="report", to_status="reported", data={}))
+    for statement in ("UPDATE case_events SET note = 'rewritten'", "DELETE FROM case_events"):
+        with pytest.raises(DatabaseError, match="append-only"), db.transaction() as s:
+            s.execute(text(statement))
+    with db.session() as s:
+        assert s.scalar(text("SELECT count(*) FROM case_events WHERE note IS NULL")) == 1

@@ -167,6 +167,13 @@ def test_feed_reader_sees_every_change_of_concurrent_writers_in_order(pg, pg_url
     assert len(seen) == 40 and seen == sorted(seen) and len(set(seen)) == 40
 
 
+def test_case_events_are_append_only(pg):
+    from sqlalchemy.exc import DatabaseError
+    for statement in ("UPDATE case_events SET note = 'rewritten'", "DELETE FROM case_events"):
+        with pytest.raises(DatabaseError, match="append-only"), pg.transaction() as s:
+            s.execute(text(statement))
+
+
 def test_simulator_runs_on_postgres(pg):
     core = SimCore(pg, seed=4, speed=20)
     t0 = datetime(2026, 11, 23, 10, 0)
