@@ -12,15 +12,31 @@ from shapely.geometry import Point, Polygon
 from sqlalchemy import func, select
 
 from console.domain.case_number import parse_case_number
-from console.domain.workflow import OPEN, CaseState, Status, replay
+from console.domain.workflow import OPEN, Status, replay
 from console.services import cases as case_services
 from console.services.actor import SYSTEM_ACTOR
 from console.sim.demo import build_demo, demo_exists
 from console.store.database import open_database
 from console.store.feed import changes_since
-from console.store.models import (Case, CaseEvent, CaseNumberCounter, Category, Cell, Community,
-                                  Department, Device, District, Meta, PatrolOfficer, Shift, Street,
-                                  User, WorkGrid, WorkGridCell)
+from console.store.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Category,
+    Cell,
+    Community,
+    Department,
+    Device,
+    District,
+    Meta,
+    PatrolOfficer,
+    Shift,
+    Street,
+    User,
+    WorkGrid,
+    WorkGridCell,
+)
+from tests.test_case_services import stored_state
 
 SEED, CELLS, CASES = 3, 300, 1500
 NOW = datetime(2026, 3, 11, 10, 30)        # a Wednesday morning
@@ -192,16 +208,6 @@ def test_every_officer_has_grid_device_shift_and_user(demo):
 
 # --- the cases -----------------------------------------------------------------------------------
 
-def _state(case: Case) -> CaseState:
-    return CaseState(
-        status=Status(case.status), category_code=case.category_code,
-        department_id=case.department_id, deadline=case.deadline,
-        dispatched_at=case.dispatched_at, handled_at=case.handled_at, closed_at=case.closed_at,
-        requested_deadline=case.requested_deadline, check_patrol_id=case.check_patrol_id,
-        rework_count=case.rework_count, extension_count=case.extension_count,
-        return_count=case.return_count, version=case.version)
-
-
 def test_every_case_replays_to_its_stored_fields(demo):
     with demo.session() as s:
         all_cases = list(s.scalars(select(Case).order_by(Case.id)))
@@ -214,7 +220,7 @@ def test_every_case_replays_to_its_stored_fields(demo):
         evs = events[case.id]
         assert evs[0].action == "report" and evs[0].at == case.reported_at
         state = replay(evs[0].data["category_code"], [(e.action, e.data, e.at) for e in evs])
-        assert state == _state(case), case.number
+        assert state == stored_state(case), case.number
         assert evs[-1].to_status == case.status and evs[-1].at == case.updated_at
         for prev, ev in pairwise(evs):
             assert ev.from_status == prev.to_status and prev.at <= ev.at <= NOW
