@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 _M_PER_DEG = 111_320.0
 # Points closer than this to a cell edge count as on it (about 0.1 mm): coordinates that
@@ -23,6 +24,7 @@ MAX_USEFUL_ACCURACY_M = 50.0
 
 # --- shifts ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=256)
 def _minutes(hhmm: str) -> int:
     h, m = hhmm.split(":")
     return int(h) * 60 + int(m)
@@ -62,7 +64,7 @@ def last_shift(weekdays: str, start: str, end: str, now: datetime
                ) -> tuple[datetime, datetime] | None:
     """The latest occurrence that has started by `now` (the current one, else the last ended)."""
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    for back in range(0, 9):
+    for back in range(9):
         day = today - timedelta(days=back)
         if str(day.weekday()) not in weekdays:
             continue
@@ -75,7 +77,7 @@ def last_shift(weekdays: str, start: str, end: str, now: datetime
 def next_shift_start(weekdays: str, start: str, end: str, now: datetime) -> datetime | None:
     """When the next occurrence after `now` begins (None for a shift on no weekday)."""
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    for ahead in range(0, 9):
+    for ahead in range(9):
         day = today + timedelta(days=ahead)
         if str(day.weekday()) in weekdays:
             begin, _ = _occurrence(day, start, end)
@@ -146,39 +148,42 @@ def ring_covers(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool
     return inside
 
 
-@dataclass(frozen=True)
+_BUCKET = 0.001   # degrees (about 100 m): the spatial hash of a work area's cells
+
+
+def _buckets(x0: float, y0: float, x1: float, y1: float) -> Iterable[tuple[int, int]]:
+    for bx in range(math.floor((x0 - _EDGE_EPS) / _BUCKET), math.floor((x1 + _EDGE_EPS) / _BUCKET) + 1):
+        for by in range(math.floor((y0 - _EDGE_EPS) / _BUCKET),
+                        math.floor((y1 + _EDGE_EPS) / _BUCKET) + 1):
+            yield bx, by
+
+
 class WorkArea:
     """The union of a work grid's cells; a point on any cell's edge is inside."""
 
-    cells: tuple[tuple[tuple[float, float, float, float], tuple[tuple[float, float], ...]], ...]
-    bbox: tuple[float, float, float, float]
-
-    @classmethod
-    def from_rings(cls, rings: Iterable[Sequence[Sequence[float]]]) -> WorkArea:
-        """Build from cell rings ([[lon, lat], ...] each)."""
-        cells = []
+    def __init__(self, rings: Iterable[Sequence[Sequence[float]]]) -> None:
+        self.rings: list[tuple[tuple[float, float], ...]] = []
+        # bucket → the cells whose bounding box (widened by the edge tolerance) touches it, so
+        # a fix is tested against one or two cells instead of the grid's eighty.
+        self._index: dict[tuple[int, int], list[int]] = {}
         for ring in rings:
             pts = tuple((float(p[0]), float(p[1])) for p in ring)
             if len(pts) < 3:
                 continue
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-            cells.append(((min(xs), min(ys), max(xs), max(ys)), pts))
-        if not cells:
-            return cls((), (0.0, 0.0, -1.0, -1.0))
-        bbox = (min(c[0][0] for c in cells), min(c[0][1] for c in cells),
-                max(c[0][2] for c in cells), max(c[0][3] for c in cells))
-        return cls(tuple(cells), bbox)
+            for key in _buckets(min(xs), min(ys), max(xs), max(ys)):
+                self._index.setdefault(key, []).append(len(self.rings))
+            self.rings.append(pts)
+
+    @classmethod
+    def from_rings(cls, rings: Iterable[Sequence[Sequence[float]]]) -> WorkArea:
+        """Build from cell rings ([[lon, lat], ...] each)."""
+        return cls(rings)
 
     def covers(self, lon: float, lat: float) -> bool:
         """Whether the point lies in the area (boundary included)."""
-        e = _EDGE_EPS
-        x0, y0, x1, y1 = self.bbox
-        if not (x0 - e <= lon <= x1 + e and y0 - e <= lat <= y1 + e):
-            return False
-        for (cx0, cy0, cx1, cy1), ring in self.cells:
-            if cx0 - e <= lon <= cx1 + e and cy0 - e <= lat <= cy1 + e and ring_covers(ring, lon, lat):
-                return True
-        return False
+        candidates = self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET)))
+        return bool(candidates) and any(ring_covers(self.rings[i], lon, lat) for i in candidates)
 
 
 # --- what the positions say --------------------------------------------------------------

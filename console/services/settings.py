@@ -15,6 +15,18 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "work_calendar": (WorkCalendar().to_dict(), "Work hours, weekends, holidays and make-up days"),
     "deadline_warning_share": (0.8, "Share of the time limit after which a case is 'near deadline'"),
     "city_name": ("", "Name of the city shown in the title"),
+    # Alert thresholds (console/domain/alert_rules.py reads them by these keys).
+    "alert_off_post_min": (10, "Minutes outside its work grid in shift before a patrol is off post (脱岗)"),
+    "alert_idle_radius_m": (30, "Radius in metres within which a patrol counts as staying at one spot"),
+    "alert_idle_min": (20, "Minutes within that radius in shift before a patrol is idle (窝岗)"),
+    "alert_offline_min": (10, "Minutes without a position in shift before a patrol is offline"),
+    "alert_leave_early_min": (30, "Last seen this many minutes before its shift ended: left early (提前退岗)"),
+    "alert_hotspot_cases": (3, "Cases of one minor category in one cell that make a hotspot"),
+    "alert_hotspot_hours": (6, "Hours within which those cases must be reported"),
+    "alert_recurrence_days": (7, "Days after a closure in which the same problem in a cell recurs (回潮)"),
+    "alert_backlog_open": (100, "More open dispatched cases than this: a department's backlog"),
+    "alert_backlog_overdue": (20, "…or with more overdue cases than this"),
+    "alert_escalate_min": (15, "Minutes after which an unacknowledged warning alert is escalated"),
 }
 
 

@@ -285,7 +285,22 @@ class Alert(Base):
     ack_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # The condition's identity while the alert is open, NULL once resolved: a plain unique
+    # constraint (NULLs never clash) keeps one open alert per subject and kind even when two
+    # seats evaluate at once, on SQLite and PostgreSQL alike.
+    open_key: Mapped[str | None] = mapped_column(String(96), unique=True)
+    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # escalations
+    escalated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     __table_args__ = (Index("ix_alerts_open", "resolved_at", "kind", "subject_type", "subject_id"),)
+
+
+class AlertEvaluator(Base):
+    """One row: which seat evaluates the alert rules until when (a lease the others respect)."""
+
+    __tablename__ = "alert_evaluator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str] = mapped_column(String(96))
+    until: Mapped[datetime]
 
 
 class Campaign(Base):

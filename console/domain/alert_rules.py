@@ -1,0 +1,401 @@
+"""Alert rules: what needs a human now, as findings over plain data, and how stored alerts follow.
+
+No Qt and no SQL: the alert service reads the facts, calls these functions and writes the plan
+`reconcile` returns. A finding names its subject by a stable key, so there is at most one open
+alert per subject and kind (no floods); an alert whose finding disappears is resolved; an
+unacknowledged alert is escalated once after a set time.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from console.domain.patrol_state import (
+    PatrolTrack,
+    Shift,
+    latest_shift,
+    on_shift,
+)
+from console.domain.work_calendar import TimeUnit, WorkCalendar
+from console.domain.workflow import Status
+
+
+class Kind(StrEnum):
+    NEW_URGENT = "new_urgent"          # 急件 / 突发事件 waiting to be dispatched
+    NEAR_DEADLINE = "near_deadline"    # 临期: most of the working time used
+    OVERDUE = "overdue"                # 超期
+    OFF_POST = "off_post"              # 脱岗
+    IDLE = "idle"                      # 窝岗
+    OFFLINE = "offline"                # 离线
+    LEFT_EARLY = "left_early"          # 提前退岗
+    HOTSPOT = "hotspot"                # 高发
+    RECURRENCE = "recurrence"          # 回潮
+    BACKLOG = "backlog"                # 部门积压
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+_NEXT_SEVERITY = {Severity.INFO: Severity.WARNING, Severity.WARNING: Severity.CRITICAL,
+                  Severity.CRITICAL: Severity.CRITICAL}
+KIND_SEVERITY: dict[Kind, Severity] = {
+    Kind.NEW_URGENT: Severity.CRITICAL, Kind.OVERDUE: Severity.WARNING,
+    Kind.NEAR_DEADLINE: Severity.INFO, Kind.OFF_POST: Severity.WARNING,
+    Kind.IDLE: Severity.WARNING, Kind.OFFLINE: Severity.WARNING, Kind.LEFT_EARLY: Severity.WARNING,
+    Kind.HOTSPOT: Severity.WARNING, Kind.RECURRENCE: Severity.INFO, Kind.BACKLOG: Severity.WARNING,
+}
+KIND_SUBJECT: dict[Kind, str] = {
+    Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
+    Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
+    Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
+    Kind.BACKLOG: "department",
+}
+#: Parameters that change all the time; a change alone does not rewrite the stored alert.
+VOLATILE_PARAMS = frozenset({"open", "overdue"})
+#: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
+MAX_LEVEL = 3
+#: A left-early alert stays until the next shift begins, but no longer than this.
+LEFT_EARLY_HOLD = timedelta(hours=12)
+_URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
+_TERMINAL = frozenset({Status.CLOSED.value, Status.REJECTED.value, Status.CANCELLED.value})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number the rules use; the shared settings hold them (see SETTING_KEYS)."""
+
+    near_share: float = 0.8
+    off_post_min: float = 10
+    idle_radius_m: float = 30
+    idle_min: float = 20
+    offline_min: float = 10
+    leave_early_min: float = 30
+    hotspot_cases: int = 3
+    hotspot_hours: float = 6
+    recurrence_days: float = 7
+    backlog_open: int = 100
+    backlog_overdue: int = 20
+    escalate_min: float = 15
+
+    @classmethod
+    def from_settings(cls, get: Callable[[str], Any]) -> Thresholds:
+        """Read each threshold through `get(setting_key)`; bad values fall back to the default."""
+        values = {}
+        for name, key in SETTING_KEYS.items():
+            default = getattr(cls, name)
+            try:
+                value = type(default)(get(key))
+            except (TypeError, ValueError):
+                value = default
+            values[name] = value if value > 0 else default
+        return cls(**values)
+
+
+#: Threshold field → shared setting key.
+SETTING_KEYS = {
+    "near_share": "deadline_warning_share", "off_post_min": "alert_off_post_min",
+    "idle_radius_m": "alert_idle_radius_m", "idle_min": "alert_idle_min",
+    "offline_min": "alert_offline_min", "leave_early_min": "alert_leave_early_min",
+    "hotspot_cases": "alert_hotspot_cases", "hotspot_hours": "alert_hotspot_hours",
+    "recurrence_days": "alert_recurrence_days", "backlog_open": "alert_backlog_open",
+    "backlog_overdue": "alert_backlog_overdue", "escalate_min": "alert_escalate_min",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A condition that holds now: a kind, a subject, and what to show about it."""
+
+    kind: Kind
+    subject_id: int
+    params: dict[str, Any] = field(default_factory=dict)
+    discriminator: str = ""   # e.g. the category of a hotspot: one cell may have several
+
+    @property
+    def subject_type(self) -> str:
+        return KIND_SUBJECT[self.kind]
+
+    @property
+    def severity(self) -> Severity:
+        return KIND_SEVERITY[self.kind]
+
+    @property
+    def key(self) -> str:
+        """The identity of the condition; one open alert per key."""
+        return alert_key(self.kind, self.subject_type, self.subject_id, self.discriminator)
+
+
+def alert_key(kind: str, subject_type: str, subject_id: int, discriminator: str = "") -> str:
+    base = f"{kind}:{subject_type}:{subject_id}"
+    return f"{base}:{discriminator}" if discriminator else base
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat(timespec="seconds") if t is not None else None
+
+
+# --- cases --------------------------------------------------------------------------------
+
+def warning_instant(calendar: WorkCalendar, start: datetime, deadline: datetime,
+                    unit: TimeUnit | str, share: float) -> datetime:
+    """When `share` of the time from `start` to `deadline` is used, in the unit's clock.
+
+    Equivalent to the first `now` with calendar.share_used(...) >= share, but computed once per
+    dispatch so a pass over 50,000 open cases is only comparisons.
+    """
+    if TimeUnit(unit) is TimeUnit.HOURS:
+        return start + (deadline - start) * share
+    total = calendar.working_seconds_between(start, deadline)
+    if total <= 0:
+        return deadline
+    return calendar.deadline(start, total * share / 3600, TimeUnit.WORK_HOURS)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the case rules need of one open case."""
+
+    id: int
+    number: str
+    status: str
+    urgent: bool
+    category_code: str
+    cell_id: int | None
+    department_id: int | None
+    reported_at: datetime
+    deadline: datetime | None = None
+    warn_at: datetime | None = None           # from warning_instant, for dispatched cases
+    previous: tuple[str, datetime] | None = None   # (number, closed_at) this case recurs after
+    dispatched_at: datetime | None = None
+
+
+def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
+                  names: Mapping[str, str] | None = None) -> list[Finding]:
+    """New urgent, near deadline, overdue and recurrence findings of one case."""
+    out: list[Finding] = []
+    base = {"number": c.number, "category": c.category_code,
+            "category_name": (names or {}).get(c.category_code, "")}
+    if c.urgent and c.status in _URGENT_WAITING:
+        out.append(Finding(Kind.NEW_URGENT, c.id, base | {"reported_at": _iso(c.reported_at)}))
+    if c.status == Status.DISPATCHED.value and c.deadline is not None:
+        if now >= c.deadline:
+            out.append(Finding(Kind.OVERDUE, c.id, base | {"deadline": _iso(c.deadline)}))
+        elif c.warn_at is not None and now >= c.warn_at:
+            out.append(Finding(Kind.NEAR_DEADLINE, c.id, base | {"deadline": _iso(c.deadline)}))
+    if (c.previous is not None and c.status not in _TERMINAL
+            and now - c.reported_at <= timedelta(days=th.recurrence_days)):
+        number, closed_at = c.previous
+        out.append(Finding(Kind.RECURRENCE, c.id, base | {"previous": number,
+                                                          "previous_closed_at": _iso(closed_at)}))
+    return out
+
+
+def is_recurrence(reported_at: datetime, previous_closed_at: datetime, th: Thresholds) -> bool:
+    """Whether a case reported at `reported_at` recurs after one closed at `previous_closed_at`."""
+    return timedelta(0) <= reported_at - previous_closed_at <= timedelta(days=th.recurrence_days)
+
+
+@dataclass(frozen=True, slots=True)
+class HotspotGroup:
+    cell_id: int
+    cell_code: str
+    category_code: str
+    count: int
+    first_at: datetime
+
+
+def hotspot_findings(groups: Iterable[HotspotGroup], th: Thresholds,
+                     names: Mapping[str, str] | None = None) -> list[Finding]:
+    """At least K cases of one minor category in one cell within the window (groups are counted in it)."""
+    return [Finding(Kind.HOTSPOT, g.cell_id,
+                    {"cell_code": g.cell_code, "category": g.category_code,
+                     "category_name": (names or {}).get(g.category_code, ""), "count": g.count,
+                     "hours": th.hotspot_hours},
+                    discriminator=g.category_code)
+            for g in groups if g.count >= th.hotspot_cases]
+
+
+def backlog_findings(cases: Iterable[CaseFacts], now: datetime, th: Thresholds,
+                     departments: Mapping[int, str]) -> list[Finding]:
+    """More than N open or M overdue cases dispatched to one department."""
+    open_: dict[int, int] = {}
+    overdue: dict[int, int] = {}
+    for c in cases:
+        if c.status != Status.DISPATCHED.value or c.department_id is None:
+            continue
+        open_[c.department_id] = open_.get(c.department_id, 0) + 1
+        if c.deadline is not None and now >= c.deadline:
+            overdue[c.department_id] = overdue.get(c.department_id, 0) + 1
+    return [Finding(Kind.BACKLOG, d, {"name": departments.get(d, ""), "open": n,
+                                      "overdue": overdue.get(d, 0)})
+            for d, n in sorted(open_.items())
+            if n > th.backlog_open or overdue.get(d, 0) > th.backlog_overdue]
+
+
+# --- patrols ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PatrolFacts:
+    id: int
+    code: str
+    name: str
+    shifts: tuple[Shift, ...]
+
+
+def left_early(p: PatrolFacts, last_at: datetime | None, now: datetime,
+               th: Thresholds) -> tuple[datetime, datetime] | None:
+    """The shift (start, end) a patrol left early: seen in it, silent since before end − W.
+
+    Known from end − W on (once the silence has lasted the offline time) and kept until the
+    next shift begins (at most LEFT_EARLY_HOLD after the end). Only someone who was there can
+    leave early: never seen in a shift is "offline" for the whole of it.
+    """
+    shift = latest_shift(p.shifts, now)   # the current one, or the last one ended
+    if shift is None or last_at is None:
+        return None
+    begin, end = shift
+    cutoff = end - timedelta(minutes=th.leave_early_min)
+    if not (begin <= last_at < cutoff) or now < cutoff:
+        return None
+    if now - last_at < timedelta(minutes=th.offline_min) or now >= end + LEFT_EARLY_HOLD:
+        return None
+    return shift
+
+
+def patrol_findings(p: PatrolFacts, track: PatrolTrack | None, now: datetime,
+                    th: Thresholds) -> list[Finding]:
+    """Off post, idle and offline during a shift; left early near and after its end."""
+    base = {"code": p.code, "name": p.name}
+    last_at = track.last_at if track is not None else None
+    left = left_early(p, last_at, now, th)
+    if left is not None:
+        return [Finding(Kind.LEFT_EARLY, p.id, base | {"last_seen": _iso(last_at),
+                                                       "shift_end": _iso(left[1])})]
+    shift = on_shift(p.shifts, now)
+    if shift is None:
+        return []
+    begin, end = shift
+    seen = last_at if last_at is not None and last_at >= begin else None
+    out: list[Finding] = []
+    offline = now - (seen or begin) >= timedelta(minutes=th.offline_min)
+    if offline:
+        out.append(Finding(Kind.OFFLINE, p.id, base | {"last_seen": _iso(last_at),
+                                                       "shift_start": _iso(begin)}))
+    if track is None or seen is None:
+        return out
+    if track.outside_since is not None:
+        since = max(track.outside_since, begin)
+        # The last known place stands while the phone is silent: "last seen off post".
+        if now - since > timedelta(minutes=th.off_post_min):
+            out.append(Finding(Kind.OFF_POST, p.id, base | {
+                "since": _iso(since), "lon": round(track.last_lon, 6),
+                "lat": round(track.last_lat, 6)}))
+    if not offline and track.still_since is not None and track.anchor is not None:
+        since = max(track.still_since, begin)
+        if seen - since > timedelta(minutes=th.idle_min):
+            out.append(Finding(Kind.IDLE, p.id, base | {
+                "since": _iso(since), "lon": round(track.anchor[0], 6),
+                "lat": round(track.anchor[1], 6)}))
+    return out
+
+
+# --- stored alerts follow the findings ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OpenAlert:
+    """An unresolved stored alert, as reconcile needs it."""
+
+    id: int
+    key: str
+    kind: str
+    severity: str
+    level: int
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    params: dict[str, Any]
+    subject_type: str = ""
+    subject_id: int = 0
+
+
+@dataclass
+class Plan:
+    """What the evaluation pass must write."""
+
+    open: list[Finding] = field(default_factory=list)
+    resolve: list[OpenAlert] = field(default_factory=list)
+    update: list[tuple[OpenAlert, dict[str, Any]]] = field(default_factory=list)
+    escalate: list[tuple[OpenAlert, Severity]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.resolve or self.update or self.escalate)
+
+    def extend(self, other: Plan) -> None:
+        self.open += other.open
+        self.resolve += other.resolve
+        self.update += other.update
+        self.escalate += other.escalate
+
+
+def _stable(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k not in VOLATILE_PARAMS}
+
+
+def escalated_severity(severity: str) -> Severity:
+    """One step up: info → warning → critical."""
+    return _NEXT_SEVERITY[Severity(severity)]
+
+
+def reconcile(open_alerts: Iterable[OpenAlert], findings: Iterable[Finding]) -> Plan:
+    """Open what is new, resolve what cleared, refresh changed details.
+
+    Both arguments cover the same scope (e.g. the cases that changed): an open alert with no
+    finding in it is resolved.
+    """
+    plan = Plan()
+    wanted = {f.key: f for f in findings}
+    seen: set[str] = set()
+    for alert in open_alerts:
+        finding = wanted.get(alert.key)
+        if finding is None:
+            plan.resolve.append(alert)
+            continue
+        seen.add(alert.key)
+        if _stable(finding.params) != _stable(alert.params):
+            plan.update.append((alert, finding.params))
+    plan.open = [f for k, f in wanted.items() if k not in seen]
+    return plan
+
+
+def escalation_due(alert: OpenAlert, th: Thresholds) -> datetime | None:
+    """When an alert escalates by itself: unacknowledged warnings and criticals, once."""
+    if (alert.acknowledged_at is not None or alert.level != 0
+            or SEVERITY_RANK[Severity(alert.severity)] < SEVERITY_RANK[Severity.WARNING]):
+        return None
+    return alert.raised_at + timedelta(minutes=th.escalate_min)
+
+
+def escalations(open_alerts: Iterable[OpenAlert], now: datetime,
+                th: Thresholds) -> list[tuple[OpenAlert, Severity]]:
+    """The alerts left unacknowledged for the set time, with the severity they rise to."""
+    out = []
+    for alert in open_alerts:
+        due = escalation_due(alert, th)
+        if due is not None and now >= due:
+            out.append((alert, escalated_severity(alert.severity)))
+    return out
+
+
+def next_change(c: CaseFacts, now: datetime, th: Thresholds) -> datetime | None:
+    """The next instant after `now` at which this case's findings change by time alone."""
+    instants = [c.warn_at, c.deadline]
+    if c.previous is not None:
+        instants.append(c.reported_at + timedelta(days=th.recurrence_days, seconds=1))
+    later = [t for t in instants if t is not None and t > now]
+    return min(later) if later else None

@@ -1,0 +1,360 @@
+"""The alert evaluation pass: read what the rules need, run them, make the stored alerts follow.
+
+`AlertEngine` keeps a snapshot of the open cases, a track per patrol officer and the open
+alerts, and each pass reads only what changed: case ids from the change feed, new fixes from
+the position history (by id), alerts other seats touched. A case's findings are recomputed
+when it changed or when one of its instants (warning, deadline, end of recurrence) passes, so
+a pass over 50,000 open cases costs what changed, not what exists. Plain Python: the alert
+worker runs it off the GUI thread, tests drive it with a synthetic clock. Every write goes
+through the feed, so every seat sees the same alerts.
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from console.domain import alert_rules as rules
+from console.domain.alert_rules import (
+    CaseFacts,
+    Finding,
+    Kind,
+    OpenAlert,
+    PatrolFacts,
+    Thresholds,
+)
+from console.domain.patrol_state import PatrolTrack, WorkArea
+from console.domain.work_calendar import WorkCalendar
+from console.domain.workflow import Status
+from console.services.settings import get_setting, work_calendar
+from console.store import alert_queries as q
+from console.store import feed
+
+#: Feed entities whose rows make the engine re-read something.
+_WATCHED = ("case", "settings", "patrol", "alert")
+#: Static patrol data (officers, shifts, work grids) is re-read at least this often.
+PATROL_RELOAD = timedelta(minutes=10)
+#: Department backlogs move slowly; they are counted at most this often.
+BACKLOG_EVERY = timedelta(seconds=60)
+#: History replayed on start beyond the longest duration a rule measures.
+_BOOT_MARGIN = timedelta(minutes=2)
+_CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
+_PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
+
+
+@dataclass
+class PassResult:
+    """What one evaluation pass did, and how long its parts took (ms)."""
+
+    opened: int = 0
+    resolved: int = 0
+    updated: int = 0
+    escalated: int = 0
+    open_cases: int = 0
+    patrols: int = 0
+    fixes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return self.opened + self.resolved + self.updated + self.escalated
+
+
+def thresholds(session: Session) -> Thresholds:
+    """The alert thresholds from the shared settings."""
+    return Thresholds.from_settings(lambda key: get_setting(session, key))
+
+
+def _open_alert(r: Any) -> OpenAlert:
+    return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
+                     r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id)
+
+
+class AlertEngine:
+    """Evaluates the alert rules incrementally against one database; not thread-safe."""
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.th = Thresholds()
+        self.calendar = WorkCalendar()
+        self.cases: dict[int, CaseFacts] = {}
+        self.tracks: dict[int, PatrolTrack] = {}
+        self.patrols: dict[int, PatrolFacts] = {}
+        self.areas: dict[int, WorkArea] = {}               # officer id → work area
+        self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
+        self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
+        self._backlog: list[Finding] = []
+        self._backlog_at: datetime | None = None
+        self._grid_areas: dict[int, WorkArea] = {}
+        self._category: dict[str, tuple[str, str]] = {}
+        self._names: dict[str, str] = {}
+        self._departments: dict[int, str] = {}
+        self._seq = 0
+        self._position_id = 0
+        self._patrols_read_at: datetime | None = None
+
+    # --- the pass -------------------------------------------------------------------------
+
+    def evaluate(self, session: Session, now: datetime) -> PassResult:
+        """One pass at `now`: catch up, find, reconcile, write (in the caller's transaction)."""
+        result = PassResult()
+        t0 = time.perf_counter()
+        if not self.loaded:
+            self._bootstrap(session, now)
+            # Alerts of cases closed while no seat was watching are in scope too.
+            dirty = set(self.cases) | {a.subject_id for a in self.alerts.values()
+                                       if a.subject_type == "case"}
+        else:
+            dirty, result.fixes = self._catch_up(session, now)
+        while self._events and self._events[0][0] <= now:
+            dirty.add(heapq.heappop(self._events)[1])
+        t1 = time.perf_counter()
+        plan = self._plan(session, now, dirty)
+        t2 = time.perf_counter()
+        self._write(session, plan, now, result)
+        t3 = time.perf_counter()
+        result.open_cases, result.patrols = len(self.cases), len(self.patrols)
+        result.timings = {"read": (t1 - t0) * 1000, "rules": (t2 - t1) * 1000,
+                          "write": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
+        return result
+
+    def _plan(self, session: Session, now: datetime, dirty: set[int]) -> rules.Plan:
+        """Findings of each scope against the open alerts of the same scope."""
+        th = self.th
+        by_scope: dict[str, list[OpenAlert]] = {"case": [], "patrol": [], "cell": [],
+                                                "department": []}
+        for a in self.alerts.values():
+            if a.subject_type != "case" or a.subject_id in dirty:
+                by_scope.setdefault(a.subject_type, []).append(a)
+        case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
+        plan = rules.reconcile(by_scope["case"], case_findings)
+        patrol_findings = [f for p in self.patrols.values()
+                           for f in rules.patrol_findings(p, self.tracks.get(p.id), now, th)]
+        plan.extend(rules.reconcile(by_scope["patrol"], patrol_findings))
+        plan.extend(rules.reconcile(by_scope["cell"], self._hotspots(session, now)))
+        if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
+            self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
+            self._backlog_at = now
+        plan.extend(rules.reconcile(by_scope["department"], self._backlog))
+        resolving = {a.id for a in plan.resolve}
+        plan.escalate = rules.escalations(
+            (a for a in self.alerts.values() if a.id not in resolving), now, th)
+        return plan
+
+    def _case_findings(self, case_id: int, now: datetime) -> list[Finding]:
+        c = self.cases.get(case_id)
+        if c is None:
+            return []
+        found = rules.case_findings(c, now, self.th, self._names)
+        nxt = rules.next_change(c, now, self.th)
+        if nxt is not None:
+            heapq.heappush(self._events, (nxt, case_id))
+        return found
+
+    def _hotspots(self, session: Session, now: datetime) -> list[Finding]:
+        th = self.th
+        groups = q.hotspot_groups(session, now - timedelta(hours=th.hotspot_hours), th.hotspot_cases)
+        codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
+        return rules.hotspot_findings(
+            (rules.HotspotGroup(cell, codes.get(cell, ""), code, n, first)
+             for cell, code, n, first in groups), th, self._names)
+
+    def findings(self, session: Session, now: datetime) -> list[Finding]:
+        """Every condition that holds at `now`, computed afresh (for tests and inspection)."""
+        out = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
+                                                                           self._names)]
+        out += [f for p in self.patrols.values()
+                for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th)]
+        out += self._hotspots(session, now)
+        out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
+        return out
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _bootstrap(self, session: Session, now: datetime) -> None:
+        # The feed position and history id first: anything written while we read is seen again.
+        self._seq = feed.current_seq(session)
+        self._position_id = q.max_position_id(session)
+        self._read_settings(session)
+        self._read_reference(session)
+        self._read_patrols(session, now)
+        self.cases, self._events = {}, []
+        self._backlog_at = None
+        self._refresh_cases(session, q.open_cases(session), set(), now)
+        window = timedelta(minutes=max(self.th.idle_min, self.th.off_post_min)) + _BOOT_MARGIN
+        self.tracks = {}
+        self._take_fixes(q.positions_window(session, list(self.patrols), now - window,
+                                            self._position_id))
+        for r in q.latest_fixes(session):
+            # Older than the window: only when the phone last spoke matters (offline, left early).
+            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
+            if track.last_at is None or r.at > track.last_at:
+                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
+                track.last_speed = r.speed
+        self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
+        self.loaded = True
+
+    def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
+        seq, rows = q.feed_changes(session, self._seq, _WATCHED)
+        self._seq = seq
+        entities = {r.entity for r in rows}
+        dirty: set[int] = set()
+        if "settings" in entities:
+            self._read_settings(session)
+            self._read_reference(session)
+            self._recompute_warnings()
+            self._backlog_at = None
+            dirty |= set(self.cases)
+        if ("patrol" in entities or self._patrols_read_at is None
+                or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
+            self._read_patrols(session, now)
+        changed = {r.entity_id for r in rows if r.entity == "case" and r.entity_id is not None}
+        if changed:
+            self._refresh_cases(session, q.open_cases(session, changed), changed, now)
+            dirty |= changed
+        touched = {r.entity_id for r in rows if r.entity == "alert" and r.entity_id is not None}
+        if touched:
+            self._refresh_alerts(session, touched)
+        taken = 0
+        while True:
+            fixes = q.positions_after(session, self._position_id)
+            if not fixes:
+                break
+            self._position_id = fixes[-1].id
+            taken += self._take_fixes(fixes)
+        return dirty, taken
+
+    def _refresh_alerts(self, session: Session, ids: set[int]) -> None:
+        """Alerts changed by any seat (or by our own last pass): take their stored state."""
+        for r in q.open_alerts(session, ids):
+            if r.resolved_at is None:
+                self.alerts[r.id] = _open_alert(r)
+            else:
+                self.alerts.pop(r.id, None)
+
+    def _read_settings(self, session: Session) -> None:
+        self.th = thresholds(session)
+        self.calendar = work_calendar(session)
+
+    def _read_reference(self, session: Session) -> None:
+        self._category = q.categories(session)
+        self._names = {code: name for code, (name, _) in self._category.items()}
+        self._departments = q.department_names(session)
+
+    def _read_patrols(self, session: Session, now: datetime) -> None:
+        officers = q.patrol_officers(session)
+        shifts = q.shifts(session)
+        grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
+        missing = grids - set(self._grid_areas)
+        if missing:
+            for grid_id, rings in q.work_grid_rings(session, missing).items():
+                self._grid_areas[grid_id] = WorkArea.from_rings(rings)
+        empty = WorkArea.from_rings([])
+        self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
+                        for o in officers}
+        self.areas = {o.id: self._grid_areas.get(o.work_grid_id, empty) for o in officers}
+        self._patrols_read_at = now
+
+    def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
+                       now: datetime) -> None:
+        """Replace the snapshot rows of `asked` (and add new ones) from freshly read `rows`."""
+        still_open = {r.id for r in rows}
+        for case_id in asked - still_open:
+            self.cases.pop(case_id, None)     # closed, rejected or cancelled since
+        old = {r.id: self.cases.get(r.id) for r in rows}
+        # Closures are looked up once per case (again only if its cell or category changes), and
+        # only for cases recent enough to be a recurrence at all.
+        recent = timedelta(days=self.th.recurrence_days)
+        lookup = [r for r in rows if now - r.reported_at <= recent
+                  and (old[r.id] is None or old[r.id].cell_id != r.cell_id
+                       or old[r.id].category_code != r.category_code)]
+        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        looked = {r.id for r in lookup}
+        for r in rows:
+            before = old[r.id]
+            prev = previous.get(r.id) if r.id in looked else (before.previous if before else None)
+            self.cases[r.id] = self._facts(r, prev, before)
+
+    def _facts(self, r: Any, previous: tuple[str, datetime] | None,
+               before: CaseFacts | None = None) -> CaseFacts:
+        warn_at = None
+        if r.status == Status.DISPATCHED.value and r.deadline is not None and r.dispatched_at:
+            if (before is not None and before.warn_at is not None
+                    and (before.dispatched_at, before.deadline) == (r.dispatched_at, r.deadline)):
+                warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
+            else:
+                unit = self._category.get(r.category_code, ("", "work_days"))[1]
+                warn_at = rules.warning_instant(self.calendar, r.dispatched_at, r.deadline, unit,
+                                                self.th.near_share)
+        return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
+                         r.department_id, r.reported_at, r.deadline, warn_at, previous,
+                         r.dispatched_at)
+
+    def _recompute_warnings(self) -> None:
+        """The calendar or the share changed: every dispatched case's warning instant moves."""
+        for case_id, c in list(self.cases.items()):
+            if c.deadline is not None and c.dispatched_at is not None:
+                self.cases[case_id] = self._facts(c, c.previous)
+
+    def _take_fixes(self, fixes: Iterable[Any]) -> int:
+        n = 0
+        radius = self.th.idle_radius_m
+        tracks, areas = self.tracks, self.areas
+        for f in fixes:
+            officer = f.patrol_officer_id
+            if officer is None:
+                continue
+            area = areas.get(officer)
+            inside = area.covers(f.lon, f.lat) if area is not None else True
+            track = tracks.get(officer)
+            if track is None:
+                track = tracks[officer] = PatrolTrack()
+            track.add(f.at, f.lon, f.lat, inside=inside, radius_m=radius, accuracy=f.accuracy,
+                      speed=f.speed)
+            n += 1
+        return n
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
+        changes: list[tuple[int, str, dict[str, Any]]] = []
+        if plan.open:
+            by_key = {f.key: f for f in plan.open}
+            rows = [{"kind": f.kind.value, "severity": f.severity.value,
+                     "subject_type": f.subject_type, "subject_id": f.subject_id,
+                     "params": f.params, "raised_at": now, "open_key": f.key, "level": 0}
+                    for f in plan.open]
+            for alert_id, key in q.insert_alerts(session, rows):
+                f = by_key[key]
+                self.alerts[alert_id] = OpenAlert(alert_id, key, f.kind.value, f.severity.value,
+                                                  0, now, None, f.params, f.subject_type,
+                                                  f.subject_id)
+                changes.append((alert_id, "raised", {
+                    "kind": f.kind.value, "severity": f.severity.value,
+                    "subject_type": f.subject_type, "subject_id": f.subject_id}))
+        for alert in plan.resolve:
+            self.alerts.pop(alert.id, None)
+            if q.resolve(session, alert.id, now):
+                changes.append((alert.id, "resolved", {"kind": alert.kind}))
+        for alert, params in plan.update:
+            if q.set_params(session, alert.id, params):
+                self.alerts[alert.id] = replace(alert, params=params)
+                changes.append((alert.id, "updated", {"kind": alert.kind}))
+        for alert, severity in plan.escalate:
+            if q.escalate(session, alert.id, at=now, severity=severity.value,
+                          from_level=alert.level, by=None):
+                self.alerts[alert.id] = replace(alert, severity=severity.value,
+                                                level=alert.level + 1)
+                changes.append((alert.id, "escalated", {
+                    "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
+        q.record_feed(session, now, changes)
+        counts: dict[str, int] = {}
+        for _, action, _ in changes:
+            counts[action] = counts.get(action, 0) + 1
+        result.opened, result.resolved = counts.get("raised", 0), counts.get("resolved", 0)
+        result.updated, result.escalated = counts.get("updated", 0), counts.get("escalated", 0)

@@ -1,0 +1,145 @@
+"""The KPI strip's figures: today's flow of cases, the on-time closure rate, patrols on duty.
+
+Definitions follow reference/kpis.md over the period "today" (midnight to now):
+- registered: cases registered (立案) today; reported and closed likewise.
+- due (应结案数): cases closed today plus cases still with a department whose deadline passed
+  today unhandled; on-time closure rate (按期结案率) = closed today on time / due, where on time
+  means handled (处置完成) by the deadline.
+- overdue now (超期数): cases with a department past their deadline.
+- patrols: on duty = on shift and reporting; off post and offline = their open alerts.
+Each figure has 24 hourly values for a sparkline (the last is the hour in progress): counts per
+hour for flows, the value at the end of each hour for states.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import case as when
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.domain.alert_rules import Kind
+from console.domain.patrol_state import on_shift
+from console.domain.workflow import Status
+from console.store import alert_queries as aq
+from console.store.models import Case
+
+HOURS = 24
+#: Registration is looked for among cases reported this long before it (keeps the time index).
+REGISTER_LOOKBACK = timedelta(days=7)
+_DISPATCHED = Status.DISPATCHED.value
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Figures for the strip and their hourly series (oldest first, HOURS values each)."""
+
+    at: datetime
+    reported_today: int = 0
+    registered_today: int = 0
+    closed_today: int = 0
+    closed_on_time_today: int = 0
+    due_today: int = 0
+    overdue_now: int = 0
+    patrols_on_shift: int = 0
+    patrols_on_duty: int = 0
+    patrols_off_post: int = 0
+    patrols_offline: int = 0
+    series: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期结案率 today, or None when nothing was due."""
+        return on_time_rate(self.closed_on_time_today, self.due_today)
+
+
+def on_time_rate(closed_on_time: int, due: int) -> float | None:
+    """Closed on time / due (reference/kpis.md); None when nothing was due."""
+    return closed_on_time / due if due > 0 else None
+
+
+def hour_marks(now: datetime) -> list[datetime]:
+    """The ends of the HOURS hourly buckets; the last is `now` (the hour in progress)."""
+    top = now.replace(minute=0, second=0, microsecond=0)
+    return [top - timedelta(hours=HOURS - 1 - i) for i in range(HOURS - 1)] + [now]
+
+
+def _bucket(times: list[datetime], marks: list[datetime]) -> list[float]:
+    """How many of `times` fall in each bucket (marks[i-1], marks[i]]; the first starts an hour before."""
+    counts = [0.0] * len(marks)
+    start = marks[0] - timedelta(hours=1)
+    for t in times:
+        if start <= t <= marks[-1]:
+            counts[min(bisect_right(marks[:-1], t), len(marks) - 1)] += 1
+    return counts
+
+
+def _open_at(intervals: list[tuple[datetime, datetime | None]], marks: list[datetime]) -> list[float]:
+    return [float(sum(1 for a, b in intervals if a <= m and (b is None or b > m))) for m in marks]
+
+
+def kpis(session: Session, now: datetime | None = None) -> Kpis:
+    """Read every figure; each query stays on an index (time columns, status + deadline)."""
+    now = now or datetime.now().replace(microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    marks = hour_marks(now)
+    since = marks[0] - timedelta(hours=1)
+    start = min(since, midnight)
+
+    reported = session.scalars(select(Case.reported_at).where(Case.reported_at >= start)).all()
+    registered = [t for t in session.scalars(
+        select(Case.registered_at).where(Case.reported_at >= start - REGISTER_LOOKBACK,
+                                         Case.registered_at >= start)) if t is not None]
+    # closed_at is set only by 结案, a final state: no status filter, which would lead SQLite
+    # onto the status index (most cases are closed) instead of the time index.
+    closed = session.execute(select(Case.closed_at, Case.handled_at, Case.deadline).where(
+        Case.closed_at >= start)).all()
+    closed_today = [r for r in closed if r.closed_at >= midnight]
+    on_time = sum(1 for r in closed_today
+                  if r.deadline is None or (r.handled_at or r.closed_at) <= r.deadline)
+    # Still with a department and past the deadline: one row of sums over the status index.
+    overdue_cols = [func.sum(when((Case.deadline < m, 1), else_=0)) for m in marks]
+    row = session.execute(select(func.count(), func.sum(when((Case.deadline >= midnight, 1),
+                                                              else_=0)), *overdue_cols)
+                          .where(Case.status == _DISPATCHED, Case.deadline < now)).one()
+    overdue_now, lapsed_today = row[0] or 0, row[1] or 0
+    overdue_series = [float(v or 0) for v in row[2:]]
+
+    kinds = (Kind.OFF_POST.value, Kind.OFFLINE.value, Kind.LEFT_EARLY.value)
+    intervals = aq.alert_intervals(session, kinds, since)
+    off_post_series, offline_series, gone_series = (
+        _open_at([(r.raised_at, r.resolved_at) for r in intervals if r.kind == k], marks)
+        for k in kinds)
+    # Officers share a few shift patterns: count each pattern once.
+    patterns = Counter(tuple(s) for s in aq.shifts(session).values())
+    on_shift_series = [float(sum(n for s, n in patterns.items() if on_shift(s, m) is not None))
+                       for m in marks]
+    # Gone early is still "on shift" by the clock, but not on duty.
+    on_duty_series = [max(0.0, a - b - c) for a, b, c in zip(on_shift_series, offline_series,
+                                                             gone_series)]
+
+    closed_series = _bucket([r.closed_at for r in closed], marks)
+    on_time_series = []
+    for i, m in enumerate(marks):
+        lo = m - timedelta(hours=1) if i == 0 else marks[i - 1]
+        in_hour = [r for r in closed if lo < r.closed_at <= m]
+        good = sum(1 for r in in_hour if r.deadline is None or (r.handled_at or r.closed_at) <= r.deadline)
+        rate = on_time_rate(good, len(in_hour))
+        on_time_series.append(float("nan") if rate is None else rate * 100)
+
+    return Kpis(
+        at=now,
+        reported_today=sum(1 for t in reported if t >= midnight),
+        registered_today=sum(1 for t in registered if t >= midnight),
+        closed_today=len(closed_today), closed_on_time_today=on_time,
+        due_today=len(closed_today) + lapsed_today, overdue_now=overdue_now,
+        patrols_on_shift=int(on_shift_series[-1]), patrols_on_duty=int(on_duty_series[-1]),
+        patrols_off_post=int(off_post_series[-1]), patrols_offline=int(offline_series[-1]),
+        series={"reported_today": _bucket(list(reported), marks),
+                "registered_today": _bucket(registered, marks),
+                "closed_today": closed_series, "on_time_rate": on_time_series,
+                "overdue_now": overdue_series, "patrols_on_duty": on_duty_series,
+                "patrols_off_post": off_post_series, "patrols_offline": offline_series})

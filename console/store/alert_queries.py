@@ -1,0 +1,336 @@
+"""The SQL of alerts: what the rules read, and guarded writes that are safe with several seats.
+
+Every write is conditional (an insert that yields to an open alert with the same key, updates
+that only touch rows still in the expected state) and reports whether it happened, so the
+caller records a feed row only for changes that really took place.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from console.domain.workflow import OPEN, Status
+from console.store import feed
+from console.store.models import (
+    Alert,
+    AlertEvaluator,
+    Case,
+    Category,
+    Cell,
+    ChangeFeed,
+    Department,
+    Device,
+    LatestPosition,
+    PatrolOfficer,
+    Position,
+    Shift,
+    User,
+    WorkGridCell,
+)
+from console.store.upsert import insert_for
+
+_CHUNK = 500   # well under every driver's limit on bound parameters
+_OPEN = [s.value for s in OPEN]
+_GONE = (Status.REJECTED.value, Status.CANCELLED.value)
+
+
+def _chunks(items: Collection[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
+    items = list(items)
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+# --- reference data -----------------------------------------------------------------------
+
+def categories(session: Session) -> dict[str, tuple[str, str]]:
+    """code → (name, time unit)."""
+    return {r.code: (r.name, r.time_unit) for r in
+            session.execute(select(Category.code, Category.name, Category.time_unit))}
+
+
+def department_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Department.id, Department.name)).all())
+
+
+def patrol_officers(session: Session) -> list[Any]:
+    """Active officers: id, code, name, work_grid_id."""
+    return session.execute(select(PatrolOfficer.id, PatrolOfficer.code, PatrolOfficer.name,
+                                  PatrolOfficer.work_grid_id)
+                           .where(PatrolOfficer.active.is_(True))).all()
+
+
+def shifts(session: Session) -> dict[int, list[tuple[str, str, str]]]:
+    """officer id → [(weekdays, start, end), ...]."""
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for r in session.execute(select(Shift.patrol_officer_id, Shift.weekdays, Shift.start, Shift.end)):
+        out.setdefault(r.patrol_officer_id, []).append((r.weekdays, r.start, r.end))
+    return out
+
+
+def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, list[Any]]:
+    """work grid id → the rings of its cells."""
+    out: dict[int, list[Any]] = {}
+    for chunk in _chunks(grid_ids):
+        for grid_id, ring in session.execute(
+                select(WorkGridCell.work_grid_id, Cell.ring)
+                .join(Cell, Cell.id == WorkGridCell.cell_id)
+                .where(WorkGridCell.work_grid_id.in_(chunk))):
+            out.setdefault(grid_id, []).append(ring)
+    return out
+
+
+def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        out.update(session.execute(select(Cell.id, Cell.code).where(Cell.id.in_(chunk))).all())
+    return out
+
+
+# --- cases --------------------------------------------------------------------------------
+
+_CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_code, Case.cell_id,
+                 Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline)
+
+
+def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Any]:
+    """The open cases (all, or those of `ids` that are still open)."""
+    q = select(*_CASE_COLUMNS).where(Case.status.in_(_OPEN))
+    if ids is None:
+        return session.execute(q).all()
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows.extend(session.execute(q.where(Case.id.in_(chunk))).all())
+    return rows
+
+
+def previous_closures(session: Session, cases: Iterable[Any], days: float
+                      ) -> dict[int, tuple[str, datetime]]:
+    """case id → (number, closed_at) of the latest case of the same category in the same cell
+    closed within `days` before it was reported."""
+    wanted: dict[tuple[int, str], list[Any]] = {}
+    for c in cases:
+        if c.cell_id is not None:
+            wanted.setdefault((c.cell_id, c.category_code), []).append(c)
+    if not wanted:
+        return {}
+    earliest = min(c.reported_at for group in wanted.values() for c in group) - timedelta(days=days)
+    window = timedelta(days=days)
+    out: dict[int, tuple[str, datetime]] = {}
+    for chunk in _chunks({cell for cell, _ in wanted}):
+        rows = session.execute(
+            select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
+            .where(Case.cell_id.in_(chunk), Case.status == Status.CLOSED.value,
+                   Case.closed_at >= earliest))
+        for r in rows:
+            for c in wanted.get((r.cell_id, r.category_code), ()):
+                if timedelta(0) <= c.reported_at - r.closed_at <= window:
+                    best = out.get(c.id)
+                    if best is None or r.closed_at > best[1]:
+                        out[c.id] = (r.number, r.closed_at)
+    return out
+
+
+def hotspot_groups(session: Session, since: datetime, min_count: int) -> list[tuple[int, str, int, datetime]]:
+    """(cell_id, category_code, count, first_at) with at least `min_count` cases reported since."""
+    # Counted here, not with GROUP BY: SQLite would then walk the cell index over every case
+    # to save a sort, instead of reading the few hours of cases through the time index.
+    groups: dict[tuple[int, str], list[Any]] = {}
+    for cell_id, category_code, reported_at in session.execute(
+            select(Case.cell_id, Case.category_code, Case.reported_at)
+            .where(Case.reported_at >= since, Case.status.not_in(_GONE))):
+        if cell_id is not None:
+            g = groups.setdefault((cell_id, category_code), [0, reported_at])
+            g[0] += 1
+            g[1] = min(g[1], reported_at)
+    return [(cell, code, n, first) for (cell, code), (n, first) in groups.items()
+            if n >= min_count]
+
+
+# --- positions ----------------------------------------------------------------------------
+
+_FIX_COLUMNS = (Position.id, Position.patrol_officer_id, Position.at, Position.lon, Position.lat,
+                Position.accuracy, Position.speed)
+
+
+def max_position_id(session: Session) -> int:
+    return session.scalar(select(func.max(Position.id))) or 0
+
+
+def positions_window(session: Session, officer_ids: Collection[int], since: datetime,
+                     upto_id: int) -> list[Any]:
+    """Fixes of these officers since `since` (the officer/time index), up to a history id."""
+    rows: list[Any] = []
+    for chunk in _chunks(officer_ids):
+        rows.extend(session.execute(
+            select(*_FIX_COLUMNS).where(Position.patrol_officer_id.in_(chunk),
+                                        Position.at >= since, Position.id <= upto_id)).all())
+    rows.sort(key=lambda r: (r.at, r.id))
+    return rows
+
+
+def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
+    """History rows written after `after_id`, in insertion order."""
+    return session.execute(select(*_FIX_COLUMNS).where(Position.id > after_id)
+                           .order_by(Position.id).limit(limit)).all()
+
+
+def latest_fixes(session: Session) -> list[Any]:
+    """The newest fix of every device that belongs to an officer."""
+    return session.execute(
+        select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
+               LatestPosition.lat, LatestPosition.speed)
+        .join(Device, Device.id == LatestPosition.device_id)
+        .where(LatestPosition.patrol_officer_id.is_not(None))).all()
+
+
+# --- the change feed ----------------------------------------------------------------------
+
+def feed_changes(session: Session, since: int, entities: Collection[str]) -> tuple[int, list[Any]]:
+    """(newest sequence, [(entity, entity_id), ...] of `entities` changed after `since`)."""
+    newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
+    if newest <= since:
+        return since, []
+    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id)
+                           .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
+                                  ChangeFeed.entity.in_(list(entities)))).all()
+    return newest, rows
+
+
+# --- stored alerts ------------------------------------------------------------------------
+
+def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[Any]:
+    """Unresolved alerts (all), or these alerts in whatever state (`resolved_at` tells)."""
+    q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
+               Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
+               Alert.resolved_at)
+    if ids is None:
+        return session.execute(q.where(Alert.resolved_at.is_(None))).all()
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows.extend(session.execute(q.where(Alert.id.in_(chunk))).all())
+    return rows
+
+
+def insert_alerts(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Insert new open alerts; a key already open (another seat was first) is skipped.
+
+    Returns (id, open_key) of the rows actually inserted.
+    """
+    if not rows:
+        return []
+    stmt = insert_for(session, Alert).on_conflict_do_nothing(index_elements=[Alert.open_key])
+    result = session.execute(stmt.returning(Alert.id, Alert.open_key), rows)
+    return [(r.id, r.open_key) for r in result]
+
+
+def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """Many alert changes (id, action, payload) in the feed at once: what feed.record does per
+    row, in one executemany (a first pass on a big city may open thousands of alerts)."""
+    if not changes:
+        return
+    seq = feed.transaction_seq(session)
+    session.execute(insert(ChangeFeed), [
+        {"seq": seq, "at": at, "entity": "alert", "entity_id": alert_id, "action": action,
+         "payload": payload} for alert_id, action, payload in changes])
+
+
+def resolve(session: Session, alert_id: int, at: datetime) -> bool:
+    """Close an open alert (freeing its key); False if it was already resolved."""
+    r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.resolved_at.is_(None))
+                        .values(resolved_at=at, open_key=None)
+                        .execution_options(synchronize_session=False))
+    return r.rowcount == 1
+
+
+def set_params(session: Session, alert_id: int, params: dict[str, Any]) -> bool:
+    r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.resolved_at.is_(None))
+                        .values(params=params).execution_options(synchronize_session=False))
+    return r.rowcount == 1
+
+
+def escalate(session: Session, alert_id: int, *, at: datetime, severity: str, from_level: int,
+             by: int | None) -> bool:
+    """Raise an alert one level, only if nobody else did since it was read at `from_level`."""
+    r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.level == from_level)
+                        .values(level=from_level + 1, severity=severity, escalated_at=at,
+                                escalated_by=by)
+                        .execution_options(synchronize_session=False))
+    return r.rowcount == 1
+
+
+def acknowledge(session: Session, alert_id: int, *, user_id: int | None, at: datetime,
+                note: str | None) -> bool:
+    """Mark an alert seen; False if someone acknowledged it first."""
+    r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.acknowledged_at.is_(None))
+                        .values(acknowledged_by=user_id, acknowledged_at=at, ack_note=note)
+                        .execution_options(synchronize_session=False))
+    return r.rowcount == 1
+
+
+_ACK = aliased(User)
+_ESC = aliased(User)
+_VIEW_COLUMNS = (Alert.id, Alert.kind, Alert.severity, Alert.subject_type, Alert.subject_id,
+                 Alert.params, Alert.raised_at, Alert.acknowledged_at, Alert.ack_note,
+                 Alert.escalated_at, Alert.resolved_at, Alert.level,
+                 _ACK.display_name.label("acknowledged_by_name"),
+                 _ESC.display_name.label("escalated_by_name"))
+
+
+def alert_views(session: Session, *, ids: Collection[int] | None = None,
+                open_only: bool = True) -> list[Any]:
+    """Alerts as the panel shows them, with the names of who acknowledged and escalated."""
+    q = (select(*_VIEW_COLUMNS).outerjoin(_ACK, _ACK.id == Alert.acknowledged_by)
+         .outerjoin(_ESC, _ESC.id == Alert.escalated_by))
+    if open_only:
+        q = q.where(Alert.resolved_at.is_(None))
+    if ids is None:
+        return session.execute(q).all()
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows.extend(session.execute(q.where(Alert.id.in_(chunk))).all())
+    return rows
+
+
+def alert_state(session: Session, alert_id: int) -> Any:
+    """One alert's id, level, severity, resolution and acknowledgement (with the name)."""
+    return session.execute(
+        select(Alert.id, Alert.level, Alert.severity, Alert.resolved_at, Alert.acknowledged_at,
+               _ACK.display_name.label("acknowledged_by_name"))
+        .outerjoin(_ACK, _ACK.id == Alert.acknowledged_by).where(Alert.id == alert_id)).first()
+
+
+def alert_intervals(session: Session, kinds: Collection[str], since: datetime) -> list[Any]:
+    """(kind, raised_at, resolved_at) of alerts of `kinds` open at some time after `since`."""
+    return session.execute(
+        select(Alert.kind, Alert.raised_at, Alert.resolved_at)
+        .where(Alert.kind.in_(list(kinds)),
+               or_(Alert.resolved_at.is_(None), Alert.resolved_at >= since))).all()
+
+
+# --- which seat evaluates -----------------------------------------------------------------
+
+def claim_evaluator(session: Session, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew the evaluator lease; False while another seat holds a live one."""
+    r = session.execute(update(AlertEvaluator)
+                        .where(AlertEvaluator.id == 1,
+                               or_(AlertEvaluator.holder == holder, AlertEvaluator.until < now))
+                        .values(holder=holder, until=now + ttl)
+                        .execution_options(synchronize_session=False))
+    if r.rowcount == 1:
+        return True
+    stmt = insert_for(session, AlertEvaluator).values(id=1, holder=holder, until=now + ttl)
+    r = session.execute(stmt.on_conflict_do_nothing(index_elements=[AlertEvaluator.id]))
+    return r.rowcount == 1
+
+
+def release_evaluator(session: Session, holder: str) -> None:
+    """Give the lease up at once (a seat closing), so another takes over without waiting."""
+    session.execute(update(AlertEvaluator)
+                    .where(and_(AlertEvaluator.id == 1, AlertEvaluator.holder == holder))
+                    .values(until=datetime(2000, 1, 1))
+                    .execution_options(synchronize_session=False))
+
