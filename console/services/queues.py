@@ -305,3 +305,10 @@ def references(session: Session) -> References:
     return References(cats, departments, districts, streets, communities, campaigns, SOURCES,
                       statuses, work_calendar(session),
                       float(get_setting(session, "deadline_warning_share")))
+
+
+def due_between(session: Session, since: datetime, until: datetime) -> list[int]:
+    """Dispatched cases whose deadline passed in (since, until]: they have just become overdue."""
+    return list(session.scalars(select(q.Case.id).where(
+        q.Case.status == Status.DISPATCHED.value, q.Case.deadline > since,
+        q.Case.deadline <= until)))

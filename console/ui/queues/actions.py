@@ -1,0 +1,88 @@
+"""The workflow actions as the queue offers them: shortcut, what the dialog asks, who may act."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from console.domain.roles import Role
+from console.domain.workflow import Action, Status, allowed_actions
+from console.services.actor import Actor
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """How one action is offered.
+
+    `fields`: what its dialog asks — category, department, deadline, extension_deadline,
+    patrol, reason, note (required when `note_required`). `bulk`: offered for a selection.
+    """
+
+    action: str
+    shortcut: str
+    fields: tuple[str, ...]
+    bulk: bool = False
+    note_required: bool = False
+    presets: tuple[str, ...] = ()
+
+
+# Letters a dispatcher can hit without looking: R(egister), D(ispatch), K (核查 check),
+# C(lose), W (rework), N(ote); Shift turns an action into its "no" (reject, return, deny).
+SPECS: dict[str, ActionSpec] = {s.action: s for s in (
+    ActionSpec("register", "R", ("category", "note")),
+    ActionSpec("reject", "Shift+R", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Not confirmed on site"),
+        QT_TRANSLATE_NOOP("Reasons", "Duplicate report"),
+        QT_TRANSLATE_NOOP("Reasons", "Not city management's responsibility"))),
+    ActionSpec("dispatch", "D", ("department", "deadline", "note"), bulk=True),
+    ActionSpec("return", "Shift+D", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Not our department's responsibility"),)),
+    ActionSpec("request_extension", "E", ("extension_deadline", "reason")),
+    ActionSpec("approve_extension", "A", ("note",)),
+    ActionSpec("deny_extension", "Shift+A", ("reason",)),
+    ActionSpec("mark_handled", "H", ("note",)),
+    ActionSpec("request_check", "K", ("patrol", "note")),
+    ActionSpec("close", "C", ("note",), bulk=True),
+    ActionSpec("rework", "W", ("reason", "deadline"), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Not fully handled"),
+        QT_TRANSLATE_NOOP("Reasons", "The problem has come back"))),
+    ActionSpec("park", "P", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Needs a coordinated solution"),)),
+    ActionSpec("resume", "Shift+P", ("note",)),
+    ActionSpec("cancel", "Shift+X", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Withdrawn by the reporter"),
+        QT_TRANSLATE_NOOP("Reasons", "Entered by mistake"))),
+    ActionSpec("add_note", "N", ("note",), note_required=True),
+)}
+ORDER = tuple(a.value for a in Action if a.value in SPECS)
+
+
+def preset_reasons(spec: ActionSpec) -> list[str]:
+    return [QCoreApplication.translate("Reasons", p) for p in spec.presets]
+
+
+def available(actor: Actor | None, status: str, *, extension_pending: bool,
+              department_id: int | None) -> list[str]:
+    """The actions `actor` may take on a case in `status`, in workflow order.
+
+    A department acts only on cases dispatched to it (the service refuses the others too;
+    not offering them saves the click)."""
+    if actor is None:
+        return []
+    if actor.role is Role.DEPARTMENT and department_id is not None \
+            and department_id != actor.department_id:
+        return []
+    allowed = allowed_actions(Status(status), actor.role, extension_pending=extension_pending)
+    return [a.value for a in allowed if a.value in SPECS]
+
+
+def available_for_all(actor: Actor | None, rows: list[tuple[str, bool, int | None]]) -> list[str]:
+    """The bulk actions possible on every one of several cases (status, pending, department)."""
+    if not rows:
+        return []
+    common = None
+    for status, pending, department in rows:
+        here = {a for a in available(actor, status, extension_pending=pending,
+                                     department_id=department) if SPECS[a].bulk}
+        common = here if common is None else common & here
+    return [a for a in ORDER if a in (common or set())]

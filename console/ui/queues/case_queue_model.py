@@ -1,0 +1,349 @@
+"""CaseQueueModel: one queue tab as a table, read page by page off the GUI thread.
+
+`data()` only looks at rows already loaded (and a countdown recomputed once a minute), so a
+view scrolls through thousands of rows without touching the database. Sorting and filtering
+change the query, which runs in SQL; more rows come through `fetchMore` (keyset pages); live
+changes arrive as case ids, whose current rows are read and merged in place so the user's
+selection and scroll position survive.
+"""
+from __future__ import annotations
+
+import bisect
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject,
+                            QPersistentModelIndex, Qt, QTime, QTimer, Signal)
+from PySide6.QtGui import QFont
+
+from console.live.tasks import TaskRunner
+from console.services import queues
+from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
+from console.ui.messages import source_name, status_name
+from console.ui.queues.texts import (COUNTDOWN_SEVERITY, column_title, countdown, full_time,
+                                     short_time)
+from console.ui.theme import severity_color
+
+COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
+           "reported_at")
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _Key:
+    """A row's place in the tab's order, comparable like the SQL ORDER BY (empty values last)."""
+
+    __slots__ = ("empty", "value", "id", "descending")
+
+    def __init__(self, value: Any, ident: int, descending: bool) -> None:
+        self.empty, self.value, self.id, self.descending = value is None, value, ident, descending
+
+    def __lt__(self, other: _Key) -> bool:
+        if self.empty != other.empty:
+            return other.empty            # empty values come last in either direction
+        if not self.empty and self.value != other.value:
+            return (self.value > other.value) if self.descending else (self.value < other.value)
+        return (self.id > other.id) if self.descending else (self.id < other.id)
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class CaseQueueModel(QAbstractTableModel):
+    """The rows of one queue tab; `set_query` reloads, `refresh_cases` merges live changes."""
+
+    loaded = Signal()               # the first page of a (re)load is in
+    failed = Signal(object)         # an exception from a query
+    busy_changed = Signal(bool)
+
+    def __init__(self, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._query = QueueQuery("reported")
+        self._rows: list[QueueRow] = []
+        self._keys: list[_Key] = []
+        self._left: list[TimeLeft] = []
+        self._has_more = False
+        self._fetching = False
+        self._generation = 0
+        self._refs: References | None = None
+        self.page_size = queues.PAGE_SIZE
+        self._clock = QTimer(self, singleShot=True)
+        self._clock.timeout.connect(self.tick)
+        self._arm_clock()
+
+    # --- query -------------------------------------------------------------------------
+
+    @property
+    def query(self) -> QueueQuery:
+        return self._query
+
+    def set_references(self, refs: References) -> None:
+        """The work calendar and warning share the countdown needs."""
+        self._refs = refs
+        self.tick()
+
+    def set_query(self, query: QueueQuery) -> None:
+        """Show another tab, filter or order (read from the top)."""
+        self._query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the first page again; answers of older queries are dropped when they arrive."""
+        self._generation += 1
+        generation, query, limit = self._generation, self._query, self.page_size
+        self._fetching = True
+        self.busy_changed.emit(True)
+        self._tasks.run(lambda s: queues.queue_page(s, query, limit=limit),
+                        on_done=lambda page: self._first_page(generation, page),
+                        on_error=lambda exc: self._failed(generation, exc), owner=self)
+
+    def _first_page(self, generation: int, page: queues.QueuePage) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows, self._has_more = list(page.rows), page.has_more
+        self._keys = [self._key(r) for r in self._rows]
+        self._left = [self._time_left(r, now()) for r in self._rows]
+        self.endResetModel()
+        self._fetching = False
+        self.busy_changed.emit(False)
+        self.loaded.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._fetching = False
+            self.busy_changed.emit(False)
+            self.failed.emit(exc)
+
+    def _key(self, row: QueueRow) -> _Key:
+        return _Key(row.sort_value(self._query.sort), row.id, self._query.descending)
+
+    # --- paging ------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._has_more and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent) or not self._rows:
+            return
+        self._fetching = True
+        generation, query, limit = self._generation, self._query, self.page_size
+        last = self._rows[-1]
+        after = (last.sort_value(query.sort), last.id)
+        self._tasks.run(lambda s: queues.queue_page(s, query, after=after, limit=limit),
+                        on_done=lambda page: self._next_page(generation, page),
+                        on_error=lambda exc: self._failed(generation, exc), owner=self)
+
+    def _next_page(self, generation: int, page: queues.QueuePage) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        # A live update may have inserted rows past the old end meanwhile: skip those.
+        known = {r.id for r in self._rows}
+        fresh = [r for r in page.rows if r.id not in known]
+        if fresh:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            self._rows += fresh
+            self._keys += [self._key(r) for r in fresh]
+            t = now()
+            self._left += [self._time_left(r, t) for r in fresh]
+            self.endInsertRows()
+        self._has_more = page.has_more
+
+    # --- live changes ------------------------------------------------------------------
+
+    def refresh_cases(self, ids: set[int]) -> None:
+        """Re-read the cases `ids` and merge them: update, move, insert or remove rows."""
+        if not ids:
+            return
+        generation, query, wanted = self._generation, self._query, set(ids)
+        self._tasks.run(lambda s: queues.matching_rows(s, query, wanted),
+                        on_done=lambda found: self._merge(generation, wanted, found),
+                        on_error=lambda exc: self._failed(generation, exc), owner=self)
+
+    def _in_window(self, key: _Key) -> bool:
+        # Beyond the last loaded row the row will come with its page; not before.
+        return not self._has_more or not self._keys or key < self._keys[-1]
+
+    def _merge(self, generation: int, ids: set[int], found: dict[int, QueueRow]) -> None:
+        if generation != self._generation:
+            return   # a reload is on its way with everything current
+        t = now()
+        for case_id in sorted(ids):
+            where = self.row_of(case_id)
+            row = found.get(case_id)
+            if row is None:
+                if where >= 0:
+                    self._remove(where)
+                continue
+            key = self._key(row)
+            if where < 0:
+                if self._in_window(key):
+                    self._insert(bisect.bisect_left(self._keys, key), row, key, t)
+                continue
+            others = self._keys[:where] + self._keys[where + 1:]
+            if self._has_more and others and not key < others[-1]:
+                self._remove(where)   # it moved past the loaded rows: its page brings it back
+                continue
+            self._move(where, bisect.bisect_left(others, key), row, key, t)
+
+    def _insert(self, at: int, row: QueueRow, key: _Key, t: datetime) -> None:
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, row)
+        self._keys.insert(at, key)
+        self._left.insert(at, self._time_left(row, t))
+        self.endInsertRows()
+
+    def _remove(self, at: int) -> None:
+        self.beginRemoveRows(QModelIndex(), at, at)
+        del self._rows[at], self._keys[at], self._left[at]
+        self.endRemoveRows()
+
+    def _move(self, source: int, target: int, row: QueueRow, key: _Key, t: datetime) -> None:
+        """Replace row `source` by `row` now at `target` (counted without it); selection follows."""
+        if target != source:
+            # beginMoveRows counts the destination before the row is taken out.
+            self.beginMoveRows(QModelIndex(), source, source, QModelIndex(),
+                               target if target < source else target + 1)
+            for seq in (self._rows, self._keys, self._left):
+                seq.insert(target, seq.pop(source))
+            self.endMoveRows()
+        self._rows[target], self._keys[target] = row, key
+        self._left[target] = self._time_left(row, t)
+        self.dataChanged.emit(self.index(target, 0), self.index(target, len(COLUMNS) - 1))
+
+    # --- the countdown ---------------------------------------------------------------------
+
+    def _time_left(self, row: QueueRow, t: datetime) -> TimeLeft:
+        if self._refs is None:
+            return TimeLeft("none")
+        return queues.time_left(row, self._refs.calendar, t, self._refs.warning_share)
+
+    def _arm_clock(self) -> None:
+        # Tick just after each minute turns, so every countdown changes together with the clock.
+        seconds = QTime.currentTime().second()
+        self._clock.start((60 - seconds) * 1000 + 50)
+
+    def tick(self) -> None:
+        """Recompute every countdown (no query) and repaint the column."""
+        t = now()
+        self._left = [self._time_left(r, t) for r in self._rows]
+        if self._rows:
+            column = COLUMNS.index("remaining")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+        self._arm_clock()
+
+    # --- access --------------------------------------------------------------------------
+
+    def row_at(self, row: int) -> QueueRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, case_id: int) -> int:
+        """The row showing case `case_id`, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)
+
+    def rows(self) -> list[QueueRow]:
+        return list(self._rows)
+
+    def has_more(self) -> bool:
+        return self._has_more
+
+    def time_left_at(self, row: int) -> TimeLeft:
+        return self._left[row]
+
+    # --- QAbstractTableModel ------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column_title(COLUMNS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by a column — in SQL, from the first page."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (COLUMNS[column], descending) == (self._query.sort, self._query.descending):
+            return
+        self.set_query(QueueQuery(self._query.stage, self._query.filter, COLUMNS[column],
+                                  descending))
+
+    def sort_column(self) -> int:
+        return COLUMNS.index(self._query.sort)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column, index.row())
+        if role == CASE_ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == "remaining":
+                return severity_color(COUNTDOWN_SEVERITY[self._left[index.row()].state])
+            if column == "number" and row.urgent:
+                return severity_color("critical")
+            return None
+        if role == Qt.ItemDataRole.FontRole and column in ("number", "remaining") and (
+                row.urgent or self._left[index.row()].state == "overdue"):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("remaining", "reported_at"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: QueueRow, column: str, i: int) -> str:
+        match column:
+            case "number":
+                return row.number
+            case "category":
+                return row.category_name
+            case "location":
+                return f"{row.address}（{row.cell_code}）" if row.address else row.cell_code
+            case "source":
+                return source_name(row.source)
+            case "department":
+                return row.department_name or "—"
+            case "status":
+                name = status_name(row.status)
+                if row.requested_deadline is not None:
+                    return self.tr("{status} · extension asked").format(status=name)
+                return name
+            case "remaining":
+                return countdown(self._left[i])
+            case "reported_at":
+                return short_time(row.reported_at)
+        return ""
+
+    def _tooltip(self, row: QueueRow, column: str) -> str | None:
+        if column == "location":
+            return self.tr("Cell {cell}\n{address}").format(cell=row.cell_code or "—",
+                                                            address=row.address or "—")
+        if column == "remaining" and row.deadline is not None:
+            return self.tr("Deadline {deadline}").format(deadline=full_time(row.deadline))
+        if column == "number" and row.urgent:
+            return self.tr("Urgent case")
+        if column == "reported_at":
+            return full_time(row.reported_at)
+        return None

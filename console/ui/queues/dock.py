@@ -1,0 +1,467 @@
+"""案件队列: the queue dock — tabs per stage with live counts, filters, the table, the detail
+pane and the actions, wired to the shared selection and the change feed."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton,
+                               QSplitter, QTabBar, QToolButton, QVBoxLayout, QWidget)
+
+from console.live.tasks import TaskRunner
+from console.services import case_desk, queues
+from console.services.actor import Actor
+from console.services.queues import STAGES, QueueFilter, QueueQuery, References
+from console.ui.messages import action_name, describe_error, stage_name
+from console.ui.queues.action_runner import ActionRunner
+from console.ui.queues.actions import ORDER, SPECS, available, available_for_all
+from console.ui.queues.case_queue_model import CaseQueueModel
+from console.ui.queues.case_table import CaseTable
+from console.ui.queues.detail_pane import DetailPane, action_button, load_thumbnail
+from console.ui.queues.filter_bar import FilterBar
+from console.ui.queues.new_case_form import NewCaseForm
+from console.ui.queues.selection_sync import SelectionSync
+from console.ui.selection import Selection
+from console.ui.theme import set_state, severity_color
+
+COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
+FEED_COALESCE_MS = 120            # changes arriving together become one read
+HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining"},
+                     "registered": {"department", "remaining"}}
+
+
+class QueueDock(QDockWidget):
+    """The queues of every stage; `set_actor` enables the actions of the signed-in role."""
+
+    STAGES = STAGES
+    references_loaded = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, tasks: TaskRunner, selection: Selection,
+                 actor: Actor | None = None) -> None:
+        super().__init__(self.tr("Case queues"), parent)
+        self.setObjectName("queueDock")
+        self.tasks, self.selection, self.actor = tasks, selection, actor
+        self.refs: References | None = None
+        self.counts: dict[str, int] = dict.fromkeys(STAGES, 0)
+        self.form: NewCaseForm | None = None
+        self._sorts: dict[str, tuple[str, bool]] = {}
+        self._hidden: dict[str, set[str]] = {s: set(HIDDEN_BY_DEFAULT.get(s, ())) for s in STAGES}
+        self._pending_ids: set[int] = set()
+        self._counting = self._count_again = False
+        self._last_due_check = datetime.now().replace(microsecond=0)
+
+        body = QWidget(self)
+        body.setObjectName("queueBody")
+        body.setMinimumWidth(480)   # eight columns and a readable detail pane need this much
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.new_case_button = QToolButton(body)
+        self.search = QLineEdit(body)
+        self.search.setObjectName("queueSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search number, address, description, phone (Ctrl+F)"))
+        self.filter_toggle = QPushButton(self.tr("Filters"), body)
+        self.filter_toggle.setObjectName("filterToggle")
+        self.filter_toggle.setCheckable(True)
+        top.addWidget(self.new_case_button)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.filter_toggle)
+        layout.addLayout(top)
+        self.filters = FilterBar(body)
+        self.filters.hide()
+        layout.addWidget(self.filters)
+        summary_row = QHBoxLayout()
+        self.filter_summary = QLabel(body)
+        self.filter_summary.setObjectName("filterSummary")
+        self.filter_summary.setProperty("kind", "note")
+        self.clear_filters = QPushButton(self.tr("Clear"), body)
+        self.clear_filters.setObjectName("clearAllFilters")
+        summary_row.addWidget(self.filter_summary, 1)
+        summary_row.addWidget(self.clear_filters)
+        layout.addLayout(summary_row)
+        self.tabs = QTabBar(body)
+        self.tabs.setObjectName("queueTabs")
+        self.tabs.setExpanding(False)
+        self.tabs.setUsesScrollButtons(True)
+        for stage in STAGES:
+            self.tabs.addTab(stage_name(stage) if stage != "all" else self.tr("All cases"))
+        layout.addWidget(self.tabs)
+        self.model = CaseQueueModel(tasks, self)
+        self.table = CaseTable(body)
+        self.table.setModel(self.model)
+        self.empty = QLabel(self.tr("No cases here."), self.table.viewport())
+        self.empty.setProperty("kind", "emptyText")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = DetailPane(body)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, body)
+        self.splitter.setObjectName("queueSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
+        self.status = QLabel(body)
+        self.status.setObjectName("queueMessage")
+        self.status.setProperty("kind", "note")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.setWidget(body)
+
+        self.runner = ActionRunner(tasks, self)
+        self.runner.actor = actor
+        self.runner.acted.connect(self._acted)
+        self.runner.stale.connect(self._reload_case)
+        self._build_actions()
+        self.sync = SelectionSync(self)
+
+        self._feed_timer = QTimer(self, singleShot=True, interval=FEED_COALESCE_MS)
+        self._feed_timer.timeout.connect(self._apply_feed)
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNTS_MIN_INTERVAL_MS)
+        self._count_timer.timeout.connect(self.refresh_counts)
+        self._message_timer = QTimer(self, singleShot=True, interval=15_000)
+        self._message_timer.timeout.connect(lambda: self.status.clear())
+        self._minute = QTimer(self, interval=60_000)
+        self._minute.timeout.connect(self._each_minute)
+        self._minute.start()
+
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_timer = QTimer(self, singleShot=True, interval=300)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.returnPressed.connect(self._apply_filter)
+        self.filters.changed.connect(lambda _f: self._apply_filter())
+        self.filter_toggle.toggled.connect(self.filters.setVisible)
+        self.clear_filters.clicked.connect(self.clear_all_filters)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self._failed)
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.model.rowsRemoved.connect(self._update_empty)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.context_menu_requested.connect(self._context_menu)
+        self.table.columns_changed.connect(self._remember_columns)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_sort)
+        self.detail.show_on_map.connect(self.selection.show_case_on_map)
+        self.detail.photo_wanted.connect(self._load_photo)
+        self._update_filter_summary()
+        self.load_references()
+        self._show_stage(STAGES[0])
+        self.refresh_counts()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, shortcut: str | QKeySequence, slot) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.workflow_actions: dict[str, QAction] = {}
+        for name in ORDER:
+            spec = SPECS[name]
+            self.workflow_actions[name] = self._action(
+                name, f"{action_name(name)} {spec.shortcut}", spec.shortcut,
+                lambda _=False, n=name: self.trigger(n))
+        self.new_case_action = self._action("newCase", self.tr("Hotline intake"), "Ctrl+N",
+                                            lambda: self.open_new_case())
+        self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_case_button.setDefaultAction(self.new_case_action)
+        self.new_case_button.setObjectName("newCaseButton")
+        self.map_action = self._action("showOnMap", self.tr("Show on map"), "M", self._show_on_map)
+        self._action("focusSearch", self.tr("Search"), QKeySequence.StandardKey.Find,
+                     lambda: (self.search.setFocus(), self.search.selectAll()))
+        self._action("refresh", self.tr("Refresh"), QKeySequence.StandardKey.Refresh, self.reload)
+        for i, stage in enumerate(STAGES):
+            self._action(f"tab_{stage}", stage, f"Ctrl+{i + 1}",
+                         lambda _=False, k=i: self.tabs.setCurrentIndex(k))
+        self._update_actions()
+
+    def set_actor(self, actor: Actor) -> None:
+        """The signed-in user: their role decides the actions; a department sees its own cases."""
+        self.actor = self.runner.actor = actor
+        if actor.department_id is not None and actor.role.value == "department":
+            self.filters.lock_department(actor.department_id)
+            self._apply_filter()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """Enable exactly the actions possible on the selection; the buttons follow."""
+        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
+        rows = [r for r in rows if r is not None]
+        detail = self.detail.detail
+        if len(rows) > 1:
+            possible = available_for_all(self.actor, [(r.status, r.requested_deadline is not None,
+                                                       r.department_id) for r in rows])
+        elif detail is not None:
+            possible = available(self.actor, detail.status,
+                                 extension_pending=detail.extension_pending,
+                                 department_id=detail.department_id)
+        else:
+            possible = []
+        for name, action in self.workflow_actions.items():
+            action.setEnabled(name in possible)
+        self.map_action.setEnabled(detail is not None and detail.lon is not None)
+        self.new_case_action.setEnabled(self.actor is not None and self.refs is not None)
+        buttons = [action_button(self.workflow_actions[n], self.detail) for n in possible]
+        if len(rows) > 1:
+            self.detail.show_selection(rows, buttons)
+        elif detail is not None:
+            self.detail.actions_row.set_buttons(buttons)
+            self.detail.hint.setText("" if buttons else self.tr(
+                "Your role can take no action on this case in its current state."))
+
+    def trigger(self, name: str) -> None:
+        """Open the dialog of a workflow action for the selection (one case, or bulk)."""
+        if not self.workflow_actions[name].isEnabled():
+            return
+        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
+        rows = [r for r in rows if r is not None]
+        if len(rows) > 1:
+            self.runner.open_bulk(name, rows, self)
+        elif self.detail.detail is not None:
+            self.runner.open(name, self.detail.detail, self)
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for action in self.workflow_actions.values():
+            if action.isEnabled():
+                menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.map_action)
+        menu.addAction(self.new_case_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _acted(self, text: str, case_ids: list[int]) -> None:
+        if text:
+            self.show_message(text)
+        self.model.refresh_cases(set(case_ids))
+        self.schedule_counts()
+        if self.detail.detail is not None and self.detail.detail.id in case_ids:
+            self._reload_case(self.detail.detail.id)
+
+    # --- tabs, filters, sorting --------------------------------------------------------------
+
+    @property
+    def stage(self) -> str:
+        return STAGES[self.tabs.currentIndex()]
+
+    def current_filter(self) -> QueueFilter:
+        return self.filters.with_text(self.search.text())
+
+    def _show_stage(self, stage: str) -> None:
+        sort, descending = self._sorts.get(stage, queues.DEFAULT_SORT[stage])
+        self.table.set_hidden_columns(self._hidden[stage])
+        self.model.set_query(QueueQuery(stage, self.current_filter(), sort, descending))
+        self.table.horizontalHeader().blockSignals(True)
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.sort_column(),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().blockSignals(False)
+
+    def _tab_changed(self, index: int) -> None:
+        if 0 <= index < len(STAGES):
+            self._show_stage(STAGES[index])
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        query = self.model.query
+        wanted = self.current_filter()
+        self._update_filter_summary()
+        if wanted != query.filter:
+            self.model.set_query(replace(query, filter=wanted))
+            self.refresh_counts()
+
+    def clear_all_filters(self) -> None:
+        self.search.clear()
+        self.filters.clear()
+        self._apply_filter()
+
+    def filter_to_cell(self, code: str) -> None:
+        """Only the cases of one cell (a click on the map)."""
+        self.filters.set_cell(code)
+
+    def _update_filter_summary(self) -> None:
+        described = self.filters.describe()
+        self.filter_summary.setText(self.tr("Filtered: {what}").format(what=described)
+                                    if described else "")
+        self.filter_summary.setVisible(bool(described))
+        self.clear_filters.setVisible(bool(described) or bool(self.search.text()))
+
+    def _remember_sort(self, *_args) -> None:
+        query = self.model.query
+        self._sorts[query.stage] = (query.sort, query.descending)
+
+    def _remember_columns(self) -> None:
+        self._hidden[self.stage] = self.table.hidden_columns()
+
+    def reload(self) -> None:
+        """Read the current tab, the counts and the selected case again."""
+        self.model.reload()
+        self.refresh_counts()
+        if self.detail.detail is not None:
+            self._reload_case(self.detail.detail.id)
+
+    # --- counts ------------------------------------------------------------------------------
+
+    def schedule_counts(self) -> None:
+        if not self._count_timer.isActive():
+            self._count_timer.start()
+
+    def refresh_counts(self) -> None:
+        """Count every tab under the current filter (one read at a time)."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        wanted = self.current_filter()
+        self.tasks.run(lambda s: queues.stage_counts(s, wanted), on_done=self._show_counts,
+                       on_error=self._counts_failed, owner=self)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self._counting = False
+        self.counts = counts
+        for i, stage in enumerate(STAGES):
+            name = stage_name(stage) if stage != "all" else self.tr("All cases")
+            self.tabs.setTabText(i, self.tr("{stage} {count}").format(stage=name, count=counts[stage]))
+            urgent = stage == "overdue" and counts[stage] > 0
+            self.tabs.setTabTextColor(i, severity_color("critical") if urgent else
+                                      self.palette().windowText().color())
+        if self._count_again:
+            self._count_again = False
+            self.schedule_counts()
+
+    def _counts_failed(self, exc: BaseException) -> None:
+        self._counting = False
+        self._failed(exc)
+
+    def show_overview(self, _overview) -> None:
+        """The main window's periodic overview: a moment to re-count (time makes cases overdue)."""
+        self.schedule_counts()
+
+    # --- live changes -------------------------------------------------------------------------
+
+    def on_feed(self, batch) -> None:
+        """A FeedBatch: re-read the cases that changed (shortly, together)."""
+        ids = {row.entity_id for row in batch.rows if row.entity == "case" and row.entity_id}
+        if ids:
+            self._pending_ids |= ids
+            if not self._feed_timer.isActive():
+                self._feed_timer.start()
+        if any(row.entity == "settings" for row in batch.rows):
+            self.load_references()
+
+    def _apply_feed(self) -> None:
+        ids, self._pending_ids = self._pending_ids, set()
+        self.model.refresh_cases(ids)
+        self.schedule_counts()
+        if self.detail.detail is not None and self.detail.detail.id in ids:
+            self._reload_case(self.detail.detail.id)
+
+    def _each_minute(self) -> None:
+        """Time alone moves cases into 超期, and midnight empties 今日结案."""
+        now = datetime.now().replace(microsecond=0)
+        since, self._last_due_check = self._last_due_check, now
+        if since.date() != now.date():
+            self.reload()
+            return
+        self.tasks.run(lambda s: queues.due_between(s, since, now),
+                       on_done=lambda ids: self.model.refresh_cases(set(ids)), owner=self)
+        self.schedule_counts()
+
+    # --- references, detail, photos -------------------------------------------------------------
+
+    def load_references(self) -> None:
+        self.tasks.run(queues.references, on_done=self._set_references, on_error=self._failed,
+                       owner=self)
+
+    def _set_references(self, refs: References) -> None:
+        self.refs = self.runner.refs = refs
+        self.model.set_references(refs)
+        self.filters.set_references(refs)
+        self._update_actions()
+        self.references_loaded.emit(refs)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.sync.selection_changed()
+
+    def load_case(self, case_id: int) -> None:
+        """Show a case in the detail pane (read off the GUI thread)."""
+        self.tasks.run(lambda s: case_desk.case_detail(s, case_id), on_done=self._show_case,
+                       on_error=self._failed, owner=self)
+
+    _reload_case = load_case
+
+    def _show_case(self, detail: case_desk.CaseDetail) -> None:
+        if self.sync.wanted_case() != detail.id:
+            return   # the user has moved on meanwhile
+        self.detail.show_detail(detail, [])
+        self.runner.case_updated(detail)
+        self._update_actions()
+        self.sync.detail_shown(detail)
+
+    def _load_photo(self, path: str) -> None:
+        self.tasks.call(lambda: load_thumbnail(path),
+                        on_done=lambda image: self._photo_loaded(path, image), owner=self)
+
+    def _photo_loaded(self, path: str, image: QImage) -> None:
+        self.detail.set_photo(path, image)
+
+    def _show_on_map(self) -> None:
+        if self.detail.detail is not None:
+            self.selection.show_case_on_map.emit(self.detail.detail.id)
+
+    # --- the hotline form --------------------------------------------------------------------
+
+    def open_new_case(self, lon: float | None = None, lat: float | None = None) -> NewCaseForm | None:
+        """The hotline form (non-modal: the map stays clickable for the location)."""
+        if self.actor is None or self.refs is None:
+            return None
+        if self.form is None:
+            self.form = NewCaseForm(self.tasks, self.actor, self.refs, self)
+            self.form.created.connect(self._case_created)
+            self.form.finished.connect(self._form_closed)
+            self.form.show()
+        self.form.raise_()
+        self.form.activateWindow()
+        if lon is not None and lat is not None:
+            self.form.set_point(lon, lat)
+        return self.form
+
+    def _form_closed(self) -> None:
+        if self.form is not None:
+            self.form.deleteLater()
+            self.form = None
+
+    def _case_created(self, case_id: int, text: str) -> None:
+        self.show_message(text)
+        self.schedule_counts()
+        self.sync.select_case(case_id)
+
+    # --- feedback ------------------------------------------------------------------------------
+
+    def show_message(self, text: str, severity: str = "ok") -> None:
+        self.status.setText(text)
+        set_state(self.status, "severity", severity)
+        self._message_timer.start()
+        self.message.emit(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.show_message(describe_error(exc), "critical")
+
+    def _loaded(self) -> None:
+        self._update_empty()
+        self.sync.rows_loaded()
+
+    def _update_empty(self, *_args) -> None:
+        self.empty.setVisible(self.model.rowCount() == 0)
+        self.empty.resize(self.table.viewport().size())

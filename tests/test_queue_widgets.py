@@ -1,0 +1,404 @@
+"""The queue dock driven through its widgets: every action ends in the database and the timeline."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import select, update
+
+from console.domain.roles import Role
+from console.live.tasks import TaskRunner
+from console.services import cases
+from console.services.actor import Actor
+from console.store.models import Case, CaseEvent, LatestPosition, Shift
+from console.ui.i18n import install_translators
+from console.ui.queues.case_queue_model import CaseQueueModel
+from console.ui.queues.dock import QueueDock
+from console.ui.selection import Selection
+from tests.queue_city import COLLAPSE, GARBAGE, MANHOLE, build_city, cell_centre
+
+
+@pytest.fixture
+def english(qapp):
+    install_translators(qapp, "en")
+    yield
+
+
+@pytest.fixture
+def city(db):
+    """The queue city moved to the real clock: shifts and last fixes around now."""
+    city = build_city(db)
+    now = datetime.now().replace(microsecond=0, second=0)
+    hhmm = lambda t: t.strftime("%H:%M")   # noqa: E731
+    on = (hhmm(now - timedelta(hours=1)), hhmm(now + timedelta(hours=1)))
+    off = (hhmm(now + timedelta(hours=2)), hhmm(now + timedelta(hours=3)))
+    with db.transaction() as s:
+        for officer, (start, end), age in zip(city.officers, [on, on, off, on], [1, 2, 1, 90]):
+            s.execute(update(Shift).where(Shift.patrol_officer_id == officer)
+                      .values(weekdays="0123456", start=start, end=end))
+            s.execute(update(LatestPosition).where(LatestPosition.patrol_officer_id == officer)
+                      .values(at=now - timedelta(minutes=age)))
+    return city
+
+
+@pytest.fixture
+def seat(db, qtbot, english):
+    """Docks on the test database (a seat each); their workers are waited for afterwards."""
+    runners = []
+
+    def make(actor: Actor) -> QueueDock:
+        tasks = TaskRunner(db)
+        runners.append(tasks)
+        dock = QueueDock(None, tasks=tasks, selection=Selection(), actor=actor)
+        qtbot.addWidget(dock)
+        dock.resize(640, 900)
+        dock.show()
+        qtbot.waitUntil(lambda: dock.refs is not None and not dock.model._fetching, timeout=5000)
+        return dock
+
+    yield make
+    for tasks in runners:
+        assert tasks.wait(5000)
+
+
+def new_case(db, city, *, category=GARBAGE, where=(0, 0), to="reported", dept=None):
+    lon, lat = cell_centre(*where)
+    with db.transaction() as s:
+        c = cases.report(s, city.dispatcher, category_code=category, source="hotline", lon=lon,
+                         lat=lat, address="曙光路12号", description="路边暴露垃圾")
+        if to == "reported":
+            return c
+        c = cases.register(s, city.dispatcher, c.case_id, c.version)
+        if to == "registered":
+            return c
+        c = cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=dept)
+        if to == "dispatched":
+            return c
+        if to == "extension":
+            worker = Actor(None, "部门", Role.DEPARTMENT, c and s.get(Case, c.case_id).department_id)
+            return cases.request_extension(s, worker, c.case_id, c.version,
+                                           deadline=s.get(Case, c.case_id).deadline + timedelta(days=2),
+                                           reason="等材料")
+        c = cases.mark_handled(s, city.leader, c.case_id, c.version)
+        if to == "handled":
+            return c
+        c = cases.request_check(s, city.dispatcher, c.case_id, c.version, patrol_id=city.officers[0])
+        if to == "checking":
+            return c
+        if to == "parked":
+            raise ValueError(to)
+    raise ValueError(to)
+
+
+def stored(db, case_id):
+    with db.session() as s:
+        case = s.get(Case, case_id)
+        events = list(s.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                .order_by(CaseEvent.id)))
+    return case, events
+
+
+def show(qtbot, dock: QueueDock, case_id: int) -> None:
+    """Pick a case as the map would; the dock finds its tab and selects it."""
+    dock.selection.case_selected.emit(case_id)
+    qtbot.waitUntil(lambda: dock.detail.detail is not None and dock.detail.detail.id == case_id
+                    and dock.table.current_case_id() == case_id, timeout=5000)
+
+
+def open_dialog(qtbot, dock: QueueDock, name: str):
+    assert dock.workflow_actions[name].isEnabled(), name
+    dock.workflow_actions[name].trigger()
+    dialog = dock.runner.dialog
+    assert dialog is not None and dialog.action == name
+    if dialog.deadline is not None and not dialog.bulk:
+        qtbot.waitUntil(lambda: dialog.deadline.isEnabled(), timeout=5000)
+    if dialog.patrols is not None:
+        qtbot.waitUntil(lambda: dialog.patrols.topLevelItemCount() > 0, timeout=5000)
+    return dialog
+
+
+def confirm(qtbot, dock: QueueDock, dialog) -> None:
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dock.runner.dialog is None, timeout=5000)
+
+
+# --- the model -------------------------------------------------------------------------------
+
+def test_model_passes_the_model_tester_through_load_paging_and_live_merges(db, city, qtbot,
+                                                                          qtmodeltester, english):
+    made = [new_case(db, city, where=(k % 4, k // 4 % 4)) for k in range(12)]
+    tasks = TaskRunner(db)
+    model = CaseQueueModel(tasks)
+    from console.services.queues import QueueQuery
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_query(QueueQuery("reported", sort="number", descending=True))
+    qtmodeltester.check(model)
+    assert [model.row_at(i).id for i in range(model.rowCount())] == [c.case_id for c in reversed(made)]
+    with db.transaction() as s:   # one leaves the tab, one arrives
+        cases.register(s, city.dispatcher, made[3].case_id, made[3].version)
+    extra = new_case(db, city)
+    model.refresh_cases({made[3].case_id, extra.case_id})
+    qtbot.waitUntil(lambda: model.rowCount() == 12 and model.row_at(0).id == extra.case_id,
+                    timeout=5000)
+    assert model.row_of(made[3].case_id) == -1
+    qtmodeltester.check(model)
+    assert tasks.wait(5000)
+
+
+def test_paging_fetches_more_as_the_view_scrolls(db, city, qtbot, qtmodeltester, seat):
+    made = [new_case(db, city) for _ in range(35)]
+    dock = seat(city.dispatcher)
+    dock.table.resize(600, 200)          # room for a few rows only
+    dock.model.page_size = 10
+    with qtbot.waitSignal(dock.model.loaded, timeout=5000):
+        dock.model.reload()
+    assert dock.model.rowCount() == 10 and dock.model.has_more()
+    while dock.model.rowCount() < 35:    # each scroll to the end asks for one more page
+        count = dock.model.rowCount()
+        dock.table.scrollToBottom()
+        qtbot.waitUntil(lambda c=count: dock.model.rowCount() > c, timeout=5000)
+    assert not dock.model.has_more()
+    assert [r.id for r in dock.model.rows()] == [c.case_id for c in made]
+    qtmodeltester.check(dock.model)
+
+
+def test_countdown_ticks_without_a_query(db, city, qtbot, seat, monkeypatch):
+    # An urgent category counts natural hours, so the clock runs whatever the time of day.
+    c = new_case(db, city, category=COLLAPSE, to="dispatched")
+    dock = seat(city.dispatcher)
+    dock.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: dock.model.row_of(c.case_id) == 0, timeout=5000)
+    before = dock.model.index(0, 6).data()
+    assert before.endswith("left")
+    calls = []
+    monkeypatch.setattr(dock.tasks, "run", lambda *a, **k: calls.append(a))
+    later = datetime.now() + timedelta(hours=1)
+    monkeypatch.setattr("console.ui.queues.case_queue_model.now", lambda: later.replace(microsecond=0))
+    with qtbot.waitSignal(dock.model.dataChanged, timeout=1000):
+        dock.model.tick()
+    assert before == "2 h 0 min left" or before == "1 h 59 min left"
+    assert dock.model.index(0, 6).data() in ("1 h 0 min left", "59 min left") and calls == []
+
+
+# --- every action through the widgets -------------------------------------------------------
+
+def test_register_with_a_corrected_category(db, city, qtbot, seat):
+    c = new_case(db, city)
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "register")
+    assert dialog.category.code() == GARBAGE
+    dialog.category.set_code(MANHOLE)
+    dialog.note.setText("现场核实为井盖")
+    confirm(qtbot, dock, dialog)
+    case, events = stored(db, c.case_id)
+    assert (case.status, case.category_code) == ("registered", MANHOLE)
+    assert (events[-1].action, events[-1].note, events[-1].actor_name) == (
+        "register", "现场核实为井盖", city.dispatcher.name)
+
+
+def test_reject_needs_a_reason_and_keeps_the_dialog_until_given(db, city, qtbot, seat):
+    c = new_case(db, city)
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "reject")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.banner.text() == "“Reject” needs a reason." and dock.runner.dialog is dialog
+    assert stored(db, c.case_id)[0].status == "reported"
+    dialog.reason.setText("重复上报")
+    confirm(qtbot, dock, dialog)
+    case, events = stored(db, c.case_id)
+    assert case.status == "rejected" and events[-1].note == "重复上报"
+
+
+def test_dispatch_with_a_changed_department_and_deadline_by_keyboard(db, city, qtbot, seat):
+    c = new_case(db, city, to="registered")
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dock.table.setFocus()
+    QTest.keyClick(dock.table, Qt.Key.Key_D)
+    dialog = dock.runner.dialog
+    assert dialog is not None and dialog.action == "dispatch"
+    qtbot.waitUntil(lambda: dialog.deadline.isEnabled(), timeout=5000)
+    assert dialog.department.currentData() == city.departments["环卫处"]   # from the category
+    assert "By the category's time limit (4 work hours" in dialog.deadline_hint.text()
+    other = city.departments["市政设施管理处"] if "市政设施管理处" in city.departments else \
+        next(d for n, d in city.departments.items() if n != "环卫处")
+    dialog.department.setCurrentIndex(dialog.department.findData(other))
+    wanted = (datetime.now() + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+    from console.ui.queues.action_dialog import to_qdatetime
+    dialog.deadline.setDateTime(to_qdatetime(wanted))
+    QTest.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dock.runner.dialog is None, timeout=5000)
+    case, events = stored(db, c.case_id)
+    assert (case.status, case.department_id, case.deadline) == ("dispatched", other, wanted)
+    assert events[-1].data == {"department_id": other, "deadline": wanted.isoformat()}
+
+
+@pytest.mark.parametrize(("start", "role", "action", "fill", "status"), [
+    ("dispatched", "department", "return", {"reason": "非本单位职责"}, "registered"),
+    ("dispatched", "department", "mark_handled", {"note": "已清理"}, "handled"),
+    ("extension", "leader", "approve_extension", {"note": "同意"}, "dispatched"),
+    ("extension", "leader", "deny_extension", {"reason": "理由不充分"}, "dispatched"),
+    ("checking", "dispatcher", "close", {"note": "核查通过"}, "closed"),
+    ("checking", "dispatcher", "rework", {"reason": "处置不彻底"}, "dispatched"),
+    ("registered", "leader", "park", {"reason": "需统筹解决"}, "parked"),
+    ("registered", "leader", "cancel", {"reason": "上报人撤回"}, "cancelled"),
+    ("reported", "dispatcher", "add_note", {"note": "来电催办"}, "reported"),
+])
+def test_each_action_lands_in_the_database_and_the_timeline(db, city, qtbot, seat, start, role,
+                                                            action, fill, status):
+    dept = city.departments["环卫处"]
+    c = new_case(db, city, to=start, dept=dept)
+    actor = {"dispatcher": city.dispatcher, "leader": city.leader,
+             "department": city.dept_actor(db, dept)}[role]
+    dock = seat(actor)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, action)
+    for field, text in fill.items():
+        getattr(dialog, field).setText(text)
+    confirm(qtbot, dock, dialog)
+    case, events = stored(db, c.case_id)
+    assert case.status == status
+    assert (events[-1].action, events[-1].note, events[-1].actor_role) == (
+        action, next(iter(fill.values())), role)
+    assert "done" in dock.status.text()
+
+
+def test_request_extension_and_resume(db, city, qtbot, seat):
+    dept = city.departments["环卫处"]
+    c = new_case(db, city, to="dispatched", dept=dept)
+    dock = seat(city.dept_actor(db, dept))
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "request_extension")
+    proposed = dialog.values()["deadline"]
+    assert proposed > stored(db, c.case_id)[0].deadline
+    dialog.reason.setText("材料未到")
+    confirm(qtbot, dock, dialog)
+    case, events = stored(db, c.case_id)
+    assert case.requested_deadline == proposed and events[-1].note == "材料未到"
+    # A parked case comes back with resume (a leader's action).
+    with db.transaction() as s:
+        other = new_case(db, city, to="registered")
+        cases.park(s, city.leader, other.case_id, other.version, reason="等待")
+    leader = seat(city.leader)
+    show(qtbot, leader, other.case_id)
+    assert leader.stage == "all"
+    confirm(qtbot, leader, open_dialog(qtbot, leader, "resume"))
+    assert stored(db, other.case_id)[0].status == "registered"
+
+
+def test_request_check_suggests_the_nearest_officer_on_duty(db, city, qtbot, seat):
+    c = new_case(db, city, to="handled")
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "request_check")
+    names = [dialog.patrols.topLevelItem(i).text(0) for i in range(dialog.patrols.topLevelItemCount())]
+    assert names[0].startswith("近巡查") and names[1].startswith("远巡查")
+    assert "on duty" in dialog.patrols.topLevelItem(0).text(2)
+    confirm(qtbot, dock, dialog)
+    case, events = stored(db, c.case_id)
+    assert (case.status, case.check_patrol_id) == ("checking", city.officers[0])
+
+
+def test_actions_follow_the_role_and_the_state(db, city, qtbot, seat):
+    c = new_case(db, city, to="registered")
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    enabled = {n for n, a in dock.workflow_actions.items() if a.isEnabled()}
+    assert enabled == {"dispatch", "add_note"}        # park and cancel are the leader's
+    buttons = [b.defaultAction().objectName() for b in dock.detail.actions_row._buttons]
+    assert buttons == ["dispatch", "add_note"]
+    dept = city.departments["环卫处"]
+    with db.transaction() as s:
+        cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=dept)
+    dock.reload()
+    qtbot.waitUntil(lambda: dock.detail.detail.status == "dispatched", timeout=5000)
+    dock.set_actor(city.dept_actor(db, dept))
+    assert {n for n, a in dock.workflow_actions.items() if a.isEnabled()} == {
+        "return", "request_extension", "mark_handled", "add_note"}
+    assert not dock.filters.department.isEnabled()   # a department sees its own cases
+    dock.set_actor(Actor(None, "别的部门", Role.DEPARTMENT, 999))
+    assert not any(a.isEnabled() for a in dock.workflow_actions.values())
+
+
+# --- bulk ------------------------------------------------------------------------------------
+
+def test_bulk_dispatch_and_bulk_close(db, city, qtbot, seat):
+    registered = [new_case(db, city, to="registered", where=(k, 0)) for k in range(3)]
+    checking = [new_case(db, city, to="checking", where=(k, 1)) for k in range(2)]
+    dock = seat(city.dispatcher)
+    dock.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 3, timeout=5000)
+    dock.table.selectAll()
+    assert {n for n, a in dock.workflow_actions.items() if a.isEnabled()} == {"dispatch"}
+    dialog = open_dialog(qtbot, dock, "dispatch")
+    assert dialog.bulk and dialog.department.currentData() is None   # each by its category
+    confirm(qtbot, dock, dialog)
+    for c in registered:
+        case, events = stored(db, c.case_id)
+        assert (case.status, case.department_id) == ("dispatched", city.departments["环卫处"])
+    dock.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2 and dock.model.query.stage == "checking",
+                    timeout=5000)
+    dock.table.selectAll()
+    dialog = open_dialog(qtbot, dock, "close")
+    dialog.note.setText("批量结案")
+    confirm(qtbot, dock, dialog)
+    assert all(stored(db, c.case_id)[0].status == "closed" for c in checking)
+    assert stored(db, checking[0].case_id)[1][-1].note == "批量结案"
+
+
+# --- two seats racing ------------------------------------------------------------------------
+
+def test_the_second_seat_is_refused_and_keeps_what_it_typed(db, city, qtbot, seat):
+    c = new_case(db, city, to="registered")
+    first, second = seat(city.dispatcher), seat(city.leader)
+    show(qtbot, first, c.case_id)
+    show(qtbot, second, c.case_id)
+    slow = open_dialog(qtbot, second, "dispatch")
+    slow.note.setText("请尽快处理，附近有学校")
+    confirm(qtbot, first, open_dialog(qtbot, first, "dispatch"))    # the first seat wins
+    qtbot.mouseClick(slow.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "changed by someone else" in slow.banner.text(), timeout=5000)
+    # The case refreshes; dispatch is no longer possible, and the typing is still there.
+    qtbot.waitUntil(lambda: second.detail.detail.status == "dispatched", timeout=5000)
+    qtbot.waitUntil(lambda: not slow.ok.isEnabled(), timeout=5000)
+    assert "not possible while the case is “Dispatched”" in slow.banner.text()
+    assert slow.note.text() == "请尽快处理，附近有学校"
+    case, events = stored(db, c.case_id)
+    assert [e.action for e in events].count("dispatch") == 1
+    assert events[-1].actor_name == city.dispatcher.name
+    # Closing keeps the note as a draft: a note on the case can reuse it.
+    slow.reject()
+    assert second.runner.draft(c.case_id, "dispatch")["note"] == "请尽快处理，附近有学校"
+
+
+def test_a_refused_note_is_sent_again_on_the_new_version(db, city, qtbot, seat):
+    c = new_case(db, city)
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "add_note")
+    dialog.note.setText("市民再次来电")
+    with db.transaction() as s:      # another seat annotates first
+        cases.add_note(s, city.leader, c.case_id, c.version, note="已电话回访")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "changed by someone else" in dialog.banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: dock.detail.detail.version == 2, timeout=5000)
+    assert dialog.note.text() == "市民再次来电" and dialog.ok.isEnabled()
+    confirm(qtbot, dock, dialog)
+    notes = [e.note for e in stored(db, c.case_id)[1]]
+    assert notes[-2:] == ["已电话回访", "市民再次来电"]
+
+
+def test_a_draft_comes_back_when_the_dialog_is_opened_again(db, city, qtbot, seat):
+    c = new_case(db, city)
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    dialog = open_dialog(qtbot, dock, "reject")
+    dialog.reason.setText("不属于城管范围")
+    dialog.reject()
+    again = open_dialog(qtbot, dock, "reject")
+    assert again.reason.text() == "不属于城管范围"
