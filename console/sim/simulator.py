@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from console.domain.errors import DomainError
+from console.domain.patrol_state import in_shift
 from console.domain.roles import Role
 from console.domain.workflow import Status
 from console.services import cases as case_services
@@ -53,16 +54,6 @@ class _Walker:
     battery: float = 100.0
     away_until: datetime | None = None
     rng: random.Random = field(default_factory=random.Random)
-
-
-def in_shift(weekdays: str, start: str, end: str, now: datetime) -> bool:
-    """Whether `now` is inside a recurring shift (an end before the start runs overnight)."""
-    t = now.strftime("%H:%M")
-    if start < end:
-        return str(now.weekday()) in weekdays and start <= t < end
-    if t >= start:
-        return str(now.weekday()) in weekdays
-    return t < end and str((now.weekday() - 1) % 7) in weekdays
 
 
 def minutes_to_shift_end(end: str, now: datetime) -> float:

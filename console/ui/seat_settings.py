@@ -33,6 +33,12 @@ SEAT_SETTINGS: tuple[SeatSetting, ...] = (
     SeatSetting("window/geometry", QByteArray, QByteArray(), "Main window geometry (saveGeometry)"),
     SeatSetting("window/state", QByteArray, QByteArray(), "Dock layout (QMainWindow.saveState)"),
     SeatSetting("database/last_url", str, "", "The database this seat opened last"),
+    SeatSetting("map/tile_url", str, "", "Base-map XYZ tile URL ({z}/{x}/{y}); empty: no tiles"),
+    SeatSetting("map/tile_attribution", str, "", "Attribution shown for the base-map tiles"),
+    SeatSetting("map/layers", str, "", "Map layers shown, comma-separated; empty: the defaults"),
+    SeatSetting("map/measure", str, "open", "What shades the grid cells (open, overdue, ...)"),
+    SeatSetting("map/heat_days", int, 7, "Heat map period in days (0: today)"),
+    SeatSetting("map/view", str, "", "Last map view as 'lat,lon,zoom'; empty: the whole city"),
 )
 _BY_KEY = {s.key: s for s in SEAT_SETTINGS}
 

@@ -1,0 +1,113 @@
+"""The map's database work, as functions of a session for the task runner (never the GUI thread).
+
+`build` reads everything the first picture needs and writes the page; the others answer the
+live map's follow-up questions (changed cases, a new measure, the heat map, a patrol's track).
+All return plain data; no Qt here, so the benchmarks call them directly too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from console.map import mapmath, texts
+from console.map.page import PageOptions, write_page
+from console.map.page_data import PageContent
+from console.services import map_data, map_grid, map_patrols
+from console.services.map_grid import GridData
+from console.services.map_patrols import PatrolWatch
+
+
+@dataclass
+class MapModel:
+    """What a built page shows, kept by the widget to follow the feed without the database."""
+
+    page: Path
+    grid: GridData
+    grid_colours: dict[int, int]
+    watch: PatrolWatch
+    measure: str
+    campaigns: list[str]
+    case_ids: set[int] = field(default_factory=set)
+    built_at: datetime | None = None
+
+
+def measure_legend(measure: str, campaigns: list[str]) -> dict:
+    return texts.legend(measure, campaigns)
+
+
+def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
+          heat_days: int, now: datetime) -> MapModel:
+    """Read the city and write the page into `folder`."""
+    grid = map_grid.load_grid(session)
+    regions = map_grid.region_boundaries(grid)
+    colours = map_grid.work_grid_colours(grid)
+    campaigns = map_data.campaign_names(session, now)
+    if measure == "campaign" and not campaigns:
+        measure = "open"   # the seat chose a campaign measure, but none is running now
+    values = map_data.cell_values(session, grid, measure, now, work_grid_colour=colours)
+    markers, _ = map_data.case_markers(session, now)
+    roster = map_patrols.patrol_roster(session)
+    fixes = map_patrols.latest_fixes(session, now)
+    tracks = map_patrols.recent_tracks(session, fixes.keys(), now,
+                                       minutes=map_patrols.HISTORY_MINUTES)
+    watch = PatrolWatch(roster, grid, now, fixes, tracks, map_patrols.state_rules(session))
+    trail_from = now - timedelta(minutes=options.trail_minutes)
+    trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
+    heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
+    options.heat_max = mapmath.robust_max([w for _, _, w in heat])
+    content = PageContent(grid=grid, regions=regions, measure=measure, values=values,
+                          legend=measure_legend(measure, campaigns), cases=markers,
+                          roster=roster, patrols=watch.views(), trails=trails, heat=heat)
+    page = write_page(folder, content, options)
+    return MapModel(page=page, grid=grid, grid_colours=colours, watch=watch, measure=measure,
+                    campaigns=campaigns, case_ids={m.id for m in markers}, built_at=now)
+
+
+@dataclass(frozen=True)
+class CaseUpdate:
+    """Changed case markers and the cells whose measure they moved."""
+
+    markers: list[map_data.CaseMarker]
+    gone: list[int]
+    measure: str
+    cells: dict[int, int]
+
+
+def case_update(session: Session, model: MapModel, case_ids: list[int], cell_ids: list[int],
+                measure: str, now: datetime) -> CaseUpdate:
+    """Markers of the cases the feed named and the current measure of the cells it touched."""
+    markers, gone = map_data.case_markers(session, now, case_ids) if case_ids else ([], [])
+    cells: dict[int, int] = {}
+    if cell_ids and measure != "work_grid":
+        cells = map_data.cell_values(session, model.grid, measure, now, cell_ids=cell_ids)
+    return CaseUpdate(markers, gone, measure, cells)
+
+
+@dataclass(frozen=True)
+class MeasureUpdate:
+    measure: str
+    values: dict[int, int]
+    legend: dict
+    campaigns: list[str]
+
+
+def measure_update(session: Session, model: MapModel, measure: str, now: datetime) -> MeasureUpdate:
+    """Every cell's value of a measure (after a switch, or the periodic refresh)."""
+    campaigns = map_data.campaign_names(session, now)
+    values = map_data.cell_values(session, model.grid, measure, now,
+                                  work_grid_colour=model.grid_colours)
+    return MeasureUpdate(measure, values, measure_legend(measure, campaigns), campaigns)
+
+
+def all_cases(session: Session, now: datetime) -> list[map_data.CaseMarker]:
+    """Every open case marker (the periodic refresh: tones change with the clock)."""
+    return map_data.case_markers(session, now)[0]
+
+
+def heat(session: Session, model: MapModel, days: int,
+         now: datetime) -> tuple[list[tuple[float, float, int]], float]:
+    points = map_data.heat_points(session, model.grid, map_data.heat_since(now, days))
+    return points, mapmath.robust_max([w for _, _, w in points])

@@ -1,0 +1,180 @@
+"""Building the map page with folium: an offline Leaflet page written to a folder.
+
+folium lays out the map (canvas renderer), the base tiles if a URL is set, the marker
+cluster and heat layers and the layer control; the unit grid, boundaries and patrols are
+layers made by the page's own JavaScript (resources/map), declared here as folium layers so
+they sit in the same layer control. Every script and style sheet is a file in the folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import HeatMap, MarkerCluster
+from folium.template import Template
+from folium.utilities import JsCode
+from branca.element import MacroElement
+
+from console.map import assets, mapmath
+from console.map.page_data import DATA_FILE, PageContent, page_config, write_data
+
+PAGE_FILE = "index.html"
+MIN_ZOOM, MAX_ZOOM, MAX_NATIVE_TILE_ZOOM = 9, 20, 18
+#: Overlays shown on a seat that has not chosen yet (the heat map is an analysis view).
+DEFAULT_LAYERS = frozenset({"tiles", "cells", "district", "street", "community", "cases",
+                            "patrols", "trails"})
+#: Zooms at which each boundary level draws its lines and its names.
+BOUNDARY_ZOOMS = {
+    "district": {"lineZoom": [0, 22], "labelZoom": [0, 12]},
+    "street": {"lineZoom": [11, 22], "labelZoom": [13, 14]},
+    "community": {"lineZoom": [13, 22], "labelZoom": [15, 17]},
+}
+HEAT_OPTIONS = {"radius": 16, "blur": 20, "min_opacity": 0.25, "max_zoom": 14}
+#: A rough map size for the first zoom when no view is remembered; the page fits on start.
+_ASSUMED_SIZE = (1100, 760)
+
+
+@dataclass
+class PageOptions:
+    """What this seat chose and the words for it; made on the GUI thread."""
+
+    texts: dict
+    layer_names: dict[str, str]
+    theme: str = "dark"
+    shown: frozenset[str] = DEFAULT_LAYERS
+    tile_url: str = ""
+    tile_attribution: str = ""
+    view: tuple[float, float, int] | None = None    # lat, lon, zoom
+    heat_max: float = 1.0
+    trail_minutes: int = 15
+    extra_config: dict = field(default_factory=dict)
+
+
+class _Start(JSCSSMixin, MacroElement):
+    """Loads the page's own files and sets up its panes before any layer is added."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            CCC.init({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CccInit"
+        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_data", DATA_FILE)] + \
+            [(name, assets.app_path(name)) for name in assets.APP_JS]
+        self.default_css = [(name, assets.app_path(name)) for name in assets.APP_CSS]
+
+
+class _AppLayer(Layer):
+    """A layer made by a factory of the page's JavaScript, listed in the layer control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = {{ this.factory }}({{ this.options|tojavascript }});
+        {% endmacro %}""")
+
+    def __init__(self, factory: str, name: str, *, show: bool, **options) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "CccLayer"
+        self.factory = factory
+        self.options = options
+
+
+class _Wire(MacroElement):
+    """Hands the layers folium created to the page's controller."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            CCC.start({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {
+            {%- for key, layer in this.layers.items() %}
+                {{ key|tojson }}: {{ layer.get_name() }},
+            {%- endfor %}
+            });
+        {% endmacro %}""")
+
+    def __init__(self, control, layers: dict) -> None:
+        super().__init__()
+        self._name = "CccStart"
+        self.control = control
+        self.layers = layers
+
+
+def _base_map(content: PageContent, options: PageOptions) -> folium.Map:
+    bbox = content.grid.bbox
+    if options.view is not None:
+        lat, lon, zoom = options.view
+    else:
+        centre = content.grid.centre or ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        lon, lat = centre
+        zoom = mapmath.fit_zoom(bbox, *_ASSUMED_SIZE) if len(content.grid) else 12
+    m = folium.Map(location=[lat, lon], zoom_start=int(zoom), tiles=None, prefer_canvas=True,
+                   control_scale=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
+                   zoom_snap=1, zoom_delta=1, wheel_px_per_zoom_level=90)
+    # Only Leaflet itself: folium's default jQuery, Bootstrap and icon fonts come from CDNs.
+    m.default_js = [("leaflet", assets.LEAFLET_JS)]
+    m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
+    return m
+
+
+def build_map(content: PageContent, options: PageOptions) -> folium.Map:
+    """The folium map of the page (not yet written)."""
+    names, shown = options.layer_names, options.shown
+    m = _base_map(content, options)
+    _Start().add_to(m)
+    layers: dict[str, object] = {}
+    if options.tile_url:
+        tiles = folium.TileLayer(
+            tiles=options.tile_url, attr=options.tile_attribution or options.tile_url,
+            name=names["tiles"], max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_TILE_ZOOM,
+            overlay=False, control=True, show="tiles" in shown)
+        tiles.add_to(m)
+    heat = HeatMap([list(p) for p in content.heat], name=names["heat"], show="heat" in shown,
+                   max=max(1.0, options.heat_max), **HEAT_OPTIONS)
+    heat.default_js = [("leaflet-heat.js", assets.HEAT_JS)]
+    layers["heat"] = heat
+    layers["cells"] = _AppLayer("L.ccc.cellGrid", names["cells"], show="cells" in shown)
+    for level in ("community", "street", "district"):
+        layers[level] = _AppLayer("L.ccc.boundaries", names[level], show=level in shown,
+                                  level=level, theme=options.theme, **BOUNDARY_ZOOMS[level])
+    layers["trails"] = _AppLayer("L.ccc.trails", names["trails"], show="trails" in shown,
+                                 colours=_state_colours(options))
+    cases = MarkerCluster(name=names["cases"], show="cases" in shown,
+                          icon_create_function="L.ccc.clusterIcon",
+                          maxClusterRadius=45, disableClusteringAtZoom=16,
+                          showCoverageOnHover=False, spiderfyOnMaxZoom=True, chunkedLoading=True,
+                          removeOutsideVisibleBounds=True)
+    cases.default_js = [("markerclusterjs", assets.CLUSTER_JS)]
+    cases.default_css = [("markerclustercss", assets.CLUSTER_CSS)]
+    layers["cases"] = cases
+    layers["patrols"] = _AppLayer("L.ccc.patrols", names["patrols"], show="patrols" in shown,
+                                  colours=_state_colours(options))
+    # Control order = the order added: the grid first, analysis layers last.
+    for key in ("cells", "district", "street", "community", "cases", "patrols", "trails", "heat"):
+        layers[key].add_to(m)
+    control = folium.LayerControl(position="topright", collapsed=False)
+    control.add_to(m)
+    _Wire(control, layers).add_to(m)
+    return m
+
+
+def _state_colours(options: PageOptions) -> JsCode:
+    # Read from the data file rather than repeated in the HTML.
+    return JsCode("window.CCC_DATA.config.stateColours")
+
+
+def write_page(folder: Path, content: PageContent, options: PageOptions) -> Path:
+    """Write index.html, data.js and every library into `folder`; returns the page's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    assets.copy_assets(folder)
+    config = page_config(texts=options.texts, theme=options.theme, bbox=content.grid.bbox,
+                         trail_minutes=options.trail_minutes)
+    config["fitOnStart"] = options.view is None
+    config.update(options.extra_config)
+    write_data(folder, content, config)
+    page = folder / PAGE_FILE
+    build_map(content, options).save(str(page))
+    return page

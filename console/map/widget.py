@@ -1,0 +1,295 @@
+"""The live map in the centre of the window: toolbar, web view, and their wiring.
+
+Start-up: the page is built in a worker (load the city, write the files), then loaded from
+its file; once its script has connected the channel the widget follows the change feed.
+Clicks come back from the page as selection signals; the other features ask the map to show
+a case, a patrol or a cell through the same selection hub.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+import weakref
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QEvent, QPoint, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+
+from console.live.tasks import TaskRunner
+from console.map import loader, page, texts
+from console.map.bridge import MapBridge
+from console.map.live import LiveMap
+from console.map.toolbar import MapToolBar
+from console.map.view import MapView
+from console.paths import data_dir
+from console.services import map_data, map_patrols
+from console.ui.selection import Selection
+from console.ui.seat_settings import SeatSettings
+from console.ui.theme import current_theme
+
+log = logging.getLogger(__name__)
+BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
+
+
+class MapWidget(QWidget):
+    """The map feature: everything the centre of the window shows and does."""
+
+    page_loaded = Signal(float)       # seconds from load() to the grid drawn (first paint)
+    page_failed = Signal(str)
+    js_event = Signal(str, dict)      # every event of the page, for tests and benchmarks
+
+    def __init__(self, tasks: TaskRunner, settings: SeatSettings, selection: Selection,
+                 parent: QWidget | None = None, *, build: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapWidget")
+        self.tasks, self.settings, self.selection = tasks, settings, selection
+        self.model: loader.MapModel | None = None
+        self.ready = False
+        self._pending: list[tuple[str, dict]] = []
+        self._load_started = 0.0
+        folder = data_dir() / "map-pages"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="page-", dir=folder))
+        # The page's files go with the widget, whatever way it is destroyed.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
+
+        self.toolbar = MapToolBar(self)
+        self.bridge = MapBridge(self)
+        self.view = MapView(self.bridge, self)
+        self.live = LiveMap(tasks, self.bridge, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view, 1)
+
+        self.bridge.event.connect(self._on_event)
+        self.toolbar.search_requested.connect(self.search)
+        self.toolbar.measure_changed.connect(self.set_measure)
+        self.toolbar.heat_days_changed.connect(self.set_heat_days)
+        self.toolbar.measuring_toggled.connect(lambda on: self.send("measuring", on=on))
+        self.toolbar.fit_requested.connect(lambda: self.send("fit"))
+        self.toolbar.set_choices(settings.get("map/measure"), settings.get("map/heat_days"))
+        selection.show_case_on_map.connect(self.show_case)
+        selection.show_patrol_on_map.connect(self.show_patrol)
+        selection.show_cell_on_map.connect(self.show_cell)
+        if build:
+            self.build()
+
+    # --- building and loading --------------------------------------------------------------
+
+    def page_options(self) -> page.PageOptions:
+        """The seat's choices and the words of the page, read here on the GUI thread."""
+        shown = {k for k in self.settings.get("map/layers").split(",") if k}
+        view = None
+        try:
+            lat, lon, zoom = self.settings.get("map/view").split(",")
+            view = (float(lat), float(lon), int(zoom))
+        except ValueError:
+            view = None   # never set, or edited by hand: show the whole city
+        return page.PageOptions(
+            texts=texts.page_texts(), layer_names=texts.layer_names(), theme=current_theme(),
+            shown=frozenset(shown | {"tiles"}) if shown else page.DEFAULT_LAYERS,
+            tile_url=self.settings.get("map/tile_url").strip(),
+            tile_attribution=self.settings.get("map/tile_attribution").strip(), view=view)
+
+    def build(self) -> None:
+        """Build the page in a worker and load it (again, e.g. after the tile URL changed)."""
+        if self.tasks.db is None:
+            return
+        options = self.page_options()
+        folder, measure = self.folder, self.settings.get("map/measure")
+        heat_days = int(self.settings.get("map/heat_days"))
+        self.ready = False
+        self.live.stop()
+        self.tasks.run(lambda s: loader.build(s, folder, options, measure=measure,
+                                              heat_days=heat_days, now=datetime.now()),
+                       on_done=lambda model: self._built(model, options),
+                       on_error=self._build_failed, owner=self)
+
+    def _built(self, model: loader.MapModel, options: page.PageOptions) -> None:
+        self.model = model
+        self.toolbar.enable_campaign(bool(model.campaigns))
+        self.toolbar.set_choices(model.measure, int(self.settings.get("map/heat_days")))
+        self._load_started = time.perf_counter()
+        host = urlsplit(options.tile_url.replace("{s}", "a")).hostname or "" if options.tile_url else ""
+        self.view.open(str(model.page), tile_host=host, background=BACKGROUND[options.theme])
+
+    def _build_failed(self, exc: BaseException) -> None:
+        from console.ui.messages import describe_error
+        text = describe_error(exc)
+        self.toolbar.info.setText(self.tr("The map could not be built: {error}").format(error=text))
+        self.page_failed.emit(text)
+
+    # --- talking to the page ---------------------------------------------------------------
+
+    def send(self, op: str, **payload) -> None:
+        """Send to the page now, or as soon as it is ready."""
+        if self.ready:
+            self.bridge.send(op, **payload)
+        else:
+            self._pending.append((op, payload))
+
+    def apply_feed(self, batch) -> None:
+        """Every FeedBatch of the change feed (connected to MainWindow.feed_changed)."""
+        self.live.accept(batch)
+
+    def _on_event(self, name: str, data: dict) -> None:
+        handler = getattr(self, f"_ev_{name}", None)
+        if handler is not None:
+            handler(data)
+        self.js_event.emit(name, data)
+
+    def _ev_ready(self, data: dict) -> None:
+        self.ready = True
+        if self.model is not None:
+            self.live.start(self.model)
+        pending, self._pending = self._pending, []
+        for op, payload in pending:
+            self.bridge.send(op, **payload)
+
+    def _ev_firstPaint(self, data: dict) -> None:  # noqa: N802
+        self.page_loaded.emit(time.perf_counter() - self._load_started)
+
+    def _ev_error(self, data: dict) -> None:
+        log.error("map page: %s (%s)", data.get("message"), data.get("where"))
+
+    def _ev_cellClicked(self, data: dict) -> None:  # noqa: N802
+        self.selection.cell_selected.emit(str(data["code"]))
+
+    def _ev_caseClicked(self, data: dict) -> None:  # noqa: N802
+        self.selection.case_selected.emit(int(data["id"]))
+
+    def _ev_patrolClicked(self, data: dict) -> None:  # noqa: N802
+        officer = int(data["id"])
+        if not data.get("fromPython"):
+            self.selection.patrol_selected.emit(officer)
+        self.tasks.run(lambda s: map_patrols.track_of_day(s, officer, datetime.now()),
+                       on_done=lambda track: self.send("patrolDetail", id=officer, track=track),
+                       owner=self)
+
+    def _ev_contextMenu(self, data: dict) -> None:  # noqa: N802
+        lon, lat = float(data["lon"]), float(data["lat"])
+        menu = QMenu(self)
+        menu.setObjectName("mapContextMenu")
+        report = menu.addAction(self.tr("Report a case here"))
+        report.triggered.connect(lambda: self.selection.report_here.emit(lon, lat))
+        measure = menu.addAction(self.tr("Measure distance from here"))
+        measure.triggered.connect(lambda: self._measure_from(lat, lon))
+        copy = menu.addAction(self.tr("Copy coordinates"))
+        copy.triggered.connect(
+            lambda: QGuiApplication.clipboard().setText(f"{lon:.6f}, {lat:.6f}"))
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.context_menu = menu
+        menu.popup(self.view.mapToGlobal(QPoint(int(data["x"]), int(data["y"]))))
+
+    def _measure_from(self, lat: float, lon: float) -> None:
+        self.toolbar.ruler.setChecked(True)
+        self.send("measuring", on=True, start=[lat, lon])
+
+    def _ev_measured(self, data: dict) -> None:
+        metres = float(data.get("metres") or 0)
+        text = (f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.2f} km")
+        self.toolbar.info.setText(self.tr("Distance: {distance}").format(distance=text))
+        if not data.get("running"):
+            self.toolbar.ruler.blockSignals(True)
+            self.toolbar.ruler.setChecked(False)
+            self.toolbar.ruler.blockSignals(False)
+
+    def _ev_layers(self, data: dict) -> None:
+        self.settings.set("map/layers", ",".join(sorted(data.get("shown") or [])) or "none")
+
+    def _ev_view(self, data: dict) -> None:
+        self.settings.set("map/view", f"{float(data['lat']):.6f},{float(data['lon']):.6f},"
+                                      f"{int(data['zoom'])}")
+
+    def _ev_notFound(self, data: dict) -> None:  # noqa: N802
+        self.toolbar.info.setText(self.tr("Not on the map: {what}").format(what=data.get("key")))
+
+    # --- what the toolbar and the other features ask -------------------------------------
+
+    def set_measure(self, measure: str) -> None:
+        self.settings.set("map/measure", measure)
+        self.live.set_measure(measure)
+
+    def set_heat_days(self, days: int) -> None:
+        self.settings.set("map/heat_days", days)
+        model = self.model
+        if model is None:
+            return
+        self.tasks.run(lambda s: loader.heat(s, model, days, datetime.now()),
+                       on_done=lambda result: self.send(
+                           "heat", points=[list(p) for p in result[0]], max=result[1]),
+                       owner=self)
+
+    def show_cell(self, code: str) -> None:
+        self.send("focus", kind="cell", code=code)
+
+    def show_patrol(self, officer_id: int) -> None:
+        self.send("focus", kind="patrol", id=int(officer_id))
+
+    def show_case(self, case_id: int) -> None:
+        """Centre on a case (open or not) and ring it."""
+        self.tasks.run(lambda s: map_data.locate_case(s, int(case_id)),
+                       on_done=self._go_to_hit, owner=self)
+
+    def search(self, text: str) -> None:
+        self.tasks.run(lambda s: map_data.search(s, text), on_done=lambda hits: self._found(text, hits),
+                       owner=self)
+
+    def _found(self, text: str, hits: list) -> None:
+        if not hits:
+            self.toolbar.info.setText(self.tr("Nothing found for “{text}”.").format(text=text))
+            return
+        if len(hits) == 1:
+            self.go_to(hits[0])
+            return
+        menu = QMenu(self)
+        menu.setObjectName("mapSearchResults")
+        for hit in hits:
+            action = menu.addAction(f"{self._kind_name(hit.kind)}  {hit.label}")
+            action.triggered.connect(lambda _=False, h=hit: self.go_to(h))
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.search_menu = menu
+        menu.popup(self.toolbar.search.mapToGlobal(QPoint(0, self.toolbar.search.height())))
+
+    def _kind_name(self, kind: str) -> str:
+        return {"cell": self.tr("Cell"), "case": self.tr("Case"), "patrol": self.tr("Patrol"),
+                "street": self.tr("Street"), "community": self.tr("Community")}.get(kind, kind)
+
+    def go_to(self, hit) -> None:
+        """Jump to a search hit and select it as a click would."""
+        self.toolbar.info.clear()
+        if hit.kind == "cell":
+            self.show_cell(hit.key)
+            self.selection.cell_selected.emit(hit.key)
+        elif hit.kind == "case":
+            self._go_to_hit(hit)
+            self.selection.case_selected.emit(int(hit.key))
+        elif hit.kind == "patrol":
+            if hit.lat is None:
+                self.toolbar.info.setText(self.tr("{name} has no recent position.").format(
+                    name=hit.label))
+                return
+            self.show_patrol(int(hit.key))
+            self.selection.patrol_selected.emit(int(hit.key))
+        else:
+            self.send("focus", kind="region", level=hit.kind, code=hit.key)
+
+    def _go_to_hit(self, hit) -> None:
+        if hit is None or hit.lat is None:
+            return
+        self.send("focus", kind="point", lat=hit.lat, lon=hit.lon, zoom=17, id=hit.key)
+
+    # --- theme ---------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # apply_theme() changes the application palette; the page follows it.
+        if event.type() == QEvent.Type.PaletteChange and self.ready:
+            self.bridge.send("theme", name=current_theme())
+        super().changeEvent(event)

@@ -1,0 +1,91 @@
+/* District, street and community outlines (derived from the cells in Python with shapely)
+ * with their names, each level shown only at the zooms where it helps.
+ */
+(function () {
+  "use strict";
+  var ccc = L.ccc;
+
+  var STYLE = {
+    dark: {
+      district: { color: "#cbd5e1", weight: 3, opacity: 0.95 },
+      street: { color: "#93c5fd", weight: 1.8, opacity: 0.85 },
+      community: { color: "#64748b", weight: 1, opacity: 0.8, dashArray: "4 3" }
+    },
+    light: {
+      district: { color: "#1e293b", weight: 3, opacity: 0.9 },
+      street: { color: "#1d4ed8", weight: 1.8, opacity: 0.8 },
+      community: { color: "#64748b", weight: 1, opacity: 0.8, dashArray: "4 3" }
+    }
+  };
+
+  ccc.Boundaries = L.LayerGroup.extend({
+    options: {
+      level: "community",
+      lineZoom: [0, 22],     // the outlines are drawn within these zooms
+      labelZoom: [15, 22],   // the names within these
+      theme: "dark"
+    },
+
+    initialize: function (data, options) {
+      L.LayerGroup.prototype.initialize.call(this, [], options);
+      L.setOptions(this, options);
+      this.regions = [];
+      var rings = ccc.decodeRings(data.counts, data.coords), r = 0;
+      for (var i = 0; i < data.codes.length; i++) {
+        var own = rings.slice(r, r + data.ringCounts[i]);
+        r += data.ringCounts[i];
+        this.regions.push({ code: data.codes[i], name: data.names[i], label: data.labels[i], rings: own });
+      }
+      var all = [];
+      this.regions.forEach(function (region) { all.push.apply(all, region.rings); });
+      this._renderer = L.canvas({ pane: "boundaries", padding: 0.5 });
+      this._lines = L.polyline(all, L.extend({ interactive: false, renderer: this._renderer },
+                                               STYLE[this.options.theme][this.options.level]));
+      this._labels = L.layerGroup(this.regions.map(function (region) {
+        return L.marker(region.label, {
+          pane: "labels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "ccc-label ccc-label-" + options.level, iconSize: null,
+                            html: "<span>" + ccc.escape(region.name) + "</span>" })
+        });
+      }));
+    },
+
+    onAdd: function (map) {
+      L.LayerGroup.prototype.onAdd.call(this, map);
+      map.on("zoomend", this._byZoom, this);
+      this._byZoom();
+    },
+
+    onRemove: function (map) {
+      map.off("zoomend", this._byZoom, this);
+      this.removeLayer(this._lines);
+      this.removeLayer(this._labels);
+      L.LayerGroup.prototype.onRemove.call(this, map);
+    },
+
+    _byZoom: function () {
+      var z = this._map.getZoom(), o = this.options;
+      this._toggle(this._lines, z >= o.lineZoom[0] && z <= o.lineZoom[1]);
+      this._toggle(this._labels, z >= o.labelZoom[0] && z <= o.labelZoom[1]);
+    },
+
+    _toggle: function (layer, on) {
+      if (on && !this.hasLayer(layer)) this.addLayer(layer);
+      if (!on && this.hasLayer(layer)) this.removeLayer(layer);
+    },
+
+    setTheme: function (theme) {
+      this.options.theme = theme;
+      this._lines.setStyle(STYLE[theme][this.options.level]);
+    },
+
+    find: function (code) {
+      for (var i = 0; i < this.regions.length; i++) if (this.regions[i].code === code) return this.regions[i];
+      return null;
+    }
+  });
+
+  ccc.boundaries = function (options) {
+    return new ccc.Boundaries(window.CCC_DATA.boundaries[options.level], options);
+  };
+})();

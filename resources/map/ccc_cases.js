@@ -1,0 +1,100 @@
+/* Open cases: canvas circle markers in a marker cluster group, coloured by how pressing they
+ * are; a cluster takes the colour of its most pressing case so a red cluster is never hidden.
+ */
+(function () {
+  "use strict";
+  var ccc = L.ccc;
+  var ORDER = ["overdue", "near", "running", "new", "checking", "parked"];
+
+  ccc.clusterIcon = function (cluster) {
+    var worst = ORDER.length - 1, urgent = false;
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var k = ORDER.indexOf(m.options.tone);
+      if (k >= 0 && k < worst) worst = k;
+      urgent = urgent || m.options.urgent;
+    });
+    var n = cluster.getChildCount(), size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
+    return L.divIcon({
+      html: "<div><span>" + n + "</span></div>",
+      className: "ccc-cluster ccc-tone-" + ORDER[worst] + (urgent ? " ccc-cluster-urgent" : ""),
+      iconSize: L.point(size, size)
+    });
+  };
+
+  ccc.CaseMarkers = L.Class.extend({
+    initialize: function (cluster, config, onClick) {
+      this.cluster = cluster;
+      this.config = config;
+      this.onClick = onClick;
+      this.markers = {};
+      this.rows = {};
+      this.renderer = L.canvas({ pane: "cases", padding: 0.3 });
+    },
+
+    _style: function (row) {
+      var urgent = !!row[4];
+      return {
+        renderer: this.renderer, radius: urgent ? 8 : 6, weight: urgent ? 3 : 1.5,
+        color: urgent ? this.config.urgentColour : "#0b1220", fillColor: this.config.toneColours[row[3]] || "#999",
+        fillOpacity: 0.95, opacity: 1, tone: row[3], urgent: urgent, bubblingMouseEvents: false
+      };
+    },
+
+    /* rows: [id, lat, lon, tone, urgent, number, category, status, deadline (ms) or null] */
+    upsert: function (rows) {
+      var add = [], self = this;
+      rows.forEach(function (row) {
+        var id = row[0], old = self.markers[id];
+        self.rows[id] = row;
+        if (old) {
+          var moved = !old.getLatLng().equals([row[1], row[2]]);
+          var style = self._style(row);
+          if (moved) {
+            self.cluster.removeLayer(old);
+            old.setLatLng([row[1], row[2]]);
+            L.setOptions(old, style);
+            add.push(old);
+          } else if (old.options.tone !== style.tone || old.options.urgent !== style.urgent) {
+            L.setOptions(old, style);
+            if (old._map) old.setStyle(style);
+            self.cluster.refreshClusters(old);
+          }
+          return;
+        }
+        var marker = L.circleMarker([row[1], row[2]], self._style(row));
+        marker.caseId = id;
+        marker.bindTooltip(function () { return self.tooltip(self.rows[id]); }, { direction: "top", offset: [0, -6] });
+        marker.on("click", function (e) { L.DomEvent.stop(e); self.onClick(id); });
+        self.markers[id] = marker;
+        add.push(marker);
+      });
+      if (add.length) this.cluster.addLayers(add);
+    },
+
+    remove: function (ids) {
+      var gone = [], self = this;
+      ids.forEach(function (id) {
+        if (self.markers[id]) { gone.push(self.markers[id]); delete self.markers[id]; delete self.rows[id]; }
+      });
+      if (gone.length) this.cluster.removeLayers(gone);
+    },
+
+    tooltip: function (row) {
+      var t = this.config.texts;
+      var lines = ["<b>" + ccc.escape(row[5]) + "</b> " + ccc.escape(row[6])];
+      var state = (t.statusNames || {})[row[7]] || row[7];
+      lines.push(ccc.escape(state) + " · " + ccc.escape(t.tones[row[3]] || row[3]) + (row[4] ? " · " + ccc.escape(t.urgent) : ""));
+      if (row[8]) lines.push(ccc.escape(ccc.format(t.deadline, { time: ccc.formatTime(row[8]) })));
+      return lines.join("<br>");
+    },
+
+    count: function () {
+      return Object.keys(this.markers).length;
+    },
+
+    latLngOf: function (id) {
+      var m = this.markers[id];
+      return m ? m.getLatLng() : null;
+    }
+  });
+})();

@@ -1,0 +1,138 @@
+/* What Python can ask of the page: one handler per message `op`. */
+(function (app) {
+  "use strict";
+  var ccc = L.ccc;
+  var THEMES = {
+    dark: { outline: "rgba(148, 163, 184, 0.5)", label: "rgba(226, 232, 240, 0.85)" },
+    light: { outline: "rgba(51, 65, 85, 0.45)", label: "rgba(15, 23, 42, 0.85)" }
+  };
+
+  var ops = {
+    /* Coalesced live changes: patrol positions and states, case markers, cell values. */
+    delta: function (msg) {
+      var t0 = performance.now(), moved = 0;
+      if (msg.patrols && msg.patrols.length) {
+        app.store.upsert(msg.patrols, true);
+        moved = msg.patrols.length;
+        if (app.map.hasLayer(app.layers.patrols)) app.layers.patrols.redraw();
+        if (app.map.hasLayer(app.layers.trails)) app.layers.trails.redraw();
+        if (app.popupId !== null) {
+          var at = app.store.latLngOf(app.popupId);
+          if (at) { app.popup.setLatLng(at); app.highlight.moveTo(at); }
+        }
+      }
+      if (msg.cases) {
+        if (msg.cases.remove && msg.cases.remove.length) app.cases.remove(msg.cases.remove);
+        if (msg.cases.upsert && msg.cases.upsert.length) app.cases.upsert(msg.cases.upsert);
+      }
+      if (msg.cells && msg.cells.idx.length && msg.cells.measure === app.cells.measure) {
+        app.cells.updateValues(msg.cells.idx, msg.cells.val);
+      }
+      var ms = performance.now() - t0;
+      app.applyMs.push(ms);
+      if (app.applyMs.length > 200) app.applyMs.shift();
+      if (app.watch !== null && msg.patrols) {
+        var s = app.store.slot[app.watch.id];
+        if (s !== undefined && Math.abs(app.store.lat[s] - app.watch.lat) < 1e-9) {
+          app.send("watchHit", { id: app.watch.id, at: Date.now() });
+          app.watch = null;
+        }
+      }
+      if (msg.report) app.send("applied", { ms: ms, patrols: moved });
+    },
+
+    measure: function (msg) {
+      app.cells.setMeasure(msg.measure, msg.legend, msg.values);
+      app.legend.update(msg.legend);
+      app.send("measureShown", { measure: msg.measure });
+    },
+
+    heat: function (msg) {
+      var heat = app.layers.heat;
+      if (!heat) return;
+      heat.setOptions({ max: Math.max(1, msg.max || 1) });
+      heat.setLatLngs(msg.points || []);
+    },
+
+    focus: function (msg) {
+      var map = app.map, zoom = Math.max(map.getZoom(), msg.zoom || 17);
+      if (msg.kind === "cell") {
+        var c = app.cells.indexOf(msg.code);
+        if (c < 0) return app.send("notFound", { kind: "cell", key: msg.code });
+        map.flyToBounds(app.cells.boundsOf(c), { maxZoom: Math.max(map.getZoom(), 18), duration: 0.6 });
+        app.highlight.outline(app.cells.latLngsOf(c));
+      } else if (msg.kind === "patrol") {
+        var at = app.store.latLngOf(msg.id);
+        if (!at) return app.send("notFound", { kind: "patrol", key: msg.id });
+        map.flyTo(at, zoom, { duration: 0.6 });
+        app.openPatrol(msg.id);
+        app.send("patrolClicked", { id: msg.id, fromPython: true });
+      } else if (msg.kind === "region") {
+        var layer = app.layers[msg.level], region = layer && layer.find(msg.code);
+        if (!region) return app.send("notFound", { kind: msg.level, key: msg.code });
+        var bounds = L.latLngBounds([]);
+        region.rings.forEach(function (r) { bounds.extend(r); });
+        map.flyToBounds(bounds, { duration: 0.6 });
+        app.highlight.outline(region.rings);
+      } else {
+        var point = L.latLng(msg.lat, msg.lon);
+        map.flyTo(point, zoom, { duration: 0.6 });
+        app.highlight.pulse(point);
+      }
+    },
+
+    patrolDetail: function (msg) { app._showTrack(msg); },
+
+    measuring: function (msg) {
+      if (msg.on) {
+        app.measure.start();
+        if (msg.start) app.measure.add(L.latLng(msg.start[0], msg.start[1]));
+      } else app.measure.stop();
+    },
+
+    theme: function (msg) { app.setTheme(msg.name); },
+
+    fit: function () {
+      var b = app.config.bbox;
+      app.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] });
+    },
+
+    watch: function (msg) { app.watch = { id: msg.id, lat: msg.lat }; }
+  };
+
+  app.receive = function (msg) {
+    var handler = ops[msg.op];
+    if (!handler) return app.send("error", { message: "unknown op " + msg.op });
+    try {
+      handler(msg);
+    } catch (err) {
+      app.send("error", { message: String(err && err.message || err), where: msg.op });
+    }
+  };
+
+  app.setTheme = function (name, early) {
+    document.documentElement.className = "ccc-theme-" + name;
+    if (early) return;
+    app.config.theme = name;
+    var colours = THEMES[name] || THEMES.dark;
+    app.cells.setColours(colours.outline, colours.label);
+    ["district", "street", "community"].forEach(function (level) {
+      if (app.layers[level]) app.layers[level].setTheme(name);
+    });
+  };
+
+  /* For tests and benchmarks: what the page shows, read with runJavaScript. */
+  app.inspect = {
+    patrol: function (id) { return app.store.info(id); },
+    caseIds: function () { return Object.keys(app.cases.markers).map(Number); },
+    cellColour: function (code) { return app.cells.colourOf(app.cells.indexOf(code)); },
+    cellValue: function (code) { var i = app.cells.indexOf(code); return i < 0 ? null : app.cells.values[i]; },
+    cellPoint: function (code) {
+      var i = app.cells.indexOf(code);
+      if (i < 0) return null;
+      var p = app.map.latLngToContainerPoint(app.cells.centreOf(i));
+      return { x: p.x, y: p.y };
+    },
+    applyMs: function () { return app.applyMs.slice(); }
+  };
+})(window.CCC);
