@@ -445,6 +445,7 @@ class QueueDock(QDockWidget):
     def _case_created(self, case_id: int, text: str) -> None:
         self.show_message(text)
         self.schedule_counts()
+        self.model.refresh_cases({case_id})   # at once, not when the feed comes round
         self.sync.select_case(case_id)
 
     # --- feedback ------------------------------------------------------------------------------
