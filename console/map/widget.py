@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QPoint, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
@@ -78,8 +78,24 @@ class MapWidget(QWidget):
         selection.show_case_on_map.connect(self.show_case)
         selection.show_patrol_on_map.connect(self.show_patrol)
         selection.show_cell_on_map.connect(self.show_cell)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # The page must go before the web engine profile does, at the latest when the
+            # application quits (deferred deletes still run after aboutToQuit).
+            app.aboutToQuit.connect(self.shutdown)
         if build:
             self.build()
+
+    def shutdown(self) -> None:
+        """Stop following the feed and release the page; safe to call twice."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.ready = False
+        self.live.stop()
+        self.bridge.event.disconnect(self._on_event)
+        self.view.stop()
+        self.view.map_page.deleteLater()
 
     # --- building and loading --------------------------------------------------------------
 
@@ -140,6 +156,8 @@ class MapWidget(QWidget):
         self.live.accept(batch)
 
     def _on_event(self, name: str, data: dict) -> None:
+        if getattr(self, "_shut", False):
+            return
         handler = getattr(self, f"_ev_{name}", None)
         if handler is not None:
             handler(data)

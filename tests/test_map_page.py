@@ -1,0 +1,111 @@
+"""The page folium builds: local files only, the data it shows, the seat's choices."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+import pytest
+
+from console.map import loader, mapmath, page, texts
+from console.map.page_data import DATA_FILE
+from console.ui.i18n import install_translators
+from tests.map_city import build_map_city
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    return build_map_city(tmp_path_factory.mktemp("map-city"))
+
+
+@pytest.fixture
+def cdb(city, tmp_path):
+    database = city.open(tmp_path)
+    yield database
+    database.dispose()
+
+
+def _options(**kw) -> page.PageOptions:
+    return page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names(), **kw)
+
+
+def _build(cdb, folder, **kw):
+    with cdb.session() as s:
+        return loader.build(s, folder, _options(**kw), measure=kw.pop("measure", "open"),
+                            heat_days=7, now=datetime.now())
+
+
+def _js(text: str) -> str:
+    """How folium writes a string into the page's script (non-ASCII as \\u escapes)."""
+    return json.dumps(text)[1:-1]
+
+
+def _data(folder) -> dict:
+    text = (folder / DATA_FILE).read_text(encoding="utf-8")
+    assert text.startswith("window.CCC_DATA = ")
+    return json.loads(text[len("window.CCC_DATA = "):].rstrip().rstrip(";"))
+
+
+def test_the_page_refers_only_to_files_in_its_folder(cdb, tmp_path, qapp):
+    model = _build(cdb, tmp_path / "page")
+    html = model.page.read_text(encoding="utf-8")
+    refs = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert refs, "the page loads scripts and styles"
+    for ref in refs:
+        if ref.startswith("qrc:"):
+            assert ref == "qrc:///qtwebchannel/qwebchannel.js"
+            continue
+        assert "://" not in ref and not ref.startswith("//"), ref
+        assert (model.page.parent / ref).is_file(), f"missing {ref}"
+    assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
+    assert "preferCanvas" in html and '"preferCanvas": true' in html
+    # Leaflet's own stylesheet refers to its images; they are there too.
+    assert (model.page.parent / "lib/leaflet/images/layers.png").is_file()
+
+
+def test_the_data_file_holds_every_cell_and_region(cdb, tmp_path, qapp):
+    model = _build(cdb, tmp_path / "page")
+    data = _data(tmp_path / "page")
+    cells = data["cells"]
+    assert cells["codes"].split(",") == model.grid.codes
+    rings = mapmath.decode_rings(cells["counts"], cells["coords"])
+    assert len(rings) == len(model.grid)
+    assert rings[7] == pytest.approx(model.grid.rings[7][:-1], abs=1e-6)
+    assert cells["measure"] == "open" and cells["legend"]["measure"] == "open"
+    assert len(data["boundaries"]["community"]["codes"]) == len(model.grid.communities)
+    assert {row[0] for row in data["cases"]} == model.case_ids
+    assert len(data["patrols"]["views"]) == len(model.watch.views()) > 0
+    assert data["config"]["fitOnStart"] is True
+
+
+def test_layers_follow_the_seat_and_tiles_only_when_set(cdb, tmp_path, qapp):
+    model = _build(cdb, tmp_path / "a", shown=frozenset({"cells", "patrols"}))
+    html = model.page.read_text(encoding="utf-8")
+    assert "tileLayer" not in html
+    control = html[html.index("L.control.layers"):]
+    assert _js(texts.layer_names()["heat"]) in html
+    # Shown layers are added to the map; the others only to the control.
+    added = set(re.findall(r"(\w+)\.addTo\(map_\w+\)", html))
+    names = dict(re.findall(r'"([^"]+)" : (\w+),', html))
+    assert names[_js(texts.layer_names()["cells"])] in added
+    assert names[_js(texts.layer_names()["heat"])] not in added
+    assert control
+    url = "http://tiles.intranet.example/{z}/{x}/{y}.png"
+    model = _build(cdb, tmp_path / "b", tile_url=url, tile_attribution="市测绘院")
+    html = model.page.read_text(encoding="utf-8")
+    assert url in html and _js("市测绘院") in html
+
+
+def test_the_page_speaks_chinese(cdb, tmp_path, qapp):
+    install_translators(qapp, "zh_CN")
+    try:
+        model = _build(cdb, tmp_path / "page", view=(30.27, 120.15, 15))
+        html = model.page.read_text(encoding="utf-8")
+        data = _data(tmp_path / "page")
+    finally:
+        install_translators(qapp, "en")
+    assert _js("单元网格") in html and _js("监督员") in html
+    assert data["config"]["texts"]["states"]["off_post"] == "脱岗"
+    assert data["cells"]["legend"]["title"] == "网格着色：未结案件"
+    assert data["config"]["fitOnStart"] is False
+    assert "30.27" in html and '"zoom": 15' in html

@@ -1,0 +1,338 @@
+"""The live map in QtWebEngine: offline page, live deltas, clicks, tools, remembered choices.
+
+Each test loads the real page offscreen, writes through the services, and reads back what
+the page shows with runJavaScript (CCC.inspect), as a user would see it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QUrl
+from sqlalchemy import func, select
+
+from console.live.feed_worker import FeedWorker
+from console.live.tasks import TaskRunner
+from console.map import styles
+from console.map.mapmath import haversine_m
+from console.map.widget import MapWidget
+from console.services import cases
+from console.services.positions import Fix, record_positions
+from console.store.database import Database
+from console.store.models import Case, Cell
+from console.ui.seat_settings import SeatSettings
+from console.ui.selection import Selection
+from tests.map_city import CATEGORY, DISPATCHER, MapCity, build_map_city, now
+
+LOAD_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> MapCity:
+    return build_map_city(tmp_path_factory.mktemp("map-city"))
+
+
+@dataclass
+class Harness:
+    widget: MapWidget
+    db: Database
+    selection: Selection
+    qtbot: object
+
+    def js(self, code: str, timeout: int = 5000):
+        """The value of a JavaScript expression (through JSON: the binding returns no arrays)."""
+        box: list = []
+        self.widget.view.page().runJavaScript(f"JSON.stringify({code})", 0, box.append)
+        self.qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+        return json.loads(box[0]) if box[0] else None
+
+    def wait_js(self, code: str, predicate=bool, timeout: int = 5000):
+        """Wait until the page's answer to `code` satisfies `predicate`; return it."""
+        seen: list = []
+
+        def check():
+            value = self.js(code)
+            seen.append(value)
+            return predicate(value)
+        self.qtbot.waitUntil(check, timeout=timeout)
+        return seen[-1]
+
+    def view_at(self, lat: float, lon: float, zoom: int) -> None:
+        self.js(f"void CCC.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+
+    def click(self, x: float, y: float, kind: str = "click") -> None:
+        """A real DOM mouse event at a point of the map, as the browser would deliver it."""
+        self.js(f"""(function () {{
+            var el = document.elementFromPoint({x}, {y});
+            var o = {{bubbles: true, cancelable: true, clientX: {x}, clientY: {y}, button: {2 if kind == 'contextmenu' else 0}}};
+            el.dispatchEvent(new MouseEvent('mousedown', o));
+            el.dispatchEvent(new MouseEvent('mouseup', o));
+            el.dispatchEvent(new MouseEvent('{kind}', o));
+        }})()""")
+
+    def point_of(self, lat: float, lon: float) -> tuple[float, float]:
+        p = self.js(f"(function () {{ var p = CCC.map.latLngToContainerPoint([{lat}, {lon}]); "
+                    f"return [p.x, p.y]; }})()")
+        return p[0], p[1]
+
+
+@pytest.fixture
+def make_map(city, tmp_path, qtbot, qapp):
+    """Open map widgets on a private copy of the city; all stopped and closed afterwards."""
+    made: list[tuple[MapWidget, TaskRunner, FeedWorker]] = []
+    db = city.open(tmp_path)
+
+    def make(*, feed: bool = True) -> Harness:
+        tasks = TaskRunner(db)
+        selection = Selection()
+        widget = MapWidget(tasks, SeatSettings.open(), selection)
+        loaded: list[float] = []
+        widget.page_loaded.connect(loaded.append)
+        widget.resize(1200, 800)
+        widget.show()
+        worker = FeedWorker(db, interval_ms=50)
+        made.append((widget, tasks, worker))
+        if feed:
+            worker.changes.connect(lambda batch: widget.apply_feed(batch))
+            worker.start()
+            qtbot.waitUntil(lambda: worker.seq is not None, timeout=5000)
+        qtbot.waitUntil(lambda: widget.ready and bool(loaded), timeout=LOAD_TIMEOUT_MS)
+        return Harness(widget, db, selection, qtbot)
+
+    yield make
+    for widget, tasks, worker in made:
+        assert worker.stop()
+        widget.shutdown()
+        assert tasks.wait(10_000)
+        widget.close()
+        widget.deleteLater()
+    # Delete the pages now: a page outliving the web engine profile aborts at exit.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    db.dispose()
+
+
+def test_the_page_loads_offline_with_every_cell(make_map):
+    h = make_map()
+    with h.db.session() as s:
+        n_cells = s.scalar(select(func.count()).select_from(Cell))
+    assert h.js("CCC.cells.n") == n_cells
+    assert h.js("CCC.cells.codes.length") == n_cells
+    assert h.js("Object.keys(CCC.cases.markers).length") == len(h.widget.model.case_ids) > 0
+    assert h.js("CCC.store.ids.length") == len(h.widget.model.watch.views()) > 0
+    guard = h.widget.view.guard
+    assert guard.requests, "the interceptor saw the page's requests"
+    assert {QUrl(u).scheme() for u in guard.requests} <= {"file", "qrc", "data"}
+    assert not guard.blocked and not h.widget.view.map_page.errors
+    # The page projects exactly as the Python map math does.
+    lon, lat = h.widget.model.grid.centroids[0]
+    from console.map.mapmath import mercator
+    assert h.js(f"[L.ccc.projectX({lon}), L.ccc.projectY({lat})]") == \
+        pytest.approx(list(mercator(lon, lat)), abs=1e-9)
+
+
+def test_a_position_recorded_through_the_services_moves_the_marker(make_map, city):
+    h = make_map()
+    officer = city.officers[0]
+    lon, lat = officer.away
+    with h.db.transaction() as s:
+        record_positions(s, [Fix(officer.device, now(), lat, lon, speed=1.2, battery=42.0)])
+    info = h.wait_js(f"CCC.inspect.patrol({officer.id})",
+                     lambda v: v and abs(v["lat"] - lat) < 1e-6, timeout=3000)
+    assert info["lon"] == pytest.approx(lon, abs=1e-6)   # the page gets 0.1 m precision
+    assert info["battery"] == 42.0 and info["name"] == officer.name
+    # It walked into another grid: the trail grew and the marker knows where it came from.
+    assert h.js(f"CCC.store.trails[{officer.id}].length") >= 3
+
+
+def test_a_case_created_through_the_services_appears_and_shades_its_cell(make_map, city):
+    h = make_map()
+    code = city.cell_codes[10]
+    before = h.js(f"CCC.inspect.cellValue('{code}')")
+    with h.db.transaction() as s:
+        change = cases.report(s, DISPATCHER, category_code=CATEGORY, source="hotline",
+                              cell_code=code, description="井盖缺失")
+    h.wait_js("CCC.inspect.caseIds()", lambda ids: change.case_id in ids, timeout=3000)
+    assert h.wait_js(f"CCC.inspect.cellValue('{code}')", lambda v: v == before + 1) == before + 1
+    assert h.js(f"CCC.inspect.cellColour('{code}')") == styles.cell_colour("open", before + 1)
+    # Rejected: the marker goes, the cell goes back.
+    with h.db.transaction() as s:
+        cases.reject(s, DISPATCHER, change.case_id, change.version, reason="重复上报")
+    h.wait_js("CCC.inspect.caseIds()", lambda ids: change.case_id not in ids, timeout=3000)
+    assert h.wait_js(f"CCC.inspect.cellValue('{code}')", lambda v: v == before) == before
+
+
+def test_clicks_in_the_page_emit_the_selection_signals(make_map, city, qtbot):
+    h = make_map()
+    grid = h.widget.model.grid
+    index = 20
+    lon, lat = grid.centroids[index]
+    h.view_at(lat, lon, 17)
+    x, y = h.point_of(lat, lon)
+    with qtbot.waitSignal(h.selection.cell_selected, timeout=3000) as cell:
+        h.click(x, y)
+    assert cell.args == [grid.codes[index]]
+
+    with h.db.session() as s:
+        case = s.execute(select(Case.id, Case.lat, Case.lon).where(
+            Case.id.in_(h.widget.model.case_ids), Case.lat.is_not(None))).first()
+    h.view_at(case.lat, case.lon, 18)
+    x, y = h.point_of(case.lat, case.lon)
+    with qtbot.waitSignal(h.selection.case_selected, timeout=3000) as picked:
+        h.click(x, y)
+    assert picked.args == [case.id]
+
+    officer = city.officers[1]
+    info = h.js(f"CCC.inspect.patrol({officer.id})")
+    h.view_at(info["lat"], info["lon"], 17)
+    x, y = h.point_of(info["lat"], info["lon"])
+    with qtbot.waitSignal(h.selection.patrol_selected, timeout=3000) as patrol:
+        h.click(x, y)
+    assert patrol.args == [officer.id]
+    popup = h.wait_js("CCC.popup && CCC.popup.isOpen() && CCC.popup.getContent()",
+                      lambda html: html and officer.name in html)
+    assert info["grid"] in popup and "80%" in popup
+    # The day's track arrives from the worker and is measured in the popup.
+    h.wait_js("CCC.track && CCC.track.metres", lambda v: v is not None and v >= 0)
+
+
+def test_the_page_makes_no_request_beyond_the_tile_server(make_map, qtbot):
+    settings = SeatSettings.open()
+    settings.set("map/tile_url", "http://tiles.intranet.example/{z}/{x}/{y}.png")
+    settings.set("map/tile_attribution", "市测绘院")
+    h = make_map(feed=False)
+    guard = h.widget.view.guard
+    qtbot.waitUntil(lambda: any("tiles.intranet.example" in u for u in guard.requests),
+                    timeout=5000)
+    # Something on the page reaching elsewhere is stopped and recorded.
+    h.js("(function () { var img = new Image(); img.src = 'https://cdn.example.com/x.js'; })()")
+    qtbot.waitUntil(lambda: any("cdn.example.com" in u for u in guard.blocked), timeout=5000)
+    hosts = {QUrl(u).host() for u in guard.requests if QUrl(u).scheme() not in ("file", "qrc", "data")}
+    assert hosts == {"tiles.intranet.example", "cdn.example.com"}
+    assert all("tiles.intranet.example" not in u for u in guard.blocked)
+
+
+def test_the_measure_switch_recolours_the_cells(make_map):
+    h = make_map(feed=False)
+    grid, model = h.widget.model.grid, h.widget.model
+    code = grid.codes[0]
+    colour = styles.cell_colour("work_grid", model.grid_colours[int(grid.work_grid[0])])
+    assert h.js(f"CCC.inspect.cellColour('{code}')") != colour
+    combo = h.widget.toolbar.measure
+    combo.setCurrentIndex(combo.findData("work_grid"))
+    assert h.wait_js(f"CCC.inspect.cellColour('{code}')", lambda c: c == colour) == colour
+    assert h.js("CCC.cells.measure") == "work_grid"
+    assert "责任网格" in h.js("CCC.legend._legend.title") or \
+        "Work grid" in h.js("CCC.legend._legend.title")
+    assert SeatSettings.open().get("map/measure") == "work_grid"
+    combo.setCurrentIndex(combo.findData("overdue"))
+    h.wait_js("CCC.cells.measure", lambda m: m == "overdue")
+    overdue = h.widget.model
+    assert overdue.measure == "overdue"
+
+
+def test_right_click_offers_to_report_a_case_here(make_map, qtbot):
+    h = make_map(feed=False)
+    lon, lat = h.widget.model.grid.centroids[30]
+    h.view_at(lat, lon, 16)
+    x, y = h.point_of(lat, lon)
+    with qtbot.waitSignal(h.widget.js_event, timeout=3000,
+                          check_params_cb=lambda name, _: name == "contextMenu"):
+        h.click(x, y, "contextmenu")
+    menu = h.widget.context_menu
+    qtbot.waitUntil(menu.isVisible, timeout=3000)
+    report = menu.actions()[0]
+    assert report.text() in ("Report a case here", "在此上报案件")
+    with qtbot.waitSignal(h.selection.report_here, timeout=3000) as here:
+        report.trigger()
+    menu.hide()
+    assert here.args == pytest.approx([lon, lat], abs=1e-5)
+
+
+def test_the_ruler_measures_what_the_user_clicks(make_map, qtbot):
+    h = make_map(feed=False)
+    lon, lat = h.widget.model.grid.centroids[0]
+    h.view_at(lat, lon, 16)
+    h.widget.toolbar.ruler.setChecked(True)
+    h.wait_js("CCC.measure.active")
+    points = [(300, 300), (600, 300), (600, 500)]
+    latlngs = []
+    for x, y in points:
+        h.click(x, y)
+        latlngs.append(h.js(f"(function () {{ var l = CCC.map.containerPointToLatLng([{x}, {y}]); "
+                            f"return [l.lng, l.lat]; }})()"))
+    expected = sum(haversine_m(*a, *b) for a, b in zip(latlngs, latlngs[1:]))
+    assert h.wait_js("CCC.measure.length()", lambda d: d > 0) == pytest.approx(expected, rel=1e-6)
+    qtbot.waitUntil(lambda: h.widget.toolbar.info.text().strip() != "", timeout=3000)
+    shown = f"{expected:.0f} m" if expected < 1000 else f"{expected / 1000:.2f} km"
+    assert shown in h.widget.toolbar.info.text()
+    h.widget.toolbar.ruler.setChecked(False)
+    h.wait_js("CCC.measure.active", lambda v: v is False)
+
+
+def test_other_features_can_centre_a_case_a_cell_and_a_patrol(make_map, city):
+    h = make_map(feed=False)
+    grid = h.widget.model.grid
+    code = grid.codes[50]
+    h.selection.show_cell_on_map.emit(code)
+    lon, lat = grid.centroids[50]
+    centre = h.wait_js("(function () { var c = CCC.map.getCenter(); return [c.lng, c.lat]; })()",
+                       lambda c: abs(c[0] - lon) < 0.0003 and abs(c[1] - lat) < 0.0003,
+                       timeout=5000)
+    assert centre and h.js("CCC.highlight.group.getLayers().length") == 1
+
+    with h.db.session() as s:
+        case = s.execute(select(Case.id, Case.lat, Case.lon).where(Case.lat.is_not(None))
+                         .order_by(Case.id)).first()   # closed long ago: still found
+    h.selection.show_case_on_map.emit(case.id)
+    h.wait_js("(function () { var c = CCC.map.getCenter(); return [c.lng, c.lat]; })()",
+              lambda c: abs(c[0] - case.lon) < 1e-4 and abs(c[1] - case.lat) < 1e-4,
+              timeout=5000)
+
+    officer = city.officers[2]
+    h.selection.show_patrol_on_map.emit(officer.id)
+    h.wait_js("CCC.popupId", lambda v: v == officer.id, timeout=5000)
+
+
+def test_search_jumps_to_a_case_number_and_selects_it(make_map, qtbot):
+    h = make_map(feed=False)
+    with h.db.session() as s:
+        case = s.execute(select(Case.id, Case.number, Case.lat, Case.lon)
+                         .where(Case.lat.is_not(None)).order_by(Case.id.desc())).first()
+    h.widget.toolbar.search.setText(case.number)
+    with qtbot.waitSignal(h.selection.case_selected, timeout=5000) as picked:
+        h.widget.toolbar.search.returnPressed.emit()
+    assert picked.args == [case.id]
+    h.wait_js("(function () { var c = CCC.map.getCenter(); return [c.lng, c.lat]; })()",
+              lambda c: abs(c[0] - case.lon) < 1e-4 and abs(c[1] - case.lat) < 1e-4,
+              timeout=5000)
+    h.widget.toolbar.search.setText("没有这个人")
+    h.widget.toolbar.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: "没有这个人" in h.widget.toolbar.info.text(), timeout=5000)
+
+
+def test_hidden_layers_are_remembered_for_the_next_page(make_map, qtbot):
+    h = make_map(feed=False)
+    assert h.js("CCC.map.hasLayer(CCC.layers.trails)") is True
+    h.js("void CCC.map.removeLayer(CCC.layers.trails)")   # what unticking the box does
+    h.js("void CCC.map.addLayer(CCC.layers.heat)")
+    qtbot.waitUntil(lambda: "heat" in SeatSettings.open().get("map/layers"), timeout=3000)
+    shown = SeatSettings.open().get("map/layers").split(",")
+    assert "trails" not in shown and "cells" in shown
+    again = make_map(feed=False)
+    assert again.js("CCC.map.hasLayer(CCC.layers.trails)") is False
+    assert again.js("CCC.map.hasLayer(CCC.layers.heat)") is True
+    assert again.js("CCC.layers.heat._latlngs.length") > 0
+
+
+def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):
+    h = make_map(feed=False)
+    with h.db.session() as s:
+        since = now() - timedelta(days=90)
+        cells = s.scalar(select(func.count(func.distinct(Case.cell_id))).where(
+            Case.reported_at >= since))
+    combo = h.widget.toolbar.heat
+    combo.setCurrentIndex(combo.findData(90))
+    assert h.wait_js("CCC.layers.heat._latlngs.length", lambda n: n == cells) == cells
+    assert SeatSettings.open().get("map/heat_days") == 90
