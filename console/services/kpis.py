@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from console.domain.alert_rules import Kind
 from console.domain.patrol_state import on_shift
-from console.domain.workflow import Status
+from console.domain.workflow import OPEN, Status
 from console.store import alert_queries as aq
 from console.store.models import Case
 
@@ -31,6 +31,7 @@ HOURS = 24
 #: Registration is looked for among cases reported this long before it (keeps the time index).
 REGISTER_LOOKBACK = timedelta(days=7)
 _DISPATCHED = Status.DISPATCHED.value
+_DROPPED = (Status.REJECTED.value, Status.CANCELLED.value)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Kpis:
     closed_on_time_today: int = 0
     due_today: int = 0
     overdue_now: int = 0
+    open_now: int = 0
     patrols_on_shift: int = 0
     patrols_on_duty: int = 0
     patrols_off_post: int = 0
@@ -89,7 +91,9 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
     since = marks[0] - timedelta(hours=1)
     start = min(since, midnight)
 
-    reported = session.scalars(select(Case.reported_at).where(Case.reported_at >= start)).all()
+    reported_rows = session.execute(select(Case.reported_at, Case.status, Case.updated_at)
+                                    .where(Case.reported_at >= start)).all()
+    reported = [r.reported_at for r in reported_rows]
     registered = [t for t in session.scalars(
         select(Case.registered_at).where(Case.reported_at >= start - REGISTER_LOOKBACK,
                                          Case.registered_at >= start)) if t is not None]
@@ -130,16 +134,26 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
         rate = on_time_rate(good, len(in_hour))
         on_time_series.append(float("nan") if rate is None else rate * 100)
 
+    # Open at the end of each hour: open now, less what was reported since, plus what has been
+    # closed, rejected or cancelled since (a case reported before the window and rejected in it
+    # is missed; rejection follows the report within minutes).
+    open_now = session.scalar(select(func.count()).select_from(Case)
+                              .where(Case.status.in_([s.value for s in OPEN]))) or 0
+    left = [r.closed_at for r in closed] + [r.updated_at for r in reported_rows
+                                            if r.status in _DROPPED]
+    open_series = [float(open_now - sum(1 for t in reported if t > m) + sum(1 for t in left if t > m))
+                   for m in marks]
+
     return Kpis(
         at=now,
         reported_today=sum(1 for t in reported if t >= midnight),
         registered_today=sum(1 for t in registered if t >= midnight),
         closed_today=len(closed_today), closed_on_time_today=on_time,
-        due_today=len(closed_today) + lapsed_today, overdue_now=overdue_now,
+        due_today=len(closed_today) + lapsed_today, overdue_now=overdue_now, open_now=open_now,
         patrols_on_shift=int(on_shift_series[-1]), patrols_on_duty=int(on_duty_series[-1]),
         patrols_off_post=int(off_post_series[-1]), patrols_offline=int(offline_series[-1]),
         series={"reported_today": _bucket(list(reported), marks),
                 "registered_today": _bucket(registered, marks),
                 "closed_today": closed_series, "on_time_rate": on_time_series,
-                "overdue_now": overdue_series, "patrols_on_duty": on_duty_series,
+                "overdue_now": overdue_series, "open_total": open_series, "patrols_on_duty": on_duty_series,
                 "patrols_off_post": off_post_series, "patrols_offline": offline_series})

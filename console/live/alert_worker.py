@@ -1,0 +1,158 @@
+"""The alert worker: runs the alert rules in its own QThread, woken by the feed and a timer.
+
+Case and settings changes wake it at once (a new urgent case must not wait); time-based rules
+(deadlines, patrol silence, escalation) and positions are covered by the timer. Only one seat
+evaluates at a time: it holds a lease in the database that the others respect, so twenty
+seats do not run twenty passes, and when it closes (or hangs) another takes over.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from console.services import alerts as alert_service
+from console.services.cases import now as wall_clock
+from console.store import alert_queries
+from console.store.database import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_MS = 5000
+#: Passes are at least this far apart, however often the feed wakes the worker.
+MIN_GAP_S = 0.3
+LEASE = timedelta(seconds=30)
+MAX_BACKOFF_S = 30.0
+# Feed entities that make a pass worth running at once (positions wait for the timer).
+_URGENT_ENTITIES = frozenset({"case", "settings", "patrol"})
+
+
+class AlertWorker(QObject):
+    """Evaluates the alert rules off the GUI thread; reports each pass by signal."""
+
+    evaluated = Signal(object)    # console.services.alerts.PassResult
+    evaluator = Signal(bool)      # True while this seat evaluates, False while another does
+    error = Signal(str)
+
+    def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
+                 clock: Callable[[], datetime] = wall_clock) -> None:
+        super().__init__()
+        self._db = db
+        self._interval_s = max(interval_ms, 50) / 1000
+        self._clock = clock
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: _AlertThread | None = None
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_until: datetime | None = None
+        self._leading: bool | None = None
+
+    def start(self) -> None:
+        """Start evaluating in a new QThread (this object stays in the GUI thread)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = _AlertThread(self)
+        self._thread.setObjectName("alert-worker")
+        self._thread.start()
+
+    def stop(self, timeout_ms: int = 10_000) -> bool:
+        """End the loop, give the lease up and wait for the thread; safe to call twice."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is None:
+            return True
+        if not self._thread.wait(timeout_ms):
+            return False   # destroying a running QThread aborts the process: keep it
+        self._thread = None
+        return True
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def poke(self) -> None:
+        """Run a pass as soon as possible (thread-safe)."""
+        self._wake.set()
+
+    @Slot(object)
+    def on_feed(self, batch) -> None:
+        """A feed batch arrived: wake at once if cases or settings changed."""
+        if any(row.entity in _URGENT_ENTITIES for row in batch.rows):
+            self._wake.set()
+
+    # --- the worker thread ----------------------------------------------------------------
+
+    def _run(self) -> None:
+        engine = alert_service.AlertEngine()
+        backoff = 0.0
+        last = 0.0
+        while not self._stop.is_set():
+            gap = MIN_GAP_S - (time.monotonic() - last)
+            if gap > 0 and self._stop.wait(gap):
+                break
+            last = time.monotonic()
+            self._wake.clear()
+            try:
+                now = self._clock()
+                if self._claim(now):
+                    with self._db.transaction() as session:
+                        result = engine.evaluate(session, now)
+                    self.evaluated.emit(result)
+                else:
+                    engine = alert_service.AlertEngine()   # start afresh if we lead again
+                backoff = 0.0
+            except Exception as exc:   # the worker must outlive any failure
+                log.exception("alert evaluation failed")
+                # The snapshot may not match what was committed: read everything again.
+                engine = alert_service.AlertEngine()
+                self._lease_until = None
+                self.error.emit(_one_line(exc))
+                backoff = min(MAX_BACKOFF_S, max(1.0, backoff * 2))
+                if self._stop.wait(backoff):
+                    break
+                continue
+            self._wake.wait(self._interval_s)
+        self._release()
+
+    def _claim(self, now: datetime) -> bool:
+        """Hold the evaluator lease; renewed when half of it has run out."""
+        if self._lease_until is not None and now < self._lease_until - LEASE / 2:
+            return True
+        with self._db.transaction() as session:
+            leading = alert_queries.claim_evaluator(session, self.holder, now, LEASE)
+        self._lease_until = now + LEASE if leading else None
+        if leading != self._leading:
+            self._leading = leading
+            self.evaluator.emit(leading)
+        return leading
+
+    def _release(self) -> None:
+        if self._lease_until is None:
+            return
+        try:
+            with self._db.transaction() as session:
+                alert_queries.release_evaluator(session, self.holder)
+        except Exception:   # closing: the lease simply runs out instead
+            log.warning("could not give the alert evaluator lease up", exc_info=True)
+        self._lease_until = None
+
+
+class _AlertThread(QThread):
+    def __init__(self, worker: AlertWorker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    def run(self) -> None:
+        self._worker._run()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -1,0 +1,334 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AckDialog</name>
+    <message>
+        <source>Acknowledge alerts</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>您</translation>
+    </message>
+    <message>
+        <source>Acknowledge this alert as {user}.</source>
+        <translation>以 {user} 的身份确认这条告警。</translation>
+    </message>
+    <message>
+        <source>Acknowledge {count} alerts as {user}.</source>
+        <translation>以 {user} 的身份确认 {count} 条告警。</translation>
+    </message>
+    <message>
+        <source>Note for colleagues (optional):</source>
+        <translation>给同事的备注（可选）：</translation>
+    </message>
+    <message>
+        <source>e.g. phoned the department, officer on his way</source>
+        <translation>例如：已电话通知责任部门，监督员正在赶往现场</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+</context>
+<context>
+    <name>AlertHeader</name>
+    <message>
+        <source>All {n}</source>
+        <translation>全部 {n}</translation>
+    </message>
+    <message>
+        <source>{n} critical alert(s) not acknowledged</source>
+        <translation>{n} 条严重告警未确认</translation>
+    </message>
+    <message>
+        <source>{total} open · {unack} not acknowledged</source>
+        <translation>未解除 {total} 条 · 未确认 {unack} 条</translation>
+    </message>
+    <message>
+        <source>No open alerts: the rules are watching</source>
+        <translation>暂无告警，规则监测中</translation>
+    </message>
+    <message>
+        <source>Alert sound off — click to switch it on</source>
+        <translation>告警声音已关闭，点击开启</translation>
+    </message>
+    <message>
+        <source>Alert sound on — click to mute</source>
+        <translation>告警声音已开启，点击静音</translation>
+    </message>
+</context>
+<context>
+    <name>AlertKinds</name>
+    <message>
+        <source>Urgent case</source>
+        <translation>急件</translation>
+    </message>
+    <message>
+        <source>Near deadline</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Off post</source>
+        <translation>脱岗</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>窝岗</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Left early</source>
+        <translation>提前退岗</translation>
+    </message>
+    <message>
+        <source>Hotspot</source>
+        <translation>高发</translation>
+    </message>
+    <message>
+        <source>Recurrence</source>
+        <translation>回潮</translation>
+    </message>
+    <message>
+        <source>Department backlog</source>
+        <translation>部门积压</translation>
+    </message>
+</context>
+<context>
+    <name>AlertTexts</name>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} 小时 {m:02d} 分</translation>
+    </message>
+    <message>
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <source>Case {number}</source>
+        <translation>案卷 {number}</translation>
+    </message>
+    <message>
+        <source>Cell {cell}</source>
+        <translation>网格 {cell}</translation>
+    </message>
+    <message>
+        <source>Reported at {time}, waiting {wait}</source>
+        <translation>{time} 上报，已等待 {wait}</translation>
+    </message>
+    <message>
+        <source>Due at {time}</source>
+        <translation>将于 {time} 到期</translation>
+    </message>
+    <message>
+        <source>Deadline {time}, overdue by {late}</source>
+        <translation>期限 {time}，已超期 {late}</translation>
+    </message>
+    <message>
+        <source>Outside the work grid for {duration}</source>
+        <translation>离开责任网格已 {duration}</translation>
+    </message>
+    <message>
+        <source>At one spot since {time}</source>
+        <translation>自 {time} 起停留原地</translation>
+    </message>
+    <message>
+        <source>No position since {time}</source>
+        <translation>{time} 起无定位</translation>
+    </message>
+    <message>
+        <source>No position since the shift began at {time}</source>
+        <translation>自 {time} 上岗以来无定位</translation>
+    </message>
+    <message>
+        <source>Last position {time}, shift ends {end}</source>
+        <translation>最后定位 {time}，下岗时间 {end}</translation>
+    </message>
+    <message>
+        <source>{count} cases within {hours} h</source>
+        <translation>{hours} 小时内 {count} 起</translation>
+    </message>
+    <message>
+        <source>Case {number} here was closed {time}</source>
+        <translation>此网格同类案卷 {number} 已于 {time} 结案</translation>
+    </message>
+    <message>
+        <source>{open} open, {overdue} overdue</source>
+        <translation>在办 {open} 件，超期 {overdue} 件</translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation>某人</translation>
+    </message>
+    <message>
+        <source>Acknowledged by {name} at {time}</source>
+        <translation>{name} 于 {time} 确认</translation>
+    </message>
+    <message>
+        <source>: “{note}”</source>
+        <translation>：“{note}”</translation>
+    </message>
+    <message>
+        <source>Not acknowledged</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>automatically</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>escalated to level {level} ({by}, {time})</source>
+        <translation>已升级至 {level} 级（{by}，{time}）</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsDock</name>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge…</source>
+        <translation>确认(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>定位(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate</source>
+        <translation>升级(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Reading alerts…</source>
+        <translation>正在读取告警…</translation>
+    </message>
+    <message>
+        <source>Alerts read at {time}</source>
+        <translation>告警读取于 {time}</translation>
+    </message>
+    <message>
+        <source>Department alerts have nothing to show on the map or in the queues</source>
+        <translation>部门告警无法在地图或队列中定位</translation>
+    </message>
+    <message>
+        <source>Rules checked at {time} in {ms} ms</source>
+        <translation>规则检查于 {time}，用时 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>Another seat is running the alert rules; its alerts appear here</source>
+        <translation>告警规则由其他席位运行，其告警同样显示于此</translation>
+    </message>
+    <message>
+        <source>The alert rules failed and will retry: {error}</source>
+        <translation>告警规则运行失败，将自动重试：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>{by} already acknowledged this alert at {at}.</source>
+        <extracomment>The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.</extracomment>
+        <translation>{by} 已于 {at} 确认此告警。</translation>
+    </message>
+    <message>
+        <source>This alert cleared by itself at {at}; there is nothing left to escalate.</source>
+        <translation>此告警已于 {at} 自动解除，无需升级。</translation>
+    </message>
+    <message>
+        <source>This alert is already at the highest escalation level ({level}).</source>
+        <translation>此告警已处于最高升级级别（{level} 级）。</translation>
+    </message>
+    <message>
+        <source>Someone else escalated this alert a moment ago; look at it again.</source>
+        <translation>他人刚刚升级了此告警，请重新查看。</translation>
+    </message>
+    <message>
+        <source>The role “{role}” may not acknowledge or escalate alerts.</source>
+        <translation>“{role}”角色无权确认或升级告警。</translation>
+    </message>
+    <message>
+        <source>The note is too long: at most {limit} characters.</source>
+        <translation>备注过长，最多 {limit} 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>KpiStripDock</name>
+    <message>
+        <source>Status and KPIs</source>
+        <translation>状态与指标</translation>
+    </message>
+    <message>
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>Registered today</source>
+        <translation>今日立案</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <source>On-time closure</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案卷</translation>
+    </message>
+    <message>
+        <source>Patrols on duty</source>
+        <translation>在岗监督员</translation>
+    </message>
+    <message>
+        <source>Off post</source>
+        <translation>脱岗</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Changes per second</source>
+        <translation>每秒变更</translation>
+    </message>
+    <message>
+        <source>peak {peak}</source>
+        <translation>峰值 {peak}</translation>
+    </message>
+    <message>
+        <source>nothing due</source>
+        <translation>暂无应结案</translation>
+    </message>
+    <message>
+        <source>of {n} on shift</source>
+        <translation>当班 {n} 人</translation>
+    </message>
+    <message>
+        <source>Sparkline: the last 24 hours, hour by hour</source>
+        <translation>趋势线：最近 24 小时，逐小时</translation>
+    </message>
+    <message>
+        <source>Sparkline: the last two minutes</source>
+        <translation>趋势线：最近两分钟</translation>
+    </message>
+</context>
+</TS>
