@@ -33,6 +33,7 @@ SEAT_SETTINGS: tuple[SeatSetting, ...] = (
     SeatSetting("window/geometry", QByteArray, QByteArray(), "Main window geometry (saveGeometry)"),
     SeatSetting("window/state", QByteArray, QByteArray(), "Dock layout (QMainWindow.saveState)"),
     SeatSetting("database/last_url", str, "", "The database this seat opened last"),
+    SeatSetting("alerts/sound_muted", int, 0, "1: this seat's alert sound is muted"),
     SeatSetting("map/tile_url", str, "", "Base-map XYZ tile URL ({z}/{x}/{y}); empty: no tiles"),
     SeatSetting("map/tile_attribution", str, "", "Attribution shown for the base-map tiles"),
     SeatSetting("map/layers", str, "", "Map layers shown, comma-separated; empty: the defaults"),
