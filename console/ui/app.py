@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
+from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
 from console.paths import APP_NAME
@@ -77,6 +78,7 @@ class _Startup:
         self.db: Any = None
         self.window: MainWindow | None = None
         self.feed: FeedWorker | None = None
+        self.alert_worker: AlertWorker | None = None
         self.simulator: Any = None
         self.dialog = QProgressDialog()
         self.dialog.setWindowTitle(translate("Startup", "City Command Console"))
@@ -140,6 +142,12 @@ class _Startup:
         self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"))
         self.window.attach_feed(self.feed)
         self.feed.start()
+        # The alert rules run on their own worker; the feed wakes it when cases change.
+        self.alert_worker = AlertWorker(self.db)
+        self.window.alerts_dock.set_actor(actor)
+        self.window.alerts_dock.attach_worker(self.alert_worker)
+        self.window.feed_changed.connect(self.alert_worker.on_feed)
+        self.alert_worker.start()
         if demo is not None:
             from console.sim.simulator import Simulator
             self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"])
@@ -188,6 +196,8 @@ class _Startup:
         self.dialog.close()
         if self.simulator is not None:
             self.simulator.stop()
+        if self.alert_worker is not None:
+            self.alert_worker.stop()
         if self.feed is not None:
             self.feed.stop()
         if self.window is not None and self.window.isVisible():

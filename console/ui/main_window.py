@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from console.live.tasks import TaskRunner
 from console.services import overview as readers
 from console.services.overview import Overview
-from console.ui.docks import AlertsDock, MapPlaceholder, QueueDock, StatusDock
+from console.ui.alerts.alert_panel import AlertsDock
+from console.ui.alerts.kpi_strip import KpiStripDock
+from console.ui.docks import MapPlaceholder, QueueDock
 from console.ui.messages import describe_error
 from console.ui.seat_settings import SeatSettings
 from console.ui.selection import Selection
@@ -91,8 +93,12 @@ class MainWindow(QMainWindow):
         self.queue_dock = QueueDock(self)
 
     def _install_alerts(self) -> None:
-        self.alerts_dock = AlertsDock(self)
-        self.status_dock = StatusDock(self)
+        self.alerts_dock = AlertsDock(self.tasks, self.selection, settings=self.settings,
+                                      parent=self)
+        self.status_dock = KpiStripDock(self.tasks, self)
+        self.status_dock.theme_changed.connect(self.alerts_dock.apply_theme)
+        self.feed_changed.connect(self.alerts_dock.on_feed)
+        self.feed_changed.connect(self.status_dock.on_feed)
 
     # --- menus ---------------------------------------------------------------------------
 
