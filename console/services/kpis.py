@@ -66,21 +66,35 @@ def on_time_rate(closed_on_time: int, due: int) -> float | None:
 def hour_marks(now: datetime) -> list[datetime]:
     """The ends of the HOURS hourly buckets; the last is `now` (the hour in progress)."""
     top = now.replace(minute=0, second=0, microsecond=0)
-    return [top - timedelta(hours=HOURS - 1 - i) for i in range(HOURS - 1)] + [now]
+    if top == now:   # on the hour: the hour just ended is the last full one
+        top -= timedelta(hours=1)
+    return [top - timedelta(hours=HOURS - 2 - i) for i in range(HOURS - 1)] + [now]
+
+
+def _bucket_of(t: datetime, marks: list[datetime]) -> int | None:
+    """The hour bucket [marks[i-1], marks[i]) of `t` (the last one ends at now, inclusive)."""
+    if not marks[0] - timedelta(hours=1) <= t <= marks[-1]:
+        return None
+    return min(bisect_right(marks[:-1], t), len(marks) - 1)
 
 
 def _bucket(times: list[datetime], marks: list[datetime]) -> list[float]:
-    """How many of `times` fall in each bucket (marks[i-1], marks[i]]; the first starts an hour before."""
+    """How many of `times` fall in each hour bucket."""
     counts = [0.0] * len(marks)
-    start = marks[0] - timedelta(hours=1)
     for t in times:
-        if start <= t <= marks[-1]:
-            counts[min(bisect_right(marks[:-1], t), len(marks) - 1)] += 1
+        i = _bucket_of(t, marks)
+        if i is not None:
+            counts[i] += 1
     return counts
 
 
 def _open_at(intervals: list[tuple[datetime, datetime | None]], marks: list[datetime]) -> list[float]:
     return [float(sum(1 for a, b in intervals if a <= m and (b is None or b > m))) for m in marks]
+
+
+def _on_time(r) -> bool:
+    """Handled (处置完成) by the deadline; a case that never had one cannot be late."""
+    return r.deadline is None or (r.handled_at or r.closed_at) <= r.deadline
 
 
 def kpis(session: Session, now: datetime | None = None) -> Kpis:
@@ -102,8 +116,7 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
     closed = session.execute(select(Case.closed_at, Case.handled_at, Case.deadline).where(
         Case.closed_at >= start)).all()
     closed_today = [r for r in closed if r.closed_at >= midnight]
-    on_time = sum(1 for r in closed_today
-                  if r.deadline is None or (r.handled_at or r.closed_at) <= r.deadline)
+    on_time = sum(1 for r in closed_today if _on_time(r))
     # Still with a department and past the deadline: one row of sums over the status index.
     overdue_cols = [func.sum(when((Case.deadline < m, 1), else_=0)) for m in marks]
     row = session.execute(select(func.count(), func.sum(when((Case.deadline >= midnight, 1),
@@ -126,13 +139,10 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
                                                              gone_series)]
 
     closed_series = _bucket([r.closed_at for r in closed], marks)
-    on_time_series = []
-    for i, m in enumerate(marks):
-        lo = m - timedelta(hours=1) if i == 0 else marks[i - 1]
-        in_hour = [r for r in closed if lo < r.closed_at <= m]
-        good = sum(1 for r in in_hour if r.deadline is None or (r.handled_at or r.closed_at) <= r.deadline)
-        rate = on_time_rate(good, len(in_hour))
-        on_time_series.append(float("nan") if rate is None else rate * 100)
+    # Per hour: the share of that hour's closures handled on time (NaN: none closed).
+    good_per_hour = _bucket([r.closed_at for r in closed if _on_time(r)], marks)
+    on_time_series = [float("nan") if n == 0 else good / n * 100
+                      for good, n in zip(good_per_hour, closed_series)]
 
     # Open at the end of each hour: open now, less what was reported since, plus what has been
     # closed, rejected or cancelled since (a case reported before the window and rejected in it

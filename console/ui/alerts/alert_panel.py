@@ -7,6 +7,7 @@ every minute until someone acknowledges), and the window asks for attention.
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal, Slot
@@ -43,6 +44,7 @@ from console.ui.theme import current_theme, set_state
 REPEAT_SOUND_MS = 60_000     # while a critical alert waits, the sound comes back every minute
 CLOCK_MS = 15_000            # durations on the cards ("overdue by 12 min") move on
 FULL_RELOAD_MS = 120_000     # a full re-read now and then, in case a feed row was missed
+ERROR_SHOWN_S = 15.0
 
 
 class AlertsDock(QDockWidget):
@@ -111,6 +113,7 @@ class AlertsDock(QDockWidget):
         self.header.mute_toggled.connect(self._set_muted)
         self.header.kind_changed.connect(self._filter)
         self._known_critical: set[int] = set()
+        self._error_until = 0.0
         self._loading = False
         self._wanted: set[int] = set()
         self._full_wanted = False
@@ -339,5 +342,9 @@ class AlertsDock(QDockWidget):
             error=message), error=True)
 
     def _footer(self, text: str, *, error: bool = False) -> None:
+        # A refusal stays readable for a while: routine news must not wipe it at once.
+        if not error and time.monotonic() < self._error_until:
+            return
+        self._error_until = time.monotonic() + ERROR_SHOWN_S if error else 0.0
         self.footer.setText(text)
         set_state(self.footer, "state", "error" if error else "")
