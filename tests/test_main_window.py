@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
 from console.services import cases
+from console.services import overview as readers
 from console.store.models import Meta
 from console.ui.i18n import install_translators
 from console.ui.main_window import MainWindow
 from console.ui.seat_settings import SeatSettings
-from console.ui.theme import apply_theme, current_theme
+from console.ui.theme import apply_theme, current_theme, severity_color
 from tests.test_feed_worker import DISPATCHER, add_cell, report_case
 
 
@@ -56,7 +57,7 @@ def make_window(db, qtbot, qapp, english):
 
 def test_window_has_the_map_placeholder_and_three_docks(make_window):
     window = make_window()
-    assert window.centralWidget().objectName() == "mapPlaceholder"
+    assert window.centralWidget().objectName() == "mapWidget"
     for name in ("queueDock", "alertsDock", "statusDock"):
         dock = window.findChild(QDockWidget, name)
         assert dock is not None and dock.isVisible()
@@ -81,11 +82,12 @@ def test_queue_counts_follow_the_feed(db, make_window, qtbot):
         cases.dispatch(s, DISPATCHER, second.case_id, c.version, at=past,
                        deadline=past + timedelta(hours=1))
     expected = {"reported": 1, "registered": 1, "dispatched": 1, "checking": 0, "overdue": 1,
-                "closed_today": 0}
+                "closed_today": 0, "all": 3}
     qtbot.waitUntil(lambda: window.queue_dock.counts == expected, timeout=5000)
-    assert window.queue_dock.tiles["overdue"].value.property("severity") == "critical"
+    tabs = window.queue_dock.tabs
+    assert tabs.tabTextColor(window.queue_dock.STAGES.index("overdue")) == severity_color("critical")
     assert window.status_dock.tiles["open_total"].value.text() == "3"
-    assert "3 open cases" in window.queue_dock.summary.text()
+    assert tabs.tabText(0) == "To accept 1"
     qtbot.waitUntil(lambda: "Live · seq" in window.status.feed_label.text(), timeout=5000)
     assert third.case_id
 
@@ -99,7 +101,8 @@ def test_many_changes_are_read_with_few_queries(db, make_window, qtbot, monkeypa
     for _ in range(10):
         report_case(db)
     qtbot.waitUntil(lambda: window.queue_dock.counts.get("reported") == 10, timeout=5000)
-    assert len(calls) <= 4
+    assert len([fn for fn in calls if fn is readers.overview]) <= 4
+    assert len(calls) <= 12   # the queue's rows and counts are coalesced too
 
 
 def test_layout_is_restored_by_the_next_window(make_window, qtbot):
@@ -157,12 +160,12 @@ def test_titles_follow_the_language(make_window, qapp):
     assert zh.status_dock.windowTitle() == "状态与指标"
     assert zh.windowTitle() == "城市管理统一指挥台"
     assert [a.text() for a in zh.menuBar().actions()] == ["文件(&F)", "视图(&V)", "帮助(&H)"]
-    assert zh.queue_dock.tiles["reported"].caption.text() == "待受理"
+    assert zh.queue_dock.tabs.tabText(0).startswith("待受理")
     install_translators(qapp, "en")
     en = make_window()
     assert en.queue_dock.windowTitle() == "Case queues"
     assert en.status_dock.windowTitle() == "Status and KPIs"
-    assert en.queue_dock.tiles["closed_today"].caption.text() == "Closed today"
+    assert en.queue_dock.tabs.tabText(5).startswith("Closed today")
 
 
 @pytest.fixture

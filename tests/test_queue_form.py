@@ -160,7 +160,8 @@ def test_a_stale_duplicate_keeps_the_form(db, city, qtbot, seat):
     with db.transaction() as s:
         first = cases.report(s, city.dispatcher, category_code=GARBAGE, source="patrol", lon=lon,
                              lat=lat)
-    form = open_form(qtbot, seat(city.dispatcher))
+    dock = seat(city.dispatcher)
+    form = open_form(qtbot, dock)
     fill(form, qtbot, cell=city.cell_codes[0])
     qtbot.waitUntil(lambda: form.duplicates_box.isVisible(), timeout=5000)
     with db.transaction() as s:     # another seat registers it meanwhile
@@ -173,4 +174,4 @@ def test_a_stale_duplicate_keeps_the_form(db, city, qtbot, seat):
     # The list is read again with the new version: merging now works.
     qtbot.waitUntil(lambda: form.candidates and form.candidates[0].version == 2, timeout=5000)
     qtbot.mouseClick(form.merge, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dock.form is None, timeout=5000)

@@ -8,12 +8,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QStringListModel, Qt,
-                            Signal)
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDateTime,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QComboBox, QDateTimeEdit, QDialog,
-                               QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.services.case_desk import DeadlineProposal, PatrolSuggestion
 from console.services.queues import References
@@ -172,8 +190,8 @@ class ActionDialog(QDialog):
             return
         unit = unit_name(proposal.time_unit)
         self.deadline_hint.setText(self.tr(
-            "By the category's time limit ({limit:g} {unit}, counted in the work calendar): "
-            "{deadline}").format(limit=proposal.time_limit, unit=unit,
+            "By the category's time limit ({limit} {unit}, counted in the work calendar): "
+            "{deadline}").format(limit=f"{proposal.time_limit:g}", unit=unit,
                                  deadline=full_time(proposal.deadline)))
         self.deadline.setEnabled(True)
         self.adjustSize()   # the hint grew: make room instead of clipping it
@@ -192,7 +210,7 @@ class ActionDialog(QDialog):
             return
         self.patrols.clear()
         for p in patrols:
-            distance = (self.tr("{m:.0f} m").format(m=p.distance_m) if p.distance_m is not None
+            distance = (self.tr("{metres} m").format(metres=f"{p.distance_m:.0f}") if p.distance_m is not None
                         else self.tr("no position"))
             state = self.tr("on duty") if p.on_duty else self.tr("off duty or silent")
             if p.responsible:
@@ -258,5 +276,7 @@ class ActionDialog(QDialog):
 
     def block(self, text: str) -> None:
         """The action is no longer possible (the case moved on): say so and keep the text."""
-        self.show_error(text)
+        # Under the refusal that led here, which the user has not necessarily read yet.
+        earlier = self.banner.text()
+        self.show_error(f"{earlier}\n{text}" if earlier and text not in earlier else text)
         self.ok.setEnabled(False)

@@ -12,16 +12,29 @@ import bisect
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject,
-                            QPersistentModelIndex, Qt, QTime, QTimer, Signal)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
 from console.ui.messages import source_name, status_name
-from console.ui.queues.texts import (COUNTDOWN_SEVERITY, column_title, countdown, full_time,
-                                     short_time)
+from console.ui.queues.texts import (
+    COUNTDOWN_SEVERITY,
+    column_title,
+    countdown,
+    full_time,
+    short_time,
+)
 from console.ui.theme import severity_color
 
 COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
@@ -251,6 +264,11 @@ class CaseQueueModel(QAbstractTableModel):
 
     def has_more(self) -> bool:
         return self._has_more
+
+    @property
+    def busy(self) -> bool:
+        """Whether a page is being read."""
+        return self._fetching
 
     def time_left_at(self, row: int) -> TimeLeft:
         return self._left[row]

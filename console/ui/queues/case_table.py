@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from console.ui.queues.case_queue_model import CASE_ID_ROLE, COLUMNS, CaseQueueModel
 
 # Column widths in pixels at the default font: readable, and never sized from the data
 # (resizeColumnsToContents would read every row of a large table).
-WIDTHS = {"number": 118, "category": 96, "location": 210, "source": 84, "department": 96,
-          "status": 84, "remaining": 104, "reported_at": 92}
+WIDTHS = {"number": 118, "category": 92, "location": 160, "source": 84, "department": 96,
+          "status": 84, "remaining": 110, "reported_at": 92}
 
 
 class CaseTable(QTableView):
@@ -43,15 +51,34 @@ class CaseTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self._anchor: tuple[int, int] | None = None
+        # Says "nothing here" or "reading" over an empty table.
+        self.placeholder = QLabel(self.viewport())
+        self.placeholder.setObjectName("queuePlaceholder")
+        self.placeholder.setProperty("kind", "emptyText")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.hide()
 
     def setModel(self, model: CaseQueueModel) -> None:   # noqa: N802 — Qt's name
         super().setModel(model)
+        header = self.horizontalHeader()
         for i, key in enumerate(COLUMNS):
             self.setColumnWidth(i, WIDTHS[key])
-        self.horizontalHeader().setStretchLastSection(True)
+        # The location takes whatever width is left, so the other columns stay in view.
+        header.setSectionResizeMode(COLUMNS.index("location"), QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
         for signal in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
                        model.rowsAboutToBeMoved):
             signal.connect(self._remember_anchor)
+
+    def set_placeholder(self, text: str, visible: bool) -> None:
+        self.placeholder.setText(text)
+        self.placeholder.setVisible(visible)
+        self.placeholder.resize(self.viewport().size())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:   # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        self.placeholder.resize(self.viewport().size())
 
     # --- keep the visible rows in place ---------------------------------------------------
 

@@ -6,8 +6,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QImageReader, QPixmap
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
@@ -148,8 +158,8 @@ class DetailPane(QScrollArea):
         self.title.setText(self.tr("Case {number}").format(number=d.number))
         badges = [f"<b>{html.escape(status_name(d.status))}</b>"]
         if d.urgent:
-            red = severity_color("critical").name()
-            badges.append(f"<span style='color:{red}'><b>{html.escape(self.tr('Urgent'))}</b></span>")
+            red, urgent = severity_color("critical").name(), html.escape(self.tr("Urgent"))
+            badges.append(f"<span style='color:{red}'><b>{urgent}</b></span>")
         if d.supervision_level:
             badges.append(html.escape(self.tr("Supervision level {level}").format(
                 level=d.supervision_level)))
@@ -158,13 +168,17 @@ class DetailPane(QScrollArea):
                 deadline=full_time(d.requested_deadline))))
         self.badges.setText(" · ".join(badges))
         self.map_button.setEnabled(d.lon is not None)
-        self.actions_row.set_buttons(buttons)
-        self.hint.setText("" if buttons else self.tr("Your role can take no action on this case "
-                                                     "in its current state."))
+        self.show_actions(buttons)
         self._fill_form(d)
         self._fill_photos(d)
         self._fill_timeline(d)
         self.verticalScrollBar().setValue(keep)
+
+    def show_actions(self, buttons: list[QToolButton]) -> None:
+        """The buttons of the actions possible now (or why there are none)."""
+        self.actions_row.set_buttons(buttons)
+        self.hint.setText("" if buttons else self.tr("Your role can take no action on this case "
+                                                     "in its current state."))
 
     def _clear_form(self) -> None:
         while self.form.rowCount():
@@ -188,7 +202,7 @@ class DetailPane(QScrollArea):
     def _fill_form(self, d: CaseDetail) -> None:
         self._clear_form()
         region = " · ".join(x for x in (d.district, d.street, d.community) if x)
-        limit = self.tr("{limit:g} {unit}").format(limit=d.time_limit, unit=unit_name(d.time_unit))
+        limit = f"{d.time_limit:g} {unit_name(d.time_unit)}"
         self._row(self.tr("Category"), f"{d.category_code} {d.category_name}（{d.major_name}）· "
                   + self.tr("limit {limit}").format(limit=limit), "detailCategory")
         self._row(self.tr("Location"), self.tr("Cell {cell}\n{region}").format(
@@ -230,7 +244,8 @@ class DetailPane(QScrollArea):
             label.setProperty("kind", "photo")
             label.setToolTip(path)
             if path.startswith(("http://", "https://")):
-                label.setText(f"<a href='{html.escape(path)}'>{html.escape(self.tr('Photo'))}</a>")
+                link = html.escape(self.tr("Photo"))
+                label.setText(f"<a href='{html.escape(path)}'>{link}</a>")
                 label.setOpenExternalLinks(True)
             elif Path(path).is_file():
                 label.setText(self.tr("Loading…"))

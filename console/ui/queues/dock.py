@@ -6,30 +6,46 @@ from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton,
-                               QSplitter, QTabBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
 from console.services.queues import STAGES, QueueFilter, QueueQuery, References
-from console.ui.messages import action_name, describe_error, stage_name
+from console.ui.messages import describe_error, stage_name
 from console.ui.queues.action_runner import ActionRunner
-from console.ui.queues.actions import ORDER, SPECS, available, available_for_all
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
-from console.ui.queues.detail_pane import DetailPane, action_button, load_thumbnail
+from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
 from console.ui.queues.new_case_form import NewCaseForm
+from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
+from console.ui.queues.texts import compact_count
 from console.ui.selection import Selection
 from console.ui.theme import set_state, severity_color
 
 COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
 FEED_COALESCE_MS = 120            # changes arriving together become one read
-HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining"},
-                     "registered": {"department", "remaining"}}
+# Columns a tab starts without: what is the same on every row there, or not yet known.
+HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
+                     "registered": {"department", "remaining", "status"},
+                     "dispatched": {"source", "reported_at"},
+                     "overdue": {"source", "reported_at"},
+                     "checking": {"source"},
+                     "closed_today": {"source", "status"}}
 
 
 class QueueDock(QDockWidget):
@@ -55,9 +71,9 @@ class QueueDock(QDockWidget):
 
         body = QWidget(self)
         body.setObjectName("queueBody")
-        body.setMinimumWidth(480)   # eight columns and a readable detail pane need this much
+        body.setMinimumWidth(500)   # every tab with its count in view, and a readable detail
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         top = QHBoxLayout()
         self.new_case_button = QToolButton(body)
@@ -94,9 +110,6 @@ class QueueDock(QDockWidget):
         self.model = CaseQueueModel(tasks, self)
         self.table = CaseTable(body)
         self.table.setModel(self.model)
-        self.empty = QLabel(self.tr("No cases here."), self.table.viewport())
-        self.empty.setProperty("kind", "emptyText")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = DetailPane(body)
         self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.splitter.setObjectName("queueSplitter")
@@ -116,7 +129,7 @@ class QueueDock(QDockWidget):
         self.runner.actor = actor
         self.runner.acted.connect(self._acted)
         self.runner.stale.connect(self._reload_case)
-        self._build_actions()
+        self.actions = QueueActions(self)
         self.sync = SelectionSync(self)
 
         self._feed_timer = QTimer(self, singleShot=True, interval=FEED_COALESCE_MS)
@@ -140,10 +153,11 @@ class QueueDock(QDockWidget):
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self._failed)
         self.model.modelReset.connect(self._update_empty)
+        self.model.busy_changed.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.rowsRemoved.connect(self._update_empty)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.context_menu_requested.connect(self._context_menu)
+        self.table.context_menu_requested.connect(self.actions.context_menu)
         self.table.columns_changed.connect(self._remember_columns)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_sort)
         self.detail.show_on_map.connect(self.selection.show_case_on_map)
@@ -155,36 +169,17 @@ class QueueDock(QDockWidget):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, shortcut: str | QKeySequence, slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    @property
+    def workflow_actions(self) -> dict[str, QAction]:
+        return self.actions.workflow
 
-    def _build_actions(self) -> None:
-        self.workflow_actions: dict[str, QAction] = {}
-        for name in ORDER:
-            spec = SPECS[name]
-            self.workflow_actions[name] = self._action(
-                name, f"{action_name(name)} {spec.shortcut}", spec.shortcut,
-                lambda _=False, n=name: self.trigger(n))
-        self.new_case_action = self._action("newCase", self.tr("Hotline intake"), "Ctrl+N",
-                                            lambda: self.open_new_case())
-        self.new_case_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.new_case_button.setDefaultAction(self.new_case_action)
-        self.new_case_button.setObjectName("newCaseButton")
-        self.map_action = self._action("showOnMap", self.tr("Show on map"), "M", self._show_on_map)
-        self._action("focusSearch", self.tr("Search"), QKeySequence.StandardKey.Find,
-                     lambda: (self.search.setFocus(), self.search.selectAll()))
-        self._action("refresh", self.tr("Refresh"), QKeySequence.StandardKey.Refresh, self.reload)
-        for i, stage in enumerate(STAGES):
-            self._action(f"tab_{stage}", stage, f"Ctrl+{i + 1}",
-                         lambda _=False, k=i: self.tabs.setCurrentIndex(k))
-        self._update_actions()
+    @property
+    def new_case_action(self) -> QAction:
+        return self.actions.new_case
+
+    @property
+    def map_action(self) -> QAction:
+        return self.actions.show_on_map
 
     def set_actor(self, actor: Actor) -> None:
         """The signed-in user: their role decides the actions; a department sees its own cases."""
@@ -195,51 +190,11 @@ class QueueDock(QDockWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        """Enable exactly the actions possible on the selection; the buttons follow."""
-        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
-        rows = [r for r in rows if r is not None]
-        detail = self.detail.detail
-        if len(rows) > 1:
-            possible = available_for_all(self.actor, [(r.status, r.requested_deadline is not None,
-                                                       r.department_id) for r in rows])
-        elif detail is not None:
-            possible = available(self.actor, detail.status,
-                                 extension_pending=detail.extension_pending,
-                                 department_id=detail.department_id)
-        else:
-            possible = []
-        for name, action in self.workflow_actions.items():
-            action.setEnabled(name in possible)
-        self.map_action.setEnabled(detail is not None and detail.lon is not None)
-        self.new_case_action.setEnabled(self.actor is not None and self.refs is not None)
-        buttons = [action_button(self.workflow_actions[n], self.detail) for n in possible]
-        if len(rows) > 1:
-            self.detail.show_selection(rows, buttons)
-        elif detail is not None:
-            self.detail.actions_row.set_buttons(buttons)
-            self.detail.hint.setText("" if buttons else self.tr(
-                "Your role can take no action on this case in its current state."))
+        self.actions.update()
 
     def trigger(self, name: str) -> None:
         """Open the dialog of a workflow action for the selection (one case, or bulk)."""
-        if not self.workflow_actions[name].isEnabled():
-            return
-        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
-        rows = [r for r in rows if r is not None]
-        if len(rows) > 1:
-            self.runner.open_bulk(name, rows, self)
-        elif self.detail.detail is not None:
-            self.runner.open(name, self.detail.detail, self)
-
-    def _context_menu(self, pos) -> None:
-        menu = QMenu(self)
-        for action in self.workflow_actions.values():
-            if action.isEnabled():
-                menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.map_action)
-        menu.addAction(self.new_case_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.actions.trigger(name)
 
     def _acted(self, text: str, case_ids: list[int]) -> None:
         if text:
@@ -332,7 +287,8 @@ class QueueDock(QDockWidget):
         self.counts = counts
         for i, stage in enumerate(STAGES):
             name = stage_name(stage) if stage != "all" else self.tr("All cases")
-            self.tabs.setTabText(i, self.tr("{stage} {count}").format(stage=name, count=counts[stage]))
+            self.tabs.setTabText(i, self.tr("{stage} {count}").format(
+                stage=name, count=compact_count(counts[stage])))
             urgent = stage == "overdue" and counts[stage] > 0
             self.tabs.setTabTextColor(i, severity_color("critical") if urgent else
                                       self.palette().windowText().color())
@@ -416,10 +372,6 @@ class QueueDock(QDockWidget):
     def _photo_loaded(self, path: str, image: QImage) -> None:
         self.detail.set_photo(path, image)
 
-    def _show_on_map(self) -> None:
-        if self.detail.detail is not None:
-            self.selection.show_case_on_map.emit(self.detail.detail.id)
-
     # --- the hotline form --------------------------------------------------------------------
 
     def open_new_case(self, lon: float | None = None, lat: float | None = None) -> NewCaseForm | None:
@@ -464,5 +416,6 @@ class QueueDock(QDockWidget):
         self.sync.rows_loaded()
 
     def _update_empty(self, *_args) -> None:
-        self.empty.setVisible(self.model.rowCount() == 0)
-        self.empty.resize(self.table.viewport().size())
+        # An empty table says whether it is empty or still being read.
+        self.table.set_placeholder(self.tr("Reading the queue…") if self.model.busy else
+                                   self.tr("No cases here."), self.model.rowCount() == 0)

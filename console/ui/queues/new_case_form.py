@@ -11,10 +11,25 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.domain.errors import DomainError
 from console.live.tasks import TaskRunner
@@ -72,6 +87,7 @@ class NewCaseForm(QDialog):
         self.phone_hint = QLabel(self)
         self.phone_hint.setObjectName("phoneHint")
         self.phone_hint.setProperty("kind", "fieldError")
+        self.phone_hint.hide()
         caller_row = QHBoxLayout()
         caller_row.addWidget(self.caller, 2)
         caller_row.addWidget(QLabel(self.tr("Phone")), 0)
@@ -202,9 +218,10 @@ class NewCaseForm(QDialog):
         self.cell.setText(place.cell_code)
         if place.label and not self.address.text().strip():
             self.address.setText(place.label)
-        self.place_label.setText(self.tr("Cell {cell} · {street} {community} · {lon:.6f}, {lat:.6f}")
+        self.place_label.setText(self.tr("Cell {cell} · {street} {community} · {lon}, {lat}")
                                  .format(cell=place.cell_code, street=place.street,
-                                         community=place.community, lon=place.lon, lat=place.lat))
+                                         community=place.community, lon=f"{place.lon:.6f}",
+                                         lat=f"{place.lat:.6f}"))
         self.places.hide()
         self.adjustSize()
         self._dup_timer.start()
@@ -250,9 +267,11 @@ class NewCaseForm(QDialog):
             cases.validate_phone(self.phone.text())
         except DomainError as exc:
             self.phone_hint.setText(describe_error(exc))
+            self.phone_hint.show()
             set_state(self.phone, "invalid", "true")
             return False
         self.phone_hint.clear()
+        self.phone_hint.hide()
         set_state(self.phone, "invalid", "false")
         return True
 
@@ -269,7 +288,7 @@ class NewCaseForm(QDialog):
         self.duplicates.clear()
         for c in found:
             item = QTreeWidgetItem([c.number, status_name(c.status),
-                                    self.tr("{m:.0f} m").format(m=c.distance_m),
+                                    self.tr("{metres} m").format(metres=f"{c.distance_m:.0f}"),
                                     short_time(c.reported_at), c.description or c.address])
             item.setData(0, Qt.ItemDataRole.UserRole, c.id)
             self.duplicates.addTopLevelItem(item)

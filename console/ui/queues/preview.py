@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner

@@ -83,3 +83,13 @@ def short_time(at: datetime | None, today: datetime | None = None) -> str:
 
 def full_time(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M") if at is not None else "—"
+
+
+def compact_count(n: int) -> str:
+    """A tab count that stays short: 999734 is "99.9万" in Chinese, "1000k" in English."""
+    from console.ui.i18n import current_language
+    if n < 10_000:
+        return str(n)
+    if current_language() == "zh_CN":
+        return f"{n / 10_000:.1f}万" if n < 1_000_000 else f"{n // 10_000}万"
+    return f"{n / 1000:.0f}k"

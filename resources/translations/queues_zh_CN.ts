@@ -1,0 +1,794 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Each case&apos;s department by category</source>
+        <translation>各案卷按类别默认部门</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Computing the deadline…</source>
+        <translation>正在计算处置时限…</translation>
+    </message>
+    <message>
+        <source>Extend to</source>
+        <translation>延期至</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Current deadline</source>
+        <translation>当前时限</translation>
+    </message>
+    <message>
+        <source>Patrol officer</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Check by</source>
+        <translation>核查监督员</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>Note (required)</source>
+        <translation>备注（必填）</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>备注（选填）</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Enter or Ctrl+Enter</source>
+        <translation>回车或 Ctrl+回车</translation>
+    </message>
+    <message>
+        <source>By the category&apos;s time limit ({limit} {unit}, counted in the work calendar): {deadline}</source>
+        <translation>按类别时限（{limit} {unit}，按工作日历计）：{deadline}</translation>
+    </message>
+    <message>
+        <source>Each case gets its own category&apos;s time limit, counted in the work calendar.</source>
+        <translation>各案卷按各自类别的时限计算（按工作日历计）。</translation>
+    </message>
+    <message>
+        <source>{metres} m</source>
+        <translation>{metres} 米</translation>
+    </message>
+    <message>
+        <source>no position</source>
+        <translation>无定位</translation>
+    </message>
+    <message>
+        <source>on duty</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>off duty or silent</source>
+        <translation>不在岗或无信号</translation>
+    </message>
+    <message>
+        <source>{state}, this grid</source>
+        <translation>{state}，本网格</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>ActionRunner</name>
+    <message>
+        <source>{number} · {category} · {status}
+{address}</source>
+        <translation>{number} · {category} · {status}
+{address}</translation>
+    </message>
+    <message>
+        <source>{action} · case {number}</source>
+        <translation>{action} · 案卷 {number}</translation>
+    </message>
+    <message>
+        <source>{action} · {n} cases</source>
+        <translation>{action} · {n} 件案卷</translation>
+    </message>
+    <message>
+        <source>Case {number}: {action} done.</source>
+        <translation>案卷 {number}：“{action}”已完成。</translation>
+    </message>
+    <message>
+        <source>{action}: {n} cases done.</source>
+        <translation>“{action}”：已完成 {n} 件。</translation>
+    </message>
+    <message>
+        <source>{done} of {total} cases done. Not done:
+{refused}</source>
+        <translation>{total} 件中已完成 {done} 件。未完成：
+{refused}</translation>
+    </message>
+</context>
+<context>
+    <name>CaseQueueModel</name>
+    <message>
+        <source>{status} · extension asked</source>
+        <translation>{status} · 延期待批</translation>
+    </message>
+    <message>
+        <source>Cell {cell}
+{address}</source>
+        <translation>网格 {cell}
+{address}</translation>
+    </message>
+    <message>
+        <source>Deadline {deadline}</source>
+        <translation>处置时限 {deadline}</translation>
+    </message>
+    <message>
+        <source>Urgent case</source>
+        <translation>紧急案卷</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryPicker</name>
+    <message>
+        <source>Type a code or a name, e.g. 20102 or 垃圾</source>
+        <translation>输入编码或名称，如 20102 或 垃圾</translation>
+    </message>
+</context>
+<context>
+    <name>Countdown</name>
+    <message>
+        <source>{days} d {hours} h</source>
+        <translation>{days}天{hours}小时</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours}小时{minutes}分</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes}分钟</translation>
+    </message>
+    <message>
+        <source>{time} left</source>
+        <translation>剩余 {time}</translation>
+    </message>
+    <message>
+        <source>Overdue {time}</source>
+        <translation>超期 {time}</translation>
+    </message>
+    <message>
+        <source>Handled on time</source>
+        <translation>按期处置</translation>
+    </message>
+    <message>
+        <source>Handled late</source>
+        <translation>超期处置</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>已挂账</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPane</name>
+    <message>
+        <source>No case selected</source>
+        <translation>未选择案卷</translation>
+    </message>
+    <message>
+        <source>Show on map</source>
+        <translation>在地图上显示</translation>
+    </message>
+    <message>
+        <source>Centre the map on this case (M)</source>
+        <translation>地图定位到此案卷（M）</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <source>Select a case in the queue. ↑/↓ move, the letters on the buttons act (R register, D dispatch, K check, C close…), Ctrl+N takes a hotline call.</source>
+        <translation>在队列中选择案卷：↑/↓ 切换，按钮上的字母即快捷键（R 立案、D 派遣、K 核查、C 结案…），Ctrl+N 热线受理。</translation>
+    </message>
+    <message>
+        <source>{n} cases selected</source>
+        <translation>已选择 {n} 件案卷</translation>
+    </message>
+    <message>
+        <source>Bulk dispatch (D) and bulk close (C) act on every selected case that allows it; the others are named with the reason.</source>
+        <translation>批量派遣（D）和批量结案（C）办理所选的每件可办理案卷；不能办理的会列出原因。</translation>
+    </message>
+    <message>
+        <source>Case {number}</source>
+        <translation>案卷 {number}</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Supervision level {level}</source>
+        <translation>督办等级 {level}</translation>
+    </message>
+    <message>
+        <source>Extension to {deadline} awaits approval</source>
+        <translation>申请延期至 {deadline}，待审批</translation>
+    </message>
+    <message>
+        <source>Your role can take no action on this case in its current state.</source>
+        <translation>案卷当前状态下，您的角色没有可办理的操作。</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>limit {limit}</source>
+        <translation>时限 {limit}</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Cell {cell}
+{region}</source>
+        <translation>网格 {cell}
+{region}</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>handled</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>办理进度</translation>
+    </message>
+    <message>
+        <source>Checked by</source>
+        <translation>核查监督员</translation>
+    </message>
+    <message>
+        <source>rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>extensions</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>returns</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>Counts</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>专项整治</translation>
+    </message>
+    <message>
+        <source>Duplicate of</source>
+        <translation>重复于</translation>
+    </message>
+    <message>
+        <source>Duplicate reports</source>
+        <translation>重复上报</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Photo not found</source>
+        <translation>照片不存在</translation>
+    </message>
+    <message>
+        <source>deadline {deadline}</source>
+        <translation>时限 {deadline}</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Case {number} is already finished; the report cannot be merged into it. Save it as a new case instead.</source>
+        <translation>案卷 {number} 已办结，不能合并到该案卷，请另行新建案卷。</translation>
+    </message>
+    <message>
+        <source>Choose the case category.</source>
+        <translation>请选择案件类别。</translation>
+    </message>
+    <message>
+        <source>Describe the problem the caller reports.</source>
+        <translation>请填写来电人反映的问题。</translation>
+    </message>
+    <message>
+        <source>Give the caller&apos;s phone number, so the case can be followed up.</source>
+        <translation>请填写来电人电话，以便回访。</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>Code or name, e.g. 201 or 井盖</source>
+        <translation>编码或名称，如 201 或 井盖</translation>
+    </message>
+    <message>
+        <source>Cell code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>专项</translation>
+    </message>
+    <message>
+        <source>All districts</source>
+        <translation>全部区</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Urgent or not</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Urgent only</source>
+        <translation>仅紧急</translation>
+    </message>
+    <message>
+        <source>Not urgent</source>
+        <translation>非紧急</translation>
+    </message>
+    <message>
+        <source>All campaigns</source>
+        <translation>全部专项</translation>
+    </message>
+    <message>
+        <source>No campaign running</source>
+        <translation>暂无专项整治</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All streets</source>
+        <translation>全部街道</translation>
+    </message>
+    <message>
+        <source>All communities</source>
+        <translation>全部社区</translation>
+    </message>
+    <message>
+        <source>category {value}</source>
+        <translation>类别 {value}</translation>
+    </message>
+    <message>
+        <source>cell {code}</source>
+        <translation>网格 {code}</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseForm</name>
+    <message>
+        <source>Hotline intake · new case</source>
+        <translation>热线受理 · 新建案卷</translation>
+    </message>
+    <message>
+        <source>Name (may stay empty)</source>
+        <translation>姓名（可不填）</translation>
+    </message>
+    <message>
+        <source>e.g. 13812345678 or 0571-87654321</source>
+        <translation>如 13812345678 或 0571-87654321</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Pick on map</source>
+        <translation>地图选点</translation>
+    </message>
+    <message>
+        <source>Then click the place on the map</source>
+        <translation>然后在地图上点击位置</translation>
+    </message>
+    <message>
+        <source>Cell code, Enter</source>
+        <translation>网格编码，回车确认</translation>
+    </message>
+    <message>
+        <source>Address as the caller says it</source>
+        <translation>来电人所说的地址</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Look the address up among earlier reports and communities</source>
+        <translation>在以往上报和社区名称中查找该地址</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>No location yet</source>
+        <translation>尚未定位</translation>
+    </message>
+    <message>
+        <source>What the caller reports</source>
+        <translation>来电人反映的问题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Merge as duplicate</source>
+        <translation>合并为重复</translation>
+    </message>
+    <message>
+        <source>Record the call on the selected case instead of a new one</source>
+        <translation>将本次来电记录到所选案卷，不新建案卷</translation>
+    </message>
+    <message>
+        <source>Save new case</source>
+        <translation>保存新案卷</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+回车</translation>
+    </message>
+    <message>
+        <source>Cell {cell} · {street} {community} · {lon}, {lat}</source>
+        <translation>网格 {cell} · {street} {community} · {lon}, {lat}</translation>
+    </message>
+    <message>
+        <source>No earlier report or community matches this address: pick the place on the map or give the cell.</source>
+        <translation>没有以往上报或社区与该地址相符：请在地图上选点或填写网格编码。</translation>
+    </message>
+    <message>
+        <source>{label} — cell {cell}, {community}</source>
+        <translation>{label} — 网格 {cell}，{community}</translation>
+    </message>
+    <message>
+        <source>{metres} m</source>
+        <translation>{metres} 米</translation>
+    </message>
+    <message>
+        <source>Possible duplicates: {n} open case(s) of this kind within 50 m in the last 24 hours</source>
+        <translation>可能重复：24 小时内 50 米范围内有 {n} 件同类未办结案卷</translation>
+    </message>
+    <message>
+        <source>Duplicate of case {number}</source>
+        <translation>与案卷 {number} 重复</translation>
+    </message>
+    <message>
+        <source>Repeat report by {caller} {phone}: {description}</source>
+        <translation>{caller} {phone} 重复来电：{description}</translation>
+    </message>
+    <message>
+        <source>a caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>New case {number} saved.</source>
+        <translation>新案卷 {number} 已保存。</translation>
+    </message>
+    <message>
+        <source>The call was recorded on case {number} as a duplicate.</source>
+        <translation>本次来电已作为重复上报记录到案卷 {number}。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueActions</name>
+    <message>
+        <source>Hotline intake</source>
+        <translation>热线受理</translation>
+    </message>
+    <message>
+        <source>Show on map</source>
+        <translation>在地图上显示</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
+    <name>QueueColumns</name>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+</context>
+<context>
+    <name>QueueDock</name>
+    <message>
+        <source>Case queues</source>
+        <translation>案件队列</translation>
+    </message>
+    <message>
+        <source>Search number, address, description, phone (Ctrl+F)</source>
+        <translation>搜索编号、地址、描述、电话（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Reading the queue…</source>
+        <translation>正在读取队列…</translation>
+    </message>
+    <message>
+        <source>No cases here.</source>
+        <translation>此队列暂无案卷。</translation>
+    </message>
+    <message>
+        <source>Filtered: {what}</source>
+        <translation>筛选：{what}</translation>
+    </message>
+    <message>
+        <source>{stage} {count}</source>
+        <translation>{stage} {count}</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>Not confirmed on site</source>
+        <translation>现场核实不属实</translation>
+    </message>
+    <message>
+        <source>Duplicate report</source>
+        <translation>重复上报</translation>
+    </message>
+    <message>
+        <source>Not city management&apos;s responsibility</source>
+        <translation>不属于城市管理范围</translation>
+    </message>
+    <message>
+        <source>Not our department&apos;s responsibility</source>
+        <translation>非本单位职责</translation>
+    </message>
+    <message>
+        <source>Not fully handled</source>
+        <translation>处置不到位</translation>
+    </message>
+    <message>
+        <source>The problem has come back</source>
+        <translation>问题反弹</translation>
+    </message>
+    <message>
+        <source>Needs a coordinated solution</source>
+        <translation>需统筹解决</translation>
+    </message>
+    <message>
+        <source>Withdrawn by the reporter</source>
+        <translation>上报人撤回</translation>
+    </message>
+    <message>
+        <source>Entered by mistake</source>
+        <translation>误录入</translation>
+    </message>
+</context>
+<context>
+    <name>TimeUnits</name>
+    <message>
+        <source>work hours</source>
+        <translation>工作时</translation>
+    </message>
+    <message>
+        <source>work days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+</context>
+</TS>
