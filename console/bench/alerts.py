@@ -28,8 +28,18 @@ from console.services.positions import Fix, record_positions
 from console.sim.demo import SHIFT_PATTERNS, build_demo
 from console.store.bulk import insert_rows
 from console.store.database import Database, open_database
-from console.store.models import (Case, Category, Cell, Department, Device, PatrolOfficer,
-                                  Position, Shift, WorkGrid, WorkGridCell)
+from console.store.models import (
+    Case,
+    Category,
+    Cell,
+    Department,
+    Device,
+    PatrolOfficer,
+    Position,
+    Shift,
+    WorkGrid,
+    WorkGridCell,
+)
 
 PATROLS = 2000
 OPEN_CASES = 50_000
