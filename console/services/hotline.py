@@ -88,7 +88,7 @@ def find_places(session: Session, text: str, *, limit: int = 8) -> list[Place]:
         select(Community.id, Community.name).where(Community.name.contains(text, autoescape=True))
         .order_by(Community.code).limit(limit - len(out))).all()
     for community_id, name in communities:
-        cells = session.execute(select(Cell).where(Cell.community_id == community_id)).scalars().all()
+        cells = session.scalars(select(Cell).where(Cell.community_id == community_id)).all()
         if not cells:
             continue
         # The cell nearest the community's middle stands for it.

@@ -197,12 +197,26 @@ def matching_rows(session: Session, query: QueueQuery, ids: list[int] | set[int]
     return out
 
 
+#: Beyond this many matches the "all" tab's count under a filter says "more than" (COUNT_CAP + 1
+#: is returned): an exact count of most of a million cases costs a scan and tells nobody more.
+COUNT_CAP = 100_000
+
+
 def stage_counts(session: Session, f: QueueFilter = QueueFilter(), *,
                  stages: tuple[str, ...] = STAGES, now: datetime | None = None) -> dict[str, int]:
-    """How many cases each tab holds under the filter."""
+    """How many cases each tab holds under the filter ("all", filtered: up to COUNT_CAP + 1)."""
     now = now or wall_clock()
-    return {stage: session.scalar(q.count_select(_conditions(session, stage, f, now))) or 0
-            for stage in stages}
+    out = {}
+    for stage in stages:
+        if stage == "all" and f.active:
+            # Most of the city matches a common text: walk the rows (stopping at the cap)
+            # rather than collect every match from the index.
+            common = bool(f.text.strip()) and q.text_is_common(session, f.text, COUNT_CAP)
+            out[stage] = session.scalar(q.capped_count_select(
+                _conditions(session, stage, f, now, for_page=common), COUNT_CAP + 1)) or 0
+        else:
+            out[stage] = session.scalar(q.count_select(_conditions(session, stage, f, now))) or 0
+    return out
 
 
 # --- time left ----------------------------------------------------------------------------

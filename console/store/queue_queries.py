@@ -193,7 +193,8 @@ def region_condition(*, cell_code: str = "", community_id: int | None = None,
                      district_id: int | None = None) -> ColumnElement[bool] | None:
     """Cases in one cell, community, street or district (the narrowest given wins)."""
     if cell_code:
-        return Case.cell_id == select(Cell.id).where(Cell.code == cell_code.strip()).scalar_subquery()
+        cell = select(Cell.id).where(Cell.code == cell_code.strip()).scalar_subquery()
+        return Case.cell_id == cell
     cells = select(Cell.id)
     if community_id is not None:
         cells = cells.where(Cell.community_id == community_id)
@@ -274,6 +275,12 @@ def row_select() -> Select:
 
 def count_select(conditions: list[ColumnElement[bool]]) -> Select:
     return select(func.count()).select_from(Case).where(*conditions)
+
+
+def capped_count_select(conditions: list[ColumnElement[bool]], cap: int) -> Select:
+    """count(*) that stops at `cap` rows."""
+    rows = select(Case.id).where(*conditions).limit(cap).subquery()
+    return select(func.count()).select_from(rows)
 
 
 def include_in_schema_comparison(name: str | None, type_: str, parent_names) -> bool:

@@ -39,15 +39,13 @@ def _sqlite_upgrade() -> None:
         return   # an SQLite without FTS5 or the trigram tokenizer: the queue uses LIKE instead
     op.execute(f"CREATE VIEW case_search_source AS SELECT id, {_BODY.format(t='cases')} AS body "
                "FROM cases")
-    new, old = _BODY.format(t="new"), _BODY.format(t="old")
-    op.execute("CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN "
-               f"INSERT INTO case_search(rowid, body) VALUES (new.id, {new}); END")
-    op.execute("CREATE TRIGGER case_search_delete AFTER DELETE ON cases BEGIN "
-               f"INSERT INTO case_search(case_search, rowid, body) VALUES ('delete', old.id, {old}); "
-               "END")
-    op.execute(f"CREATE TRIGGER case_search_update AFTER UPDATE OF {_COLUMNS} ON cases BEGIN "
-               f"INSERT INTO case_search(case_search, rowid, body) VALUES ('delete', old.id, {old}); "
-               f"INSERT INTO case_search(rowid, body) VALUES (new.id, {new}); END")
+    add = f"INSERT INTO case_search(rowid, body) VALUES (new.id, {_BODY.format(t='new')});"
+    remove = ("INSERT INTO case_search(case_search, rowid, body) "
+              f"VALUES ('delete', old.id, {_BODY.format(t='old')});")
+    op.execute(f"CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN {add} END")
+    op.execute(f"CREATE TRIGGER case_search_delete AFTER DELETE ON cases BEGIN {remove} END")
+    op.execute(f"CREATE TRIGGER case_search_update AFTER UPDATE OF {_COLUMNS} ON cases "
+               f"BEGIN {remove} {add} END")
     # Index the cases already there (about ten seconds for a million).
     op.execute("INSERT INTO case_search(case_search) VALUES ('rebuild')")
 

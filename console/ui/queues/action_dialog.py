@@ -120,7 +120,8 @@ class ActionDialog(QDialog):
             self.deadline_hint = QLabel(self.tr("Computing the deadline…"), self)
             self.deadline_hint.setProperty("kind", "note")
             self.deadline_hint.setWordWrap(True)
-            label = (self.tr("Extend to") if "extension_deadline" in fields else self.tr("Deadline"))
+            label = self.tr("Extend to") if "extension_deadline" in fields else \
+                self.tr("Deadline")
             form.addRow(label, self.deadline)
             form.addRow("", self.deadline_hint)
             if current_deadline is not None and "extension_deadline" in fields:
@@ -141,7 +142,8 @@ class ActionDialog(QDialog):
 
         self.reason = self._line("actionReason", form, self.tr("Reason"), fields, "reason",
                                  self.tr("Why (required)"))
-        note_hint = self.tr("Note (required)") if self.spec.note_required else self.tr("Note (optional)")
+        note_hint = (self.tr("Note (required)") if self.spec.note_required
+                     else self.tr("Note (optional)"))
         self.note = self._line("actionNote", form, self.tr("Note"), fields, "note", note_hint)
         if self.reason is not None and self.spec.presets:
             words = QStringListModel(preset_reasons(self.spec), self)
@@ -151,7 +153,8 @@ class ActionDialog(QDialog):
             self.reason.setCompleter(completer)
 
         self.buttons = QDialogButtonBox(self)
-        self.ok = self.buttons.addButton(action_name(action), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = self.buttons.addButton(action_name(action),
+                                         QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("actionConfirm")
         self.ok.setDefault(True)
         self.ok.setToolTip(self.tr("Enter or Ctrl+Enter"))
@@ -210,8 +213,8 @@ class ActionDialog(QDialog):
             return
         self.patrols.clear()
         for p in patrols:
-            distance = (self.tr("{metres} m").format(metres=f"{p.distance_m:.0f}") if p.distance_m is not None
-                        else self.tr("no position"))
+            distance = (self.tr("{metres} m").format(metres=f"{p.distance_m:.0f}")
+                        if p.distance_m is not None else self.tr("no position"))
             state = self.tr("on duty") if p.on_duty else self.tr("off duty or silent")
             if p.responsible:
                 state = self.tr("{state}, this grid").format(state=state)

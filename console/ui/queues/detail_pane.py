@@ -216,7 +216,8 @@ class DetailPane(QScrollArea):
                   else source_name(d.source), "detailSource")
         self._row(self.tr("Reported"), full_time(d.reported_at))
         self._row(self.tr("Department"), d.department_name, "detailDepartment")
-        self._row(self.tr("Deadline"), full_time(d.deadline) if d.deadline else "", "detailDeadline")
+        self._row(self.tr("Deadline"), full_time(d.deadline) if d.deadline else "",
+                  "detailDeadline")
         times = [(self.tr("registered"), d.registered_at), (self.tr("dispatched"), d.dispatched_at),
                  (self.tr("handled"), d.handled_at), (self.tr("closed"), d.closed_at)]
         done = [f"{name} {full_time(at)}" for name, at in times if at is not None]

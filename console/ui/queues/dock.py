@@ -66,7 +66,7 @@ class QueueDock(QDockWidget):
         self._sorts: dict[str, tuple[str, bool]] = {}
         self._hidden: dict[str, set[str]] = {s: set(HIDDEN_BY_DEFAULT.get(s, ())) for s in STAGES}
         self._pending_ids: set[int] = set()
-        self._counting = self._count_again = False
+        self._counting = self._count_again = self._count_after_load = False
         self._last_due_check = datetime.now().replace(microsecond=0)
 
         body = QWidget(self)
@@ -80,7 +80,8 @@ class QueueDock(QDockWidget):
         self.search = QLineEdit(body)
         self.search.setObjectName("queueSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("Search number, address, description, phone (Ctrl+F)"))
+        self.search.setPlaceholderText(
+            self.tr("Search number, address, description, phone (Ctrl+F)"))
         self.filter_toggle = QPushButton(self.tr("Filters"), body)
         self.filter_toggle.setObjectName("filterToggle")
         self.filter_toggle.setCheckable(True)
@@ -234,7 +235,8 @@ class QueueDock(QDockWidget):
         self._update_filter_summary()
         if wanted != query.filter:
             self.model.set_query(replace(query, filter=wanted))
-            self.refresh_counts()
+            # Counted once the first rows are in: the rows are what the user waits for.
+            self._count_after_load = True
 
     def clear_all_filters(self) -> None:
         self.search.clear()
@@ -374,7 +376,8 @@ class QueueDock(QDockWidget):
 
     # --- the hotline form --------------------------------------------------------------------
 
-    def open_new_case(self, lon: float | None = None, lat: float | None = None) -> NewCaseForm | None:
+    def open_new_case(self, lon: float | None = None,
+                      lat: float | None = None) -> NewCaseForm | None:
         """The hotline form (non-modal: the map stays clickable for the location)."""
         if self.actor is None or self.refs is None:
             return None
@@ -413,6 +416,9 @@ class QueueDock(QDockWidget):
 
     def _loaded(self) -> None:
         self._update_empty()
+        if self._count_after_load:
+            self._count_after_load = False
+            self.refresh_counts()
         self.sync.rows_loaded()
 
     def _update_empty(self, *_args) -> None:

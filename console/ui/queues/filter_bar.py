@@ -112,7 +112,8 @@ class FilterBar(QWidget):
         self._quiet = True
         self._category_words.setStringList([f"{c.code} {c.name}（{c.major_name}）"
                                             for c in refs.categories])
-        self._fill(self.district, self.tr("All districts"), [(d.id, d.name) for d in refs.districts])
+        self._fill(self.district, self.tr("All districts"),
+                   [(d.id, d.name) for d in refs.districts])
         self._fill(self.department, self.tr("All departments"),
                    [(d.id, d.name) for d in refs.departments])
         self._fill(self.source, self.tr("All sources"), [(s, source_name(s)) for s in refs.sources])
@@ -121,7 +122,8 @@ class FilterBar(QWidget):
         self._fill(self.campaign, self.tr("All campaigns") if refs.campaigns else
                    self.tr("No campaign running"), [(c.id, c.name) for c in refs.campaigns])
         self.campaign.setEnabled(bool(refs.campaigns))
-        self._fill(self.status, self.tr("All statuses"), [(s, status_name(s)) for s in refs.statuses])
+        self._fill(self.status, self.tr("All statuses"),
+                   [(s, status_name(s)) for s in refs.statuses])
         self._quiet = False
         self._district_changed()
         if self._locked_department is not None:
@@ -155,7 +157,8 @@ class FilterBar(QWidget):
         if street is not None:
             communities = [(c.id, c.name) for c in self._refs.communities if c.parent_id == street]
         else:
-            streets = {s.id for s in self._refs.streets if district is None or s.parent_id == district}
+            streets = {s.id for s in self._refs.streets
+                       if district is None or s.parent_id == district}
             communities = [(c.id, c.name) for c in self._refs.communities
                            if district is None or c.parent_id in streets]
         self._fill(self.community, self.tr("All communities"), communities)

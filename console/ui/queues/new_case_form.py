@@ -238,8 +238,9 @@ class NewCaseForm(QDialog):
         self.places.clear()
         if not places:
             self.places.hide()
-            self.place_label.setText(self.tr("No earlier report or community matches this "
-                                             "address: pick the place on the map or give the cell."))
+            self.place_label.setText(self.tr(
+                "No earlier report or community matches this address: pick the place on the map "
+                "or give the cell."))
             return
         for p in places:
             item = QListWidgetItem(self.tr("{label} — cell {cell}, {community}").format(
@@ -347,7 +348,8 @@ class NewCaseForm(QDialog):
         target = next(c for c in self.candidates if c.id == item.data(0, Qt.ItemDataRole.UserRole))
         reason = self.tr("Duplicate of case {number}").format(number=target.number)
         note = self.tr("Repeat report by {caller} {phone}: {description}").format(
-            caller=fields["reporter_name"] or self.tr("a caller"), phone=fields["reporter_phone"] or "",
+            caller=fields["reporter_name"] or self.tr("a caller"),
+            phone=fields["reporter_phone"] or "",
             description=fields["description"])
         actor = self._actor
         self._set_busy(True)
