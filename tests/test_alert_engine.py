@@ -283,3 +283,18 @@ def test_the_evaluator_lease_admits_one_seat(db):
         alert_queries.release_evaluator(s, "seat-b")
     with db.transaction() as s:
         assert alert_queries.claim_evaluator(s, "seat-a", T + timedelta(seconds=42), ttl)
+
+
+def test_a_console_started_mid_run_finds_off_post_from_the_history(db, city):
+    start = MONDAY.replace(hour=10)
+    C.walk(db, city, start, start + timedelta(minutes=5), C.inside)
+    away = start + timedelta(minutes=5, seconds=30)
+    C.walk(db, city, away, away + timedelta(minutes=11),
+           lambda t: (LON0 + STEP * 1.5, LAT0 + STEP / 2))
+    # A wild fix "inside" at the end proves nothing about where the officer is.
+    C.walk(db, city, away + timedelta(minutes=11, seconds=10),
+           away + timedelta(minutes=11, seconds=10), C.inside, accuracy=400)
+    now = away + timedelta(minutes=11, seconds=10)
+    C.evaluate(db, AlertEngine(), now)
+    alert = C.open_alerts(db)[f"off_post:patrol:{city.officer_id}"]
+    assert alert.params["since"] == away.isoformat(timespec="seconds")

@@ -28,7 +28,7 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
-from console.domain.patrol_state import PatrolTrack, WorkArea
+from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M, PatrolTrack, WorkArea
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
@@ -188,8 +188,8 @@ class AlertEngine:
         self._refresh_cases(session, q.open_cases(session), set(), now)
         window = timedelta(minutes=max(self.th.idle_min, self.th.off_post_min)) + _BOOT_MARGIN
         self.tracks = {}
-        self._take_fixes(q.positions_window(session, list(self.patrols), now - window,
-                                            self._position_id))
+        self._replay(q.positions_window(session, list(self.patrols), now - window,
+                                        self._position_id))
         for r in q.latest_fixes(session):
             # Older than the window: only when the phone last spoke matters (offline, left early).
             track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
@@ -300,6 +300,39 @@ class AlertEngine:
         for case_id, c in list(self.cases.items()):
             if c.deadline is not None and c.dispatched_at is not None:
                 self.cases[case_id] = self._facts(c, c.previous)
+
+    def _replay(self, fixes: list[Any]) -> None:
+        """Start-up: rebuild each track from its recent history (fixes in time order).
+
+        Only the trailing run outside the work area matters for off post, so it is found
+        walking back from the newest fix: a handful of polygon tests per officer instead of
+        one per fix.
+        """
+        by_officer: dict[int, list[Any]] = {}
+        for f in fixes:
+            if f.patrol_officer_id is not None:
+                by_officer.setdefault(f.patrol_officer_id, []).append(f)
+        radius = self.th.idle_radius_m
+        for officer, history in by_officer.items():
+            track = self.tracks.setdefault(officer, PatrolTrack())
+            for f in history:
+                track.add(f.at, f.lon, f.lat, inside=True, radius_m=radius, accuracy=f.accuracy,
+                          speed=f.speed)
+            track.outside_since = self._outside_since(self.areas.get(officer), history)
+
+    @staticmethod
+    def _outside_since(area: WorkArea | None, history: list[Any]) -> datetime | None:
+        """The first fix of the trailing run of reliable fixes outside `area` (None if inside)."""
+        since = None
+        if area is None:
+            return None
+        for f in reversed(history):
+            if f.accuracy is not None and f.accuracy > MAX_USEFUL_ACCURACY_M:
+                continue   # PatrolTrack ignores these for runs; so does the replay
+            if area.covers(f.lon, f.lat):
+                break
+            since = f.at
+        return since
 
     def _take_fixes(self, fixes: Iterable[Any]) -> int:
         n = 0
