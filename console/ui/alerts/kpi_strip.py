@@ -6,6 +6,7 @@ sparkline is created once and fed with setData.
 """
 from __future__ import annotations
 
+import logging
 from collections import deque
 
 import pyqtgraph as pg
@@ -31,6 +32,7 @@ RATE_HISTORY = 120        # feed status arrives about once a second: two minutes
 MIN_INTERVAL_MS = 5_000   # KPIs are re-read at most this often, however busy the feed
 PERIOD_MS = 60_000        # …and at least this often
 _REFRESHING_ENTITIES = {"case", "alert"}
+log = logging.getLogger(__name__)
 
 
 class KpiTile(QFrame):
@@ -180,7 +182,9 @@ class KpiStripDock(QDockWidget):
         self.tasks.run(kpi_service.kpis, on_done=self.show_kpis, on_error=self._failed, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
+        # The figures stay as they were; the next feed change or the minute timer tries again.
         self._running = False
+        log.warning("KPI figures could not be read: %s", exc)
 
     def show_kpis(self, k: Kpis) -> None:
         self._running = False
