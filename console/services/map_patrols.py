@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.domain.patrol_state import PatrolStatus, PatrolTrack, Shift, on_shift, patrol_status
+from console.domain.patrol_state import (PatrolStatus, PatrolTrack, Shift, next_start, on_shift,
+                                         patrol_status)
 from console.services.map_grid import GridData
 from console.services.settings import SHARED_SETTINGS, get_setting
 from console.store.models import (LatestPosition, PatrolOfficer, Position, Shift as ShiftRow,
@@ -43,9 +45,8 @@ class PatrolInfo:
     shifts: tuple[Shift, ...]
 
 
-@dataclass(frozen=True)
-class PatrolView:
-    """One patrol marker as the map draws it."""
+class PatrolView(NamedTuple):
+    """One patrol marker as the map draws it (a tuple: two thousand are made every tick)."""
 
     id: int
     lon: float
@@ -170,10 +171,14 @@ class PatrolWatch:
         self._fix: dict[int, Fix] = {}
         self._track: dict[int, PatrolTrack] = {}
         self._views: dict[int, PatrolView] = {}
-        history = [Fix(o, at, lon, lat) for o, track in (tracks or {}).items()
-                   for at, lon, lat in track]
-        history.sort(key=lambda f: f.at)
-        self._take(history)
+        self._shifts: dict[int, tuple[datetime, datetime, tuple[datetime, datetime] | None]] = {}
+        # Replay the recent history step by step, so idle and off-post runs have their start.
+        steps: dict[int, dict[int, Fix]] = defaultdict(dict)
+        for officer, track in (tracks or {}).items():
+            for i, (at, lon, lat) in enumerate(track):
+                steps[i][officer] = Fix(officer, at, lon, lat)
+        for i in sorted(steps):
+            self._take(steps[i])
         self.apply((fixes or {}).values(), now)
 
     def views(self) -> list[PatrolView]:
@@ -184,45 +189,52 @@ class PatrolWatch:
         return self._views.get(officer_id)
 
     def apply(self, fixes: Iterable, now: datetime) -> list[PatrolView]:
-        """Take fixes (with officer id, at, lon, lat, speed, battery): the views that changed."""
-        newest: dict[int, Fix] = {}
+        """Take fixes (with officer_id or patrol_officer_id, at, lon, lat, speed, battery):
+        the views that changed. The fix objects are kept as they come (no copies)."""
+        newest: dict[int, object] = {}
+        known = self._fix
         for f in fixes:
-            officer = getattr(f, "officer_id", None) or getattr(f, "patrol_officer_id", None)
+            officer = getattr(f, "patrol_officer_id", None) or getattr(f, "officer_id", None)
             if officer is None or officer not in self.info:
                 continue
-            known = self._fix.get(officer)
-            if known is not None and f.at < known.at:
+            last = known.get(officer)
+            if last is not None and f.at < last.at:
                 continue   # a late fix from a phone's buffer: history, not the present
-            if officer not in newest or f.at >= newest[officer].at:
-                newest[officer] = Fix(officer, f.at, f.lon, f.lat, f.speed, f.battery)
+            other = newest.get(officer)
+            if other is None or f.at >= other.at:
+                newest[officer] = f
         if not newest:
             return []
-        self._take(list(newest.values()))
+        self._take(newest)
         return self._update(list(newest), now, moved=True)
 
     def refresh(self, now: datetime) -> list[PatrolView]:
         """Re-derive every state for the clock alone (offline, shift start and end, idle)."""
         return self._update(list(self._fix), now, moved=False)
 
-    def _take(self, fixes: list[Fix]) -> None:
-        """Feed fixes (in time order) to the officers' tracks and remember the newest."""
+    def _take(self, fixes: dict[int, object]) -> None:
+        """Feed each officer's fix to their track and remember it as the newest."""
         if not fixes:
             return
-        inside = self._inside(fixes)
+        officers = list(fixes)
+        inside = self._inside(officers, list(fixes.values()))
         radius = self.rules.idle_radius_m
-        for fix, within in zip(fixes, inside):
-            track = self._track.setdefault(fix.officer_id, PatrolTrack())
+        tracks, known = self._track, self._fix
+        for officer, within in zip(officers, inside):
+            fix = fixes[officer]
+            track = tracks.get(officer)
+            if track is None:
+                track = tracks[officer] = PatrolTrack()
             track.add(fix.at, fix.lon, fix.lat, inside=within, radius_m=radius, speed=fix.speed)
-            known = self._fix.get(fix.officer_id)
-            if known is None or fix.at >= known.at:
-                self._fix[fix.officer_id] = fix
+            last = known.get(officer)
+            if last is None or fix.at >= last.at:
+                known[officer] = fix
 
-    def _inside(self, fixes: list[Fix]) -> list[bool]:
+    def _inside(self, officers: list[int], fixes: list) -> list[bool]:
         """Whether each fix lies in its officer's work grid (edges included), all at once.
 
         An officer without a work grid is never off post: there is no post to leave."""
-        grids = np.array([self.info[f.officer_id].work_grid_id or -1 for f in fixes],
-                         dtype=np.int64)
+        grids = np.array([self.info[o].work_grid_id or -1 for o in officers], dtype=np.int64)
         result = (grids < 0).tolist()
         if not len(self._grid) or (grids < 0).all():
             return [True] * len(fixes) if not len(self._grid) else result
@@ -234,27 +246,49 @@ class PatrolWatch:
             result[p] = True
         return result
 
+    def _shift(self, officer: int, now: datetime) -> tuple[datetime, datetime] | None:
+        """The officer's shift occurrence covering `now`, cached until it ends (or, off shift,
+        until the next one starts): two thousand calendar walks per tick would be the
+        largest cost of a live update."""
+        cached = self._shifts.get(officer)
+        if cached is not None and cached[0] <= now < cached[1]:
+            return cached[2]
+        shifts = self.info[officer].shifts
+        current = on_shift(shifts, now)
+        if current is not None:
+            self._shifts[officer] = (current[0], current[1], current)
+        else:
+            start = next_start(shifts, now) or now + timedelta(days=1)
+            self._shifts[officer] = (now, start, None)
+        return current
+
     def state(self, officer: int, now: datetime) -> PatrolStatus:
         rules = self.rules
-        return patrol_status(self._track.get(officer), on_shift(self.info[officer].shifts, now),
-                             now, offline_min=rules.offline_min,
-                             off_post_min=rules.off_post_min, idle_min=rules.idle_min)
+        return patrol_status(self._track.get(officer), self._shift(officer, now), now,
+                             offline_min=rules.offline_min, off_post_min=rules.off_post_min,
+                             idle_min=rules.idle_min)
 
     def _update(self, officers: list[int], now: datetime, *, moved: bool) -> list[PatrolView]:
+        # The hot loop of every live tick (two thousand officers): names are bound once.
         changed = []
+        views, fixes, tracks, shift = self._views, self._fix, self._track, self._shift
+        rules = self.rules
+        offline, off_post, idle = rules.offline_min, rules.off_post_min, rules.idle_min
+        stale = now - SHOW_FIX_FOR
         for officer in officers:
-            fix = self._fix[officer]
-            old = self._views.get(officer)
-            if now - fix.at > SHOW_FIX_FOR:
+            fix = fixes[officer]
+            old = views.get(officer)
+            if fix.at < stale:
                 if old is not None:
-                    del self._views[officer]
-                    changed.append(replace(old, state="gone"))
+                    del views[officer]
+                    changed.append(old._replace(state="gone"))
                 continue
-            state = self.state(officer, now).value
+            state = patrol_status(tracks.get(officer), shift(officer, now), now,
+                                  offline_min=offline, off_post_min=off_post, idle_min=idle).value
             if old is not None and not moved and old.state == state:
                 continue
             view = PatrolView(officer, fix.lon, fix.lat, state, fix.at, fix.battery, fix.speed)
             if view != old:
-                self._views[officer] = view
+                views[officer] = view
                 changed.append(view)
         return changed

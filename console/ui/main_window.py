@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from console.live.tasks import TaskRunner
+from console.map.widget import MapWidget
 from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
@@ -86,8 +87,10 @@ class MainWindow(QMainWindow):
     # --- features: each feature's issue owns one of these methods --------------------------
 
     def _install_map(self) -> None:
-        self.map_placeholder = MapPlaceholder(self)
-        self.setCentralWidget(self.map_placeholder)
+        self.map_widget = MapWidget(self.tasks, self.settings, self.selection, self)
+        self.setCentralWidget(self.map_widget)
+        self.feed_changed.connect(self.map_widget.apply_feed)
+        self.map_widget.page_failed.connect(lambda text: self.status.showMessage(text, 10_000))
 
     def _install_queues(self) -> None:
         self.queue_dock = QueueDock(self)

@@ -79,11 +79,17 @@ window.CCC = (function () {
     if (typeof QWebChannel === "undefined" || typeof qt === "undefined") return;   // a plain browser
     new QWebChannel(qt.webChannelTransport, function (channel) {
       app.bridge = channel.objects.bridge;
-      app.bridge.toJs.connect(function (text) { app.receive(JSON.parse(text)); });
+      app.bridge.toJs.connect(app._onMessage);
       app.queue.forEach(function (msg) { app.bridge.fromJs(msg); });
       app.queue = [];
       app.send("ready", { cells: app.cells.n, cases: app.cases.count(), patrols: app.store.ids.length });
     });
+  };
+
+  /* A message from Python; its parse counts in the cost of a delta. */
+  app._onMessage = function (text) {
+    app._received = performance.now();
+    app.receive(JSON.parse(text));
   };
 
   app._firstPaint = function () {

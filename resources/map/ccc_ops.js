@@ -10,12 +10,12 @@
   var ops = {
     /* Coalesced live changes: patrol positions and states, case markers, cell values. */
     delta: function (msg) {
-      var t0 = performance.now(), moved = 0;
+      var t0 = app._received || performance.now(), moved = 0;
       if (msg.patrols && msg.patrols.length) {
         app.store.upsert(msg.patrols, true);
         moved = msg.patrols.length;
         if (app.map.hasLayer(app.layers.patrols)) app.layers.patrols.redraw();
-        if (app.map.hasLayer(app.layers.trails)) app.layers.trails.redraw();
+        if (app.map.hasLayer(app.layers.trails)) app.layers.trails.scheduleRedraw();
         if (app.popupId !== null) {
           var at = app.store.latLngOf(app.popupId);
           if (at) { app.popup.setLatLng(at); app.highlight.moveTo(at); }

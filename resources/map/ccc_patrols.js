@@ -53,7 +53,8 @@
       this.upsert(data.views || [], false);
     },
 
-    /* rows: [id, lat, lon, state, at (ms), battery, speed]; state "gone" removes the marker. */
+    /* rows: [id, lat, lon (1e-6 degrees), state, at (epoch s), battery (%), speed (0.1 m/s)];
+     * state "gone" removes the marker. */
     upsert: function (rows, extendTrails) {
       var removed = false;
       for (var i = 0; i < rows.length; i++) {
@@ -67,13 +68,15 @@
           this.slot[id] = s;
           this.ids.push(id);
         }
-        var x = ccc.projectX(r[2]), y = ccc.projectY(r[1]);
+        var lat = r[1] / 1e6, lon = r[2] / 1e6, at = r[4] * 1000;
+        var x = ccc.projectX(lon), y = ccc.projectY(lat);
         if (extendTrails && (this.x[s] !== x || this.y[s] !== y)) {
           var trail = this.trails[id] || (this.trails[id] = []);
-          trail.push(r[4], x, y);
+          trail.push(at, x, y);
         }
-        this.lat[s] = r[1]; this.lon[s] = r[2]; this.x[s] = x; this.y[s] = y;
-        this.state[s] = r[3]; this.at[s] = r[4]; this.battery[s] = r[5]; this.speed[s] = r[6];
+        this.lat[s] = lat; this.lon[s] = lon; this.x[s] = x; this.y[s] = y;
+        this.state[s] = r[3]; this.at[s] = at; this.battery[s] = r[5];
+        this.speed[s] = r[6] == null ? null : r[6] / 10;
       }
       return removed;
     },
@@ -166,7 +169,7 @@
 
   /* The last minutes of every patrol's walk, fading with age. */
   ccc.Trails = L.Layer.extend({
-    options: { pane: "trails", buckets: 5, width: 2.5, colours: {} },
+    options: { pane: "trails", buckets: 5, width: 2.5, colours: {}, minIntervalMs: 1000 },
 
     initialize: function (store, options) {
       L.setOptions(this, options);
@@ -175,8 +178,18 @@
     },
 
     onAdd: function (map) { map.addLayer(this._canvas); },
-    onRemove: function (map) { map.removeLayer(this._canvas); },
-    redraw: function () { this._canvas.drawNow(); },
+    onRemove: function (map) { map.removeLayer(this._canvas); clearTimeout(this._timer); this._timer = null; },
+    redraw: function () { this._last = Date.now(); this._canvas.drawNow(); },
+
+    /* Trails fade over minutes: redrawing all of them once a second is enough, while the
+     * markers themselves move with every delta. */
+    scheduleRedraw: function () {
+      if (this._timer) return;
+      var wait = Math.max(0, (this._last || 0) + this.options.minIntervalMs - Date.now());
+      var self = this;
+      if (!wait) { this.redraw(); return; }
+      this._timer = setTimeout(function () { self._timer = null; if (self._map) self.redraw(); }, wait);
+    },
 
     draw: function (ctx, map) {
       var st = this.store, now = Date.now(), span = st.trailMs, nb = this.options.buckets;
