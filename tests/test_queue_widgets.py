@@ -402,3 +402,70 @@ def test_a_draft_comes_back_when_the_dialog_is_opened_again(db, city, qtbot, sea
     dialog.reject()
     again = open_dialog(qtbot, dock, "reject")
     assert again.reason.text() == "不属于城管范围"
+
+
+# --- the detail pane, the picker, the menu -----------------------------------------------------
+
+def test_the_detail_shows_every_field_photos_and_the_timeline(db, city, qtbot, seat, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+    photo = tmp_path / "site.png"
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor("orange"))
+    assert image.save(str(photo))
+    lon, lat = cell_centre(1, 1)
+    with db.transaction() as s:
+        c = cases.report(s, city.dispatcher, category_code=GARBAGE, source="hotline", lon=lon,
+                         lat=lat, address="文三路100号", description="垃圾满溢", urgent=True,
+                         reporter_name="王先生", reporter_phone="13900001111",
+                         photos=[str(photo), "https://example.org/p/2.jpg", "/nowhere/3.jpg"])
+        c = cases.register(s, city.dispatcher, c.case_id, c.version, note="属实")
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    pane = dock.detail
+    texts = {label.objectName(): label.text() for label in pane.findChildren(type(pane.title))
+             if label.objectName().startswith("detail")}
+    assert texts["detailCategory"].startswith(f"{GARBAGE} 暴露垃圾") and "4 work hours" in texts["detailCategory"]
+    assert city.cell_codes[1 * 4 + 1] in texts["detailLocation"] and "第1区" in texts["detailLocation"]
+    assert texts["detailAddress"] == "文三路100号" and texts["detailDescription"] == "垃圾满溢"
+    assert "王先生 13900001111" in texts["detailSource"]
+    assert "Urgent" in pane.badges.text() and "Registered" in pane.badges.text()
+    timeline = pane.timeline.text()
+    assert timeline.index("Register") < timeline.index("Report") and "属实" in timeline
+    photos = pane.findChildren(type(pane.title), "detailPhoto")
+    assert len(photos) == 3
+    qtbot.waitUntil(lambda: photos[0].pixmap() is not None and not photos[0].pixmap().isNull(),
+                    timeout=5000)
+    assert photos[0].pixmap().width() <= 120 and "example.org" in photos[1].text()
+    assert photos[2].text() == "Photo not found"
+
+
+def test_the_category_picker_finds_by_code_or_name(db, city, qtbot, seat):
+    dock = seat(city.dispatcher)
+    from console.ui.queues.category_picker import CategoryPicker
+    picker = CategoryPicker()
+    qtbot.addWidget(picker)
+    picker.set_categories(dock.refs.categories)
+    completer = picker.completer()
+    completer.setCompletionPrefix("井盖")
+    found = [completer.completionModel().index(i, 0).data()
+             for i in range(completer.completionModel().rowCount())]
+    assert found and all("井盖" in f for f in found) and any(f.startswith("10102 ") for f in found)
+    completer.setCompletionPrefix("201")
+    assert completer.completionModel().rowCount() >= 3
+    picker.setEditText("20102")              # a bare code names the category too
+    assert picker.code() == "20102"
+    picker.setEditText("垃圾")                # a fragment alone names none yet
+    assert picker.code() is None
+    picker.set_code("20401")
+    assert picker.category().urgent
+
+
+def test_the_context_menu_offers_what_the_buttons_offer(db, city, qtbot, seat, monkeypatch):
+    c = new_case(db, city)
+    dock = seat(city.dispatcher)
+    show(qtbot, dock, c.case_id)
+    shown = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMenu.popup", lambda menu, *_: shown.append(menu))
+    dock.table.context_menu_requested.emit(dock.table.visualRect(dock.model.index(0, 0)).center())
+    names = [a.objectName() for a in shown[0].actions() if a.objectName()]
+    assert names == ["register", "reject", "add_note", "showOnMap", "newCase"]

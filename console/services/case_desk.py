@@ -103,6 +103,7 @@ class CaseDetail:
     supervision_level: int
     duplicate_of: str
     duplicates: list[str]
+    external_id: str
     campaigns: list[str]
     timeline: list[TimelineEntry]
 
@@ -172,7 +173,8 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         check_patrol=patrols.get(case.check_patrol_id, ""), rework_count=case.rework_count,
         extension_count=case.extension_count, return_count=case.return_count,
         supervision_level=case.supervision_level, duplicate_of=duplicate_of or "",
-        duplicates=duplicates, campaigns=campaigns, timeline=timeline)
+        duplicates=duplicates, external_id=case.external_id or "", campaigns=campaigns,
+        timeline=timeline)
 
 
 # --- proposals for the action dialogs -------------------------------------------------------

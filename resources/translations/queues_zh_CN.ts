@@ -152,6 +152,10 @@
         <translation>处置时限 {deadline}</translation>
     </message>
     <message>
+        <source>Extension to {deadline} asked</source>
+        <translation>申请延期至 {deadline}</translation>
+    </message>
+    <message>
         <source>Urgent case</source>
         <translation>紧急案卷</translation>
     </message>
@@ -167,15 +171,15 @@
     <name>Countdown</name>
     <message>
         <source>{days} d {hours} h</source>
-        <translation>{days}天{hours}小时</translation>
+        <translation>{days}天{hours}时</translation>
     </message>
     <message>
         <source>{hours} h {minutes} min</source>
-        <translation>{hours}小时{minutes}分</translation>
+        <translation>{hours}时{minutes}分</translation>
     </message>
     <message>
         <source>{minutes} min</source>
-        <translation>{minutes}分钟</translation>
+        <translation>{minutes}分</translation>
     </message>
     <message>
         <source>{time} left</source>
@@ -285,6 +289,10 @@
     <message>
         <source>Reported</source>
         <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>外部编号</translation>
     </message>
     <message>
         <source>Department</source>

@@ -40,6 +40,7 @@ from console.ui.theme import severity_color
 COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
            "reported_at")
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MERGE_LIMIT = 200   # more changed cases than this at once are read afresh, not merged
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -171,6 +172,10 @@ class CaseQueueModel(QAbstractTableModel):
     def refresh_cases(self, ids: set[int]) -> None:
         """Re-read the cases `ids` and merge them: update, move, insert or remove rows."""
         if not ids:
+            return
+        if len(ids) > MERGE_LIMIT:
+            # A backlog (the seat slept, the network was down): one fresh read beats merging.
+            self.reload()
             return
         generation, query, wanted = self._generation, self._query, set(ids)
         self._tasks.run(lambda s: queues.matching_rows(s, query, wanted),
@@ -360,7 +365,11 @@ class CaseQueueModel(QAbstractTableModel):
             return self.tr("Cell {cell}\n{address}").format(cell=row.cell_code or "—",
                                                             address=row.address or "—")
         if column == "remaining" and row.deadline is not None:
-            return self.tr("Deadline {deadline}").format(deadline=full_time(row.deadline))
+            text = self.tr("Deadline {deadline}").format(deadline=full_time(row.deadline))
+            if row.requested_deadline is not None:
+                text += "\n" + self.tr("Extension to {deadline} asked").format(
+                    deadline=full_time(row.requested_deadline))
+            return text
         if column == "number" and row.urgent:
             return self.tr("Urgent case")
         if column == "reported_at":

@@ -215,6 +215,8 @@ class DetailPane(QScrollArea):
         self._row(self.tr("Source"), f"{source_name(d.source)} · {reporter}" if reporter
                   else source_name(d.source), "detailSource")
         self._row(self.tr("Reported"), full_time(d.reported_at))
+        if d.external_id:
+            self._row(self.tr("Reference"), d.external_id)   # the field app's own request id
         self._row(self.tr("Department"), d.department_name, "detailDepartment")
         self._row(self.tr("Deadline"), full_time(d.deadline) if d.deadline else "",
                   "detailDeadline")

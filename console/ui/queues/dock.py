@@ -42,8 +42,8 @@ FEED_COALESCE_MS = 120            # changes arriving together become one read
 # Columns a tab starts without: what is the same on every row there, or not yet known.
 HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
                      "registered": {"department", "remaining", "status"},
-                     "dispatched": {"source", "reported_at"},
-                     "overdue": {"source", "reported_at"},
+                     "dispatched": {"source", "status", "reported_at"},
+                     "overdue": {"source", "status", "reported_at"},
                      "checking": {"source"},
                      "closed_today": {"source", "status"}}
 
@@ -188,6 +188,8 @@ class QueueDock(QDockWidget):
         if actor.department_id is not None and actor.role.value == "department":
             self.filters.lock_department(actor.department_id)
             self._apply_filter()
+            # A department works on what was dispatched to it, not on the intake queue.
+            self.tabs.setCurrentIndex(STAGES.index("dispatched"))
         self._update_actions()
 
     def _update_actions(self) -> None:

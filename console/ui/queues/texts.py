@@ -91,5 +91,5 @@ def compact_count(n: int) -> str:
     if n < 10_000:
         return str(n)
     if current_language() == "zh_CN":
-        return f"{n / 10_000:.1f}万" if n < 1_000_000 else f"{n // 10_000}万"
+        return f"{n / 10_000:.1f}万" if n < 100_000 else f"{round(n / 10_000)}万"
     return f"{n / 1000:.0f}k"
