@@ -136,6 +136,7 @@ class _Startup:
 
         self.window = MainWindow(self.tasks, self.settings, user_name=actor.name,
                                  role=actor.role.value, database_url=self.db.url)
+        self.window.queue_dock.set_actor(actor)   # the queue's actions act as this user
         self.window.show()
         _mark_startup()
         self.dialog.close()

@@ -14,8 +14,9 @@ from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
-from console.ui.docks import MapPlaceholder, QueueDock
+from console.ui.docks import MapPlaceholder
 from console.ui.messages import describe_error
+from console.ui.queues import QueueDock
 from console.ui.seat_settings import SeatSettings
 from console.ui.selection import Selection
 from console.ui.status_bar import ConsoleStatusBar
@@ -93,7 +94,12 @@ class MainWindow(QMainWindow):
         self.map_widget.page_failed.connect(lambda text: self.status.showMessage(text, 10_000))
 
     def _install_queues(self) -> None:
-        self.queue_dock = QueueDock(self)
+        # The signed-in user arrives later (set_actor): until then the queues are read-only.
+        self.queue_dock = QueueDock(self, tasks=self.tasks, selection=self.selection)
+        # The queue is the dispatcher's main tool: it takes the left side from top to bottom.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.feed_changed.connect(self.queue_dock.on_feed)
+        self.queue_dock.message.connect(lambda text: self.status.showMessage(text, 10_000))
 
     def _install_alerts(self) -> None:
         self.alerts_dock = AlertsDock(self.tasks, self.selection, settings=self.settings,
