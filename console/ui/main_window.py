@@ -96,8 +96,6 @@ class MainWindow(QMainWindow):
     def _install_queues(self) -> None:
         # The signed-in user arrives later (set_actor): until then the queues are read-only.
         self.queue_dock = QueueDock(self, tasks=self.tasks, selection=self.selection)
-        # The queue is the dispatcher's main tool: it takes the left side from top to bottom.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.feed_changed.connect(self.queue_dock.on_feed)
         self.queue_dock.message.connect(lambda text: self.status.showMessage(text, 10_000))
 
