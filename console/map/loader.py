@@ -57,7 +57,6 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
     trail_from = now - timedelta(minutes=options.trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
     heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
-    options.heat_max = mapmath.robust_max([w for _, _, w in heat])
     content = PageContent(grid=grid, regions=regions, measure=measure, values=values,
                           legend=measure_legend(measure, campaigns), cases=markers,
                           roster=roster, patrols=watch.views(), trails=trails, heat=heat)
@@ -107,7 +106,7 @@ def all_cases(session: Session, now: datetime) -> list[map_data.CaseMarker]:
     return map_data.case_markers(session, now)[0]
 
 
-def heat(session: Session, model: MapModel, days: int,
-         now: datetime) -> tuple[list[tuple[float, float, int]], float]:
-    points = map_data.heat_points(session, model.grid, map_data.heat_since(now, days))
-    return points, mapmath.robust_max([w for _, _, w in points])
+def heat(session: Session, model: MapModel, days: int, now: datetime) -> list[list[float]]:
+    """The heat map's points for a period, weights scaled to 0..1."""
+    return mapmath.heat_weights(
+        map_data.heat_points(session, model.grid, map_data.heat_since(now, days)))

@@ -112,3 +112,14 @@ def robust_max(values: Sequence[float], share: float = 0.95) -> float:
         return 1.0
     ordered = sorted(values)
     return max(1.0, float(ordered[min(len(ordered) - 1, int(share * len(ordered)))]))
+
+
+def heat_weights(points: Sequence[tuple[float, float, float]]) -> list[list[float]]:
+    """Heat-map points with weights scaled to 0..1 by the robust maximum (clipped above it)."""
+    top = robust_max([w for _, _, w in points])
+    return [[lat, lon, round(min(1.0, w / top), 3)] for lat, lon, w in points]
+
+
+def metres_per_pixel(lat: float, zoom: float) -> float:
+    """Ground size of one screen pixel in Web Mercator at a latitude and zoom."""
+    return 40_075_016.686 * math.cos(math.radians(lat)) / (TILE_SIZE * 2 ** zoom)

@@ -32,7 +32,11 @@ BOUNDARY_ZOOMS = {
     "street": {"lineZoom": [11, 22], "labelZoom": [13, 14]},
     "community": {"lineZoom": [13, 22], "labelZoom": [15, 17]},
 }
-HEAT_OPTIONS = {"radius": 16, "blur": 20, "min_opacity": 0.25, "max_zoom": 14}
+# max_zoom 0 turns off Leaflet.heat's own zoom scaling (v = 1); the page sets `max` for the
+# zoom instead, from how many cells one heat cell covers (see ccc_app.js, _heatScale).
+HEAT_OPTIONS = {"radius": 14, "blur": 18, "min_opacity": 0.05, "max_zoom": 0,
+                "gradient": {0.2: "#1d4ed8", 0.45: "#06b6d4", 0.65: "#facc15", 0.85: "#f97316",
+                             1.0: "#dc2626"}}
 #: A rough map size for the first zoom when no view is remembered; the page fits on start.
 _ASSUMED_SIZE = (1100, 760)
 
@@ -48,7 +52,6 @@ class PageOptions:
     tile_url: str = ""
     tile_attribution: str = ""
     view: tuple[float, float, int] | None = None    # lat, lon, zoom
-    heat_max: float = 1.0
     trail_minutes: int = 15
     extra_config: dict = field(default_factory=dict)
 
@@ -132,8 +135,8 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
             name=names["tiles"], max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_TILE_ZOOM,
             overlay=False, control=True, show="tiles" in shown)
         tiles.add_to(m)
-    heat = HeatMap([list(p) for p in content.heat], name=names["heat"], show="heat" in shown,
-                   max=max(1.0, options.heat_max), **HEAT_OPTIONS)
+    heat = HeatMap(mapmath.heat_weights(content.heat), name=names["heat"], show="heat" in shown,
+                   max=1.0, **HEAT_OPTIONS)
     heat.default_js = [("leaflet-heat.js", assets.HEAT_JS)]
     layers["heat"] = heat
     layers["cells"] = _AppLayer("L.ccc.cellGrid", names["cells"], show="cells" in shown)
@@ -146,7 +149,10 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
                           icon_create_function="L.ccc.clusterIcon",
                           maxClusterRadius=45, disableClusteringAtZoom=16,
                           showCoverageOnHover=False, spiderfyOnMaxZoom=True, chunkedLoading=True,
-                          removeOutsideVisibleBounds=True)
+                          removeOutsideVisibleBounds=True,
+                          # Clusters change at once: a console is read at a glance, and offscreen
+                          # (screenshots, tests) CSS transitions may never end.
+                          animate=False)
     cases.default_js = [("markerclusterjs", assets.CLUSTER_JS)]
     cases.default_css = [("markerclustercss", assets.CLUSTER_CSS)]
     layers["cases"] = cases
@@ -173,6 +179,8 @@ def write_page(folder: Path, content: PageContent, options: PageOptions) -> Path
     config = page_config(texts=options.texts, theme=options.theme, bbox=content.grid.bbox,
                          trail_minutes=options.trail_minutes)
     config["fitOnStart"] = options.view is None
+    config["cellMetres"] = content.grid.cell_size_m
+    config["heatRadius"] = HEAT_OPTIONS["radius"] + HEAT_OPTIONS["blur"]
     config.update(options.extra_config)
     write_data(folder, content, config)
     page = folder / PAGE_FILE

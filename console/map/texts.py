@@ -96,6 +96,14 @@ def measure_name(measure: str) -> str:
     return tr(MEASURE_NAMES[measure])
 
 
+def distance(metres: float) -> str:
+    """A distance as the page writes it: metres below a kilometre, else kilometres."""
+    if metres < 1000:
+        return tr(_PAGE_TEXTS["metres"]).format(d=f"{metres:.0f}")
+    return tr(_PAGE_TEXTS["kilometres"]).format(d=f"{metres / 1000:.2f}" if metres < 10_000
+                                               else f"{metres / 1000:.1f}")
+
+
 def no_campaign() -> str:
     return tr(_LEGEND_TEXTS["no_campaign"])
 

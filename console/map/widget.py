@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from console.live.tasks import TaskRunner
@@ -52,6 +52,7 @@ class MapWidget(QWidget):
         self.ready = False
         self._pending: list[tuple[str, dict]] = []
         self._load_started = 0.0
+        self._theme = current_theme()
         folder = data_dir() / "map-pages"
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix="page-", dir=folder))
@@ -119,6 +120,7 @@ class MapWidget(QWidget):
         if self.tasks.db is None:
             return
         options = self.page_options()
+        self._theme = options.theme
         folder, measure = self.folder, self.settings.get("map/measure")
         heat_days = int(self.settings.get("map/heat_days"))
         self.ready = False
@@ -165,6 +167,7 @@ class MapWidget(QWidget):
 
     def _ev_ready(self, data: dict) -> None:
         self.ready = True
+        self.follow_theme()   # the theme may have changed while the page was built
         if self.model is not None:
             self.live.start(self.model)
         pending, self._pending = self._pending, []
@@ -211,8 +214,7 @@ class MapWidget(QWidget):
         self.send("measuring", on=True, start=[lat, lon])
 
     def _ev_measured(self, data: dict) -> None:
-        metres = float(data.get("metres") or 0)
-        text = (f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.2f} km")
+        text = texts.distance(float(data.get("metres") or 0))
         self.toolbar.info.setText(self.tr("Distance: {distance}").format(distance=text))
         if not data.get("running"):
             self.toolbar.ruler.blockSignals(True)
@@ -241,8 +243,7 @@ class MapWidget(QWidget):
         if model is None:
             return
         self.tasks.run(lambda s: loader.heat(s, model, days, datetime.now()),
-                       on_done=lambda result: self.send(
-                           "heat", points=[list(p) for p in result[0]], max=result[1]),
+                       on_done=lambda points: self.send("heat", points=points),
                        owner=self)
 
     def show_cell(self, code: str) -> None:
@@ -307,7 +308,17 @@ class MapWidget(QWidget):
     # --- theme ---------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        # apply_theme() changes the application palette; the page follows it.
-        if event.type() == QEvent.Type.PaletteChange and self.ready:
-            self.bridge.send("theme", name=current_theme())
+        # apply_theme() changes the application's palette and style sheet; the page follows.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                            QEvent.Type.StyleChange):
+            # Asked later: apply_theme() records the theme's name after the palette change.
+            QTimer.singleShot(0, self.follow_theme)
         super().changeEvent(event)
+
+    def follow_theme(self) -> None:
+        """Give the page the application's theme if it has another one."""
+        theme = current_theme()
+        if self.ready and theme != self._theme:
+            self._theme = theme
+            self.bridge.send("theme", name=theme)
+            self.view.map_page.setBackgroundColor(QColor(BACKGROUND.get(theme, BACKGROUND["dark"])))

@@ -7,6 +7,7 @@ safe to hand from the worker thread that builds it to the GUI thread that uses i
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -73,6 +74,15 @@ class GridData:
             return (0.0, 0.0, 0.0, 0.0)
         bounds = shapely.total_bounds(self.polygons)
         return tuple(float(v) for v in bounds)
+
+    @property
+    def cell_size_m(self) -> float:
+        """The side of a typical cell in metres (the square root of the median area)."""
+        if not len(self):
+            return 100.0
+        lat = float(np.median(self.centroids[:, 1]))
+        deg2 = float(np.median(shapely.area(self.polygons)))
+        return math.sqrt(deg2 * 111_320.0 ** 2 * math.cos(math.radians(lat)))
 
     @property
     def tree(self) -> shapely.STRtree:

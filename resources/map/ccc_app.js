@@ -69,6 +69,10 @@ window.CCC = (function () {
       var b = config.bbox;
       if (b[2] > b[0]) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
     }
+    if (layers.heat) {
+      map.on("zoomend", app._heatScale);
+      app._heatScale();
+    }
     setInterval(app._tick, 1000);
     app._firstPaint();
     app._connect();
@@ -207,6 +211,17 @@ window.CCC = (function () {
       app.store.pruneTrails(now);
       if (app.map.hasLayer(app.layers.trails)) app.layers.trails.redraw();
     }
+  };
+
+  /* Leaflet.heat adds up the weights in cells of half its radius; at city zoom one such cell
+   * holds many grid cells, at street zoom less than one. Scaling the maximum by that count
+   * keeps "red" meaning the same density of reports at every zoom. */
+  app._heatScale = function () {
+    var map = app.map, heat = app.layers.heat, c = app.config;
+    var mpp = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / (256 * Math.pow(2, map.getZoom()));
+    var cells = Math.pow((c.heatRadius / 2) * mpp / (c.cellMetres || 100), 2);
+    heat.options.max = Math.max(1, cells * 0.6);
+    if (heat._map) heat.redraw();
   };
 
   // --- remembering layers and view ---------------------------------------------------------

@@ -6,17 +6,26 @@
   var ccc = L.ccc;
   var ORDER = ["overdue", "near", "running", "new", "checking", "parked"];
 
+  /* A cluster is filled with the most pressing tone that a quarter of its cases share, and
+   * carries a red badge with its overdue count: "all clusters red" would say nothing. */
   ccc.clusterIcon = function (cluster) {
-    var worst = ORDER.length - 1, urgent = false;
-    cluster.getAllChildMarkers().forEach(function (m) {
-      var k = ORDER.indexOf(m.options.tone);
-      if (k >= 0 && k < worst) worst = k;
+    var counts = {}, urgent = false, markers = cluster.getAllChildMarkers(), n = markers.length;
+    markers.forEach(function (m) {
+      counts[m.options.tone] = (counts[m.options.tone] || 0) + 1;
       urgent = urgent || m.options.urgent;
     });
-    var n = cluster.getChildCount(), size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
+    var fill = null;
+    for (var i = 0; i < ORDER.length && fill === null; i++) {
+      if ((counts[ORDER[i]] || 0) >= Math.max(1, 0.25 * n)) fill = ORDER[i];
+    }
+    if (fill === null) {   // no tone reaches a quarter: the commonest one
+      fill = ORDER.reduce(function (a, b) { return (counts[b] || 0) > (counts[a] || 0) ? b : a; });
+    }
+    var overdue = counts.overdue || 0;
+    var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
     return L.divIcon({
-      html: "<div><span>" + n + "</span></div>",
-      className: "ccc-cluster ccc-tone-" + ORDER[worst] + (urgent ? " ccc-cluster-urgent" : ""),
+      html: "<div><span>" + n + "</span>" + (overdue && fill !== "overdue" ? "<b>" + overdue + "</b>" : "") + "</div>",
+      className: "ccc-cluster ccc-tone-" + fill + (urgent ? " ccc-cluster-urgent" : ""),
       iconSize: L.point(size, size)
     });
   };

@@ -15,7 +15,7 @@
       updateWhenZooming: false,
       keepBuffer: 3,
       maxZoom: 22,
-      outlineZoom: 14,      // below this a 100 m cell is a few pixels: outlines would be a smear
+      outlineZoom: 15,      // below this a 100 m cell is ten pixels or less: outlines would be a mesh
       labelZoom: 18,        // cell codes fit inside a cell from here on
       fillOpacity: 0.55,
       outline: "rgba(148, 163, 184, 0.55)",
@@ -240,8 +240,10 @@
         ctx.beginPath();
         cells.forEach(trace);
         ctx.lineWidth = coords.z >= 17 ? 1 : 0.6;
+        ctx.globalAlpha = coords.z >= 17 ? 1 : 0.6;
         ctx.strokeStyle = this.options.outline;
         ctx.stroke();
+        ctx.globalAlpha = 1;
       }
       if (coords.z >= this.options.labelZoom) {
         ctx.font = (coords.z >= 19 ? 12 : 10) + "px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";

@@ -50,7 +50,6 @@
     heat: function (msg) {
       var heat = app.layers.heat;
       if (!heat) return;
-      heat.setOptions({ max: Math.max(1, msg.max || 1) });
       heat.setLatLngs(msg.points || []);
     },
 
