@@ -73,6 +73,12 @@ class KpiTile(QFrame):
         self.plot.getPlotItem().getViewBox().setDefaultPadding(0.08)
         self.curve = self.plot.plot([], connect="finite")   # created once, then setData
         layout.addWidget(self.plot)
+        # The strip must fit under a narrow map: captions and notes give way (clipped; the
+        # tooltip and the value remain) rather than widen the window.
+        for label in (self.caption, self.note):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
+        self.plot.setMinimumWidth(30)
 
     def set_value(self, text: str, severity: str = "", note: str = "") -> None:
         self.value.setText(text)
