@@ -469,3 +469,21 @@ def test_the_context_menu_offers_what_the_buttons_offer(db, city, qtbot, seat, m
     dock.table.context_menu_requested.emit(dock.table.visualRect(dock.model.index(0, 0)).center())
     names = [a.objectName() for a in shown[0].actions() if a.objectName()]
     assert names == ["register", "reject", "add_note", "showOnMap", "newCase"]
+
+
+def test_a_mixed_selection_closes_what_it_can_and_names_the_rest(db, city, qtbot, seat):
+    checking = new_case(db, city, to="checking")
+    handled = new_case(db, city, to="handled")
+    dock = seat(city.dispatcher)
+    dock.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2 and dock.model.query.stage == "checking",
+                    timeout=5000)
+    dock.table.selectAll()
+    dialog = open_dialog(qtbot, dock, "close")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 of 2 cases done" in dialog.banner.text(), timeout=5000)
+    assert f"{handled.number}: “Close” is not possible while the case is “Handled”." \
+        in dialog.banner.text()
+    assert stored(db, checking.case_id)[0].status == "closed"
+    assert stored(db, handled.case_id)[0].status == "handled"
+    assert dock.runner.dialog is dialog and dialog.ok.isEnabled()   # the user decides what next

@@ -76,13 +76,13 @@ def available(actor: Actor | None, status: str, *, extension_pending: bool,
     return [a.value for a in allowed if a.value in SPECS]
 
 
-def available_for_all(actor: Actor | None, rows: list[tuple[str, bool, int | None]]) -> list[str]:
-    """The bulk actions possible on every one of several cases (status, pending, department)."""
-    if not rows:
-        return []
-    common = None
+def available_for_any(actor: Actor | None, rows: list[tuple[str, bool, int | None]]) -> list[str]:
+    """The bulk actions possible on at least one of several cases (status, pending, department).
+
+    The others are refused one by one with their reason when the action runs: a selection
+    swept up with the mouse rarely holds only cases in the right state."""
+    possible: set[str] = set()
     for status, pending, department in rows:
-        here = {a for a in available(actor, status, extension_pending=pending,
-                                     department_id=department) if SPECS[a].bulk}
-        common = here if common is None else common & here
-    return [a for a in ORDER if a in (common or set())]
+        possible |= {a for a in available(actor, status, extension_pending=pending,
+                                          department_id=department) if SPECS[a].bulk}
+    return [a for a in ORDER if a in possible]

@@ -18,6 +18,7 @@ from console.ui.queues.case_queue_model import CASE_ID_ROLE, COLUMNS, CaseQueueM
 # (resizeColumnsToContents would read every row of a large table).
 WIDTHS = {"number": 118, "category": 92, "location": 160, "source": 84, "department": 96,
           "status": 84, "remaining": 110, "reported_at": 92}
+MIN_LOCATION_WIDTH = 140
 
 
 class CaseTable(QTableView):
@@ -61,12 +62,10 @@ class CaseTable(QTableView):
 
     def setModel(self, model: CaseQueueModel) -> None:   # noqa: N802 — Qt's name
         super().setModel(model)
-        header = self.horizontalHeader()
         for i, key in enumerate(COLUMNS):
             self.setColumnWidth(i, WIDTHS[key])
-        # The location takes whatever width is left, so the other columns stay in view.
-        header.setSectionResizeMode(COLUMNS.index("location"), QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(48)
+        self.horizontalHeader().setMinimumSectionSize(48)
+        self._fit_location()
         for signal in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
                        model.rowsAboutToBeMoved):
             signal.connect(self._remember_anchor)
@@ -79,6 +78,24 @@ class CaseTable(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:   # noqa: N802 — Qt's name
         super().resizeEvent(event)
         self.placeholder.resize(self.viewport().size())
+        self._fit_location()
+
+    def _fit_location(self) -> None:
+        """The location takes the width the other columns leave — unless that is too little to
+        read, when it keeps a readable width and the table scrolls sideways instead."""
+        if self.model() is None:
+            return
+        column = COLUMNS.index("location")
+        others = sum(self.columnWidth(i) for i, key in enumerate(COLUMNS)
+                     if key != "location" and not self.isColumnHidden(i))
+        mode = (QHeaderView.ResizeMode.Stretch
+                if self.viewport().width() - others >= MIN_LOCATION_WIDTH
+                else QHeaderView.ResizeMode.Interactive)
+        header = self.horizontalHeader()
+        if header.sectionResizeMode(column) != mode:
+            header.setSectionResizeMode(column, mode)
+            if mode == QHeaderView.ResizeMode.Interactive:
+                self.setColumnWidth(column, MIN_LOCATION_WIDTH)
 
     # --- keep the visible rows in place ---------------------------------------------------
 
@@ -127,6 +144,7 @@ class CaseTable(QTableView):
     def set_hidden_columns(self, hidden: set[str]) -> None:
         for i, key in enumerate(COLUMNS):
             self.setColumnHidden(i, key in hidden)
+        self._fit_location()
 
     def hidden_columns(self) -> set[str]:
         return {key for i, key in enumerate(COLUMNS) if self.isColumnHidden(i)}
@@ -145,6 +163,7 @@ class CaseTable(QTableView):
 
     def _toggle(self, column: int, shown: bool) -> None:
         self.setColumnHidden(column, not shown)
+        self._fit_location()
         self.columns_changed.emit()
 
     def current_case_id(self) -> int | None:

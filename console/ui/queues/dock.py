@@ -44,7 +44,7 @@ HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
                      "registered": {"department", "remaining", "status"},
                      "dispatched": {"source", "status", "reported_at"},
                      "overdue": {"source", "status", "reported_at"},
-                     "checking": {"source"},
+                     "checking": {"source", "reported_at"},
                      "closed_today": {"source", "status"}}
 
 
@@ -164,8 +164,10 @@ class QueueDock(QDockWidget):
         self.detail.show_on_map.connect(self.selection.show_case_on_map)
         self.detail.photo_wanted.connect(self._load_photo)
         self._update_filter_summary()
+        if actor is not None:
+            self.set_actor(actor)
         self.load_references()
-        self._show_stage(STAGES[0])
+        self._show_stage(self.stage)
         self.refresh_counts()
 
     # --- actions ------------------------------------------------------------------------------

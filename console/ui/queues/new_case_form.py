@@ -300,6 +300,8 @@ class NewCaseForm(QDialog):
         self.adjustSize()
         if found:
             self.duplicates.setCurrentItem(self.duplicates.topLevelItem(0))
+            for column in range(4):   # a few rows: sizing them to the text costs nothing
+                self.duplicates.resizeColumnToContents(column)
 
     # --- saving ------------------------------------------------------------------------------
 

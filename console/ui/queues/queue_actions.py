@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from console.services.queues import STAGES, QueueRow
 from console.ui.messages import action_name, stage_name
-from console.ui.queues.actions import ORDER, SPECS, available, available_for_all
+from console.ui.queues.actions import ORDER, SPECS, available, available_for_any
 from console.ui.queues.detail_pane import action_button
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class QueueActions(QObject):
         """Enable exactly the actions possible on the selection; the buttons follow."""
         dock, rows, detail = self.dock, self._selected_rows(), self.dock.detail.detail
         if len(rows) > 1:
-            possible = available_for_all(dock.actor, [(r.status, r.requested_deadline is not None,
+            possible = available_for_any(dock.actor, [(r.status, r.requested_deadline is not None,
                                                        r.department_id) for r in rows])
         elif detail is not None:
             possible = available(dock.actor, detail.status,
