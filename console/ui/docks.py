@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.overview import Overview
-from console.ui.messages import stage_name
 from console.ui.theme import SEVERITY_COLORS, set_state
 
 RATE_HISTORY = 120   # feed status arrives about once a second: two minutes of history
@@ -77,51 +75,6 @@ class MapPlaceholder(QFrame):
         layout.addWidget(title)
         layout.addLayout(row)
         layout.addStretch(3)
-
-
-class QueueDock(QDockWidget):
-    """案件队列: the count per stage, refreshed when the feed reports case changes."""
-
-    STAGES = ("reported", "registered", "dispatched", "checking", "overdue", "closed_today")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Case queues"), parent)
-        self.setObjectName("queueDock")
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
-        grid = QGridLayout()
-        grid.setSpacing(8)
-        self.tiles: dict[str, Tile] = {}
-        for i, stage in enumerate(self.STAGES):
-            tile = Tile(stage_name(stage), body)
-            tile.setObjectName(f"tile_{stage}")
-            self.tiles[stage] = tile
-            grid.addWidget(tile, i // 2, i % 2)
-        layout.addLayout(grid)
-        self.summary = _label(self.tr("Reading the queues…"), "note", body, wrap=True)
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
-        layout.addWidget(_label(self.tr("The full queues — one tab per stage with sorting, "
-                                        "filters and countdowns — arrive with the case queue "
-                                        "feature."), "note", body, wrap=True))
-        self.setWidget(body)
-        self.counts: dict[str, int] = {}
-
-    def show_overview(self, ov: Overview) -> None:
-        """Put fresh counts on the tiles."""
-        self.counts = {stage: getattr(ov, stage) for stage in self.STAGES}
-        for stage, n in self.counts.items():
-            severity = ""
-            if stage == "overdue" and n:
-                severity = "critical"
-            elif stage == "closed_today" and n:
-                severity = "ok"
-            elif stage == "reported" and n:
-                severity = "info"
-            self.tiles[stage].set_value(n, severity)
-        when = ov.at.strftime("%H:%M:%S") if ov.at else "—"
-        self.summary.setText(self.tr("{open} open cases · updated {time}").format(
-            open=ov.open_total, time=when))
 
 
 class AlertsDock(QDockWidget):

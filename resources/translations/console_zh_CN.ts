@@ -406,25 +406,6 @@
     </message>
 </context>
 <context>
-    <name>QueueDock</name>
-    <message>
-        <source>Case queues</source>
-        <translation>案件队列</translation>
-    </message>
-    <message>
-        <source>Reading the queues…</source>
-        <translation>正在读取队列…</translation>
-    </message>
-    <message>
-        <source>The full queues — one tab per stage with sorting, filters and countdowns — arrive with the case queue feature.</source>
-        <translation>完整的案件队列（按阶段分页、排序、筛选和倒计时）将随案件队列功能上线。</translation>
-    </message>
-    <message>
-        <source>{open} open cases · updated {time}</source>
-        <translation>在办案件 {open} 件 · 更新于 {time}</translation>
-    </message>
-</context>
-<context>
     <name>Roles</name>
     <message>
         <source>Dispatcher</source>
