@@ -27,6 +27,13 @@ def _suite(name: str) -> Suite:
     return getattr(importlib.import_module(module), function)
 
 
+def _number(value: float) -> str:
+    """Four significant digits, but never scientific notation for a figure people read."""
+    if value == int(value) or abs(value) >= 1000:
+        return f"{value:.0f}"
+    return f"{value:.4g}"
+
+
 def run_cli(names: list[str], *, as_json: bool = False) -> int:
     """Run the named suites and print one line per figure: `name value unit`."""
     suites = SUITES
@@ -45,7 +52,7 @@ def run_cli(names: list[str], *, as_json: bool = False) -> int:
         for fig_name, value, unit in _suite(name)():
             results.append({"name": fig_name, "value": value, "unit": unit})
             if not as_json:
-                print(f"{fig_name} {value:.4g} {unit}", flush=True)
+                print(f"{fig_name} {_number(value)} {unit}", flush=True)
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     return 0
