@@ -109,3 +109,23 @@ def test_the_page_speaks_chinese(cdb, tmp_path, qapp):
     assert data["cells"]["legend"]["title"] == "网格着色：未结案件"
     assert data["config"]["fitOnStart"] is False
     assert "30.27" in html and '"zoom": 15' in html
+
+
+def test_tile_hosts_cover_every_subdomain():
+    assert page.tile_hosts("") == set()
+    assert page.tile_hosts("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png") == {"10.1.2.3"}
+    url = "http://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+    assert page.tile_hosts(url, "012") == {"t0.tianditu.gov.cn", "t1.tianditu.gov.cn",
+                                           "t2.tianditu.gov.cn"}
+
+
+def test_only_xyz_templates_are_accepted_as_tile_addresses():
+    from console.map.tiles_dialog import valid_tile_url
+    assert valid_tile_url("") and valid_tile_url("https://a.example/{z}/{x}/{y}.png")
+    assert not valid_tile_url("https://a.example/tiles.png")
+    assert not valid_tile_url("ftp://a.example/{z}/{x}/{y}.png")
+
+
+def test_a_view_remembered_outside_the_city_is_not_used(cdb, tmp_path, qapp):
+    _build(cdb, tmp_path / "page", view=(39.9, 116.4, 15))   # Beijing, not this city
+    assert _data(tmp_path / "page")["config"]["fitOnStart"] is True

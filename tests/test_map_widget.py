@@ -336,3 +336,38 @@ def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):
     combo.setCurrentIndex(combo.findData(90))
     assert h.wait_js("CCC.layers.heat._latlngs.length", lambda n: n == cells) == cells
     assert SeatSettings.open().get("map/heat_days") == 90
+
+
+def test_hovering_a_patrol_names_it_and_a_missing_one_is_said_so(make_map, city, qtbot):
+    h = make_map(feed=False)
+    officer = city.officers[0]
+    info = h.js(f"CCC.inspect.patrol({officer.id})")
+    h.view_at(info["lat"], info["lon"], 16)
+    x, y = h.point_of(info["lat"], info["lon"])
+    h.click(x, y, "mousemove")
+    tip = h.wait_js("CCC.tooltip._map ? CCC.tooltip.getContent() : ''",
+                    lambda t: officer.name in (t or ""))
+    assert officer.name in tip
+    h.js(f"(CCC.store._remove({officer.id}), 1)")   # as if the phone had never reported
+    h.selection.show_patrol_on_map.emit(officer.id)
+    qtbot.waitUntil(lambda: officer.name in h.widget.toolbar.info.text(), timeout=3000)
+
+
+def test_a_new_base_map_rebuilds_the_page_with_its_tiles(make_map, qtbot):
+    h = make_map(feed=False)
+    h.widget.edit_tiles()
+    dialog = h.widget.tiles_dialog
+    dialog.url.setText("https://tiles.example/{z}/{x}")       # no {y}: refused
+    dialog.accept()
+    assert dialog.isVisible() and "{y}" in dialog.error.text()
+    dialog.url.setText("http://t{s}.tiles.example/{z}/{x}/{y}.png")
+    dialog.subdomains.setText("01")
+    dialog.attribution.setText("市测绘院")
+    loaded = []
+    h.widget.page_loaded.connect(loaded.append)
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(loaded) and h.widget.ready, timeout=30_000)
+    assert h.widget.view.guard.allowed_hosts == {"t0.tiles.example", "t1.tiles.example"}
+    assert h.js("Object.keys(CCC.map._layers).some(function (k) { "
+                "return CCC.map._layers[k]._url === 'http://t{s}.tiles.example/{z}/{x}/{y}.png'; })")
+    assert "市测绘院" in h.js("CCC.map.attributionControl._container.textContent")

@@ -30,6 +30,7 @@ class LiveMap(QObject):
     """Turns feed batches into page deltas for one built page (`model`)."""
 
     sent = Signal(dict)   # sizes and timings of each delta (for the tick benchmark and tests)
+    measure_loaded = Signal(object)   # loader.MeasureUpdate: every cell's value, the campaigns
 
     def __init__(self, tasks: TaskRunner, bridge: MapBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +177,7 @@ class LiveMap(QObject):
             return   # the user switched again meanwhile
         self.model.measure = update.measure
         self.model.campaigns = update.campaigns
+        self.measure_loaded.emit(update)
         self.bridge.send("measure", measure=update.measure, legend=update.legend,
                          values=dense_values(len(self.model.grid), update.values,
                                              DEFAULT_VALUE[update.measure]))

@@ -42,6 +42,12 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
           heat_days: int, now: datetime) -> MapModel:
     """Read the city and write the page into `folder`."""
     grid = map_grid.load_grid(session)
+    if options.view is not None and len(grid):
+        # A view remembered from another database (or city) would open on empty ground.
+        lat, lon, _ = options.view
+        min_lon, min_lat, max_lon, max_lat = grid.bbox
+        if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+            options.view = None
     regions = map_grid.region_boundaries(grid)
     colours = map_grid.work_grid_colours(grid)
     campaigns = map_data.campaign_names(session, now)

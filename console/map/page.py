@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import folium
 from folium.elements import JSCSSMixin
@@ -51,6 +52,7 @@ class PageOptions:
     shown: frozenset[str] = DEFAULT_LAYERS
     tile_url: str = ""
     tile_attribution: str = ""
+    tile_subdomains: str = "abc"
     view: tuple[float, float, int] | None = None    # lat, lon, zoom
     trail_minutes: int = 15
     extra_config: dict = field(default_factory=dict)
@@ -133,7 +135,8 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
         tiles = folium.TileLayer(
             tiles=options.tile_url, attr=options.tile_attribution or options.tile_url,
             name=names["tiles"], max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_TILE_ZOOM,
-            overlay=False, control=True, show="tiles" in shown)
+            overlay=False, control=True, show="tiles" in shown,
+            subdomains=options.tile_subdomains or "abc")
         tiles.add_to(m)
     heat = HeatMap(mapmath.heat_weights(content.heat), name=names["heat"], show="heat" in shown,
                    max=1.0, **HEAT_OPTIONS)
@@ -170,6 +173,19 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
 def _state_colours(options: PageOptions) -> JsCode:
     # Read from the data file rather than repeated in the HTML.
     return JsCode("window.CCC_DATA.config.stateColours")
+
+
+def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
+    """Every host a tile URL can reach ({s} takes each subdomain): the ones the guard lets by."""
+    if not url:
+        return set()
+    letters = (subdomains or "abc") if "{s}" in url else " "
+    hosts = set()
+    for letter in letters:
+        host = urlsplit(url.replace("{s}", letter.strip())).hostname
+        if host:
+            hosts.add(host.lower())
+    return hosts
 
 
 def write_page(folder: Path, content: PageContent, options: PageOptions) -> Path:

@@ -15,6 +15,7 @@ class MapToolBar(QWidget):
     heat_days_changed = Signal(int)
     measuring_toggled = Signal(bool)
     fit_requested = Signal()
+    tiles_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +67,13 @@ class MapToolBar(QWidget):
         self.fit.setToolTip(self.tr("Show the whole city"))
         self.fit.clicked.connect(self.fit_requested)
         layout.addWidget(self.fit)
+
+        self.tiles = QToolButton(self)
+        self.tiles.setObjectName("mapTiles")
+        self.tiles.setText(self.tr("Base map…"))
+        self.tiles.setToolTip(self.tr("The tile server of this seat's base map"))
+        self.tiles.clicked.connect(self.tiles_requested)
+        layout.addWidget(self.tiles)
 
         self.info = QLabel(self)
         self.info.setObjectName("mapInfo")

@@ -94,12 +94,13 @@ class MapView(QWebEngineView):
         self.map_page.setWebChannel(self.channel)
         self.setPage(self.map_page)
 
-    def open(self, path: str, *, tile_host: str = "", background: str = "#0a1220") -> None:
+    def open(self, path: str, *, tile_hosts: set[str] | None = None,
+             background: str = "#0a1220") -> None:
         """Load the page file (load(), not setHtml(): setHtml is limited to 2 MB)."""
-        self.guard.allowed_hosts = {tile_host.lower()} if tile_host else set()
+        self.guard.allowed_hosts = {h.lower() for h in tile_hosts or ()}
         # A file page may fetch remote images only when a tile server is configured.
         self.map_page.settings().setAttribute(
-            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, bool(tile_host))
+            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, bool(tile_hosts))
         self.map_page.setBackgroundColor(QColor(background))
         url = QUrl.fromLocalFile(path)
         self.map_page.page_url = url

@@ -14,7 +14,6 @@ import time
 import weakref
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication
@@ -24,6 +23,7 @@ from console.live.tasks import TaskRunner
 from console.map import loader, page, texts
 from console.map.bridge import MapBridge
 from console.map.live import LiveMap
+from console.map.tiles_dialog import TilesDialog
 from console.map.toolbar import MapToolBar
 from console.map.view import MapView
 from console.paths import data_dir
@@ -63,6 +63,8 @@ class MapWidget(QWidget):
         self.bridge = MapBridge(self)
         self.view = MapView(self.bridge, self)
         self.live = LiveMap(tasks, self.bridge, self)
+        self.live.measure_loaded.connect(
+            lambda update: self.toolbar.enable_campaign(bool(update.campaigns)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -75,6 +77,7 @@ class MapWidget(QWidget):
         self.toolbar.heat_days_changed.connect(self.set_heat_days)
         self.toolbar.measuring_toggled.connect(lambda on: self.send("measuring", on=on))
         self.toolbar.fit_requested.connect(lambda: self.send("fit"))
+        self.toolbar.tiles_requested.connect(self.edit_tiles)
         self.toolbar.set_choices(settings.get("map/measure"), settings.get("map/heat_days"))
         selection.show_case_on_map.connect(self.show_case)
         selection.show_patrol_on_map.connect(self.show_patrol)
@@ -113,7 +116,8 @@ class MapWidget(QWidget):
             texts=texts.page_texts(), layer_names=texts.layer_names(), theme=current_theme(),
             shown=frozenset(shown | {"tiles"}) if shown else page.DEFAULT_LAYERS,
             tile_url=self.settings.get("map/tile_url").strip(),
-            tile_attribution=self.settings.get("map/tile_attribution").strip(), view=view)
+            tile_attribution=self.settings.get("map/tile_attribution").strip(),
+            tile_subdomains=self.settings.get("map/tile_subdomains").strip(), view=view)
 
     def build(self) -> None:
         """Build the page in a worker and load it (again, e.g. after the tile URL changed)."""
@@ -125,6 +129,7 @@ class MapWidget(QWidget):
         heat_days = int(self.settings.get("map/heat_days"))
         self.ready = False
         self.live.stop()
+        self.toolbar.info.setText(self.tr("Loading the map…"))
         self.tasks.run(lambda s: loader.build(s, folder, options, measure=measure,
                                               heat_days=heat_days, now=datetime.now()),
                        on_done=lambda model: self._built(model, options),
@@ -135,8 +140,9 @@ class MapWidget(QWidget):
         self.toolbar.enable_campaign(bool(model.campaigns))
         self.toolbar.set_choices(model.measure, int(self.settings.get("map/heat_days")))
         self._load_started = time.perf_counter()
-        host = urlsplit(options.tile_url.replace("{s}", "a")).hostname or "" if options.tile_url else ""
-        self.view.open(str(model.page), tile_host=host, background=BACKGROUND[options.theme])
+        self.view.open(str(model.page),
+                       tile_hosts=page.tile_hosts(options.tile_url, options.tile_subdomains),
+                       background=BACKGROUND[options.theme])
 
     def _build_failed(self, exc: BaseException) -> None:
         from console.ui.messages import describe_error
@@ -175,6 +181,7 @@ class MapWidget(QWidget):
             self.bridge.send(op, **payload)
 
     def _ev_firstPaint(self, data: dict) -> None:  # noqa: N802
+        self.toolbar.info.clear()
         self.page_loaded.emit(time.perf_counter() - self._load_started)
 
     def _ev_error(self, data: dict) -> None:
@@ -229,6 +236,11 @@ class MapWidget(QWidget):
                                       f"{int(data['zoom'])}")
 
     def _ev_notFound(self, data: dict) -> None:  # noqa: N802
+        info = self.model.watch.info.get(data.get("key")) if self.model is not None else None
+        if data.get("kind") == "patrol" and info is not None:
+            self.toolbar.info.setText(self.tr("{name} has no recent position.").format(
+                name=info.name))
+            return
         self.toolbar.info.setText(self.tr("Not on the map: {what}").format(what=data.get("key")))
 
     # --- what the toolbar and the other features ask -------------------------------------
@@ -304,6 +316,23 @@ class MapWidget(QWidget):
         if hit is None or hit.lat is None:
             return
         self.send("focus", kind="point", lat=hit.lat, lon=hit.lon, zoom=17, id=hit.key)
+
+    def edit_tiles(self) -> None:
+        """Let the user set the base map; a changed one rebuilds the page (never a reload of
+        the old one: the tiles are part of what folium lays out)."""
+        dialog = TilesDialog(self.settings, self)
+        self.tiles_dialog = dialog
+        before = self._tile_settings()
+        dialog.finished.connect(lambda _: self._tiles_edited(before))
+        dialog.open()
+
+    def _tile_settings(self) -> tuple[str, str, str]:
+        return tuple(self.settings.get(k) for k in ("map/tile_url", "map/tile_subdomains",
+                                                     "map/tile_attribution"))
+
+    def _tiles_edited(self, before: tuple[str, str, str]) -> None:
+        if self._tile_settings() != before:
+            self.build()
 
     # --- theme ---------------------------------------------------------------------------
 

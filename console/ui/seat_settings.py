@@ -36,6 +36,7 @@ SEAT_SETTINGS: tuple[SeatSetting, ...] = (
     SeatSetting("alerts/sound_muted", int, 0, "1: this seat's alert sound is muted"),
     SeatSetting("map/tile_url", str, "", "Base-map XYZ tile URL ({z}/{x}/{y}); empty: no tiles"),
     SeatSetting("map/tile_attribution", str, "", "Attribution shown for the base-map tiles"),
+    SeatSetting("map/tile_subdomains", str, "abc", "What {s} in the tile URL stands for, e.g. 01234567"),
     SeatSetting("map/layers", str, "", "Map layers shown, comma-separated; empty: the defaults"),
     SeatSetting("map/measure", str, "open", "What shades the grid cells (open, overdue, ...)"),
     SeatSetting("map/heat_days", int, 7, "Heat map period in days (0: today)"),

@@ -242,9 +242,21 @@
         <source>Show the whole city</source>
         <translation>显示全市范围</translation>
     </message>
+    <message>
+        <source>Base map…</source>
+        <translation>底图…</translation>
+    </message>
+    <message>
+        <source>The tile server of this seat&apos;s base map</source>
+        <translation>本席位底图的瓦片服务地址</translation>
+    </message>
 </context>
 <context>
     <name>MapWidget</name>
+    <message>
+        <source>Loading the map…</source>
+        <translation>正在加载地图…</translation>
+    </message>
     <message>
         <source>The map could not be built: {error}</source>
         <translation>地图生成失败：{error}</translation>
@@ -296,6 +308,33 @@
     <message>
         <source>{name} has no recent position.</source>
         <translation>{name} 近期没有定位。</translation>
+    </message>
+</context>
+<context>
+    <name>TilesDialog</name>
+    <message>
+        <source>Base map</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <source>Leave the address empty to draw the grid and boundaries alone: the map then makes no network request at all. {s} in the address stands for each of the subdomains in turn.</source>
+        <translation>地址留空则只绘制网格和边界，地图不发出任何网络请求。地址中的 {s} 依次代表各个子域名。</translation>
+    </message>
+    <message>
+        <source>Tile address</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>Subdomains</source>
+        <translation>子域名</translation>
+    </message>
+    <message>
+        <source>Attribution</source>
+        <translation>版权说明</translation>
+    </message>
+    <message>
+        <source>The address must start with http://, https:// or file:// and contain {z}, {x} and {y}.</source>
+        <translation>地址须以 http://、https:// 或 file:// 开头，并包含 {z}、{x} 和 {y}。</translation>
     </message>
 </context>
 </TS>
