@@ -487,3 +487,29 @@ def test_a_mixed_selection_closes_what_it_can_and_names_the_rest(db, city, qtbot
     assert stored(db, checking.case_id)[0].status == "closed"
     assert stored(db, handled.case_id)[0].status == "handled"
     assert dock.runner.dialog is dialog and dialog.ok.isEnabled()   # the user decides what next
+
+
+def test_a_case_a_minute_from_the_keyboard(db, city, qtbot, seat):
+    """Search, Enter, D, Enter — and the next case is selected for the next D."""
+    first = new_case(db, city, to="registered", where=(0, 0))
+    second = new_case(db, city, to="registered", where=(1, 0))
+    dock = seat(city.dispatcher)
+    dock.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dock.model.query.stage == "registered" and not dock.model.busy,
+                    timeout=5000)
+    dock.search.setFocus()
+    qtbot.keyClicks(dock.search, "2026")
+    qtbot.keyClick(dock.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dock.table.current_case_id() == first.case_id
+                    and dock.detail.detail is not None and dock.detail.detail.id == first.case_id,
+                    timeout=5000)
+    for case in (first, second):
+        qtbot.waitUntil(lambda c=case: dock.detail.detail is not None
+                        and dock.detail.detail.id == c.case_id
+                        and dock.workflow_actions["dispatch"].isEnabled(), timeout=5000)
+        QTest.keyClick(dock.table, Qt.Key.Key_D)
+        dialog = dock.runner.dialog
+        qtbot.waitUntil(lambda d=dialog: d.deadline.isEnabled(), timeout=5000)
+        QTest.keyClick(dialog.department, Qt.Key.Key_Return)     # Enter confirms
+        qtbot.waitUntil(lambda: dock.runner.dialog is None, timeout=5000)
+    assert [stored(db, c.case_id)[0].status for c in (first, second)] == ["dispatched"] * 2

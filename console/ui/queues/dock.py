@@ -146,7 +146,7 @@ class QueueDock(QDockWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer = QTimer(self, singleShot=True, interval=300)
         self._search_timer.timeout.connect(self._apply_filter)
-        self.search.returnPressed.connect(self._apply_filter)
+        self.search.returnPressed.connect(self._search_entered)
         self.filters.changed.connect(lambda _f: self._apply_filter())
         self.filter_toggle.toggled.connect(self.filters.setVisible)
         self.clear_filters.clicked.connect(self.clear_all_filters)
@@ -204,6 +204,9 @@ class QueueDock(QDockWidget):
     def _acted(self, text: str, case_ids: list[int]) -> None:
         if text:
             self.show_message(text)
+        # The next key goes to the queue again (the dialog that had the keyboard is gone).
+        self.table.window().activateWindow()
+        self.table.setFocus()
         self.model.refresh_cases(set(case_ids))
         self.schedule_counts()
         if self.detail.detail is not None and self.detail.detail.id in case_ids:
@@ -241,6 +244,12 @@ class QueueDock(QDockWidget):
             self.model.set_query(replace(query, filter=wanted))
             # Counted once the first rows are in: the rows are what the user waits for.
             self._count_after_load = True
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: filter now and go to the rows, keyboard in hand."""
+        self._apply_filter()
+        self.table.setFocus()
+        self.sync.select_first_when_loaded()
 
     def clear_all_filters(self) -> None:
         self.search.clear()

@@ -45,6 +45,7 @@ class SelectionSync(QObject):
         self._pages_left = 0
         self._quiet = False                  # our own selecting: do not announce it back
         self._advance: tuple[int, int] | None = None   # (case id, row) after our own action
+        self._first = False                  # select the first row when the rows are in
         self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self._load_wanted)
         hub = dock.selection
@@ -104,8 +105,19 @@ class SelectionSync(QObject):
         else:
             self._find_pending()
 
+    def select_first_when_loaded(self) -> None:
+        """After a search from the keyboard: the first row, once the rows are in."""
+        self._first = True
+        if not self.dock.model.busy:
+            self.rows_loaded()
+
     def rows_loaded(self) -> None:
         """A tab's first page is in: find the case to select, or keep the one selected."""
+        if self._first:
+            self._first = False
+            if self.dock.model.rowCount():
+                self._select_row(0, announce=True)
+                return
         if self._pending is None and self._wanted is not None \
                 and self.dock.model.row_of(self._wanted) >= 0:
             self._select_row(self.dock.model.row_of(self._wanted), announce=False)
