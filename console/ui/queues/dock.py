@@ -69,6 +69,23 @@ class QueueDock(QDockWidget):
         self._counting = self._count_again = self._count_after_load = False
         self._last_due_check = datetime.now().replace(microsecond=0)
 
+        self._build()
+        self.runner = ActionRunner(tasks, self)
+        self.runner.actor = actor
+        self.runner.acted.connect(self._acted)
+        self.runner.stale.connect(self._reload_case)
+        self.actions = QueueActions(self)
+        self.sync = SelectionSync(self)
+        self._wire()
+        self._update_filter_summary()
+        if actor is not None:
+            self.set_actor(actor)
+        self.load_references()
+        self._show_stage(self.stage)
+        self.refresh_counts()
+
+    def _build(self) -> None:
+        """The widgets: search row, filters, tabs, then the table over the detail pane."""
         body = QWidget(self)
         body.setObjectName("queueBody")
         body.setMinimumWidth(500)   # every tab with its count in view, and a readable detail
@@ -108,7 +125,7 @@ class QueueDock(QDockWidget):
         for stage in STAGES:
             self.tabs.addTab(stage_name(stage) if stage != "all" else self.tr("All cases"))
         layout.addWidget(self.tabs)
-        self.model = CaseQueueModel(tasks, self)
+        self.model = CaseQueueModel(self.tasks, self)
         self.table = CaseTable(body)
         self.table.setModel(self.model)
         self.detail = DetailPane(body)
@@ -126,13 +143,8 @@ class QueueDock(QDockWidget):
         layout.addWidget(self.status)
         self.setWidget(body)
 
-        self.runner = ActionRunner(tasks, self)
-        self.runner.actor = actor
-        self.runner.acted.connect(self._acted)
-        self.runner.stale.connect(self._reload_case)
-        self.actions = QueueActions(self)
-        self.sync = SelectionSync(self)
-
+    def _wire(self) -> None:
+        """Timers and signals."""
         self._feed_timer = QTimer(self, singleShot=True, interval=FEED_COALESCE_MS)
         self._feed_timer.timeout.connect(self._apply_feed)
         self._count_timer = QTimer(self, singleShot=True, interval=COUNTS_MIN_INTERVAL_MS)
@@ -163,12 +175,6 @@ class QueueDock(QDockWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_sort)
         self.detail.show_on_map.connect(self.selection.show_case_on_map)
         self.detail.photo_wanted.connect(self._load_photo)
-        self._update_filter_summary()
-        if actor is not None:
-            self.set_actor(actor)
-        self.load_references()
-        self._show_stage(self.stage)
-        self.refresh_counts()
 
     # --- actions ------------------------------------------------------------------------------
 
