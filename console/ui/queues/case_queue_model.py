@@ -326,8 +326,9 @@ class CaseQueueModel(QAbstractTableModel):
             if column == "number" and row.urgent:
                 return severity_color("critical")
             return None
-        if role == Qt.ItemDataRole.FontRole and column in ("number", "remaining") and (
-                row.urgent or self._left[index.row()].state == "overdue"):
+        if role == Qt.ItemDataRole.FontRole and (
+                (column == "number" and row.urgent)
+                or (column == "remaining" and self._left[index.row()].state == "overdue")):
             font = QFont()
             font.setBold(True)
             return font

@@ -16,9 +16,9 @@ from console.ui.queues.case_queue_model import CASE_ID_ROLE, COLUMNS, CaseQueueM
 
 # Column widths in pixels at the default font: readable, and never sized from the data
 # (resizeColumnsToContents would read every row of a large table).
-WIDTHS = {"number": 118, "category": 92, "location": 160, "source": 84, "department": 96,
+WIDTHS = {"number": 122, "category": 92, "location": 160, "source": 84, "department": 96,
           "status": 84, "remaining": 110, "reported_at": 92}
-MIN_LOCATION_WIDTH = 140
+MIN_LOCATION_WIDTH = 104
 
 
 class CaseTable(QTableView):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -310,12 +310,23 @@ class QueueDock(QDockWidget):
             name = stage_name(stage) if stage != "all" else self.tr("All cases")
             self.tabs.setTabText(i, self.tr("{stage} {count}").format(
                 stage=name, count=compact_count(counts[stage])))
-            urgent = stage == "overdue" and counts[stage] > 0
-            self.tabs.setTabTextColor(i, severity_color("critical") if urgent else
-                                      self.palette().windowText().color())
+        self._colour_tabs()
         if self._count_again:
             self._count_again = False
             self.schedule_counts()
+
+    def _colour_tabs(self) -> None:
+        """Overdue cases make their tab red; the others keep the theme's colour."""
+        urgent = self.counts.get("overdue", 0) > 0
+        overdue = STAGES.index("overdue")
+        for i in range(len(STAGES)):
+            self.tabs.setTabTextColor(i, severity_color("critical") if urgent and i == overdue
+                                      else QColor())   # invalid: the style's own colour
+
+    def changeEvent(self, event: QEvent) -> None:   # noqa: N802 — Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._colour_tabs()   # the theme changed: its red, not the old one
 
     def _counts_failed(self, exc: BaseException) -> None:
         self._counting = False
