@@ -184,16 +184,17 @@ def _ticks(app, seat: _Seat) -> tuple[float, float]:
 
 def _e2e(app, seat: _Seat) -> float:
     """p95 of: a fix written through the services → that patrol's marker moved on the page."""
-    from console.services.positions import Fix, record_positions
-    with seat.db.session() as s:
-        from sqlalchemy import select
+    from sqlalchemy import select
 
-        from console.store.models import Device
-        devices = [d for d in s.scalars(select(Device.unique_id).order_by(Device.id))]
-    probe_device, others = devices[0], devices[1:]
+    from console.services.positions import Fix, record_positions
+    from console.store.models import Device
     probe = seat.widget.model.watch.views()[0]
-    probe_id = next(v.id for v in seat.widget.model.watch.views()
-                    if v.id == seat.widget.model.watch.info[probe.id].id)
+    probe_id = probe.id
+    with seat.db.session() as s:
+        rows = s.execute(select(Device.unique_id, Device.patrol_officer_id)
+                         .order_by(Device.id)).all()
+    probe_device = next(r.unique_id for r in rows if r.patrol_officer_id == probe_id)
+    others = [r.unique_id for r in rows if r.patrol_officer_id != probe_id]
     stop = threading.Event()
     request: dict = {}
     written = threading.Event()

@@ -173,8 +173,8 @@ class LiveMap(QObject):
                        on_done=self._measure_read, owner=self)
 
     def _measure_read(self, update: loader.MeasureUpdate) -> None:
-        if self.model is None or update.measure != self.measure:
-            return   # the user switched again meanwhile
+        if not self.ready or self.model is None or update.measure != self.measure:
+            return   # stopped, or the user switched again meanwhile
         self.model.measure = update.measure
         self.model.campaigns = update.campaigns
         self.measure_loaded.emit(update)

@@ -82,8 +82,12 @@ class MapView(QWebEngineView):
         self.setObjectName("mapView")
         # The page's own right-click becomes our menu (report here); Chromium's has no place.
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.guard = OfflineGuard(parent=self)
         self.map_page = MapPage(self)
+        # The page uses the interceptor and the channel's objects until it is gone: they are
+        # its children, so they are deleted after it and never before (a page calling a
+        # deleted interceptor crashes the process).
+        self.guard = OfflineGuard(parent=self.map_page)
+        bridge.setParent(self.map_page)
         self.map_page.setUrlRequestInterceptor(self.guard)
         settings = self.map_page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)

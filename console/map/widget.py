@@ -60,7 +60,7 @@ class MapWidget(QWidget):
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
 
         self.toolbar = MapToolBar(self)
-        self.bridge = MapBridge(self)
+        self.bridge = MapBridge()     # owned by the page (see MapView)
         self.view = MapView(self.bridge, self)
         self.live = LiveMap(tasks, self.bridge, self)
         self.live.measure_loaded.connect(
@@ -99,6 +99,7 @@ class MapWidget(QWidget):
         self.live.stop()
         self.bridge.event.disconnect(self._on_event)
         self.view.stop()
+        self.view.map_page.setUrlRequestInterceptor(None)
         self.view.map_page.deleteLater()
 
     # --- building and loading --------------------------------------------------------------
