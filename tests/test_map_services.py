@@ -306,3 +306,30 @@ def test_tracks_are_thinned_for_trails_and_simplified_for_the_day(cdb, city):
     assert len(day) < 10
     assert max(x for x, _ in day) == pytest.approx(lon + 59 * 0.00002, abs=1e-6)
     assert day[-1] == pytest.approx((lon, lat), abs=1e-6)
+
+
+def test_the_in_grid_test_agrees_with_the_cells_wherever_officers_walk(cdb, grid, city):
+    """The previous-cell shortcut and the spatial index give the exact answer, edges included."""
+    import random
+    t0 = now()
+    watch = _watch(cdb, grid, t0)
+    rng = random.Random(3)
+    min_lon, min_lat, max_lon, max_lat = grid.bbox
+    officers = [o.id for o in city.officers]
+    for step in range(8):
+        fixes = []
+        for officer in officers:
+            if step % 3 == 2:   # now and then a point exactly on a cell's corner
+                ring = grid.rings[rng.randrange(len(grid))]
+                lon, lat = ring[0]
+            else:
+                lon = rng.uniform(min_lon - 0.001, max_lon + 0.001)
+                lat = rng.uniform(min_lat - 0.001, max_lat + 0.001)
+            fixes.append(map_patrols.Fix(officer, t0, float(lon), float(lat)))
+        got = watch._inside(officers, fixes)
+        for officer, fix, inside in zip(officers, fixes, got):
+            point = shapely.Point(fix.lon, fix.lat)
+            grid_id = watch.info[officer].work_grid_id
+            expected = any(grid.polygons[i].covers(point)
+                           for i in np.flatnonzero(grid.work_grid == grid_id))
+            assert inside == expected, (step, officer, fix)

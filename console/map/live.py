@@ -98,14 +98,15 @@ class LiveMap(QObject):
         if not self.ready or self.model is None:
             return
         if self._positions:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             positions, self._positions = list(self._positions.values()), {}
             views = self.model.watch.apply(positions, datetime.now())
             if views:
                 size = self.bridge.send("delta", patrols=[patrol_row(v) for v in views])
                 self._last_send = time.monotonic()
                 self.sent.emit({"patrols": len(views), "bytes": size,
-                                "py_ms": (time.perf_counter() - start) * 1000})
+                                "py_ms": (time.perf_counter() - start) * 1000,
+                                "py_cpu_ms": (time.thread_time() - cpu) * 1000})
         if (self._case_ids or self._cell_ids) and not self._querying:
             self._query_cases()
 
