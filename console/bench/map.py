@@ -186,6 +186,11 @@ def _ticks(app, seat: _Seat) -> tuple[float, float, float]:
     return statistics.median(py), statistics.median(wall), statistics.median(js[-TICKS:])
 
 
+def _trails_ms(seat: _Seat) -> float:
+    """Median time to redraw every patrol's trail (the page does it at most once a second)."""
+    return statistics.median(seat.js("CCC.inspect.trailsDrawMs()") for _ in range(10))
+
+
 def _e2e(app, seat: _Seat) -> float:
     """p95 of: a fix written through the services → that patrol's marker moved on the page."""
     from sqlalchemy import select
@@ -275,6 +280,7 @@ def run() -> Iterator[Figure]:
                 yield "map.tick_py_ms_2000", py_ms, "ms"
                 yield "map.tick_js_ms_2000", js_ms, "ms"
                 yield "map.tick_py_wall_ms_2000", wall_ms, "ms"
+                yield "map.trails_draw_ms_2000", _trails_ms(seat), "ms"
                 yield "map.e2e_p95_ms", _e2e(app, seat), "ms"
             finally:
                 seat.close()

@@ -132,6 +132,12 @@
       var p = app.map.latLngToContainerPoint(app.cells.centreOf(i));
       return { x: p.x, y: p.y };
     },
-    applyMs: function () { return app.applyMs.slice(); }
+    applyMs: function () { return app.applyMs.slice(); },
+    /* One full redraw of every trail (done at most once a second, apart from the deltas). */
+    trailsDrawMs: function () {
+      var t0 = performance.now();
+      app.layers.trails.redraw();
+      return performance.now() - t0;
+    }
   };
 })(window.CCC);
