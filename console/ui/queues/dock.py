@@ -308,8 +308,10 @@ class QueueDock(QDockWidget):
         self.counts = counts
         for i, stage in enumerate(STAGES):
             name = stage_name(stage) if stage != "all" else self.tr("All cases")
-            self.tabs.setTabText(i, self.tr("{stage} {count}").format(
-                stage=name, count=compact_count(counts[stage])))
+            count = compact_count(min(counts[stage], queues.COUNT_CAP))
+            if counts[stage] > queues.COUNT_CAP:
+                count += "+"   # the filtered "all" tab stops counting there
+            self.tabs.setTabText(i, self.tr("{stage} {count}").format(stage=name, count=count))
         self._colour_tabs()
         if self._count_again:
             self._count_again = False
