@@ -164,7 +164,9 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
     # Control order = the order added: the grid first, analysis layers last.
     for key in ("cells", "district", "street", "community", "cases", "patrols", "trails", "heat"):
         layers[key].add_to(m)
-    control = folium.LayerControl(position="topright", collapsed=False)
+    # Folded to its icon: the map in the middle of the window is narrow, and a seat that
+    # set its layers does not need the list in view (hovering the icon opens it).
+    control = folium.LayerControl(position="topright", collapsed=True)
     control.add_to(m)
     _Wire(control, layers).add_to(m)
     return m
