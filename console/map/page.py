@@ -38,6 +38,8 @@ BOUNDARY_ZOOMS = {
 HEAT_OPTIONS = {"radius": 14, "blur": 18, "min_opacity": 0.05, "max_zoom": 0,
                 "gradient": {0.2: "#1d4ed8", 0.45: "#06b6d4", 0.65: "#facc15", 0.85: "#f97316",
                              1.0: "#dc2626"}}
+#: The patrol layers read their colours from the data file rather than repeat them here.
+_STATE_COLOURS = JsCode("window.CCC_DATA.config.stateColours")
 #: A rough map size for the first zoom when no view is remembered; the page fits on start.
 _ASSUMED_SIZE = (1100, 760)
 
@@ -147,7 +149,7 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
         layers[level] = _AppLayer("L.ccc.boundaries", names[level], show=level in shown,
                                   level=level, theme=options.theme, **BOUNDARY_ZOOMS[level])
     layers["trails"] = _AppLayer("L.ccc.trails", names["trails"], show="trails" in shown,
-                                 colours=_state_colours(options))
+                                 colours=_STATE_COLOURS)
     cases = MarkerCluster(name=names["cases"], show="cases" in shown,
                           icon_create_function="L.ccc.clusterIcon",
                           maxClusterRadius=45, disableClusteringAtZoom=16,
@@ -160,7 +162,7 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
     cases.default_css = [("markerclustercss", assets.CLUSTER_CSS)]
     layers["cases"] = cases
     layers["patrols"] = _AppLayer("L.ccc.patrols", names["patrols"], show="patrols" in shown,
-                                  colours=_state_colours(options))
+                                  colours=_STATE_COLOURS)
     # Control order = the order added: the grid first, analysis layers last.
     for key in ("cells", "district", "street", "community", "cases", "patrols", "trails", "heat"):
         layers[key].add_to(m)
@@ -170,11 +172,6 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
     control.add_to(m)
     _Wire(control, layers).add_to(m)
     return m
-
-
-def _state_colours(options: PageOptions) -> JsCode:
-    # Read from the data file rather than repeated in the HTML.
-    return JsCode("window.CCC_DATA.config.stateColours")
 
 
 def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:

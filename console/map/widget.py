@@ -28,6 +28,7 @@ from console.map.toolbar import MapToolBar
 from console.map.view import MapView
 from console.paths import data_dir
 from console.services import map_data, map_patrols
+from console.ui.messages import describe_error
 from console.ui.selection import Selection
 from console.ui.seat_settings import SeatSettings
 from console.ui.theme import current_theme
@@ -146,7 +147,6 @@ class MapWidget(QWidget):
                        background=BACKGROUND[options.theme])
 
     def _build_failed(self, exc: BaseException) -> None:
-        from console.ui.messages import describe_error
         text = describe_error(exc)
         self.toolbar.info.setText(self.tr("The map could not be built: {error}").format(error=text))
         self.page_failed.emit(text)
