@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from shapely.ops import polylabel
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from console.services.overview import city_name
@@ -109,10 +109,11 @@ class GridData:
 
 def load_grid(session: Session) -> GridData:
     """All cells with their community and work grid, and the names of every region."""
-    # The rings come as raw JSON text and are parsed in one call: 50,000 json.loads through the
-    # ORM's JSON type take longer than the rest of the build.
+    # The rings come as JSON text (cast by the database: PostgreSQL's driver would parse a json
+    # column itself) and are parsed in one call: 50,000 json.loads through the ORM's JSON type
+    # take longer than the rest of the build.
     rows = session.execute(select(Cell.id, Cell.code, Cell.community_id,
-                                  type_coerce(Cell.ring, Text).label("ring"))
+                                  cast(Cell.ring, Text).label("ring"))
                            .order_by(Cell.id)).all()
     grid_of = dict(session.execute(select(WorkGridCell.cell_id, WorkGridCell.work_grid_id)).all())
     rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2)

@@ -1,0 +1,71 @@
+"""The map on the shared PostgreSQL server: the same city reads the same as on SQLite.
+
+Runs when CITY_CONSOLE_TEST_PG_URL names a server database the tests may create databases
+from (`.ci/run` sets it); skipped otherwise.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from console.services import map_data, map_grid, map_patrols
+from console.sim.demo import build_demo
+from console.store.database import open_database
+
+PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
+NOW = datetime(2026, 3, 11, 15, 0)
+
+
+def _city(url: str):
+    db = open_database(url)
+    build_demo(db, seed=4, cells=400, cases=600, now=NOW)
+    return db
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The same demo city on PostgreSQL and on SQLite."""
+    name = f"map_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(text(f'CREATE DATABASE "{name}"'))
+    pg_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    pg = _city(pg_url)
+    lite = _city(f"sqlite:///{tmp_path_factory.mktemp('map-pg') / 'city.db'}")
+    yield pg, lite
+    pg.dispose()
+    lite.dispose()
+    with admin.connect() as con:
+        con.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _read(db):
+    with db.session() as s:
+        grid = map_grid.load_grid(s)
+        regions = map_grid.region_boundaries(grid)
+        return {
+            "codes": grid.codes,
+            "rings": [r.tolist() for r in grid.rings[:20]],
+            "regions": {k: sorted((r.code, round(r.geometry.area, 12)) for r in v)
+                        for k, v in regions.items()},
+            "open": map_data.cell_values(s, grid, "open", NOW),
+            "overdue": map_data.cell_values(s, grid, "overdue", NOW),
+            "markers": sorted((m.number, m.tone) for m in map_data.case_markers(s, NOW)[0]),
+            "heat": sorted(map_data.heat_points(s, grid, NOW - timedelta(days=7))),
+            "search": [(h.kind, h.key) for h in map_data.search(s, grid.codes[0][:9])],
+            "roster": [(p.code, p.work_grid, p.shifts) for p in map_patrols.patrol_roster(s)],
+        }
+
+
+def test_postgresql_and_sqlite_show_the_same_map(both):
+    pg, lite = both
+    on_pg, on_lite = _read(pg), _read(lite)
+    for key in on_lite:
+        assert on_pg[key] == on_lite[key], key
+    assert on_pg["open"] and on_pg["markers"]
