@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton,
+                               QWidget)
 
 from console.map import texts
 from console.services.map_data import MEASURES
@@ -28,7 +29,7 @@ class MapToolBar(QWidget):
         self.search.setObjectName("mapSearch")
         self.search.setPlaceholderText(self.tr("Cell code, case number or patrol name (Ctrl+G)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(150)
         self.search.returnPressed.connect(self._search)
         layout.addWidget(self.search, 2)
         # Keyboard-first: jump to the search box from anywhere in the window.
@@ -78,6 +79,8 @@ class MapToolBar(QWidget):
         self.info = QLabel(self)
         self.info.setObjectName("mapInfo")
         self.info.setProperty("kind", "note")
+        # A long note must not widen the window past a 1366-px screen: it is cut, with a tooltip.
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.info, 1)
 
     def focus_search(self) -> None:

@@ -148,7 +148,9 @@ class MapWidget(QWidget):
 
     def _build_failed(self, exc: BaseException) -> None:
         text = describe_error(exc)
-        self.toolbar.info.setText(self.tr("The map could not be built: {error}").format(error=text))
+        message = self.tr("The map could not be built: {error}").format(error=text)
+        self.toolbar.info.setText(message)
+        self.toolbar.info.setToolTip(message)   # the note is cut to the toolbar's width
         self.page_failed.emit(text)
 
     # --- talking to the page ---------------------------------------------------------------

@@ -14,7 +14,6 @@ from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
-from console.ui.docks import MapPlaceholder
 from console.ui.messages import describe_error
 from console.ui.queues import QueueDock
 from console.ui.seat_settings import SeatSettings

@@ -69,21 +69,6 @@
     </message>
 </context>
 <context>
-    <name>AlertsDock</name>
-    <message>
-        <source>Alerts</source>
-        <translation>告警</translation>
-    </message>
-    <message>
-        <source>No alert rules yet</source>
-        <translation>尚未配置告警规则</translation>
-    </message>
-    <message>
-        <source>Nothing is being watched yet. Rules for urgent cases, deadlines, overdue cases, patrols off post or idle, hotspots and recurrences arrive with the alerts feature; their alerts will appear here, newest first.</source>
-        <translation>目前没有任何监测项。紧急案件、临期、超期、脱岗、窝岗、热点和回潮等告警规则将随告警功能上线，届时告警将按时间倒序显示在这里。</translation>
-    </message>
-</context>
-<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
@@ -395,17 +380,6 @@
     </message>
 </context>
 <context>
-    <name>MapPlaceholder</name>
-    <message>
-        <source>Map</source>
-        <translation>地图</translation>
-    </message>
-    <message>
-        <source>The live map — unit grid cells shaded by open and overdue cases, case markers and patrol positions — arrives with the map feature. Until then the queues, alerts and figures around it are live.</source>
-        <translation>实时地图（按在办与超期案件着色的单元网格、案件标记、巡查员位置）将随地图功能上线。在此之前，四周的案件队列、告警和指标均为实时数据。</translation>
-    </message>
-</context>
-<context>
     <name>Roles</name>
     <message>
         <source>Dispatcher</source>
@@ -530,37 +504,6 @@
     <message>
         <source>Could not write the screenshot to {path}</source>
         <translation>无法将截图写入 {path}</translation>
-    </message>
-</context>
-<context>
-    <name>StatusDock</name>
-    <message>
-        <source>Status and KPIs</source>
-        <translation>状态与指标</translation>
-    </message>
-    <message>
-        <source>Reported today</source>
-        <translation>今日上报</translation>
-    </message>
-    <message>
-        <source>Closed today</source>
-        <translation>今日结案</translation>
-    </message>
-    <message>
-        <source>Open cases</source>
-        <translation>在办案件</translation>
-    </message>
-    <message>
-        <source>Overdue</source>
-        <translation>超期</translation>
-    </message>
-    <message>
-        <source>Patrols reporting</source>
-        <translation>在线监督员</translation>
-    </message>
-    <message>
-        <source>Changes per second: {now} now, {peak} at most in the last two minutes</source>
-        <translation>每秒变更：当前 {now}，近两分钟峰值 {peak}</translation>
     </message>
 </context>
 <context>

@@ -88,7 +88,8 @@ class QueueDock(QDockWidget):
         """The widgets: search row, filters, tabs, then the table over the detail pane."""
         body = QWidget(self)
         body.setObjectName("queueBody")
-        body.setMinimumWidth(500)   # every tab with its count in view, and a readable detail
+        # A readable detail pane; the tab bar scrolls when the dock is narrower than its tabs.
+        body.setMinimumWidth(400)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
