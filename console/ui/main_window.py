@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.status_dock)
         self.resize(1440, 900)
-        self.resizeDocks([self.queue_dock, self.alerts_dock], [340, 320],
+        self.resizeDocks([self.queue_dock, self.alerts_dock], [450, 320],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.status_dock], [150], Qt.Orientation.Vertical)
 
