@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from console.domain import workflow
+from console.domain.patrol_state import in_shift, minutes_to_shift_end
 from console.sim.demo import build_demo
-from console.sim.simulator import SimCore, Simulator, in_shift, minutes_to_shift_end
+from console.sim.simulator import SimCore, Simulator
 from console.store import feed
 from console.store.models import Case, CaseEvent, LatestPosition, Position
 

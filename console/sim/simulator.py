@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from console.domain.errors import DomainError
-from console.domain.patrol_state import in_shift
+from console.domain.patrol_state import in_shift, minutes_to_shift_end
 from console.domain.roles import Role
 from console.domain.workflow import Status
 from console.services import cases as case_services
@@ -26,8 +26,16 @@ from console.services.actor import Actor
 from console.services.positions import Fix, record_positions
 from console.sim.history import HOURLY
 from console.store.database import Database
-from console.store.models import (Case, Category, Cell, Device, PatrolOfficer, Shift, User,
-                                  WorkGridCell)
+from console.store.models import (
+    Case,
+    Category,
+    Cell,
+    Device,
+    PatrolOfficer,
+    Shift,
+    User,
+    WorkGridCell,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +62,6 @@ class _Walker:
     battery: float = 100.0
     away_until: datetime | None = None
     rng: random.Random = field(default_factory=random.Random)
-
-
-def minutes_to_shift_end(end: str, now: datetime) -> float:
-    """Minutes from `now` to the next time the clock shows `end`."""
-    h, m = map(int, end.split(":"))
-    target = now.replace(hour=h, minute=m, second=0, microsecond=0)
-    if target <= now:
-        target += timedelta(days=1)
-    return (target - now).total_seconds() / 60
 
 
 class SimCore:
