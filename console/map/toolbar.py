@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolBar,
+                               QToolButton, QWidget)
 
 from console.map import texts
 from console.services.map_data import MEASURES
@@ -30,30 +30,39 @@ class MapToolBar(QWidget):
         self.search.setPlaceholderText(self.tr("Cell code, case number or patrol name (Ctrl+G)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(150)
+        self.search.setMaximumWidth(280)
         self.search.returnPressed.connect(self._search)
-        layout.addWidget(self.search, 2)
+        layout.addWidget(self.search, 1)
+        # The choices and tools sit in a QToolBar: when the map is narrow (a 1366-px screen, long
+        # English names) the ones that do not fit move behind its » button instead of widening
+        # the window.
+        tools = QToolBar(self)
+        tools.setObjectName("mapTools")
+        layout.addWidget(tools, 4)
         # Keyboard-first: jump to the search box from anywhere in the window.
         shortcut = QShortcut(QKeySequence("Ctrl+G"), self.window() or self)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self.focus_search)
 
-        layout.addWidget(QLabel(self.tr("Shading"), self))
+        tools.addWidget(QLabel(self.tr("Shading"), self))
         self.measure = QComboBox(self)
         self.measure.setObjectName("mapMeasure")
         for key in MEASURES:
             self.measure.addItem(texts.measure_name(key), key)
         self.measure.currentIndexChanged.connect(
             lambda _: self.measure_changed.emit(self.measure.currentData()))
-        layout.addWidget(self.measure)
+        _compact(self.measure)
+        tools.addWidget(self.measure)
 
-        layout.addWidget(QLabel(self.tr("Heat"), self))
+        tools.addWidget(QLabel(self.tr("Heat"), self))
         self.heat = QComboBox(self)
         self.heat.setObjectName("mapHeatPeriod")
         for days, label in texts.HEAT_PERIODS.items():
             self.heat.addItem(texts.tr(label), days)
         self.heat.currentIndexChanged.connect(
             lambda _: self.heat_days_changed.emit(int(self.heat.currentData())))
-        layout.addWidget(self.heat)
+        _compact(self.heat)
+        tools.addWidget(self.heat)
 
         self.ruler = QToolButton(self)
         self.ruler.setObjectName("mapRuler")
@@ -61,20 +70,20 @@ class MapToolBar(QWidget):
         self.ruler.setToolTip(self.tr("Click points on the map; double-click or Esc ends"))
         self.ruler.setCheckable(True)
         self.ruler.toggled.connect(self.measuring_toggled)
-        layout.addWidget(self.ruler)
+        tools.addWidget(self.ruler)
 
         self.fit = QToolButton(self)
         self.fit.setText(self.tr("Whole city"))
         self.fit.setToolTip(self.tr("Show the whole city"))
         self.fit.clicked.connect(self.fit_requested)
-        layout.addWidget(self.fit)
+        tools.addWidget(self.fit)
 
         self.tiles = QToolButton(self)
         self.tiles.setObjectName("mapTiles")
         self.tiles.setText(self.tr("Base map…"))
         self.tiles.setToolTip(self.tr("The tile server of this seat's base map"))
         self.tiles.clicked.connect(self.tiles_requested)
-        layout.addWidget(self.tiles)
+        tools.addWidget(self.tiles)
 
         self.info = QLabel(self)
         self.info.setObjectName("mapInfo")
@@ -108,3 +117,10 @@ class MapToolBar(QWidget):
         if item is not None:
             item.setEnabled(enabled)
             item.setToolTip("" if enabled else texts.no_campaign())
+
+
+def _compact(combo: QComboBox) -> None:
+    # Sized to about eight characters rather than the longest choice, so the tools fit a narrow
+    # map in English too; the open list still shows every name in full.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
