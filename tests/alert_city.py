@@ -150,3 +150,30 @@ def open_alerts(db) -> dict[str, Alert]:
 def all_alerts(db) -> list[Alert]:
     with db.session() as s:
         return list(s.scalars(select(Alert).order_by(Alert.id)))
+
+
+def race_seats(seats, start: datetime, passes: int = 3, timeout_s: float = 60) -> None:
+    """Every seat runs its own engine for `passes` minutes at once; raises what any seat raised."""
+    import threading
+    barrier = threading.Barrier(len(seats))
+    errors: list[BaseException] = []
+
+    def run(seat):
+        engine = AlertEngine()
+        barrier.wait()
+        try:
+            for k in range(passes):
+                with seat.transaction() as s:
+                    engine.evaluate(s, start + timedelta(minutes=k))
+        except BaseException as exc:   # noqa: BLE001 — raised in the test's thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(seat,)) for seat in seats]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout_s)
+    for seat in seats:
+        seat.dispose()
+    if errors:
+        raise errors[0]

@@ -3,7 +3,6 @@ two seats evaluating at once), resolution with the time, escalation, and the inc
 snapshot always agreeing with a fresh look."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -239,27 +238,7 @@ def test_two_seats_evaluating_at_once_make_no_duplicates(db, city, tmp_path):
     for i in range(5):
         C.report(db, city, T + timedelta(seconds=i), category=URGENT, cell=1 + i % 4)
     seats = [open_database(db.url) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(seat):
-        engine = AlertEngine()
-        barrier.wait()
-        try:
-            for k in range(3):
-                with seat.transaction() as s:
-                    engine.evaluate(s, T + timedelta(minutes=k))
-        except BaseException as exc:   # noqa: BLE001 — reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(seat,)) for seat in seats]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    for seat in seats:
-        seat.dispose()
-    assert not errors
+    C.race_seats(seats, T, timeout_s=30)
     with db.session() as s:
         counts = s.execute(select(Alert.open_key, func.count()).where(Alert.resolved_at.is_(None))
                            .group_by(Alert.open_key)).all()

@@ -6,7 +6,6 @@ Runs when CITY_CONSOLE_TEST_PG_URL is set (see tests/test_postgres.py); skipped 
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from datetime import timedelta
 
@@ -51,27 +50,7 @@ def test_concurrent_seats_raise_each_alert_once(pg):
     for i in range(6):
         C.report(pg, city, T + timedelta(seconds=i), category=URGENT, cell=1 + i % 4)
     seats = [open_database(pg.full_url) for _ in range(3)]
-    barrier = threading.Barrier(len(seats))
-    errors: list[BaseException] = []
-
-    def run(seat):
-        engine = AlertEngine()
-        barrier.wait()
-        try:
-            for k in range(3):
-                with seat.transaction() as s:
-                    engine.evaluate(s, T + timedelta(minutes=k))
-        except BaseException as exc:   # noqa: BLE001 — asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(seat,)) for seat in seats]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    for seat in seats:
-        seat.dispose()
-    assert not errors
+    C.race_seats(seats, T)
     with pg.session() as s:
         per_key = s.execute(select(Alert.open_key, func.count()).where(Alert.resolved_at.is_(None))
                             .group_by(Alert.open_key)).all()

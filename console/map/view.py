@@ -100,7 +100,7 @@ class MapView(QWebEngineView):
 
     def open(self, path: str, *, tile_hosts: set[str] | None = None,
              background: str = "#0a1220") -> None:
-        """Load the page file (load(), not setHtml(): setHtml is limited to 2 MB)."""
+        """Load the page file with load(): inline HTML is limited to 2 MB and the page is larger."""
         self.guard.allowed_hosts = {h.lower() for h in tile_hosts or ()}
         # A file page may fetch remote images only when a tile server is configured.
         self.map_page.settings().setAttribute(

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from console.ui.queues.case_queue_model import CASE_ID_ROLE, COLUMNS, CaseQueueModel
 
 # Column widths in pixels at the default font: readable, and never sized from the data
-# (resizeColumnsToContents would read every row of a large table).
+# (sizing columns to their contents would read every row of a large table).
 WIDTHS = {"number": 122, "category": 92, "location": 160, "source": 84, "department": 96,
           "status": 84, "remaining": 110, "reported_at": 92}
 MIN_LOCATION_WIDTH = 104
