@@ -198,6 +198,29 @@ def test_feed_rows_bring_other_seats_changes(db, panel, qtbot, city):
         assert worker.stop()
 
 
+def test_a_failed_read_does_not_forget_the_alerts_the_feed_named(db, panel, qtbot, city,
+                                                                monkeypatch):
+    from console.store.feed import FeedBatch, FeedRow
+    C.report(db, city, T + timedelta(minutes=1), category=URGENT, cell=3)
+    C.evaluate(db, AlertEngine(), T + timedelta(minutes=1))
+    with db.session() as s:
+        new = [a for a in alert_actions.open_alerts(s) if a.id not in
+               {v.id for v in panel.model.alerts()}]
+    assert len(new) == 1
+    real, calls = alert_actions.alerts_by_id, []
+
+    def flaky(session, ids):
+        calls.append(set(ids))
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+        return real(session, ids)
+
+    monkeypatch.setattr(alert_actions, "alerts_by_id", flaky)
+    panel.on_feed(FeedBatch(0, 1, rows=[FeedRow(1, T, "alert", new[0].id, "raised", {})]))
+    qtbot.waitUntil(lambda: panel.model.alert(new[0].id) is not None, timeout=8000)
+    assert calls[0] == calls[1] == {new[0].id}
+
+
 def test_the_worker_turns_a_write_into_an_alert_on_screen(db, qtbot, english):
     city = C.build(db, shift=("0123456", "00:00", "00:00"))   # on duty all day
     C.walk(db, city, datetime.now().replace(microsecond=0) - timedelta(minutes=2),

@@ -117,7 +117,8 @@ class LiveMap(QObject):
         self._querying = True
         now = datetime.now()
         self.tasks.run(lambda s: loader.case_update(s, model, case_ids, cell_ids, measure, now),
-                       on_done=self._cases_read, on_error=self._cases_failed, owner=self)
+                       on_done=self._cases_read,
+                       on_error=lambda exc: self._cases_failed(exc, case_ids, cell_ids), owner=self)
 
     def _cases_read(self, update: loader.CaseUpdate) -> None:
         self._querying = False
@@ -135,8 +136,12 @@ class LiveMap(QObject):
         if self._case_ids or self._cell_ids:
             self.schedule()   # more changed while we were reading
 
-    def _cases_failed(self, exc: BaseException) -> None:
+    def _cases_failed(self, exc: BaseException, case_ids: list[int], cell_ids: list[int]) -> None:
         self._querying = False
+        # Keep what the feed named, for the next tick's read, rather than waiting for the
+        # minute's full refresh.
+        self._case_ids.update(case_ids)
+        self._cell_ids.update(cell_ids)
         self.tasks.task_failed.emit(exc)
 
     def _clock_tick(self) -> None:

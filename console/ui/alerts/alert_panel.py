@@ -175,7 +175,7 @@ class AlertsDock(QDockWidget):
             ids, self._wanted = self._wanted, set()
             self._loading = True
             self.tasks.run(lambda s: alert_actions.alerts_by_id(s, ids), on_done=self._show_some,
-                           on_error=self._load_failed, owner=self)
+                           on_error=lambda exc: self._load_failed(exc, ids), owner=self)
 
     def _show_all(self, views: list[AlertView]) -> None:
         self._loading = False
@@ -187,8 +187,14 @@ class AlertsDock(QDockWidget):
         self.model.apply(views)
         self._after_change()
 
-    def _load_failed(self, exc: BaseException) -> None:
+    def _load_failed(self, exc: BaseException, ids: set[int] | None = None) -> None:
         self._loading = False
+        if ids is None:
+            self._full_wanted = True
+        else:
+            # The feed named these alerts once; a failed read must not forget them, or a new
+            # critical alert would stay unseen until a full reload.
+            self._wanted |= ids
         self._footer(describe_error(exc), error=True)
         QTimer.singleShot(2000, self._load)
 
