@@ -18,6 +18,7 @@ from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
 from console.paths import APP_NAME
+from console.store.feed import current_seq
 from console.ui.i18n import install_translators, normalise_language
 from console.ui.main_window import MainWindow
 from console.ui.messages import build_stage_name, describe_error
@@ -134,13 +135,17 @@ class _Startup:
                 return self.fail(describe_error(exc), EXIT_FAILED)
             return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
 
+        # The feed starts where the window's first reads start: a change committed while the
+        # window is being built then arrives through the feed instead of falling in the gap.
+        since = self.tasks.run_and_wait(current_seq)
         self.window = MainWindow(self.tasks, self.settings, user_name=actor.name,
                                  role=actor.role.value, database_url=self.db.url)
         self.window.queue_dock.set_actor(actor)   # the queue's actions act as this user
         self.window.show()
         _mark_startup()
         self.dialog.close()
-        self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"))
+        self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"),
+                               since=since)
         self.window.attach_feed(self.feed)
         self.feed.start()
         # The alert rules run on their own worker; the feed wakes it when cases change.
