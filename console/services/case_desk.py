@@ -6,6 +6,7 @@ services, so every rule (role, state, optimistic lock) is checked exactly once, 
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -284,24 +285,43 @@ def perform(session: Session, actor: Actor, case_id: int, version: int, action: 
               **{k: v for k, v in params.items() if k in accepted})
 
 
+log = logging.getLogger(__name__)
+
+
+def case_versions(session: Session, case_ids: Iterable[int]) -> dict[int, int]:
+    """The current version of each case (those that still exist)."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(Case.id, Case.version).where(Case.id.in_(ids))).all())
+
+
 @dataclass(frozen=True)
 class BulkResult:
     """What a bulk action did: the changes made and, per refused case, why."""
 
     done: list[cases.CaseChange]
-    refused: list[tuple[str, DomainError]]   # (case number, the refusal)
+    # (case number, the refusal: a DomainError, or the unexpected error that stopped that case)
+    refused: list[tuple[str, Exception]]
 
 
 def bulk_perform(transaction: Callable[[], AbstractContextManager[Session]], actor: Actor,
                  items: list[tuple[int, str, int]], action: str,
                  params: dict[str, Any]) -> BulkResult:
     """The same action on several cases (id, number, version), each in its own transaction:
-    one refusal (changed by someone else, wrong state) leaves the others done."""
-    done, refused = [], []
+    one refusal (changed by someone else, wrong state) leaves the others done.
+
+    Any failure of one case (a refusal, or e.g. a locked database) is recorded against that
+    case and the others go on: what was already committed is always returned."""
+    done: list[cases.CaseChange] = []
+    refused: list[tuple[str, Exception]] = []
     for case_id, number, version in items:
         try:
             with transaction() as session:
                 done.append(perform(session, actor, case_id, version, action, params))
         except DomainError as exc:
+            refused.append((number, exc))
+        except Exception as exc:   # the cases done before must still be reported
+            log.exception("bulk %s: case %s failed", action, number)
             refused.append((number, exc))
     return BulkResult(done, refused)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -158,7 +158,8 @@ class ActionDialog(QDialog):
         self.ok.setObjectName("actionConfirm")
         self.ok.setDefault(True)
         self.ok.setToolTip(self.tr("Enter or Ctrl+Enter"))
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self._busy = False
         self.buttons.accepted.connect(self.confirm)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -272,10 +273,29 @@ class ActionDialog(QDialog):
         self.banner.setVisible(bool(text))
         self.adjustSize()
 
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
     def set_busy(self, busy: bool) -> None:
-        """While the action runs: no second submission, and the user sees why."""
+        """While the action runs: no second submission, and the user sees why. The dialog
+        cannot be closed meanwhile: the work commits anyway, and its outcome (what was done,
+        what was refused) must reach the user."""
+        self._busy = busy
         self.ok.setEnabled(not busy)
         self.ok.setText(self.tr("Saving…") if busy else action_name(self.action))
+        self.cancel.setEnabled(not busy)
+
+    def reject(self) -> None:
+        if self._busy:
+            return   # Esc / Cancel while saving: wait for the answer
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:   # noqa: N802 — Qt's name
+        if self._busy:
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def block(self, text: str) -> None:
         """The action is no longer possible (the case moved on): say so and keep the text."""

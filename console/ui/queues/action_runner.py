@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -38,7 +39,7 @@ class ActionRunner(QObject):
 
     def open(self, action: str, detail: CaseDetail, parent: QWidget) -> ActionDialog | None:
         """The dialog of `action` on the case shown in the detail pane."""
-        if self.refs is None or self.actor is None:
+        if self.refs is None or self.actor is None or self._saving():
             return None
         self._close_dialog()
         summary = self.tr("{number} · {category} · {status}\n{address}").format(
@@ -84,7 +85,7 @@ class ActionRunner(QObject):
 
     def open_bulk(self, action: str, rows: list[QueueRow], parent: QWidget) -> ActionDialog | None:
         """The dialog of a bulk action (dispatch, close) on the selected rows."""
-        if self.refs is None or self.actor is None or not rows:
+        if self.refs is None or self.actor is None or not rows or self._saving():
             return None
         self._close_dialog()
         numbers = "、".join(r.number for r in rows[:5]) + ("…" if len(rows) > 5 else "")
@@ -114,17 +115,18 @@ class ActionRunner(QObject):
             return
         dialog.set_busy(True)
         actor = self.actor
+        # The runner, not the dialog, owns the work: what was committed is always reported.
         if "bulk" in target:
             transaction = self._tasks.db.transaction
             self._tasks.call(lambda: case_desk.bulk_perform(transaction, actor, target["bulk"],
                                                             target["action"], params),
                              on_done=lambda r: self._bulk_done(dialog, target, r),
-                             on_error=lambda e: self._failed(dialog, target, e), owner=dialog)
+                             on_error=lambda e: self._failed(dialog, target, e), owner=self)
             return
         self._tasks.run(lambda s: case_desk.perform(s, actor, target["id"], target["version"],
                                                     target["action"], params),
                         on_done=lambda change: self._done(dialog, target, change),
-                        on_error=lambda e: self._failed(dialog, target, e), owner=dialog)
+                        on_error=lambda e: self._failed(dialog, target, e), owner=self)
 
     def _check_locally(self, action: str, params: dict[str, Any]) -> DomainError | None:
         """The refusals that need no database, in the words the service would use."""
@@ -151,21 +153,48 @@ class ActionRunner(QObject):
             self.acted.emit(self.tr("{action}: {n} cases done.").format(
                 action=action_name(target["action"]), n=len(changed)), changed)
             return
-        # Keep the dialog open on the refused ones: the user can read why and try again.
         refused = "\n".join(f"{number}: {describe_error(exc)}" for number, exc in result.refused)
+        report = self.tr("{done} of {total} cases done. Not done:\n{refused}").format(
+            done=len(changed), total=len(target["bulk"]), refused=refused)
+        if self.dialog is not dialog or not shiboken6.isValid(dialog):
+            # The dialog is gone: the report goes to the status line instead.
+            self.acted.emit(report, changed)
+            return
+        # Keep the dialog open on the refused ones: the user can read why and try again.
         dialog.set_busy(False)
-        dialog.show_error(self.tr("{done} of {total} cases done. Not done:\n{refused}").format(
-            done=len(changed), total=len(target["bulk"]), refused=refused))
+        dialog.show_error(report)
         left = {number for number, _ in result.refused}
-        self._target["bulk"] = [item for item in target["bulk"] if item[1] in left]
+        kept = [item for item in target["bulk"] if item[1] in left]
+        self._target["bulk"] = kept
         self.acted.emit("", changed)
-        for number, exc in result.refused:
-            if isinstance(exc, StaleVersion):
-                case_id = next(i for i, n, _ in target["bulk"] if n == number)
-                self.stale.emit(case_id)
+        stale = [case_id for case_id, number, _ in kept
+                 if isinstance(dict(result.refused)[number], StaleVersion)]
+        for case_id in stale:
+            self.stale.emit(case_id)
+        if stale:
+            self._refresh_versions(dialog, stale)
+
+    def _refresh_versions(self, dialog: ActionDialog, case_ids: list[int]) -> None:
+        """Another seat changed some cases first: read their versions again, so that OK (the
+        user's second look) acts on what they are now instead of being refused forever."""
+        dialog.ok.setEnabled(False)
+
+        def fresh(versions: dict[int, int]) -> None:
+            if self.dialog is not dialog or "bulk" not in self._target:
+                return
+            self._target["bulk"] = [(i, n, versions.get(i, v)) for i, n, v in self._target["bulk"]]
+            if not dialog.busy:
+                dialog.ok.setEnabled(True)
+
+        def failed(exc: BaseException) -> None:
+            if self.dialog is dialog:
+                dialog.ok.setEnabled(True)
+                dialog.show_error(f"{dialog.banner.text()}\n{describe_error(exc)}")
+        self._tasks.run(lambda s: case_desk.case_versions(s, case_ids), on_done=fresh,
+                        on_error=failed, owner=self)
 
     def _failed(self, dialog: ActionDialog, target: dict[str, Any], exc: BaseException) -> None:
-        if self.dialog is not dialog:
+        if self.dialog is not dialog or not shiboken6.isValid(dialog):
             return
         dialog.set_busy(False)
         dialog.show_error(describe_error(exc))
@@ -176,6 +205,9 @@ class ActionRunner(QObject):
         if self.dialog is dialog:
             self.dialog = None
             self._target = {}
+        if not shiboken6.isValid(dialog):
+            return
+        dialog.set_busy(False)   # else the dialog refuses to close
         dialog.submitted.disconnect(self._submit)
         dialog.accept()
         dialog.deleteLater()
@@ -193,6 +225,10 @@ class ActionRunner(QObject):
     def _close_dialog(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
+
+    def _saving(self) -> bool:
+        """An action is being saved: its dialog stays until the answer is in."""
+        return self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.busy
 
     def _if_open(self, dialog: ActionDialog, fn, value) -> None:
         if self.dialog is dialog:

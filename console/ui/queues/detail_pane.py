@@ -144,6 +144,11 @@ class DetailPane(QScrollArea):
         self.timeline.clear()
         self.actions_row.set_buttons([])
 
+    def show_reading(self, number: str) -> None:
+        """Another case was selected and is being read: drop the previous one meanwhile."""
+        self.clear(self.tr("Case {number}").format(number=number) if number else None)
+        self.hint.setText("")
+
     def show_selection(self, rows: list[QueueRow], buttons: list[QToolButton]) -> None:
         """Several cases selected: what the bulk actions will touch."""
         self.clear(self.tr("{n} cases selected").format(n=len(rows)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -181,7 +181,7 @@ class NewCaseForm(QDialog):
                                            QDialogButtonBox.ButtonRole.AcceptRole)
         self.save.setObjectName("saveCase")
         self.save.setToolTip(self.tr("Ctrl+Enter"))
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -392,3 +392,21 @@ class NewCaseForm(QDialog):
         self._busy = busy
         self.save.setEnabled(not busy)
         self.merge.setEnabled(not busy)
+        # Closing while saving would drop the answer of a case already saved: it could be
+        # entered twice. Esc, Cancel and the window's close wait for it.
+        self.cancel.setEnabled(not busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def reject(self) -> None:
+        if self._busy:
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:   # noqa: N802 — Qt's name
+        if self._busy:
+            event.ignore()
+            return
+        super().closeEvent(event)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from console.services.case_desk import CaseDetail
 from console.services.queues import STAGES, QueueRow
 from console.ui.messages import action_name, stage_name
 from console.ui.queues.actions import ORDER, SPECS, available, available_for_any
@@ -59,9 +60,25 @@ class QueueActions(QObject):
         rows = [model.row_at(i.row()) for i in self.dock.table.selectionModel().selectedRows()]
         return [r for r in rows if r is not None]
 
+    def current_detail(self) -> CaseDetail | None:
+        """The case the single-case actions act on: the detail pane's case, but only while it is
+        the selected row's (or, with no row selected, the case wanted from elsewhere). Right after
+        ↓ the pane may still hold the case above until the new one is read: then None."""
+        detail = self.dock.detail.detail
+        if detail is None:
+            return None
+        rows = self._selected_rows()
+        if len(rows) > 1:
+            return None
+        if len(rows) == 1:
+            return detail if rows[0].id == detail.id else None
+        sync = getattr(self.dock, "sync", None)
+        wanted = sync.wanted_case() if sync is not None else None
+        return detail if wanted is None or wanted == detail.id else None
+
     def update(self) -> None:
         """Enable exactly the actions possible on the selection; the buttons follow."""
-        dock, rows, detail = self.dock, self._selected_rows(), self.dock.detail.detail
+        dock, rows, detail = self.dock, self._selected_rows(), self.current_detail()
         if len(rows) > 1:
             possible = available_for_any(dock.actor, [(r.status, r.requested_deadline is not None,
                                                        r.department_id) for r in rows])
@@ -87,8 +104,8 @@ class QueueActions(QObject):
         rows = self._selected_rows()
         if len(rows) > 1:
             self.dock.runner.open_bulk(name, rows, self.dock)
-        elif self.dock.detail.detail is not None:
-            self.dock.runner.open(name, self.dock.detail.detail, self.dock)
+        elif (detail := self.current_detail()) is not None:
+            self.dock.runner.open(name, detail, self.dock)
 
     def context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self.dock)
@@ -101,5 +118,5 @@ class QueueActions(QObject):
         menu.popup(self.dock.table.viewport().mapToGlobal(pos))
 
     def _map(self) -> None:
-        if self.dock.detail.detail is not None:
-            self.dock.selection.show_case_on_map.emit(self.dock.detail.detail.id)
+        if (detail := self.current_detail()) is not None:
+            self.dock.selection.show_case_on_map.emit(detail.id)

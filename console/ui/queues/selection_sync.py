@@ -65,9 +65,16 @@ class SelectionSync(QObject):
         ids = self.dock.table.selected_case_ids()
         if self._advance is not None and ids and ids[0] != self._advance[0]:
             self._advance = None
-        if len(ids) == 1 and ids[0] != self._wanted:
+        shown = self.dock.detail.detail
+        if len(ids) == 1 and (ids[0] != self._wanted or shown is None or shown.id != ids[0]):
             self._wanted = ids[0]
             self._pending = None
+            if shown is not None and shown.id != ids[0]:
+                # The pane still holds the case selected before: it must not look (or act) like
+                # the new one's until that is read.
+                row = self.dock.model.row_of(ids[0])
+                found = self.dock.model.row_at(row) if row >= 0 else None
+                self.dock.detail.show_reading(found.number if found is not None else "")
             self._detail_timer.start()
             if not self._quiet:
                 self._quiet = True
