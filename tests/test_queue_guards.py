@@ -3,7 +3,7 @@ refusal can succeed, a dialog that is saving cannot be closed before its answer,
 action always reports what it did."""
 from __future__ import annotations
 
-import time
+import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -29,13 +29,16 @@ def bump(db, case_id):
         s.execute(update(Case).where(Case.id == case_id).values(version=Case.version + 1))
 
 
-def slowed(monkeypatch, module, name, seconds=0.4):
+def gated(monkeypatch, module, name) -> threading.Event:
+    """Hold a service call on its worker until the test opens the gate (the save is 'running')."""
     real = getattr(module, name)
+    gate = threading.Event()
 
-    def slow(*args, **kwargs):
-        time.sleep(seconds)
+    def held(*args, **kwargs):
+        gate.wait(10)
         return real(*args, **kwargs)
-    monkeypatch.setattr(module, name, slow)
+    monkeypatch.setattr(module, name, held)
+    return gate
 
 
 def two_registered(db, city, qtbot, seat):
@@ -85,7 +88,7 @@ def test_ok_again_after_a_stale_refusal_in_a_bulk_action_succeeds(db, city, qtbo
 
 def test_a_bulk_dialog_cannot_be_closed_while_saving_and_reports_the_outcome(
         db, city, qtbot, seat, monkeypatch):
-    slowed(monkeypatch, case_desk, "bulk_perform")
+    gate = gated(monkeypatch, case_desk, "bulk_perform")
     made, dock = two_registered(db, city, qtbot, seat)
     dock.table.selectAll()
     dialog = open_dialog(qtbot, dock, "dispatch")
@@ -95,6 +98,7 @@ def test_a_bulk_dialog_cannot_be_closed_while_saving_and_reports_the_outcome(
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     dialog.close()
     assert dialog.isVisible() and dock.runner.dialog is dialog
+    gate.set()
     qtbot.waitUntil(lambda: "1 of 2" in dialog.banner.text(), timeout=5000)
     assert made[0].number in dialog.banner.text()
     assert [stored(db, c.case_id)[0].status for c in made] == ["registered", "dispatched"]
@@ -104,7 +108,7 @@ def test_a_bulk_dialog_cannot_be_closed_while_saving_and_reports_the_outcome(
 
 
 def test_a_single_action_dialog_waits_for_its_answer(db, city, qtbot, seat, monkeypatch):
-    slowed(monkeypatch, case_desk, "perform")
+    gate = gated(monkeypatch, case_desk, "perform")
     c = new_case(db, city)
     dock = seat(city.dispatcher)
     msgs = []
@@ -118,6 +122,7 @@ def test_a_single_action_dialog_waits_for_its_answer(db, city, qtbot, seat, monk
     QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert dock.runner.dialog is dialog and dialog.isVisible()
+    gate.set()
     qtbot.waitUntil(lambda: dock.runner.dialog is None, timeout=5000)
     assert stored(db, c.case_id)[0].status == "rejected"
     assert any(c.number in m for m in msgs)
@@ -125,7 +130,7 @@ def test_a_single_action_dialog_waits_for_its_answer(db, city, qtbot, seat, monk
 
 
 def test_the_hotline_form_waits_for_its_save(db, city, qtbot, seat, monkeypatch):
-    slowed(monkeypatch, cases, "report")
+    gate = gated(monkeypatch, cases, "report")
     dock = seat(city.dispatcher)
     form = open_form(qtbot, dock)
     fill(form, qtbot, cell=city.cell_codes[5])
@@ -134,6 +139,7 @@ def test_the_hotline_form_waits_for_its_save(db, city, qtbot, seat, monkeypatch)
     QTest.keyClick(form, Qt.Key.Key_Escape)
     form.close()
     assert dock.form is form and form.isVisible()
+    gate.set()
     qtbot.waitUntil(lambda: dock.form is None, timeout=5000)
     assert "saved" in dock.status.text()
 
