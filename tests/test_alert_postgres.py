@@ -5,13 +5,10 @@ Runs when CITY_CONSOLE_TEST_PG_URL is set (see tests/test_postgres.py); skipped 
 """
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from console.services import alert_actions
 from console.services.alerts import AlertEngine
@@ -21,28 +18,21 @@ from console.store.database import open_database
 from console.store.models import Alert
 from tests import alert_city as C
 from tests.alert_city import MONDAY, URGENT
+from tests.pg_server import fresh_database, needs_pg
 
-PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
+pytestmark = needs_pg
 T = MONDAY.replace(hour=9)
 
 
 @pytest.fixture
 def pg():
-    name = f"console_alerts_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    db = open_database(url)
-    db.full_url = url   # db.url hides the password; other seats need it
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as con:
-            con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("console_alerts") as url:
+        db = open_database(url)
+        db.full_url = url   # db.url hides the password; other seats need it
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 def test_concurrent_seats_raise_each_alert_once(pg):

@@ -5,19 +5,16 @@ from (`.ci/run` sets it); skipped otherwise.
 """
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from console.services import map_data, map_grid, map_patrols
 from console.sim.demo import build_demo
 from console.store.database import open_database
+from tests.pg_server import fresh_database, needs_pg
 
-PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
+pytestmark = needs_pg
 NOW = datetime(2026, 3, 11, 15, 0)
 
 
@@ -30,19 +27,12 @@ def _city(url: str):
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     """The same demo city on PostgreSQL and on SQLite."""
-    name = f"map_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(text(f'CREATE DATABASE "{name}"'))
-    pg_url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    pg = _city(pg_url)
-    lite = _city(f"sqlite:///{tmp_path_factory.mktemp('map-pg') / 'city.db'}")
-    yield pg, lite
-    pg.dispose()
-    lite.dispose()
-    with admin.connect() as con:
-        con.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with fresh_database("map") as pg_url:
+        pg = _city(pg_url)
+        lite = _city(f"sqlite:///{tmp_path_factory.mktemp('map-pg') / 'city.db'}")
+        yield pg, lite
+        pg.dispose()
+        lite.dispose()
 
 
 def _read(db):

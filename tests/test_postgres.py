@@ -5,14 +5,11 @@ from (`.ci/run` starts a local PostgreSQL and sets it); skipped otherwise.
 """
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 from console.domain.errors import StaleVersion
 from console.domain.roles import Role
@@ -24,9 +21,9 @@ from console.store import feed
 from console.store.database import open_database
 from console.store.models import Base, Case, CaseEvent, Cell, PatrolOfficer
 from console.store.queue_queries import include_in_schema_comparison
+from tests.pg_server import fresh_database, needs_pg
 
-PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
+pytestmark = needs_pg
 DESK = Actor(None, "测试值班员", Role.DISPATCHER)
 LEADER = Actor(None, "测试值班长", Role.LEADER)
 
@@ -34,15 +31,8 @@ LEADER = Actor(None, "测试值班长", Role.LEADER)
 @pytest.fixture(scope="module")
 def pg_url():
     """A fresh database on the server for this module, dropped afterwards."""
-    name = f"console_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as con:
-        con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("console_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """The queue reads: every tab, filter and order against a plain Python oracle over all cases."""
 from __future__ import annotations
 
-import os
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,14 +8,14 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 from console.domain.work_calendar import WorkCalendar
 from console.services import cases
 from console.services import queues as Q
 from console.store import queue_queries
 from console.store.models import Case, CaseCampaign, Category, Cell, Community, Street
+from tests.pg_server import fresh_database, needs_pg
 from tests.queue_city import CATEGORIES, NOW, add_history, build_city
 
 
@@ -35,7 +33,6 @@ class Fact:
     campaigns: frozenset[int]
 
 
-PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
 
 
 @contextmanager
@@ -47,22 +44,15 @@ def _database(kind: str, folder):
         yield db
         db.dispose()
         return
-    name = f"console_queues_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(text(f'CREATE DATABASE "{name}"'))
-    db = open_database(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as con:
-            con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("console_queues") as url:
+        db = open_database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set"))])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=needs_pg)])
 def history(request, tmp_path_factory):
     """One city with 160 cases for the whole module, on SQLite and on PostgreSQL."""
     with _database(request.param, tmp_path_factory.mktemp("queues")) as db:

@@ -1,0 +1,30 @@
+"""The test PostgreSQL server: CITY_CONSOLE_TEST_PG_URL names a database the tests may create
+others from (`.ci/run` starts a local server and sets it); without it, PostgreSQL tests skip."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
+needs_pg = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
+
+
+@contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on the test server (its URL, password included), dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as con:
+            con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
