@@ -6,6 +6,9 @@ import threading
 
 import pytest
 
+# The tiny service-test city (`city` fixture); modules with a city of their own override it.
+pytest_plugins = ("tests.service_city",)
+
 # Before anything imports Qt: no screen here, and QtWebEngine refuses to run as root sandboxed.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")

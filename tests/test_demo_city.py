@@ -36,7 +36,7 @@ from console.store.models import (
     WorkGrid,
     WorkGridCell,
 )
-from tests.test_case_services import stored_state
+from tests.service_city import stored_state
 
 SEED, CELLS, CASES = 3, 300, 1500
 NOW = datetime(2026, 3, 11, 10, 30)        # a Wednesday morning

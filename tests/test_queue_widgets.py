@@ -351,59 +351,6 @@ def test_bulk_dispatch_and_bulk_close(db, city, qtbot, seat):
     assert stored(db, checking[0].case_id)[1][-1].note == "批量结案"
 
 
-# --- two seats racing ------------------------------------------------------------------------
-
-def test_the_second_seat_is_refused_and_keeps_what_it_typed(db, city, qtbot, seat):
-    c = new_case(db, city, to="registered")
-    first, second = seat(city.dispatcher), seat(city.leader)
-    show(qtbot, first, c.case_id)
-    show(qtbot, second, c.case_id)
-    slow = open_dialog(qtbot, second, "dispatch")
-    slow.note.setText("请尽快处理，附近有学校")
-    confirm(qtbot, first, open_dialog(qtbot, first, "dispatch"))    # the first seat wins
-    qtbot.mouseClick(slow.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "changed by someone else" in slow.banner.text(), timeout=5000)
-    # The case refreshes; dispatch is no longer possible, and the typing is still there.
-    qtbot.waitUntil(lambda: second.detail.detail.status == "dispatched", timeout=5000)
-    qtbot.waitUntil(lambda: not slow.ok.isEnabled(), timeout=5000)
-    assert "not possible while the case is “Dispatched”" in slow.banner.text()
-    assert slow.note.text() == "请尽快处理，附近有学校"
-    case, events = stored(db, c.case_id)
-    assert [e.action for e in events].count("dispatch") == 1
-    assert events[-1].actor_name == city.dispatcher.name
-    # Closing keeps the note as a draft: a note on the case can reuse it.
-    slow.reject()
-    assert second.runner.draft(c.case_id, "dispatch")["note"] == "请尽快处理，附近有学校"
-
-
-def test_a_refused_note_is_sent_again_on_the_new_version(db, city, qtbot, seat):
-    c = new_case(db, city)
-    dock = seat(city.dispatcher)
-    show(qtbot, dock, c.case_id)
-    dialog = open_dialog(qtbot, dock, "add_note")
-    dialog.note.setText("市民再次来电")
-    with db.transaction() as s:      # another seat annotates first
-        cases.add_note(s, city.leader, c.case_id, c.version, note="已电话回访")
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "changed by someone else" in dialog.banner.text(), timeout=5000)
-    qtbot.waitUntil(lambda: dock.detail.detail.version == 2, timeout=5000)
-    assert dialog.note.text() == "市民再次来电" and dialog.ok.isEnabled()
-    confirm(qtbot, dock, dialog)
-    notes = [e.note for e in stored(db, c.case_id)[1]]
-    assert notes[-2:] == ["已电话回访", "市民再次来电"]
-
-
-def test_a_draft_comes_back_when_the_dialog_is_opened_again(db, city, qtbot, seat):
-    c = new_case(db, city)
-    dock = seat(city.dispatcher)
-    show(qtbot, dock, c.case_id)
-    dialog = open_dialog(qtbot, dock, "reject")
-    dialog.reason.setText("不属于城管范围")
-    dialog.reject()
-    again = open_dialog(qtbot, dock, "reject")
-    assert again.reason.text() == "不属于城管范围"
-
-
 # --- the detail pane, the picker, the menu -----------------------------------------------------
 
 def test_the_detail_shows_every_field_photos_and_the_timeline(db, city, qtbot, seat, tmp_path):
