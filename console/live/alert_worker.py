@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
+from console.live.loop_worker import LoopWorker, one_line
 from console.services import alerts as alert_service
 from console.services.cases import now as wall_clock
 from console.store import alert_queries
@@ -34,7 +35,7 @@ MAX_BACKOFF_S = 30.0
 _URGENT_ENTITIES = frozenset({"case", "settings", "patrol"})
 
 
-class AlertWorker(QObject):
+class AlertWorker(LoopWorker):
     """Evaluates the alert rules off the GUI thread; reports each pass by signal."""
 
     evaluated = Signal(object)    # console.services.alerts.PassResult
@@ -44,38 +45,17 @@ class AlertWorker(QObject):
     def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
                  clock: Callable[[], datetime] = wall_clock) -> None:
         super().__init__()
+        self.thread_name = "alert-worker"
         self._db = db
         self._interval_s = max(interval_ms, 50) / 1000
         self._clock = clock
-        self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread: _AlertThread | None = None
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_until: datetime | None = None
         self._leading: bool | None = None
 
-    def start(self) -> None:
-        """Start evaluating in a new QThread (this object stays in the GUI thread)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = _AlertThread(self)
-        self._thread.setObjectName("alert-worker")
-        self._thread.start()
-
-    def stop(self, timeout_ms: int = 10_000) -> bool:
-        """End the loop, give the lease up and wait for the thread; safe to call twice."""
-        self._stop.set()
+    def _wake_for_stop(self) -> None:
         self._wake.set()
-        if self._thread is None:
-            return True
-        if not self._thread.wait(timeout_ms):
-            return False   # destroying a running QThread aborts the process: keep it
-        self._thread = None
-        return True
-
-    def is_running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
 
     def poke(self) -> None:
         """Run a pass as soon as possible (thread-safe)."""
@@ -113,7 +93,7 @@ class AlertWorker(QObject):
                 # The snapshot may not match what was committed: read everything again.
                 engine = alert_service.AlertEngine()
                 self._lease_until = None
-                self.error.emit(_one_line(exc))
+                self.error.emit(one_line(exc))
                 backoff = min(MAX_BACKOFF_S, max(1.0, backoff * 2))
                 if self._stop.wait(backoff):
                     break
@@ -142,17 +122,3 @@ class AlertWorker(QObject):
         except Exception:   # closing: the lease simply runs out instead
             log.warning("could not give the alert evaluator lease up", exc_info=True)
         self._lease_until = None
-
-
-class _AlertThread(QThread):
-    def __init__(self, worker: AlertWorker) -> None:
-        super().__init__()
-        self._worker = worker
-
-    def run(self) -> None:
-        self._worker._run()
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -4,19 +4,18 @@ Every seat, the simulator and field intake write through services that record fe
 worker is the one path by which those writes reach the screen. It reads with its own short
 sessions (ORM objects never cross threads) and emits only plain dataclasses.
 
-The FeedWorker object itself stays in the GUI thread while its loop runs in a QThread it owns:
-a signal emitted from another thread than its sender's is queued, so every receiver — slots,
-lambdas, test helpers alike — runs on the GUI thread and never inside the polling loop.
+The FeedWorker object itself stays in the GUI thread while its loop runs in a QThread it owns
+(see loop_worker.py), so every receiver runs on the GUI thread, never inside the polling loop.
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import Signal
 
+from console.live.loop_worker import LoopWorker, one_line
 from console.store import feed
 from console.store.database import Database
 
@@ -26,7 +25,7 @@ RATE_WINDOW_S = 5.0
 MAX_BACKOFF_S = 10.0
 
 
-class FeedWorker(QObject):
+class FeedWorker(LoopWorker):
     """Polls `changes_since` every `interval_ms` and emits a batch when something changed."""
 
     changes = Signal(object)   # console.store.feed.FeedBatch
@@ -36,11 +35,10 @@ class FeedWorker(QObject):
     def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
                  since: int | None = None) -> None:
         super().__init__()
+        self.thread_name = "feed-worker"
         self._db = db
         self._interval_s = max(interval_ms, 10) / 1000
         self._since = since
-        self._stop = threading.Event()
-        self._thread: _PollThread | None = None
         self._seen: deque[tuple[float, int]] = deque()   # (monotonic time, changes) for the rate
         self._last_change_at: datetime | None = None
         self._ok = True
@@ -49,28 +47,6 @@ class FeedWorker(QObject):
     def seq(self) -> int | None:
         """The newest sequence this worker has delivered (None before the first read)."""
         return self._since
-
-    def start(self) -> None:
-        """Start polling in a new QThread (this object stays in the GUI thread)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = _PollThread(self)
-        self._thread.setObjectName("feed-worker")
-        self._thread.start()
-
-    def stop(self, timeout_ms: int = 5000) -> bool:
-        """Ask the loop to end and wait for the thread; safe to call twice or before start."""
-        self._stop.set()
-        if self._thread is None:
-            return True
-        if not self._thread.wait(timeout_ms):
-            return False   # keep the reference: destroying a running QThread aborts the process
-        self._thread = None
-        return True
-
-    def is_running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
 
     def _run(self) -> None:
         """The polling loop (feed thread)."""
@@ -81,7 +57,7 @@ class FeedWorker(QObject):
                 batch = self._poll()
             except Exception as exc:   # noqa: BLE001 — the worker must outlive any database error
                 self._set_ok(False)
-                self.error.emit(_one_line(exc))
+                self.error.emit(one_line(exc))
                 backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
                 self._stop.wait(backoff)
                 continue
@@ -129,19 +105,3 @@ class FeedWorker(QObject):
         rate = sum(n for _, n in self._seen) / RATE_WINDOW_S
         return {"seq": self._since, "last_change_at": self._last_change_at,
                 "rows_per_s": rate, "ok": self._ok}
-
-
-class _PollThread(QThread):
-    """Runs the worker's loop; no event loop is needed in the feed thread."""
-
-    def __init__(self, worker: FeedWorker) -> None:
-        super().__init__()
-        self._worker = worker
-
-    def run(self) -> None:
-        self._worker._run()
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
