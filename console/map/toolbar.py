@@ -51,7 +51,7 @@ class MapToolBar(QWidget):
             self.measure.addItem(texts.measure_name(key), key)
         self.measure.currentIndexChanged.connect(
             lambda _: self.measure_changed.emit(self.measure.currentData()))
-        _compact(self.measure)
+        _compact(self.measure, 8)
         tools.addWidget(self.measure)
 
         tools.addWidget(QLabel(self.tr("Heat"), self))
@@ -61,7 +61,7 @@ class MapToolBar(QWidget):
             self.heat.addItem(texts.tr(label), days)
         self.heat.currentIndexChanged.connect(
             lambda _: self.heat_days_changed.emit(int(self.heat.currentData())))
-        _compact(self.heat)
+        _compact(self.heat, 6)
         tools.addWidget(self.heat)
 
         self.ruler = QToolButton(self)
@@ -119,8 +119,8 @@ class MapToolBar(QWidget):
             item.setToolTip("" if enabled else texts.no_campaign())
 
 
-def _compact(combo: QComboBox) -> None:
-    # Sized to about eight characters rather than the longest choice, so the tools fit a narrow
+def _compact(combo: QComboBox, characters: int) -> None:
+    # Sized to a few characters rather than the longest choice, so the tools fit a narrow
     # map in English too; the open list still shows every name in full.
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
+    combo.setMinimumContentsLength(characters)
