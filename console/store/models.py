@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-                        String, Text)
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
+                        MetaData, String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -16,6 +16,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Ids and sequences that the field feeds (fixes, feed rows, events, alerts) outgrow 32 bits: at
+# 10,000 fixes a second positions.id would overflow in about 2.5 days. SQLite's INTEGER is already
+# 64-bit, and keeping it spelled INTEGER keeps an INTEGER PRIMARY KEY the rowid.
+WideInt = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -165,7 +171,7 @@ class Position(Base):
     """Position history, one row per fix."""
 
     __tablename__ = "positions"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(WideInt, primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     patrol_officer_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
     at: Mapped[datetime]
@@ -194,7 +200,7 @@ class LatestPosition(Base):
     heading: Mapped[float | None] = mapped_column(Float)
     accuracy: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[float | None] = mapped_column(Float)
-    seq: Mapped[int] = mapped_column(Integer, index=True)
+    seq: Mapped[int] = mapped_column(WideInt, index=True)
 
 
 # --- cases -----------------------------------------------------------------------------
@@ -249,7 +255,7 @@ class CaseEvent(Base):
     """Append-only history of a case: who did what, when, from which state to which."""
 
     __tablename__ = "case_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(WideInt, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -273,7 +279,7 @@ class CaseNumberCounter(Base):
 
 class Alert(Base):
     __tablename__ = "alerts"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(WideInt, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))      # info | warning | critical
     subject_type: Mapped[str] = mapped_column(String(16))  # case | patrol | cell | department
@@ -346,18 +352,18 @@ class FeedCounter(Base):
 
     __tablename__ = "feed_counter"
     id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(WideInt)
 
 
 class ChangeFeed(Base):
     """What changed, in commit order: every row of one transaction shares its `seq`."""
 
     __tablename__ = "change_feed"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, index=True)
+    id: Mapped[int] = mapped_column(WideInt, primary_key=True)
+    seq: Mapped[int] = mapped_column(WideInt, index=True)
     at: Mapped[datetime]
     entity: Mapped[str] = mapped_column(String(16))        # case | alert | patrol | settings ...
-    entity_id: Mapped[int | None] = mapped_column(Integer)
+    entity_id: Mapped[int | None] = mapped_column(WideInt)
     action: Mapped[str] = mapped_column(String(24))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
