@@ -40,11 +40,17 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file we must not touch: unreadable, not SQLite, corrupt or locked."""
+    """Refuse a file we must not touch: unreadable, not SQLite, damaged, locked, or in a folder
+    where SQLite cannot create its working files.
+
+    Cheap by design (a cold start waits for it): the header, the file's size against it, the
+    schema and the first page of every table. A page damaged deep inside a big table is found
+    by `verify_sqlite_file`, which reads everything.
+    """
     if not path.exists():
         if not path.parent.is_dir():
             raise DatabaseOpenError("db_dir_missing", path=str(path.parent))
-        if not os.access(path.parent, os.W_OK):
+        if not os.access(path.parent, os.W_OK | os.X_OK):
             raise DatabaseOpenError("db_dir_not_writable", path=str(path.parent))
         return
     if path.is_dir():
@@ -53,27 +59,98 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseOpenError("db_unreadable", path=str(path))
     try:
         with path.open("rb") as f:
-            header = f.read(16)
+            header = f.read(100)
+        size = path.stat().st_size
     except OSError as exc:
         raise DatabaseOpenError("db_unreadable", path=str(path), detail=str(exc)) from None
-    if header and header != _SQLITE_HEADER:
+    if not header:
+        return   # an empty file becomes a new database
+    if header[:16] != _SQLITE_HEADER:
         raise DatabaseOpenError("db_not_sqlite", path=str(path))
-    # Read-only URI connection: a check must never write to the file (no WAL switch, no journal).
+    problem = _header_problem(header, size, has_wal=_sidecar(path, "-wal").exists())
+    if problem:
+        raise DatabaseOpenError("db_corrupt", path=str(path), detail=problem)
+    # SQLite keeps its journal (-wal, -shm) beside the file: a folder it cannot write to would
+    # otherwise surface as "unable to open database file", which reads like damage.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseOpenError("db_folder_read_only", path=str(path), folder=str(path.parent))
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                              timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         try:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            row = con.execute("PRAGMA quick_check(1)").fetchone()
-            if row and row[0] != "ok":
-                raise DatabaseOpenError("db_corrupt", path=str(path), detail=str(row[0]))
-        finally:
-            con.close()
+            _read_schema(_read_only_uri(path))
+        except sqlite3.DatabaseError:
+            # A writer that began after the look for journals: judge again through its journal.
+            uri = _read_only_uri(path)
+            if uri.endswith("immutable=1"):
+                raise
+            _read_schema(uri)
     except sqlite3.DatabaseError as exc:
         msg = str(exc).lower()
         if "locked" in msg or "busy" in msg:
             raise DatabaseOpenError("db_locked", path=str(path)) from None
         raise DatabaseOpenError("db_corrupt", path=str(path), detail=str(exc)) from None
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads the file without writing anything beside it.
+
+    With no journal beside it nobody is writing (a WAL writer keeps -wal while open; a rollback
+    writer creates -journal), so the file is read as immutable: SQLite then creates no -wal and
+    -shm, and a refused file leaves its folder as it was. Otherwise a plain read-only open, which
+    reads the journal's committed pages.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not any(_sidecar(path, s).exists() for s in ("-wal", "-journal")):
+        uri += "&immutable=1"
+    return uri
+
+
+def _header_problem(header: bytes, size: int, *, has_wal: bool) -> str | None:
+    """What the 100-byte header says is wrong with a file of `size` bytes, or None."""
+    if len(header) < 100:
+        return f"{size} bytes, shorter than a SQLite header"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return f"page size {page_size}"
+    if size < page_size:
+        return f"{size} bytes, shorter than one {page_size}-byte page"
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid when stamped with the current change counter (SQLite ≥ 3.7.0);
+    # with a -wal beside the file, the file may lag its log, so only the log's reader may judge.
+    if not has_wal and pages and header[24:28] == header[92:96] and size < pages * page_size:
+        return f"{size} bytes, but the header counts {pages} pages of {page_size} bytes"
+    return None
+
+
+def _read_schema(uri: str) -> None:
+    """Parse the schema and read the first page of every table (a zeroed page fails here)."""
+    con = sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+        for name in tables:
+            quoted = name.replace('"', '""')
+            con.execute(f'SELECT * FROM "{quoted}" LIMIT 1').fetchall()
+    finally:
+        con.close()
+
+
+def verify_sqlite_file(path: Path) -> str | None:
+    """Read the whole file (PRAGMA quick_check, seconds for a big city): None when sound,
+    else the first problem found. For an explicit check, not for opening."""
+    con = sqlite3.connect(_read_only_uri(path), uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        row = con.execute("PRAGMA quick_check(1)").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        con.close()
+    return None if row and row[0] == "ok" else str(row[0] if row else "no answer")
 
 
 def _probe_write_lock(path: Path) -> None:
@@ -156,7 +233,11 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     engine = make_engine(url, pragmas=False)
     try:
         with engine.connect() as con:
-            current = migrations.current_revision(con)
+            try:
+                current = migrations.current_revision(con)
+            except migrations.RevisionUnreadable as exc:
+                raise DatabaseOpenError("db_schema_unreadable", detail=str(exc),
+                                        path=str(path or engine.url.database)) from None
             if current is not None and not migrations.is_known(current):
                 raise DatabaseOpenError("db_schema_newer", revision=current,
                                         path=str(path or engine.url.database))

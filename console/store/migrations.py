@@ -1,6 +1,7 @@
 """Alembic, driven from code: the console upgrades the schema on start."""
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -9,7 +10,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 # db/ sits beside the package in the source tree (DESIGN.md: "db/ Alembic environment").
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
@@ -37,15 +40,43 @@ def head_revision() -> str:
 
 def is_known(revision: str) -> bool:
     """Whether `revision` is one of our migrations (a newer console's is not)."""
-    try:
-        return _script().get_revision(revision) is not None
-    except Exception:  # alembic raises several types for unknown ids
-        return False
+    return revision in _known_revisions()
+
+
+@lru_cache(maxsize=1)
+def _known_revisions() -> frozenset[str]:
+    return frozenset(r.revision for r in _script().walk_revisions())
+
+
+class RevisionUnreadable(Exception):
+    """The database's revision record exists but cannot be read as one revision id."""
+
+
+#: What any Alembic revision id looks like (ours: "0004"; generated ones: 12 hex digits).
+_REVISION_ID = re.compile(r"[A-Za-z0-9_]{1,32}")
 
 
 def current_revision(con: Connection) -> str | None:
-    """The schema revision stored in the database, or None for an empty one."""
-    return MigrationContext.configure(con).get_current_revision()
+    """The schema revision stored in the database, or None for an empty one.
+
+    RevisionUnreadable when the record is there but broken (unreadable table, no row, several
+    rows, a value that is no revision id): that is damage, not a newer console's schema.
+    """
+    try:
+        if not inspect(con).has_table("alembic_version"):
+            return None
+        rows = con.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError as exc:
+        raise RevisionUnreadable(str(getattr(exc, "orig", exc)).strip().splitlines()[0]) from None
+    if not rows:
+        return None   # downgraded to base: as empty as a new database
+    # Our migrations are one line: one row, holding a revision id.
+    if len(rows) > 1:
+        raise RevisionUnreadable(f"{len(rows)} revision rows")
+    value = rows[0][0]
+    if not isinstance(value, str) or not _REVISION_ID.fullmatch(value):
+        raise RevisionUnreadable(f"revision {value!r:.40}")
+    return value
 
 
 # Alembic's command API keeps its context in module globals: one migration at a time per process.

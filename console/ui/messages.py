@@ -76,6 +76,14 @@ ERROR_TEXTS: dict[str, str] = {
     "db_corrupt": QT_TRANSLATE_NOOP(
         "Errors", "The database file {path} is damaged ({detail}). The file was left untouched; "
                   "restore it from a backup."),
+    "db_folder_read_only": QT_TRANSLATE_NOOP(
+        "Errors", "The database {path} cannot be opened because its folder {folder} is not "
+                  "writable (the database keeps working files beside it). The file was left "
+                  "untouched; make the folder writable or move the file to a writable folder."),
+    "db_schema_unreadable": QT_TRANSLATE_NOOP(
+        "Errors", "The schema version recorded in the database {path} cannot be read "
+                  "({detail}). The database was left untouched; ask an administrator to check "
+                  "it."),
     "db_locked": QT_TRANSLATE_NOOP(
         "Errors", "The database {path} is locked by another program. Close that program and try "
                   "again."),

@@ -281,6 +281,14 @@
         <translation>数据库文件 {path} 已损坏（{detail}）。文件未作任何改动，请从备份恢复。</translation>
     </message>
     <message>
+        <source>The database {path} cannot be opened because its folder {folder} is not writable (the database keeps working files beside it). The file was left untouched; make the folder writable or move the file to a writable folder.</source>
+        <translation>数据库 {path} 所在的文件夹 {folder} 不可写（数据库需要在文件旁保存工作文件），因此无法打开。文件未作任何改动；请将该文件夹设为可写，或把文件移到可写的文件夹。</translation>
+    </message>
+    <message>
+        <source>The schema version recorded in the database {path} cannot be read ({detail}). The database was left untouched; ask an administrator to check it.</source>
+        <translation>无法读取数据库 {path} 中记录的数据结构版本（{detail}）。数据库未作任何改动，请联系管理员检查。</translation>
+    </message>
+    <message>
         <source>The database {path} is locked by another program. Close that program and try again.</source>
         <translation>数据库 {path} 正被其他程序锁定，请关闭该程序后重试。</translation>
     </message>
