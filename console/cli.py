@@ -14,8 +14,18 @@ EXIT_USAGE = 2
 EXIT_DATABASE = 3
 
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number no smaller than `minimum`."""
+# Documented ranges of the numeric options: beyond them a run would exhaust memory or time
+# (`--cells 1000000000` grew to 24 GB before the kernel killed it), so they are refused.
+MAX_SEED = 2**31 - 1
+MAX_CELLS = 200_000          # a megacity's unit grid
+MAX_CASES = 2_000_000
+MAX_DAYS = 3650
+MAX_SIM_SPEED = 1000.0
+MAX_QUIT_AFTER_S = 86400.0
+
+
+def _whole_number(minimum: int, maximum: int):
+    """An argparse type: a whole number from `minimum` to `maximum`."""
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -23,22 +33,33 @@ def _whole_number(minimum: int):
             raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}: {value}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}: {value:,}")
         return value
     return parse
 
 
-_positive_int = _whole_number(1)
-_non_negative_int = _whole_number(0)
+def _positive_number(maximum: float):
+    """An argparse type: a number above 0 and at most `maximum`."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:   # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be a positive number: {text}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,g}: {text}")
+        return value
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value > 0 and value < 1e6):
-        raise argparse.ArgumentTypeError(f"must be a positive number: {text}")
-    return value
+_seed = _whole_number(0, MAX_SEED)
+_cells = _whole_number(1, MAX_CELLS)
+_cases = _whole_number(0, MAX_CASES)
+_days = _whole_number(1, MAX_DAYS)
+_sim_speed = _positive_number(MAX_SIM_SPEED)
+_quit_after = _positive_number(MAX_QUIT_AFTER_S)
 
 
 def _db_url(text: str) -> str:
@@ -75,15 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="interface language")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo city (created on first use) with the live simulator")
-    parser.add_argument("--seed", type=_non_negative_int, default=1, help="demo city seed")
-    parser.add_argument("--cells", type=_positive_int, default=5000, help="demo city cells")
-    parser.add_argument("--cases", type=_non_negative_int, default=30000, help="demo history cases")
-    parser.add_argument("--sim-speed", type=_positive_float, default=10.0,
-                        help="simulator speed factor (report rates and workflow delays)")
+    parser.add_argument("--seed", type=_seed, default=1,
+                        help=f"demo city seed (0 to {MAX_SEED})")
+    parser.add_argument("--cells", type=_cells, default=5000,
+                        help=f"demo city cells (1 to {MAX_CELLS:,})")
+    parser.add_argument("--cases", type=_cases, default=30000,
+                        help=f"demo history cases (0 to {MAX_CASES:,})")
+    parser.add_argument("--sim-speed", type=_sim_speed, default=10.0,
+                        help="simulator speed factor (report rates and workflow delays; "
+                             f"above 0, at most {MAX_SIM_SPEED:g})")
     parser.add_argument("--user", help="sign in as this user name")
     parser.add_argument("--screenshot", type=_png_path, help="save a PNG of the main window")
-    parser.add_argument("--quit-after", type=_positive_float,
-                        help="quit after this many seconds (with --screenshot: then save it)")
+    parser.add_argument("--quit-after", type=_quit_after,
+                        help="quit after this many seconds (with --screenshot: then save it; "
+                             f"at most {MAX_QUIT_AFTER_S:g})")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -98,10 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[headless],
                        help="generate the demo city into a database (headless)")
-    p.add_argument("--cells", dest="sub_cells", metavar="N", type=_positive_int, default=5000)
-    p.add_argument("--cases", dest="sub_cases", metavar="N", type=_non_negative_int, default=30000)
-    p.add_argument("--seed", dest="sub_seed", metavar="N", type=_non_negative_int, default=1)
-    p.add_argument("--days", type=_positive_int, metavar="N", help="days of history (default: 90 or more)")
+    p.add_argument("--cells", dest="sub_cells", metavar="N", type=_cells, default=5000,
+                   help=f"unit grid cells (1 to {MAX_CELLS:,})")
+    p.add_argument("--cases", dest="sub_cases", metavar="N", type=_cases, default=30000,
+                   help=f"history cases (0 to {MAX_CASES:,})")
+    p.add_argument("--seed", dest="sub_seed", metavar="N", type=_seed, default=1,
+                   help=f"seed (0 to {MAX_SEED})")
+    p.add_argument("--days", type=_days, metavar="N",
+                   help=f"days of history (1 to {MAX_DAYS}; default: 90 or more)")
 
     p = sub.add_parser("bench", help="print performance figures: name value unit")
     p.add_argument("suites", nargs="*", metavar="SUITE",

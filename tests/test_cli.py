@@ -42,6 +42,54 @@ def test_bad_options_exit_2_with_a_clear_message(argv, fragment, capsys):
     assert fragment in err and "Traceback" not in err
 
 
+OUT_OF_RANGE = [
+    (["--cells", "1000000000"], "must be at most 200,000: 1,000,000,000"),
+    (["--cells", "200001"], "must be at most 200,000"),
+    (["--cases", "2000001"], "must be at most 2,000,000"),
+    (["--seed", "2147483648"], "must be at most 2,147,483,647"),
+    (["--sim-speed", "1e9"], "must be at most 1,000"),
+    (["--sim-speed", "nan"], "must be a positive number"),
+    (["--sim-speed", "inf"], "must be at most 1,000"),
+    (["--quit-after", "86401"], "must be at most 86,400"),
+    (["demo", "--cells", "1000000000"], "must be at most 200,000"),
+    (["demo", "--cases", "99999999"], "must be at most 2,000,000"),
+    (["demo", "--seed", "-1"], "must be at least 0"),
+    (["demo", "--days", "0"], "must be at least 1"),
+    (["demo", "--days", "3651"], "must be at most 3,650"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", OUT_OF_RANGE)
+def test_numbers_out_of_their_range_exit_2_with_one_error_line(argv, fragment, capsys, tmp_path):
+    db = tmp_path / "never.db"
+    argv = argv[:1] + ["--db", str(db)] + argv[1:] if argv[0] == "demo" else argv
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and fragment in errors[0], err
+    assert "Traceback" not in err and not db.exists()
+
+
+def test_the_ends_of_every_range_are_accepted():
+    args = build_parser().parse_args(["--cells", "200000", "--cases", "2000000", "--seed",
+                                      "2147483647", "--sim-speed", "1000", "--quit-after",
+                                      "86400"])
+    assert (args.cells, args.cases, args.seed, args.sim_speed, args.quit_after) == \
+        (200_000, 2_000_000, 2**31 - 1, 1000.0, 86400.0)
+    args = build_parser().parse_args(["demo", "--cells", "1", "--cases", "0", "--seed", "0",
+                                      "--days", "3650"])
+    assert (args.sub_cells, args.sub_cases, args.sub_seed, args.days) == (1, 0, 0, 3650)
+
+
+def test_help_documents_the_ranges(capsys):
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    out = capsys.readouterr().out
+    assert "1 to 200,000" in out and "0 to 2,000,000" in out and "1 to 3650" in out
+
+
 def test_a_bare_path_is_a_sqlite_file(tmp_path):
     args = build_parser().parse_args(["--db", str(tmp_path / "x.db")])
     assert args.db == f"sqlite:///{tmp_path / 'x.db'}"
