@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from console.store import database as database_module
 from console.store import migrations
 from console.store.database import DatabaseOpenError, open_database, verify_sqlite_file
 from tests.pg_server import PG_URL, fresh_database
@@ -218,3 +219,24 @@ def test_damage_deep_inside_a_table_is_found_by_the_full_check(tmp_path):
     data[last_leaf * page_size:(last_leaf + 1) * page_size] = b"\xa5" * page_size
     path.write_bytes(bytes(data))
     assert verify_sqlite_file(path) is not None
+
+
+def test_a_file_with_its_journal_beside_it_is_judged_through_the_journal(tmp_path):
+    """Uncheckpointed commits live in -wal: the file alone may look short, and is not damaged."""
+    path = tmp_path / "x.db"
+    make_ours(path)
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE filler (body TEXT)")
+    writer.executemany("INSERT INTO filler VALUES (?)", [("x" * 4000,)] * 200)
+    writer.commit()
+    try:
+        assert path.with_name("x.db-wal").stat().st_size > 200 * 4000
+        # Read as immutable, the check would not see the log's pages at all.
+        assert "immutable" not in database_module._read_only_uri(path)
+        db = open_database(url(path))
+        with db.engine.connect() as con:
+            assert con.execute(text("SELECT count(*) FROM filler")).scalar() == 200
+        db.dispose()
+    finally:
+        writer.close()

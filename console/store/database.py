@@ -67,7 +67,8 @@ def _check_sqlite_file(path: Path) -> None:
         return   # an empty file becomes a new database
     if header[:16] != _SQLITE_HEADER:
         raise DatabaseOpenError("db_not_sqlite", path=str(path))
-    problem = _header_problem(header, size, has_wal=_sidecar(path, "-wal").exists())
+    journal = any(_sidecar(path, s).exists() for s in ("-wal", "-journal"))
+    problem = _header_problem(header, size, journal_beside=journal)
     if problem:
         raise DatabaseOpenError("db_corrupt", path=str(path), detail=problem)
     # SQLite keeps its journal (-wal, -shm) beside the file: a folder it cannot write to would
@@ -108,7 +109,7 @@ def _read_only_uri(path: Path) -> str:
     return uri
 
 
-def _header_problem(header: bytes, size: int, *, has_wal: bool) -> str | None:
+def _header_problem(header: bytes, size: int, *, journal_beside: bool) -> str | None:
     """What the 100-byte header says is wrong with a file of `size` bytes, or None."""
     if len(header) < 100:
         return f"{size} bytes, shorter than a SQLite header"
@@ -120,8 +121,9 @@ def _header_problem(header: bytes, size: int, *, has_wal: bool) -> str | None:
         return f"{size} bytes, shorter than one {page_size}-byte page"
     pages = int.from_bytes(header[28:32], "big")
     # The page count is valid when stamped with the current change counter (SQLite ≥ 3.7.0);
-    # with a -wal beside the file, the file may lag its log, so only the log's reader may judge.
-    if not has_wal and pages and header[24:28] == header[92:96] and size < pages * page_size:
+    # with a journal beside the file (-wal, or a hot -journal after a crash) the file may be
+    # mid-change, and only SQLite reading the journal may judge it.
+    if not journal_beside and pages and header[24:28] == header[92:96] and size < pages * page_size:
         return f"{size} bytes, but the header counts {pages} pages of {page_size} bytes"
     return None
 
