@@ -200,7 +200,7 @@ def test_known_revisions_are_exact_ids():
     assert not migrations.is_known("000") and not migrations.is_known("9999_future")
 
 
-# --- the cheap check and the full one ---------------------------------------------------------------
+# --- the cheap check and the full one ----------------------------------------------------------
 
 def test_damage_deep_inside_a_table_is_found_by_the_full_check(tmp_path):
     """Opening reads the header, the schema and each table's first page; the rest is read by
