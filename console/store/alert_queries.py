@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -163,16 +164,29 @@ def max_position_id(session: Session) -> int:
     return session.scalar(select(func.max(Position.id))) or 0
 
 
-def positions_window(session: Session, officer_ids: Collection[int], since: datetime,
-                     upto_id: int) -> list[Any]:
-    """Fixes of these officers since `since` (the officer/time index), up to a history id."""
-    rows: list[Any] = []
+def useful_history(session: Session, officer_ids: Collection[int], since: datetime,
+                   upto_id: int) -> dict[int, list[tuple[datetime, float, float]]]:
+    """officer id → (at, lon, lat) of their fixes since `since` (up to a history id) whose
+    accuracy is good enough to place them, in time order (the officer/time index).
+
+    Read as plain tuples through the connection: a megacity's half hour is a million rows,
+    and the ORM's row handling would cost more than the reading.
+    """
+    out: dict[int, list[tuple[datetime, float, float]]] = {}
+    connection = session.connection()
     for chunk in _chunks(officer_ids):
-        rows.extend(session.execute(
-            select(*_FIX_COLUMNS).where(Position.patrol_officer_id.in_(chunk),
-                                        Position.at >= since, Position.id <= upto_id)).all())
-    rows.sort(key=lambda r: (r.at, r.id))
-    return rows
+        rows = connection.execute(
+            select(Position.patrol_officer_id, Position.at, Position.lon, Position.lat)
+            .where(Position.patrol_officer_id.in_(chunk), Position.at >= since,
+                   Position.id <= upto_id,
+                   or_(Position.accuracy.is_(None), Position.accuracy <= MAX_USEFUL_ACCURACY_M))
+            .order_by(Position.patrol_officer_id, Position.at, Position.id))
+        for officer, at, lon, lat in rows:
+            track = out.get(officer)
+            if track is None:
+                track = out[officer] = []
+            track.append((at, lon, lat))
+    return out
 
 
 def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
@@ -307,9 +321,10 @@ def alert_state(session: Session, alert_id: int) -> Any:
 
 
 def alert_intervals(session: Session, kinds: Collection[str], since: datetime) -> list[Any]:
-    """(kind, raised_at, resolved_at) of alerts of `kinds` open at some time after `since`."""
+    """(kind, subject_id, raised_at, resolved_at) of alerts of `kinds` open at some time after
+    `since`."""
     return session.execute(
-        select(Alert.kind, Alert.raised_at, Alert.resolved_at)
+        select(Alert.kind, Alert.subject_id, Alert.raised_at, Alert.resolved_at)
         .where(Alert.kind.in_(list(kinds)),
                or_(Alert.resolved_at.is_(None), Alert.resolved_at >= since))).all()
 
