@@ -251,17 +251,18 @@ def test_two_seats_evaluating_at_once_make_no_duplicates(db, city, tmp_path):
 def test_the_evaluator_lease_admits_one_seat(db):
     ttl = timedelta(seconds=30)
     with db.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", T, ttl)
+        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
     with db.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-b", T + timedelta(seconds=10), ttl)
-        assert alert_queries.claim_evaluator(s, "seat-a", T + timedelta(seconds=10), ttl)
-    with db.transaction() as s:   # seat-a stopped renewing: seat-b takes over when it ran out
-        assert not alert_queries.claim_evaluator(s, "seat-b", T + timedelta(seconds=39), ttl)
-        assert alert_queries.claim_evaluator(s, "seat-b", T + timedelta(seconds=41), ttl)
+        assert not alert_queries.claim_evaluator(s, "seat-b", ttl)
+        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
+    with db.transaction() as s:   # seat-a renews with a lease already run out: seat-b takes over
+        assert alert_queries.claim_evaluator(s, "seat-a", timedelta(seconds=-1))
+        assert alert_queries.claim_evaluator(s, "seat-b", ttl)
+        assert not alert_queries.claim_evaluator(s, "seat-a", ttl)
     with db.transaction() as s:
         alert_queries.release_evaluator(s, "seat-b")
     with db.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", T + timedelta(seconds=42), ttl)
+        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
 
 
 def test_a_console_started_mid_run_finds_off_post_from_the_history(db, city):

@@ -53,9 +53,9 @@ def test_lease_acknowledgement_and_kpis(pg):
     C.evaluate(pg, AlertEngine(), T)
     ttl = timedelta(seconds=30)
     with pg.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", T, ttl)
+        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
     with pg.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-b", T, ttl)
+        assert not alert_queries.claim_evaluator(s, "seat-b", ttl)
     with pg.session() as s:
         urgent = next(a for a in alert_actions.open_alerts(s) if a.kind == "new_urgent")
     with pg.transaction() as s:

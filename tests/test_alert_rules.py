@@ -18,12 +18,14 @@ from console.domain.alert_rules import (
     Thresholds,
 )
 from console.domain.patrol_state import (
+    PatrolRules,
     PatrolStatus,
     PatrolTrack,
+    ShiftWindow,
     WorkArea,
     current_shift,
     last_shift,
-    patrol_status,
+    patrol_state,
     ring_covers,
 )
 from console.domain.work_calendar import TimeUnit, WorkCalendar
@@ -205,17 +207,37 @@ def test_nothing_off_shift():
     assert rules.patrol_findings(patrol(), track, at(MONDAY, "07:00"), TH) == []
 
 
+def status(track, shift, now) -> PatrolStatus:
+    window = ShiftWindow(shift, shift, now, now + timedelta(seconds=1))
+    return patrol_state(track, window, now, PatrolRules()).status
+
+
 def test_patrol_status_for_markers():
     shift = (at(MONDAY, "08:00"), at(MONDAY, "16:00"))
     now = at(MONDAY, "10:00")
-    assert patrol_status(None, None, now) is PatrolStatus.OFF_SHIFT
-    assert patrol_status(track_at(now - timedelta(minutes=11)), shift, now) is PatrolStatus.OFFLINE
-    assert patrol_status(track_at(now, outside=now - timedelta(minutes=11)), shift,
-                         now) is PatrolStatus.OFF_POST
-    assert patrol_status(track_at(now, still=now - timedelta(minutes=21)), shift,
-                         now) is PatrolStatus.IDLE
-    assert patrol_status(track_at(now, speed=1.3), shift, now) is PatrolStatus.MOVING
-    assert patrol_status(track_at(now, speed=0.0), shift, now) is PatrolStatus.ON_DUTY
+    assert status(None, None, now) is PatrolStatus.OFF_SHIFT
+    assert status(track_at(now - timedelta(minutes=11)), shift, now) is PatrolStatus.OFFLINE
+    assert status(track_at(now, outside=now - timedelta(minutes=11)), shift,
+                  now) is PatrolStatus.OFF_POST
+    assert status(track_at(now, still=now - timedelta(minutes=21)), shift,
+                  now) is PatrolStatus.IDLE
+    assert status(track_at(now, speed=1.3), shift, now) is PatrolStatus.MOVING
+    assert status(track_at(now, speed=0.0), shift, now) is PatrolStatus.ON_DUTY
+
+
+def test_the_status_is_the_most_urgent_of_the_findings():
+    """The marker's colour and the open alerts come from one decision."""
+    shift = (at(MONDAY, "08:00"), at(MONDAY, "16:00"))
+    p = patrol()
+    for now, track, expected in [
+            (at(MONDAY, "10:00"), track_at(at(MONDAY, "09:40"), outside=at(MONDAY, "09:20")),
+             PatrolStatus.OFFLINE),
+            (at(MONDAY, "10:00"), track_at(at(MONDAY, "10:00"), outside=at(MONDAY, "09:20"),
+                                           still=at(MONDAY, "09:00")), PatrolStatus.OFF_POST),
+            (at(MONDAY, "15:50"), track_at(at(MONDAY, "14:00")), PatrolStatus.LEFT_EARLY)]:
+        assert status(track, shift, now) is expected
+        found = {f.kind.value for f in rules.patrol_findings(p, track, now, TH)}
+        assert expected.value in found
 
 
 # --- cases ---------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
     "alerts": ("console.bench.alerts", "run", "one rule pass and write-to-panel latency"),
     "live-start": ("console.bench.live_start", "run",
                    "opening the 1M-case city: checks, schema look, seed (and the full check)"),
+    "live-alerts": ("console.bench.live_alerts", "run",
+                    "alert engine first and steady pass, 10,000 patrols, 50,000 open cases"),
 }
 
 

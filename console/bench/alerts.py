@@ -131,8 +131,9 @@ def _walk(db: Database, now: datetime, rng: random.Random) -> dict[str, tuple[fl
     return where
 
 
-def prepare(folder: Path, now: datetime) -> tuple[str, dict[str, tuple[float, float]]]:
-    """A database for the figures: 50,000 cells, 2,000 patrols, 50,000 open cases."""
+def prepare(folder: Path, now: datetime, patrols: int = PATROLS
+            ) -> tuple[str, dict[str, tuple[float, float]]]:
+    """A database for the figures: 50,000 cells, `patrols` officers, 50,000 open cases."""
     path = folder / "alerts-bench.db"
     source = os.environ.get("CITY_CONSOLE_BENCH_ALERTS_DB")
     if source:
@@ -142,7 +143,7 @@ def prepare(folder: Path, now: datetime) -> tuple[str, dict[str, tuple[float, fl
         db = open_database(f"sqlite:///{path}")
         build_demo(db, seed=1, cells=50_000, cases=20_000, now=now)
     rng = random.Random(7)
-    _top_up_patrols(db, PATROLS)
+    _top_up_patrols(db, patrols)
     _top_up_cases(db, OPEN_CASES, now, rng)
     where = _walk(db, now, rng)
     with db.engine.connect() as con:

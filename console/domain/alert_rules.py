@@ -14,10 +14,13 @@ from enum import StrEnum
 from typing import Any
 
 from console.domain.patrol_state import (
+    PatrolRules,
+    PatrolStatus,
     PatrolTrack,
     Shift,
-    latest_shift,
-    on_shift,
+    ShiftWindow,
+    patrol_state,
+    shift_window,
 )
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import Status
@@ -61,8 +64,6 @@ KIND_SUBJECT: dict[Kind, str] = {
 VOLATILE_PARAMS = frozenset({"open", "overdue"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
 MAX_LEVEL = 3
-#: A left-early alert stays until the next shift begins, but no longer than this.
-LEFT_EARLY_HOLD = timedelta(hours=12)
 _URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
 _TERMINAL = frozenset({Status.CLOSED.value, Status.REJECTED.value, Status.CANCELLED.value})
 
@@ -83,6 +84,12 @@ class Thresholds:
     backlog_open: int = 100
     backlog_overdue: int = 20
     escalate_min: float = 15
+
+    @property
+    def patrol_rules(self) -> PatrolRules:
+        """The thresholds the patrol state uses."""
+        return PatrolRules(self.offline_min, self.off_post_min, self.idle_min,
+                           self.idle_radius_m, self.leave_early_min)
 
     @classmethod
     def from_settings(cls, get: Callable[[str], Any]) -> Thresholds:
@@ -249,61 +256,38 @@ class PatrolFacts:
     shifts: tuple[Shift, ...]
 
 
-def left_early(p: PatrolFacts, last_at: datetime | None, now: datetime,
-               th: Thresholds) -> tuple[datetime, datetime] | None:
-    """The shift (start, end) a patrol left early: seen in it, silent since before end − W.
-
-    Known from end − W on (once the silence has lasted the offline time) and kept until the
-    next shift begins (at most LEFT_EARLY_HOLD after the end). Only someone who was there can
-    leave early: never seen in a shift is "offline" for the whole of it.
-    """
-    shift = latest_shift(p.shifts, now)   # the current one, or the last one ended
-    if shift is None or last_at is None:
-        return None
-    begin, end = shift
-    cutoff = end - timedelta(minutes=th.leave_early_min)
-    if not (begin <= last_at < cutoff) or now < cutoff:
-        return None
-    if now - last_at < timedelta(minutes=th.offline_min) or now >= end + LEFT_EARLY_HOLD:
-        return None
-    return shift
-
-
 def patrol_findings(p: PatrolFacts, track: PatrolTrack | None, now: datetime,
-                    th: Thresholds) -> list[Finding]:
-    """Off post, idle and offline during a shift; left early near and after its end."""
+                    th: Thresholds, window: ShiftWindow | None = None) -> list[Finding]:
+    """The conditions of patrol_state (the map's and the KPI strip's decision too) as findings:
+    off post, idle and offline during a shift; left early near and after its end."""
+    if window is None or not window.holds(now):
+        window = shift_window(p.shifts, now)
+    state = patrol_state(track, window, now, th.patrol_rules)
+    if state.status is PatrolStatus.OFF_SHIFT:
+        return []
     base = {"code": p.code, "name": p.name}
     last_at = track.last_at if track is not None else None
-    left = left_early(p, last_at, now, th)
-    if left is not None:
+    if state.left_early:
         return [Finding(Kind.LEFT_EARLY, p.id, base | {"last_seen": _iso(last_at),
-                                                       "shift_end": _iso(left[1])})]
-    shift = on_shift(p.shifts, now)
-    if shift is None:
-        return []
-    begin, end = shift
-    seen = last_at if last_at is not None and last_at >= begin else None
+                                                       "shift_end": _iso(state.shift[1])})]
     out: list[Finding] = []
-    offline = now - (seen or begin) >= timedelta(minutes=th.offline_min)
-    if offline:
+    if state.offline:
         out.append(Finding(Kind.OFFLINE, p.id, base | {"last_seen": _iso(last_at),
-                                                       "shift_start": _iso(begin)}))
-    if track is None or seen is None:
-        return out
-    if track.outside_since is not None:
-        since = max(track.outside_since, begin)
-        # The last known place stands while the phone is silent: "last seen off post".
-        if now - since > timedelta(minutes=th.off_post_min):
-            out.append(Finding(Kind.OFF_POST, p.id, base | {
-                "since": _iso(since), "lon": round(track.last_lon, 6),
-                "lat": round(track.last_lat, 6)}))
-    if not offline and track.still_since is not None and track.anchor is not None:
-        since = max(track.still_since, begin)
-        if seen - since > timedelta(minutes=th.idle_min):
-            out.append(Finding(Kind.IDLE, p.id, base | {
-                "since": _iso(since), "lon": round(track.anchor[0], 6),
-                "lat": round(track.anchor[1], 6)}))
+                                                       "shift_start": _iso(state.shift[0])}))
+    if state.off_post_since is not None:
+        out.append(Finding(Kind.OFF_POST, p.id, base | {
+            "since": _iso(state.off_post_since), "lon": round(track.last_lon, 6),
+            "lat": round(track.last_lat, 6)}))
+    if state.idle_since is not None:
+        out.append(Finding(Kind.IDLE, p.id, base | {
+            "since": _iso(state.idle_since), "lon": round(track.anchor[0], 6),
+            "lat": round(track.anchor[1], 6)}))
     return out
+
+
+#: The patrol condition each patrol alert kind stands for.
+PATROL_KIND_STATUS = {Kind.OFF_POST: PatrolStatus.OFF_POST, Kind.IDLE: PatrolStatus.IDLE,
+                      Kind.OFFLINE: PatrolStatus.OFFLINE, Kind.LEFT_EARLY: PatrolStatus.LEFT_EARLY}
 
 
 # --- stored alerts follow the findings ----------------------------------------------------

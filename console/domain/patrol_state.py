@@ -230,26 +230,162 @@ class PatrolStatus(StrEnum):
     IDLE = "idle"
     OFF_POST = "off_post"
     OFFLINE = "offline"
+    LEFT_EARLY = "left_early"
 
 
-def patrol_status(track: PatrolTrack | None, shift: tuple[datetime, datetime] | None,
-                  now: datetime, *, offline_min: float = 10, off_post_min: float = 10,
-                  idle_min: float = 20) -> PatrolStatus:
-    """One status per officer; the most urgent wins (offline, off post, idle, moving, on duty)."""
+#: A left-early state stays until the next shift begins, but no longer than this.
+LEFT_EARLY_HOLD = timedelta(hours=12)
+#: Fixes replayed at start-up (the map and the alert engine alike) keep one per this many
+#: seconds, and only the useful ones: both then rebuild the same tracks from the same history.
+REPLAY_STEP_S = 15
+#: Minutes of history replayed at start-up (at least; longer when a threshold needs it).
+HISTORY_MINUTES = 35
+
+
+@dataclass(frozen=True)
+class PatrolRules:
+    """The thresholds of the patrol states (the shared alert settings)."""
+
+    offline_min: float = 10
+    off_post_min: float = 10
+    idle_min: float = 20
+    idle_radius_m: float = 30
+    leave_early_min: float = 30
+
+    @property
+    def history(self) -> timedelta:
+        """How far back the start-up replay must look for every run to have its start."""
+        return timedelta(minutes=max(HISTORY_MINUTES, self.idle_min + 2, self.off_post_min + 2))
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftWindow:
+    """An officer's shifts as seen from a span of time in which they do not change.
+
+    `current`: the occurrence containing the instant; `latest`: the most recently started
+    one (the current one, else the last ended). Valid for `valid_from <= now < valid_until`,
+    so a caller asks the calendar once per shift change, not once per patrol per tick.
+    """
+
+    current: tuple[datetime, datetime] | None
+    latest: tuple[datetime, datetime] | None
+    valid_from: datetime
+    valid_until: datetime
+
+    def holds(self, now: datetime) -> bool:
+        return self.valid_from <= now < self.valid_until
+
+
+def shift_window(shifts: Sequence[Shift], now: datetime) -> ShiftWindow:
+    """The shift window of `shifts` around `now`."""
+    current = on_shift(shifts, now)
+    latest = latest_shift(shifts, now)
+    until = next_start(shifts, now) or now + timedelta(days=1)
+    if current is not None:
+        until = min(until, current[1])
+    return ShiftWindow(current, latest, now, until)
+
+
+@dataclass(frozen=True, slots=True)
+class PatrolState:
+    """What an officer's fixes and shifts say now: every condition that holds, and the one
+    status the map paints (the most urgent of them)."""
+
+    status: PatrolStatus
+    shift: tuple[datetime, datetime] | None = None   # the current one, or the one left early
+    offline: bool = False
+    off_post_since: datetime | None = None
+    idle_since: datetime | None = None
+    left_early: bool = False
+
+    @property
+    def conditions(self) -> frozenset[PatrolStatus]:
+        """The alert-worthy conditions that hold (an offline officer may be last seen off post)."""
+        out = set()
+        if self.left_early:
+            out.add(PatrolStatus.LEFT_EARLY)
+        if self.offline:
+            out.add(PatrolStatus.OFFLINE)
+        if self.off_post_since is not None:
+            out.add(PatrolStatus.OFF_POST)
+        if self.idle_since is not None:
+            out.add(PatrolStatus.IDLE)
+        return frozenset(out)
+
+    @property
+    def on_duty(self) -> bool:
+        """On shift and reporting (off post and idle officers are on duty, just not well)."""
+        return self.shift is not None and not self.offline and not self.left_early
+
+
+_OFF_SHIFT = PatrolState(PatrolStatus.OFF_SHIFT)
+
+
+def _left_early(latest: tuple[datetime, datetime] | None, last_at: datetime | None,
+                now: datetime, rules: PatrolRules) -> bool:
+    """Seen in the latest shift, silent since before end − W: known from end − W on (once the
+    silence has lasted the offline time), kept until the next shift begins (at most
+    LEFT_EARLY_HOLD after the end). Never seen in a shift is "offline" for the whole of it."""
+    if latest is None or last_at is None:
+        return False
+    begin, end = latest
+    cutoff = end - timedelta(minutes=rules.leave_early_min)
+    if not (begin <= last_at < cutoff) or now < cutoff:
+        return False
+    return (now - last_at >= timedelta(minutes=rules.offline_min)
+            and now < end + LEFT_EARLY_HOLD)
+
+
+def patrol_state(track: PatrolTrack | None, window: ShiftWindow, now: datetime,
+                 rules: PatrolRules) -> PatrolState:
+    """The one decision about a patrol officer, for the map, the alerts and the KPI strip.
+
+    `window` must hold at `now` (see shift_window). Off post counts from the shift start and
+    stands while the phone is silent ("last seen off post"); idle needs a live phone.
+    """
+    last_at = track.last_at if track is not None else None
+    if _left_early(window.latest, last_at, now, rules):
+        return PatrolState(PatrolStatus.LEFT_EARLY, window.latest, left_early=True)
+    shift = window.current
     if shift is None:
-        return PatrolStatus.OFF_SHIFT
+        return _OFF_SHIFT
     begin = shift[0]
-    seen = track.last_at if track is not None and track.last_at and track.last_at >= begin else None
-    if now - (seen or begin) >= timedelta(minutes=offline_min):
-        return PatrolStatus.OFFLINE
+    seen = last_at if last_at is not None and last_at >= begin else None
+    offline = now - (seen or begin) >= timedelta(minutes=rules.offline_min)
     if track is None or seen is None:
-        return PatrolStatus.ON_DUTY      # shift just began; the phone has not spoken yet
-    if track.outside_since is not None and now - max(track.outside_since, begin) > timedelta(
-            minutes=off_post_min):
-        return PatrolStatus.OFF_POST
-    if track.still_since is not None and seen - max(track.still_since, begin) > timedelta(
-            minutes=idle_min):
-        return PatrolStatus.IDLE
-    if track.last_speed is not None and track.last_speed > 0.5:
-        return PatrolStatus.MOVING
-    return PatrolStatus.ON_DUTY
+        # The shift just began and the phone has not spoken yet, or it never did.
+        return PatrolState(PatrolStatus.OFFLINE if offline else PatrolStatus.ON_DUTY, shift,
+                           offline=offline)
+    off_post = None
+    if track.outside_since is not None:
+        since = max(track.outside_since, begin)
+        if now - since > timedelta(minutes=rules.off_post_min):
+            off_post = since
+    idle = None
+    if not offline and track.still_since is not None and track.anchor is not None:
+        since = max(track.still_since, begin)
+        if seen - since > timedelta(minutes=rules.idle_min):
+            idle = since
+    if offline:
+        status = PatrolStatus.OFFLINE
+    elif off_post is not None:
+        status = PatrolStatus.OFF_POST
+    elif idle is not None:
+        status = PatrolStatus.IDLE
+    elif track.last_speed is not None and track.last_speed > 0.5:
+        status = PatrolStatus.MOVING
+    else:
+        status = PatrolStatus.ON_DUTY
+    return PatrolState(status, shift, offline=offline, off_post_since=off_post, idle_since=idle)
+
+
+def replay_steps(history: Iterable[tuple[datetime, float, float]], step_s: float = REPLAY_STEP_S
+                 ) -> list[tuple[datetime, float, float]]:
+    """The fixes of one officer's history (time order) that the start-up replay feeds: one per
+    `step_s` (the first of each gap). Give it only useful fixes (accuracy within
+    MAX_USEFUL_ACCURACY_M): the others start and break no run."""
+    out: list[tuple[datetime, float, float]] = []
+    for fix in history:
+        if not out or (fix[0] - out[-1][0]).total_seconds() >= step_s:
+            out.append(fix)
+    return out

@@ -51,7 +51,7 @@ class AlertWorker(LoopWorker):
         self._clock = clock
         self._wake = threading.Event()
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._lease_until: datetime | None = None
+        self._lease_until: float | None = None   # time.monotonic() the lease runs out
         self._leading: bool | None = None
 
     def _wake_for_stop(self) -> None:
@@ -81,7 +81,7 @@ class AlertWorker(LoopWorker):
             self._wake.clear()
             try:
                 now = self._clock()
-                if self._claim(now):
+                if self._claim():
                     with self._db.transaction() as session:
                         result = engine.evaluate(session, now)
                     self.evaluated.emit(result)
@@ -101,13 +101,16 @@ class AlertWorker(LoopWorker):
             self._wake.wait(self._interval_s)
         self._release()
 
-    def _claim(self, now: datetime) -> bool:
+    def _claim(self) -> bool:
         """Hold the evaluator lease; renewed when half of it has run out."""
-        if self._lease_until is not None and now < self._lease_until - LEASE / 2:
+        # The lease runs on the server's clock; this seat only counts how long it has held it.
+        ttl = LEASE.total_seconds()
+        if self._lease_until is not None and time.monotonic() < self._lease_until - ttl / 2:
             return True
+        taken = time.monotonic()
         with self._db.transaction() as session:
-            leading = alert_queries.claim_evaluator(session, self.holder, now, LEASE)
-        self._lease_until = now + LEASE if leading else None
+            leading = alert_queries.claim_evaluator(session, self.holder, LEASE)
+        self._lease_until = taken + ttl if leading else None
         if leading != self._leading:
             self._leading = leading
             self.evaluator.emit(leading)

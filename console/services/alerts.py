@@ -28,7 +28,13 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
-from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M, PatrolTrack, WorkArea
+from console.domain.patrol_state import (
+    PatrolTrack,
+    ShiftWindow,
+    WorkArea,
+    replay_steps,
+    shift_window,
+)
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
@@ -41,8 +47,6 @@ _WATCHED = ("case", "settings", "patrol", "alert")
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
-#: History replayed on start beyond the longest duration a rule measures.
-_BOOT_MARGIN = timedelta(minutes=2)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 
@@ -85,7 +89,8 @@ class AlertEngine:
         self.cases: dict[int, CaseFacts] = {}
         self.tracks: dict[int, PatrolTrack] = {}
         self.patrols: dict[int, PatrolFacts] = {}
-        self.areas: dict[int, WorkArea] = {}               # officer id → work area
+        self.areas: dict[int, WorkArea | None] = {}        # officer id → work area (None: none)
+        self.windows: dict[int, ShiftWindow] = {}          # officer id → shifts around now
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
         self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
@@ -134,7 +139,8 @@ class AlertEngine:
         case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
         plan = rules.reconcile(by_scope["case"], case_findings)
         patrol_findings = [f for p in self.patrols.values()
-                           for f in rules.patrol_findings(p, self.tracks.get(p.id), now, th)]
+                           for f in rules.patrol_findings(p, self.tracks.get(p.id), now, th,
+                                                          self._window(p, now))]
         plan.extend(rules.reconcile(by_scope["patrol"], patrol_findings))
         plan.extend(rules.reconcile(by_scope["cell"], self._hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
@@ -145,6 +151,13 @@ class AlertEngine:
         plan.escalate = rules.escalations(
             (a for a in self.alerts.values() if a.id not in resolving), now, th)
         return plan
+
+    def _window(self, p: PatrolFacts, now: datetime) -> ShiftWindow:
+        """The officer's shift window, asked of the calendar only when a shift starts or ends."""
+        window = self.windows.get(p.id)
+        if window is None or not window.holds(now):
+            window = self.windows[p.id] = shift_window(p.shifts, now)
+        return window
 
     def _case_findings(self, case_id: int, now: datetime) -> list[Finding]:
         c = self.cases.get(case_id)
@@ -186,10 +199,9 @@ class AlertEngine:
         self.cases, self._events = {}, []
         self._backlog_at = None
         self._refresh_cases(session, q.open_cases(session), set(), now)
-        window = timedelta(minutes=max(self.th.idle_min, self.th.off_post_min)) + _BOOT_MARGIN
         self.tracks = {}
-        self._replay(q.positions_window(session, list(self.patrols), now - window,
-                                        self._position_id))
+        self._replay(q.useful_history(session, list(self.patrols),
+                                      now - self.th.patrol_rules.history, self._position_id))
         for r in q.latest_fixes(session):
             # Older than the window: only when the phone last spoke matters (offline, left early).
             track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
@@ -257,7 +269,10 @@ class AlertEngine:
         empty = WorkArea.from_rings([])
         self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
                         for o in officers}
-        self.areas = {o.id: self._grid_areas.get(o.work_grid_id, empty) for o in officers}
+        self.windows = {}
+        # No work grid: never off post (as the map sees it); a grid without cells: always.
+        self.areas = {o.id: None if o.work_grid_id is None
+                      else self._grid_areas.get(o.work_grid_id, empty) for o in officers}
         self._patrols_read_at = now
 
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
@@ -301,37 +316,33 @@ class AlertEngine:
             if c.deadline is not None and c.dispatched_at is not None:
                 self.cases[case_id] = self._facts(c, c.previous)
 
-    def _replay(self, fixes: list[Any]) -> None:
-        """Start-up: rebuild each track from its recent history (fixes in time order).
+    def _replay(self, history: dict[int, list[tuple[datetime, float, float]]]) -> None:
+        """Start-up: rebuild each track from its useful recent fixes, as the map does.
 
-        Only the trailing run outside the work area matters for off post, so it is found
-        walking back from the newest fix: a handful of polygon tests per officer instead of
-        one per fix.
+        The same steps (patrol_state.replay_steps) as the map's replay, so both start from the
+        same tracks. Only the trailing run outside the work area matters for off post, so it
+        is found walking back from the newest step: a handful of polygon tests per officer.
         """
-        by_officer: dict[int, list[Any]] = {}
-        for f in fixes:
-            if f.patrol_officer_id is not None:
-                by_officer.setdefault(f.patrol_officer_id, []).append(f)
         radius = self.th.idle_radius_m
-        for officer, history in by_officer.items():
+        for officer, fixes in history.items():
+            steps = replay_steps(fixes)
             track = self.tracks.setdefault(officer, PatrolTrack())
-            for f in history:
-                track.add(f.at, f.lon, f.lat, inside=True, radius_m=radius, accuracy=f.accuracy,
-                          speed=f.speed)
-            track.outside_since = self._outside_since(self.areas.get(officer), history)
+            add = track.add
+            for at, lon, lat in steps:
+                add(at, lon, lat, inside=True, radius_m=radius)
+            track.outside_since = self._outside_since(self.areas.get(officer), steps)
 
     @staticmethod
-    def _outside_since(area: WorkArea | None, history: list[Any]) -> datetime | None:
-        """The first fix of the trailing run of reliable fixes outside `area` (None if inside)."""
+    def _outside_since(area: WorkArea | None, steps: list[tuple[datetime, float, float]]
+                       ) -> datetime | None:
+        """The first step of the trailing run outside `area` (None if inside or no area)."""
         since = None
         if area is None:
             return None
-        for f in reversed(history):
-            if f.accuracy is not None and f.accuracy > MAX_USEFUL_ACCURACY_M:
-                continue   # PatrolTrack ignores these for runs; so does the replay
-            if area.covers(f.lon, f.lat):
+        for at, lon, lat in reversed(steps):
+            if area.covers(lon, lat):
                 break
-            since = f.at
+            since = at
         return since
 
     def _take_fixes(self, fixes: Iterable[Any]) -> int:
@@ -343,7 +354,7 @@ class AlertEngine:
             if officer is None:
                 continue
             area = areas.get(officer)
-            inside = area.covers(f.lon, f.lat) if area is not None else True
+            inside = area is None or area.covers(f.lon, f.lat)
             track = tracks.get(officer)
             if track is None:
                 track = tracks[officer] = PatrolTrack()

@@ -6,14 +6,15 @@ Definitions follow reference/kpis.md over the period "today" (midnight to now):
   today unhandled; on-time closure rate (按期结案率) = closed today on time / due, where on time
   means handled (处置完成) by the deadline.
 - overdue now (超期数): cases with a department past their deadline.
-- patrols: on duty = on shift and reporting; off post and offline = their open alerts.
+- patrols: the patrol state's conditions (domain/patrol_state.py: patrol_state, the decision the
+  map and the alerts use), as the alert engine stored them: off post and offline = officers
+  with that open alert; on duty = on shift, neither offline nor gone early.
 Each figure has 24 hourly values for a sparkline (the last is the hour in progress): counts per
 hour for flows, the value at the end of each hour for states.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -127,16 +128,24 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
 
     kinds = (Kind.OFF_POST.value, Kind.OFFLINE.value, Kind.LEFT_EARLY.value)
     intervals = aq.alert_intervals(session, kinds, since)
-    off_post_series, offline_series, gone_series = (
+    off_post_series, offline_series = (
         _open_at([(r.raised_at, r.resolved_at) for r in intervals if r.kind == k], marks)
-        for k in kinds)
-    # Officers share a few shift patterns: count each pattern once.
-    patterns = Counter(tuple(s) for s in aq.shifts(session).values())
-    on_shift_series = [float(sum(n for s, n in patterns.items() if on_shift(s, m) is not None))
-                       for m in marks]
-    # Gone early is still "on shift" by the clock, but not on duty.
-    on_duty_series = [max(0.0, a - b - c) for a, b, c in zip(on_shift_series, offline_series,
-                                                             gone_series)]
+        for k in kinds[:2])
+    # Officers share a few shift patterns: each pattern is asked of the calendar once a mark.
+    patterns: dict[tuple, list[int]] = {}
+    for officer, shifts in aq.shifts(session).items():
+        patterns.setdefault(tuple(shifts), []).append(officer)
+    on_shift_series, on_duty_series = [], []
+    for m in marks:
+        present = {o for s, officers in patterns.items() if on_shift(s, m) is not None
+                   for o in officers}
+        # Not on duty (PatrolState.on_duty): offline, or gone early (which, past the shift's
+        # end, is not on shift anyway).
+        away = {r.subject_id for r in intervals
+                if r.kind != Kind.OFF_POST.value and r.raised_at <= m
+                and (r.resolved_at is None or r.resolved_at > m)}
+        on_shift_series.append(float(len(present)))
+        on_duty_series.append(float(len(present - away)))
 
     closed_series = _bucket([r.closed_at for r in closed], marks)
     # Per hour: the share of that hour's closures handled on time (NaN: none closed).

@@ -14,11 +14,12 @@ from typing import NamedTuple
 
 import numpy as np
 import shapely
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from console.domain.patrol_state import (PatrolStatus, PatrolTrack, Shift, next_start, on_shift,
-                                         patrol_status)
+from console.domain.patrol_state import (HISTORY_MINUTES, MAX_USEFUL_ACCURACY_M, REPLAY_STEP_S,
+                                         PatrolRules, PatrolState, PatrolStatus, PatrolTrack,
+                                         Shift, ShiftWindow, patrol_state, shift_window)
 from console.services.map_grid import GridData
 from console.services.settings import SHARED_SETTINGS, get_setting
 from console.store.models import (LatestPosition, PatrolOfficer, Position, Shift as ShiftRow,
@@ -27,10 +28,9 @@ from console.store.models import (LatestPosition, PatrolOfficer, Position, Shift
 #: Fixes older than this are not drawn at all: yesterday's position misleads more than none.
 SHOW_FIX_FOR = timedelta(hours=12)
 TRAIL_MINUTES = 15
-#: Positions read at start to know who has been still or away long enough for a state.
-HISTORY_MINUTES = 35
-#: Trails sent with the page keep one point per this many seconds (the live feed adds the rest).
-TRAIL_STEP_S = 15
+#: Trails sent with the page keep one point per this many seconds (the live feed adds the rest);
+#: they are also the history replayed for the states, stepped as the alert engine steps it.
+TRAIL_STEP_S = REPLAY_STEP_S
 #: A day's track is simplified to this tolerance (degrees, about 3 m) before it is drawn.
 TRACK_SIMPLIFY_DEG = 0.00003
 
@@ -79,25 +79,30 @@ class Fix:
     lat: float
     speed: float | None = None
     battery: float | None = None
+    accuracy: float | None = None
 
 
 def latest_fixes(session: Session, now: datetime) -> dict[int, Fix]:
-    """The newest recent fix of each officer (of any of their devices)."""
+    """The newest fix of each officer (of any of their devices).
+
+    Old ones too: a fix too old to draw still says when the phone last spoke (offline, left
+    early), as it does to the alert engine."""
     out: dict[int, Fix] = {}
     for r in session.execute(select(LatestPosition).where(
-            LatestPosition.patrol_officer_id.is_not(None), LatestPosition.at >= now - SHOW_FIX_FOR)):
+            LatestPosition.patrol_officer_id.is_not(None))):
         fix = r[0]
         known = out.get(fix.patrol_officer_id)
         if known is None or fix.at > known.at:
             out[fix.patrol_officer_id] = Fix(fix.patrol_officer_id, fix.at, fix.lon, fix.lat,
-                                             fix.speed, fix.battery)
+                                             fix.speed, fix.battery, fix.accuracy)
     return out
 
 
 def recent_tracks(session: Session, officer_ids: Iterable[int], now: datetime,
                   minutes: int = TRAIL_MINUTES,
                   step_s: int = TRAIL_STEP_S) -> dict[int, list[tuple[datetime, float, float]]]:
-    """(at, lon, lat) of each officer's last `minutes`, at most one point per `step_s`."""
+    """(at, lon, lat) of each officer's last `minutes`, at most one point per `step_s`; only
+    fixes accurate enough to place the officer (the others start and break no state's run)."""
     since = now - timedelta(minutes=minutes)
     ids = list(officer_ids)
     out: dict[int, list[tuple[datetime, float, float]]] = defaultdict(list)
@@ -106,7 +111,9 @@ def recent_tracks(session: Session, officer_ids: Iterable[int], now: datetime,
         rows = session.execute(select(Position.patrol_officer_id, Position.at, Position.lon,
                                       Position.lat)
                                .where(Position.patrol_officer_id.in_(ids[start:start + 500]),
-                                      Position.at >= since)
+                                      Position.at >= since,
+                                      or_(Position.accuracy.is_(None),
+                                          Position.accuracy <= MAX_USEFUL_ACCURACY_M))
                                .order_by(Position.patrol_officer_id, Position.at))
         for officer, at, lon, lat in rows:
             track = out[officer]
@@ -128,19 +135,14 @@ def track_of_day(session: Session, officer_id: int, now: datetime) -> list[tuple
     return [(round(x, 6), round(y, 6)) for x, y in line.coords]
 
 
-@dataclass(frozen=True)
-class StateRules:
-    """The thresholds of the patrol states: the alert rules' shared settings, so the map's
-    orange marker and the off-post alert agree about the same officer."""
-
-    offline_min: float = 10
-    off_post_min: float = 10
-    idle_min: float = 20
-    idle_radius_m: float = 30
+#: The thresholds of the patrol states: the alert rules' shared settings, so the map's orange
+#: marker and the off-post alert agree about the same officer.
+StateRules = PatrolRules
 
 
 _RULE_KEYS = {"offline_min": "alert_offline_min", "off_post_min": "alert_off_post_min",
-              "idle_min": "alert_idle_min", "idle_radius_m": "alert_idle_radius_m"}
+              "idle_min": "alert_idle_min", "idle_radius_m": "alert_idle_radius_m",
+              "leave_early_min": "alert_leave_early_min"}
 
 
 def state_rules(session: Session) -> StateRules:
@@ -171,7 +173,7 @@ class PatrolWatch:
         self._fix: dict[int, Fix] = {}
         self._track: dict[int, PatrolTrack] = {}
         self._views: dict[int, PatrolView] = {}
-        self._shifts: dict[int, tuple[datetime, datetime, tuple[datetime, datetime] | None]] = {}
+        self._shifts: dict[int, ShiftWindow] = {}
         self._cell: dict[int, int] = {}   # officer → index of the cell of their newest fix
         shapely.prepare(grid.polygons)   # point-in-cell tests every tick
         # Replay the recent history step by step, so idle and off-post runs have their start.
@@ -227,7 +229,8 @@ class PatrolWatch:
             track = tracks.get(officer)
             if track is None:
                 track = tracks[officer] = PatrolTrack()
-            track.add(fix.at, fix.lon, fix.lat, inside=within, radius_m=radius, speed=fix.speed)
+            track.add(fix.at, fix.lon, fix.lat, inside=within, radius_m=radius, speed=fix.speed,
+                      accuracy=getattr(fix, "accuracy", None))
             last = known.get(officer)
             if last is None or fix.at >= last.at:
                 known[officer] = fix
@@ -268,34 +271,27 @@ class PatrolWatch:
             self._cell[officer] = cell
         return result.tolist()
 
-    def _shift(self, officer: int, now: datetime) -> tuple[datetime, datetime] | None:
-        """The officer's shift occurrence covering `now`, cached until it ends (or, off shift,
-        until the next one starts): two thousand calendar walks per tick would be the
-        largest cost of a live update."""
-        cached = self._shifts.get(officer)
-        if cached is not None and cached[0] <= now < cached[1]:
-            return cached[2]
-        shifts = self.info[officer].shifts
-        current = on_shift(shifts, now)
-        if current is not None:
-            self._shifts[officer] = (current[0], current[1], current)
-        else:
-            start = next_start(shifts, now) or now + timedelta(days=1)
-            self._shifts[officer] = (now, start, None)
-        return current
+    def _shift(self, officer: int, now: datetime) -> ShiftWindow:
+        """The officer's shift window around `now`, asked of the calendar again only when a
+        shift starts or ends: two thousand calendar walks per tick would be the largest cost
+        of a live update."""
+        window = self._shifts.get(officer)
+        if window is None or not window.holds(now):
+            window = self._shifts[officer] = shift_window(self.info[officer].shifts, now)
+        return window
+
+    def verdict(self, officer: int, now: datetime) -> PatrolState:
+        """The officer's patrol state: the decision the alerts and the KPI strip use too."""
+        return patrol_state(self._track.get(officer), self._shift(officer, now), now, self.rules)
 
     def state(self, officer: int, now: datetime) -> PatrolStatus:
-        rules = self.rules
-        return patrol_status(self._track.get(officer), self._shift(officer, now), now,
-                             offline_min=rules.offline_min, off_post_min=rules.off_post_min,
-                             idle_min=rules.idle_min)
+        return self.verdict(officer, now).status
 
     def _update(self, officers: list[int], now: datetime, *, moved: bool) -> list[PatrolView]:
         # The hot loop of every live tick (two thousand officers): names are bound once.
         changed = []
         views, fixes, tracks, shift = self._views, self._fix, self._track, self._shift
         rules = self.rules
-        offline, off_post, idle = rules.offline_min, rules.off_post_min, rules.idle_min
         stale = now - SHOW_FIX_FOR
         for officer in officers:
             fix = fixes[officer]
@@ -305,8 +301,7 @@ class PatrolWatch:
                     del views[officer]
                     changed.append(old._replace(state="gone"))
                 continue
-            state = patrol_status(tracks.get(officer), shift(officer, now), now,
-                                  offline_min=offline, off_post_min=off_post, idle_min=idle).value
+            state = patrol_state(tracks.get(officer), shift(officer, now), now, rules).status.value
             if old is not None and not moved and old.state == state:
                 continue
             view = PatrolView(officer, fix.lon, fix.lat, state, fix.at, fix.battery, fix.speed)

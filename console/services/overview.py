@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
-from console.domain.workflow import RUNNING, Status
+from console.domain.workflow import OPEN
 from console.services.settings import get_setting
 from console.store.models import Case, LatestPosition, Meta
+from console.store.queue_queries import stage_condition
 
 
 @dataclass(frozen=True)
@@ -28,32 +29,36 @@ class Overview:
     at: datetime | None = None
 
 
+#: The queue tabs the overview counts, named as the queue names them.
+TAB_STAGES = ("reported", "registered", "dispatched", "checking", "overdue", "closed_today")
+
+
 def overview(session: Session, now: datetime | None = None) -> Overview:
-    """Stage counts and today's figures; every query uses an index on status or a time column."""
+    """Stage counts and today's figures in one statement of indexed counts.
+
+    The stage counts use the queue's own stage conditions (`queue_queries.stage_condition`),
+    so a tab's count and the strip's figure cannot disagree; those conditions already keep
+    each count on its index (status, status + deadline, closed_at).
+    """
     now = now or datetime.now().replace(microsecond=0)
-    midnight = now.replace(hour=0, minute=0, second=0)
-    open_statuses = [s.value for s in Status if s not in (Status.CLOSED, Status.REJECTED,
-                                                          Status.CANCELLED)]
-    by_status = dict(session.execute(
-        select(Case.status, func.count()).where(Case.status.in_(open_statuses))
-        .group_by(Case.status)).all())
-    overdue = session.scalar(select(func.count()).select_from(Case).where(
-        Case.status.in_([s.value for s in RUNNING]), Case.deadline < now)) or 0
-    # closed_at is set only by closing (a terminal state), so the time index alone answers this;
-    # adding the status makes SQLite pick the status index and scan every closed case.
-    closed_today = session.scalar(select(func.count()).select_from(Case).where(
-        Case.closed_at >= midnight)) or 0
-    reported_today = session.scalar(select(func.count()).select_from(Case).where(
-        Case.reported_at >= midnight)) or 0
-    online = session.scalar(select(func.count()).select_from(LatestPosition).where(
-        LatestPosition.at >= now - timedelta(minutes=5))) or 0
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    open_statuses = [s.value for s in OPEN]
+
+    def count(*where) -> ScalarSelect:
+        return select(func.count()).select_from(Case).where(*where).scalar_subquery()
+
+    row = session.execute(select(
+        *(count(stage_condition(stage, now)).label(stage) for stage in TAB_STAGES),
+        count(Case.status.in_(open_statuses)).label("open_total"),
+        count(Case.reported_at >= midnight).label("reported_today"),
+        select(func.count()).select_from(LatestPosition)
+        .where(LatestPosition.at >= now - timedelta(minutes=5)).scalar_subquery()
+        .label("online"))).one()
     return Overview(
-        reported=by_status.get(Status.REPORTED.value, 0),
-        registered=by_status.get(Status.REGISTERED.value, 0),
-        dispatched=by_status.get(Status.DISPATCHED.value, 0),
-        checking=by_status.get(Status.HANDLED.value, 0) + by_status.get(Status.CHECKING.value, 0),
-        overdue=overdue, closed_today=closed_today, reported_today=reported_today,
-        open_total=sum(by_status.values()), patrols_online=online, at=now)
+        reported=row.reported, registered=row.registered, dispatched=row.dispatched,
+        checking=row.checking, overdue=row.overdue, closed_today=row.closed_today,
+        reported_today=row.reported_today, open_total=row.open_total,
+        patrols_online=row.online, at=now)
 
 
 def city_name(session: Session) -> str:

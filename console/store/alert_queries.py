@@ -10,9 +10,13 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import DateTime, and_, func, insert, or_, select, update
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
+from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -160,16 +164,29 @@ def max_position_id(session: Session) -> int:
     return session.scalar(select(func.max(Position.id))) or 0
 
 
-def positions_window(session: Session, officer_ids: Collection[int], since: datetime,
-                     upto_id: int) -> list[Any]:
-    """Fixes of these officers since `since` (the officer/time index), up to a history id."""
-    rows: list[Any] = []
+def useful_history(session: Session, officer_ids: Collection[int], since: datetime,
+                   upto_id: int) -> dict[int, list[tuple[datetime, float, float]]]:
+    """officer id → (at, lon, lat) of their fixes since `since` (up to a history id) whose
+    accuracy is good enough to place them, in time order (the officer/time index).
+
+    Read as plain tuples through the connection: a megacity's half hour is a million rows,
+    and the ORM's row handling would cost more than the reading.
+    """
+    out: dict[int, list[tuple[datetime, float, float]]] = {}
+    connection = session.connection()
     for chunk in _chunks(officer_ids):
-        rows.extend(session.execute(
-            select(*_FIX_COLUMNS).where(Position.patrol_officer_id.in_(chunk),
-                                        Position.at >= since, Position.id <= upto_id)).all())
-    rows.sort(key=lambda r: (r.at, r.id))
-    return rows
+        rows = connection.execute(
+            select(Position.patrol_officer_id, Position.at, Position.lon, Position.lat)
+            .where(Position.patrol_officer_id.in_(chunk), Position.at >= since,
+                   Position.id <= upto_id,
+                   or_(Position.accuracy.is_(None), Position.accuracy <= MAX_USEFUL_ACCURACY_M))
+            .order_by(Position.patrol_officer_id, Position.at, Position.id))
+        for officer, at, lon, lat in rows:
+            track = out.get(officer)
+            if track is None:
+                track = out[officer] = []
+            track.append((at, lon, lat))
+    return out
 
 
 def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
@@ -304,25 +321,58 @@ def alert_state(session: Session, alert_id: int) -> Any:
 
 
 def alert_intervals(session: Session, kinds: Collection[str], since: datetime) -> list[Any]:
-    """(kind, raised_at, resolved_at) of alerts of `kinds` open at some time after `since`."""
+    """(kind, subject_id, raised_at, resolved_at) of alerts of `kinds` open at some time after
+    `since`."""
     return session.execute(
-        select(Alert.kind, Alert.raised_at, Alert.resolved_at)
+        select(Alert.kind, Alert.subject_id, Alert.raised_at, Alert.resolved_at)
         .where(Alert.kind.in_(list(kinds)),
                or_(Alert.resolved_at.is_(None), Alert.resolved_at >= since))).all()
 
 
 # --- which seat evaluates -----------------------------------------------------------------
 
-def claim_evaluator(session: Session, holder: str, now: datetime, ttl: timedelta) -> bool:
+class server_clock(FunctionElement):
+    """The database server's clock (naive UTC) plus `offset_s` seconds.
+
+    The lease is written and compared on one clock, the server's: seats whose own clocks
+    disagree by more than the lease would otherwise each find the other's lease run out.
+    """
+
+    type = DateTime()
+    inherit_cache = True
+    # The offset is written into the SQL, so it is part of the compiled statement's cache key.
+    _traverse_internals = [("offset_s", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, offset_s: float = 0.0) -> None:
+        super().__init__()
+        self.offset_s = float(offset_s)
+
+
+@compiles(server_clock)
+def _server_clock_pg(element: server_clock, compiler, **kw) -> str:
+    # statement_timestamp, not now(): a long transaction must not see its own start time.
+    return (f"((statement_timestamp() AT TIME ZONE 'UTC') "
+            f"+ make_interval(secs => {element.offset_s!r}))")
+
+
+@compiles(server_clock, "sqlite")
+def _server_clock_sqlite(element: server_clock, compiler, **kw) -> str:
+    # The format SQLAlchemy stores, so the text comparison is a time comparison.
+    return f"strftime('%Y-%m-%d %H:%M:%f', 'now', '{element.offset_s:+.3f} seconds')"
+
+
+def claim_evaluator(session: Session, holder: str, ttl: timedelta) -> bool:
     """Take or renew the evaluator lease; False while another seat holds a live one."""
+    until = server_clock(ttl.total_seconds())
     r = session.execute(update(AlertEvaluator)
                         .where(AlertEvaluator.id == 1,
-                               or_(AlertEvaluator.holder == holder, AlertEvaluator.until < now))
-                        .values(holder=holder, until=now + ttl)
+                               or_(AlertEvaluator.holder == holder,
+                                   AlertEvaluator.until < server_clock()))
+                        .values(holder=holder, until=until)
                         .execution_options(synchronize_session=False))
     if r.rowcount == 1:
         return True
-    stmt = insert_for(session, AlertEvaluator).values(id=1, holder=holder, until=now + ttl)
+    stmt = insert_for(session, AlertEvaluator).values(id=1, holder=holder, until=until)
     r = session.execute(stmt.on_conflict_do_nothing(index_elements=[AlertEvaluator.id]))
     return r.rowcount == 1
 
@@ -333,4 +383,3 @@ def release_evaluator(session: Session, holder: str) -> None:
                     .where(and_(AlertEvaluator.id == 1, AlertEvaluator.holder == holder))
                     .values(until=datetime(2000, 1, 1))
                     .execution_options(synchronize_session=False))
-

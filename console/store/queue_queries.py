@@ -161,7 +161,8 @@ def text_condition(session: Session, query: str, *, use_index: bool = True) -> C
 
 
 def stage_condition(stage: str, now: datetime) -> ColumnElement[bool]:
-    """Which cases a queue tab holds (the same definitions as the overview's counts)."""
+    """Which cases a queue tab holds: the one definition of the stages, which the overview's
+    counts use too."""
     match stage:
         case "reported" | "registered" | "dispatched":
             return Case.status == stage

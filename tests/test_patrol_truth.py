@@ -1,0 +1,68 @@
+"""One patrol truth: the same fixes (accurate, wild, outside every cell, stale) give the map's
+marker state, the open patrol alerts and the KPI strip's patrol counts one verdict."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from console.domain.alert_rules import PATROL_KIND_STATUS, Kind
+from console.domain.patrol_state import PatrolStatus
+from console.services import map_grid, map_patrols
+from console.services.alerts import AlertEngine
+from console.services.kpis import kpis
+from tests import alert_city as C
+from tests.alert_city import LAT0, LON0, MONDAY, STEP
+
+H = lambda hh, mm=0, day=MONDAY: day.replace(hour=hh, minute=mm)   # noqa: E731
+EAST = lambda t: (LON0 + STEP * 1.5, LAT0 + STEP * 0.5)            # noqa: E731  cell 2
+NOWHERE = lambda t: (LON0 + STEP * 9, LAT0 + STEP * 9)              # noqa: E731  outside the grid
+SPOT = lambda t: (LON0 + STEP * 0.4, LAT0 + STEP * 1.4)             # noqa: E731  cell 3
+
+# (from, to, where, accuracy): the officer's day, fixes every 30 s.
+DAY = [(H(8), H(8, 30), C.inside, 8.0),
+       (H(8, 30, ), H(8, 44), EAST, 8.0),
+       (H(8, 44, ) + timedelta(seconds=30), H(8, 50), C.inside, 400.0),   # wild: proves nothing
+       (H(8, 50) + timedelta(seconds=30), H(9), NOWHERE, 12.0),
+       (H(9) + timedelta(seconds=30), H(9, 25), SPOT, 5.0)]               # then silence
+CHECKS = [H(8, 20), H(8, 31), H(8, 42), H(8, 50), H(8, 58), H(9, 10), H(9, 24), H(9, 34), H(9, 36),
+          H(15, 40), H(21), H(5, day=MONDAY + timedelta(days=1))]
+
+
+def map_verdict(db, officer: int, now):
+    """The map's view at `now`, built the way the map page builds it at start."""
+    with db.session() as s:
+        grid = map_grid.load_grid(s)
+        fixes = map_patrols.latest_fixes(s, now)
+        tracks = map_patrols.recent_tracks(s, fixes, now, minutes=map_patrols.HISTORY_MINUTES)
+        watch = map_patrols.PatrolWatch(map_patrols.patrol_roster(s), grid, now, fixes, tracks,
+                                        map_patrols.state_rules(s))
+    return watch.verdict(officer, now), watch.state(officer, now)
+
+
+def test_map_alerts_and_kpis_agree_on_every_patrol_state(db):
+    city = C.build(db)
+    engine = AlertEngine()
+    written = 0
+    seen: set[PatrolStatus] = set()
+    for now in CHECKS:
+        while written < len(DAY) and DAY[written][1] <= now:
+            start, end, where, accuracy = DAY[written]
+            C.walk(db, city, start, end, where, accuracy=accuracy)
+            written += 1
+        C.evaluate(db, engine, now)
+        fresh = AlertEngine()   # a seat taking over the lease now finds the same
+        with db.session() as s:
+            fresh.evaluate(s, now)   # (rolled back: only its findings matter)
+            fresh_kinds = {f.kind for f in fresh.findings(s, now) if f.kind in PATROL_KIND_STATUS}
+            figures = kpis(s, now)
+        alerts = {Kind(a.kind) for a in C.open_alerts(db).values() if a.subject_type == "patrol"}
+        verdict, marker = map_verdict(db, city.officer_id, now)
+        seen.add(marker)
+        assert marker is verdict.status, now
+        assert {PATROL_KIND_STATUS[k] for k in alerts} == verdict.conditions, now
+        assert fresh_kinds == alerts, now
+        assert figures.patrols_off_post == int(PatrolStatus.OFF_POST in verdict.conditions), now
+        assert figures.patrols_offline == int(PatrolStatus.OFFLINE in verdict.conditions), now
+        assert figures.patrols_on_duty == int(verdict.on_duty), now
+    # The day went through every state, so the agreement says something.
+    assert seen >= {PatrolStatus.ON_DUTY, PatrolStatus.OFF_POST, PatrolStatus.IDLE,
+                    PatrolStatus.OFFLINE, PatrolStatus.LEFT_EARLY, PatrolStatus.OFF_SHIFT}, seen
