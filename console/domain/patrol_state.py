@@ -379,6 +379,35 @@ def patrol_state(track: PatrolTrack | None, window: ShiftWindow, now: datetime,
     return PatrolState(status, shift, offline=offline, off_post_since=off_post, idle_since=idle)
 
 
+_TICK = timedelta(microseconds=1)
+
+
+def next_state_change(track: PatrolTrack | None, window: ShiftWindow, now: datetime,
+                      rules: PatrolRules) -> datetime:
+    """The earliest instant after `now` at which patrol_state may change with the clock alone
+    (the track and the shifts unchanged): every threshold patrol_state compares `now` with.
+
+    Between `now` and it the state is the same, so a caller that re-decides on new fixes, on
+    changed shifts or thresholds and at this instant decides exactly as one that asks every pass.
+    """
+    out = [window.valid_until]
+    last_at = track.last_at if track is not None else None
+    if window.latest is not None and last_at is not None:
+        end = window.latest[1]
+        out += [end - timedelta(minutes=rules.leave_early_min),
+                last_at + timedelta(minutes=rules.offline_min), end + LEFT_EARLY_HOLD]
+    if window.current is not None:
+        begin = window.current[0]
+        seen = last_at if last_at is not None and last_at >= begin else None
+        out.append((seen or begin) + timedelta(minutes=rules.offline_min))
+        if track is not None and track.outside_since is not None:
+            # "more than off_post_min": true from the first instant after the threshold.
+            out.append(max(track.outside_since, begin) + timedelta(minutes=rules.off_post_min)
+                       + _TICK)
+    later = [t for t in out if t > now]
+    return min(later) if later else now + timedelta(days=1)
+
+
 def replay_steps(history: Iterable[tuple[datetime, float, float]], step_s: float = REPLAY_STEP_S
                  ) -> list[tuple[datetime, float, float]]:
     """The fixes of one officer's history (time order) that the start-up replay feeds: one per

@@ -32,6 +32,7 @@ from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
     WorkArea,
+    next_state_change,
     replay_steps,
     shift_window,
 )
@@ -102,6 +103,14 @@ class AlertEngine:
         self._seq = 0
         self._position_id = 0
         self._patrols_read_at: datetime | None = None
+        self._own: set[tuple[int, int]] = set()            # (feed seq, alert id) we wrote
+        # Patrols are re-decided when their track, shifts or thresholds change, or when the
+        # clock reaches the next instant their state could change at (patrol_state's own
+        # thresholds): a pass costs the fixes that arrived, not the 10,000 officers.
+        self._patrol_all = True
+        self._patrol_dirty: set[int] = set()
+        self._patrol_next: dict[int, datetime] = {}
+        self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
 
     # --- the pass -------------------------------------------------------------------------
 
@@ -131,26 +140,73 @@ class AlertEngine:
     def _plan(self, session: Session, now: datetime, dirty: set[int]) -> rules.Plan:
         """Findings of each scope against the open alerts of the same scope."""
         th = self.th
+        patrols = self._patrols_to_decide(now)
         by_scope: dict[str, list[OpenAlert]] = {"case": [], "patrol": [], "cell": [],
                                                 "department": []}
         for a in self.alerts.values():
-            if a.subject_type != "case" or a.subject_id in dirty:
-                by_scope.setdefault(a.subject_type, []).append(a)
+            scope = a.subject_type
+            if ((scope != "case" or a.subject_id in dirty)
+                    and (scope != "patrol" or patrols is None or a.subject_id in patrols)):
+                by_scope.setdefault(scope, []).append(a)
         case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
         plan = rules.reconcile(by_scope["case"], case_findings)
-        patrol_findings = [f for p in self.patrols.values()
-                           for f in rules.patrol_findings(p, self.tracks.get(p.id), now, th,
-                                                          self._window(p, now))]
-        plan.extend(rules.reconcile(by_scope["patrol"], patrol_findings))
+        plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
-        resolving = {a.id for a in plan.resolve}
-        plan.escalate = rules.escalations(
-            (a for a in self.alerts.values() if a.id not in resolving), now, th)
+        plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
+
+    def _patrols_to_decide(self, now: datetime) -> set[int] | None:
+        """The officers whose state may have changed since the last pass (None: all)."""
+        if self._patrol_all:
+            return None
+        ids = self._patrol_dirty
+        ids.update(pid for pid, at in self._patrol_next.items() if at <= now)
+        return ids
+
+    def _patrol_findings(self, ids: set[int] | None, now: datetime) -> list[Finding]:
+        """The findings of the officers `ids` (None: all), noting when each is due again."""
+        th, rules_ = self.th, self.th.patrol_rules
+        if ids is None:
+            ids = set(self.patrols)
+            self._patrol_next = {}
+        out: list[Finding] = []
+        for pid in ids:
+            p = self.patrols.get(pid)
+            if p is None:
+                self._patrol_next.pop(pid, None)
+                continue
+            track, window = self.tracks.get(pid), self._window(p, now)
+            out += rules.patrol_findings(p, track, now, th, window)
+            self._patrol_next[pid] = next_state_change(track, window, now, rules_)
+        self._patrol_all = False
+        self._patrol_dirty = set()
+        return out
+
+    def _push_escalation(self, alert: OpenAlert) -> None:
+        due = rules.escalation_due(alert, self.th)
+        if due is not None:
+            heapq.heappush(self._escalations, (due, alert.id))
+
+    def _reset_escalations(self) -> None:
+        self._escalations = []
+        for a in self.alerts.values():
+            self._push_escalation(a)
+
+    def _due_escalations(self, plan: rules.Plan, now: datetime) -> list[OpenAlert]:
+        """Open alerts whose escalation time has come (rules.escalations decides), except
+        those this pass resolves."""
+        resolving = {a.id for a in plan.resolve}
+        due: dict[int, OpenAlert] = {}
+        heap = self._escalations
+        while heap and heap[0][0] <= now:
+            alert = self.alerts.get(heapq.heappop(heap)[1])
+            if alert is not None and alert.id not in resolving:
+                due[alert.id] = alert
+        return list(due.values())
 
     def _window(self, p: PatrolFacts, now: datetime) -> ShiftWindow:
         """The officer's shift window, asked of the calendar only when a shift starts or ends."""
@@ -209,17 +265,26 @@ class AlertEngine:
                 track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
                 track.last_speed = r.speed
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
+        self._reset_escalations()
+        self._patrol_all = True
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
         seq, rows = q.feed_changes(session, self._seq, _WATCHED)
         self._seq = seq
+        if self._own:
+            # Our own alert writes are in the snapshot already: no need to read them back.
+            own = self._own
+            rows = [r for r in rows if (r.seq, r.entity_id) not in own]
+            self._own = {k for k in own if k[0] > seq}
         entities = {r.entity for r in rows}
         dirty: set[int] = set()
         if "settings" in entities:
             self._read_settings(session)
             self._read_reference(session)
             self._recompute_warnings()
+            self._reset_escalations()
+            self._patrol_all = True
             self._backlog_at = None
             dirty |= set(self.cases)
         if ("patrol" in entities or self._patrols_read_at is None
@@ -245,9 +310,12 @@ class AlertEngine:
         """Alerts changed by any seat (or by our own last pass): take their stored state."""
         for r in q.open_alerts(session, ids):
             if r.resolved_at is None:
-                self.alerts[r.id] = _open_alert(r)
+                alert = self.alerts[r.id] = _open_alert(r)
+                self._push_escalation(alert)
             else:
                 self.alerts.pop(r.id, None)
+            if r.subject_type == "patrol":
+                self._patrol_dirty.add(r.subject_id)
 
     def _read_settings(self, session: Session) -> None:
         self.th = thresholds(session)
@@ -274,6 +342,7 @@ class AlertEngine:
         self.areas = {o.id: None if o.work_grid_id is None
                       else self._grid_areas.get(o.work_grid_id, empty) for o in officers}
         self._patrols_read_at = now
+        self._patrol_all = True
 
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
                        now: datetime) -> None:
@@ -348,7 +417,7 @@ class AlertEngine:
     def _take_fixes(self, fixes: Iterable[Any]) -> int:
         n = 0
         radius = self.th.idle_radius_m
-        tracks, areas = self.tracks, self.areas
+        tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
         for f in fixes:
             officer = f.patrol_officer_id
             if officer is None:
@@ -360,6 +429,7 @@ class AlertEngine:
                 track = tracks[officer] = PatrolTrack()
             track.add(f.at, f.lon, f.lat, inside=inside, radius_m=radius, accuracy=f.accuracy,
                       speed=f.speed)
+            dirty.add(officer)
             n += 1
         return n
 
@@ -375,9 +445,10 @@ class AlertEngine:
                     for f in plan.open]
             for alert_id, key in q.insert_alerts(session, rows):
                 f = by_key[key]
-                self.alerts[alert_id] = OpenAlert(alert_id, key, f.kind.value, f.severity.value,
-                                                  0, now, None, f.params, f.subject_type,
-                                                  f.subject_id)
+                alert = self.alerts[alert_id] = OpenAlert(
+                    alert_id, key, f.kind.value, f.severity.value, 0, now, None, f.params,
+                    f.subject_type, f.subject_id)
+                self._push_escalation(alert)
                 changes.append((alert_id, "raised", {
                     "kind": f.kind.value, "severity": f.severity.value,
                     "subject_type": f.subject_type, "subject_id": f.subject_id}))
@@ -396,7 +467,9 @@ class AlertEngine:
                                                 level=alert.level + 1)
                 changes.append((alert.id, "escalated", {
                     "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
-        q.record_feed(session, now, changes)
+        seq = q.record_feed(session, now, changes)
+        if seq is not None:
+            self._own.update((seq, alert_id) for alert_id, _, _ in changes)
         counts: dict[str, int] = {}
         for _, action, _ in changes:
             counts[action] = counts.get(action, 0) + 1

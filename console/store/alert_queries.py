@@ -207,11 +207,11 @@ def latest_fixes(session: Session) -> list[Any]:
 # --- the change feed ----------------------------------------------------------------------
 
 def feed_changes(session: Session, since: int, entities: Collection[str]) -> tuple[int, list[Any]]:
-    """(newest sequence, [(entity, entity_id), ...] of `entities` changed after `since`)."""
+    """(newest sequence, [(entity, entity_id, seq), ...] of `entities` changed after `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
-    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id)
+    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
                                   ChangeFeed.entity.in_(list(entities)))).all()
     return newest, rows
@@ -244,15 +244,18 @@ def insert_alerts(session: Session, rows: list[dict[str, Any]]) -> list[tuple[in
     return [(r.id, r.open_key) for r in result]
 
 
-def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]) -> None:
+def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]
+                ) -> int | None:
     """Many alert changes (id, action, payload) in the feed at once: what feed.record does per
-    row, in one executemany (a first pass on a big city may open thousands of alerts)."""
+    row, in one executemany (a first pass on a big city may open thousands of alerts).
+    Returns the feed sequence they took (None: nothing to record)."""
     if not changes:
-        return
+        return None
     seq = feed.transaction_seq(session)
     session.execute(insert(ChangeFeed), [
         {"seq": seq, "at": at, "entity": "alert", "entity_id": alert_id, "action": action,
          "payload": payload} for alert_id, action, payload in changes])
+    return seq
 
 
 def resolve(session: Session, alert_id: int, at: datetime) -> bool:
