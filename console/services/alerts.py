@@ -33,7 +33,7 @@ from console.domain.patrol_state import (
     ShiftWindow,
     WorkArea,
     next_state_change,
-    replay_steps,
+    replay_many,
     shift_window,
 )
 from console.domain.work_calendar import WorkCalendar
@@ -73,6 +73,14 @@ class PassResult:
 def thresholds(session: Session) -> Thresholds:
     """The alert thresholds from the shared settings."""
     return Thresholds.from_settings(lambda key: get_setting(session, key))
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _when(us: Any) -> datetime:
+    """The naive datetime of microseconds since 1970-01-01 (as the history is read)."""
+    return _EPOCH + timedelta(microseconds=int(us))
 
 
 def _open_alert(r: Any) -> OpenAlert:
@@ -385,34 +393,37 @@ class AlertEngine:
             if c.deadline is not None and c.dispatched_at is not None:
                 self.cases[case_id] = self._facts(c, c.previous)
 
-    def _replay(self, history: dict[int, list[tuple[datetime, float, float]]]) -> None:
+    def _replay(self, history: q.History) -> None:
         """Start-up: rebuild each track from its useful recent fixes, as the map does.
 
-        The same steps (patrol_state.replay_steps) as the map's replay, so both start from the
-        same tracks. Only the trailing run outside the work area matters for off post, so it
-        is found walking back from the newest step: a handful of polygon tests per officer.
+        The same steps as the map's replay (patrol_state.replay_steps), taken for all officers
+        at once (replay_many), so both start from the same tracks. Only the trailing run outside
+        the work area matters for off post, so it is found walking back from the newest step: a
+        handful of polygon tests per officer.
         """
-        radius = self.th.idle_radius_m
-        for officer, fixes in history.items():
-            steps = replay_steps(fixes)
+        at_us, lon, lat = history.at_us, history.lon, history.lat
+        for officer, (steps, anchor) in replay_many(
+                history.officer, at_us, lon, lat, self.th.idle_radius_m).items():
+            last = int(steps[-1])
             track = self.tracks.setdefault(officer, PatrolTrack())
-            add = track.add
-            for at, lon, lat in steps:
-                add(at, lon, lat, inside=True, radius_m=radius)
-            track.outside_since = self._outside_since(self.areas.get(officer), steps)
+            track.last_at, track.last_speed = _when(at_us[last]), None
+            track.last_lon, track.last_lat = float(lon[last]), float(lat[last])
+            track.anchor = (float(lon[anchor]), float(lat[anchor]))
+            track.still_since = _when(at_us[anchor])
+            track.outside_since = self._outside_since(self.areas.get(officer), steps, history)
 
     @staticmethod
-    def _outside_since(area: WorkArea | None, steps: list[tuple[datetime, float, float]]
-                       ) -> datetime | None:
+    def _outside_since(area: WorkArea | None, steps: Any, history: q.History) -> datetime | None:
         """The first step of the trailing run outside `area` (None if inside or no area)."""
         since = None
         if area is None:
             return None
-        for at, lon, lat in reversed(steps):
-            if area.covers(lon, lat):
+        lon, lat = history.lon, history.lat
+        for i in reversed(steps.tolist()):
+            if area.covers(float(lon[i]), float(lat[i])):
                 break
-            since = at
-        return since
+            since = i
+        return None if since is None else _when(history.at_us[since])
 
     def _take_fixes(self, fixes: Iterable[Any]) -> int:
         n = 0
