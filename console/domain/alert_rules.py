@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -85,7 +86,7 @@ class Thresholds:
     backlog_overdue: int = 20
     escalate_min: float = 15
 
-    @property
+    @cached_property
     def patrol_rules(self) -> PatrolRules:
         """The thresholds the patrol state uses."""
         return PatrolRules(self.offline_min, self.off_post_min, self.idle_min,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -187,6 +187,63 @@ class WorkArea:
         candidates = self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET)))
         return bool(candidates) and any(ring_covers(self.rings[i], lon, lat) for i in candidates)
 
+    def candidates(self, lon: float, lat: float) -> list[int]:
+        """The cells (indices into rings) a point may lie in."""
+        return self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET))) or []
+
+    @cached_property
+    def edges(self) -> np.ndarray:
+        """cell × edge × (x1, y1, x2, y2), the edges ring_covers walks; NaN past a ring's end."""
+        width = max((len(r) for r in self.rings), default=0)
+        out = np.full((len(self.rings), width, 4), np.nan)
+        for k, ring in enumerate(self.rings):
+            pts = np.array(ring)
+            out[k, :len(ring), :2] = pts
+            out[k, :len(ring), 2:] = np.roll(pts, -1, axis=0)
+        return out
+
+
+def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: Sequence[float]
+                ) -> list[bool]:
+    """[areas[i] is None or areas[i].covers(lons[i], lats[i])] for a batch of fixes: ring_covers'
+    very arithmetic, over every (fix, candidate cell) pair at once."""
+    out = [True] * len(lons)
+    pair_fix: list[int] = []
+    pair_edges: list[np.ndarray] = []
+    for i, area in enumerate(areas):
+        if area is None:
+            continue
+        found = area.candidates(lons[i], lats[i])
+        out[i] = False
+        if found:
+            edges = area.edges
+            for k in found:
+                pair_fix.append(i)
+                pair_edges.append(edges[k])
+    if not pair_fix:
+        return out
+    width = max(e.shape[0] for e in pair_edges)
+    e = np.full((len(pair_edges), width, 4), np.nan)
+    for n, edges in enumerate(pair_edges):
+        e[n, :edges.shape[0]] = edges
+    fix = np.array(pair_fix)
+    lon = np.asarray(lons, dtype=np.float64)[fix][:, None]
+    lat = np.asarray(lats, dtype=np.float64)[fix][:, None]
+    x1, y1, x2, y2 = e[..., 0], e[..., 1], e[..., 2], e[..., 3]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1)
+        scale = np.maximum(np.maximum(np.abs(x2 - x1), np.abs(y2 - y1)), 1e-12)
+        on_edge = ((np.abs(cross) <= _EDGE_EPS * scale)
+                   & (np.minimum(x1, x2) - _EDGE_EPS <= lon) & (lon <= np.maximum(x1, x2) + _EDGE_EPS)
+                   & (np.minimum(y1, y2) - _EDGE_EPS <= lat) & (lat <= np.maximum(y1, y2) + _EDGE_EPS))
+        spans = (y1 > lat) != (y2 > lat)          # NaN padding compares False: no crossing
+        x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+        crossings = np.count_nonzero(spans & (lon < x_at), axis=1)
+    hit = on_edge.any(axis=1) | (crossings % 2 == 1)
+    for i in fix[hit].tolist():
+        out[i] = True
+    return out
+
 
 # --- what the positions say --------------------------------------------------------------
 
@@ -253,6 +310,23 @@ class PatrolRules:
     idle_min: float = 20
     idle_radius_m: float = 30
     leave_early_min: float = 30
+
+    # The thresholds as durations, made once: patrol_state runs for every officer every pass.
+    @cached_property
+    def offline(self) -> timedelta:
+        return timedelta(minutes=self.offline_min)
+
+    @cached_property
+    def off_post(self) -> timedelta:
+        return timedelta(minutes=self.off_post_min)
+
+    @cached_property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.idle_min)
+
+    @cached_property
+    def leave_early(self) -> timedelta:
+        return timedelta(minutes=self.leave_early_min)
 
     @property
     def history(self) -> timedelta:
@@ -331,10 +405,10 @@ def _left_early(latest: tuple[datetime, datetime] | None, last_at: datetime | No
     if latest is None or last_at is None:
         return False
     begin, end = latest
-    cutoff = end - timedelta(minutes=rules.leave_early_min)
+    cutoff = end - rules.leave_early
     if not (begin <= last_at < cutoff) or now < cutoff:
         return False
-    return (now - last_at >= timedelta(minutes=rules.offline_min)
+    return (now - last_at >= rules.offline
             and now < end + LEFT_EARLY_HOLD)
 
 
@@ -353,7 +427,7 @@ def patrol_state(track: PatrolTrack | None, window: ShiftWindow, now: datetime,
         return _OFF_SHIFT
     begin = shift[0]
     seen = last_at if last_at is not None and last_at >= begin else None
-    offline = now - (seen or begin) >= timedelta(minutes=rules.offline_min)
+    offline = now - (seen or begin) >= rules.offline
     if track is None or seen is None:
         # The shift just began and the phone has not spoken yet, or it never did.
         return PatrolState(PatrolStatus.OFFLINE if offline else PatrolStatus.ON_DUTY, shift,
@@ -361,12 +435,12 @@ def patrol_state(track: PatrolTrack | None, window: ShiftWindow, now: datetime,
     off_post = None
     if track.outside_since is not None:
         since = max(track.outside_since, begin)
-        if now - since > timedelta(minutes=rules.off_post_min):
+        if now - since > rules.off_post:
             off_post = since
     idle = None
     if not offline and track.still_since is not None and track.anchor is not None:
         since = max(track.still_since, begin)
-        if seen - since > timedelta(minutes=rules.idle_min):
+        if seen - since > rules.idle:
             idle = since
     if offline:
         status = PatrolStatus.OFFLINE
@@ -392,22 +466,25 @@ def next_state_change(track: PatrolTrack | None, window: ShiftWindow, now: datet
     Between `now` and it the state is the same, so a caller that re-decides on new fixes, on
     changed shifts or thresholds and at this instant decides exactly as one that asks every pass.
     """
-    out = [window.valid_until]
+    out = window.valid_until
     last_at = track.last_at if track is not None else None
     if window.latest is not None and last_at is not None:
         end = window.latest[1]
-        out += [end - timedelta(minutes=rules.leave_early_min),
-                last_at + timedelta(minutes=rules.offline_min), end + LEFT_EARLY_HOLD]
+        for t in (end - rules.leave_early, last_at + rules.offline, end + LEFT_EARLY_HOLD):
+            if now < t < out:
+                out = t
     if window.current is not None:
         begin = window.current[0]
         seen = last_at if last_at is not None and last_at >= begin else None
-        out.append((seen or begin) + timedelta(minutes=rules.offline_min))
+        t = (seen or begin) + rules.offline
+        if now < t < out:
+            out = t
         if track is not None and track.outside_since is not None:
             # "more than off_post_min": true from the first instant after the threshold.
-            out.append(max(track.outside_since, begin) + timedelta(minutes=rules.off_post_min)
-                       + _TICK)
-    later = [t for t in out if t > now]
-    return min(later) if later else now + timedelta(days=1)
+            t = max(track.outside_since, begin) + rules.off_post + _TICK
+            if now < t < out:
+                out = t
+    return out if out > now else now + timedelta(days=1)
 
 
 def replay_steps(history: Iterable[tuple[datetime, float, float]], step_s: float = REPLAY_STEP_S

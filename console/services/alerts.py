@@ -32,6 +32,7 @@ from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
     WorkArea,
+    covers_many,
     next_state_change,
     replay_many,
     shift_window,
@@ -425,24 +426,22 @@ class AlertEngine:
             since = i
         return None if since is None else _when(history.at_us[since])
 
-    def _take_fixes(self, fixes: Iterable[Any]) -> int:
-        n = 0
+    def _take_fixes(self, fixes: list[Any]) -> int:
+        fixes = [f for f in fixes if f.patrol_officer_id is not None]
         radius = self.th.idle_radius_m
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
-        for f in fixes:
+        # Every fix's polygon test at once: the batch is one fix from each phone on shift.
+        inside = covers_many([areas.get(f.patrol_officer_id) for f in fixes],
+                             [f.lon for f in fixes], [f.lat for f in fixes])
+        for f, within in zip(fixes, inside):
             officer = f.patrol_officer_id
-            if officer is None:
-                continue
-            area = areas.get(officer)
-            inside = area is None or area.covers(f.lon, f.lat)
             track = tracks.get(officer)
             if track is None:
                 track = tracks[officer] = PatrolTrack()
-            track.add(f.at, f.lon, f.lat, inside=inside, radius_m=radius, accuracy=f.accuracy,
+            track.add(f.at, f.lon, f.lat, inside=within, radius_m=radius, accuracy=f.accuracy,
                       speed=f.speed)
             dirty.add(officer)
-            n += 1
-        return n
+        return len(fixes)
 
     # --- writing --------------------------------------------------------------------------
 

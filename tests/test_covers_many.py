@@ -1,0 +1,55 @@
+"""The batch polygon test of the alert engine (covers_many) agrees with WorkArea.covers on
+every point, edges, shared edges and corners included."""
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from console.domain.patrol_state import WorkArea, covers_many
+
+# Two irregular quads sharing an edge, a triangle, and closed and open rings alike.
+RINGS = [[[120.0, 30.0], [120.0011, 30.00002], [120.00108, 30.0009], [119.99998, 30.00088],
+          [120.0, 30.0]],
+         [[120.0011, 30.00002], [120.0022, 30.0], [120.0021, 30.0010], [120.00108, 30.0009]],
+         [[120.0030, 30.0], [120.0040, 30.0005], [120.0031, 30.0012]]]
+AREAS = [WorkArea(RINGS), WorkArea(RINGS[1:]), WorkArea([]), None]
+VERTICES = [tuple(p) for ring in RINGS for p in ring]
+
+
+@st.composite
+def points(draw):
+    kind = draw(st.sampled_from(["anywhere", "vertex", "edge"]))
+    if kind == "anywhere":
+        return (draw(st.floats(119.9995, 120.0045)), draw(st.floats(29.9995, 30.0015)))
+    a = draw(st.sampled_from(VERTICES))
+    if kind == "vertex":
+        nudge = draw(st.sampled_from([0.0, 1e-10, -1e-10, 2e-9, -2e-9]))
+        return (a[0] + nudge, a[1] - nudge)
+    ring = draw(st.sampled_from(RINGS))
+    k = draw(st.integers(0, len(ring) - 1))
+    (x1, y1), (x2, y2) = ring[k], ring[(k + 1) % len(ring)]
+    t = draw(st.floats(0, 1))
+    off = draw(st.sampled_from([0.0, 5e-10, -5e-10, 3e-9, -3e-9]))
+    return (x1 + t * (x2 - x1) + off, y1 + t * (y2 - y1) - off)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(points(), st.sampled_from(AREAS)), min_size=1, max_size=40))
+def test_covers_many_agrees_with_covers(batch):
+    areas = [area for _, area in batch]
+    lons = [p[0] for p, _ in batch]
+    lats = [p[1] for p, _ in batch]
+    want = [area is None or area.covers(lon, lat) for area, lon, lat in zip(areas, lons, lats)]
+    assert covers_many(areas, lons, lats) == want
+
+
+def test_covers_many_finds_both_answers_on_a_random_cloud():
+    rng = random.Random(5)
+    lons = [rng.uniform(119.9995, 120.0045) for _ in range(2000)]
+    lats = [rng.uniform(29.9995, 30.0015) for _ in range(2000)]
+    areas = [AREAS[0]] * 2000
+    got = covers_many(areas, lons, lats)
+    assert got == [AREAS[0].covers(x, y) for x, y in zip(lons, lats)]
+    assert 0 < sum(got) < 2000
