@@ -195,12 +195,10 @@ class WorkArea:
     def edges(self) -> np.ndarray:
         """cell × edge × (x1, y1, x2, y2), the edges ring_covers walks; NaN past a ring's end."""
         width = max((len(r) for r in self.rings), default=0)
-        out = np.full((len(self.rings), width, 4), np.nan)
-        for k, ring in enumerate(self.rings):
-            pts = np.array(ring)
-            out[k, :len(ring), :2] = pts
-            out[k, :len(ring), 2:] = np.roll(pts, -1, axis=0)
-        return out
+        nan = (math.nan,) * 4
+        rows = [[(*ring[i], *ring[(i + 1) % len(ring)]) for i in range(len(ring))]
+                + [nan] * (width - len(ring)) for ring in self.rings]
+        return np.array(rows, dtype=np.float64).reshape(len(self.rings), width, 4)
 
 
 def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: Sequence[float]
@@ -208,24 +206,30 @@ def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: S
     """[areas[i] is None or areas[i].covers(lons[i], lats[i])] for a batch of fixes: ring_covers'
     very arithmetic, over every (fix, candidate cell) pair at once."""
     out = [True] * len(lons)
-    pair_fix: list[int] = []
-    pair_edges: list[np.ndarray] = []
+    by_area: dict[int, tuple[WorkArea, list[int], list[int]]] = {}   # id → (area, fixes, cells)
     for i, area in enumerate(areas):
         if area is None:
             continue
         found = area.candidates(lons[i], lats[i])
         out[i] = False
         if found:
-            edges = area.edges
-            for k in found:
-                pair_fix.append(i)
-                pair_edges.append(edges[k])
-    if not pair_fix:
+            group = by_area.get(id(area))
+            if group is None:
+                group = by_area[id(area)] = (area, [], [])
+            group[1].extend([i] * len(found))
+            group[2].extend(found)
+    if not by_area:
         return out
-    width = max(e.shape[0] for e in pair_edges)
-    e = np.full((len(pair_edges), width, 4), np.nan)
-    for n, edges in enumerate(pair_edges):
-        e[n, :edges.shape[0]] = edges
+    width = max(area.edges.shape[1] for area, _, _ in by_area.values())
+    blocks, pair_fix = [], []
+    for area, fixes, cells in by_area.values():
+        block = area.edges[cells]
+        if block.shape[1] < width:
+            block = np.pad(block, ((0, 0), (0, width - block.shape[1]), (0, 0)),
+                           constant_values=np.nan)
+        blocks.append(block)
+        pair_fix += fixes
+    e = np.concatenate(blocks)
     fix = np.array(pair_fix)
     lon = np.asarray(lons, dtype=np.float64)[fix][:, None]
     lat = np.asarray(lats, dtype=np.float64)[fix][:, None]

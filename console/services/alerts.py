@@ -427,19 +427,19 @@ class AlertEngine:
         return None if since is None else _when(history.at_us[since])
 
     def _take_fixes(self, fixes: list[Any]) -> int:
-        fixes = [f for f in fixes if f.patrol_officer_id is not None]
+        # (id, officer, at, lon, lat, accuracy, speed) as q.positions_after reads them
+        fixes = [tuple(f) for f in fixes if f[1] is not None]
         radius = self.th.idle_radius_m
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
         # Every fix's polygon test at once: the batch is one fix from each phone on shift.
-        inside = covers_many([areas.get(f.patrol_officer_id) for f in fixes],
-                             [f.lon for f in fixes], [f.lat for f in fixes])
-        for f, within in zip(fixes, inside):
-            officer = f.patrol_officer_id
+        inside = covers_many([areas.get(f[1]) for f in fixes], [f[3] for f in fixes],
+                             [f[4] for f in fixes])
+        for (_, officer, at, lon, lat, accuracy, speed), within in zip(fixes, inside):
             track = tracks.get(officer)
             if track is None:
                 track = tracks[officer] = PatrolTrack()
-            track.add(f.at, f.lon, f.lat, inside=within, radius_m=radius, accuracy=f.accuracy,
-                      speed=f.speed)
+            track.add(at, lon, lat, inside=within, radius_m=radius, accuracy=accuracy,
+                      speed=speed)
             dirty.add(officer)
         return len(fixes)
 

@@ -215,8 +215,9 @@ def useful_history(session: Session, officer_ids: Collection[int], since: dateti
 
 
 def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
-    """History rows written after `after_id`, in insertion order."""
-    return session.execute(select(*_FIX_COLUMNS).where(Position.id > after_id)
+    """History rows (id, officer, at, lon, lat, accuracy, speed) written after `after_id`, in
+    insertion order (Core rows: a steady pass reads one per phone on shift)."""
+    return session.connection().execute(select(*_FIX_COLUMNS).where(Position.id > after_id)
                            .order_by(Position.id).limit(limit)).all()
 
 
