@@ -153,13 +153,6 @@ def ring_covers(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool
 _BUCKET = 0.001   # degrees (about 100 m): the spatial hash of a work area's cells
 
 
-def _buckets(x0: float, y0: float, x1: float, y1: float) -> Iterable[tuple[int, int]]:
-    for bx in range(math.floor((x0 - _EDGE_EPS) / _BUCKET), math.floor((x1 + _EDGE_EPS) / _BUCKET) + 1):
-        for by in range(math.floor((y0 - _EDGE_EPS) / _BUCKET),
-                        math.floor((y1 + _EDGE_EPS) / _BUCKET) + 1):
-            yield bx, by
-
-
 class WorkArea:
     """The union of a work grid's cells; a point on any cell's edge is inside."""
 
@@ -167,15 +160,26 @@ class WorkArea:
         self.rings: list[tuple[tuple[float, float], ...]] = []
         # bucket → the cells whose bounding box (widened by the edge tolerance) touches it, so
         # a fix is tested against one or two cells instead of the grid's eighty.
-        self._index: dict[tuple[int, int], list[int]] = {}
+        index: dict[tuple[int, int], list[int]] = {}
+        floor, eps = math.floor, _EDGE_EPS
         for ring in rings:
-            pts = tuple((float(p[0]), float(p[1])) for p in ring)
+            pts = tuple([(float(x), float(y)) for x, y, *_ in ring])
             if len(pts) < 3:
                 continue
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-            for key in _buckets(min(xs), min(ys), max(xs), max(ys)):
-                self._index.setdefault(key, []).append(len(self.rings))
+            n = len(self.rings)
+            # _buckets, inlined: a megacity's first pass builds 50,000 of these.
+            by0, by1 = floor((min(ys) - eps) / _BUCKET), floor((max(ys) + eps) / _BUCKET)
+            for bx in range(floor((min(xs) - eps) / _BUCKET), floor((max(xs) + eps) / _BUCKET) + 1):
+                for by in range(by0, by1 + 1):
+                    cell = index.get((bx, by))
+                    if cell is None:
+                        index[(bx, by)] = [n]
+                    else:
+                        cell.append(n)
             self.rings.append(pts)
+        # Tuples of ints are left alone by the garbage collector; lists would be scanned.
+        self._index: dict[tuple[int, int], tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
 
     @classmethod
     def from_rings(cls, rings: Iterable[Sequence[Sequence[float]]]) -> WorkArea:
@@ -187,9 +191,9 @@ class WorkArea:
         candidates = self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET)))
         return bool(candidates) and any(ring_covers(self.rings[i], lon, lat) for i in candidates)
 
-    def candidates(self, lon: float, lat: float) -> list[int]:
+    def candidates(self, lon: float, lat: float) -> tuple[int, ...]:
         """The cells (indices into rings) a point may lie in."""
-        return self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET))) or []
+        return self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET))) or ()
 
     @cached_property
     def edges(self) -> np.ndarray:

@@ -101,6 +101,7 @@ class AlertEngine:
         self.patrols: dict[int, PatrolFacts] = {}
         self.areas: dict[int, WorkArea | None] = {}        # officer id → work area (None: none)
         self.windows: dict[int, ShiftWindow] = {}          # officer id → shifts around now
+        self._pattern_windows: dict[tuple[Any, ...], ShiftWindow] = {}
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
         self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
@@ -221,7 +222,11 @@ class AlertEngine:
         """The officer's shift window, asked of the calendar only when a shift starts or ends."""
         window = self.windows.get(p.id)
         if window is None or not window.holds(now):
-            window = self.windows[p.id] = shift_window(p.shifts, now)
+            # Officers share a few shift patterns: one window per pattern serves them all.
+            window = self._pattern_windows.get(p.shifts)
+            if window is None or not window.holds(now):
+                window = self._pattern_windows[p.shifts] = shift_window(p.shifts, now)
+            self.windows[p.id] = window
         return window
 
     def _case_findings(self, case_id: int, now: datetime) -> list[Finding]:

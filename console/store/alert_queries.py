@@ -6,6 +6,7 @@ caller records a feed row only for changes that really took place.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import chain
@@ -13,7 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from sqlalchemy import BigInteger, DateTime, Integer, and_, cast, func, insert, or_, select, update
+from sqlalchemy import (BigInteger, DateTime, Integer, Text, and_, cast, func, insert, or_, select,
+                        update)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -65,15 +67,16 @@ def department_names(session: Session) -> dict[int, str]:
 
 def patrol_officers(session: Session) -> list[Any]:
     """Active officers: id, code, name, work_grid_id."""
-    return session.execute(select(PatrolOfficer.id, PatrolOfficer.code, PatrolOfficer.name,
-                                  PatrolOfficer.work_grid_id)
-                           .where(PatrolOfficer.active.is_(True))).all()
+    return session.connection().execute(
+        select(PatrolOfficer.id, PatrolOfficer.code, PatrolOfficer.name,
+               PatrolOfficer.work_grid_id).where(PatrolOfficer.active.is_(True))).all()
 
 
 def shifts(session: Session) -> dict[int, list[tuple[str, str, str]]]:
     """officer id → [(weekdays, start, end), ...]."""
     out: dict[int, list[tuple[str, str, str]]] = {}
-    for r in session.execute(select(Shift.patrol_officer_id, Shift.weekdays, Shift.start, Shift.end)):
+    for r in session.connection().execute(
+            select(Shift.patrol_officer_id, Shift.weekdays, Shift.start, Shift.end)):
         out.setdefault(r.patrol_officer_id, []).append((r.weekdays, r.start, r.end))
     return out
 
@@ -81,11 +84,15 @@ def shifts(session: Session) -> dict[int, list[tuple[str, str, str]]]:
 def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, list[Any]]:
     """work grid id → the rings of its cells."""
     out: dict[int, list[Any]] = {}
+    connection = session.connection()
     for chunk in _chunks(grid_ids):
-        for grid_id, ring in session.execute(
-                select(WorkGridCell.work_grid_id, Cell.ring)
-                .join(Cell, Cell.id == WorkGridCell.cell_id)
-                .where(WorkGridCell.work_grid_id.in_(chunk))):
+        rows = connection.execute(
+            select(WorkGridCell.work_grid_id, cast(Cell.ring, Text))
+            .join(Cell, Cell.id == WorkGridCell.cell_id)
+            .where(WorkGridCell.work_grid_id.in_(chunk))).all()
+        # One JSON document for the chunk's rings: one decode instead of one per cell.
+        rings = json.loads("[" + ",".join(r[1] for r in rows) + "]")
+        for (grid_id, _), ring in zip(rows, rings):
             out.setdefault(grid_id, []).append(ring)
     return out
 
@@ -106,11 +113,12 @@ _CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_c
 def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Any]:
     """The open cases (all, or those of `ids` that are still open)."""
     q = select(*_CASE_COLUMNS).where(Case.status.in_(_OPEN))
+    connection = session.connection()   # Core rows: a first pass reads every open case
     if ids is None:
-        return session.execute(q).all()
+        return connection.execute(q).all()
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(q.where(Case.id.in_(chunk))).all())
+        rows.extend(connection.execute(q.where(Case.id.in_(chunk))).all())
     return rows
 
 
@@ -128,7 +136,7 @@ def previous_closures(session: Session, cases: Iterable[Any], days: float
     window = timedelta(days=days)
     out: dict[int, tuple[str, datetime]] = {}
     for chunk in _chunks({cell for cell, _ in wanted}):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
             .where(Case.cell_id.in_(chunk), Case.status == Status.CLOSED.value,
                    Case.closed_at >= earliest))
