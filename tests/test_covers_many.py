@@ -53,3 +53,16 @@ def test_covers_many_finds_both_answers_on_a_random_cloud():
     got = covers_many(areas, lons, lats)
     assert got == [AREAS[0].covers(x, y) for x, y in zip(lons, lats)]
     assert 0 < sum(got) < 2000
+
+
+def test_rings_decoded_at_once_equal_the_json_decoder():
+    import json
+
+    from console.store.alert_queries import _rings
+
+    texts = [json.dumps(r) for r in RINGS] + ["[[1, 2], [3.5e-3, -4], [5, 6]]", "[]"]
+    want = [[tuple(map(float, p)) for p in json.loads(t)] for t in texts]
+    got = [[tuple(map(float, p)) for p in ring] for ring in _rings(texts)]
+    assert got == want
+    odd = ['[[1, 2, 3], [4, 5, 6], [7, 8, 9]]']   # not pairs: the JSON decoder takes it
+    assert _rings(odd) == json.loads("[" + odd[0] + "]")
