@@ -67,6 +67,7 @@ VOLATILE_PARAMS = frozenset({"open", "overdue"})
 MAX_LEVEL = 3
 _URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
 _TERMINAL = frozenset({Status.CLOSED.value, Status.REJECTED.value, Status.CANCELLED.value})
+_DISPATCHED = Status.DISPATCHED.value   # an enum member's .value is a lookup each time
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
             "category_name": (names or {}).get(c.category_code, "")}
     if c.urgent and c.status in _URGENT_WAITING:
         out.append(Finding(Kind.NEW_URGENT, c.id, base | {"reported_at": _iso(c.reported_at)}))
-    if c.status == Status.DISPATCHED.value and c.deadline is not None:
+    if c.status == _DISPATCHED and c.deadline is not None:
         if now >= c.deadline:
             out.append(Finding(Kind.OVERDUE, c.id, base | {"deadline": _iso(c.deadline)}))
         elif c.warn_at is not None and now >= c.warn_at:
@@ -236,7 +237,7 @@ def backlog_findings(cases: Iterable[CaseFacts], now: datetime, th: Thresholds,
     open_: dict[int, int] = {}
     overdue: dict[int, int] = {}
     for c in cases:
-        if c.status != Status.DISPATCHED.value or c.department_id is None:
+        if c.status != _DISPATCHED or c.department_id is None:
             continue
         open_[c.department_id] = open_.get(c.department_id, 0) + 1
         if c.deadline is not None and now >= c.deadline:

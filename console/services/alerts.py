@@ -49,6 +49,7 @@ _WATCHED = ("case", "settings", "patrol", "alert")
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
+_DISPATCHED = Status.DISPATCHED.value
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 
@@ -381,7 +382,7 @@ class AlertEngine:
     def _facts(self, r: Any, previous: tuple[str, datetime] | None,
                before: CaseFacts | None = None) -> CaseFacts:
         warn_at = None
-        if r.status == Status.DISPATCHED.value and r.deadline is not None and r.dispatched_at:
+        if r.status == _DISPATCHED and r.deadline is not None and r.dispatched_at:
             if (before is not None and before.warn_at is not None
                     and (before.dispatched_at, before.deadline) == (r.dispatched_at, r.deadline)):
                 warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
