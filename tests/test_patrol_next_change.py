@@ -29,7 +29,7 @@ def tracks(draw):
     last = draw(opt_minutes)
     if last is None:
         return None
-    at = lambda m: MONDAY + m * MINUTE if m is not None else None   # noqa: E731
+    at = lambda m: MONDAY + m * MINUTE if m is not None else None
     outside = draw(opt_minutes)
     still = draw(opt_minutes)
     return PatrolTrack(last_at=at(last), last_speed=draw(st.none() | st.sampled_from([0.0, 2.0])),
@@ -49,13 +49,13 @@ def test_deciding_only_at_the_next_change_agrees_with_deciding_every_pass(
     window = shift_window(officer_shifts, now)
     state = patrol_state(track, window, now, rules)
     until = next_state_change(track, window, now, rules)
-    t = now
     for gap in gaps_s:
         # Passes at random times, and at the change instant itself and just after it.
-        for t in sorted({t + timedelta(seconds=gap), until, until + timedelta(microseconds=1)}):
-            if t <= now:
+        passes = {now + timedelta(seconds=gap), until, until + timedelta(microseconds=1)}
+        for at in sorted(passes):
+            if at <= now:
                 continue
-            now = t
+            now = at
             if not window.holds(now):
                 window = shift_window(officer_shifts, now)
             if now >= until:

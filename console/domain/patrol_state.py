@@ -528,7 +528,7 @@ def replay_many(officer: np.ndarray, at_us: np.ndarray, lon: np.ndarray, lat: np
     t = at_us - at_us.min()
     band = int(t.max()) + int(step_s * 1_000_000) + 1
     key = t + np.repeat(np.arange(groups, dtype=np.int64) * band, end - first)
-    step_us = int(round(step_s * 1_000_000))
+    step_us = round(step_s * 1_000_000)
     columns = [first]
     live = np.arange(groups)
     cur = first

@@ -13,9 +13,19 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from sqlalchemy import (BigInteger, DateTime, Integer, Text, and_, cast, func, insert, or_, select,
-                        update)
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    Text,
+    and_,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
