@@ -49,6 +49,7 @@ PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
 _DISPATCHED = Status.DISPATCHED.value
+_TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 
@@ -121,6 +122,10 @@ class AlertEngine:
         self._patrol_dirty: set[int] = set()
         self._patrol_next: dict[int, datetime] = {}
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
+        self._hotspot_findings: list[Finding] = []
+        self._hotspots_stale = True
+        self._hotspots_at: datetime | None = None
+        self._hotspots_until = datetime.max
 
     # --- the pass -------------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class AlertEngine:
         case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
         plan = rules.reconcile(by_scope["case"], case_findings)
         plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
-        plan.extend(rules.reconcile(by_scope["cell"], self._hotspots(session, now)))
+        plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
@@ -239,10 +244,24 @@ class AlertEngine:
             heapq.heappush(self._events, (nxt, case_id))
         return found
 
+    def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
+        """The hotspot findings, counted again only when a case changed or when a case of a
+        hotspot leaves the window (counts below the threshold only fall with the time)."""
+        if (self._hotspots_stale or self._hotspots_at is None
+                or not (self._hotspots_at <= now < self._hotspots_until)):
+            self._hotspot_findings = self._hotspots(session, now)
+            self._hotspots_stale, self._hotspots_at = False, now
+        return self._hotspot_findings
+
     def _hotspots(self, session: Session, now: datetime) -> list[Finding]:
         th = self.th
-        groups = q.hotspot_groups(session, now - timedelta(hours=th.hotspot_hours), th.hotspot_cases)
+        window = timedelta(hours=th.hotspot_hours)
+        groups = q.hotspot_groups(session, now - window, th.hotspot_cases)
         codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
+        # A case counts while reported_at >= now - window: the first of a group leaves just
+        # after first + window.
+        self._hotspots_until = min((first + window + _TICK for *_, first in groups),
+                                   default=datetime.max)
         return rules.hotspot_findings(
             (rules.HotspotGroup(cell, codes.get(cell, ""), code, n, first)
              for cell, code, n, first in groups), th, self._names)
@@ -281,6 +300,7 @@ class AlertEngine:
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
         self._reset_escalations()
         self._patrol_all = True
+        self._hotspots_stale = True
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
@@ -299,6 +319,7 @@ class AlertEngine:
             self._recompute_warnings()
             self._reset_escalations()
             self._patrol_all = True
+            self._hotspots_stale = True
             self._backlog_at = None
             dirty |= set(self.cases)
         if ("patrol" in entities or self._patrols_read_at is None
@@ -308,6 +329,7 @@ class AlertEngine:
         if changed:
             self._refresh_cases(session, q.open_cases(session, changed), changed, now)
             dirty |= changed
+            self._hotspots_stale = True
         touched = {r.entity_id for r in rows if r.entity == "alert" and r.entity_id is not None}
         if touched:
             self._refresh_alerts(session, touched)

@@ -1,0 +1,47 @@
+"""The engine keeps its findings between passes and re-decides only what may have changed:
+these cases pin the instants at which it must look again by itself (no feed row at all)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from console.services.alerts import AlertEngine
+from tests import alert_city as C
+from tests.alert_city import MONDAY
+
+T = MONDAY.replace(hour=9)
+TICK = timedelta(microseconds=1)
+
+
+def keys(db) -> set[str]:
+    return set(C.open_alerts(db))
+
+
+def test_a_hotspot_clears_the_microsecond_its_first_case_leaves_the_window(db):
+    city = C.build(db)
+    engine = AlertEngine()
+    for h in (0, 1, 2):
+        C.report(db, city, T + timedelta(hours=h), cell=2)
+    key = f"hotspot:cell:{city.cell_ids[2]}:10101"
+    C.evaluate(db, engine, T + timedelta(hours=2))
+    assert key in keys(db)
+    C.evaluate(db, engine, T + timedelta(hours=6))          # the first case still counts
+    assert key in keys(db)
+    C.evaluate(db, engine, T + timedelta(hours=6) + TICK)   # and now it does not
+    assert key not in keys(db)
+
+
+def test_a_patrol_goes_offline_at_the_threshold_without_a_new_fix(db):
+    city = C.build(db)
+    engine = AlertEngine()
+    start = MONDAY.replace(hour=10)
+    C.walk(db, city, start, start + timedelta(minutes=5), C.inside)
+    last = start + timedelta(minutes=5)
+    C.evaluate(db, engine, last)
+    offline = f"offline:patrol:{city.officer_id}"
+    # Passes with nothing new in between: only the clock moves.
+    for minutes in (1, 5, 9):
+        C.evaluate(db, engine, last + timedelta(minutes=minutes))
+    C.evaluate(db, engine, last + timedelta(minutes=10) - TICK)
+    assert offline not in keys(db)
+    C.evaluate(db, engine, last + timedelta(minutes=10))
+    assert offline in keys(db)
