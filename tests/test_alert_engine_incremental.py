@@ -45,3 +45,21 @@ def test_a_patrol_goes_offline_at_the_threshold_without_a_new_fix(db):
     assert offline not in keys(db)
     C.evaluate(db, engine, last + timedelta(minutes=10))
     assert offline in keys(db)
+
+
+def test_closures_read_per_cell_or_for_the_whole_window_agree(db, monkeypatch):
+    from console.store import alert_queries
+
+    city = C.build(db)
+    made = []
+    for i, cell in enumerate((1, 3, 3, 2)):
+        first = C.report(db, city, T + timedelta(hours=i), cell=cell)
+        C.close(db, city, C.dispatch(db, city, first, T + timedelta(hours=i)),
+                T + timedelta(hours=i, minutes=30))
+        made.append(C.report(db, city, T + timedelta(days=2, hours=i), cell=cell))
+    with db.session() as s:
+        asked = alert_queries.open_cases(s, [m.case_id for m in made])
+        per_cell = alert_queries.previous_closures(s, asked, 7)
+        monkeypatch.setattr(alert_queries, "_MANY_CELLS", 0)
+        whole = alert_queries.previous_closures(s, asked, 7)
+    assert per_cell == whole and len(whole) == 4
