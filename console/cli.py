@@ -128,6 +128,8 @@ def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
                    help="OsmAnd protocol port (default: 5055, as Traccar)")
     p.add_argument("--queue", type=_positive_int, default=100_000, metavar="N",
                    help="fixes held in memory before requests get 503 (default: 100000)")
+    p.add_argument("--flush-ms", type=_positive_int, default=50, metavar="MS",
+                   help="longest a fix waits to be written with others (default: 50)")
 
     p = sub.add_parser("devices", help="register, list and disable field devices")
     devices = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
@@ -151,7 +153,8 @@ def _intake_command(args) -> int:
     try:
         if args.command == "serve":
             from console.ingest.server import serve
-            return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue)
+            return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue,
+                         window=args.flush_ms / 1000)
         from console.services import devices
         with db.transaction() as s:
             if args.devices_command == "add":

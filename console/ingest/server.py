@@ -14,7 +14,7 @@ import time
 
 from console.ingest.app import create_app
 from console.ingest.directory import DeviceDirectory
-from console.ingest.writer import DEFAULT_CAPACITY, BatchWriter
+from console.ingest.writer import DEFAULT_CAPACITY, WINDOW_S, BatchWriter
 from console.store.database import Database
 
 log = logging.getLogger("console.ingest")
@@ -44,13 +44,14 @@ def _ignore(signum, frame) -> None:
     log.info("signal %d: already stopping", signum)
 
 
-def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACITY) -> int:
+def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACITY,
+          window: float = WINDOW_S) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code (1 if accepted fixes were lost)."""
     import uvicorn
 
     _log_to_stdout()
     directory = DeviceDirectory()
-    writer = BatchWriter(db, directory, capacity=capacity)
+    writer = BatchWriter(db, directory, capacity=capacity, window=window)
     writer.start()
     stop_stats = threading.Event()
     stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",

@@ -86,6 +86,16 @@ class BatchWriter:
             self._thread.join()
         return self.depth
 
+    def write_pending(self) -> int:
+        """Write everything queued now, in the caller's thread (for a writer not started)."""
+        assert self._thread is None, "the writer thread owns the queue"
+        with self._cond:
+            batch = list(self._queue)
+            self._queue.clear()
+        if batch and not self._write(batch):
+            raise RuntimeError("the database refused the write")
+        return len(batch)
+
     def refresh_devices(self) -> None:
         with self.db.session() as s:
             self.directory.replace(active_devices(s))
