@@ -76,7 +76,7 @@ def raw_get(port: int, target: str) -> bytes:
 
 @pytest.mark.slow
 def test_serve_takes_fixes_and_writes_them_all_on_sigterm(db, city, tmp_path):
-    db_url = str(db.engine.url)
+    db_url = db.engine.url.render_as_string(hide_password=False)
     # A long batch window holds the fixes in the queue, so SIGTERM finds them unwritten.
     serve = Serve(db_url, "--flush-ms", "30000")
     try:
@@ -107,7 +107,7 @@ def test_serve_takes_fixes_and_writes_them_all_on_sigterm(db, city, tmp_path):
 
 @pytest.mark.slow
 def test_serve_writes_within_its_window_while_running(db, city):
-    serve = Serve(str(db.engine.url), "--flush-ms", "20")
+    serve = Serve(db.engine.url.render_as_string(hide_password=False), "--flush-ms", "20")
     try:
         with httpx.Client(base_url=serve.url, timeout=30) as client:
             assert client.get(f"/?id={city.device}&lat=30.27&lon=120.15").status_code == 200
@@ -125,7 +125,7 @@ def test_serve_writes_within_its_window_while_running(db, city):
 
 
 def test_devices_add_list_disable(db, city, capsys):
-    url = str(db.engine.url)
+    url = db.engine.url.render_as_string(hide_password=False)
     assert main(["devices", "add", "phone-9", "P0001", "--db", url]) == 0
     assert main(["devices", "add", "phone-x", "P9999", "--db", url]) == 2
     assert main(["devices", "add", "bad id ", "P0001", "--db", url]) == 2
