@@ -171,6 +171,9 @@ def _intake_command(args) -> int:
     except DomainError as exc:
         print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
         return EXIT_USAGE
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         db.dispose()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.domain.errors import DomainError, NotFound
+from console.domain.errors import NotFound
 from console.store.models import Device, PatrolOfficer
 
 MAX_UNIQUE_ID = 64     # the column's length
@@ -21,10 +21,13 @@ class DeviceInfo:
 
 
 def check_unique_id(unique_id: str) -> str:
-    """The id as the protocol sends it: 1–64 printable characters, no spaces around."""
+    """The id as the protocol sends it: 1–64 printable characters, no spaces around.
+
+    ValueError, not a DomainError: only the command line registers devices so far, and a
+    DomainError code needs its translated sentence (for the devices page, when it comes)."""
     if not (0 < len(unique_id) <= MAX_UNIQUE_ID) or unique_id != unique_id.strip() \
             or not unique_id.isprintable():
-        raise DomainError("bad_device_id", device=unique_id[:80])
+        raise ValueError(f"a device id is 1-{MAX_UNIQUE_ID} printable characters: {unique_id[:80]!r}")
     return unique_id
 
 
