@@ -22,6 +22,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                    "opening the 1M-case city: checks, schema look, seed (and the full check)"),
     "live-alerts": ("console.bench.live_alerts", "run",
                     "alert engine first and steady pass, 10,000 patrols, 50,000 open cases"),
+    "ingest": ("console.bench.ingest", "run",
+               "OsmAnd fixes a second through a real serve process, and the writer alone"),
 }
 
 
