@@ -48,16 +48,20 @@ _ids = count(1)
 @pytest.fixture(scope="module", autouse=True)
 def _print_tally(request):
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None or not TALLY:
+    if not TALLY:
         return
-    reporter.write_line("")
-    reporter.write_line("stored: the call succeeded and the text read back as normalised (reads: answered)")
-    reporter.write_line(f"{'backend':<11} {'entry point':<28} {'tried':>6} {'refused':>8} "
-                        f"{'stored':>7} {'crashed':>8}")
-    for (backend, entry), c in sorted(TALLY.items()):
-        reporter.write_line(f"{backend:<11} {entry:<28} {c['tried']:>6} {c['refused']:>8} "
-                            f"{c['stored']:>7} {c['crashed']:>8}")
+    lines = ["", "stored: the call succeeded and read back as normalised (reads: answered)",
+             f"{'backend':<11} {'entry point':<28} {'tried':>6} {'refused':>8} {'stored':>7} "
+             f"{'crashed':>8}"]
+    lines += [f"{backend:<11} {entry:<28} {c['tried']:>6} {c['refused']:>8} {c['stored']:>7} "
+              f"{c['crashed']:>8}" for (backend, entry), c in sorted(TALLY.items())]
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if capture is None or reporter is None:
+        return
+    with capture.global_and_fixture_disabled():   # the figures are for the reader of the run
+        for line in lines:
+            reporter.write_line(line)
 
 
 def attempt(w, entry: str, call, check) -> None:

@@ -10,7 +10,6 @@ import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from sqlalchemy.exc import DBAPIError
 
 from console.domain.errors import DomainError
 from console.store.database import DatabaseOpenError
@@ -308,7 +307,8 @@ _PG_RETRY = frozenset({"40001", "40P01", "55P03"})
 
 def is_busy(exc: BaseException) -> bool:
     """The database was held by someone else beyond the wait: nothing was saved, try again."""
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    # A SQLAlchemy DBAPIError wraps the driver's error as `.orig` (widgets import no SQLAlchemy).
+    orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, sqlite3.OperationalError):
         text = str(orig).lower()
         return "locked" in text or "busy" in text
