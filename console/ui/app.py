@@ -21,7 +21,7 @@ from console.paths import APP_NAME
 from console.store.feed import current_seq
 from console.ui.i18n import install_translators, normalise_language
 from console.ui.main_window import MainWindow
-from console.ui.messages import build_stage_name, describe_error
+from console.ui.messages import build_stage_name, describe_error, is_refusal
 from console.ui.seat_settings import SeatSettings
 from console.ui.theme import apply_font, apply_theme
 
@@ -115,7 +115,7 @@ class _Startup:
         try:
             self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
         except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_DATABASE)
         self.tasks.db = self.db
@@ -130,7 +130,7 @@ class _Startup:
         try:
             actor = self.tasks.run_and_wait(lambda s: actor_for(s, username))
         except Exception as exc:   # noqa: BLE001
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
                 return self.fail(describe_error(exc), EXIT_FAILED)
             return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
@@ -181,7 +181,7 @@ class _Startup:
             self.tasks.call_and_wait(lambda: demo_city.build_demo(
                 db, seed=demo["seed"], cells=demo["cells"], cases=demo["cases"], progress=relay))
         except Exception as exc:   # noqa: BLE001
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_FAILED)
         return EXIT_OK
