@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from console.map import mapmath, texts
+from console.map import grid_cache, mapmath, texts
 from console.map.page import PageOptions, write_page
-from console.map.page_data import PageContent
+from console.map.page_data import PageContent, grid_script
 from console.services import map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
 from console.services.map_patrols import PatrolWatch
@@ -38,18 +38,32 @@ def measure_legend(measure: str, campaigns: list[str]) -> dict:
     return texts.legend(measure, campaigns)
 
 
-def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
-          heat_days: int, now: datetime) -> MapModel:
-    """Read the city and write the page into `folder`."""
+def city_grid(session: Session, cache: Path) -> tuple[GridData, dict[int, int], Path]:
+    """The grid, its work-grid colours and the page's grid script: from the cache while the
+    grid's fingerprint is unchanged, else read, encoded and kept there."""
+    fingerprint = map_grid.grid_fingerprint(session)
+    found = grid_cache.load(cache, fingerprint)
+    if found is not None:
+        grid, colours, script = found
+        map_grid.place_of(session, grid)
+        return grid, colours, script
     grid = map_grid.load_grid(session)
+    colours = map_grid.work_grid_colours(grid)
+    script_text = grid_script(grid, map_grid.region_boundaries(grid))
+    return grid, colours, grid_cache.store(cache, fingerprint, grid, colours, script_text)
+
+
+def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
+          heat_days: int, now: datetime, cache: Path | None = None) -> MapModel:
+    """Read the city and write the page into `folder`; the grid's part comes from `cache`
+    (a folder kept between starts) when the grid has not changed since it was written."""
+    grid, colours, script = city_grid(session, cache or folder / "grid-cache")
     if options.view is not None and len(grid):
         # A view remembered from another database (or city) would open on empty ground.
         lat, lon, _ = options.view
         min_lon, min_lat, max_lon, max_lat = grid.bbox
         if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
             options.view = None
-    regions = map_grid.region_boundaries(grid)
-    colours = map_grid.work_grid_colours(grid)
     campaigns = map_data.campaign_names(session, now)
     if measure == "campaign" and not campaigns:
         measure = "open"   # the seat chose a campaign measure, but none is running now
@@ -63,10 +77,10 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
     trail_from = now - timedelta(minutes=options.trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
     heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
-    content = PageContent(grid=grid, regions=regions, measure=measure, values=values,
+    content = PageContent(grid=grid, measure=measure, values=values,
                           legend=measure_legend(measure, campaigns), cases=markers,
                           roster=roster, patrols=watch.views(), trails=trails, heat=heat)
-    page = write_page(folder, content, options)
+    page = write_page(folder, content, options, script)
     return MapModel(page=page, grid=grid, grid_colours=colours, watch=watch, measure=measure,
                     campaigns=campaigns, case_ids={m.id for m in markers}, built_at=now)
 

@@ -18,6 +18,9 @@ from console.services.map_grid import GridData, Region
 from console.services.map_patrols import PatrolInfo, PatrolView
 
 DATA_FILE = "data.js"
+#: The grid's part of the page (cells and boundaries): the same while the grid is, so a page
+#: built at an earlier start lends it to the next (see grid_cache).
+GRID_FILE = "grid.js"
 
 
 @dataclass
@@ -25,7 +28,6 @@ class PageContent:
     """Everything the first picture shows; built in a worker, written once."""
 
     grid: GridData
-    regions: dict[str, list[Region]]
     measure: str
     values: dict[int, int]
     legend: dict
@@ -70,8 +72,7 @@ def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a de
     return [v.id, int(v.lat * 1e6 + 0.5), int(v.lon * 1e6 + 0.5), v.state, at, battery, speed]
 
 
-def _cells(content: PageContent) -> dict:
-    grid = content.grid
+def _cell_shapes(grid: GridData) -> dict:
     counts, coords = mapmath.encode_rings(grid.rings)
     community_ids = sorted(grid.communities)
     position = {cid: i for i, cid in enumerate(community_ids)}
@@ -80,9 +81,22 @@ def _cells(content: PageContent) -> dict:
         "counts": counts, "coords": coords, "codes": ",".join(grid.codes),
         "community": mapmath.encode_ints(community, "<u2"),
         "communityNames": [grid.communities[c][1] for c in community_ids],
+    }
+
+
+def _cells(content: PageContent) -> dict:
+    grid = content.grid
+    return {
         "measure": content.measure, "legend": content.legend,
         "values": dense_values(len(grid), content.values, styles.DEFAULT_VALUE[content.measure]),
     }
+
+
+def grid_script(grid: GridData, regions: dict[str, list[Region]]) -> str:
+    """grid.js (window.CCC_GRID): the cells' shapes, codes and communities, and the boundaries."""
+    data = {"cells": _cell_shapes(grid),
+            "boundaries": {level: _boundaries(rs) for level, rs in regions.items()}}
+    return f"window.CCC_GRID = {json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 def _rings_of(geometry) -> list[np.ndarray]:
@@ -133,7 +147,7 @@ def write_data(folder: Path, content: PageContent, config: dict) -> Path:
     data = {
         "config": config,
         "cells": _cells(content),
-        "boundaries": {level: _boundaries(regions) for level, regions in content.regions.items()},
+        "heat": mapmath.heat_weights(content.heat),
         "cases": [case_row(m) for m in content.cases],
         "patrols": _patrols(content),
     }

@@ -70,6 +70,7 @@ window.CCC = (function () {
       if (b[2] > b[0]) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
     }
     if (layers.heat) {
+      layers.heat.setLatLngs(data.heat || []);
       map.on("zoomend", app._heatScale);
       app._heatScale();
     }
