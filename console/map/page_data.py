@@ -43,19 +43,26 @@ def epoch_ms(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp() * 1000)
 
 
-def dense_values(n: int, values: dict[int, int], default: int) -> str:
-    """A measure for every cell as base64 int16 (counts above 32767 are clipped)."""
+def dense_array(n: int, values: dict[int, int], default: int) -> np.ndarray:
+    """A measure for every cell as int16 (counts above 32767 are clipped)."""
     out = np.full(n, default, dtype=np.int16)
     if values:
         idx = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
         val = np.fromiter(values.values(), dtype=np.int64, count=len(values))
         out[idx] = np.clip(val, -32768, 32767)
-    return mapmath.encode_ints(out, "<i2")
+    return out
 
 
-def case_row(m: CaseMarker) -> list:
-    return [m.id, round(m.lat, 6), round(m.lon, 6), m.tone, 1 if m.urgent else 0, m.number,
-            m.category, m.status, epoch_ms(m.deadline)]
+def dense_values(n: int, values: dict[int, int], default: int) -> str:
+    """A measure for every cell as base64 int16 (see dense_array)."""
+    return mapmath.encode_ints(dense_array(n, values, default), "<i2")
+
+
+def case_row(m: CaseMarker) -> tuple:
+    """[id, lat, lon, tone, urgent, number, category, status, deadline (ms), near at (ms)]:
+    a tuple, so the map can tell a changed row from an unchanged one by equality."""
+    return (m.id, round(m.lat, 6), round(m.lon, 6), m.tone, 1 if m.urgent else 0, m.number,
+            m.category, m.status, epoch_ms(m.deadline), epoch_ms(m.near_at))
 
 
 def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a deliberate cache

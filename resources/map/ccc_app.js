@@ -205,6 +205,8 @@ window.CCC = (function () {
   };
 
   app._tick = function () {
+    var t = Date.now();
+    if (!app._retoned || t - app._retoned >= 5000) { app._retoned = t; app.cases.retone(t); }
     if (app.popupId !== null && app.popup && app.popup.isOpen()) app.popup.setContent(app._patrolHtml(app.popupId));
     var now = Date.now();
     if (!app._pruned || now - app._pruned > 10000) {
