@@ -68,8 +68,13 @@ def store(root: Path, fingerprint: str, grid: GridData, colours: dict[int, int],
     try:
         os.replace(tmp, final)
     except OSError:
-        # Another seat wrote the same fingerprint first: theirs is as good as ours.
-        shutil.rmtree(tmp, ignore_errors=True)
+        if load(root, fingerprint) is None:
+            # A broken folder (a process died writing it, a file removed): ours replaces it.
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+        else:
+            # Another seat wrote the same fingerprint first: theirs is as good as ours.
+            shutil.rmtree(tmp, ignore_errors=True)
     _prune(root, keep=final)
     return final / GRID_SCRIPT
 
