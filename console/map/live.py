@@ -1,14 +1,17 @@
 """Following the change feed on the map: coalesced deltas, at most a few per second.
 
-Positions need no database: the feed batch carries them, and the patrol watch derives each
-state in a few milliseconds for two thousand officers. Case changes name a case and a cell;
+Positions need no database: the feed batch carries them. The patrol watch derives each state
+on a thread of its own (ten thousand officers take tens of milliseconds, several frames);
+the GUI thread hands it the batch and sends the message it encoded. Case changes name a case and a cell;
 their markers and the cells' measure are read in one task per burst, never on the GUI thread.
 Sends are throttled on the leading edge: the first change goes out at once, changes within
 the next MIN_INTERVAL_MS are merged into one message.
 """
 from __future__ import annotations
 
+import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -17,6 +20,8 @@ from console.live.tasks import TaskRunner
 from console.map import loader
 from console.map.bridge import MapBridge
 from console.map.page_data import case_row, patrol_row
+
+log = logging.getLogger(__name__)
 
 MIN_INTERVAL_MS = 150
 #: Patrol states change with the clock too (offline, shift end, idle).
@@ -32,6 +37,7 @@ class LiveMap(QObject):
     measure_loaded = Signal(object)   # loader.MeasureUpdate: every cell's value, the campaigns
     #: GUI-thread time of each step of the periodic refresh ({"step", "gui_ms", "sent"}).
     refreshed = Signal(dict)
+    _moved = Signal(str, int, float)   # from the patrol thread: message, patrols, its ms
 
     def __init__(self, tasks: TaskRunner, bridge: MapBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +49,10 @@ class LiveMap(QObject):
         self._case_ids: set[int] = set()
         self._cell_ids: set[int] = set()
         self._querying = False
+        self._moving = False           # the patrol thread is working on a batch
+        self._flush_cpu = 0.0
+        self._pool: ThreadPoolExecutor | None = None
+        self._moved.connect(self._patrols_moved)
         self._legend: dict | None = None
         self._last_send = 0.0
         self._timer = QTimer(self, singleShot=True)
@@ -57,6 +67,9 @@ class LiveMap(QObject):
         self.model = model
         self.measure = model.measure
         self._legend = loader.measure_legend(model.measure, model.campaigns)
+        if self._pool is None:
+            # One thread: the watch is only ever changed there, one batch after another.
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-patrols")
         self.ready = True
         self._clock.start()
         self._cases_timer.start()
@@ -67,6 +80,10 @@ class LiveMap(QObject):
         self._timer.stop()
         self._clock.stop()
         self._cases_timer.stop()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)   # at most one batch in flight
+        self._moving = False
 
     # --- input ---------------------------------------------------------------------------
 
@@ -100,16 +117,12 @@ class LiveMap(QObject):
         """Send what is pending: positions now, case changes after their query."""
         if not self.ready or self.model is None:
             return
-        if self._positions:
-            start, cpu = time.perf_counter(), time.thread_time()
+        if self._positions and not self._moving and self._pool is not None:
+            cpu = time.thread_time()
             positions, self._positions = list(self._positions.values()), {}
-            views = self.model.watch.apply(positions, datetime.now())
-            if views:
-                size = self.bridge.send("delta", patrols=[patrol_row(v) for v in views])
-                self._last_send = time.monotonic()
-                self.sent.emit({"patrols": len(views), "bytes": size,
-                                "py_ms": (time.perf_counter() - start) * 1000,
-                                "py_cpu_ms": (time.thread_time() - cpu) * 1000})
+            self._moving = True
+            self._pool.submit(self._move, self.model.watch, positions, datetime.now())
+            self._flush_cpu = time.thread_time() - cpu
         if (self._case_ids or self._cell_ids) and not self._querying:
             self._query_cases()
 
@@ -152,11 +165,40 @@ class LiveMap(QObject):
         self._cell_ids.update(cell_ids)
         self.tasks.task_failed.emit(exc)
 
+    def _move(self, watch, positions: list | None, now: datetime) -> None:
+        """On the patrol thread: the states of a batch (or of the clock alone, positions None)
+        and the message for the page, encoded here too."""
+        start = time.perf_counter()
+        try:
+            views = watch.apply(positions, now) if positions is not None else watch.refresh(now)
+            text = self.bridge.encode("delta", patrols=[patrol_row(v) for v in views]) \
+                if views else ""
+        except Exception:   # noqa: BLE001 — a bad batch must not stop the map following
+            log.exception("map: patrol update failed")
+            views, text = [], ""
+        self._moved.emit(text, len(views), (time.perf_counter() - start) * 1000)
+
+    def _patrols_moved(self, text: str, count: int, worker_ms: float) -> None:
+        self._moving = False
+        if not self.ready or self.model is None:
+            return
+        if text:
+            start, cpu = time.perf_counter(), time.thread_time()
+            size = self.bridge.send_text(text)
+            self._last_send = time.monotonic()
+            gui = (time.thread_time() - cpu + self._flush_cpu) * 1000
+            self.sent.emit({"patrols": count, "bytes": size, "worker_ms": worker_ms,
+                            "py_ms": (time.perf_counter() - start) * 1000 + self._flush_cpu * 1000,
+                            "py_cpu_ms": gui})
+        self._flush_cpu = 0.0
+        if self._positions:
+            self.schedule()   # more came while the thread worked
+
     def _clock_tick(self) -> None:
-        if self.ready and self.model is not None:
-            views = self.model.watch.refresh(datetime.now())
-            if views:
-                self.bridge.send("delta", patrols=[patrol_row(v) for v in views])
+        if self.ready and self.model is not None and not self._moving and self._pool is not None:
+            self._moving = True
+            self._flush_cpu = 0.0
+            self._pool.submit(self._move, self.model.watch, None, datetime.now())
 
     # --- full re-reads -------------------------------------------------------------------
 
