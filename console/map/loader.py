@@ -87,10 +87,11 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
     heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
     content = PageContent(grid=grid, measure=measure, values=values,
                           legend=measure_legend(measure, campaigns), cases=markers,
-                          roster=roster, patrols=watch.views(), trails=trails, heat=heat)
+                          roster=roster, patrols=watch.views(), trails=trails, heat=heat,
+                          case_rows={m.id: case_row(m) for m in markers})
     page = write_page(folder, content, options, script)
     return MapModel(page=page, grid=grid, grid_colours=colours, watch=watch, measure=measure,
-                    campaigns=campaigns, case_rows={m.id: case_row(m) for m in markers},
+                    campaigns=campaigns, case_rows=content.case_rows,
                     values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now)
 
 

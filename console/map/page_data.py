@@ -36,6 +36,7 @@ class PageContent:
     patrols: list[PatrolView]
     trails: dict[int, list[tuple[datetime, float, float]]]
     heat: list[tuple[float, float, int]] = field(default_factory=list)
+    case_rows: dict[int, tuple] | None = None   # case_row of each marker, when made already
 
 
 def epoch_ms(at: datetime | None) -> int | None:
@@ -155,7 +156,8 @@ def write_data(folder: Path, content: PageContent, config: dict) -> Path:
         "config": config,
         "cells": _cells(content),
         "heat": mapmath.heat_weights(content.heat),
-        "cases": [case_row(m) for m in content.cases],
+        "cases": list(content.case_rows.values()) if content.case_rows is not None
+        else [case_row(m) for m in content.cases],
         "patrols": _patrols(content),
     }
     path = folder / DATA_FILE

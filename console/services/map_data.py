@@ -173,8 +173,10 @@ def case_markers(session: Session, now: datetime,
         share = near_at = None
         if r.deadline is not None and r.dispatched_at is not None and r.status in RUNNING_STATUSES:
             try:
-                share = calendar.share_used(r.dispatched_at, r.deadline, now, unit)
+                # One calendar walk per case, not two: the share reaches the warning exactly
+                # when the near time comes (what the page uses to move the tone on).
                 near_at = _near_at(calendar, r.dispatched_at, r.deadline, unit, warning)
+                share = (warning if near_at is not None and now >= near_at else 0.0)
             except ValueError:
                 share = None
         markers.append(CaseMarker(r.id, r.number, float(lon), float(lat),
