@@ -24,6 +24,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                     "alert engine first and steady pass, 10,000 patrols, 50,000 open cases"),
     "ingest": ("console.bench.ingest", "run",
                "OsmAnd fixes a second through a real serve process, and the writer alone"),
+    "live-map": ("console.bench.live_map", "run",
+                 "map on screen at 50k/200k cells (cold and cached), 10,000-patrol tick, resync"),
 }
 
 
