@@ -143,11 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- field intake: serve, devices -------------------------------------------------------------
 
-def _port(text: str) -> int:
-    value = _whole_number(1)(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"not a port number: {value}")
-    return value
+_port = _whole_number(1, 65535)
+# Memory stays bounded: a fix in the queue costs about 1 KB, so the largest queue is ~1 GB.
+_queue_size = _whole_number(1, 1_000_000)
+_flush_ms = _whole_number(1, 60_000)
 
 
 def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
@@ -156,9 +155,9 @@ def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     p.add_argument("--port-osmand", type=_port, default=5055, metavar="PORT",
                    help="OsmAnd protocol port (default: 5055, as Traccar)")
-    p.add_argument("--queue", type=_positive_int, default=100_000, metavar="N",
+    p.add_argument("--queue", type=_queue_size, default=100_000, metavar="N",
                    help="fixes held in memory before requests get 503 (default: 100000)")
-    p.add_argument("--flush-ms", type=_positive_int, default=50, metavar="MS",
+    p.add_argument("--flush-ms", type=_flush_ms, default=50, metavar="MS",
                    help="longest a fix waits to be written with others (default: 50)")
 
     p = sub.add_parser("devices", help="register, list and disable field devices")
