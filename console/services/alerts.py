@@ -28,6 +28,7 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M, PatrolTrack, WorkArea
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
@@ -367,23 +368,23 @@ class AlertEngine:
                 self.alerts[alert_id] = OpenAlert(alert_id, key, f.kind.value, f.severity.value,
                                                   0, now, None, f.params, f.subject_type,
                                                   f.subject_id)
-                changes.append((alert_id, "raised", {
+                changes.append((alert_id, ChangeAction.RAISED, {
                     "kind": f.kind.value, "severity": f.severity.value,
                     "subject_type": f.subject_type, "subject_id": f.subject_id}))
         for alert in plan.resolve:
             self.alerts.pop(alert.id, None)
             if q.resolve(session, alert.id, now):
-                changes.append((alert.id, "resolved", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.RESOLVED, {"kind": alert.kind}))
         for alert, params in plan.update:
             if q.set_params(session, alert.id, params):
                 self.alerts[alert.id] = replace(alert, params=params)
-                changes.append((alert.id, "updated", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.UPDATED, {"kind": alert.kind}))
         for alert, severity in plan.escalate:
             if q.escalate(session, alert.id, at=now, severity=severity.value,
                           from_level=alert.level, by=None):
                 self.alerts[alert.id] = replace(alert, severity=severity.value,
                                                 level=alert.level + 1)
-                changes.append((alert.id, "escalated", {
+                changes.append((alert.id, ChangeAction.ESCALATED, {
                     "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
         q.record_feed(session, now, changes)
         counts: dict[str, int] = {}

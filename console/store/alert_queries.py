@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -227,15 +228,12 @@ def insert_alerts(session: Session, rows: list[dict[str, Any]]) -> list[tuple[in
     return [(r.id, r.open_key) for r in result]
 
 
-def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]) -> None:
+def record_feed(session: Session, at: datetime,
+                changes: list[tuple[int, ChangeAction, dict[str, Any]]]) -> None:
     """Many alert changes (id, action, payload) in the feed at once: what feed.record does per
-    row, in one executemany (a first pass on a big city may open thousands of alerts)."""
-    if not changes:
-        return
-    seq = feed.transaction_seq(session)
-    session.execute(insert(ChangeFeed), [
-        {"seq": seq, "at": at, "entity": "alert", "entity_id": alert_id, "action": action,
-         "payload": payload} for alert_id, action, payload in changes])
+    row, in one executemany at commit (a first pass on a big city may open thousands)."""
+    if changes:
+        feed.record_many(session, ChangeKind.ALERT, at, changes)
 
 
 def resolve(session: Session, alert_id: int, at: datetime) -> bool:
