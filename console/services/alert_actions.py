@@ -85,7 +85,9 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
         raise DomainError("alert_note_too_long", limit=MAX_NOTE)
     done: list[int] = []
     first_refusal: Any = None
-    for alert_id in alert_ids:
+    # Rows are locked in one order (ascending id) by every seat: two overlapping selections
+    # cannot wait on each other.
+    for alert_id in sorted(set(alert_ids)):
         if q.acknowledge(session, alert_id, user_id=actor.user_id, at=at, note=note):
             feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
                         {"by": actor.name, "note": bool(note)})
