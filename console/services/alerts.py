@@ -28,7 +28,7 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
-from console.domain.changes import ChangeAction, ChangeKind
+from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M, PatrolTrack, WorkArea
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
@@ -36,8 +36,10 @@ from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
 
-#: Feed entities whose rows make the engine re-read something.
-_WATCHED = ("case", "settings", "patrol", "alert")
+#: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
+#: that something produces each).
+_REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTER_KINDS
 #: Static patrol data (officers, shifts, work grids) is re-read at least this often.
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
@@ -201,24 +203,26 @@ class AlertEngine:
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
-        seq, rows = q.feed_changes(session, self._seq, _WATCHED)
+        seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
         self._seq = seq
         entities = {r.entity for r in rows}
         dirty: set[int] = set()
-        if "settings" in entities:
+        if entities & _REFERENCE:
             self._read_settings(session)
             self._read_reference(session)
             self._recompute_warnings()
             self._backlog_at = None
             dirty |= set(self.cases)
-        if ("patrol" in entities or self._patrols_read_at is None
+        if ChangeKind.WORK_GRID in entities:
+            self._grid_areas = {}   # a grid's cells may have changed
+        if (entities & ROSTER_KINDS or self._patrols_read_at is None
                 or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
             self._read_patrols(session, now)
-        changed = {r.entity_id for r in rows if r.entity == "case" and r.entity_id is not None}
+        changed = {r.entity_id for r in rows if r.entity == ChangeKind.CASE and r.entity_id is not None}
         if changed:
             self._refresh_cases(session, q.open_cases(session, changed), changed, now)
             dirty |= changed
-        touched = {r.entity_id for r in rows if r.entity == "alert" and r.entity_id is not None}
+        touched = {r.entity_id for r in rows if r.entity == ChangeKind.ALERT and r.entity_id is not None}
         if touched:
             self._refresh_alerts(session, touched)
         taken = 0

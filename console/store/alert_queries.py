@@ -190,14 +190,14 @@ def latest_fixes(session: Session) -> list[Any]:
 
 # --- the change feed ----------------------------------------------------------------------
 
-def feed_changes(session: Session, since: int, entities: Collection[str]) -> tuple[int, list[Any]]:
+def feed_changes(session: Session, since: int, entities: Collection[ChangeKind]) -> tuple[int, list[Any]]:
     """(newest sequence, [(entity, entity_id), ...] of `entities` changed after `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
     rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
-                                  ChangeFeed.entity.in_(list(entities)))).all()
+                                  ChangeFeed.entity.in_([str(e) for e in entities]))).all()
     return newest, rows
 
 
