@@ -32,7 +32,7 @@ _COMMITTING = "console.feed_committing"
 _SNAPSHOT = "console.feed_snapshot"
 #: A reader takes at most this many feed rows at once; the rest come on the next poll.
 MAX_ROWS_PER_READ = 20_000
-_PG_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+_PG_SNAPSHOT = {"isolation_level": "REPEATABLE READ"}
 _FEED_ROWS = select(ChangeFeed.seq, ChangeFeed.at, ChangeFeed.entity, ChangeFeed.entity_id,
                     ChangeFeed.action, ChangeFeed.payload)
 
