@@ -9,7 +9,7 @@ write lock (SQLite) is held to commit, so sequences commit in order: a reader wh
 holds N holds every sequence below N.
 
 A read (`changes_since`) runs in one snapshot of the database (SQLite: an explicit read
-transaction; PostgreSQL: REPEATABLE READ, read only), so the feed rows and the latest
+transaction; PostgreSQL: REPEATABLE READ), so the feed rows and the latest
 positions it returns are exactly the committed sequence up to the counter it read.
 """
 from __future__ import annotations
