@@ -122,7 +122,7 @@ def test_write_fixes_writes_the_known_and_reports_the_rest(db, city):
     seq0 = counts(db)["feed_seq"]
     with db.transaction() as s:
         result = write_fixes(s, fixes)
-    assert result.written == 2 and result.seq == seq0 + 1
+    assert result.written == 2 and result.ticket.seq == seq0 + 1
     assert list(result.refused) == ["ghost"] and result.refused["ghost"].lat == 30.3
     with db.session() as s:
         latest = s.scalars(select(LatestPosition)).one()

@@ -16,10 +16,12 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.map import loader
 from console.map.bridge import MapBridge
 from console.map.page_data import case_row, patrol_row
+from console.services import map_patrols
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ MIN_INTERVAL_MS = 150
 CLOCK_INTERVAL_MS = 20_000
 #: Case tones and the overdue count change with the clock; a full re-read also heals drift.
 CASES_INTERVAL_MS = 60_000
+#: The feed kinds the map follows (tests/test_feed_kinds.py checks each has a producer).
+FEED_KINDS = frozenset({ChangeKind.CASE}) | ROSTER_KINDS
 
 
 class LiveMap(QObject):
@@ -92,8 +96,10 @@ class LiveMap(QObject):
         for p in batch.positions:
             if p.patrol_officer_id is not None:
                 self._positions[p.patrol_officer_id] = p
+        if any(row.entity in ROSTER_KINDS for row in batch.rows):
+            self.refresh_roster()
         for row in batch.rows:
-            if row.entity != "case" or row.entity_id is None:
+            if row.entity != ChangeKind.CASE or row.entity_id is None:
                 continue
             self._case_ids.add(row.entity_id)
             cell = (row.payload or {}).get("cell_id")
@@ -201,6 +207,28 @@ class LiveMap(QObject):
             self._pool.submit(self._move, self.model.watch, None, datetime.now())
 
     # --- full re-reads -------------------------------------------------------------------
+
+    def refresh_roster(self) -> None:
+        """Officers, phones, shifts or work grids changed at some seat: judge every patrol by
+        the new roster (names on the page follow at its next build)."""
+        if not self.ready or self.model is None:
+            return
+        grid = self.model.grid
+
+        def read(session):
+            now = datetime.now()
+            fixes = map_patrols.latest_fixes(session, now)
+            tracks = map_patrols.recent_tracks(session, fixes.keys(), now,
+                                               minutes=map_patrols.HISTORY_MINUTES)
+            return map_patrols.PatrolWatch(map_patrols.patrol_roster(session), grid, now, fixes,
+                                           tracks, map_patrols.state_rules(session))
+        self.tasks.run(read, on_done=self._roster_read, owner=self)
+
+    def _roster_read(self, watch: map_patrols.PatrolWatch) -> None:
+        if not self.ready or self.model is None:
+            return
+        self.model.watch = watch
+        self.bridge.send("delta", patrols=[patrol_row(v) for v in watch.views()])
 
     def refresh_cases(self) -> None:
         """Re-read every open case and the current measure, and send only what changed.

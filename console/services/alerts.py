@@ -35,14 +35,17 @@ from console.domain.patrol_state import (
     replay_steps,
     shift_window,
 )
+from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
 
-#: Feed entities whose rows make the engine re-read something.
-_WATCHED = ("case", "settings", "patrol", "alert")
+#: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
+#: that something produces each).
+_REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTER_KINDS
 #: Static patrol data (officers, shifts, work grids) is re-read at least this often.
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
@@ -212,24 +215,26 @@ class AlertEngine:
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
-        seq, rows = q.feed_changes(session, self._seq, _WATCHED)
+        seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
         self._seq = seq
         entities = {r.entity for r in rows}
         dirty: set[int] = set()
-        if "settings" in entities:
+        if entities & _REFERENCE:
             self._read_settings(session)
             self._read_reference(session)
             self._recompute_warnings()
             self._backlog_at = None
             dirty |= set(self.cases)
-        if ("patrol" in entities or self._patrols_read_at is None
+        if ChangeKind.WORK_GRID in entities:
+            self._grid_areas = {}   # a grid's cells may have changed
+        if (entities & ROSTER_KINDS or self._patrols_read_at is None
                 or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
             self._read_patrols(session, now)
-        changed = {r.entity_id for r in rows if r.entity == "case" and r.entity_id is not None}
+        changed = {r.entity_id for r in rows if r.entity == ChangeKind.CASE and r.entity_id is not None}
         if changed:
             self._refresh_cases(session, q.open_cases(session, changed), changed, now)
             dirty |= changed
-        touched = {r.entity_id for r in rows if r.entity == "alert" and r.entity_id is not None}
+        touched = {r.entity_id for r in rows if r.entity == ChangeKind.ALERT and r.entity_id is not None}
         if touched:
             self._refresh_alerts(session, touched)
         taken = 0
@@ -378,23 +383,23 @@ class AlertEngine:
                 self.alerts[alert_id] = OpenAlert(alert_id, key, f.kind.value, f.severity.value,
                                                   0, now, None, f.params, f.subject_type,
                                                   f.subject_id)
-                changes.append((alert_id, "raised", {
+                changes.append((alert_id, ChangeAction.RAISED, {
                     "kind": f.kind.value, "severity": f.severity.value,
                     "subject_type": f.subject_type, "subject_id": f.subject_id}))
         for alert in plan.resolve:
             self.alerts.pop(alert.id, None)
             if q.resolve(session, alert.id, now):
-                changes.append((alert.id, "resolved", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.RESOLVED, {"kind": alert.kind}))
         for alert, params in plan.update:
             if q.set_params(session, alert.id, params):
                 self.alerts[alert.id] = replace(alert, params=params)
-                changes.append((alert.id, "updated", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.UPDATED, {"kind": alert.kind}))
         for alert, severity in plan.escalate:
             if q.escalate(session, alert.id, at=now, severity=severity.value,
                           from_level=alert.level, by=None):
                 self.alerts[alert.id] = replace(alert, severity=severity.value,
                                                 level=alert.level + 1)
-                changes.append((alert.id, "escalated", {
+                changes.append((alert.id, ChangeAction.ESCALATED, {
                     "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
         q.record_feed(session, now, changes)
         counts: dict[str, int] = {}

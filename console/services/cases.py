@@ -7,7 +7,7 @@ the caller's transaction, so either everything lands or nothing does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.domain import workflow
+from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError, NotFound, StaleVersion
 from console.domain.limits import check_count, check_text
 from console.domain.roles import Role
@@ -38,7 +39,12 @@ class CaseChange:
     number: str
     status: str
     version: int
-    seq: int
+    ticket: feed.Ticket = field(repr=False, compare=False)
+
+    @property
+    def seq(self) -> int | None:
+        """The feed sequence of the change, once its transaction has committed."""
+        return self.ticket.seq
 
 
 def now() -> datetime:
@@ -136,10 +142,10 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
                             action=Action.REPORT.value, from_status=None,
                             to_status=Status.REPORTED.value, note=None,
                             data={"category_code": cat.code, "source": source})
-    seq = feed.record(session, "case", case.id, Action.REPORT.value, at,
-                      {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
-                       "category": cat.code})
-    return CaseChange(case.id, number, case.status, case.version, seq)
+    ticket = feed.record(session, ChangeKind.CASE, case.id, Action.REPORT, at,
+                         {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
+                          "category": cat.code})
+    return CaseChange(case.id, number, case.status, case.version, ticket)
 
 
 def _insert_report(session: Session, case: Case) -> None:
@@ -197,11 +203,11 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=action.value, from_status=before.status.value,
                             to_status=after.status.value, note=note, data=data)
-    seq = feed.record(session, "case", case.id, action.value, at,
-                      {"status": after.status.value, "from": before.status.value,
-                       "cell_id": case.cell_id, "department_id": after.department_id})
+    ticket = feed.record(session, ChangeKind.CASE, case.id, action, at,
+                         {"status": after.status.value, "from": before.status.value,
+                          "cell_id": case.cell_id, "department_id": after.department_id})
     session.expire(case)
-    return CaseChange(case.id, case.number, after.status.value, after.version, seq)
+    return CaseChange(case.id, case.number, after.status.value, after.version, ticket)
 
 
 def default_deadline(session: Session, category_code: str, start: datetime) -> datetime:

@@ -158,6 +158,8 @@ def merge_duplicate(session: Session, actor: Actor, duplicate_of: int, expected_
         raise NotFound("case", duplicate_of)
     if target.status not in {s.value for s in OPEN}:
         raise DomainError("duplicate_target_closed", number=target.number)
+    # Locks: the day's case number, then the target case; the feed counter only at commit
+    # (store/feed.py), so a note on the same case at another seat cannot deadlock with this.
     new = cases.report(session, actor, **report)
     case_store.update_versioned(session, new.case_id, new.version, {"duplicate_of_id": target.id})
     cases.add_note(session, actor, target.id, expected_version, note=note)

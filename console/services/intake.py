@@ -38,7 +38,7 @@ class IntakeFix:
 @dataclass
 class IntakeResult:
     written: int = 0
-    seq: int | None = None
+    ticket: feed.Ticket | None = None   # tells the feed sequence once committed
     #: device unique id → its newest refused fix (unknown or disabled devices)
     refused: dict[str, IntakeFix] = field(default_factory=dict)
 
@@ -64,8 +64,8 @@ def write_fixes(session: Session, fixes: list[IntakeFix]) -> IntakeResult:
     if rows:
         # Like record_positions: one sequence for the whole batch and no feed row per fix;
         # seats find the moved markers in latest_positions by that sequence.
-        result.seq = feed.transaction_seq(session)
-        position_store.store_fixes(session, rows, result.seq)
+        result.ticket = feed.at_commit(
+            session, lambda seq: position_store.store_fixes(session, rows, seq))
     result.written = len(rows)
     return result
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS, check_text
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.work_calendar import WorkCalendar
 from console.store import feed
 from console.store.models import Setting
@@ -78,7 +79,7 @@ def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
     else:
         row.value, row.updated_at = {"v": value}, at
     session.flush()
-    feed.record(session, "settings", None, "changed", at, {"key": key})
+    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
 
 
 def work_calendar(session: Session) -> WorkCalendar:

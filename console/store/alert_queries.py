@@ -10,13 +10,14 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, and_, func, insert, or_, select, update
+from sqlalchemy import DateTime, and_, func, or_, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -206,14 +207,14 @@ def latest_fixes(session: Session) -> list[Any]:
 
 # --- the change feed ----------------------------------------------------------------------
 
-def feed_changes(session: Session, since: int, entities: Collection[str]) -> tuple[int, list[Any]]:
+def feed_changes(session: Session, since: int, entities: Collection[ChangeKind]) -> tuple[int, list[Any]]:
     """(newest sequence, [(entity, entity_id), ...] of `entities` changed after `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
     rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
-                                  ChangeFeed.entity.in_(list(entities)))).all()
+                                  ChangeFeed.entity.in_([str(e) for e in entities]))).all()
     return newest, rows
 
 
@@ -244,15 +245,12 @@ def insert_alerts(session: Session, rows: list[dict[str, Any]]) -> list[tuple[in
     return [(r.id, r.open_key) for r in result]
 
 
-def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]) -> None:
+def record_feed(session: Session, at: datetime,
+                changes: list[tuple[int, ChangeAction, dict[str, Any]]]) -> None:
     """Many alert changes (id, action, payload) in the feed at once: what feed.record does per
-    row, in one executemany (a first pass on a big city may open thousands of alerts)."""
-    if not changes:
-        return
-    seq = feed.transaction_seq(session)
-    session.execute(insert(ChangeFeed), [
-        {"seq": seq, "at": at, "entity": "alert", "entity_id": alert_id, "action": action,
-         "payload": payload} for alert_id, action, payload in changes])
+    row, in one executemany at commit (a first pass on a big city may open thousands)."""
+    if changes:
+        feed.record_many(session, ChangeKind.ALERT, at, changes)
 
 
 def resolve(session: Session, alert_id: int, at: datetime) -> bool:

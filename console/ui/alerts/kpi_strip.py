@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import kpis as kpi_service
 from console.services.kpis import Kpis
@@ -31,7 +32,9 @@ from console.ui.theme import SEVERITY_COLORS, current_theme, normalise_theme, se
 RATE_HISTORY = 120        # feed status arrives about once a second: two minutes of history
 MIN_INTERVAL_MS = 5_000   # KPIs are re-read at most this often, however busy the feed
 PERIOD_MS = 60_000        # …and at least this often
-_REFRESHING_ENTITIES = {"case", "alert"}
+#: The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
+#: against the producers by tests/test_feed_kinds.py.
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
 log = logging.getLogger(__name__)
 
 
@@ -168,7 +171,7 @@ class KpiStripDock(QDockWidget):
 
     @Slot(object)
     def on_feed(self, batch) -> None:
-        if any(r.entity in _REFRESHING_ENTITIES for r in batch.rows):
+        if any(r.entity in FEED_KINDS for r in batch.rows):
             self.schedule()
 
     # --- reading -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
@@ -46,6 +47,11 @@ HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
                      "overdue": {"source", "status", "reported_at"},
                      "checking": {"source", "reported_at"},
                      "closed_today": {"source", "status"}}
+
+#: Reference data the filters and forms show (categories, departments, streets, patrols).
+_CATALOGUE_KINDS = REFERENCE_KINDS | ROSTER_KINDS
+#: The feed kinds the queues react to (tests/test_feed_kinds.py checks each has a producer).
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY}) | _CATALOGUE_KINDS
 
 
 class QueueDock(QDockWidget):
@@ -343,13 +349,16 @@ class QueueDock(QDockWidget):
 
     def on_feed(self, batch) -> None:
         """A FeedBatch: re-read the cases that changed (shortly, together)."""
-        ids = {row.entity_id for row in batch.rows if row.entity == "case" and row.entity_id}
+        ids = {row.entity_id for row in batch.rows if row.entity == ChangeKind.CASE and row.entity_id}
         if ids:
             self._pending_ids |= ids
             if not self._feed_timer.isActive():
                 self._feed_timer.start()
-        if any(row.entity == "settings" for row in batch.rows):
+        kinds = {row.entity for row in batch.rows}
+        if kinds & _CATALOGUE_KINDS:
             self.load_references()
+        if ChangeKind.HISTORY in kinds:
+            self.reload()
 
     def _apply_feed(self) -> None:
         ids, self._pending_ids = self._pending_ids, set()
