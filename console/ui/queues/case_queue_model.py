@@ -11,6 +11,7 @@ selection and scroll position survive.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +88,8 @@ class CaseQueueModel(QAbstractTableModel):
         self._generation = 0
         self._refs: References | None = None
         self.page_size = queues.PAGE_SIZE
+        # Set by the view on screen: the rows it shows, so the minute repaints only those.
+        self.visible_rows: Callable[[], range] | None = None
         self._clock = QTimer(self, singleShot=True)
         self._clock.timeout.connect(self.tick)
         self._arm_clock()
@@ -275,11 +278,36 @@ class CaseQueueModel(QAbstractTableModel):
         asks again only for the rows it shows, so the cost does not grow with rows scrolled past."""
         self._clock_at = now()
         self._left = {}
-        if self._rows:
-            column = COLUMNS.index("remaining")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
-                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+        self._repaint_countdowns()
         self._arm_clock()
+
+    def _repaint_countdowns(self) -> None:
+        if not self._rows:
+            return
+        column = COLUMNS.index("remaining")
+        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                 Qt.ItemDataRole.FontRole]
+        shown = self._shown_rows()
+        if shown is None:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
+                                  roles)
+            return
+        # A view repaints its whole viewport for a change of many rows, but only the cell for
+        # a change of one: one signal per visible row repaints the column and nothing more.
+        for row in shown:
+            cell = self.index(row, column)
+            self.dataChanged.emit(cell, cell, roles)
+
+    def _shown_rows(self) -> range | None:
+        """The rows the view on screen shows (None: no view said, or it is gone)."""
+        if self.visible_rows is None:
+            return None
+        try:
+            shown = self.visible_rows()
+        except RuntimeError:   # the view was deleted before its model
+            self.visible_rows = None
+            return None
+        return range(max(shown.start, 0), min(shown.stop, len(self._rows)))
 
     # --- access --------------------------------------------------------------------------
 
