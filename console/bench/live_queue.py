@@ -47,7 +47,8 @@ def _database() -> str:
 
 
 def run() -> Iterator[Figure]:
-    """live.queue_minute_tick_ms (all GUI-thread work of one minute), and its parts."""
+    """live.queue_minute_tick_ms (all GUI-thread work of one minute), its parts, and the
+    GUI-thread time of merging the largest burst of live changes the model merges."""
     url = _database()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     done = subprocess.run([sys.executable, "-m", "console.bench.live_queue", url], env=env,
@@ -58,8 +59,10 @@ def run() -> Iterator[Figure]:
     yield "live.queue_minute_tick_ms", data["minute_ms"], "ms"
     yield "live.queue_tick_repaint_ms", data["tick_ms"], "ms"
     yield "live.queue_due_merge_ms", data["merge_ms"], "ms"
+    yield "live.queue_counts_shown_ms", data["counts_ms"], "ms"
     yield "live.queue_rows_scrolled", data["rows"], "rows"
     yield "live.queue_due_per_minute", data["due"], "cases"
+    yield f"live.queue_merge_{data['burst']}_ms", data["burst_ms"], "ms"
 
 
 # --- the child: the dock itself ---------------------------------------------------------------
@@ -82,6 +85,7 @@ def _child(url: str) -> dict:
     from console.services.actor import actor_for
     from console.store.database import open_database
     from console.ui.app import create_application
+    from console.ui.queues.case_queue_model import MERGE_LIMIT
     from console.ui.queues.dock import QueueDock
     from console.ui.selection import Selection
 
@@ -128,7 +132,7 @@ def _child(url: str) -> dict:
     refresh = model.refresh_cases
     model.refresh_cases = lambda ids: (due.append(len(ids)), refresh(ids))
     dock._show_counts = _timed(counts, dock._show_counts)
-    ticks, minutes, merged = [], [], []
+    ticks, minutes, merged, counted = [], [], [], []
     for _ in range(REPEATS):
         del merges[:], counts[:]
         began = time.perf_counter()
@@ -145,12 +149,26 @@ def _child(url: str) -> dict:
         ticks.append(tick_ms)
         merged.append(sum(merges))
         minutes.append(tick_ms + own + sum(merges) + sum(counts))
+        counted.append(sum(counts))
+    due_each_minute = list(due)
+    # A burst of live changes as big as the model merges (MERGE_LIMIT), spread over the rows.
+    burst = []
+    step = max(1, rows // MERGE_LIMIT)
+    ids = {model.row_at(i).id for i in range(0, rows, step)}
+    ids = set(list(ids)[:MERGE_LIMIT])
+    for _ in range(REPEATS):
+        del merges[:]
+        model.refresh_cases(ids)
+        wait_for(lambda: bool(merges) and quiet())
+        burst.append(sum(merges))
     tasks.wait(10_000)
     db.dispose()
     del app
     return {"minute_ms": statistics.median(minutes), "tick_ms": statistics.median(ticks),
             "merge_ms": statistics.median(merged), "rows": rows,
-            "due": statistics.median(due) if due else 0}
+            "due": statistics.median(due_each_minute) if due_each_minute else 0,
+            "burst_ms": statistics.median(burst), "burst": len(ids),
+            "counts_ms": statistics.median(counted)}
 
 
 if __name__ == "__main__":
