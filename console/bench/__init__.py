@@ -26,6 +26,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                "OsmAnd fixes a second through a real serve process, and the writer alone"),
     "live-map": ("console.bench.live_map", "run",
                  "map on screen at 50k/200k cells (cold and cached), 10,000-patrol tick, resync"),
+    "live-queue": ("console.bench.live_queue", "run",
+                   "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
 }
 
 
