@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
+from console.store import retry
 from console.store.database import Database
 
 if TYPE_CHECKING:
@@ -45,9 +46,9 @@ class Cancelled(Exception):
 
 
 def in_transaction(db: Database, fn: Callable[[Session], Any]) -> Any:
-    """Run `fn(session)` in one transaction, rolled back if it raises (the one place this is done)."""
-    with db.transaction() as session:
-        return fn(session)
+    """Run `fn(session)` in one transaction, rolled back if it raises (the one place this is
+    done); a transaction the database picked as a deadlock victim runs again in a fresh one."""
+    return retry.in_transaction(db, fn)
 
 
 class Job:
