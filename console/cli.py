@@ -244,7 +244,7 @@ def _gui(args) -> int:
 
 def _fail(exc: Exception, lang: str) -> int:
     """Print a database error in the user's language; the caller exits with EXIT_DATABASE."""
-    from console.ui.messages import describe_error_headless
+    from console.common.messages import describe_error_headless
     print(describe_error_headless(exc, lang), file=sys.stderr)
     return EXIT_DATABASE
 

@@ -9,7 +9,7 @@ import pytest
 
 from console.map import loader, mapmath, page, texts
 from console.map.page_data import DATA_FILE, GRID_FILE
-from console.ui.i18n import install_translators
+from console.common.i18n import install_translators
 from tests.map_city import build_map_city
 
 

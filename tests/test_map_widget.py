@@ -22,8 +22,8 @@ from console.services import cases
 from console.services.positions import Fix, record_positions
 from console.store.database import Database
 from console.store.models import Case, Cell
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from tests.map_city import CATEGORY, DISPATCHER, MapCity, build_map_city, now
 
 LOAD_TIMEOUT_MS = 30_000

@@ -9,7 +9,7 @@ from console.services import queues
 from console.ui.queues.case_queue_model import COLUMNS
 from console.ui.queues.dock import QueueDock
 from console.ui.queues.texts import countdown
-from console.ui.selection import Selection
+from console.common.selection import Selection
 from console.services import cases
 from console.store.models import Case
 from tests.queue_city import GARBAGE, add_history, build_city

@@ -6,7 +6,7 @@ import threading
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.ui.queues.dock import QueueDock
-from console.ui.selection import Selection
+from console.common.selection import Selection
 from tests.queue_city import add_history, build_city
 
 

@@ -14,9 +14,9 @@ from console.domain.roles import Role
 from console.domain.workflow import Action, Status
 from console.resources import ROOT, TRANSLATIONS
 from console.services.cases import SOURCES
-from console.ui import messages
+from console.common import messages
 from console.ui.catalogues import catalogues, qm_file, sources, ts_file
-from console.ui.i18n import install_translators
+from console.common.i18n import install_translators
 
 CATALOGUES = [name for name in catalogues() if ts_file(name).exists()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -213,8 +213,8 @@ def test_messages_work_with_a_bare_qcoreapplication():
         "import sys\n"
         "from PySide6.QtCore import QCoreApplication\n"
         "app = QCoreApplication(sys.argv)\n"
-        "from console.ui.i18n import install_translators\n"
-        "from console.ui.messages import describe_error\n"
+        "from console.common.i18n import install_translators\n"
+        "from console.common.messages import describe_error\n"
         "from console.store.database import DatabaseOpenError\n"
         "install_translators(app, 'zh_CN')\n"
         "import PySide6.QtWidgets as w\n"

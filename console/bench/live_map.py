@@ -41,8 +41,8 @@ def on_screen(app, db, cache: Path, *, cold: bool) -> float:
     """Seconds from MapWidget.build() (the console asking for the map) to the grid drawn."""
     from console.live.tasks import TaskRunner
     from console.map.widget import MapWidget
-    from console.ui.seat_settings import SeatSettings
-    from console.ui.selection import Selection
+    from console.common.seat_settings import SeatSettings
+    from console.common.selection import Selection
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
     tasks = TaskRunner(db)
@@ -182,7 +182,7 @@ def resync_gui_ms(app, url: str) -> tuple[float, int]:
 
 def run() -> Iterator[Figure]:
     _prepare_qt()
-    from console.ui.app import create_application
+    from console.common.application import create_application
     with tempfile.TemporaryDirectory(prefix="console-bench-live-map-") as tmp:
         folder = Path(tmp)
         os.environ["CITY_CONSOLE_DATA_DIR"] = str(folder / "data")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.map import styles
-from console.ui.messages import STATUS_NAMES, status_name
+from console.common.messages import STATUS_NAMES, status_name
 
 _CONTEXT = "Map"
 

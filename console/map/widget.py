@@ -28,10 +28,10 @@ from console.map.toolbar import MapToolBar
 from console.map.view import MapView
 from console.paths import data_dir
 from console.services import map_data, map_patrols
-from console.ui.messages import describe_error
-from console.ui.selection import Selection
-from console.ui.seat_settings import SeatSettings
-from console.ui.theme import current_theme
+from console.common.messages import describe_error
+from console.common.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.theme import current_theme
 
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}

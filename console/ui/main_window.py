@@ -15,12 +15,12 @@ from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
-from console.ui.messages import describe_error
+from console.common.messages import describe_error
 from console.ui.queues import QueueDock
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from console.ui.status_bar import ConsoleStatusBar
-from console.ui.theme import THEME_NAMES, apply_theme, current_theme
+from console.common.theme import THEME_NAMES, apply_theme, current_theme
 
 if TYPE_CHECKING:
     from console.live.feed_worker import FeedWorker
@@ -31,8 +31,8 @@ OVERVIEW_MIN_INTERVAL_MS = 500
 # (which are too frequent to trigger a re-read each).
 OVERVIEW_PERIOD_MS = 15_000
 # Feed entities whose changes move the queue counts.
-#: The feed kinds the window reacts to: counts follow cases (and bulk loads), the title the
-#: city's settings (tests/test_feed_kinds.py checks that something produces each).
+# The feed kinds the window reacts to: counts follow cases (and bulk loads), the title the
+# city's settings (tests/test_feed_kinds.py checks that something produces each).
 _COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
 FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY}
 

@@ -37,17 +37,17 @@ from console.ui.alerts.alert_header import AlertHeader
 from console.ui.alerts.alert_model import AlertListModel, AlertRole, KindFilter
 from console.ui.alerts.sound import AlertSound
 from console.ui.alerts.style import panel_style
-from console.ui.messages import describe_error
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
-from console.ui.theme import current_theme, set_state
+from console.common.messages import describe_error
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
+from console.common.theme import current_theme, set_state
 
 REPEAT_SOUND_MS = 60_000     # while a critical alert waits, the sound comes back every minute
 CLOCK_MS = 15_000            # durations on the cards ("overdue by 12 min") move on
 FULL_RELOAD_MS = 120_000     # a full re-read now and then, in case a feed row was missed
 ERROR_SHOWN_S = 15.0
 
-#: The feed kinds the panel reacts to (tests/test_feed_kinds.py checks each has a producer).
+# The feed kinds the panel reacts to (tests/test_feed_kinds.py checks each has a producer).
 FEED_KINDS = frozenset({ChangeKind.ALERT})
 
 

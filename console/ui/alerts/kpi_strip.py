@@ -27,13 +27,13 @@ from console.services import kpis as kpi_service
 from console.services.kpis import Kpis
 from console.services.overview import Overview
 from console.ui.alerts.style import strip_style
-from console.ui.theme import SEVERITY_COLORS, current_theme, normalise_theme, set_state
+from console.common.theme import SEVERITY_COLORS, current_theme, normalise_theme, set_state
 
 RATE_HISTORY = 120        # feed status arrives about once a second: two minutes of history
 MIN_INTERVAL_MS = 5_000   # KPIs are re-read at most this often, however busy the feed
 PERIOD_MS = 60_000        # …and at least this often
-#: The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
-#: against the producers by tests/test_feed_kinds.py.
+# The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
+# against the producers by tests/test_feed_kinds.py.
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
 log = logging.getLogger(__name__)
 

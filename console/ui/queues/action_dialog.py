@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from console.services.case_desk import DeadlineProposal, PatrolSuggestion
 from console.services.queues import References
-from console.ui.messages import action_name
+from console.common.messages import action_name
 from console.ui.queues.actions import SPECS, preset_reasons
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import full_time

@@ -14,7 +14,7 @@ from console.services import case_desk
 from console.services.actor import Actor
 from console.services.case_desk import BulkResult, CaseDetail
 from console.services.queues import QueueRow, References
-from console.ui.messages import action_name, describe_error, is_busy, log_fault, status_name
+from console.common.messages import action_name, describe_error, is_busy, log_fault, status_name
 from console.ui.queues.action_dialog import ActionDialog
 from console.ui.queues.actions import available
 

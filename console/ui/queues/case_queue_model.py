@@ -30,7 +30,7 @@ from PySide6.QtGui import QFont
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
-from console.ui.messages import source_name, status_name
+from console.common.messages import source_name, status_name
 from console.ui.queues.texts import (
     COUNTDOWN_SEVERITY,
     column_title,
@@ -38,7 +38,7 @@ from console.ui.queues.texts import (
     full_time,
     short_time,
 )
-from console.ui.theme import severity_color
+from console.common.theme import severity_color
 
 COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
            "reported_at")

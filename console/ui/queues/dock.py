@@ -25,7 +25,7 @@ from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
 from console.services.queues import STAGES, QueueFilter, QueueQuery, References
-from console.ui.messages import describe_error, stage_name
+from console.common.messages import describe_error, stage_name
 from console.ui.queues.action_runner import ActionRunner
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
@@ -35,8 +35,8 @@ from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
 from console.ui.queues.texts import compact_count
-from console.ui.selection import Selection
-from console.ui.theme import set_state, severity_color
+from console.common.selection import Selection
+from console.common.theme import set_state, severity_color
 
 COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
 FEED_COALESCE_MS = 120            # changes arriving together become one read
@@ -48,9 +48,9 @@ HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
                      "checking": {"source", "reported_at"},
                      "closed_today": {"source", "status"}}
 
-#: Reference data the filters and forms show (categories, departments, streets, patrols).
+# Reference data the filters and forms show (categories, departments, streets, patrols).
 _CATALOGUE_KINDS = REFERENCE_KINDS | ROSTER_KINDS
-#: The feed kinds the queues react to (tests/test_feed_kinds.py checks each has a producer).
+# The feed kinds the queues react to (tests/test_feed_kinds.py checks each has a producer).
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY}) | _CATALOGUE_KINDS
 
 

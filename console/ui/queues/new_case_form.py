@@ -38,10 +38,10 @@ from console.services import cases, hotline
 from console.services.actor import Actor
 from console.services.hotline import DuplicateCandidate, Place
 from console.services.queues import References
-from console.ui.messages import describe_error, is_busy, is_refusal, log_fault, source_name, status_name
+from console.common.messages import describe_error, is_busy, is_refusal, log_fault, source_name, status_name
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import short_time
-from console.ui.theme import set_state
+from console.common.theme import set_state
 
 INTAKE_SOURCES = ("hotline", "public", "leader", "video")
 DUPLICATE_DELAY_MS = 300

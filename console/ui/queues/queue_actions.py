@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from console.services.case_desk import CaseDetail
 from console.services.queues import STAGES, QueueRow
-from console.ui.messages import action_name, stage_name
+from console.common.messages import action_name, stage_name
 from console.ui.queues.actions import ORDER, SPECS, available, available_for_any
 from console.ui.queues.detail_pane import action_button
 

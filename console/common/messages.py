@@ -296,7 +296,7 @@ def describe_error_headless(exc: BaseException, lang: str) -> str:
     """describe_error for the command line: loads the translators into a QCoreApplication."""
     from PySide6.QtCore import QCoreApplication
 
-    from console.ui.i18n import install_translators
+    from console.common.i18n import install_translators
     app = QCoreApplication.instance() or QCoreApplication(["city-console"])
     install_translators(app, lang)
     return describe_error(exc)
