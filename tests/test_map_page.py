@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from console.map import loader, mapmath, page, texts
-from console.map.page_data import DATA_FILE, GRID_FILE
+from console.map import loader, texts
+from console.mappage import mapmath, page
+from console.mappage.page_data import DATA_FILE, GRID_FILE
 from console.common.i18n import install_translators
 from tests.map_city import build_map_city
 

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, update
 
-from console.map import grid_cache, loader, page, texts
-from console.map.page_data import GRID_FILE
+from console.map import loader, texts
+from console.mappage import grid_cache, page
+from console.mappage.page_data import GRID_FILE
 from console.services import cases, map_data, map_grid
 from console.store.models import Cell
 from tests.map_city import CATEGORY, DISPATCHER

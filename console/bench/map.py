@@ -151,7 +151,8 @@ class _Seat:
 
 
 def _build_times(db, folder: Path, runs: int = 3) -> float:
-    from console.map import loader, page, texts
+    from console.map import loader, texts
+    from console.mappage import page
     times = []
     for i in range(runs):
         options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names())

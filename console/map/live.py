@@ -20,7 +20,7 @@ from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.map import loader
 from console.map.bridge import MapBridge
-from console.map.page_data import case_row, patrol_row
+from console.mappage.page_data import case_row, patrol_row
 from console.services import map_patrols
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
-from console.map import grid_cache, mapmath, texts
-from console.map.page import PageOptions, write_page
-from console.map.page_data import (PageContent, case_row, dense_array, dense_values,
+from console.map import texts
+from console.mappage import grid_cache, mapmath
+from console.mappage.page import PageOptions, write_page
+from console.mappage.page_data import (PageContent, case_row, dense_array, dense_values,
                                    grid_script)
-from console.map.styles import DEFAULT_VALUE
+from console.mappage.styles import DEFAULT_VALUE
 from console.services import map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
 from console.services.map_patrols import PatrolWatch

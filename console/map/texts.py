@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from console.map import styles
+from console.mappage import styles
 from console.common.messages import STATUS_NAMES, status_name
 
 _CONTEXT = "Map"

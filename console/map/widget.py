@@ -20,7 +20,8 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from console.live.tasks import TaskRunner
-from console.map import loader, page, texts
+from console.map import loader, texts
+from console.mappage import page
 from console.map.bridge import MapBridge
 from console.map.live import LiveMap
 from console.map.tiles_dialog import TilesDialog

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.domain import stages
 from console.domain.limits import check_text
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import OPEN, Status
@@ -29,7 +30,7 @@ from console.store.models import (
     Street,
 )
 
-STAGES = q.STAGES
+STAGES = stages.STAGES
 SORTS = tuple(q.SORT_COLUMNS)
 PAGE_SIZE = 200
 #: What each tab is sorted by until the user chooses otherwise: the work order of the stage.

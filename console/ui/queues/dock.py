@@ -205,9 +205,10 @@ class QueueDock(QDockWidget):
             self._apply_filter()
             # A department works on what was dispatched to it, not on the intake queue.
             self.tabs.setCurrentIndex(STAGES.index("dispatched"))
-        self._update_actions()
+        self.update_actions()
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable exactly the actions the selection allows (the sync calls it as it settles)."""
         self.actions.update()
 
     def trigger(self, name: str) -> None:
@@ -388,7 +389,7 @@ class QueueDock(QDockWidget):
         self.refs = self.runner.refs = refs
         self.model.set_references(refs)
         self.filters.set_references(refs)
-        self._update_actions()
+        self.update_actions()
         self.references_loaded.emit(refs)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -406,7 +407,7 @@ class QueueDock(QDockWidget):
             return   # the user has moved on meanwhile
         self.detail.show_detail(detail, [])
         self.runner.case_updated(detail)
-        self._update_actions()
+        self.update_actions()
         self.sync.detail_shown(detail)
 
     def _load_photo(self, path: str) -> None:

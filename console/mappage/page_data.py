@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from console.map import mapmath, styles
+from console.mappage import mapmath, styles
 from console.services.map_data import TONES, CaseMarker
 from console.services.map_grid import GridData, Region
 from console.services.map_patrols import PatrolInfo, PatrolView

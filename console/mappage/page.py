@@ -19,8 +19,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 from branca.element import MacroElement
 
-from console.map import assets, grid_cache, mapmath
-from console.map.page_data import DATA_FILE, GRID_FILE, PageContent, page_config, write_data
+from console.mappage import assets, grid_cache, mapmath
+from console.mappage.page_data import DATA_FILE, GRID_FILE, PageContent, page_config, write_data
 
 PAGE_FILE = "index.html"
 MIN_ZOOM, MAX_ZOOM, MAX_NATIVE_TILE_ZOOM = 9, 20, 18
