@@ -11,6 +11,8 @@ Suite = Callable[[], Iterator[Figure]]
 
 # name → (module, function, what it measures); modules load only when their suite runs.
 SUITES: dict[str, tuple[str, str, str]] = {
+    "live": ("console.bench.live", "run",
+             "the live path: start, queue minute, map on screen and tick, alerts (1M cases)"),
     "foundation": ("console.bench.foundation", "run",
                    "demo generation, services, feed, cold start (slow: builds 1M cases)"),
     "foundation-small": ("console.bench.foundation", "run_small",
@@ -31,7 +33,7 @@ SUITES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _suite(name: str) -> Suite:
+def suite(name: str) -> Suite:
     import importlib
     module, function, _ = SUITES[name]
     return getattr(importlib.import_module(module), function)
@@ -59,7 +61,7 @@ def run_cli(names: list[str], *, as_json: bool = False) -> int:
         return 2
     results = []
     for name in names:
-        for fig_name, value, unit in _suite(name)():
+        for fig_name, value, unit in suite(name)():
             results.append({"name": fig_name, "value": value, "unit": unit})
             if not as_json:
                 print(f"{fig_name} {_number(value)} {unit}", flush=True)

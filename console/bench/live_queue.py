@@ -6,50 +6,32 @@ which runs on the GUI thread is timed here: the tick with the repaint of the vis
 merge of the due cases and the new tab counts. The dock runs in a child process exactly as in
 the console (offscreen Qt, the task pool), on the "all" tab of the million-case city.
 
-The city is /work/benchdata/city_50k_1m.db (copied to the temp folder once, since opening a
-SQLite database in WAL mode writes beside it); CITY_CONSOLE_BENCH_DB names another database.
+The city is the million-case benchmark city (console/bench/cities.py: built once per machine,
+read through a private copy); CITY_CONSOLE_BENCH_DB names another database.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from console.bench import Figure
+from console.bench import Figure, cities
 
-SOURCE = Path("/work/benchdata/city_50k_1m.db")
 ROWS = 100_000
 SCROLL_PAGE = 5_000   # bigger pages than a user's, only to get to 100,000 rows sooner
 REPEATS = 5
 
 
-def _database() -> str:
-    given = os.environ.get("CITY_CONSOLE_BENCH_DB")
-    if given:
-        return given if "://" in given else f"sqlite:///{Path(given).resolve()}"
-    if not SOURCE.exists():
-        raise RuntimeError(f"no million-case city at {SOURCE}; set CITY_CONSOLE_BENCH_DB")
-    copy = Path(tempfile.gettempdir()) / "city-console-live-queue.db"
-    if not copy.exists() or copy.stat().st_size != SOURCE.stat().st_size:
-        for stale in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        shutil.copyfile(SOURCE, copy)
-    return f"sqlite:///{copy}"
-
-
 def run() -> Iterator[Figure]:
     """live.queue_minute_tick_ms (all GUI-thread work of one minute), its parts, and the
     GUI-thread time of merging the largest burst of live changes the model merges."""
-    url = _database()
+    url = cities.working_copy(cities.MILLION, "live-queue")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     done = subprocess.run([sys.executable, "-m", "console.bench.live_queue", url], env=env,
                           capture_output=True, text=True, timeout=1800)
