@@ -137,7 +137,74 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("suites", nargs="*", metavar="SUITE",
                    help="suites to run (default: foundation); 'list' lists them")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_intake_commands(sub, headless)
     return parser
+
+
+# --- field intake: serve, devices -------------------------------------------------------------
+
+_port = _whole_number(1, 65535)
+# Memory stays bounded: a fix in the queue costs about 1 KB, so the largest queue is ~1 GB.
+_queue_size = _whole_number(1, 1_000_000)
+_flush_ms = _whole_number(1, 60_000)
+
+
+def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("serve", parents=[headless],
+                       help="run the field intake server (OsmAnd / Traccar Client positions)")
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    p.add_argument("--port-osmand", type=_port, default=5055, metavar="PORT",
+                   help="OsmAnd protocol port (default: 5055, as Traccar)")
+    p.add_argument("--queue", type=_queue_size, default=100_000, metavar="N",
+                   help="fixes held in memory before requests get 503 (default: 100000)")
+    p.add_argument("--flush-ms", type=_flush_ms, default=50, metavar="MS",
+                   help="longest a fix waits to be written with others (default: 50)")
+
+    p = sub.add_parser("devices", help="register, list and disable field devices")
+    devices = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    d = devices.add_parser("add", parents=[headless],
+                           help="register a device (its Traccar Client identifier) for an officer")
+    d.add_argument("unique_id", metavar="DEVICE_ID")
+    d.add_argument("officer", metavar="OFFICER_CODE", help="the patrol officer's code")
+    devices.add_parser("list", parents=[headless], help="list registered devices")
+    d = devices.add_parser("disable", parents=[headless], help="stop accepting a device's fixes")
+    d.add_argument("unique_id", metavar="DEVICE_ID")
+
+
+def _intake_command(args) -> int:
+    from console.domain.errors import DomainError
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    try:
+        db = open_database(args.sub_db or args.db or _default_url(False))
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        if args.command == "serve":
+            from console.ingest.server import serve
+            return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue,
+                         window=args.flush_ms / 1000)
+        from console.services import devices
+        with db.transaction() as s:
+            if args.devices_command == "add":
+                info = devices.add_device(s, args.unique_id, args.officer)
+                print(f"{info.unique_id}\t{info.officer_code}\t{info.officer_name}\tactive")
+            elif args.devices_command == "disable":
+                devices.disable_device(s, args.unique_id)
+                print(f"{args.unique_id}\tdisabled")
+            else:
+                for info in devices.list_devices(s):
+                    print(f"{info.unique_id}\t{info.officer_code or '-'}\t"
+                          f"{info.officer_name or '-'}\t{'active' if info.active else 'disabled'}")
+        return 0
+    except DomainError as exc:
+        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(args.sub_db or args.db, args.sub_cells, args.sub_cases, args.sub_seed,
                      args.days, args.sub_lang or args.lang)
+    if args.command in ("serve", "devices"):
+        return _intake_command(args)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)
@@ -175,7 +244,7 @@ def _gui(args) -> int:
 
 def _fail(exc: Exception, lang: str) -> int:
     """Print a database error in the user's language; the caller exits with EXIT_DATABASE."""
-    from console.ui.messages import describe_error_headless
+    from console.common.messages import describe_error_headless
     print(describe_error_headless(exc, lang), file=sys.stderr)
     return EXIT_DATABASE
 

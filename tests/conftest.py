@@ -43,3 +43,17 @@ def _no_dangling_threads():
         t.join(timeout=5)
     still = [t.name for t in left if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def _no_sql_on_the_gui_thread(request):
+    """Every Qt test fails if the application runs SQL on the GUI thread (tests/gui_sql_guard.py)."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    from tests.gui_sql_guard import GuiSqlGuard, guarding
+    with guarding(GuiSqlGuard()) as guard:
+        yield
+    if guard.violations:
+        pytest.fail(f"{len(guard.violations)} statement(s) ran on the GUI thread; the first:\n"
+                    f"{guard.violations[0]}", pytrace=False)

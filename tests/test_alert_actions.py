@@ -11,7 +11,7 @@ from console.services import alert_actions
 from console.services.alerts import AlertEngine
 from console.store.database import open_database
 from console.store.models import ChangeFeed
-from console.ui import messages
+from console.common import messages
 from tests import alert_city as C
 from tests.alert_city import MONDAY, URGENT
 
@@ -111,7 +111,7 @@ def test_a_resolved_alert_cannot_be_escalated(db, alerts):
 ])
 def test_refusals_are_worded(qapp, code, params, words):
     from console.ui import alerts as _feature  # noqa: F401 — registers the sentences
-    from console.ui.i18n import install_translators
+    from console.common.i18n import install_translators
     install_translators(qapp, "zh_CN")
     try:
         assert messages.describe_error(DomainError(code, **params)) == words

@@ -10,6 +10,7 @@ import pytest
 from console.live.alert_worker import AlertWorker
 from console.store import alert_queries
 from console.store.database import Database, open_database
+from tests.gui_sql_guard import sql_on_gui_thread_allowed
 from tests.pg_server import PG_URL, fresh_database
 
 
@@ -41,6 +42,12 @@ def skewed(hours: float):
 @pytest.mark.parametrize("ahead", [-3, 3])
 def test_seats_with_skewed_clocks_cannot_both_hold_the_lease(qapp, seats, ahead):
     first, second = AlertWorker(seats[0], clock=skewed(0)), AlertWorker(seats[1], clock=skewed(ahead))
+    # The test plays both workers' loops itself, so their claims run on this (the GUI) thread.
+    with sql_on_gui_thread_allowed():
+        _claims_alternate(first, second, seats)
+
+
+def _claims_alternate(first: AlertWorker, second: AlertWorker, seats) -> None:
     for _ in range(5):
         assert first._claim()
         assert not second._claim()

@@ -16,9 +16,9 @@ from console.store.database import open_database
 from console.ui.alerts import ack_dialog, alert_panel
 from console.ui.alerts.alert_model import AlertRole
 from console.ui.alerts.alert_panel import AlertsDock
-from console.ui.i18n import install_translators
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
+from console.common.i18n import install_translators
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from tests import alert_city as C
 from tests.alert_city import MONDAY, URGENT
 

@@ -116,7 +116,7 @@ def test_a_read_only_folder_is_named_not_called_damage(tmp_path):
 
 
 def test_a_read_only_folder_reads_plainly_in_both_languages(chinese_and_english):
-    from console.ui.messages import describe_error
+    from console.common.messages import describe_error
     err = DatabaseOpenError("db_folder_read_only", path="/srv/city.db", folder="/srv")
     zh, en = chinese_and_english(lambda: describe_error(err))
     assert "不可写" in zh and "损坏" not in zh and "备份" not in zh
@@ -125,7 +125,7 @@ def test_a_read_only_folder_reads_plainly_in_both_languages(chinese_and_english)
 
 @pytest.fixture
 def chinese_and_english(qapp):
-    from console.ui.i18n import install_translators
+    from console.common.i18n import install_translators
 
     def both(words):
         install_translators(qapp, "zh_CN")

@@ -12,10 +12,10 @@ from console.live.tasks import TaskRunner
 from console.services import cases
 from console.services import overview as readers
 from console.store.models import Meta
-from console.ui.i18n import install_translators
+from console.common.i18n import install_translators
 from console.ui.main_window import MainWindow
-from console.ui.seat_settings import SeatSettings
-from console.ui.theme import apply_theme, current_theme, severity_color
+from console.common.seat_settings import SeatSettings
+from console.common.theme import apply_theme, current_theme, severity_color
 from tests.test_feed_worker import DISPATCHER, add_cell, report_case
 
 

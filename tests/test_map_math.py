@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from console.map import mapmath, styles
+from console.mappage import mapmath, styles
 
 HANGZHOU = (120.1551, 30.2741)
 

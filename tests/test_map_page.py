@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from console.map import loader, mapmath, page, texts
-from console.map.page_data import DATA_FILE
-from console.ui.i18n import install_translators
+from console.map import loader, texts
+from console.mappage import mapmath, page
+from console.mappage.page_data import DATA_FILE, GRID_FILE
+from console.common.i18n import install_translators
 from tests.map_city import build_map_city
 
 
@@ -40,10 +41,19 @@ def _js(text: str) -> str:
     return json.dumps(text)[1:-1]
 
 
+def _script(path, name: str) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"window.{name} = ")
+    return json.loads(text[len(f"window.{name} = "):].rstrip().rstrip(";"))
+
+
 def _data(folder) -> dict:
-    text = (folder / DATA_FILE).read_text(encoding="utf-8")
-    assert text.startswith("window.CCC_DATA = ")
-    return json.loads(text[len("window.CCC_DATA = "):].rstrip().rstrip(";"))
+    """data.js and grid.js together, as the page sees them."""
+    data = _script(folder / DATA_FILE, "CCC_DATA")
+    grid = _script(folder / GRID_FILE, "CCC_GRID")
+    data["cells"].update(grid["cells"])
+    data["boundaries"] = grid["boundaries"]
+    return data
 
 
 def test_the_page_refers_only_to_files_in_its_folder(cdb, tmp_path, qapp):

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import delete
 
 from console.services import map_data, map_grid, map_patrols
 from console.sim.demo import build_demo
 from console.store.database import open_database
+from console.store.models import Meta
 from tests.pg_server import fresh_database, needs_pg
 
 pytestmark = needs_pg
@@ -59,3 +61,19 @@ def test_postgresql_and_sqlite_show_the_same_map(both):
     for key in on_lite:
         assert on_pg[key] == on_lite[key], key
     assert on_pg["open"] and on_pg["markers"]
+
+
+def test_the_grid_fingerprint_reads_alike_and_follows_a_change(both):
+    pg, lite = both
+    prints = []
+    for db in (pg, lite):
+        with db.session() as s:
+            prints.append(map_grid.grid_fingerprint(s))
+    # Same city, same fingerprint: a page cached from one database serves the other.
+    assert prints[0] == prints[1]
+    with pg.transaction() as s:
+        map_grid.bump_grid_version(s)
+    with pg.session() as s:
+        assert map_grid.grid_fingerprint(s) != prints[0]
+    with pg.transaction() as s:   # leave the module's city as it was for the other tests
+        s.execute(delete(Meta).where(Meta.key == map_grid.GRID_VERSION_KEY))

@@ -15,15 +15,15 @@ from sqlalchemy import func, select
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
-from console.map import styles
-from console.map.mapmath import haversine_m
+from console.mappage import styles
+from console.mappage.mapmath import haversine_m
 from console.map.widget import MapWidget
 from console.services import cases
 from console.services.positions import Fix, record_positions
 from console.store.database import Database
 from console.store.models import Case, Cell
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from tests.map_city import CATEGORY, DISPATCHER, MapCity, build_map_city, now
 
 LOAD_TIMEOUT_MS = 30_000
@@ -127,7 +127,7 @@ def test_the_page_loads_offline_with_every_cell(make_map):
     assert not guard.blocked and not h.widget.view.map_page.errors
     # The page projects exactly as the Python map math does.
     lon, lat = h.widget.model.grid.centroids[0]
-    from console.map.mapmath import mercator
+    from console.mappage.mapmath import mercator
     assert h.js(f"[L.ccc.projectX({lon}), L.ccc.projectY({lat})]") == \
         pytest.approx(list(mercator(lon, lat)), abs=1e-9)
 

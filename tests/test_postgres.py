@@ -120,12 +120,17 @@ def test_stale_version_refused_and_nothing_written(pg):
 
 
 def test_feed_reader_sees_every_change_of_concurrent_writers_in_order(pg, pg_url):
-    """Two writers and one poller: the poller's batches add up to every row, never skipping one."""
+    """Two case writers, one position writer and one poller: the poller's batches add up to
+    every row and every device's last position, never skipping or repeating one."""
+    from console.services.positions import Fix, record_positions
     cell = _a_cell(pg)
+    devices = ("patrol-0001", "patrol-0002", "patrol-0003")
+    t0 = datetime(2026, 11, 23, 12, 0)
     with pg.session() as s:
         start = feed.current_seq(s)
     done = threading.Event()
     seen: list[int] = []
+    fixes: list[tuple[int, datetime]] = []
 
     def writer():
         db = open_database(pg_url)
@@ -136,20 +141,31 @@ def test_feed_reader_sees_every_change_of_concurrent_writers_in_order(pg, pg_url
         finally:
             db.dispose()
 
+    def mover():
+        db = open_database(pg_url)
+        try:
+            for i in range(1, 31):
+                with db.transaction() as s:
+                    record_positions(s, [Fix(d, t0 + timedelta(seconds=i), 30.27, 120.15)
+                                         for d in devices])
+        finally:
+            db.dispose()
+
     def reader():
         since = start
         while True:
             finished = done.is_set()
             with pg.session() as s:
-                batch = feed.changes_since(s, since, with_positions=False)
+                batch = feed.changes_since(s, since)
             seen.extend(r.seq for r in batch.rows)
+            fixes.extend((p.device_id, p.at) for p in batch.positions)
             since = batch.seq
             if finished:
                 return
 
     poller = threading.Thread(target=reader)
     poller.start()
-    writers = [threading.Thread(target=writer) for _ in range(2)]
+    writers = [threading.Thread(target=writer) for _ in range(2)] + [threading.Thread(target=mover)]
     for t in writers:
         t.start()
     for t in writers:
@@ -157,6 +173,11 @@ def test_feed_reader_sees_every_change_of_concurrent_writers_in_order(pg, pg_url
     done.set()
     poller.join()
     assert len(seen) == 40 and seen == sorted(seen) and len(set(seen)) == 40
+    assert len(set(fixes)) == len(fixes)                       # no position twice
+    last = {}
+    for device_id, at in fixes:
+        last[device_id] = at
+    assert sorted(last.values()) == [t0 + timedelta(seconds=30)] * 3   # each device's last fix
 
 
 def test_case_events_are_append_only(pg):

@@ -13,10 +13,10 @@ from console.live.tasks import TaskRunner
 from console.services import cases
 from console.services.actor import Actor
 from console.store.models import Case, CaseEvent, LatestPosition, Shift
-from console.ui.i18n import install_translators
+from console.common.i18n import install_translators
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.dock import QueueDock
-from console.ui.selection import Selection
+from console.common.selection import Selection
 from tests.queue_city import COLLAPSE, GARBAGE, MANHOLE, build_city, cell_centre
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from console.domain.stages import STAGES, stages_of
 from console.services.overview import TAB_STAGES, overview
 from console.services.queues import stage_counts
 from console.store.models import Case
@@ -35,3 +36,25 @@ def test_the_counts_stay_on_their_indexes(db):
         sql = str(stmt.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(r[-1] for r in s.execute(text("EXPLAIN QUERY PLAN " + sql)))
     assert "closed_at" in plan and "status" not in plan, plan
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_each_case_sits_in_the_tabs_the_domain_names(db, seed):
+    """The queue's own "which tabs hold this case" (domain/stages.py: stages_of, used when a case
+    picked on the map is looked for) names exactly the tabs whose SQL finds it."""
+    city = build_city(db)
+    add_history(db, city, n=60, seed=seed)
+    seen = set()
+    for now in (NOW, NOW - timedelta(hours=14), NOW + timedelta(days=3)):
+        with db.session() as s:
+            in_sql: dict[int, set[str]] = {}
+            for stage in STAGES:
+                for case_id in s.scalars(select(Case.id).where(stage_condition(stage, now))):
+                    in_sql.setdefault(case_id, set()).add(stage)
+            cases = s.execute(select(Case.id, Case.status, Case.deadline, Case.closed_at)).all()
+        assert len(cases) >= 60
+        for case_id, status, deadline, closed_at in cases:
+            named = stages_of(status, deadline, closed_at, now)
+            assert set(named) == in_sql[case_id], (case_id, status, deadline, closed_at, now)
+            seen.update(named)
+    assert seen == set(STAGES)   # every tab is exercised, so the equality says something

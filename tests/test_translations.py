@@ -14,9 +14,9 @@ from console.domain.roles import Role
 from console.domain.workflow import Action, Status
 from console.resources import ROOT, TRANSLATIONS
 from console.services.cases import SOURCES
-from console.ui import messages
+from console.common import messages
 from console.ui.catalogues import catalogues, qm_file, sources, ts_file
-from console.ui.i18n import install_translators
+from console.common.i18n import install_translators
 
 CATALOGUES = [name for name in catalogues() if ts_file(name).exists()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,12 +126,14 @@ def test_every_code_raised_in_the_sources_has_a_sentence():
     assert raised_codes() <= set(messages.ERROR_TEXTS)
 
 
-class _Coded(Exception):
-    """Any exception with a code and parameters, like DomainError and DatabaseOpenError."""
-
-    def __init__(self, error_code: str, **params) -> None:
-        super().__init__(error_code)
-        self.code, self.params = error_code, params
+def _Coded(error_code: str, **params) -> Exception:   # noqa: N802 — reads like the classes
+    """The refusal that carries `error_code`: a DatabaseOpenError for db_ codes, else DomainError."""
+    from console.domain.errors import DomainError
+    from console.store.database import DatabaseOpenError
+    kind = DatabaseOpenError if error_code.startswith("db_") else DomainError
+    exc = kind(error_code)
+    exc.params.update(params)   # the samples hold a `code` parameter too
+    return exc
 
 
 SAMPLE_PARAMS = dict(number="202611260042", action="dispatch", status="reported",
@@ -139,7 +141,8 @@ SAMPLE_PARAMS = dict(number="202611260042", action="dispatch", status="reported"
                      source="fax", phone="12", lon=116.4, lat=39.9, field="description",
                      limit=2000, username="zhang", what="case", key="42", device="phone-7",
                      battery=140, path="/data/console.db", detail="disk I/O error",
-                     revision="9f3c", url="postgresql://db.example/console")
+                     revision="9f3c", url="postgresql://db.example/console",
+                     character="U+0000", name="环卫处")
 
 
 @pytest.mark.parametrize("code", sorted(set(LISTED_CODES) | set(messages.ERROR_TEXTS)))
@@ -167,7 +170,23 @@ def test_unknown_codes_and_foreign_exceptions_get_an_honest_generic_sentence(chi
         "无法使用该数据库（原因代码：db_on_fire）。"
     assert messages.describe_error(DomainError("bad_phone")) == "“…”不是有效的电话号码。"
     text = messages.describe_error(RuntimeError("socket closed\n  File x.py, line 3"))
-    assert text == "发生意外错误：socket closed"
+    assert text == "发生意外错误，未保存任何内容。您输入的内容已保留，详细信息见日志。"
+
+
+class _DriverError(Exception):
+    """What psycopg2's errors look like from outside: a `.code` and a dict `.params` too."""
+
+    code, params = "gkpj", {"x": 1}
+
+
+def test_a_fault_with_code_and_params_is_not_taken_for_a_refusal(chinese):
+    """Refusals are told by type: a driver's error is a fault, whatever attributes it has."""
+    from sqlalchemy.exc import IntegrityError
+    fault = IntegrityError("INSERT …", {}, _DriverError("duplicate key"))
+    assert fault.code == "gkpj" and isinstance(fault.params, dict)
+    assert not messages.is_refusal(fault)
+    text = messages.describe_error(fault)
+    assert "gkpj" not in text and text.startswith("发生意外错误")
 
 
 def test_every_status_action_role_and_source_has_a_chinese_name(chinese):
@@ -194,8 +213,8 @@ def test_messages_work_with_a_bare_qcoreapplication():
         "import sys\n"
         "from PySide6.QtCore import QCoreApplication\n"
         "app = QCoreApplication(sys.argv)\n"
-        "from console.ui.i18n import install_translators\n"
-        "from console.ui.messages import describe_error\n"
+        "from console.common.i18n import install_translators\n"
+        "from console.common.messages import describe_error\n"
         "from console.store.database import DatabaseOpenError\n"
         "install_translators(app, 'zh_CN')\n"
         "import PySide6.QtWidgets as w\n"

@@ -11,6 +11,8 @@ Suite = Callable[[], Iterator[Figure]]
 
 # name → (module, function, what it measures); modules load only when their suite runs.
 SUITES: dict[str, tuple[str, str, str]] = {
+    "live": ("console.bench.live", "run",
+             "the live path: start, queue minute, map on screen and tick, alerts (1M cases)"),
     "foundation": ("console.bench.foundation", "run",
                    "demo generation, services, feed, cold start (slow: builds 1M cases)"),
     "foundation-small": ("console.bench.foundation", "run_small",
@@ -22,10 +24,16 @@ SUITES: dict[str, tuple[str, str, str]] = {
                    "opening the 1M-case city: checks, schema look, seed (and the full check)"),
     "live-alerts": ("console.bench.live_alerts", "run",
                     "alert engine first and steady pass, 10,000 patrols, 50,000 open cases"),
+    "ingest": ("console.bench.ingest", "run",
+               "OsmAnd fixes a second through a real serve process, and the writer alone"),
+    "live-map": ("console.bench.live_map", "run",
+                 "map on screen at 50k/200k cells (cold and cached), 10,000-patrol tick, resync"),
+    "live-queue": ("console.bench.live_queue", "run",
+                   "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
 }
 
 
-def _suite(name: str) -> Suite:
+def suite(name: str) -> Suite:
     import importlib
     module, function, _ = SUITES[name]
     return getattr(importlib.import_module(module), function)
@@ -53,7 +61,7 @@ def run_cli(names: list[str], *, as_json: bool = False) -> int:
         return 2
     results = []
     for name in names:
-        for fig_name, value, unit in _suite(name)():
+        for fig_name, value, unit in suite(name)():
             results.append({"name": fig_name, "value": value, "unit": unit})
             if not as_json:
                 print(f"{fig_name} {_number(value)} {unit}", flush=True)

@@ -46,7 +46,7 @@ def latency_p95_ms(url: str, samples: int = SAMPLES) -> float:
     from console.live.feed_worker import FeedWorker
     from console.live.tasks import TaskRunner
     from console.ui.alerts.alert_panel import AlertsDock
-    from console.ui.selection import Selection
+    from console.common.selection import Selection
 
     app = QApplication.instance() or QApplication(["bench"])
     db = open_database(url)

@@ -113,8 +113,8 @@ class _Seat:
         from console.live.feed_worker import FeedWorker
         from console.live.tasks import TaskRunner
         from console.map.widget import MapWidget
-        from console.ui.seat_settings import SeatSettings
-        from console.ui.selection import Selection
+        from console.common.seat_settings import SeatSettings
+        from console.common.selection import Selection
         self.app, self.db = app, db
         self.tasks = TaskRunner(db)
         self.events: list[tuple[str, dict, float]] = []
@@ -151,7 +151,8 @@ class _Seat:
 
 
 def _build_times(db, folder: Path, runs: int = 3) -> float:
-    from console.map import loader, page, texts
+    from console.map import loader, texts
+    from console.mappage import page
     times = []
     for i in range(runs):
         options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names())
@@ -257,8 +258,8 @@ def _e2e(app, seat: _Seat) -> float:
 def run() -> Iterator[Figure]:
     _prepare_qt()
     from console.store.database import open_database
-    from console.ui.app import create_application
-    from console.ui.seat_settings import SeatSettings
+    from console.common.application import create_application
+    from console.common.seat_settings import SeatSettings
     with tempfile.TemporaryDirectory(prefix="console-bench-map-") as tmp:
         folder = Path(tmp)
         os.environ["CITY_CONSOLE_DATA_DIR"] = str(folder / "data")

@@ -90,9 +90,9 @@ def _child(url: str) -> dict:
     from console.live.tasks import TaskRunner
     from console.services.actor import actor_for
     from console.store.database import open_database
-    from console.ui.app import create_application
+    from console.common.application import create_application
     from console.ui.queues.dock import QueueDock
-    from console.ui.selection import Selection
+    from console.common.selection import Selection
 
     app = create_application(["bench"], "zh_CN")
     db = open_database(url)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from console.domain.errors import DomainError
+from console.domain.limits import check_text
 from console.domain.roles import Role
 
 
@@ -131,12 +132,22 @@ def allowed_actions(status: Status, role: Role, *, extension_pending: bool = Fal
     return out
 
 
+def parse_action(action: Action | str) -> Action:
+    """The action named `action`; DomainError('unknown_action') for a name that is none."""
+    if isinstance(action, Action):
+        return action
+    try:
+        return Action(action)
+    except ValueError:
+        raise DomainError("unknown_action", action=str(action)[:64]) from None
+
+
 def perform(state: CaseState, action: Action | str, role: Role | str, *, at: datetime,
             reason: str | None = None, note: str | None = None, department_id: int | None = None,
             deadline: datetime | None = None, patrol_id: int | None = None,
             category_code: str | None = None) -> tuple[CaseState, dict[str, Any]]:
     """Check `action` by `role` on `state`; return the new state and the event data to record."""
-    action = action if isinstance(action, Action) else Action(action)
+    action = parse_action(action)
     role = role if isinstance(role, Role) else Role(role)
     t = TRANSITIONS.get(action)
     if t is None:
@@ -146,8 +157,9 @@ def perform(state: CaseState, action: Action | str, role: Role | str, *, at: dat
                           status=state.status.value)
     if role not in t.roles:
         raise DomainError("role_not_allowed", action=action.value, role=role.value)
-    reason = (reason or "").strip() or None
-    note = (note or "").strip() or None
+    # The trail is append-only: what is refused here can never be taken out again.
+    reason = check_text("reason", reason, optional=True)
+    note = check_text("note", note, optional=True)
     if "reason" in t.needs and not reason:
         raise DomainError("reason_required", action=action.value)
     if "note" in t.needs and not note:

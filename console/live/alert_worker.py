@@ -18,11 +18,13 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Signal, Slot
 
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.loop_worker import LoopWorker, one_line
 from console.services import alerts as alert_service
 from console.services.cases import now as wall_clock
 from console.store import alert_queries
 from console.store.database import Database
+from console.store.retry import is_retryable
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,10 @@ DEFAULT_INTERVAL_MS = 5000
 MIN_GAP_S = 0.3
 LEASE = timedelta(seconds=30)
 MAX_BACKOFF_S = 30.0
-# Feed entities that make a pass worth running at once (positions wait for the timer).
-_URGENT_ENTITIES = frozenset({"case", "settings", "patrol"})
+#: Feed kinds that make a pass worth running at once (positions wait for the timer); checked
+#: against the producers by tests/test_feed_kinds.py.
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.SETTINGS, ChangeKind.CATEGORY,
+                        ChangeKind.DEPARTMENT}) | ROSTER_KINDS
 
 
 class AlertWorker(LoopWorker):
@@ -64,7 +68,7 @@ class AlertWorker(LoopWorker):
     @Slot(object)
     def on_feed(self, batch) -> None:
         """A feed batch arrived: wake at once if cases or settings changed."""
-        if any(row.entity in _URGENT_ENTITIES for row in batch.rows):
+        if any(row.entity in FEED_KINDS for row in batch.rows):
             self._wake.set()
 
     # --- the worker thread ----------------------------------------------------------------
@@ -89,10 +93,15 @@ class AlertWorker(LoopWorker):
                     engine = alert_service.AlertEngine()   # start afresh if we lead again
                 backoff = 0.0
             except Exception as exc:   # the worker must outlive any failure
-                log.exception("alert evaluation failed")
                 # The snapshot may not match what was committed: read everything again.
                 engine = alert_service.AlertEngine()
                 self._lease_until = None
+                if is_retryable(exc):
+                    # The database chose this pass as a deadlock victim: nothing was written,
+                    # run it again (afresh) without an error or a pause.
+                    log.info("alert pass retried: %s", one_line(exc))
+                    continue
+                log.exception("alert evaluation failed")
                 self.error.emit(one_line(exc))
                 backoff = min(MAX_BACKOFF_S, max(1.0, backoff * 2))
                 if self._stop.wait(backoff):

@@ -23,9 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     from console.sim.demo import build_demo
     from console.sim.simulator import Simulator
     from console.store.database import open_database
-    from console.ui.app import create_application
-    from console.ui.seat_settings import SeatSettings
-    from console.ui.selection import Selection
+    from console.common.application import create_application
+    from console.common.seat_settings import SeatSettings
+    from console.common.selection import Selection
     app = create_application(sys.argv[:1], args.lang)
     with tempfile.TemporaryDirectory(prefix="console-map-") as tmp:
         url = args.db if args.db and "://" in args.db else \

@@ -26,7 +26,15 @@ class MapBridge(QObject):
 
     def send(self, op: str, **payload: Any) -> int:
         """Send one message to the page; returns its size in bytes (for the tick benchmark)."""
-        text = json.dumps({"op": op, **payload}, ensure_ascii=False, separators=(",", ":"))
+        return self.send_text(self.encode(op, **payload))
+
+    @staticmethod
+    def encode(op: str, **payload: Any) -> str:
+        """A message as the page takes it (any thread may encode; only the GUI thread sends)."""
+        return json.dumps({"op": op, **payload}, ensure_ascii=False, separators=(",", ":"))
+
+    def send_text(self, text: str) -> int:
+        """Send a message `encode` made; returns its size."""
         self.sent_bytes += len(text)
         self.toJs.emit(text)
         return len(text)

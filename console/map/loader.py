@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.orm import Session
 
-from console.map import mapmath, texts
-from console.map.page import PageOptions, write_page
-from console.map.page_data import PageContent
+from console.map import texts
+from console.mappage import grid_cache, mapmath
+from console.mappage.page import PageOptions, write_page
+from console.mappage.page_data import (PageContent, case_row, dense_array, dense_values,
+                                   grid_script)
+from console.mappage.styles import DEFAULT_VALUE
 from console.services import map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
 from console.services.map_patrols import PatrolWatch
@@ -30,26 +34,45 @@ class MapModel:
     watch: PatrolWatch
     measure: str
     campaigns: list[str]
-    case_ids: set[int] = field(default_factory=set)
+    case_rows: dict[int, tuple] = field(default_factory=dict)   # id → page_data.case_row
+    values: np.ndarray | None = None   # every cell's value of `measure`, as the page has it
     built_at: datetime | None = None
+
+    @property
+    def case_ids(self) -> set[int]:
+        return set(self.case_rows)
 
 
 def measure_legend(measure: str, campaigns: list[str]) -> dict:
     return texts.legend(measure, campaigns)
 
 
-def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
-          heat_days: int, now: datetime) -> MapModel:
-    """Read the city and write the page into `folder`."""
+def city_grid(session: Session, cache: Path) -> tuple[GridData, dict[int, int], Path]:
+    """The grid, its work-grid colours and the page's grid script: from the cache while the
+    grid's fingerprint is unchanged, else read, encoded and kept there."""
+    fingerprint = map_grid.grid_fingerprint(session)
+    found = grid_cache.load(cache, fingerprint)
+    if found is not None:
+        grid, colours, script = found
+        map_grid.place_of(session, grid)
+        return grid, colours, script
     grid = map_grid.load_grid(session)
+    colours = map_grid.work_grid_colours(grid)
+    script_text = grid_script(grid, map_grid.region_boundaries(grid))
+    return grid, colours, grid_cache.store(cache, fingerprint, grid, colours, script_text)
+
+
+def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
+          heat_days: int, now: datetime, cache: Path | None = None) -> MapModel:
+    """Read the city and write the page into `folder`; the grid's part comes from `cache`
+    (a folder kept between starts) when the grid has not changed since it was written."""
+    grid, colours, script = city_grid(session, cache or folder / "grid-cache")
     if options.view is not None and len(grid):
         # A view remembered from another database (or city) would open on empty ground.
         lat, lon, _ = options.view
         min_lon, min_lat, max_lon, max_lat = grid.bbox
         if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
             options.view = None
-    regions = map_grid.region_boundaries(grid)
-    colours = map_grid.work_grid_colours(grid)
     campaigns = map_data.campaign_names(session, now)
     if measure == "campaign" and not campaigns:
         measure = "open"   # the seat chose a campaign measure, but none is running now
@@ -63,12 +86,14 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
     trail_from = now - timedelta(minutes=options.trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
     heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
-    content = PageContent(grid=grid, regions=regions, measure=measure, values=values,
+    content = PageContent(grid=grid, measure=measure, values=values,
                           legend=measure_legend(measure, campaigns), cases=markers,
-                          roster=roster, patrols=watch.views(), trails=trails, heat=heat)
-    page = write_page(folder, content, options)
+                          roster=roster, patrols=watch.views(), trails=trails, heat=heat,
+                          case_rows={m.id: case_row(m) for m in markers})
+    page = write_page(folder, content, options, script)
     return MapModel(page=page, grid=grid, grid_colours=colours, watch=watch, measure=measure,
-                    campaigns=campaigns, case_ids={m.id for m in markers}, built_at=now)
+                    campaigns=campaigns, case_rows=content.case_rows,
+                    values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now)
 
 
 @dataclass(frozen=True)
@@ -97,19 +122,54 @@ class MeasureUpdate:
     values: dict[int, int]
     legend: dict
     campaigns: list[str]
+    dense: np.ndarray | None = None      # every cell's value (int16)
+    encoded: str = ""                    # `dense` as the page takes it (base64)
+    changed: np.ndarray | None = None    # indexes that differ from the page's (a refresh)
 
 
-def measure_update(session: Session, model: MapModel, measure: str, now: datetime) -> MeasureUpdate:
-    """Every cell's value of a measure (after a switch, or the periodic refresh)."""
+def measure_update(session: Session, model: MapModel, measure: str, now: datetime,
+                   shown: np.ndarray | None = None) -> MeasureUpdate:
+    """Every cell's value of a measure (after a switch, or the periodic refresh); with
+    `shown` (the values the page has), also which cells differ from them. The encoding and
+    the comparison are done here, in the worker, not on the GUI thread."""
     campaigns = map_data.campaign_names(session, now)
     values = map_data.cell_values(session, model.grid, measure, now,
                                   work_grid_colour=model.grid_colours)
-    return MeasureUpdate(measure, values, measure_legend(measure, campaigns), campaigns)
+    dense = dense_array(len(model.grid), values, DEFAULT_VALUE[measure])
+    changed = None
+    if shown is not None and len(shown) == len(dense):
+        changed = np.flatnonzero(shown != dense)
+    return MeasureUpdate(measure, values, measure_legend(measure, campaigns), campaigns, dense,
+                         dense_values(len(model.grid), values, DEFAULT_VALUE[measure]), changed)
 
 
-def all_cases(session: Session, now: datetime) -> list[map_data.CaseMarker]:
-    """Every open case marker (the periodic refresh: tones change with the clock)."""
-    return map_data.case_markers(session, now)[0]
+@dataclass(frozen=True)
+class CaseDiff:
+    """What the periodic re-read found different from the rows the page had (`base`)."""
+
+    upsert: list[tuple]
+    gone: list[int]
+    base: dict[int, tuple]
+
+
+def case_diff(session: Session, base: dict[int, tuple], now: datetime) -> CaseDiff:
+    """Every open case re-read, compared with `base` (a copy of the page's rows) here in the
+    worker: only the rows that changed go back to the GUI thread and on to the page. Tones
+    that move with the clock need no re-send (the page has the deadline and the near time)."""
+    rows = {m.id: case_row(m) for m in map_data.case_markers(session, now)[0]}
+    upsert = [row for cid, row in rows.items() if _sent(base.get(cid)) != _sent(row)]
+    gone = sorted(set(base) - set(rows))
+    return CaseDiff(upsert, gone, base)
+
+
+def _sent(row: tuple | None) -> tuple | None:
+    # The tone of a running case is the page's to move (from the deadline and near time).
+    if row is None or row[3] not in CLOCK_TONES:
+        return row
+    return row[:3] + ("running",) + row[4:]
+
+
+CLOCK_TONES = frozenset({"running", "near", "overdue"})
 
 
 def heat(session: Session, model: MapModel, days: int, now: datetime) -> list[list[float]]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from console.map import styles
-from console.ui.messages import STATUS_NAMES, status_name
+from console.mappage import styles
+from console.common.messages import STATUS_NAMES, status_name
 
 _CONTEXT = "Map"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from console.ui.seat_settings import SeatSettings
+from console.common.seat_settings import SeatSettings
 
 
 def valid_tile_url(url: str) -> bool:

@@ -20,7 +20,8 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from console.live.tasks import TaskRunner
-from console.map import loader, page, texts
+from console.map import loader, texts
+from console.mappage import page
 from console.map.bridge import MapBridge
 from console.map.live import LiveMap
 from console.map.tiles_dialog import TilesDialog
@@ -28,10 +29,10 @@ from console.map.toolbar import MapToolBar
 from console.map.view import MapView
 from console.paths import data_dir
 from console.services import map_data, map_patrols
-from console.ui.messages import describe_error
-from console.ui.selection import Selection
-from console.ui.seat_settings import SeatSettings
-from console.ui.theme import current_theme
+from console.common.messages import describe_error
+from console.common.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.theme import current_theme
 
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
@@ -41,6 +42,7 @@ class MapWidget(QWidget):
     """The map feature: everything the centre of the window shows and does."""
 
     page_loaded = Signal(float)       # seconds from load() to the grid drawn (first paint)
+    on_screen = Signal(float)         # seconds from build() (the map asked for) to the grid drawn
     page_failed = Signal(str)
     js_event = Signal(str, dict)      # every event of the page, for tests and benchmarks
 
@@ -52,11 +54,13 @@ class MapWidget(QWidget):
         self.model: loader.MapModel | None = None
         self.ready = False
         self._pending: list[tuple[str, dict]] = []
-        self._load_started = 0.0
+        self._load_started = self._asked = 0.0
         self._theme = current_theme()
         folder = data_dir() / "map-pages"
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix="page-", dir=folder))
+        # The grid's part of pages built at earlier starts, by grid fingerprint (grid_cache).
+        self.grid_cache = folder / "grid-cache"
         # The page's files go with the widget, whatever way it is destroyed.
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
 
@@ -127,13 +131,15 @@ class MapWidget(QWidget):
             return
         options = self.page_options()
         self._theme = options.theme
-        folder, measure = self.folder, self.settings.get("map/measure")
+        folder, measure, cache = self.folder, self.settings.get("map/measure"), self.grid_cache
         heat_days = int(self.settings.get("map/heat_days"))
         self.ready = False
         self.live.stop()
+        self._asked = time.perf_counter()
         self.toolbar.info.setText(self.tr("Loading the map…"))
         self.tasks.run(lambda s: loader.build(s, folder, options, measure=measure,
-                                              heat_days=heat_days, now=datetime.now()),
+                                              heat_days=heat_days, now=datetime.now(),
+                                              cache=cache),
                        on_done=lambda model: self._built(model, options),
                        on_error=self._build_failed, owner=self)
 
@@ -185,7 +191,9 @@ class MapWidget(QWidget):
 
     def _ev_firstPaint(self, data: dict) -> None:  # noqa: N802
         self.toolbar.info.clear()
-        self.page_loaded.emit(time.perf_counter() - self._load_started)
+        now = time.perf_counter()
+        self.page_loaded.emit(now - self._load_started)
+        self.on_screen.emit(now - self._asked)
 
     def _ev_error(self, data: dict) -> None:
         log.error("map page: %s (%s)", data.get("message"), data.get("where"))

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.alert_rules import MAX_LEVEL, Severity
 from console.domain.errors import DomainError, NotFound
 from console.domain.roles import Role
@@ -84,9 +85,11 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
         raise DomainError("alert_note_too_long", limit=MAX_NOTE)
     done: list[int] = []
     first_refusal: Any = None
-    for alert_id in alert_ids:
+    # Rows are locked in one order (ascending id) by every seat: two overlapping selections
+    # cannot wait on each other.
+    for alert_id in sorted(set(alert_ids)):
         if q.acknowledge(session, alert_id, user_id=actor.user_id, at=at, note=note):
-            feed.record(session, "alert", alert_id, "acknowledged", at,
+            feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
                         {"by": actor.name, "note": bool(note)})
             done.append(alert_id)
             continue
@@ -115,6 +118,6 @@ def escalate(session: Session, actor: Actor, alert_id: int, *,
     if not q.escalate(session, alert_id, at=at, severity=Severity.CRITICAL.value,
                       from_level=state.level, by=actor.user_id):
         raise DomainError("alert_escalated_meanwhile")
-    feed.record(session, "alert", alert_id, "escalated", at,
+    feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ESCALATED, at,
                 {"severity": Severity.CRITICAL.value, "level": state.level + 1, "by": actor.name})
     return alerts_by_id(session, [alert_id])[0]

@@ -27,6 +27,7 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
+from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
 from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
@@ -42,8 +43,10 @@ from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
 
-#: Feed entities whose rows make the engine re-read something.
-_WATCHED = ("case", "settings", "patrol", "alert")
+#: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
+#: that something produces each).
+_REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTER_KINDS
 #: Static patrol data (officers, shifts, work grids) is re-read at least this often.
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
@@ -114,7 +117,9 @@ class AlertEngine:
         self._seq = 0
         self._position_id = 0
         self._patrols_read_at: datetime | None = None
-        self._own: set[tuple[int, int]] = set()            # (feed seq, alert id) we wrote
+        # Our own alert writes: (the feed ticket of the pass, alert ids); the ticket tells the
+        # sequence once the pass's transaction has committed.
+        self._own: list[tuple[feed.Ticket, set[int]]] = []
         # Patrols are re-decided when their track, shifts or thresholds change, or when the
         # clock reaches the next instant their state could change at (patrol_state's own
         # thresholds): a pass costs the fixes that arrived, not the 10,000 officers.
@@ -304,16 +309,18 @@ class AlertEngine:
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
-        seq, rows = q.feed_changes(session, self._seq, _WATCHED)
+        seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
         self._seq = seq
         if self._own:
             # Our own alert writes are in the snapshot already: no need to read them back.
-            own = self._own
-            rows = [r for r in rows if (r.seq, r.entity_id) not in own]
-            self._own = {k for k in own if k[0] > seq}
+            own = {(ticket.seq, alert_id) for ticket, ids in self._own if ticket.seq is not None
+                   for alert_id in ids}
+            rows = [r for r in rows
+                    if r.entity != ChangeKind.ALERT or (r.seq, r.entity_id) not in own]
+            self._own = [(t, ids) for t, ids in self._own if t.seq is not None and t.seq > seq]
         entities = {r.entity for r in rows}
         dirty: set[int] = set()
-        if "settings" in entities:
+        if entities & _REFERENCE:
             self._read_settings(session)
             self._read_reference(session)
             self._recompute_warnings()
@@ -322,15 +329,17 @@ class AlertEngine:
             self._hotspots_stale = True
             self._backlog_at = None
             dirty |= set(self.cases)
-        if ("patrol" in entities or self._patrols_read_at is None
+        if ChangeKind.WORK_GRID in entities:
+            self._grid_areas = {}   # a grid's cells may have changed
+        if (entities & ROSTER_KINDS or self._patrols_read_at is None
                 or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
             self._read_patrols(session, now)
-        changed = {r.entity_id for r in rows if r.entity == "case" and r.entity_id is not None}
+        changed = {r.entity_id for r in rows if r.entity == ChangeKind.CASE and r.entity_id is not None}
         if changed:
             self._refresh_cases(session, q.open_cases(session, changed), changed, now)
             dirty |= changed
             self._hotspots_stale = True
-        touched = {r.entity_id for r in rows if r.entity == "alert" and r.entity_id is not None}
+        touched = {r.entity_id for r in rows if r.entity == ChangeKind.ALERT and r.entity_id is not None}
         if touched:
             self._refresh_alerts(session, touched)
         taken = 0
@@ -486,27 +495,27 @@ class AlertEngine:
                     alert_id, key, f.kind.value, f.severity.value, 0, now, None, f.params,
                     f.subject_type, f.subject_id)
                 self._push_escalation(alert)
-                changes.append((alert_id, "raised", {
+                changes.append((alert_id, ChangeAction.RAISED, {
                     "kind": f.kind.value, "severity": f.severity.value,
                     "subject_type": f.subject_type, "subject_id": f.subject_id}))
         for alert in plan.resolve:
             self.alerts.pop(alert.id, None)
             if q.resolve(session, alert.id, now):
-                changes.append((alert.id, "resolved", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.RESOLVED, {"kind": alert.kind}))
         for alert, params in plan.update:
             if q.set_params(session, alert.id, params):
                 self.alerts[alert.id] = replace(alert, params=params)
-                changes.append((alert.id, "updated", {"kind": alert.kind}))
+                changes.append((alert.id, ChangeAction.UPDATED, {"kind": alert.kind}))
         for alert, severity in plan.escalate:
             if q.escalate(session, alert.id, at=now, severity=severity.value,
                           from_level=alert.level, by=None):
                 self.alerts[alert.id] = replace(alert, severity=severity.value,
                                                 level=alert.level + 1)
-                changes.append((alert.id, "escalated", {
+                changes.append((alert.id, ChangeAction.ESCALATED, {
                     "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
-        seq = q.record_feed(session, now, changes)
-        if seq is not None:
-            self._own.update((seq, alert_id) for alert_id, _, _ in changes)
+        ticket = q.record_feed(session, now, changes)
+        if ticket is not None:
+            self._own.append((ticket, {alert_id for alert_id, _, _ in changes}))
         counts: dict[str, int] = {}
         for _, action, _ in changes:
             counts[action] = counts.get(action, 0) + 1

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError, NotFound
 from console.domain.patrol_state import distance_m, on_shift
 from console.domain.work_calendar import TimeUnit
-from console.domain.workflow import Action
+from console.domain.workflow import Action, parse_action
 from console.services import cases
 from console.services.actor import Actor
 from console.services.settings import work_calendar
@@ -277,9 +277,9 @@ _USE_CASES: dict[Action, Callable[..., cases.CaseChange]] = {
 def perform(session: Session, actor: Actor, case_id: int, version: int, action: str,
             params: dict[str, Any]) -> cases.CaseChange:
     """One workflow action by name; `params` may hold more than the action takes."""
-    fn = _USE_CASES.get(Action(action))
-    if fn is None:
-        raise DomainError("unknown_action", action=action)
+    fn = _USE_CASES.get(parse_action(action))
+    if fn is None:   # a real action without a use case of its own (the report)
+        raise DomainError("unknown_action", action=str(action))
     accepted = inspect.signature(fn).parameters
     return fn(session, actor, case_id, version,
               **{k: v for k, v in params.items() if k in accepted})

@@ -7,14 +7,17 @@ the caller's transaction, so either everything lands or nothing does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.domain import workflow
+from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError, NotFound, StaleVersion
+from console.domain.limits import check_count, check_text
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
@@ -26,8 +29,6 @@ from console.store.models import Case, Category, Department, PatrolOfficer
 
 SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,6}|\d{7,8})$")
-MAX_DESCRIPTION = 2000
-MAX_ADDRESS = 200
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ class CaseChange:
     number: str
     status: str
     version: int
-    seq: int
+    ticket: feed.Ticket = field(repr=False, compare=False)
+
+    @property
+    def seq(self) -> int | None:
+        """The feed sequence of the change, once its transaction has committed."""
+        return self.ticket.seq
 
 
 def now() -> datetime:
@@ -68,7 +74,7 @@ def _columns_of(state: CaseState) -> dict[str, Any]:
 
 def validate_phone(phone: str | None) -> str | None:
     """A normalised phone number, None if empty; DomainError('bad_phone') if malformed."""
-    phone = (phone or "").strip().replace(" ", "")
+    phone = (check_text("reporter_phone", phone, optional=True) or "").replace(" ", "")
     if not phone:
         return None
     if not _PHONE.match(phone):
@@ -78,6 +84,7 @@ def validate_phone(phone: str | None) -> str | None:
 
 def category(session: Session, code: str) -> Category:
     """An active category by code; DomainError if unknown or retired."""
+    code = check_text("category_code", code)
     cat = case_store.category_by_code(session, code)
     if cat is None or not cat.active:
         raise DomainError("unknown_category", code=code)
@@ -98,10 +105,11 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         raise DomainError("unknown_source", source=source)
     cat = category(session, category_code)
     phone = validate_phone(reporter_phone)
-    if len(description) > MAX_DESCRIPTION:
-        raise DomainError("text_too_long", field="description", limit=MAX_DESCRIPTION)
-    if len(address) > MAX_ADDRESS:
-        raise DomainError("text_too_long", field="address", limit=MAX_ADDRESS)
+    address = check_text("address", address if address is not None else "")
+    description = check_text("description", description if description is not None else "")
+    reporter_name = check_text("reporter_name", reporter_name, optional=True)
+    external_id = check_text("external_id", external_id, optional=True)
+    photos = [check_text("photo", p) for p in check_count("photos", photos)]
     if reporter_patrol_id is not None and session.get(PatrolOfficer, reporter_patrol_id) is None:
         raise NotFound("patrol", reporter_patrol_id)
     if external_id is not None and case_store.case_by_external_id(session, external_id) is not None:
@@ -114,7 +122,8 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         if cell is None:
             raise DomainError("location_outside_city", lon=round(lon, 6), lat=round(lat, 6))
     elif cell_code:
-        cell = case_store.cell_by_code(session, cell_code.strip())
+        cell_code = check_text("cell_code", cell_code)
+        cell = case_store.cell_by_code(session, cell_code)
         if cell is None:
             raise DomainError("unknown_cell", code=cell_code)
         lon, lat = cell.centroid_lon, cell.centroid_lat
@@ -122,44 +131,62 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         raise DomainError("location_required")
     number = case_store.next_case_number(session, at.date())
     case = Case(number=number, source=source, category_code=cat.code, cell_id=cell.id, lon=lon,
-                lat=lat, address=address.strip(), description=description.strip(),
-                photos=photos or [], urgent=cat.urgent if urgent is None else urgent,
+                lat=lat, address=address, description=description,
+                photos=photos, urgent=cat.urgent if urgent is None else urgent,
                 status=Status.REPORTED.value, reported_at=at, reporter_name=reporter_name,
                 reporter_phone=phone, reporter_patrol_id=reporter_patrol_id,
                 external_id=external_id, version=1, updated_at=at)
-    session.add(case)
-    session.flush()
+    _insert_report(session, case)
     case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=Action.REPORT.value, from_status=None,
                             to_status=Status.REPORTED.value, note=None,
                             data={"category_code": cat.code, "source": source})
-    seq = feed.record(session, "case", case.id, Action.REPORT.value, at,
-                      {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
-                       "category": cat.code})
-    return CaseChange(case.id, number, case.status, case.version, seq)
+    ticket = feed.record(session, ChangeKind.CASE, case.id, Action.REPORT, at,
+                         {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
+                          "category": cat.code})
+    return CaseChange(case.id, number, case.status, case.version, ticket)
+
+
+def _insert_report(session: Session, case: Case) -> None:
+    """Insert a new case; the same external id filed meanwhile by another seat or intake is the
+    `duplicate_report` refusal. The check before is only the fast path: between it and this
+    insert another transaction may commit the same id, and only the unique constraint knows."""
+    try:
+        with session.begin_nested():
+            session.add(case)
+            session.flush()
+    except IntegrityError:
+        if (case.external_id is not None
+                and case_store.case_by_external_id(session, case.external_id) is not None):
+            raise DomainError("duplicate_report", external_id=case.external_id) from None
+        raise
 
 
 def act(session: Session, actor: Actor, case_id: int, expected_version: int, action: Action | str,
         *, at: datetime | None = None, **params: Any) -> CaseChange:
     """Perform one workflow action on a case the caller saw at `expected_version`."""
     at = at or now()
-    action = Action(action)
+    action = workflow.parse_action(action)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
     if case.version != expected_version:
         raise StaleVersion(case.number, expected_version, case.version)
     before = _state_of(case)
-    if (actor.role is Role.DEPARTMENT and case.department_id is not None
-            and actor.department_id != case.department_id):
-        # A department acts only on what was dispatched to it.
+    if actor.role is Role.DEPARTMENT and (case.department_id is None
+                                          or actor.department_id != case.department_id):
+        # A department acts only on what was dispatched to it: before a dispatch (or after a
+        # return) the case is nobody's, and its notes are not theirs to write.
         raise DomainError("not_your_department", number=case.number)
     if action is Action.REGISTER and params.get("category_code"):
         category(session, params["category_code"])
     if action is Action.DISPATCH and params.get("department_id") is not None:
-        if session.get(Department, params["department_id"]) is None:
+        department = session.get(Department, params["department_id"])
+        if department is None:
             raise NotFound("department", params["department_id"])
+        if not department.active:
+            raise DomainError("department_retired", name=department.name)
     if action is Action.REQUEST_CHECK and params.get("patrol_id") is not None:
         if session.get(PatrolOfficer, params["patrol_id"]) is None:
             raise NotFound("patrol", params["patrol_id"])
@@ -176,11 +203,11 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=action.value, from_status=before.status.value,
                             to_status=after.status.value, note=note, data=data)
-    seq = feed.record(session, "case", case.id, action.value, at,
-                      {"status": after.status.value, "from": before.status.value,
-                       "cell_id": case.cell_id, "department_id": after.department_id})
+    ticket = feed.record(session, ChangeKind.CASE, case.id, action, at,
+                         {"status": after.status.value, "from": before.status.value,
+                          "cell_id": case.cell_id, "department_id": after.department_id})
     session.expire(case)
-    return CaseChange(case.id, case.number, after.status.value, after.version, seq)
+    return CaseChange(case.id, case.number, after.status.value, after.version, ticket)
 
 
 def default_deadline(session: Session, category_code: str, start: datetime) -> datetime:

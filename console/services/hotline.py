@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError, NotFound
+from console.domain.limits import check_text
 from console.domain.patrol_state import distance_m
 from console.domain.workflow import OPEN
 from console.services import cases
@@ -51,16 +52,17 @@ def place_at(session: Session, lon: float, lat: float) -> Place:
 
 def place_of_cell(session: Session, code: str) -> Place:
     """The centre of a cell given by its code; DomainError for an unknown code."""
-    cell = case_store.cell_by_code(session, code.strip())
+    code = check_text("cell_code", code)
+    cell = case_store.cell_by_code(session, code)
     if cell is None:
-        raise DomainError("unknown_cell", code=code.strip())
+        raise DomainError("unknown_cell", code=code)
     return _place(session, cell, cell.centroid_lon, cell.centroid_lat)
 
 
 def find_places(session: Session, text: str, *, limit: int = 8) -> list[Place]:
     """Places an address text may mean: cells by code, earlier cases at that address,
     communities by name (there is no geocoder on a command-centre intranet)."""
-    text = text.strip()
+    text = check_text("search", text)
     if not text:
         return []
     out: list[Place] = []
@@ -156,6 +158,8 @@ def merge_duplicate(session: Session, actor: Actor, duplicate_of: int, expected_
         raise NotFound("case", duplicate_of)
     if target.status not in {s.value for s in OPEN}:
         raise DomainError("duplicate_target_closed", number=target.number)
+    # Locks: the day's case number, then the target case; the feed counter only at commit
+    # (store/feed.py), so a note on the same case at another seat cannot deadlock with this.
     new = cases.report(session, actor, **report)
     case_store.update_versioned(session, new.case_id, new.version, {"duplicate_of_id": target.id})
     cases.add_note(session, actor, target.id, expected_version, note=note)

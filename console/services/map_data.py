@@ -121,6 +121,9 @@ class CaseMarker:
     status: str
     category: str       # the category's name
     deadline: datetime | None
+    #: When a running case turns "near" (the warning share of its limit used): with the
+    #: deadline, the page moves the tone with the clock itself, no re-send needed.
+    near_at: datetime | None = None
 
 
 def case_tone(status: str, deadline: datetime | None, share_used: float | None,
@@ -167,17 +170,31 @@ def case_markers(session: Session, now: datetime,
         if lon is None or lat is None:
             continue   # a case with neither a point nor a cell cannot be placed
         name, unit = categories.get(r.category_code, (r.category_code, "hours"))
-        share = None
+        share = near_at = None
         if r.deadline is not None and r.dispatched_at is not None and r.status in RUNNING_STATUSES:
             try:
-                share = calendar.share_used(r.dispatched_at, r.deadline, now, unit)
+                # One calendar walk per case, not two: the share reaches the warning exactly
+                # when the near time comes (what the page uses to move the tone on).
+                near_at = _near_at(calendar, r.dispatched_at, r.deadline, unit, warning)
+                share = (warning if near_at is not None and now >= near_at else 0.0)
             except ValueError:
                 share = None
         markers.append(CaseMarker(r.id, r.number, float(lon), float(lat),
                                   case_tone(r.status, r.deadline, share, now, warning),
-                                  bool(r.urgent), r.status, name, r.deadline))
+                                  bool(r.urgent), r.status, name, r.deadline, near_at))
     gone = sorted(set(case_ids) - {m.id for m in markers}) if case_ids is not None else []
     return markers, gone
+
+
+def _near_at(calendar, start: datetime, deadline: datetime, unit: str,
+             warning: float) -> datetime | None:
+    """The first instant at which `share_used` reaches `warning` (None: never before the end)."""
+    if unit == "hours":
+        return start + (deadline - start) * warning
+    total = calendar.working_seconds_between(start, deadline)
+    if total <= 0:
+        return None
+    return calendar.deadline(start, warning * total / 3600, "work_hours")
 
 
 # --- heat map ------------------------------------------------------------------------------

@@ -55,8 +55,9 @@ def record_positions(session: Session, fixes: list[Fix]) -> int:
                          lat=fix.lat, lon=fix.lon, speed=fix.speed, heading=fix.heading,
                          altitude=fix.altitude, accuracy=fix.accuracy, battery=fix.battery))
     # Positions share the transaction's feed sequence but write no feed row per fix: readers
-    # find them in latest_positions by that sequence.
-    position_store.store_fixes(session, rows, feed.transaction_seq(session))
+    # find them in latest_positions by that sequence, so they are written when it is taken,
+    # at commit (after the counter: history ids then grow in commit order too).
+    feed.at_commit(session, lambda seq: position_store.store_fixes(session, rows, seq))
     return len(rows)
 
 

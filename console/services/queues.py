@@ -6,13 +6,15 @@ thousandth page costs what the first does.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.domain import stages
+from console.domain.limits import check_text
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import OPEN, Status
 from console.services.cases import SOURCES
@@ -28,7 +30,7 @@ from console.store.models import (
     Street,
 )
 
-STAGES = q.STAGES
+STAGES = stages.STAGES
 SORTS = tuple(q.SORT_COLUMNS)
 PAGE_SIZE = 200
 #: What each tab is sorted by until the user chooses otherwise: the work order of the stage.
@@ -133,13 +135,14 @@ COMMON_TEXT = 5000
 
 def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, *,
                 for_page: bool = False) -> list:
+    f = checked(f)
     out = [q.stage_condition(stage, now)]
-    if f.text.strip():
+    if f.text:
         # A stage tab holds a few thousand open cases: testing each is cheaper than the index.
         use_index = stage == "all" and not (
             for_page and q.text_is_common(session, f.text, COMMON_TEXT))
         out.append(q.text_condition(session, f.text, use_index=use_index))
-    if f.category.strip():
+    if f.category:
         out.append(q.category_condition(session, f.category))
     region = q.region_condition(cell_code=f.cell_code, community_id=f.community_id,
                                 street_id=f.street_id, district_id=f.district_id)
@@ -156,6 +159,13 @@ def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, *,
     if f.status:
         out.append(q.Case.status == f.status)
     return out
+
+
+def checked(f: QueueFilter) -> QueueFilter:
+    """The filter with its texts normalised; DomainError for a text no search can hold."""
+    return replace(f, text=check_text("search", f.text), category=check_text("search", f.category),
+                   cell_code=check_text("cell_code", f.cell_code),
+                   source=check_text("search", f.source), status=check_text("search", f.status))
 
 
 def _row(r) -> QueueRow:
@@ -211,7 +221,8 @@ def stage_counts(session: Session, f: QueueFilter = QueueFilter(), *,
         if stage == "all" and f.active:
             # Most of the city matches a common text: walk the rows (stopping at the cap)
             # rather than collect every match from the index.
-            common = bool(f.text.strip()) and q.text_is_common(session, f.text, COUNT_CAP)
+            text = checked(f).text
+            common = bool(text) and q.text_is_common(session, text, COUNT_CAP)
             out[stage] = session.scalar(q.capped_count_select(
                 _conditions(session, stage, f, now, for_page=common), COUNT_CAP + 1)) or 0
         else:

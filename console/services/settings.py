@@ -6,6 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain.errors import DomainError
+from console.domain.limits import COUNT_LIMITS, check_text
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.work_calendar import WorkCalendar
 from console.store import feed
 from console.store.models import Setting
@@ -37,17 +40,46 @@ def get_setting(session: Session, key: str) -> Any:
     return default if row is None else row.value.get("v", default)
 
 
+def checked_value(key: str, value: Any) -> Any:
+    """`value` with every text in it normalised, if it is the kind of value `key` holds and
+    fits the limits; DomainError (unknown_setting, bad_setting, a text limit) if not."""
+    if key not in SHARED_SETTINGS:
+        raise DomainError("unknown_setting", key=str(key)[:64])
+    default = SHARED_SETTINGS[key][0]
+    numeric = (int, float)
+    if isinstance(value, bool) or not (isinstance(value, type(default)) or (
+            isinstance(default, numeric) and isinstance(value, numeric))):
+        raise DomainError("bad_setting", key=key)
+    items = 0
+
+    def walk(v: Any) -> Any:
+        nonlocal items
+        items += 1
+        if items > COUNT_LIMITS["setting_items"]:
+            raise DomainError("too_many_items", field="setting", limit=COUNT_LIMITS["setting_items"])
+        if isinstance(v, str):
+            return check_text("setting", v)
+        if isinstance(v, dict):
+            return {check_text("setting", k): walk(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [walk(x) for x in v]
+        if v is None or isinstance(v, (bool, int)) or (isinstance(v, float) and v == v
+                                                         and abs(v) != float("inf")):
+            return v
+        raise DomainError("bad_setting", key=key)
+    return walk(value)
+
+
 def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
     """Store a shared setting and tell every seat through the feed."""
-    if key not in SHARED_SETTINGS:
-        raise KeyError(key)
+    value = checked_value(key, value)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value={"v": value}, updated_at=at))
     else:
         row.value, row.updated_at = {"v": value}, at
     session.flush()
-    feed.record(session, "settings", None, "changed", at, {"key": key})
+    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
 
 
 def work_calendar(session: Session) -> WorkCalendar:

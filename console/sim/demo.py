@@ -8,10 +8,12 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.roles import Role
 from console.sim import _people
 from console.sim.city import CityPlan, generate_city
 from console.sim.history import HistoryGenerator
+from console.store import feed
 from console.store.database import Database
 from console.store.models import (Cell, Community, Department, Device, District, Meta,
                                   PatrolOfficer, Shift, Street, User, WorkGrid, WorkGridCell)
@@ -51,6 +53,10 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
         s.add_all([Meta(key="city_name", value=plan.name),
                    Meta(key="centre", value=json.dumps(plan.centre)),
                    Meta(key="bbox", value=json.dumps(plan.bbox))])
+        # A seat already open on this database re-reads the city, the roster and the title.
+        for kind in (ChangeKind.CITY, ChangeKind.WORK_GRID, ChangeKind.OFFICER, ChangeKind.DEVICE,
+                     ChangeKind.SHIFT):
+            feed.record(s, kind, None, ChangeAction.LOADED, now)
     report(0.1, "people")
     generator = HistoryGenerator(db, seed=seed, now=now, days=days or history_days(cases))
     generator.run(cases, lambda f: report(0.1 + 0.88 * f, "history"))

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select, text
 
 from console.domain import workflow
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.case_number import format_case_number
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
@@ -257,7 +258,7 @@ class HistoryGenerator:
             if s.get_bind().dialect.name == "postgresql":
                 s.execute(text("SELECT setval(pg_get_serial_sequence('cases','id'), "
                                "(SELECT coalesce(max(id), 1) FROM cases))"))
-            feed.record(s, "history", None, "loaded", self.now, {"cases": written})
+            feed.record(s, ChangeKind.HISTORY, None, ChangeAction.LOADED, self.now, {"cases": written})
         progress(1.0)
         return written
 

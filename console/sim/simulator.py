@@ -36,6 +36,7 @@ from console.store.models import (
     User,
     WorkGridCell,
 )
+from console.store.retry import in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +149,7 @@ class SimCore:
             if fix is not None:
                 fixes.append(fix)
         if fixes:
-            with self.db.transaction() as s:
-                record_positions(s, fixes)
+            in_transaction(self.db, lambda s: record_positions(s, fixes))
             self.counts["fixes"] += len(fixes)
 
     def _step_walker(self, w: _Walker, now: datetime, dt: float) -> Fix | None:
@@ -215,23 +215,22 @@ class SimCore:
         weights = [3.0 if c.kind == "event" else 1.0 for c in self.categories]
         code = rng.choices(self.categories, weights=weights)[0].code
         walking = [w for w in self.walkers if w.pos is not None]
+        # Every random choice before the transaction: a retried one repeats the same report.
+        if walking and rng.random() < 0.7:
+            w = rng.choice(walking)
+            actor, params = w.actor, dict(
+                source="patrol", lon=w.pos[0], lat=w.pos[1], reporter_name=w.actor.name,
+                reporter_patrol_id=w.officer_id, description="巡查发现，现场拍照上报")
+        elif self.all_cells:
+            lon, lat = _jitter(rng.choice(self.all_cells), rng)
+            actor, params = rng.choice(self.desk), dict(
+                source="hotline", lon=lon, lat=lat, reporter_name=rng.choice("王李张刘陈杨") + "先生",
+                reporter_phone=f"13{rng.randrange(10**9):09d}", description="市民来电反映")
+        else:
+            return
         try:
-            with self.db.transaction() as s:
-                if walking and rng.random() < 0.7:
-                    w = rng.choice(walking)
-                    case_services.report(s, w.actor, category_code=code, source="patrol",
-                                         lon=w.pos[0], lat=w.pos[1], reporter_name=w.actor.name,
-                                         reporter_patrol_id=w.officer_id,
-                                         description="巡查发现，现场拍照上报", at=now)
-                elif self.all_cells:
-                    lon, lat = _jitter(rng.choice(self.all_cells), rng)
-                    case_services.report(s, rng.choice(self.desk), category_code=code,
-                                         source="hotline", lon=lon, lat=lat,
-                                         reporter_name=rng.choice("王李张刘陈杨") + "先生",
-                                         reporter_phone=f"13{rng.randrange(10**9):09d}",
-                                         description="市民来电反映", at=now)
-                else:
-                    return
+            in_transaction(self.db, lambda s: case_services.report(
+                s, actor, category_code=code, at=now, **params))
             self.counts["reports"] += 1
         except DomainError as exc:
             log.debug("simulated report refused: %s", exc)
@@ -255,8 +254,7 @@ class SimCore:
             if decision is None:
                 continue
             try:
-                with self.db.transaction() as s:
-                    decision(s)
+                in_transaction(self.db, decision)
                 acted += 1
             except DomainError as exc:     # e.g. a dispatcher at the console acted first
                 log.debug("simulated action on case %s refused: %s", row.id, exc)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     and_,
     cast,
     func,
-    insert,
     or_,
     select,
     update,
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
 from console.domain.workflow import OPEN, Status
 from console.store import feed
@@ -281,14 +281,14 @@ def latest_fixes(session: Session) -> list[Any]:
 
 # --- the change feed ----------------------------------------------------------------------
 
-def feed_changes(session: Session, since: int, entities: Collection[str]) -> tuple[int, list[Any]]:
+def feed_changes(session: Session, since: int, entities: Collection[ChangeKind]) -> tuple[int, list[Any]]:
     """(newest sequence, [(entity, entity_id, seq), ...] of `entities` changed after `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
     rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
-                                  ChangeFeed.entity.in_(list(entities)))).all()
+                                  ChangeFeed.entity.in_([str(e) for e in entities]))).all()
     return newest, rows
 
 
@@ -321,18 +321,14 @@ def insert_alerts(session: Session, rows: list[dict[str, Any]]) -> list[tuple[in
     return [(r.id, r.open_key) for r in result]
 
 
-def record_feed(session: Session, at: datetime, changes: list[tuple[int, str, dict[str, Any]]]
-                ) -> int | None:
+def record_feed(session: Session, at: datetime,
+                changes: list[tuple[int, ChangeAction, dict[str, Any]]]) -> feed.Ticket | None:
     """Many alert changes (id, action, payload) in the feed at once: what feed.record does per
-    row, in one executemany (a first pass on a big city may open thousands of alerts).
-    Returns the feed sequence they took (None: nothing to record)."""
+    row, in one executemany at commit (a first pass on a big city may open thousands).
+    The ticket tells the sequence they took once the transaction has committed."""
     if not changes:
         return None
-    seq = feed.transaction_seq(session)
-    session.connection().execute(insert(ChangeFeed), [
-        {"seq": seq, "at": at, "entity": "alert", "entity_id": alert_id, "action": action,
-         "payload": payload} for alert_id, action, payload in changes])
-    return seq
+    return feed.record_many(session, ChangeKind.ALERT, at, changes)
 
 
 def resolve(session: Session, alert_id: int, at: datetime) -> bool:

@@ -35,7 +35,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from console.domain.workflow import Status
+from console.domain.stages import STAGE_STATUSES, start_of_day
 from console.store.models import (
     Case,
     CaseCampaign,
@@ -46,7 +46,6 @@ from console.store.models import (
     Street,
 )
 
-STAGES = ("reported", "registered", "dispatched", "checking", "overdue", "closed_today", "all")
 #: Sort keys of the queue columns; `location` sorts by cell, `remaining` by deadline.
 SORT_COLUMNS = {
     "number": Case.number, "category": Case.category_code, "location": Case.cell_id,
@@ -161,23 +160,22 @@ def text_condition(session: Session, query: str, *, use_index: bool = True) -> C
 
 
 def stage_condition(stage: str, now: datetime) -> ColumnElement[bool]:
-    """Which cases a queue tab holds: the one definition of the stages, which the overview's
-    counts use too."""
-    match stage:
-        case "reported" | "registered" | "dispatched":
-            return Case.status == stage
-        case "checking":
-            return Case.status.in_([Status.HANDLED.value, Status.CHECKING.value])
-        case "overdue":
-            return and_(Case.status == Status.DISPATCHED.value, Case.deadline < now)
-        case "closed_today":
-            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-            # closed_at drives the scan; the status index would walk every closed case ever.
-            return and_(Case.closed_at >= midnight,
-                        unindexed(Case.status) == Status.CLOSED.value)
-        case "all":
-            return true()
-    raise ValueError(f"unknown queue stage {stage!r}")
+    """Which cases a queue tab holds, in SQL: domain/stages.py's definition, which the
+    overview's counts use too."""
+    if stage == "all":
+        return true()
+    if stage not in STAGE_STATUSES:
+        raise ValueError(f"unknown queue stage {stage!r}")
+    statuses = sorted(s.value for s in STAGE_STATUSES[stage])
+
+    def held(status: ColumnElement) -> ColumnElement[bool]:
+        return status == statuses[0] if len(statuses) == 1 else status.in_(statuses)
+    if stage == "closed_today":
+        # closed_at drives the scan; the status index would walk every closed case ever.
+        return and_(Case.closed_at >= start_of_day(now), held(unindexed(Case.status)))
+    if stage == "overdue":
+        return and_(held(Case.status), Case.deadline < now)
+    return held(Case.status)
 
 
 def category_codes(session: Session, needle: str) -> list[str]:

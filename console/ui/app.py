@@ -10,20 +10,18 @@ import signal
 import sys
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
-from console.paths import APP_NAME
 from console.store.feed import current_seq
-from console.ui.i18n import install_translators, normalise_language
+from console.common.application import create_application
+from console.common.i18n import normalise_language
 from console.ui.main_window import MainWindow
-from console.ui.messages import build_stage_name, describe_error
-from console.ui.seat_settings import SeatSettings
-from console.ui.theme import apply_font, apply_theme
+from console.common.messages import build_stage_name, describe_error, is_refusal
+from console.common.seat_settings import SeatSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_USER, EXIT_DATABASE = 0, 1, 2, 3
 DEFAULT_SCREENSHOT_DELAY_S = 3.0
@@ -31,32 +29,6 @@ DEFAULT_SCREENSHOT_DELAY_S = 3.0
 
 # lupdate finds calls named `translate` with a literal context and text.
 translate = QCoreApplication.translate
-
-
-def _prepare_environment() -> None:
-    # Chromium refuses to start its sandbox as root; QtWebEngine reads this when first imported.
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags.split():
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
-
-
-def create_application(argv: list[str], lang: str) -> QApplication:
-    """The QApplication with names, High-DPI policy, translators, font and the seat's theme."""
-    _prepare_environment()
-    QCoreApplication.setOrganizationName("CityCommandConsole")
-    QCoreApplication.setApplicationName(APP_NAME)
-    app = QApplication.instance()
-    if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        # QtWebEngine (the map) needs shared GL contexts, set before the application exists.
-        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        app = QApplication(argv)
-    install_translators(app, lang)
-    apply_font(app)
-    apply_theme(app, SeatSettings.open().get("ui/theme"))
-    return app
 
 
 def _mark_startup() -> None:
@@ -115,7 +87,7 @@ class _Startup:
         try:
             self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
         except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_DATABASE)
         self.tasks.db = self.db
@@ -130,7 +102,7 @@ class _Startup:
         try:
             actor = self.tasks.run_and_wait(lambda s: actor_for(s, username))
         except Exception as exc:   # noqa: BLE001
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
                 return self.fail(describe_error(exc), EXIT_FAILED)
             return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
@@ -181,7 +153,7 @@ class _Startup:
             self.tasks.call_and_wait(lambda: demo_city.build_demo(
                 db, seed=demo["seed"], cells=demo["cells"], cases=demo["cases"], progress=relay))
         except Exception as exc:   # noqa: BLE001
-            if getattr(exc, "code", None) is None:
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_FAILED)
         return EXIT_OK

@@ -8,18 +8,19 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
+from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map.widget import MapWidget
 from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
-from console.ui.messages import describe_error
+from console.common.messages import describe_error
 from console.ui.queues import QueueDock
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from console.ui.status_bar import ConsoleStatusBar
-from console.ui.theme import THEME_NAMES, apply_theme, current_theme
+from console.common.theme import THEME_NAMES, apply_theme, current_theme
 
 if TYPE_CHECKING:
     from console.live.feed_worker import FeedWorker
@@ -30,7 +31,10 @@ OVERVIEW_MIN_INTERVAL_MS = 500
 # (which are too frequent to trigger a re-read each).
 OVERVIEW_PERIOD_MS = 15_000
 # Feed entities whose changes move the queue counts.
-_COUNTED_ENTITIES = {"case"}
+# The feed kinds the window reacts to: counts follow cases (and bulk loads), the title the
+# city's settings (tests/test_feed_kinds.py checks that something produces each).
+_COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
+FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY}
 
 
 class MainWindow(QMainWindow):
@@ -181,9 +185,9 @@ class MainWindow(QMainWindow):
     def _on_feed_changes(self, batch) -> None:
         self.feed_changed.emit(batch)
         entities = {row.entity for row in batch.rows}
-        if entities & _COUNTED_ENTITIES:
+        if entities & _COUNTED_KINDS:
             self.schedule_overview()
-        if "settings" in entities:
+        if entities & {ChangeKind.SETTINGS, ChangeKind.CITY}:
             self.load_city_name()
 
     @Slot(dict)

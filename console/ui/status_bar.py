@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QTime, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from console.ui.messages import role_name
-from console.ui.theme import set_state
+from console.common.messages import role_name
+from console.common.theme import set_state
 
 
 def describe_database(url: str) -> tuple[str, str]:

@@ -70,6 +70,7 @@ window.CCC = (function () {
       if (b[2] > b[0]) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
     }
     if (layers.heat) {
+      layers.heat.setLatLngs(data.heat || []);
       map.on("zoomend", app._heatScale);
       app._heatScale();
     }
@@ -204,6 +205,8 @@ window.CCC = (function () {
   };
 
   app._tick = function () {
+    var t = Date.now();
+    if (!app._retoned || t - app._retoned >= 5000) { app._retoned = t; app.cases.retone(t); }
     if (app.popupId !== null && app.popup && app.popup.isOpen()) app.popup.setContent(app._patrolHtml(app.popupId));
     var now = Date.now();
     if (!app._pruned || now - app._pruned > 10000) {

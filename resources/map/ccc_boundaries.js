@@ -86,6 +86,6 @@
   });
 
   ccc.boundaries = function (options) {
-    return new ccc.Boundaries(window.CCC_DATA.boundaries[options.level], options);
+    return new ccc.Boundaries(window.CCC_GRID.boundaries[options.level], options);
   };
 })();

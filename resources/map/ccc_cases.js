@@ -5,6 +5,17 @@
   "use strict";
   var ccc = L.ccc;
   var ORDER = ["overdue", "near", "running", "new", "checking", "parked"];
+  /* Tones a running case moves through with the clock alone (deadline and near time). */
+  var CLOCK = { running: true, near: true, overdue: true };
+
+  /* The tone of a row now: Python reads it at one moment; the clock moves it on here. */
+  ccc.toneOf = function (row, now) {
+    var tone = row[3];
+    if (!CLOCK[tone] || row[8] == null) return tone;
+    if (now >= row[8]) return "overdue";
+    if (row[9] != null && now >= row[9]) return "near";
+    return "running";
+  };
 
   /* A cluster is filled with the most pressing tone that a quarter of its cases share, and
    * carries a red badge with its overdue count: "all clusters red" would say nothing. */
@@ -40,16 +51,36 @@
       this.renderer = L.canvas({ pane: "cases", padding: 0.3 });
     },
 
-    _style: function (row) {
-      var urgent = !!row[4];
+    _style: function (row, now) {
+      var urgent = !!row[4], tone = ccc.toneOf(row, now || Date.now());
       return {
         renderer: this.renderer, radius: urgent ? 8 : 6, weight: urgent ? 3 : 1.5,
-        color: urgent ? this.config.urgentColour : "#0b1220", fillColor: this.config.toneColours[row[3]] || "#999",
-        fillOpacity: 0.95, opacity: 1, tone: row[3], urgent: urgent, bubblingMouseEvents: false
+        color: urgent ? this.config.urgentColour : "#0b1220", fillColor: this.config.toneColours[tone] || "#999",
+        fillOpacity: 0.95, opacity: 1, tone: tone, urgent: urgent, bubblingMouseEvents: false
       };
     },
 
-    /* rows: [id, lat, lon, tone, urgent, number, category, status, deadline (ms) or null] */
+    /* Move the tones the clock moves (every few seconds): only the markers that change are
+     * restyled, and their clusters refreshed once. */
+    retone: function (now) {
+      var changed = [];
+      for (var id in this.rows) {
+        var row = this.rows[id];
+        if (!CLOCK[row[3]] || row[8] == null) continue;
+        var marker = this.markers[id];
+        if (marker && marker.options.tone !== ccc.toneOf(row, now)) {
+          var style = this._style(row, now);
+          L.setOptions(marker, style);
+          if (marker._map) marker.setStyle(style);
+          changed.push(marker);
+        }
+      }
+      if (changed.length) this.cluster.refreshClusters(changed);
+      return changed.length;
+    },
+
+    /* rows: [id, lat, lon, tone, urgent, number, category, status, deadline (ms) or null,
+     *        near time (ms) or null] */
     upsert: function (rows) {
       var add = [], self = this;
       rows.forEach(function (row) {
@@ -92,7 +123,8 @@
       var t = this.config.texts;
       var lines = ["<b>" + ccc.escape(row[5]) + "</b> " + ccc.escape(row[6])];
       var state = (t.statusNames || {})[row[7]] || row[7];
-      lines.push(ccc.escape(state) + " · " + ccc.escape(t.tones[row[3]] || row[3]) + (row[4] ? " · " + ccc.escape(t.urgent) : ""));
+      var tone = ccc.toneOf(row, Date.now());
+      lines.push(ccc.escape(state) + " · " + ccc.escape(t.tones[tone] || tone) + (row[4] ? " · " + ccc.escape(t.urgent) : ""));
       if (row[8]) lines.push(ccc.escape(ccc.format(t.deadline, { time: ccc.formatTime(row[8]) })));
       return lines.join("<br>");
     },

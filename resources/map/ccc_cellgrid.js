@@ -288,6 +288,6 @@
   });
 
   ccc.cellGrid = function (options) {
-    return new ccc.CellGrid(window.CCC_DATA.cells, options);
+    return new ccc.CellGrid(L.extend({}, window.CCC_GRID.cells, window.CCC_DATA.cells), options);
   };
 })();

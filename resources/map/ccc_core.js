@@ -1,6 +1,6 @@
 /* City Command Console map — shared helpers (loaded first, after Leaflet).
  *
- * Coordinates arrive from Python as base64 integer arrays (see console/map/mapmath.py) and
+ * Coordinates arrive from Python as base64 integer arrays (see console/mappage/mapmath.py) and
  * are projected once to Web Mercator "world pixels at zoom 0" (256 px = the whole world), the
  * same space Leaflet's EPSG3857 uses; a layer at zoom z multiplies by 2^z.
  */

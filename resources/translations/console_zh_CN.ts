@@ -253,6 +253,34 @@
         <translation>该上报（编号 {external_id}）已经收到，不再重复受理。</translation>
     </message>
     <message>
+        <source>The {field} contains a character that cannot be stored ({character}): remove it and try again.</source>
+        <translation>{field}中含有无法保存的字符（{character}），请删除后重试。</translation>
+    </message>
+    <message>
+        <source>The {field} must be text.</source>
+        <translation>{field}必须是文字。</translation>
+    </message>
+    <message>
+        <source>The {field} must be a list.</source>
+        <translation>{field}必须是列表。</translation>
+    </message>
+    <message>
+        <source>Too many {field}: at most {limit}.</source>
+        <translation>{field}过多，最多 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>The department “{name}” no longer receives cases; choose another one.</source>
+        <translation>部门“{name}”已停用，不再接收案卷，请选择其他部门。</translation>
+    </message>
+    <message>
+        <source>There is no shared setting “{key}”.</source>
+        <translation>没有名为“{key}”的共享设置。</translation>
+    </message>
+    <message>
+        <source>That value does not fit the setting “{key}”.</source>
+        <translation>该值不适用于设置“{key}”。</translation>
+    </message>
+    <message>
         <source>Case {number} was dispatched to another department; only that department may act on it.</source>
         <translation>案卷 {number} 已派遣给其他部门，只有该部门可以办理。</translation>
     </message>
@@ -321,8 +349,12 @@
         <translation>无法使用该数据库（原因代码：{code}）。</translation>
     </message>
     <message>
-        <source>Something unexpected went wrong: {error}</source>
-        <translation>发生意外错误：{error}</translation>
+        <source>Something unexpected went wrong and nothing was saved. What you entered is kept; the details are in the log.</source>
+        <translation>发生意外错误，未保存任何内容。您输入的内容已保留，详细信息见日志。</translation>
+    </message>
+    <message>
+        <source>The database is held by another program (or a long write of another seat), so nothing was saved. What you entered is kept: try again in a moment.</source>
+        <translation>数据库正被其他程序占用（或其他席位正在进行较长的写入），未保存任何内容。您输入的内容已保留，请稍后重试。</translation>
     </message>
 </context>
 <context>
@@ -334,6 +366,50 @@
     <message>
         <source>address</source>
         <translation>地址</translation>
+    </message>
+    <message>
+        <source>caller&apos;s name</source>
+        <translation>来电人姓名</translation>
+    </message>
+    <message>
+        <source>phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <source>report reference</source>
+        <translation>上报编号</translation>
+    </message>
+    <message>
+        <source>photo reference</source>
+        <translation>照片引用</translation>
+    </message>
+    <message>
+        <source>photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>search text</source>
+        <translation>搜索文字</translation>
+    </message>
+    <message>
+        <source>category code</source>
+        <translation>类别代码</translation>
+    </message>
+    <message>
+        <source>grid cell code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>

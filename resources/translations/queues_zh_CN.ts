@@ -72,6 +72,10 @@
         <translation>回车或 Ctrl+回车</translation>
     </message>
     <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
         <source>By the category&apos;s time limit ({limit} {unit}, counted in the work calendar): {deadline}</source>
         <translation>按类别时限（{limit} {unit}，按工作日历计）：{deadline}</translation>
     </message>
@@ -606,6 +610,10 @@
     <message>
         <source>Ctrl+Enter</source>
         <translation>Ctrl+回车</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Cell {cell} · {street} {community} · {lon}, {lat}</source>

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from console.services.alert_actions import AlertView
 from console.ui.alerts import texts
 from console.ui.alerts.alert_model import AlertRole
-from console.ui.theme import current_theme, severity_color
+from console.common.theme import current_theme, severity_color
 
 _PAD = 8
 _STRIPE = 5

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from console.ui.alerts import texts
 from console.ui.alerts._flow_layout import FlowLayout
-from console.ui.theme import set_state
+from console.common.theme import set_state
 
 FLASH_MS = 500
 

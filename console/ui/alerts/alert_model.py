@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from console.domain.alert_rules import SEVERITY_RANK, Severity
 from console.services.alert_actions import AlertView
 from console.ui.alerts import texts
-from console.ui.messages import severity_name
+from console.common.messages import severity_name
 
 AlertRole = Qt.ItemDataRole.UserRole + 1      # the AlertView
 KindRole = Qt.ItemDataRole.UserRole + 2

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.alert_rules import MAX_LEVEL
+from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import alert_actions
 from console.services.actor import Actor, actor_for
@@ -36,15 +37,18 @@ from console.ui.alerts.alert_header import AlertHeader
 from console.ui.alerts.alert_model import AlertListModel, AlertRole, KindFilter
 from console.ui.alerts.sound import AlertSound
 from console.ui.alerts.style import panel_style
-from console.ui.messages import describe_error
-from console.ui.seat_settings import SeatSettings
-from console.ui.selection import Selection
-from console.ui.theme import current_theme, set_state
+from console.common.messages import describe_error
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
+from console.common.theme import current_theme, set_state
 
 REPEAT_SOUND_MS = 60_000     # while a critical alert waits, the sound comes back every minute
 CLOCK_MS = 15_000            # durations on the cards ("overdue by 12 min") move on
 FULL_RELOAD_MS = 120_000     # a full re-read now and then, in case a feed row was missed
 ERROR_SHOWN_S = 15.0
+
+# The feed kinds the panel reacts to (tests/test_feed_kinds.py checks each has a producer).
+FEED_KINDS = frozenset({ChangeKind.ALERT})
 
 
 class AlertsDock(QDockWidget):
@@ -145,7 +149,7 @@ class AlertsDock(QDockWidget):
     @Slot(object)
     def on_feed(self, batch) -> None:
         """Re-read the alerts a feed batch names."""
-        ids = {r.entity_id for r in batch.rows if r.entity == "alert" and r.entity_id is not None}
+        ids = {r.entity_id for r in batch.rows if r.entity in FEED_KINDS and r.entity_id is not None}
         if ids:
             self._wanted |= ids
             self._load()

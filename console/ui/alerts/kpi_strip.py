@@ -21,17 +21,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import kpis as kpi_service
 from console.services.kpis import Kpis
 from console.services.overview import Overview
 from console.ui.alerts.style import strip_style
-from console.ui.theme import SEVERITY_COLORS, current_theme, normalise_theme, set_state
+from console.common.theme import SEVERITY_COLORS, current_theme, normalise_theme, set_state
 
 RATE_HISTORY = 120        # feed status arrives about once a second: two minutes of history
 MIN_INTERVAL_MS = 5_000   # KPIs are re-read at most this often, however busy the feed
 PERIOD_MS = 60_000        # …and at least this often
-_REFRESHING_ENTITIES = {"case", "alert"}
+# The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
+# against the producers by tests/test_feed_kinds.py.
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
 log = logging.getLogger(__name__)
 
 
@@ -168,7 +171,7 @@ class KpiStripDock(QDockWidget):
 
     @Slot(object)
     def on_feed(self, batch) -> None:
-        if any(r.entity in _REFRESHING_ENTITIES for r in batch.rows):
+        if any(r.entity in FEED_KINDS for r in batch.rows):
             self.schedule()
 
     # --- reading -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Style sheets of the alert panel and KPI strip, per theme (the application sheet has the rest)."""
 from __future__ import annotations
 
-from console.ui.theme import SEVERITY_COLORS, normalise_theme
+from console.common.theme import SEVERITY_COLORS, normalise_theme
 
 _SURFACES = {
     "dark": {"banner": "#13203a", "border": "#22334f", "chip": "#15223a", "chip_on": "#2f6fde",

@@ -6,7 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.services.alert_actions import AlertView
-from console.ui.messages import Names, register_error_texts
+from console.common.messages import Names, register_error_texts
 
 KIND_NAMES = Names("AlertKinds", {
     "new_urgent": QT_TRANSLATE_NOOP("AlertKinds", "Urgent case"),

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from console.services.case_desk import DeadlineProposal, PatrolSuggestion
 from console.services.queues import References
-from console.ui.messages import action_name
+from console.common.messages import action_name
 from console.ui.queues.actions import SPECS, preset_reasons
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import full_time
@@ -158,6 +158,12 @@ class ActionDialog(QDialog):
         self.ok.setObjectName("actionConfirm")
         self.ok.setDefault(True)
         self.ok.setToolTip(self.tr("Enter or Ctrl+Enter"))
+        # Offered when the database was held by another program: the same values, once more.
+        self.retry = self.buttons.addButton(self.tr("Try again"),
+                                            QDialogButtonBox.ButtonRole.ActionRole)
+        self.retry.setObjectName("actionRetry")
+        self.retry.hide()
+        self.retry.clicked.connect(self.confirm)
         self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self._busy = False
         self.buttons.accepted.connect(self.confirm)
@@ -268,9 +274,11 @@ class ActionDialog(QDialog):
         if self.ok.isEnabled():
             self.submitted.emit(self.values())
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str, *, retry: bool = False) -> None:
+        """A message on top; with `retry`, a button that submits the same values again."""
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+        self.retry.setVisible(retry)
         self.adjustSize()
 
     @property
@@ -284,6 +292,7 @@ class ActionDialog(QDialog):
         self._busy = busy
         self.ok.setEnabled(not busy)
         self.ok.setText(self.tr("Saving…") if busy else action_name(self.action))
+        self.retry.setEnabled(not busy)
         self.cancel.setEnabled(not busy)
 
     def reject(self) -> None:

@@ -1,7 +1,9 @@
 """CaseQueueModel: one queue tab as a table, read page by page off the GUI thread.
 
-`data()` only looks at rows already loaded (and a countdown recomputed once a minute), so a
-view scrolls through thousands of rows without touching the database. Sorting and filtering
+`data()` only looks at rows already loaded, so a view scrolls through thousands of rows without
+touching the database. A countdown is worked out when a view first asks for it after the minute
+turns (and kept until the next turn), so the per-minute tick costs what is on screen, not what
+the user has scrolled past. Sorting and filtering
 change the query, which runs in SQL; more rows come through `fetchMore` (keyset pages); live
 changes arrive as case ids, whose current rows are read and merged in place so the user's
 selection and scroll position survive.
@@ -9,6 +11,7 @@ selection and scroll position survive.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +30,7 @@ from PySide6.QtGui import QFont
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
-from console.ui.messages import source_name, status_name
+from console.common.messages import source_name, status_name
 from console.ui.queues.texts import (
     COUNTDOWN_SEVERITY,
     column_title,
@@ -35,7 +38,7 @@ from console.ui.queues.texts import (
     full_time,
     short_time,
 )
-from console.ui.theme import severity_color
+from console.common.theme import severity_color
 
 COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
            "reported_at")
@@ -76,13 +79,17 @@ class CaseQueueModel(QAbstractTableModel):
         self._tasks = tasks
         self._query = QueueQuery("reported")
         self._rows: list[QueueRow] = []
-        self._keys: list[_Key] = []
-        self._left: list[TimeLeft] = []
+        self._keys: list[_Key] = []          # in step with _rows, sorted like the query
+        self._key_of: dict[int, _Key] = {}   # case id -> its key, to find its row by bisection
+        self._left: dict[int, TimeLeft] = {}   # countdowns asked for since the minute turned
+        self._clock_at = now()
         self._has_more = False
         self._fetching = False
         self._generation = 0
         self._refs: References | None = None
         self.page_size = queues.PAGE_SIZE
+        # Set by the view on screen: the rows it shows, so the minute repaints only those.
+        self.visible_rows: Callable[[], range] | None = None
         self._clock = QTimer(self, singleShot=True)
         self._clock.timeout.connect(self.tick)
         self._arm_clock()
@@ -103,15 +110,20 @@ class CaseQueueModel(QAbstractTableModel):
         self._query = query
         self.reload()
 
+    def _page_key(self) -> tuple[object, str]:
+        # One page read at a time: a newer query (or a reload) supersedes a page still pending.
+        return (self, "page")
+
     def reload(self) -> None:
-        """Read the first page again; answers of older queries are dropped when they arrive."""
+        """Read the first page again; an older query still pending is dropped, not run."""
         self._generation += 1
         generation, query, limit = self._generation, self._query, self.page_size
         self._fetching = True
         self.busy_changed.emit(True)
         self._tasks.run(lambda s: queues.queue_page(s, query, limit=limit),
                         on_done=lambda page: self._first_page(generation, page),
-                        on_error=lambda exc: self._failed(generation, exc), owner=self)
+                        on_error=lambda exc: self._failed(generation, exc), owner=self,
+                        key=self._page_key())
 
     def _first_page(self, generation: int, page: queues.QueuePage) -> None:
         if generation != self._generation:
@@ -119,7 +131,8 @@ class CaseQueueModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows, self._has_more = list(page.rows), page.has_more
         self._keys = [self._key(r) for r in self._rows]
-        self._left = [self._time_left(r, now()) for r in self._rows]
+        self._key_of = {r.id: k for r, k in zip(self._rows, self._keys)}
+        self._left = {}
         self.endResetModel()
         self._fetching = False
         self.busy_changed.emit(False)
@@ -148,22 +161,22 @@ class CaseQueueModel(QAbstractTableModel):
         after = (last.sort_value(query.sort), last.id)
         self._tasks.run(lambda s: queues.queue_page(s, query, after=after, limit=limit),
                         on_done=lambda page: self._next_page(generation, page),
-                        on_error=lambda exc: self._failed(generation, exc), owner=self)
+                        on_error=lambda exc: self._failed(generation, exc), owner=self,
+                        key=self._page_key())
 
     def _next_page(self, generation: int, page: queues.QueuePage) -> None:
         if generation != self._generation:
             return
         self._fetching = False
         # A live update may have inserted rows past the old end meanwhile: skip those.
-        known = {r.id for r in self._rows}
-        fresh = [r for r in page.rows if r.id not in known]
+        fresh = [r for r in page.rows if r.id not in self._key_of]
         if fresh:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            keys = [self._key(r) for r in fresh]
             self._rows += fresh
-            self._keys += [self._key(r) for r in fresh]
-            t = now()
-            self._left += [self._time_left(r, t) for r in fresh]
+            self._keys += keys
+            self._key_of.update(zip((r.id for r in fresh), keys))
             self.endInsertRows()
         self._has_more = page.has_more
 
@@ -189,7 +202,6 @@ class CaseQueueModel(QAbstractTableModel):
     def _merge(self, generation: int, ids: set[int], found: dict[int, QueueRow]) -> None:
         if generation != self._generation:
             return   # a reload is on its way with everything current
-        t = now()
         for case_id in sorted(ids):
             where = self.row_of(case_id)
             row = found.get(case_id)
@@ -200,37 +212,45 @@ class CaseQueueModel(QAbstractTableModel):
             key = self._key(row)
             if where < 0:
                 if self._in_window(key):
-                    self._insert(bisect.bisect_left(self._keys, key), row, key, t)
+                    self._insert(bisect.bisect_left(self._keys, key), row, key)
                 continue
-            others = self._keys[:where] + self._keys[where + 1:]
-            if self._has_more and others and not key < others[-1]:
+            # The last loaded key once this row is out (no copy of the key list: O(log n)).
+            if self._has_more and len(self._keys) > 1 and not key < self._last_key_without(where):
                 self._remove(where)   # it moved past the loaded rows: its page brings it back
                 continue
-            self._move(where, bisect.bisect_left(others, key), row, key, t)
+            # Its place among the others: where it would go, less one if it stood before that.
+            target = bisect.bisect_left(self._keys, key)
+            self._move(where, target - 1 if where < target else target, row, key)
 
-    def _insert(self, at: int, row: QueueRow, key: _Key, t: datetime) -> None:
+    def _last_key_without(self, where: int) -> _Key:
+        return self._keys[-2] if where == len(self._keys) - 1 else self._keys[-1]
+
+    def _insert(self, at: int, row: QueueRow, key: _Key) -> None:
         self.beginInsertRows(QModelIndex(), at, at)
         self._rows.insert(at, row)
         self._keys.insert(at, key)
-        self._left.insert(at, self._time_left(row, t))
+        self._key_of[row.id] = key
         self.endInsertRows()
 
     def _remove(self, at: int) -> None:
         self.beginRemoveRows(QModelIndex(), at, at)
-        del self._rows[at], self._keys[at], self._left[at]
+        gone = self._rows[at].id
+        del self._rows[at], self._keys[at], self._key_of[gone]
+        self._left.pop(gone, None)
         self.endRemoveRows()
 
-    def _move(self, source: int, target: int, row: QueueRow, key: _Key, t: datetime) -> None:
+    def _move(self, source: int, target: int, row: QueueRow, key: _Key) -> None:
         """Replace row `source` by `row` now at `target` (counted without it); selection follows."""
         if target != source:
             # beginMoveRows counts the destination before the row is taken out.
             self.beginMoveRows(QModelIndex(), source, source, QModelIndex(),
                                target if target < source else target + 1)
-            for seq in (self._rows, self._keys, self._left):
+            for seq in (self._rows, self._keys):
                 seq.insert(target, seq.pop(source))
             self.endMoveRows()
         self._rows[target], self._keys[target] = row, key
-        self._left[target] = self._time_left(row, t)
+        self._key_of[row.id] = key
+        self._left.pop(row.id, None)
         self.dataChanged.emit(self.index(target, 0), self.index(target, len(COLUMNS) - 1))
 
     # --- the countdown ---------------------------------------------------------------------
@@ -245,15 +265,49 @@ class CaseQueueModel(QAbstractTableModel):
         seconds = QTime.currentTime().second()
         self._clock.start((60 - seconds) * 1000 + 50)
 
+    def _countdown(self, i: int) -> TimeLeft:
+        """Row `i`'s countdown at the last turn of the minute, worked out on first use."""
+        row = self._rows[i]
+        left = self._left.get(row.id)
+        if left is None:
+            left = self._left[row.id] = self._time_left(row, self._clock_at)
+        return left
+
     def tick(self) -> None:
-        """Recompute every countdown (no query) and repaint the column."""
-        t = now()
-        self._left = [self._time_left(r, t) for r in self._rows]
-        if self._rows:
-            column = COLUMNS.index("remaining")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
-                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+        """Let every countdown move on (no query): forget them, and repaint the column — a view
+        asks again only for the rows it shows, so the cost does not grow with rows scrolled past."""
+        self._clock_at = now()
+        self._left = {}
+        self._repaint_countdowns()
         self._arm_clock()
+
+    def _repaint_countdowns(self) -> None:
+        if not self._rows:
+            return
+        column = COLUMNS.index("remaining")
+        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                 Qt.ItemDataRole.FontRole]
+        shown = self._shown_rows()
+        if shown is None:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column),
+                                  roles)
+            return
+        # A view repaints its whole viewport for a change of many rows, but only the cell for
+        # a change of one: one signal per visible row repaints the column and nothing more.
+        for row in shown:
+            cell = self.index(row, column)
+            self.dataChanged.emit(cell, cell, roles)
+
+    def _shown_rows(self) -> range | None:
+        """The rows the view on screen shows (None: no view said, or it is gone)."""
+        if self.visible_rows is None:
+            return None
+        try:
+            shown = self.visible_rows()
+        except RuntimeError:   # the view was deleted before its model
+            self.visible_rows = None
+            return None
+        return range(max(shown.start, 0), min(shown.stop, len(self._rows)))
 
     # --- access --------------------------------------------------------------------------
 
@@ -261,7 +315,14 @@ class CaseQueueModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, case_id: int) -> int:
-        """The row showing case `case_id`, or -1."""
+        """The row showing case `case_id`, or -1 (a dict and a bisection: no scan of the rows)."""
+        key = self._key_of.get(case_id)
+        if key is None:
+            return -1
+        i = bisect.bisect_left(self._keys, key)
+        if i < len(self._rows) and self._rows[i].id == case_id:
+            return i
+        # Only if Python's order and the database's disagreed (e.g. a text collation).
         return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)
 
     def rows(self) -> list[QueueRow]:
@@ -276,7 +337,7 @@ class CaseQueueModel(QAbstractTableModel):
         return self._fetching
 
     def time_left_at(self, row: int) -> TimeLeft:
-        return self._left[row]
+        return self._countdown(row)
 
     # --- QAbstractTableModel ------------------------------------------------------------
 
@@ -322,13 +383,13 @@ class CaseQueueModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == "remaining":
-                return severity_color(COUNTDOWN_SEVERITY[self._left[index.row()].state])
+                return severity_color(COUNTDOWN_SEVERITY[self._countdown(index.row()).state])
             if column == "number" and row.urgent:
                 return severity_color("critical")
             return None
         if role == Qt.ItemDataRole.FontRole and (
                 (column == "number" and row.urgent)
-                or (column == "remaining" and self._left[index.row()].state == "overdue")):
+                or (column == "remaining" and self._countdown(index.row()).state == "overdue")):
             font = QFont()
             font.setBold(True)
             return font
@@ -356,7 +417,7 @@ class CaseQueueModel(QAbstractTableModel):
                     return self.tr("{status} · extension asked").format(status=name)
                 return name
             case "remaining":
-                return countdown(self._left[i])
+                return countdown(self._countdown(i))
             case "reported_at":
                 return short_time(row.reported_at)
         return ""

@@ -69,6 +69,17 @@ class CaseTable(QTableView):
         for signal in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
                        model.rowsAboutToBeMoved):
             signal.connect(self._remember_anchor)
+        model.visible_rows = self.visible_rows
+
+    def visible_rows(self) -> range:
+        """The rows on screen now (the model repaints only these when the minute turns)."""
+        first = self.rowAt(0)
+        if first < 0:
+            return range(0)
+        last = self.rowAt(self.viewport().height() - 1)
+        if last < 0:
+            last = self.model().rowCount() - 1
+        return range(first, last + 1)
 
     def set_placeholder(self, text: str, visible: bool) -> None:
         self.placeholder.setText(text)

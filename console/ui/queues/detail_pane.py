@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
-from console.ui.messages import action_name, role_name, source_name, status_name
+from console.common.messages import action_name, role_name, source_name, status_name
 from console.ui.queues.action_dialog import unit_name
 from console.ui.queues.texts import full_time
-from console.ui.theme import severity_color
+from console.common.theme import severity_color
 
 THUMBNAIL = QSize(120, 90)
 

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
 from console.services.queues import STAGES, QueueFilter, QueueQuery, References
-from console.ui.messages import describe_error, stage_name
+from console.common.messages import describe_error, stage_name
 from console.ui.queues.action_runner import ActionRunner
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
@@ -34,8 +35,8 @@ from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
 from console.ui.queues.texts import compact_count
-from console.ui.selection import Selection
-from console.ui.theme import set_state, severity_color
+from console.common.selection import Selection
+from console.common.theme import set_state, severity_color
 
 COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
 FEED_COALESCE_MS = 120            # changes arriving together become one read
@@ -46,6 +47,11 @@ HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
                      "overdue": {"source", "status", "reported_at"},
                      "checking": {"source", "reported_at"},
                      "closed_today": {"source", "status"}}
+
+# Reference data the filters and forms show (categories, departments, streets, patrols).
+_CATALOGUE_KINDS = REFERENCE_KINDS | ROSTER_KINDS
+# The feed kinds the queues react to (tests/test_feed_kinds.py checks each has a producer).
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY}) | _CATALOGUE_KINDS
 
 
 class QueueDock(QDockWidget):
@@ -199,9 +205,10 @@ class QueueDock(QDockWidget):
             self._apply_filter()
             # A department works on what was dispatched to it, not on the intake queue.
             self.tabs.setCurrentIndex(STAGES.index("dispatched"))
-        self._update_actions()
+        self.update_actions()
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable exactly the actions the selection allows (the sync calls it as it settles)."""
         self.actions.update()
 
     def trigger(self, name: str) -> None:
@@ -343,13 +350,16 @@ class QueueDock(QDockWidget):
 
     def on_feed(self, batch) -> None:
         """A FeedBatch: re-read the cases that changed (shortly, together)."""
-        ids = {row.entity_id for row in batch.rows if row.entity == "case" and row.entity_id}
+        ids = {row.entity_id for row in batch.rows if row.entity == ChangeKind.CASE and row.entity_id}
         if ids:
             self._pending_ids |= ids
             if not self._feed_timer.isActive():
                 self._feed_timer.start()
-        if any(row.entity == "settings" for row in batch.rows):
+        kinds = {row.entity for row in batch.rows}
+        if kinds & _CATALOGUE_KINDS:
             self.load_references()
+        if ChangeKind.HISTORY in kinds:
+            self.reload()
 
     def _apply_feed(self) -> None:
         ids, self._pending_ids = self._pending_ids, set()
@@ -379,7 +389,7 @@ class QueueDock(QDockWidget):
         self.refs = self.runner.refs = refs
         self.model.set_references(refs)
         self.filters.set_references(refs)
-        self._update_actions()
+        self.update_actions()
         self.references_loaded.emit(refs)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -397,7 +407,7 @@ class QueueDock(QDockWidget):
             return   # the user has moved on meanwhile
         self.detail.show_detail(detail, [])
         self.runner.case_updated(detail)
-        self._update_actions()
+        self.update_actions()
         self.sync.detail_shown(detail)
 
     def _load_photo(self, path: str) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.queues import QueueFilter, References
-from console.ui.messages import source_name, status_name
+from console.common.messages import source_name, status_name
 
 _CODE_FIRST = re.compile(r"^(\d{3,})\s")
 TEXT_DELAY_MS = 350   # typing pauses this long before the query runs

@@ -32,15 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.errors import DomainError
+from console.domain.limits import TEXT_LIMITS
 from console.live.tasks import TaskRunner
 from console.services import cases, hotline
 from console.services.actor import Actor
 from console.services.hotline import DuplicateCandidate, Place
 from console.services.queues import References
-from console.ui.messages import describe_error, source_name, status_name
+from console.common.messages import describe_error, is_busy, is_refusal, log_fault, source_name, status_name
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import short_time
-from console.ui.theme import set_state
+from console.common.theme import set_state
 
 INTAKE_SOURCES = ("hotline", "public", "leader", "video")
 DUPLICATE_DELAY_MS = 300
@@ -78,7 +79,7 @@ class NewCaseForm(QDialog):
         self.caller = QLineEdit(self)
         self.caller.setObjectName("caller")
         self.caller.setPlaceholderText(self.tr("Name (may stay empty)"))
-        self.caller.setMaxLength(64)
+        self.caller.setMaxLength(TEXT_LIMITS["reporter_name"].max_length)
         self.phone = QLineEdit(self)
         self.phone.setObjectName("phone")
         self.phone.setPlaceholderText(self.tr("e.g. 13812345678 or 0571-87654321"))
@@ -122,7 +123,7 @@ class NewCaseForm(QDialog):
         self.address = QLineEdit(self)
         self.address.setObjectName("address")
         self.address.setPlaceholderText(self.tr("Address as the caller says it"))
-        self.address.setMaxLength(cases.MAX_ADDRESS)
+        self.address.setMaxLength(TEXT_LIMITS["address"].max_length)
         self.find = QPushButton(self.tr("Find"), self)
         self.find.setObjectName("findAddress")
         self.find.setToolTip(self.tr("Look the address up among earlier reports and communities"))
@@ -181,6 +182,13 @@ class NewCaseForm(QDialog):
                                            QDialogButtonBox.ButtonRole.AcceptRole)
         self.save.setObjectName("saveCase")
         self.save.setToolTip(self.tr("Ctrl+Enter"))
+        # Offered when the database was held by another program: what failed, once more.
+        self.retry = self.buttons.addButton(self.tr("Try again"),
+                                            QDialogButtonBox.ButtonRole.ActionRole)
+        self.retry.setObjectName("retrySave")
+        self.retry.hide()
+        self.retry.clicked.connect(self._retry)
+        self._last_attempt = self.submit
         self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -328,6 +336,7 @@ class NewCaseForm(QDialog):
         """Save as a new case."""
         if self._busy:
             return
+        self._last_attempt = self.submit
         try:
             fields = self.report_fields()
         except DomainError as exc:
@@ -342,6 +351,7 @@ class NewCaseForm(QDialog):
         item = self.duplicates.currentItem()
         if item is None or self._busy:
             return
+        self._last_attempt = self._merge
         try:
             fields = self.report_fields()
         except DomainError as exc:
@@ -372,15 +382,20 @@ class NewCaseForm(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        log_fault(exc, "saving a hotline report")
         self._set_busy(False)
         self._show_refusal(exc)
         self._dup_timer.start()   # a stale duplicate list is one reason a merge fails
 
+    def _retry(self) -> None:
+        self._last_attempt()
+
     def _show_refusal(self, exc: BaseException) -> None:
         self.banner.setText(describe_error(exc))
         self.banner.show()
+        self.retry.setVisible(is_busy(exc))
         self.adjustSize()
-        code = getattr(exc, "code", "")
+        code = exc.code if is_refusal(exc) else ""
         focus = {"bad_phone": self.phone, "phone_required": self.phone,
                  "category_required": self.category, "unknown_category": self.category,
                  "location_required": self.address, "unknown_cell": self.cell,
@@ -391,6 +406,7 @@ class NewCaseForm(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.save.setEnabled(not busy)
+        self.retry.setEnabled(not busy)
         self.merge.setEnabled(not busy)
         # Closing while saving would drop the answer of a case already saved: it could be
         # entered twice. Esc, Cancel and the window's close wait for it.

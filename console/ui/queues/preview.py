@@ -14,9 +14,9 @@ from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
 from console.services.actor import actor_for
 from console.store.database import open_database
-from console.ui.app import create_application
+from console.common.application import create_application
 from console.ui.queues.dock import QueueDock
-from console.ui.selection import Selection
+from console.common.selection import Selection
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,16 +10,16 @@ from PySide6.QtWidgets import QMenu
 
 from console.services.case_desk import CaseDetail
 from console.services.queues import STAGES, QueueRow
-from console.ui.messages import action_name, stage_name
+from console.common.messages import action_name, stage_name
 from console.ui.queues.actions import ORDER, SPECS, available, available_for_any
 from console.ui.queues.detail_pane import action_button
 
 if TYPE_CHECKING:
-    from console.ui.queues.dock import QueueDock
+    from console.ui.queues.queue_view import QueueView
 
 
 class QueueActions(QObject):
-    def __init__(self, dock: QueueDock) -> None:
+    def __init__(self, dock: QueueView) -> None:
         super().__init__(dock)
         self.dock = dock
         self.workflow: dict[str, QAction] = {}

@@ -12,32 +12,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer
 
+from console.domain.stages import stages_of
 from console.services.case_desk import CaseDetail
 
 if TYPE_CHECKING:
-    from console.ui.queues.dock import QueueDock
+    from console.ui.queues.queue_view import QueueView
 
 DETAIL_DELAY_MS = 60     # arrow keys held down read only the case the user stops on
 MAX_PAGES_TO_FIND = 20   # how far down a tab a case picked elsewhere is looked for
 
 
-def stages_of(d: CaseDetail, now: datetime) -> list[str]:
-    """The tabs that hold a case, the most specific first (as the SQL defines them)."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    out = []
-    if d.status in ("reported", "registered", "dispatched"):
-        out.append(d.status)
-    if d.status == "dispatched" and d.deadline is not None and d.deadline < now:
-        out.insert(0, "overdue")
-    if d.status in ("handled", "checking"):
-        out.append("checking")
-    if d.status == "closed" and d.closed_at is not None and d.closed_at >= midnight:
-        out.append("closed_today")
-    return out + ["all"]
-
-
 class SelectionSync(QObject):
-    def __init__(self, dock: QueueDock) -> None:
+    def __init__(self, dock: QueueView) -> None:
         super().__init__(dock)
         self.dock = dock
         self._wanted: int | None = None      # the case the detail pane is to show
@@ -82,7 +68,7 @@ class SelectionSync(QObject):
                     self.dock.selection.case_selected.emit(ids[0])
                 finally:
                     self._quiet = False
-        self.dock._update_actions()
+        self.dock.update_actions()
 
     def _load_wanted(self) -> None:
         if self._wanted is not None:
@@ -106,7 +92,7 @@ class SelectionSync(QObject):
         """The detail pane shows `d`: if it was picked elsewhere, bring up a tab holding it."""
         if self._pending != d.id:
             return
-        stages = stages_of(d, datetime.now())
+        stages = stages_of(d.status, d.deadline, d.closed_at, datetime.now())
         if self.dock.stage not in stages:
             self.dock.tabs.setCurrentIndex(self.dock.STAGES.index(stages[0]))
         else:

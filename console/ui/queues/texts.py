@@ -6,7 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.services.queues import TimeLeft
-from console.ui.messages import register_error_texts
+from console.common.messages import register_error_texts
 
 register_error_texts({
     "duplicate_target_closed": QT_TRANSLATE_NOOP(
@@ -64,7 +64,7 @@ def countdown(left: TimeLeft) -> str:
     return ""
 
 
-#: Severity colour of each countdown state (console.ui.theme.SEVERITY_COLORS names).
+#: Severity colour of each countdown state (console.common.theme.SEVERITY_COLORS names).
 COUNTDOWN_SEVERITY = {"ok": "ok", "warning": "warning", "overdue": "critical", "on_time": "muted",
                       "late": "warning", "paused": "muted", "none": "muted"}
 
@@ -87,7 +87,7 @@ def full_time(at: datetime | None) -> str:
 
 def compact_count(n: int) -> str:
     """A tab count that stays short: 999734 is "99.9万" in Chinese, "1000k" in English."""
-    from console.ui.i18n import current_language
+    from console.common.i18n import current_language
     if n < 10_000:
         return str(n)
     if current_language() == "zh_CN":

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from console.map import mapmath, styles
+from console.mappage import mapmath, styles
 from console.services.map_data import TONES, CaseMarker
 from console.services.map_grid import GridData, Region
 from console.services.map_patrols import PatrolInfo, PatrolView
 
 DATA_FILE = "data.js"
+#: The grid's part of the page (cells and boundaries): the same while the grid is, so a page
+#: built at an earlier start lends it to the next (see grid_cache).
+GRID_FILE = "grid.js"
 
 
 @dataclass
@@ -25,7 +28,6 @@ class PageContent:
     """Everything the first picture shows; built in a worker, written once."""
 
     grid: GridData
-    regions: dict[str, list[Region]]
     measure: str
     values: dict[int, int]
     legend: dict
@@ -34,6 +36,7 @@ class PageContent:
     patrols: list[PatrolView]
     trails: dict[int, list[tuple[datetime, float, float]]]
     heat: list[tuple[float, float, int]] = field(default_factory=list)
+    case_rows: dict[int, tuple] | None = None   # case_row of each marker, when made already
 
 
 def epoch_ms(at: datetime | None) -> int | None:
@@ -41,19 +44,26 @@ def epoch_ms(at: datetime | None) -> int | None:
     return None if at is None else int(at.timestamp() * 1000)
 
 
-def dense_values(n: int, values: dict[int, int], default: int) -> str:
-    """A measure for every cell as base64 int16 (counts above 32767 are clipped)."""
+def dense_array(n: int, values: dict[int, int], default: int) -> np.ndarray:
+    """A measure for every cell as int16 (counts above 32767 are clipped)."""
     out = np.full(n, default, dtype=np.int16)
     if values:
         idx = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
         val = np.fromiter(values.values(), dtype=np.int64, count=len(values))
         out[idx] = np.clip(val, -32768, 32767)
-    return mapmath.encode_ints(out, "<i2")
+    return out
 
 
-def case_row(m: CaseMarker) -> list:
-    return [m.id, round(m.lat, 6), round(m.lon, 6), m.tone, 1 if m.urgent else 0, m.number,
-            m.category, m.status, epoch_ms(m.deadline)]
+def dense_values(n: int, values: dict[int, int], default: int) -> str:
+    """A measure for every cell as base64 int16 (see dense_array)."""
+    return mapmath.encode_ints(dense_array(n, values, default), "<i2")
+
+
+def case_row(m: CaseMarker) -> tuple:
+    """[id, lat, lon, tone, urgent, number, category, status, deadline (ms), near at (ms)]:
+    a tuple, so the map can tell a changed row from an unchanged one by equality."""
+    return (m.id, round(m.lat, 6), round(m.lon, 6), m.tone, 1 if m.urgent else 0, m.number,
+            m.category, m.status, epoch_ms(m.deadline), epoch_ms(m.near_at))
 
 
 def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a deliberate cache
@@ -70,8 +80,7 @@ def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a de
     return [v.id, int(v.lat * 1e6 + 0.5), int(v.lon * 1e6 + 0.5), v.state, at, battery, speed]
 
 
-def _cells(content: PageContent) -> dict:
-    grid = content.grid
+def _cell_shapes(grid: GridData) -> dict:
     counts, coords = mapmath.encode_rings(grid.rings)
     community_ids = sorted(grid.communities)
     position = {cid: i for i, cid in enumerate(community_ids)}
@@ -80,9 +89,22 @@ def _cells(content: PageContent) -> dict:
         "counts": counts, "coords": coords, "codes": ",".join(grid.codes),
         "community": mapmath.encode_ints(community, "<u2"),
         "communityNames": [grid.communities[c][1] for c in community_ids],
+    }
+
+
+def _cells(content: PageContent) -> dict:
+    grid = content.grid
+    return {
         "measure": content.measure, "legend": content.legend,
         "values": dense_values(len(grid), content.values, styles.DEFAULT_VALUE[content.measure]),
     }
+
+
+def grid_script(grid: GridData, regions: dict[str, list[Region]]) -> str:
+    """grid.js (window.CCC_GRID): the cells' shapes, codes and communities, and the boundaries."""
+    data = {"cells": _cell_shapes(grid),
+            "boundaries": {level: _boundaries(rs) for level, rs in regions.items()}}
+    return f"window.CCC_GRID = {json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 def _rings_of(geometry) -> list[np.ndarray]:
@@ -133,8 +155,9 @@ def write_data(folder: Path, content: PageContent, config: dict) -> Path:
     data = {
         "config": config,
         "cells": _cells(content),
-        "boundaries": {level: _boundaries(regions) for level, regions in content.regions.items()},
-        "cases": [case_row(m) for m in content.cases],
+        "heat": mapmath.heat_weights(content.heat),
+        "cases": list(content.case_rows.values()) if content.case_rows is not None
+        else [case_row(m) for m in content.cases],
         "patrols": _patrols(content),
     }
     path = folder / DATA_FILE

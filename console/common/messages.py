@@ -5,9 +5,16 @@ It needs no widgets, so the command line uses it too (with a bare QCoreApplicati
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from console.domain.errors import DomainError
+from console.store.database import DatabaseOpenError
+
+log = logging.getLogger("console.faults")
 
 # QT_TRANSLATE_NOOP marks a source string for lupdate (which needs that literal name); the
 # text is translated when used.
@@ -60,6 +67,17 @@ ERROR_TEXTS: dict[str, str] = {
     "bad_battery": QT_TRANSLATE_NOOP("Errors", "Battery level {battery} is outside 0–100."),
     "duplicate_report": QT_TRANSLATE_NOOP(
         "Errors", "This report (reference {external_id}) has already been received."),
+    "text_bad_character": QT_TRANSLATE_NOOP(
+        "Errors", "The {field} contains a character that cannot be stored ({character}): remove "
+                  "it and try again."),
+    "not_text": QT_TRANSLATE_NOOP("Errors", "The {field} must be text."),
+    "not_a_list": QT_TRANSLATE_NOOP("Errors", "The {field} must be a list."),
+    "too_many_items": QT_TRANSLATE_NOOP("Errors", "Too many {field}: at most {limit}."),
+    "department_retired": QT_TRANSLATE_NOOP(
+        "Errors", "The department “{name}” no longer receives cases; choose another one."),
+    "unknown_setting": QT_TRANSLATE_NOOP("Errors", "There is no shared setting “{key}”."),
+    "bad_setting": QT_TRANSLATE_NOOP(
+        "Errors", "That value does not fit the setting “{key}”."),
     "not_your_department": QT_TRANSLATE_NOOP(
         "Errors", "Case {number} was dispatched to another department; only that department "
                   "may act on it."),
@@ -102,7 +120,12 @@ ERROR_TEXTS: dict[str, str] = {
 _UNKNOWN_DOMAIN = QT_TRANSLATE_NOOP("Errors", "The action was refused (reason code: {code}).")
 _UNKNOWN_DATABASE = QT_TRANSLATE_NOOP(
     "Errors", "The database cannot be used (reason code: {code}).")
-_UNEXPECTED = QT_TRANSLATE_NOOP("Errors", "Something unexpected went wrong: {error}")
+_FAULT = QT_TRANSLATE_NOOP(
+    "Errors", "Something unexpected went wrong and nothing was saved. What you entered is kept; "
+              "the details are in the log.")
+_BUSY = QT_TRANSLATE_NOOP(
+    "Errors", "The database is held by another program (or a long write of another seat), so "
+              "nothing was saved. What you entered is kept: try again in a moment.")
 
 
 class Names(dict):
@@ -187,6 +210,17 @@ BUILD_STAGE_NAMES = Names("DemoBuild", {
 _FIELD_NAMES = Names("Fields", {
     "description": QT_TRANSLATE_NOOP("Fields", "description"),
     "address": QT_TRANSLATE_NOOP("Fields", "address"),
+    "reporter_name": QT_TRANSLATE_NOOP("Fields", "caller's name"),
+    "reporter_phone": QT_TRANSLATE_NOOP("Fields", "phone number"),
+    "external_id": QT_TRANSLATE_NOOP("Fields", "report reference"),
+    "photo": QT_TRANSLATE_NOOP("Fields", "photo reference"),
+    "photos": QT_TRANSLATE_NOOP("Fields", "photos"),
+    "note": QT_TRANSLATE_NOOP("Fields", "note"),
+    "reason": QT_TRANSLATE_NOOP("Fields", "reason"),
+    "search": QT_TRANSLATE_NOOP("Fields", "search text"),
+    "category_code": QT_TRANSLATE_NOOP("Fields", "category code"),
+    "cell_code": QT_TRANSLATE_NOOP("Fields", "grid cell code"),
+    "setting": QT_TRANSLATE_NOOP("Fields", "setting"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),
@@ -262,20 +296,45 @@ def describe_error_headless(exc: BaseException, lang: str) -> str:
     """describe_error for the command line: loads the translators into a QCoreApplication."""
     from PySide6.QtCore import QCoreApplication
 
-    from console.ui.i18n import install_translators
+    from console.common.i18n import install_translators
     app = QCoreApplication.instance() or QCoreApplication(["city-console"])
     install_translators(app, lang)
     return describe_error(exc)
 
 
+def is_refusal(exc: BaseException) -> bool:
+    """A refusal the console made on purpose (it has words for the user, no traceback to log)
+    — told by type: a driver's error may carry a `.code` and `.params` too."""
+    return isinstance(exc, (DomainError, DatabaseOpenError))
+
+
+#: PostgreSQL SQLSTATEs of a write that lost to another one and may simply be tried again:
+#: serialization failure, deadlock, lock not available.
+_PG_RETRY = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The database was held by someone else beyond the wait: nothing was saved, try again."""
+    # A SQLAlchemy DBAPIError wraps the driver's error as `.orig` (widgets import no SQLAlchemy).
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    return getattr(orig, "pgcode", None) in _PG_RETRY
+
+
+def log_fault(exc: BaseException, what: str) -> None:
+    """Write an exception that is not a refusal to the log, with its traceback."""
+    if not is_refusal(exc):
+        log.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
+
+
 def describe_error(exc: BaseException) -> str:
-    """A translated sentence for a DomainError, a DatabaseOpenError or any other exception."""
-    code = getattr(exc, "code", None)
-    params = getattr(exc, "params", None)
-    if not isinstance(code, str) or not isinstance(params, dict):
-        # Not one of ours: say so plainly with the exception's own first line, no traceback.
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return _tr("Errors", _UNEXPECTED).format(error=first)
+    """A translated sentence for a refusal (DomainError, DatabaseOpenError), a busy database,
+    or — for any other exception — a plain sentence that sends the details to the log."""
+    if not is_refusal(exc):
+        return _tr("Errors", _BUSY if is_busy(exc) else _FAULT)
+    code, params = exc.code, exc.params
     values = _Params({k: (_name(_PARAM_NAMES[k], v) if k in _PARAM_NAMES else v)
                       for k, v in params.items()})
     values.setdefault("code", code)

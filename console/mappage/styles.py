@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from console.map.mapmath import class_of
+from console.mappage.mapmath import class_of
 
 #: Measure → class breaks (see mapmath.class_of) and one colour per class; None = no fill.
 MEASURE_BREAKS: dict[str, list[int]] = {

@@ -19,8 +19,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 from branca.element import MacroElement
 
-from console.map import assets, mapmath
-from console.map.page_data import DATA_FILE, PageContent, page_config, write_data
+from console.mappage import assets, grid_cache, mapmath
+from console.mappage.page_data import DATA_FILE, GRID_FILE, PageContent, page_config, write_data
 
 PAGE_FILE = "index.html"
 MIN_ZOOM, MAX_ZOOM, MAX_NATIVE_TILE_ZOOM = 9, 20, 18
@@ -71,7 +71,8 @@ class _Start(JSCSSMixin, MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "CccInit"
-        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_data", DATA_FILE)] + \
+        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_grid", GRID_FILE),
+                                              ("ccc_data", DATA_FILE)] + \
             [(name, assets.app_path(name)) for name in assets.APP_JS]
         self.default_css = [(name, assets.app_path(name)) for name in assets.APP_CSS]
 
@@ -140,8 +141,9 @@ def build_map(content: PageContent, options: PageOptions) -> folium.Map:
             overlay=False, control=True, show="tiles" in shown,
             subdomains=options.tile_subdomains or "abc")
         tiles.add_to(m)
-    heat = HeatMap(mapmath.heat_weights(content.heat), name=names["heat"], show="heat" in shown,
-                   max=1.0, **HEAT_OPTIONS)
+    # The points come with data.js (set by the page at start): the page itself then depends
+    # on the seat's choices alone, and a heat map's worth of numbers is not templated.
+    heat = HeatMap([], name=names["heat"], show="heat" in shown, max=1.0, **HEAT_OPTIONS)
     heat.default_js = [("leaflet-heat.js", assets.HEAT_JS)]
     layers["heat"] = heat
     layers["cells"] = _AppLayer("L.ccc.cellGrid", names["cells"], show="cells" in shown)
@@ -187,10 +189,12 @@ def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
     return hosts
 
 
-def write_page(folder: Path, content: PageContent, options: PageOptions) -> Path:
-    """Write index.html, data.js and every library into `folder`; returns the page's path."""
+def write_page(folder: Path, content: PageContent, options: PageOptions, grid_script: Path) -> Path:
+    """Write index.html, data.js and every library into `folder`, with the grid's script
+    (`page_data.grid_script`, usually from the cache); returns the page's path."""
     folder.mkdir(parents=True, exist_ok=True)
     assets.copy_assets(folder)
+    grid_cache.link_into(grid_script, folder)
     config = page_config(texts=options.texts, theme=options.theme, bbox=content.grid.bbox,
                          trail_minutes=options.trail_minutes)
     config["fitOnStart"] = options.view is None

@@ -81,12 +81,20 @@ def encode_rings(rings: Sequence[np.ndarray]) -> tuple[str, str]:
     The closing vertex is dropped (the page closes every ring). Integer microdegrees keep
     0.1 m precision and shared vertices identical, at a quarter of the size of JSON text.
     """
-    opened = [r[:-1] if len(r) > 1 and np.array_equal(r[0], r[-1]) else r for r in rings]
-    counts = np.fromiter((len(r) for r in opened), dtype="<u2", count=len(opened))
-    coords = (np.round(np.concatenate(opened) * MICRODEGREES).astype("<i4")
-              if opened else np.empty(0, dtype="<i4"))
-    return (base64.b64encode(counts.tobytes()).decode("ascii"),
-            base64.b64encode(coords.tobytes()).decode("ascii"))
+    if not len(rings):
+        return "", ""
+    counts = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    coords = np.concatenate(rings).reshape(-1, 2)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    # Vectorised: a loop comparing 200,000 rings' ends one by one took most of the encoding.
+    closed = (counts > 1) & np.all(coords[starts] == coords[np.maximum(ends - 1, 0)], axis=1)
+    keep = np.ones(len(coords), dtype=bool)
+    keep[(ends - 1)[closed]] = False
+    opened = (counts - closed).astype("<u2")
+    micro = np.round(coords[keep] * MICRODEGREES).astype("<i4")
+    return (base64.b64encode(opened.tobytes()).decode("ascii"),
+            base64.b64encode(micro.tobytes()).decode("ascii"))
 
 
 def decode_rings(counts_b64: str, coords_b64: str) -> list[np.ndarray]:

@@ -1,0 +1,114 @@
+"""The intake's HTTP face: the OsmAnd endpoint, health, and the unknown devices seen.
+
+Answers follow Traccar so a phone keeps or drops its buffered fixes correctly: 200 with an
+empty body when the fix is taken; 400 for a parameter request it cannot use (unknown device
+included) and 404 for a JSON request from an unknown device, as Traccar answers. Traccar
+Client treats any 2xx as delivered and keeps (and later resends) the fix on anything else —
+so 503 with Retry-After when the queue is full loses nothing.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from console.ingest.directory import DeviceDirectory
+from console.ingest.osmand import BadFix, parse_json, parse_params
+from console.ingest.writer import BatchWriter
+from console.store.database import ping
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 8 * 1024      # a fix is ~200 bytes; Traccar Client's longest well under 1 KB
+MAX_BODY = 64 * 1024      # the JSON body with extras is ~600 bytes
+RETRY_AFTER_S = 5
+_LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+def _refuse(reason: str, status: int = 400) -> Response:
+    return PlainTextResponse(reason, status_code=status)
+
+
+def create_app(writer: BatchWriter, directory: DeviceDirectory) -> Starlette:
+    """The Starlette application around a running writer."""
+
+    async def osmand(request: Request) -> Response:
+        now = datetime.now()
+        query = request.scope.get("query_string", b"")
+        if len(query) > MAX_QUERY:
+            return _refuse("query too long", 414)
+        is_json = request.headers.get("content-type", "").startswith("application/json")
+        try:
+            if is_json:
+                text = (await _body(request)).decode("utf-8")
+                fix = parse_json(json.loads(text, parse_constant=_no_constants), now)
+            elif query:
+                fix = parse_params(request.query_params.multi_items(), now)
+            elif request.method == "POST":
+                # As Traccar: parameters in the body only when the query has none.
+                text = (await _body(request)).decode("ascii")
+                fix = parse_params(QueryParams(text).multi_items(), now)
+            else:
+                return _refuse("no parameters")
+        except TooLarge:
+            return _refuse("body too large", 413)
+        except BadFix as exc:
+            return _refuse(exc.reason)
+        except (ValueError, RecursionError):     # not JSON, not UTF-8/ASCII, nested too deep
+            return _refuse("body: not a valid request")
+        if not directory.is_known(fix.device):
+            directory.saw_unknown(fix.device, fix)
+            return _refuse("unknown device", 404 if is_json else 400)
+        if not writer.offer(fix):
+            return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+        return Response(status_code=200)
+
+    async def healthz(request: Request) -> Response:
+        reachable = await run_in_threadpool(ping, writer.db)
+        age = writer.last_write_age()
+        body = {"database": "reachable" if reachable else "unreachable",
+                "queue_depth": writer.depth, "queue_capacity": writer.capacity,
+                "last_write_age_s": None if age is None else round(age, 3),
+                "accepted": writer.accepted, "written": writer.written,
+                "unknown_devices": len(directory.unknown())}
+        return JSONResponse(body, status_code=200 if reachable else 503)
+
+    async def unknown_devices(request: Request) -> Response:
+        # Device ids and where they are: for the centre's administrator, not the internet.
+        if request.client is None or request.client.host not in _LOOPBACK:
+            return _refuse("forbidden", 403)
+        return JSONResponse([vars(u) for u in directory.unknown()])
+
+    return Starlette(routes=[
+        Route("/", osmand, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/admin/unknown-devices", unknown_devices, methods=["GET"]),
+    ])

@@ -1,0 +1,81 @@
+"""`city-console serve`: the headless intake process (uvicorn + the batch writer).
+
+Fit for a service manager: logs go to standard output; SIGTERM (or SIGINT) stops accepting,
+lets uvicorn finish the requests in progress, then the writer writes every fix it accepted
+before the process exits 0.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+import time
+
+from console.ingest.app import create_app
+from console.ingest.directory import DeviceDirectory
+from console.ingest.writer import DEFAULT_CAPACITY, WINDOW_S, BatchWriter
+from console.store.database import Database
+
+log = logging.getLogger("console.ingest")
+
+STATS_EVERY_S = 10.0
+
+
+def _log_to_stdout() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+def _stats(writer: BatchWriter, stop: threading.Event) -> None:
+    last = (0, 0)
+    while not stop.wait(STATS_EVERY_S):
+        now = (writer.accepted, writer.written)
+        if now != last:
+            log.info("accepted %d written %d (%.0f/s) queue %d", now[0], now[1],
+                     (now[1] - last[1]) / STATS_EVERY_S, writer.depth)
+            last = now
+
+
+def _ignore(signum, frame) -> None:
+    log.info("signal %d: already stopping", signum)
+
+
+def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACITY,
+          window: float = WINDOW_S) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit code (1 if accepted fixes were lost)."""
+    import uvicorn
+
+    _log_to_stdout()
+    directory = DeviceDirectory()
+    writer = BatchWriter(db, directory, capacity=capacity, window=window)
+    writer.start()
+    stop_stats = threading.Event()
+    stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",
+                             daemon=True)
+    stats.start()
+    config = uvicorn.Config(create_app(writer, directory), host=host, port=port,
+                            log_config=None, access_log=False, server_header=False,
+                            timeout_graceful_shutdown=10, backlog=4096)
+    server = uvicorn.Server(config)
+    # uvicorn re-raises the signal it caught once it has shut down, under the handler that was
+    # installed before it started: with the default one the process would die right there,
+    # before the writer flushes. Ours lets `finally` write what was accepted, then exit 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _ignore)
+    log.info("OsmAnd intake on http://%s:%d/ writing to %s (%d devices known)",
+             host, port, db.url, directory.known_count)
+    try:
+        server.run()
+    finally:
+        started = time.monotonic()
+        lost = writer.stop()
+        stop_stats.set()
+        log.info("stopped: accepted %d, written %d, lost %d (final flush %.2f s)",
+                 writer.accepted, writer.written, lost, time.monotonic() - started)
+    if not server.started:
+        return 1
+    return 1 if lost else 0
