@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.services.alerts import AlertEngine
+from console.store import feed
 from tests import alert_city as C
 from tests.alert_city import MONDAY
 
@@ -63,3 +65,32 @@ def test_closures_read_per_cell_or_for_the_whole_window_agree(db, monkeypatch):
         monkeypatch.setattr(alert_queries, "_MANY_CELLS", 0)
         whole = alert_queries.previous_closures(s, asked, 7)
     assert per_cell == whole and len(whole) == 4
+
+
+def test_the_next_pass_does_not_read_back_the_alerts_it_wrote(db, monkeypatch):
+    from console.store import alert_queries
+
+    city = C.build(db)
+    engine = AlertEngine()
+    for i in range(3):
+        C.report(db, city, T + timedelta(seconds=i), category=C.URGENT, cell=1 + i)
+    assert C.evaluate(db, engine, T).opened >= 3
+    asked: list[set[int]] = []
+    real = alert_queries.open_alerts
+
+    def spy(session, ids=None):
+        asked.append(set(ids) if ids is not None else None)
+        return real(session, ids)
+
+    monkeypatch.setattr(alert_queries, "open_alerts", spy)
+    C.evaluate(db, engine, T + timedelta(seconds=5))
+    assert asked == []
+    # Another seat's change to one of them is read, though.
+    alert_id = next(a.id for a in C.all_alerts(db) if a.kind == "new_urgent")
+    with db.transaction() as s:
+        alert_queries.acknowledge(s, alert_id, user_id=None, at=T + timedelta(seconds=6),
+                                  note="seen")
+        feed.record(s, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED,
+                    T + timedelta(seconds=6))
+    C.evaluate(db, engine, T + timedelta(seconds=10))
+    assert asked == [{alert_id}]
