@@ -49,11 +49,16 @@ def _name(name: str) -> str:
 def issue_key(session: Session, name: str) -> str:
     """A new key for application `name`; the only time the key itself is seen."""
     name = _name(name)
-    if session.scalars(select(Open311Key).where(Open311Key.name == name)).first() is not None:
-        raise ValueError(f"application {name!r} already has a key (revoke it, or pick a new name)")
+    row = session.scalars(select(Open311Key).where(Open311Key.name == name)).first()
+    if row is not None and row.revoked_at is None:
+        raise ValueError(f"application {name!r} has an active key (revoke it first)")
     key = secrets.token_urlsafe(32)
-    session.add(Open311Key(name=name, key_hash=key_hash(key), key_hint=key[:6],
-                           issued_at=_now(), revoked_at=None))
+    if row is None:
+        session.add(Open311Key(name=name, key_hash=key_hash(key), key_hint=key[:6],
+                               issued_at=_now(), revoked_at=None))
+    else:       # a revoked application gets a new key: the old one stays refused
+        row.key_hash, row.key_hint, row.issued_at, row.revoked_at = (
+            key_hash(key), key[:6], _now(), None)
     session.flush()
     return key
 
