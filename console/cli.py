@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="suites to run (default: foundation); 'list' lists them")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_intake_commands(sub, headless)
+    _add_open311_commands(sub, headless)
     return parser
 
 
@@ -183,7 +184,7 @@ def _intake_command(args) -> int:
         if args.command == "serve":
             from console.ingest.server import serve
             return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue,
-                         window=args.flush_ms / 1000)
+                         window=args.flush_ms / 1000, **_open311_serve_options(args))
         from console.services import devices
         with db.transaction() as s:
             if args.devices_command == "add":
@@ -207,6 +208,61 @@ def _intake_command(args) -> int:
         db.dispose()
 
 
+# --- Open311: serve's port, API keys ---------------------------------------------------------
+
+def _add_open311_commands(sub, headless: argparse.ArgumentParser) -> None:
+    sub.choices["serve"].add_argument(
+        "--port-open311", type=_port, metavar="PORT",
+        help="also serve Open311 GeoReport v2 under /open311/v2/ on this port (e.g. 8080)")
+    p = sub.add_parser("open311-keys", help="issue, list and revoke Open311 API keys")
+    keys = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    k = keys.add_parser("issue", parents=[headless],
+                        help="issue a key to an application (the key is shown once)")
+    k.add_argument("name", metavar="NAME", help="the application, without spaces")
+    keys.add_parser("list", parents=[headless], help="list applications and their keys' state")
+    k = keys.add_parser("revoke", parents=[headless], help="refuse an application's key from now")
+    k.add_argument("name", metavar="NAME")
+
+
+def _open311_serve_options(args) -> dict:
+    from console import paths
+    return {"open311_port": args.port_open311, "data_dir": paths.data_dir()}
+
+
+def _open311_command(args) -> int:
+    from console.domain.errors import DomainError
+    from console.services import open311_keys
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    try:
+        db = open_database(args.sub_db or args.db or _default_url(False))
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        with db.transaction() as s:
+            if args.keys_command == "issue":
+                key = open311_keys.issue_key(s, args.name)
+                print(f"{args.name}\t{key}")
+                print("The key is shown only now: give it to the application's developer.",
+                      file=sys.stderr)
+            elif args.keys_command == "revoke":
+                open311_keys.revoke_key(s, args.name)
+                print(f"{args.name}\trevoked")
+            else:
+                for info in open311_keys.list_keys(s):
+                    state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at \
+                        else "active"
+                    print(f"{info.name}\t{info.hint}…\tissued {info.issued_at:%Y-%m-%d %H:%M}"
+                          f"\t{state}")
+        return 0
+    except (DomainError, ValueError) as exc:
+        print(f"refused: {getattr(exc, 'code', exc)} {getattr(exc, 'params', '')}".rstrip(),
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `city-console` and `python -m console`."""
     parser = build_parser()
@@ -220,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
                      args.days, args.sub_lang or args.lang)
     if args.command in ("serve", "devices"):
         return _intake_command(args)
+    if args.command == "open311-keys":
+        return _open311_command(args)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)

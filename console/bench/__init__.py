@@ -28,6 +28,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                "OsmAnd fixes a second through a real serve process, and the writer alone"),
     "live-map": ("console.bench.live_map", "run",
                  "map on screen at 50k/200k cells (cold and cached), 10,000-patrol tick, resync"),
+    "open311": ("console.bench.open311", "run",
+                "Open311 POST answered with its id through serve, 2,000 fixes/s beside it"),
     "live-queue": ("console.bench.live_queue", "run",
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
 }

@@ -45,19 +45,24 @@ def _ignore(signum, frame) -> None:
 
 
 def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACITY,
-          window: float = WINDOW_S) -> int:
+          window: float = WINDOW_S, open311_port: int | None = None, data_dir=None) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code (1 if accepted fixes were lost)."""
     import uvicorn
 
     _log_to_stdout()
     directory = DeviceDirectory()
     writer = BatchWriter(db, directory, capacity=capacity, window=window)
+    app, sockets = create_app(writer, directory), None
+    if open311_port:
+        from console.ingest.open311_serve import mounted
+        app, sockets = mounted(app, db, host=host, port=port, open311_port=open311_port,
+                               data_dir=data_dir)
     writer.start()
     stop_stats = threading.Event()
     stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",
                              daemon=True)
     stats.start()
-    config = uvicorn.Config(create_app(writer, directory), host=host, port=port,
+    config = uvicorn.Config(app, host=host, port=port,
                             log_config=None, access_log=False, server_header=False,
                             timeout_graceful_shutdown=10, backlog=4096)
     server = uvicorn.Server(config)
@@ -69,7 +74,7 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
     log.info("OsmAnd intake on http://%s:%d/ writing to %s (%d devices known)",
              host, port, db.url, directory.known_count)
     try:
-        server.run()
+        server.run(sockets=sockets)
     finally:
         started = time.monotonic()
         lost = writer.stop()

@@ -345,6 +345,20 @@ class SupervisionOrder(Base):
     resolved_at: Mapped[datetime | None]
 
 
+# --- Open311 ----------------------------------------------------------------------------
+
+class Open311Key(Base):
+    """An Open311 application's API key: only its SHA-256 is kept (the key is shown once)."""
+
+    __tablename__ = "open311_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(48), unique=True)     # the application
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hint: Mapped[str] = mapped_column(String(8))               # first characters, for lists
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 # --- infrastructure --------------------------------------------------------------------
 
 class FeedCounter(Base):
