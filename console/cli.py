@@ -159,6 +159,9 @@ def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
                    help="fixes held in memory before requests get 503 (default: 100000)")
     p.add_argument("--flush-ms", type=_flush_ms, default=50, metavar="MS",
                    help="longest a fix waits to be written with others (default: 50)")
+    p.add_argument("--writer-thread", action="store_true",
+                   help="write in a thread of the server process instead of a process of its "
+                        "own (one interpreter lock for both: about half the throughput)")
 
     p = sub.add_parser("devices", help="register, list and disable field devices")
     devices = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
@@ -183,7 +186,7 @@ def _intake_command(args) -> int:
         if args.command == "serve":
             from console.ingest.server import serve
             return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue,
-                         window=args.flush_ms / 1000)
+                         window=args.flush_ms / 1000, writer_process=not args.writer_thread)
         from console.services import devices
         with db.transaction() as s:
             if args.devices_command == "add":
@@ -194,8 +197,13 @@ def _intake_command(args) -> int:
                 print(f"{args.unique_id}\tdisabled")
             else:
                 for info in devices.list_devices(s):
+                    last = "-" if info.last_at is None else \
+                        f"{info.last_at:%Y-%m-%d %H:%M:%S} {info.last_lat:.6f},{info.last_lon:.6f}"
+                    suspect = "" if info.suspect_at is None else \
+                        f"\tSUSPECT {info.suspect_kmh:.0f} km/h at {info.suspect_at:%Y-%m-%d %H:%M:%S}"
                     print(f"{info.unique_id}\t{info.officer_code or '-'}\t"
-                          f"{info.officer_name or '-'}\t{'active' if info.active else 'disabled'}")
+                          f"{info.officer_name or '-'}\t{'active' if info.active else 'disabled'}"
+                          f"\t{last}{suspect}")
         return 0
     except DomainError as exc:
         print(f"refused: {exc.code} {exc.params}", file=sys.stderr)

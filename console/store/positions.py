@@ -6,10 +6,10 @@ and `latest_positions` gets one upsert per device per batch, of that device's ne
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from console.store.bulk import insert_tuples
@@ -87,23 +87,3 @@ def mark_suspect(session: Session, suspects: dict[int, float], at: datetime) -> 
         update(table).where(table.c.id == bindparam("device"))
         .values(suspect_at=bindparam("at"), suspect_kmh=bindparam("kmh")),
         [{"device": d, "at": at, "kmh": kmh} for d, kmh in suspects.items()])
-
-
-def prune_chunk(session: Session, device_ids: list[int], before: datetime, limit: int) -> int:
-    """Delete at most `limit` history rows older than `before` of these devices; the count.
-
-    Through the (device_id, at) index: each chunk reads only rows it deletes, so it is quick
-    whatever the table's size, and its transaction holds its locks only that long."""
-    victims = (select(Position.id).where(Position.device_id.in_(device_ids), Position.at < before)
-               .limit(limit).scalar_subquery())
-    result = session.execute(delete(Position).where(Position.id.in_(victims)),
-                             execution_options={"synchronize_session": False})
-    return result.rowcount or 0
-
-
-def device_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Device.id).order_by(Device.id)))
-
-
-def cutoff(now: datetime, keep_days: float) -> datetime:
-    return now - timedelta(days=keep_days)
