@@ -28,13 +28,14 @@ def test_extras_are_stored_with_the_fix(intake):  # noqa: F811
     assert intake.client.get(f"/?id={DEV}&lat=30.27&lon=120.15&timestamp={T0 + 1}").status_code == 200
     assert intake.client.post("/", json={"device_id": DEV, "location": {
         "timestamp": "2026-03-09T02:00:02Z", "coords": {"latitude": 30.2701, "longitude": 120.15},
-        "battery": {"level": 0.5, "is_charging": True}, "extras": {"shift": "early"}}}
+        "battery": {"level": 0.5, "is_charging": True}, "extras": {"shift": "早班\\N\\t"}}}
     ).status_code == 200
     plain_query, bare, json_body = intake.rows()
     assert plain_query.attributes == {"hdop": 1.5, "charge": True, "valid": False,
                                       "driver": "zhang", "odometer": 12.5}
     assert bare.attributes is None
-    assert json_body.attributes == {"charge": True, "shift": "early"}
+    # Backslashes stay text (PostgreSQL's COPY would read `\N` as NULL, `\t` as a tab).
+    assert json_body.attributes == {"charge": True, "shift": "早班\\N\\t"}
 
 
 def test_an_impossible_jump_is_kept_marked_and_its_device_suspect(intake):  # noqa: F811

@@ -48,7 +48,7 @@ def prune_once(db: Database, now: datetime, *, chunk: int = CHUNK_ROWS,
     for start in range(0, len(devices), DEVICE_GROUP):
         group = devices[start:start + DEVICE_GROUP]
         while not stopped():
-            n = in_transaction(db, lambda s: retention.prune_positions(s, group, before, chunk))
+            n = in_transaction(db, lambda s, g=group: retention.prune_positions(s, g, before, chunk))
             positions += n
             if between:
                 between()

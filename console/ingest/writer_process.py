@@ -19,7 +19,13 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.ingest.directory import DeviceDirectory
-from console.ingest.writer import DEFAULT_CAPACITY, MAX_BATCH, REFRESH_S, WINDOW_S, BatchWriter
+from console.ingest.writer import (
+    DEFAULT_CAPACITY,
+    MAX_BATCH,
+    REFRESH_S,
+    WINDOW_S,
+    BatchWriter,
+)
 from console.services.intake import IntakeFix, active_devices
 from console.store.database import Database
 

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.store import feed
 from console.services.settings import get_setting
+from console.store import feed
 from console.store import positions as position_store
-from console.store.positions import FixRow
 from console.store.models import Device
+from console.store.positions import FixRow
 
 
 @dataclass(frozen=True, slots=True)

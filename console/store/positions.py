@@ -36,7 +36,14 @@ class FixRow(NamedTuple):
 FIX_COLUMNS = FixRow._fields
 _LATEST = ("device_id", "patrol_officer_id", "at", "lat", "lon", "speed", "heading", "accuracy",
            "battery")
-_LATEST_AT = FIX_COLUMNS.index("at")
+#: rows per multi-row upsert on PostgreSQL
+UPSERT_PAGE = 1000
+# The same upsert as _upsert() below, spelled for execute_values.
+_PG_UPSERT = (
+    f"INSERT INTO latest_positions ({', '.join(_LATEST)}, seq) VALUES %s "
+    f"ON CONFLICT (device_id) DO UPDATE SET "
+    f"{', '.join(f'{c} = excluded.{c}' for c in _LATEST[1:] + ('seq',))} "
+    f"WHERE latest_positions.at <= excluded.at")
 
 
 class Previous(NamedTuple):
@@ -70,14 +77,28 @@ def store_fixes(session: Session, rows: list[FixRow], seq: int) -> None:
         old = newest.get(row.device_id)
         if old is None or old.at <= row.at:
             newest[row.device_id] = row
+    if con.dialect.name == "postgresql" and con.dialect.driver == "psycopg2":
+        # Pages of a multi-row VALUES built by the driver: an executemany would be a round
+        # trip per device and SQLAlchemy's multi-row values costs more to compile than to run.
+        from psycopg2.extras import execute_values
+        cursor = con.connection.dbapi_connection.cursor()
+        try:
+            execute_values(cursor, _PG_UPSERT, [tuple(getattr(r, k) for k in _LATEST) + (seq,)
+                                                for r in newest.values()], page_size=UPSERT_PAGE)
+        finally:
+            cursor.close()
+        return
+    session.execute(_upsert(session), [{k: getattr(r, k) for k in _LATEST} | {"seq": seq}
+                                       for r in newest.values()])
+
+
+def _upsert(session: Session):
     stmt = insert_for(session, LatestPosition)
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[LatestPosition.device_id],
         set_={c: getattr(stmt.excluded, c) for c in _LATEST[1:] + ("seq",)},
         # A phone that was offline sends its buffer late: old fixes go to history only.
         where=LatestPosition.at <= stmt.excluded.at)
-    session.execute(stmt, [{k: getattr(r, k) for k in _LATEST} | {"seq": seq}
-                           for r in newest.values()])
 
 
 def mark_suspect(session: Session, suspects: dict[int, float], at: datetime) -> None:

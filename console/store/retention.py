@@ -51,8 +51,8 @@ def prune_feed(session: Session, before: datetime, limit: int) -> int:
         return 0
     if len(head) == limit and head[-1].seq == last_old:
         last_old -= 1       # that transaction may go on beyond the chunk: next time, whole
-        if last_old < head[0].seq:
-            last_old = head[0].seq      # one transaction larger than a chunk: delete it alone
+        # One transaction larger than a chunk: delete it alone.
+        last_old = max(last_old, head[0].seq)
     result = session.execute(delete(ChangeFeed).where(ChangeFeed.seq <= last_old),
                              execution_options={"synchronize_session": False})
     return result.rowcount or 0
