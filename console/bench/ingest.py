@@ -1,4 +1,5 @@
-"""Intake figures: fixes a second through a real `serve` process into SQLite, and where the time goes.
+"""Intake figures: fixes a second through a real `serve` process into SQLite (and PostgreSQL),
+where the time goes, the latency to a seat and the memory under overload (ingest_live.py).
 
 A load generator with keep-alive connections (asyncio, one request in flight per connection,
 as phones send) offers OsmAnd GET requests from 2,000 registered devices to `serve` on
@@ -13,6 +14,7 @@ this process), so the two halves of the cost can be compared.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -80,9 +82,10 @@ class _Phone(asyncio.Protocol):
     """One keep-alive connection sending its next request when the previous one is answered."""
 
     def __init__(self, requests: list[bytes], start: int, stop_at: float, statuses: Counter,
-                 done: asyncio.Future) -> None:
+                 done: asyncio.Future, gap: float = 0.0) -> None:
         self.requests, self.i, self.stop_at = requests, start, stop_at
         self.statuses, self.done, self.buf = statuses, done, b""
+        self.gap = gap       # seconds between an answer and the next request (0: at once)
         self.loop = asyncio.get_running_loop()
 
     def connection_made(self, transport) -> None:
@@ -91,7 +94,8 @@ class _Phone(asyncio.Protocol):
 
     def _send(self) -> None:
         if self.loop.time() >= self.stop_at:
-            self.transport.close()
+            if not self.transport.is_closing():
+                self.transport.close()
             return
         self.transport.write(self.requests[self.i % len(self.requests)])
         self.i += 1
@@ -106,22 +110,26 @@ class _Phone(asyncio.Protocol):
                 return
             self.statuses[int(head[9:12])] += 1
             self.buf = self.buf[total:]
-            self._send()
+            if self.gap:
+                self.loop.call_later(self.gap, self._send)
+            else:
+                self._send()
 
     def connection_lost(self, exc) -> None:
         if not self.done.done():
             self.done.set_result(None)
 
 
-async def _load(port: int, requests: list[bytes], seconds: float) -> Counter:
+async def _load(port: int, requests: list[bytes], seconds: float, *,
+                connections: int = CONNECTIONS, gap: float = 0.0) -> Counter:
     loop = asyncio.get_running_loop()
     statuses: Counter = Counter()
     stop_at = loop.time() + seconds
     waits = []
-    for c in range(CONNECTIONS):
+    for c in range(connections):
         done = loop.create_future()
         await loop.create_connection(
-            lambda c=c, done=done: _Phone(requests, c * 97, stop_at, statuses, done),
+            lambda c=c, done=done: _Phone(requests, c * 97, stop_at, statuses, done, gap),
             "127.0.0.1", port)
         waits.append(done)
     await asyncio.gather(*waits)
@@ -134,10 +142,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_serve(url: str, port: int) -> subprocess.Popen:
+def _start_serve(url: str, port: int, queue: int = 200_000) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "console", "serve", "--db", url,
                              "--host", "127.0.0.1", "--port-osmand", str(port),
-                             "--queue", "200000"],
+                             "--queue", str(queue)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ready = threading.Event()
 
@@ -177,39 +185,75 @@ def _writer_alone(db: Database, devices: list[str]) -> float:
     return len(batches) * WRITER_BATCH / (time.perf_counter() - start)
 
 
-def run() -> Iterator[Figure]:
+def _runner():
     try:
         import uvloop
-        runner = uvloop.run
+        return uvloop.run
     except ImportError:
-        runner = asyncio.run
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'ingest.db'}"
-        db = open_database(url)
+        return asyncio.run
+
+
+def _throughput(url: str, prefix: str) -> Iterator[Figure]:
+    """Fixes a second committed through serve (`url`: a new, empty database)."""
+    db = open_database(url)
+    try:
+        devices = _city(db)
+        port = _free_port()
+        proc = _start_serve(url, port)
         try:
-            devices = _city(db)
-            port = _free_port()
-            proc = _start_serve(url, port)
-            try:
-                requests = _requests(devices, port)
-                start = time.perf_counter()
-                statuses = runner(_load(port, requests, LOAD_S))
-                answered = time.perf_counter()
-                with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-                    deadline = time.monotonic() + DRAIN_TIMEOUT_S
-                    while client.get("/healthz").json()["queue_depth"] and \
-                            time.monotonic() < deadline:
-                        time.sleep(0.02)
-                drained = time.perf_counter()
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=60)
-            committed = _count(db)
-            total = sum(statuses.values())
-            yield "ingest.positions_per_s", committed / (drained - start), "fixes/s"
-            yield "ingest.http_answers_per_s", total / (answered - start), "requests/s"
-            yield "ingest.refused_503_share", 100 * statuses[503] / max(total, 1), "%"
-            yield "ingest.accepted_not_committed", statuses[200] - committed, "fixes"
-            yield "ingest.writer_alone_per_s", _writer_alone(db, devices), "fixes/s"
+            requests = _requests(devices, port)
+            start = time.perf_counter()
+            statuses = _runner()(_load(port, requests, LOAD_S))
+            answered = time.perf_counter()
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                deadline = time.monotonic() + DRAIN_TIMEOUT_S
+                while client.get("/healthz").json()["queue_depth"] and \
+                        time.monotonic() < deadline:
+                    time.sleep(0.02)
+            drained = time.perf_counter()
         finally:
-            db.dispose()
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        committed = _count(db)
+        total = sum(statuses.values())
+        yield f"{prefix}.positions_per_s", committed / (drained - start), "fixes/s"
+        yield f"{prefix}.http_answers_per_s", total / (answered - start), "requests/s"
+        yield f"{prefix}.refused_503_share", 100 * statuses[503] / max(total, 1), "%"
+        yield f"{prefix}.accepted_not_committed", statuses[200] - committed, "fixes"
+        yield f"{prefix}.writer_alone_per_s", _writer_alone(db, devices), "fixes/s"
+    finally:
+        db.dispose()
+
+
+def run() -> Iterator[Figure]:
+    """SQLite always; PostgreSQL too when CITY_CONSOLE_BENCH_PG_URL names a server (a database
+    is created there for the run and dropped after)."""
+    from console.bench.ingest_live import e2e_p95_ms, rss_overload_mb
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        yield from _throughput(f"sqlite:///{Path(tmp) / 'ingest.db'}", "ingest")
+        pg = os.environ.get("CITY_CONSOLE_BENCH_PG_URL")
+        if pg:
+            with _pg_database(pg) as url:
+                yield from _throughput(url, "ingest.pg")
+        yield "ingest.e2e_p95_ms", e2e_p95_ms(f"sqlite:///{Path(tmp) / 'e2e.db'}"), "ms"
+        if os.environ.get("CITY_CONSOLE_BENCH_INGEST_RSS", "1") != "0":
+            main_mb, writer_mb = rss_overload_mb(f"sqlite:///{Path(tmp) / 'rss.db'}")
+            yield "ingest.rss_overload_mb", main_mb, "MB"
+            yield "ingest.rss_overload_writer_mb", writer_mb, "MB"
+
+
+@contextlib.contextmanager
+def _pg_database(server_url: str) -> Iterator[str]:
+    from sqlalchemy import create_engine, make_url
+    name = f"bench_ingest_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as con:
+            con.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as con:
+                con.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
