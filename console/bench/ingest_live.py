@@ -24,7 +24,15 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from console.bench.ingest import _city, _free_port, _homes, _load, _requests, _runner, _start_serve
+from console.bench.ingest import (
+    _city,
+    _free_port,
+    _homes,
+    _load,
+    _requests,
+    _runner,
+    _start_serve,
+)
 from console.store.database import open_database, sqlite_path
 from console.store.models import Device
 
@@ -100,7 +108,7 @@ def e2e_p95_ms(url: str) -> float:
                 sent = time.time()
                 if answer.status_code != 200:
                     continue
-                if _pump(app, lambda: lat in arrivals, 10):
+                if _pump(app, lambda lat=lat: lat in arrivals, 10):
                     latencies.append((arrivals[lat] - sent) * 1000)
                 _pump(app, lambda: False, rng.uniform(0.1, 0.4))
     finally:
