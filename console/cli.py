@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"demo city cells (1 to {MAX_CELLS:,})")
     parser.add_argument("--cases", type=_cases, default=30000,
                         help=f"demo history cases (0 to {MAX_CASES:,})")
+    parser.add_argument("--sim-via-http", action="store_true",
+                        help="with --demo: the simulated phones report over HTTP to a `serve` "
+                             "child process on 127.0.0.1, as real phones do")
     parser.add_argument("--sim-speed", type=_sim_speed, default=10.0,
                         help="simulator speed factor (report rates and workflow delays; "
                              f"above 0, at most {MAX_SIM_SPEED:g})")
@@ -244,8 +247,8 @@ def _default_url(demo: bool) -> str:
 
 def _gui(args) -> int:
     from console.ui.app import run_gui
-    demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed}
-            if args.demo else None)
+    demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed,
+             "via_http": args.sim_via_http} if args.demo else None)
     return run_gui(db_url=args.db or _default_url(args.demo), lang=args.lang, username=args.user,
                    demo=demo, screenshot=args.screenshot, quit_after=args.quit_after)
 

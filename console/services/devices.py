@@ -80,3 +80,10 @@ def list_suspects(session: Session) -> list[DeviceInfo]:
     """Devices that reported from two places at an impossible speed, the latest first."""
     return [DeviceInfo(*r) for r in session.execute(
         _INFO.where(Device.suspect_at.is_not(None)).order_by(Device.suspect_at.desc()))]
+
+
+def officer_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the active patrol officers, for registering a device to one."""
+    return [(r.code, r.name) for r in session.execute(
+        select(PatrolOfficer.code, PatrolOfficer.name).where(PatrolOfficer.active.is_(True))
+        .order_by(PatrolOfficer.code))]

@@ -1,0 +1,153 @@
+"""A local field listener: `city-console serve` as a supervised child of the console.
+
+A single-seat centre needs no separate machine, but the listener must not run inside the GUI
+process (thousands of requests a second would share its interpreter lock). So the console
+starts `serve` with QProcess, restarts it with a growing delay when it dies, stops it with
+SIGTERM (serve then writes every fix it accepted) and reads its /healthz every few seconds on
+a pool thread, never on the GUI thread.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+HEALTH_EVERY_MS = 2000
+BACKOFF_S = (1, 2, 5, 10, 30, 60)
+STEADY_S = 60.0          # up this long: the next death starts the backoff again
+STOP_TIMEOUT_MS = 15_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch_json(url: str, timeout: float = 2.0):
+    """GET `url` and decode its JSON body (pool threads only)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:   # noqa: S310 — our loopback
+        return json.loads(response.read())
+
+
+class ListenerSupervisor(QObject):
+    """Runs and watches one `serve`. `health` carries /healthz plus `port` and `rate` (fixes
+    written a second); `state` is "starting", "running", "restarting in N s" or "stopped"."""
+
+    health = Signal(dict)
+    state = Signal(str)
+    _checked = Signal(object)     # from the pool thread: the /healthz body, or None
+
+    def __init__(self, db_url: str, *, host: str = "0.0.0.0", port: int = 5055,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_url, self.host, self.port = db_url, host, port
+        self.restarts = 0
+        self._process: QProcess | None = None
+        self._stopping = False
+        self._started_at = 0.0
+        self._failures = 0
+        self._last: tuple[float, int] | None = None     # (time, written) of the last check
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="listener-health")
+        self._checking = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(HEALTH_EVERY_MS)
+        self._timer.timeout.connect(self._check)
+        self._restart = QTimer(self)
+        self._restart.setSingleShot(True)
+        self._restart.timeout.connect(self._spawn)
+        self._checked.connect(self._on_health)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._stopping = False
+        self._spawn()
+        self._timer.start()
+
+    def _spawn(self) -> None:
+        process = QProcess(self)
+        process.setProgram(sys.executable)
+        process.setArguments(["-m", "console", "serve", "--db", self.db_url, "--host", self.host,
+                              "--port-osmand", str(self.port)])
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.readyReadStandardOutput.connect(lambda p=process: self._log(p))
+        process.finished.connect(lambda code, status, p=process: self._finished(p, code))
+        self._process = process
+        self._started_at = time.monotonic()
+        self.state.emit("starting")
+        process.start()
+
+    def _log(self, process: QProcess) -> None:
+        for line in bytes(process.readAllStandardOutput()).decode(errors="replace").splitlines():
+            log.info("serve: %s", line)
+
+    def _finished(self, process: QProcess, code: int) -> None:
+        if process is not self._process:
+            return
+        self._process = None
+        process.deleteLater()
+        if self._stopping:
+            self.state.emit("stopped")
+            return
+        if time.monotonic() - self._started_at > STEADY_S:
+            self._failures = 0
+        delay = BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
+        self._failures += 1
+        self.restarts += 1
+        log.warning("the listener exited (%s); restarting in %d s", code, delay)
+        self.state.emit(f"restarting in {delay} s")
+        self._restart.start(delay * 1000)
+
+    def _check(self) -> None:
+        if self._checking or self._process is None:
+            return
+        self._checking = True
+
+        def read():
+            try:
+                return fetch_json(self.base_url + "/healthz")
+            except (OSError, ValueError):
+                return None
+        self._pool.submit(lambda: self._checked.emit(read()))
+
+    def _on_health(self, body: dict | None) -> None:
+        self._checking = False
+        if body is None:
+            return
+        now, written = time.monotonic(), int(body.get("written") or 0)
+        rate = 0.0
+        if self._last is not None and now > self._last[0] and written >= self._last[1]:
+            rate = (written - self._last[1]) / (now - self._last[0])
+        self._last = (now, written)
+        self.state.emit("running")
+        self.health.emit(body | {"port": self.port, "rate": rate})
+
+    def stop(self) -> None:
+        """SIGTERM, wait for serve to write what it accepted (bounded), then kill."""
+        self._stopping = True
+        self._timer.stop()
+        self._restart.stop()
+        process = self._process
+        if process is not None and process.state() != QProcess.ProcessState.NotRunning:
+            process.terminate()
+            if not process.waitForFinished(STOP_TIMEOUT_MS):
+                process.kill()
+                process.waitForFinished(2000)
+        self._process = None
+        self._pool.shutdown(wait=True)
+
+    def kill_for_test(self) -> None:
+        """End the child abruptly (tests: the supervisor must restart it)."""
+        if self._process is not None:
+            self._process.kill()
