@@ -14,13 +14,13 @@ import socket
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-HEALTH_EVERY_MS = 2000
+HEALTH_EVERY_MS = 1000
 BACKOFF_S = (1, 2, 5, 10, 30, 60)
 STEADY_S = 60.0          # up this long: the next death starts the backoff again
 STOP_TIMEOUT_MS = 15_000
@@ -40,11 +40,10 @@ def fetch_json(url: str, timeout: float = 2.0):
 
 class ListenerSupervisor(QObject):
     """Runs and watches one `serve`. `health` carries /healthz plus `port` and `rate` (fixes
-    written a second); `state` is "starting", "running", "restarting in N s" or "stopped"."""
+    written a second); `state` is "starting", "running", "restarting:<seconds>" or "stopped"."""
 
     health = Signal(dict)
     state = Signal(str)
-    _checked = Signal(object)     # from the pool thread: the /healthz body, or None
 
     def __init__(self, db_url: str, *, host: str = "0.0.0.0", port: int = 5055,
                  parent: QObject | None = None) -> None:
@@ -57,14 +56,13 @@ class ListenerSupervisor(QObject):
         self._failures = 0
         self._last: tuple[float, int] | None = None     # (time, written) of the last check
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="listener-health")
-        self._checking = False
+        self._check_future: Future | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(HEALTH_EVERY_MS)
         self._timer.timeout.connect(self._check)
         self._restart = QTimer(self)
         self._restart.setSingleShot(True)
         self._restart.timeout.connect(self._spawn)
-        self._checked.connect(self._on_health)
 
     @property
     def base_url(self) -> str:
@@ -81,19 +79,27 @@ class ListenerSupervisor(QObject):
         process.setArguments(["-m", "console", "serve", "--db", self.db_url, "--host", self.host,
                               "--port-osmand", str(self.port)])
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
-        process.readyReadStandardOutput.connect(lambda p=process: self._log(p))
-        process.finished.connect(lambda code, status, p=process: self._finished(p, code))
+        # Bound methods, no lambdas holding the process: a reference cycle through a QProcess
+        # would let Python's collector delete it at any later moment.
+        process.readyReadStandardOutput.connect(self._log)
+        process.finished.connect(self._finished)
         self._process = process
         self._started_at = time.monotonic()
         self.state.emit("starting")
         process.start()
 
-    def _log(self, process: QProcess) -> None:
+    @Slot()
+    def _log(self) -> None:
+        process = self.sender()
+        if not isinstance(process, QProcess):
+            return
         for line in bytes(process.readAllStandardOutput()).decode(errors="replace").splitlines():
             log.info("serve: %s", line)
 
-    def _finished(self, process: QProcess, code: int) -> None:
-        if process is not self._process:
+    @Slot(int, QProcess.ExitStatus)
+    def _finished(self, code: int, _status) -> None:
+        process = self.sender()
+        if process is None or process is not self._process:
             return
         self._process = None
         process.deleteLater()
@@ -106,23 +112,30 @@ class ListenerSupervisor(QObject):
         self._failures += 1
         self.restarts += 1
         log.warning("the listener exited (%s); restarting in %d s", code, delay)
-        self.state.emit(f"restarting in {delay} s")
+        self.state.emit(f"restarting:{delay}")
         self._restart.start(delay * 1000)
 
     def _check(self) -> None:
-        if self._checking or self._process is None:
+        # The answer is collected on the next tick, on this (GUI) thread: the pool thread
+        # touches no Qt object at all.
+        future = self._check_future
+        if future is not None:
+            if not future.done():
+                return
+            self._check_future = None
+            self._on_health(future.result())
+        if self._process is None:
             return
-        self._checking = True
+        url = self.base_url + "/healthz"
 
         def read():
             try:
-                return fetch_json(self.base_url + "/healthz")
+                return fetch_json(url)
             except (OSError, ValueError):
                 return None
-        self._pool.submit(lambda: self._checked.emit(read()))
+        self._check_future = self._pool.submit(read)
 
     def _on_health(self, body: dict | None) -> None:
-        self._checking = False
         if body is None:
             return
         now, written = time.monotonic(), int(body.get("written") or 0)

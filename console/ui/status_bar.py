@@ -112,12 +112,15 @@ class ConsoleStatusBar(QStatusBar):
 
     @Slot(str)
     def show_listener_state(self, state: str) -> None:
-        """The local listener's process: starting, running, restarting in N s, stopped."""
+        """The local listener's process: starting, running, restarting:<s>, stopped."""
         self.listener_label.show()
         if state == "running":
             return          # the health report says more
-        text = {"starting": self.tr("Listener: starting…"), "stopped": self.tr("Listener: stopped")
-                }.get(state, self.tr("Listener: {state}").format(state=state))
+        if state.startswith("restarting:"):
+            text = self.tr("Listener: exited, restarting in {s} s").format(s=state.split(":")[1])
+        else:
+            text = {"starting": self.tr("Listener: starting…"),
+                    "stopped": self.tr("Listener: stopped")}.get(state, state)
         self.listener_label.setText(text)
         set_state(self.listener_label, "state", "waiting" if state == "starting" else "error")
 
