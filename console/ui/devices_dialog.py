@@ -6,6 +6,8 @@ local listener's /admin/unknown-devices (a pool thread: only a running `serve` k
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
@@ -93,15 +95,19 @@ class DevicesDialog(QDialog):
                                   device_services.officer_choices(s)),
                        on_done=self._show_known, owner=self, key=("devices", "known"))
         if self.listener is None:
-            self.unknown_note.setText(self.tr(
+            self._note(self.tr(
                 "This seat runs no listener: unknown devices are listed by the centre's "
                 "serve at /admin/unknown-devices."))
             self._show_unknown([])
             return
         url = self.listener.base_url + "/admin/unknown-devices"
-        self.unknown_note.setText("")
+        self._note("")
         self.tasks.call(lambda: fetch_json(url), on_done=self._show_unknown,
                         on_error=self._unknown_failed, owner=self, key=("devices", "unknown"))
+
+    def _note(self, text: str) -> None:
+        self.unknown_note.setText(text)
+        self.unknown_note.setVisible(bool(text))
 
     def _done_one(self) -> None:
         self._pending -= 1
@@ -130,19 +136,19 @@ class DevicesDialog(QDialog):
         self.unknown.setRowCount(len(rows))
         for row, u in enumerate(rows):
             where = "—" if u.get("lat") is None else f"{u['lat']:.5f}, {u['lon']:.5f}"
-            for col, text in enumerate((u["unique_id"], str(u["count"]), u.get("at") or "—",
-                                        where)):
+            seen = datetime.fromtimestamp(u["last_seen"]).strftime("%Y-%m-%d %H:%M:%S")
+            for col, text in enumerate((u["unique_id"], str(u["count"]), seen, where)):
                 self.unknown.setItem(row, col, _item(text))
             button = QPushButton(self.tr("Register for officer…"), self.unknown)
             button.setObjectName(f"register:{u['unique_id']}")
             button.clicked.connect(lambda _=False, d=u["unique_id"]: self.register(d))
             self.unknown.setCellWidget(row, 4, button)
         if self.listener is not None and not rows:
-            self.unknown_note.setText(self.tr("No unknown device has reported."))
+            self._note(self.tr("No unknown device has reported."))
         self._done_one()
 
     def _unknown_failed(self, exc: BaseException) -> None:
-        self.unknown_note.setText(self.tr("The listener does not answer: {error}").format(
+        self._note(self.tr("The listener does not answer: {error}").format(
             error=str(exc)[:200]))
         self._show_unknown([])
 
