@@ -13,153 +13,36 @@ this process), so the two halves of the cost can be compared.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import random
-import re
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from console.bench import Figure
+from console.bench.ingest_load import (
+    event_loop_runner,
+    free_port,
+    make_city,
+    offer_load,
+    osmand_requests,
+    patrol_homes,
+    start_serve,
+)
 from console.services.intake import IntakeFix, write_fixes
 from console.store.database import Database, open_database
-from console.store.models import Device, PatrolOfficer, Position
+from console.store.models import Position
 
-DEVICES = 2000
-CONNECTIONS = 64
 LOAD_S = float(os.environ.get("CITY_CONSOLE_BENCH_INGEST_S", "8"))   # at most 20 s a run
 DRAIN_TIMEOUT_S = 8.0
 WRITER_BATCH = 5000
-_LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
-
-
-def _city(db: Database) -> list[str]:
-    with db.transaction() as s:
-        s.execute(insert(PatrolOfficer), [dict(code=f"I{n:05d}", name=f"巡查员{n:04d}", active=True)
-                                       for n in range(DEVICES)])
-        officers = s.scalars(select(PatrolOfficer.id).order_by(PatrolOfficer.id)).all()
-        s.execute(insert(Device), [dict(unique_id=f"ingest-{n:05d}", patrol_officer_id=o,
-                                     active=True) for n, o in enumerate(officers)])
-    return [f"ingest-{n:05d}" for n in range(DEVICES)]
-
-
-def _homes(devices: list[str]) -> list[tuple[float, float]]:
-    """Where each officer patrols: fixes stay within ~50 m of it (a plausible walk, so the
-    impossible-speed check does its work on every fix without flagging any)."""
-    rng = random.Random(3)
-    return [(30.27 + rng.uniform(-0.05, 0.05), 120.15 + rng.uniform(-0.05, 0.05)) for _ in devices]
-
-
-def _requests(devices: list[str], port: int) -> list[bytes]:
-    rng = random.Random(1)
-    homes = _homes(devices)
-    stamp = int(time.time())
-    out = []
-    for i in range(4 * len(devices)):
-        lat, lon = homes[i % len(devices)]
-        query = (f"id={devices[i % len(devices)]}&lat={lat + rng.uniform(-3e-4, 3e-4):.6f}"
-                 f"&lon={lon + rng.uniform(-3e-4, 3e-4):.6f}&timestamp={stamp}"
-                 f"&speed={rng.uniform(0, 3):.1f}&bearing={rng.uniform(0, 360):.0f}"
-                 f"&altitude=10&accuracy=8&batt=77")
-        out.append(f"GET /?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    return out
-
-
-class _Phone(asyncio.Protocol):
-    """One keep-alive connection sending its next request when the previous one is answered."""
-
-    def __init__(self, requests: list[bytes], start: int, stop_at: float, statuses: Counter,
-                 done: asyncio.Future, gap: float = 0.0) -> None:
-        self.requests, self.i, self.stop_at = requests, start, stop_at
-        self.statuses, self.done, self.buf = statuses, done, b""
-        self.gap = gap       # seconds between an answer and the next request (0: at once)
-        self.loop = asyncio.get_running_loop()
-
-    def connection_made(self, transport) -> None:
-        self.transport = transport
-        self._send()
-
-    def _send(self) -> None:
-        if self.loop.time() >= self.stop_at:
-            if not self.transport.is_closing():
-                self.transport.close()
-            return
-        self.transport.write(self.requests[self.i % len(self.requests)])
-        self.i += 1
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        while (end := self.buf.find(b"\r\n\r\n")) >= 0:
-            head = self.buf[:end]
-            match = _LENGTH.search(head)
-            total = end + 4 + (int(match.group(1)) if match else 0)
-            if len(self.buf) < total:
-                return
-            self.statuses[int(head[9:12])] += 1
-            self.buf = self.buf[total:]
-            if self.gap:
-                self.loop.call_later(self.gap, self._send)
-            else:
-                self._send()
-
-    def connection_lost(self, exc) -> None:
-        if not self.done.done():
-            self.done.set_result(None)
-
-
-async def _load(port: int, requests: list[bytes], seconds: float, *,
-                connections: int = CONNECTIONS, gap: float = 0.0) -> Counter:
-    loop = asyncio.get_running_loop()
-    statuses: Counter = Counter()
-    stop_at = loop.time() + seconds
-    waits = []
-    for c in range(connections):
-        done = loop.create_future()
-        await loop.create_connection(
-            lambda c=c, done=done: _Phone(requests, c * 97, stop_at, statuses, done, gap),
-            "127.0.0.1", port)
-        waits.append(done)
-    await asyncio.gather(*waits)
-    return statuses
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_serve(url: str, port: int, queue: int = 200_000) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "console", "serve", "--db", url,
-                             "--host", "127.0.0.1", "--port-osmand", str(port),
-                             "--queue", str(queue)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in proc.stdout:
-            if "Uvicorn running" in line:
-                ready.set()
-            if os.environ.get("CITY_CONSOLE_BENCH_VERBOSE"):
-                print(line, end="", file=sys.stderr)
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(60):
-        proc.kill()
-        raise RuntimeError("serve did not start")
-    return proc
 
 
 def _count(db: Database) -> int:
@@ -170,7 +53,7 @@ def _count(db: Database) -> int:
 def _writer_alone(db: Database, devices: list[str]) -> float:
     """write_fixes on batches of WRITER_BATCH, in this process: the database half of the cost."""
     rng = random.Random(2)
-    homes = _homes(devices)
+    homes = patrol_homes(devices)
     at = datetime.now().replace(microsecond=0)
 
     def fix(n: int) -> IntakeFix:
@@ -185,25 +68,17 @@ def _writer_alone(db: Database, devices: list[str]) -> float:
     return len(batches) * WRITER_BATCH / (time.perf_counter() - start)
 
 
-def _runner():
-    try:
-        import uvloop
-        return uvloop.run
-    except ImportError:
-        return asyncio.run
-
-
 def _throughput(url: str, prefix: str) -> Iterator[Figure]:
     """Fixes a second committed through serve (`url`: a new, empty database)."""
     db = open_database(url)
     try:
-        devices = _city(db)
-        port = _free_port()
-        proc = _start_serve(url, port)
+        devices = make_city(db)
+        port = free_port()
+        proc = start_serve(url, port)
         try:
-            requests = _requests(devices, port)
+            requests = osmand_requests(devices, port)
             start = time.perf_counter()
-            statuses = _runner()(_load(port, requests, LOAD_S))
+            statuses = event_loop_runner()(offer_load(port, requests, LOAD_S))
             answered = time.perf_counter()
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
                 deadline = time.monotonic() + DRAIN_TIMEOUT_S

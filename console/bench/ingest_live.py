@@ -24,14 +24,14 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from console.bench.ingest import (
-    _city,
-    _free_port,
-    _homes,
-    _load,
-    _requests,
-    _runner,
-    _start_serve,
+from console.bench.ingest_load import (
+    event_loop_runner,
+    free_port,
+    make_city,
+    offer_load,
+    osmand_requests,
+    patrol_homes,
+    start_serve,
 )
 from console.store.database import open_database, sqlite_path
 from console.store.models import Device
@@ -61,13 +61,13 @@ def _pump(app, predicate, timeout_s: float) -> bool:
 
 def _background(port: int, requests: list[bytes], stop: threading.Event, done: list) -> None:
     async def go():
-        task = asyncio.ensure_future(_load(port, requests, BACKGROUND_S,
+        task = asyncio.ensure_future(offer_load(port, requests, BACKGROUND_S,
                                            connections=BACKGROUND_CONNECTIONS, gap=BACKGROUND_GAP_S))
         while not task.done() and not stop.is_set():
             await asyncio.sleep(0.05)
         return await task
     started = time.perf_counter()
-    statuses = _runner()(go())
+    statuses = event_loop_runner()(go())
     done.append(sum(statuses.values()) / (time.perf_counter() - started))
 
 
@@ -75,13 +75,13 @@ def e2e_p95_ms(url: str) -> float:
     from console.live.feed_worker import DEFAULT_INTERVAL_MS, FeedWorker
     app = _qt_app()
     db = open_database(url)
-    devices = _city(db)
+    devices = make_city(db)
     probe, others = devices[0], devices[1:]
-    lat0, lon0 = _homes(devices)[0]
+    lat0, lon0 = patrol_homes(devices)[0]
     with db.session() as s:
         probe_id = s.scalar(select(Device.id).where(Device.unique_id == probe))
-    port = _free_port()
-    proc = _start_serve(url, port)
+    port = free_port()
+    proc = start_serve(url, port)
     arrivals: dict[float, float] = {}
 
     def delivered(batch) -> None:
@@ -94,7 +94,7 @@ def e2e_p95_ms(url: str) -> float:
     feed.start()
     stop, rate = threading.Event(), []
     thread = threading.Thread(target=_background, name="bench-background",
-                              args=(port, _requests(others, port), stop, rate))
+                              args=(port, osmand_requests(others, port), stop, rate))
     thread.start()
     rng = random.Random(7)
     latencies = []
@@ -158,17 +158,17 @@ def _throttle(path: str, stop: threading.Event) -> None:
 def rss_overload_mb(url: str) -> tuple[float, float]:
     """Peak RSS (MB) of serve and of its writer process under RSS_S seconds of overload."""
     db = open_database(url)
-    devices = _city(db)
+    devices = make_city(db)
     db.dispose()
-    port = _free_port()
-    proc = _start_serve(url, port, queue=100_000)     # serve's default queue
+    port = free_port()
+    proc = start_serve(url, port, queue=100_000)     # serve's default queue
     writer = _writer_pid(proc.pid)
     stop = threading.Event()
     throttle = threading.Thread(target=_throttle, args=(str(sqlite_path(url)), stop))
     throttle.start()
     try:
         started = time.perf_counter()
-        statuses = _runner()(_load(port, _requests(devices, port), RSS_S))
+        statuses = event_loop_runner()(offer_load(port, osmand_requests(devices, port), RSS_S))
         elapsed = time.perf_counter() - started
         peak = _kb(proc.pid, "VmHWM") / 1024
         writer_peak = _kb(writer, "VmHWM") / 1024 if writer else 0.0

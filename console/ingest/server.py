@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import threading
 import time
 
 from console.ingest.app import create_app
 from console.ingest.directory import DeviceDirectory
 from console.ingest.pruner import run_pruner
+from console.ingest.stdout_log import log_to_stdout
 from console.ingest.writer import DEFAULT_CAPACITY, WINDOW_S, BatchWriter
 from console.ingest.writer_process import ProcessWriter
 from console.store.database import Database
@@ -22,14 +22,6 @@ from console.store.database import Database
 log = logging.getLogger("console.ingest")
 
 STATS_EVERY_S = 10.0
-
-
-def log_to_stdout() -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
 
 
 def _stats(writer: BatchWriter, stop: threading.Event) -> None:

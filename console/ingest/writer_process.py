@@ -45,7 +45,7 @@ def _as_tuple(f: IntakeFix) -> tuple:
 def _child(url: str, inbox, ready, written, refused, last_write, window: float,
            max_batch: int) -> None:
     """The writer process: BatchWriter over its own connection, fed from `inbox`."""
-    from console.ingest.server import log_to_stdout
+    from console.ingest.stdout_log import log_to_stdout
     from console.store.database import open_database
     log_to_stdout()
     db = open_database(url, upgrade=False)
