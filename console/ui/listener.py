@@ -14,6 +14,7 @@ import socket
 import sys
 import time
 import urllib.request
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal, Slot
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal, Slot
 log = logging.getLogger(__name__)
 
 HEALTH_EVERY_MS = 1000
+RATE_WINDOW_S = 10.0     # phones report every few seconds: a shorter window flickers to 0
 BACKOFF_S = (1, 2, 5, 10, 30, 60)
 STEADY_S = 60.0          # up this long: the next death starts the backoff again
 STOP_TIMEOUT_MS = 15_000
@@ -54,7 +56,7 @@ class ListenerSupervisor(QObject):
         self._stopping = False
         self._started_at = 0.0
         self._failures = 0
-        self._last: tuple[float, int] | None = None     # (time, written) of the last check
+        self._seen: deque[tuple[float, int]] = deque()   # (time, written) over RATE_WINDOW_S
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="listener-health")
         self._check_future: Future | None = None
         self._timer = QTimer(self)
@@ -139,10 +141,13 @@ class ListenerSupervisor(QObject):
         if body is None:
             return
         now, written = time.monotonic(), int(body.get("written") or 0)
-        rate = 0.0
-        if self._last is not None and now > self._last[0] and written >= self._last[1]:
-            rate = (written - self._last[1]) / (now - self._last[0])
-        self._last = (now, written)
+        if self._seen and written < self._seen[-1][1]:
+            self._seen.clear()          # a restarted serve counts from zero
+        self._seen.append((now, written))
+        while now - self._seen[0][0] > RATE_WINDOW_S:
+            self._seen.popleft()
+        first = self._seen[0]
+        rate = (written - first[1]) / (now - first[0]) if now > first[0] else 0.0
         self.state.emit("running")
         self.health.emit(body | {"port": self.port, "rate": rate})
 

@@ -132,7 +132,7 @@ class ConsoleStatusBar(QStatusBar):
         last = self.tr("no fix yet") if age is None else self.tr("last fix {s} s ago").format(
             s=f"{age:.0f}")
         self.listener_label.setText(self.tr("Listener :{port} · {rate}/s · {last}").format(
-            port=health.get("port"), rate=f"{float(health.get('rate') or 0):.0f}", last=last))
+            port=health.get("port"), rate=f"{float(health.get('rate') or 0):.1f}", last=last))
         self.listener_label.setToolTip(self.tr(
             "Field listener (Traccar Client / OsmAnd) run by this seat: queue {depth}/{cap}, "
             "database {db}").format(depth=health.get("queue_depth"),
