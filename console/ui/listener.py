@@ -36,7 +36,7 @@ def free_port() -> int:
 
 def fetch_json(url: str, timeout: float = 2.0):
     """GET `url` and decode its JSON body (pool threads only)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:   # noqa: S310 — our loopback
+    with urllib.request.urlopen(url, timeout=timeout) as response:   # our own loopback serve
         return json.loads(response.read())
 
 
