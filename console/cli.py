@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"demo city cells (1 to {MAX_CELLS:,})")
     parser.add_argument("--cases", type=_cases, default=30000,
                         help=f"demo history cases (0 to {MAX_CASES:,})")
+    parser.add_argument("--sim-via-http", action="store_true",
+                        help="with --demo: the simulated phones report over HTTP to a `serve` "
+                             "child process on 127.0.0.1, as real phones do")
     parser.add_argument("--sim-speed", type=_sim_speed, default=10.0,
                         help="simulator speed factor (report rates and workflow delays; "
                              f"above 0, at most {MAX_SIM_SPEED:g})")
@@ -160,6 +163,9 @@ def _add_intake_commands(sub, headless: argparse.ArgumentParser) -> None:
                    help="fixes held in memory before requests get 503 (default: 100000)")
     p.add_argument("--flush-ms", type=_flush_ms, default=50, metavar="MS",
                    help="longest a fix waits to be written with others (default: 50)")
+    p.add_argument("--writer-thread", action="store_true",
+                   help="write in a thread of the server process instead of a process of its "
+                        "own (one interpreter lock for both: about half the throughput)")
 
     p = sub.add_parser("devices", help="register, list and disable field devices")
     devices = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
@@ -184,7 +190,8 @@ def _intake_command(args) -> int:
         if args.command == "serve":
             from console.ingest.server import serve
             return serve(db, host=args.host, port=args.port_osmand, capacity=args.queue,
-                         window=args.flush_ms / 1000, **_open311_serve_options(args))
+                         window=args.flush_ms / 1000, writer_process=not args.writer_thread,
+                         **_open311_serve_options(args))
         from console.services import devices
         with db.transaction() as s:
             if args.devices_command == "add":
@@ -195,8 +202,13 @@ def _intake_command(args) -> int:
                 print(f"{args.unique_id}\tdisabled")
             else:
                 for info in devices.list_devices(s):
+                    last = "-" if info.last_at is None else \
+                        f"{info.last_at:%Y-%m-%d %H:%M:%S} {info.last_lat:.6f},{info.last_lon:.6f}"
+                    suspect = "" if info.suspect_at is None else \
+                        f"\tSUSPECT {info.suspect_kmh:.0f} km/h at {info.suspect_at:%Y-%m-%d %H:%M:%S}"
                     print(f"{info.unique_id}\t{info.officer_code or '-'}\t"
-                          f"{info.officer_name or '-'}\t{'active' if info.active else 'disabled'}")
+                          f"{info.officer_name or '-'}\t{'active' if info.active else 'disabled'}"
+                          f"\t{last}{suspect}")
         return 0
     except DomainError as exc:
         print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
@@ -294,8 +306,8 @@ def _default_url(demo: bool) -> str:
 
 def _gui(args) -> int:
     from console.ui.app import run_gui
-    demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed}
-            if args.demo else None)
+    demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed,
+             "via_http": args.sim_via_http} if args.demo else None)
     return run_gui(db_url=args.db or _default_url(args.demo), lang=args.lang, username=args.user,
                    demo=demo, screenshot=args.screenshot, quit_after=args.quit_after)
 

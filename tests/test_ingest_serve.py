@@ -134,4 +134,4 @@ def test_devices_add_list_disable(db, city, capsys):
     capsys.readouterr()
     assert main(["devices", "list", "--db", url]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == ["patrol-0001\tP0001\t王巡\tdisabled", "phone-9\tP0001\t王巡\tactive"]
+    assert out == ["patrol-0001\tP0001\t王巡\tdisabled\t-", "phone-9\tP0001\t王巡\tactive\t-"]

@@ -41,6 +41,10 @@ SEAT_SETTINGS: tuple[SeatSetting, ...] = (
     SeatSetting("map/measure", str, "open", "What shades the grid cells (open, overdue, ...)"),
     SeatSetting("map/heat_days", int, 7, "Heat map period in days (0: today)"),
     SeatSetting("map/view", str, "", "Last map view as 'lat,lon,zoom'; empty: the whole city"),
+    SeatSetting("listener/enabled", int, 0,
+                "1: this seat starts the field listener (`serve`) as a supervised child process"),
+    SeatSetting("listener/host", str, "0.0.0.0", "Address the local listener listens on"),
+    SeatSetting("listener/port", int, 5055, "OsmAnd (Traccar Client) port of the local listener"),
 )
 _BY_KEY = {s.key: s for s in SEAT_SETTINGS}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,8 @@ from starlette.routing import Route
 from console.ingest.directory import DeviceDirectory
 from console.ingest.osmand import BadFix, parse_json, parse_params
 from console.ingest.writer import BatchWriter
+from console.services.devices import list_suspects
+from console.services.intake import IntakeFix
 from console.store.database import ping
 
 log = logging.getLogger(__name__)
@@ -84,12 +87,43 @@ def create_app(writer: BatchWriter, directory: DeviceDirectory) -> Starlette:
             return _refuse(exc.reason)
         except (ValueError, RecursionError):     # not JSON, not UTF-8/ASCII, nested too deep
             return _refuse("body: not a valid request")
+        status, reason = take(fix, is_json)
+        if status == 200:
+            return Response(status_code=200)
+        if status == 503:
+            return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+        return _refuse(reason, status)
+
+    def take(fix: IntakeFix, is_json: bool) -> tuple[int, str]:
         if not directory.is_known(fix.device):
             directory.saw_unknown(fix.device, fix)
-            return _refuse("unknown device", 404 if is_json else 400)
+            return (404 if is_json else 400), "unknown device"
         if not writer.offer(fix):
-            return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
-        return Response(status_code=200)
+            return 503, ""
+        return 200, ""
+
+    async def fast_get(scope, send) -> None:
+        # The phones' common request (GET with a query) without Request/Response objects:
+        # a third of the cost of a request at 20,000 a second. Same parsing, same answers.
+        query = scope["query_string"]
+        if len(query) > MAX_QUERY:
+            status, reason = 414, "query too long"
+        else:
+            try:
+                fix = parse_params(parse_qsl(query.decode("latin-1"), keep_blank_values=True),
+                                   datetime.now())
+            except BadFix as exc:
+                status, reason = 400, exc.reason
+            else:
+                status, reason = take(fix, False)
+        body = reason.encode()
+        headers = [(b"content-length", str(len(body)).encode())]
+        if body:
+            headers.append((b"content-type", b"text/plain; charset=utf-8"))
+        if status == 503:
+            headers.append((b"retry-after", str(RETRY_AFTER_S).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def healthz(request: Request) -> Response:
         reachable = await run_in_threadpool(ping, writer.db)
@@ -107,8 +141,37 @@ def create_app(writer: BatchWriter, directory: DeviceDirectory) -> Starlette:
             return _refuse("forbidden", 403)
         return JSONResponse([vars(u) for u in directory.unknown()])
 
-    return Starlette(routes=[
+    async def suspect_devices(request: Request) -> Response:
+        if request.client is None or request.client.host not in _LOOPBACK:
+            return _refuse("forbidden", 403)
+        suspects = await run_in_threadpool(_suspects, writer.db)
+        return JSONResponse([{"unique_id": d.unique_id, "officer_code": d.officer_code,
+                              "suspect_at": d.suspect_at.isoformat(sep=" "),
+                              "suspect_kmh": d.suspect_kmh} for d in suspects])
+
+    return IntakeApp(fast_get, routes=[
         Route("/", osmand, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/admin/unknown-devices", unknown_devices, methods=["GET"]),
+        Route("/admin/suspect-devices", suspect_devices, methods=["GET"]),
     ])
+
+
+def _suspects(db) -> list:
+    with db.session() as s:
+        return list_suspects(s)
+
+
+class IntakeApp(Starlette):
+    """Starlette, with the OsmAnd GET answered before routing (see fast_get)."""
+
+    def __init__(self, fast_get, **kw) -> None:
+        super().__init__(**kw)
+        self._fast_get = fast_get
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/" and scope["method"] == "GET" \
+                and scope["query_string"]:
+            await self._fast_get(scope, send)
+            return
+        await super().__call__(scope, receive, send)

@@ -8,26 +8,20 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import threading
 import time
 
 from console.ingest.app import create_app
 from console.ingest.directory import DeviceDirectory
+from console.ingest.pruner import run_pruner
+from console.ingest.stdout_log import log_to_stdout
 from console.ingest.writer import DEFAULT_CAPACITY, WINDOW_S, BatchWriter
+from console.ingest.writer_process import ProcessWriter
 from console.store.database import Database
 
 log = logging.getLogger("console.ingest")
 
 STATS_EVERY_S = 10.0
-
-
-def _log_to_stdout() -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
 
 
 def _stats(writer: BatchWriter, stop: threading.Event) -> None:
@@ -45,13 +39,21 @@ def _ignore(signum, frame) -> None:
 
 
 def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACITY,
-          window: float = WINDOW_S, open311_port: int | None = None, data_dir=None) -> int:
-    """Run until SIGTERM/SIGINT; returns the exit code (1 if accepted fixes were lost)."""
+          window: float = WINDOW_S, writer_process: bool = True, prune: bool = True,
+          open311_port: int | None = None, data_dir=None) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit code (1 if accepted fixes were lost).
+
+    `writer_process`: write in a child process (the default: the HTTP side keeps this
+    process's interpreter lock to itself); else in a thread of this one."""
     import uvicorn
 
-    _log_to_stdout()
+    log_to_stdout()
     directory = DeviceDirectory()
-    writer = BatchWriter(db, directory, capacity=capacity, window=window)
+    if writer_process:
+        url = db.engine.url.render_as_string(hide_password=False)
+        writer = ProcessWriter(db, url, directory, capacity=capacity, window=window)
+    else:
+        writer = BatchWriter(db, directory, capacity=capacity, window=window)
     app, sockets = create_app(writer, directory), None
     if open311_port:
         from console.ingest.open311_serve import mounted
@@ -62,6 +64,9 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
     stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",
                              daemon=True)
     stats.start()
+    if prune:
+        threading.Thread(target=run_pruner, args=(db, stop_stats), name="ingest-pruner",
+                         daemon=True).start()
     config = uvicorn.Config(app, host=host, port=port,
                             log_config=None, access_log=False, server_header=False,
                             timeout_graceful_shutdown=10, backlog=4096)
@@ -77,8 +82,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
         server.run(sockets=sockets)
     finally:
         started = time.monotonic()
-        lost = writer.stop()
         stop_stats.set()
+        lost = writer.stop()
         log.info("stopped: accepted %d, written %d, lost %d (final flush %.2f s)",
                  writer.accepted, writer.written, lost, time.monotonic() - started)
     if not server.started:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import NotFound
-from console.store.models import Device, PatrolOfficer
+from console.store.models import Device, LatestPosition, PatrolOfficer
 
 MAX_UNIQUE_ID = 64     # the column's length
 
@@ -18,6 +19,13 @@ class DeviceInfo:
     officer_code: str | None
     officer_name: str | None
     active: bool
+    #: the newest stored fix (None: never reported)
+    last_at: datetime | None = None
+    last_lat: float | None = None
+    last_lon: float | None = None
+    #: last reported from two places at an impossible speed (None: never, or registered since)
+    suspect_at: datetime | None = None
+    suspect_kmh: float | None = None
 
 
 def check_unique_id(unique_id: str) -> str:
@@ -43,6 +51,7 @@ def add_device(session: Session, unique_id: str, officer_code: str) -> DeviceInf
         session.add(device)
     device.patrol_officer_id = officer.id
     device.active = True
+    device.suspect_at = device.suspect_kmh = None    # registering it again vouches for it
     session.flush()
     return DeviceInfo(unique_id, officer.code, officer.name, True)
 
@@ -55,9 +64,26 @@ def disable_device(session: Session, unique_id: str) -> None:
     device.active = False
 
 
+_INFO = select(Device.unique_id, PatrolOfficer.code, PatrolOfficer.name, Device.active,
+               LatestPosition.at, LatestPosition.lat, LatestPosition.lon, Device.suspect_at,
+               Device.suspect_kmh
+               ).outerjoin(PatrolOfficer, PatrolOfficer.id == Device.patrol_officer_id
+               ).outerjoin(LatestPosition, LatestPosition.device_id == Device.id)
+
+
 def list_devices(session: Session) -> list[DeviceInfo]:
-    rows = session.execute(
-        select(Device.unique_id, PatrolOfficer.code, PatrolOfficer.name, Device.active)
-        .outerjoin(PatrolOfficer, PatrolOfficer.id == Device.patrol_officer_id)
-        .order_by(Device.unique_id))
-    return [DeviceInfo(*r) for r in rows]
+    """Every registered device with its officer, its last fix and whether it is suspect."""
+    return [DeviceInfo(*r) for r in session.execute(_INFO.order_by(Device.unique_id))]
+
+
+def list_suspects(session: Session) -> list[DeviceInfo]:
+    """Devices that reported from two places at an impossible speed, the latest first."""
+    return [DeviceInfo(*r) for r in session.execute(
+        _INFO.where(Device.suspect_at.is_not(None)).order_by(Device.suspect_at.desc()))]
+
+
+def officer_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the active patrol officers, for registering a device to one."""
+    return [(r.code, r.name) for r in session.execute(
+        select(PatrolOfficer.code, PatrolOfficer.name).where(PatrolOfficer.active.is_(True))
+        .order_by(PatrolOfficer.code))]

@@ -6,6 +6,7 @@ where one unregistered (or just disabled) device must not cost everyone else the
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.services.settings import get_setting
 from console.store import feed
 from console.store import positions as position_store
 from console.store.models import Device
+from console.store.positions import FixRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class IntakeFix:
     altitude: float | None = None
     accuracy: float | None = None
     battery: float | None = None
-    # hdop, charge, valid and the protocol's unknown parameters: no column holds them yet.
+    # hdop, charge, valid and the protocol's unknown parameters (positions.attributes).
     extras: dict[str, Any] | None = None
 
 
@@ -41,15 +44,75 @@ class IntakeResult:
     ticket: feed.Ticket | None = None   # tells the feed sequence once committed
     #: device unique id → its newest refused fix (unknown or disabled devices)
     refused: dict[str, IntakeFix] = field(default_factory=dict)
+    #: device id → the highest impossible speed (km/h) it jumped at in this batch
+    suspects: dict[int, float] = field(default_factory=dict)
 
 
-def write_fixes(session: Session, fixes: list[IntakeFix]) -> IntakeResult:
-    """Store the fixes of known, active devices in the caller's transaction (one feed sequence)."""
+#: A jump shorter than this is GPS noise however short the time between the fixes.
+MIN_JUMP_M = 1000.0
+_EARTH_M = 6_371_000.0
+#: Both coordinates closer than this (degrees): under MIN_JUMP_M apart wherever on Earth
+#: (a degree of latitude is ~111.3 km, of longitude at most that; √2 × 0.0063° × 111.3 km < 1 km).
+_NEAR_DEG = 0.0063
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * _EARTH_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def impossible_kmh(prev_at: datetime, prev_lat: float, prev_lon: float, fix: IntakeFix,
+                   limit_kmh: float) -> float | None:
+    """The speed from the previous fix to this one if it is impossible, else None."""
+    metres = distance_m(prev_lat, prev_lon, fix.lat, fix.lon)
+    if metres < MIN_JUMP_M:
+        return None
+    # Same second (or a clock step backwards) counts as one second: still a jump of ≥ 1 km.
+    seconds = max((fix.at - prev_at).total_seconds(), 1.0)
+    kmh = metres / seconds * 3.6
+    return round(kmh, 1) if kmh > limit_kmh else None
+
+
+def _check_speeds(session: Session, rows: list[FixRow], limit_kmh: float) -> dict[int, float]:
+    """Mark the rows that jumped from the device's previous fix at more than `limit_kmh`
+    (in place: `attributes["implausible_kmh"]`); device id → its highest such speed."""
+    by_device: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_device.setdefault(row.device_id, []).append(i)
+    latest = position_store.latest_of(session, set(by_device))
+    suspects: dict[int, float] = {}
+    for device_id, indexes in by_device.items():
+        if len(indexes) > 1:
+            indexes.sort(key=lambda i: rows[i].at)
+        prev = latest.get(device_id)
+        if prev is not None and prev.at > rows[indexes[0]].at:
+            prev = None     # a late buffer: compared within itself only
+        for i in indexes:
+            row = rows[i]
+            # Most fixes are a few metres from the last: no trigonometry for them.
+            if prev is not None and (abs(row.lat - prev.lat) > _NEAR_DEG
+                                     or abs(row.lon - prev.lon) > _NEAR_DEG):
+                kmh = impossible_kmh(prev.at, prev.lat, prev.lon, row, limit_kmh)  # type: ignore[arg-type]
+                if kmh is not None:
+                    rows[i] = row._replace(attributes=(row.attributes or {}) | {"implausible_kmh": kmh})
+                    suspects[device_id] = max(kmh, suspects.get(device_id, 0.0))
+            prev = row
+    return suspects
+
+
+def write_fixes(session: Session, fixes: list[IntakeFix], *, max_kmh: float | None = None) -> IntakeResult:
+    """Store the fixes of known, active devices in the caller's transaction (one feed sequence).
+
+    A fix that is an impossible jump from its device's previous one (`max_kmh`, default the
+    shared setting) is stored marked, and its device flagged as suspect."""
     result = IntakeResult()
     if not fixes:
         return result
     devices = position_store.devices_by_unique_id(session, {f.device for f in fixes})
-    rows = []
+    rows: list[FixRow] = []
     for fix in fixes:
         known = devices.get(fix.device)
         if known is None or not known[2]:
@@ -57,11 +120,13 @@ def write_fixes(session: Session, fixes: list[IntakeFix]) -> IntakeResult:
             if old is None or old.at <= fix.at:
                 result.refused[fix.device] = fix
             continue
-        device_id, officer_id, _ = known
-        rows.append(dict(device_id=device_id, patrol_officer_id=officer_id, at=fix.at,
-                         lat=fix.lat, lon=fix.lon, speed=fix.speed, heading=fix.heading,
-                         altitude=fix.altitude, accuracy=fix.accuracy, battery=fix.battery))
+        rows.append(FixRow(known[0], known[1], fix.at, fix.lat, fix.lon, fix.speed, fix.heading,
+                           fix.altitude, fix.accuracy, fix.battery, fix.extras))
     if rows:
+        limit = get_setting(session, "positions_max_speed_kmh") if max_kmh is None else max_kmh
+        result.suspects = _check_speeds(session, rows, float(limit))
+        if result.suspects:
+            position_store.mark_suspect(session, result.suspects, datetime.now())
         # Like record_positions: one sequence for the whole batch and no feed row per fix;
         # seats find the moved markers in latest_positions by that sequence.
         result.ticket = feed.at_commit(

@@ -51,9 +51,9 @@ def record_positions(session: Session, fixes: list[Fix]) -> int:
         if known is None or not known[2]:
             raise DomainError("unknown_device", device=fix.device)
         device_id, officer_id, _ = known
-        rows.append(dict(device_id=device_id, patrol_officer_id=officer_id, at=fix.at,
-                         lat=fix.lat, lon=fix.lon, speed=fix.speed, heading=fix.heading,
-                         altitude=fix.altitude, accuracy=fix.accuracy, battery=fix.battery))
+        rows.append(position_store.FixRow(device_id, officer_id, fix.at, fix.lat, fix.lon,
+                                          fix.speed, fix.heading, fix.altitude, fix.accuracy,
+                                          fix.battery, None))
     # Positions share the transaction's feed sequence but write no feed row per fix: readers
     # find them in latest_positions by that sequence, so they are written when it is taken,
     # at commit (after the counter: history ids then grow in commit order too).

@@ -30,6 +30,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "alert_backlog_open": (100, "More open dispatched cases than this: a department's backlog"),
     "alert_backlog_overdue": (20, "…or with more overdue cases than this"),
     "alert_escalate_min": (15, "Minutes after which an unacknowledged warning alert is escalated"),
+    # Field intake (console/services/intake.py, console/ingest/pruner.py).
+    "positions_keep_days": (90, "Days of position history kept; older fixes are pruned"),
+    "positions_max_speed_kmh": (300, "Faster than this between two fixes of a device: the fix is implausible and the device suspect"),
+    "feed_keep_days": (7, "Days of change-feed rows kept (a seat away longer reloads in full)"),
 }
 
 

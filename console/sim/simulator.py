@@ -12,6 +12,7 @@ import logging
 import math
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,10 +69,13 @@ class _Walker:
 class SimCore:
     """The simulation step: deterministic for a seed and a sequence of `now`s."""
 
-    def __init__(self, db: Database, *, seed: int = 1, speed: float = 10.0) -> None:
+    def __init__(self, db: Database, *, seed: int = 1, speed: float = 10.0,
+                 send_fixes: Callable[[list[Fix]], None] | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.db, self.speed = db, speed
+        #: where the patrols' fixes go: the service (default) or a phone's path (via_http)
+        self.send_fixes = send_fixes
         self.rng = random.Random(seed * 31 + 7)
         self.seed = seed
         self.counts = {"reports": 0, "actions": 0, "fixes": 0}
@@ -149,7 +153,10 @@ class SimCore:
             if fix is not None:
                 fixes.append(fix)
         if fixes:
-            in_transaction(self.db, lambda s: record_positions(s, fixes))
+            if self.send_fixes is not None:
+                self.send_fixes(fixes)
+            else:
+                in_transaction(self.db, lambda s: record_positions(s, fixes))
             self.counts["fixes"] += len(fixes)
 
     def _step_walker(self, w: _Walker, now: datetime, dt: float) -> Fix | None:
@@ -310,8 +317,10 @@ class SimCore:
 class Simulator:
     """Runs a SimCore against the wall clock on its own thread until stopped."""
 
-    def __init__(self, db: Database, *, seed: int = 1, speed: float = 10.0) -> None:
+    def __init__(self, db: Database, *, seed: int = 1, speed: float = 10.0,
+                 send_fixes: Callable[[list[Fix]], None] | None = None) -> None:
         self.db, self.seed, self.speed = db, seed, speed
+        self.send_fixes = send_fixes
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.core: SimCore | None = None
@@ -333,7 +342,8 @@ class Simulator:
 
     def _run(self) -> None:
         try:
-            self.core = SimCore(self.db, seed=self.seed, speed=self.speed)
+            self.core = SimCore(self.db, seed=self.seed, speed=self.speed,
+                                send_fixes=self.send_fixes)
         except Exception as exc:   # a worker reports, it never takes the console down
             log.exception("simulator could not start")
             self.last_error = str(exc)

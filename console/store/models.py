@@ -154,6 +154,9 @@ class Device(Base):
                                                           index=True)
     token_hash: Mapped[str | None] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Last reported from two places at an impossible speed (cleared by registering it again).
+    suspect_at: Mapped[datetime | None]
+    suspect_kmh: Mapped[float | None] = mapped_column(Float)
 
 
 class Shift(Base):
@@ -182,6 +185,8 @@ class Position(Base):
     altitude: Mapped[float | None] = mapped_column(Float)
     accuracy: Mapped[float | None] = mapped_column(Float)
     battery: Mapped[float | None] = mapped_column(Float)
+    # hdop, charge, valid, unknown parameters, `implausible_kmh`; NULL when there are none.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_positions_officer_at", "patrol_officer_id", "at"),
                       Index("ix_positions_device_at", "device_id", "at"))
 

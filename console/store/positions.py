@@ -1,13 +1,55 @@
-"""Position storage: history rows and the latest fix per device, in one batch."""
+"""Position storage: history rows and the latest fix per device, in one batch.
+
+The intake writes tens of thousands of fixes a second, so this module skips the ORM: history
+rows go in one Core executemany (on SQLite straight to the driver, see console/store/bulk.py)
+and `latest_positions` gets one upsert per device per batch, of that device's newest fix.
+"""
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from console.store.bulk import insert_tuples
 from console.store.models import Device, LatestPosition, Position
 from console.store.upsert import insert_for
+
+
+class FixRow(NamedTuple):
+    """One history row, in the column order of FIX_COLUMNS."""
+
+    device_id: int
+    patrol_officer_id: int | None
+    at: datetime
+    lat: float
+    lon: float
+    speed: float | None
+    heading: float | None
+    altitude: float | None
+    accuracy: float | None
+    battery: float | None
+    attributes: dict[str, Any] | None
+
+
+FIX_COLUMNS = FixRow._fields
+_LATEST = ("device_id", "patrol_officer_id", "at", "lat", "lon", "speed", "heading", "accuracy",
+           "battery")
+#: rows per multi-row upsert on PostgreSQL
+UPSERT_PAGE = 1000
+# The same upsert as _upsert() below, spelled for execute_values.
+_PG_UPSERT = (
+    f"INSERT INTO latest_positions ({', '.join(_LATEST)}, seq) VALUES %s "
+    f"ON CONFLICT (device_id) DO UPDATE SET "
+    f"{', '.join(f'{c} = excluded.{c}' for c in _LATEST[1:] + ('seq',))} "
+    f"WHERE latest_positions.at <= excluded.at")
+
+
+class Previous(NamedTuple):
+    at: datetime
+    lat: float
+    lon: float
 
 
 def devices_by_unique_id(session: Session, unique_ids: set[str]) -> dict[str, tuple[int, int | None, bool]]:
@@ -17,19 +59,52 @@ def devices_by_unique_id(session: Session, unique_ids: set[str]) -> dict[str, tu
     return {r.unique_id: (r.id, r.patrol_officer_id, r.active) for r in rows}
 
 
-def store_fixes(session: Session, rows: list[dict[str, Any]], seq: int) -> None:
+def latest_of(session: Session, device_ids: set[int]) -> dict[int, Previous]:
+    """device id → its newest stored fix (for the speed check)."""
+    rows = session.execute(select(LatestPosition.device_id, LatestPosition.at, LatestPosition.lat,
+                                  LatestPosition.lon).where(LatestPosition.device_id.in_(device_ids)))
+    return {r.device_id: Previous(r.at, r.lat, r.lon) for r in rows}
+
+
+def store_fixes(session: Session, rows: list[FixRow], seq: int) -> None:
     """Append history rows and move each device's latest fix forward (never backward)."""
     if not rows:
         return
-    session.execute(insert(Position), rows)
+    con = session.connection()
+    insert_tuples(con, Position.__table__, FIX_COLUMNS, rows)
+    newest: dict[int, FixRow] = {}
+    for row in rows:
+        old = newest.get(row.device_id)
+        if old is None or old.at <= row.at:
+            newest[row.device_id] = row
+    if con.dialect.name == "postgresql" and con.dialect.driver == "psycopg2":
+        # Pages of a multi-row VALUES built by the driver: an executemany would be a round
+        # trip per device and SQLAlchemy's multi-row values costs more to compile than to run.
+        from psycopg2.extras import execute_values
+        cursor = con.connection.dbapi_connection.cursor()
+        try:
+            execute_values(cursor, _PG_UPSERT, [tuple(getattr(r, k) for k in _LATEST) + (seq,)
+                                                for r in newest.values()], page_size=UPSERT_PAGE)
+        finally:
+            cursor.close()
+        return
+    session.execute(_upsert(session), [{k: getattr(r, k) for k in _LATEST} | {"seq": seq}
+                                       for r in newest.values()])
+
+
+def _upsert(session: Session):
     stmt = insert_for(session, LatestPosition)
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[LatestPosition.device_id],
-        set_={c: getattr(stmt.excluded, c) for c in
-              ("patrol_officer_id", "at", "lat", "lon", "speed", "heading", "accuracy",
-               "battery", "seq")},
+        set_={c: getattr(stmt.excluded, c) for c in _LATEST[1:] + ("seq",)},
         # A phone that was offline sends its buffer late: old fixes go to history only.
         where=LatestPosition.at <= stmt.excluded.at)
-    latest = [{k: r[k] for k in ("device_id", "patrol_officer_id", "at", "lat", "lon", "speed",
-                                 "heading", "accuracy", "battery")} | {"seq": seq} for r in rows]
-    session.execute(stmt, latest)
+
+
+def mark_suspect(session: Session, suspects: dict[int, float], at: datetime) -> None:
+    """Flag devices that jumped at an impossible speed (device id → the speed in km/h)."""
+    table = Device.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("device"))
+        .values(suspect_at=bindparam("at"), suspect_kmh=bindparam("kmh")),
+        [{"device": d, "at": at, "kmh": kmh} for d, kmh in suspects.items()])

@@ -53,6 +53,7 @@ class _Startup:
         self.feed: FeedWorker | None = None
         self.alert_worker: AlertWorker | None = None
         self.simulator: Any = None
+        self.listener: Any = None
         self.dialog = QProgressDialog()
         self.dialog.setWindowTitle(translate("Startup", "City Command Console"))
         self.dialog.setCancelButton(None)
@@ -126,9 +127,15 @@ class _Startup:
         self.window.alerts_dock.attach_worker(self.alert_worker)
         self.window.feed_changed.connect(self.alert_worker.on_feed)
         self.alert_worker.start()
+        self.start_listener(demo is not None and demo.get("via_http", False))
         if demo is not None:
             from console.sim.simulator import Simulator
-            self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"])
+            sender = None
+            if self.listener is not None and demo.get("via_http"):
+                from console.sim.via_http import HttpFixSender
+                sender = HttpFixSender(self.listener.base_url)
+            self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"],
+                                       send_fixes=sender)
             self.simulator.start()
         if screenshot or quit_after is not None:
             delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
@@ -136,6 +143,25 @@ class _Startup:
                               lambda: self.finish_automation(screenshot, quit_after is not None))
         self.app.setQuitOnLastWindowClosed(True)
         return self.app.exec()
+
+    def start_listener(self, for_simulator: bool) -> None:
+        """The seat's field listener (a setting), or one on a free loopback port for the
+        simulator's phones (--sim-via-http); never inside this process."""
+        from console.ui.devices_dialog import install_devices_menu
+        from console.ui.listener import ListenerSupervisor, free_port
+        if self.settings.get("listener/enabled"):
+            host, port = self.settings.get("listener/host"), self.settings.get("listener/port")
+        elif for_simulator:
+            host, port = "127.0.0.1", free_port()
+        else:
+            host = port = None
+        if port is not None:
+            url = self.db.engine.url.render_as_string(hide_password=False)
+            self.listener = ListenerSupervisor(url, host=host, port=port)
+            self.listener.health.connect(self.window.status.show_listener)
+            self.listener.state.connect(self.window.status.show_listener_state)
+            self.listener.start()
+        install_devices_menu(self.window.menuBar(), self.tasks, self.listener, self.window)
 
     def build_demo(self, demo: dict) -> int:
         """Build the demo city once, in a worker thread, with the generator's progress shown."""
@@ -174,6 +200,8 @@ class _Startup:
         self.dialog.close()
         if self.simulator is not None:
             self.simulator.stop()
+        if self.listener is not None:
+            self.listener.stop()     # serve writes what it accepted before it exits
         if self.alert_worker is not None:
             self.alert_worker.stop()
         if self.feed is not None:

@@ -35,6 +35,8 @@ class ConsoleStatusBar(QStatusBar):
         self.db_label = self._label("dbHealth")
         self.feed_label = self._label("feedState")
         self.rate_label = self._label("feedRate")
+        self.listener_label = self._label("fieldListener")
+        self.listener_label.hide()       # shown when this seat runs a listener
         self.user_label = self._label("signedInUser")
         self.clock_label = self._label("clock")
         self._database = ("", "")
@@ -107,6 +109,36 @@ class ConsoleStatusBar(QStatusBar):
         self.rate_label.setText(self.tr("{rate} changes/s").format(rate=f"{rate:.1f}"))
         self.rate_label.setToolTip(self.tr("Changes per second from all seats, the field and the "
                                            "simulator (last five seconds)"))
+
+    @Slot(str)
+    def show_listener_state(self, state: str) -> None:
+        """The local listener's process: starting, running, restarting:<s>, stopped."""
+        self.listener_label.show()
+        if state == "running":
+            return          # the health report says more
+        if state.startswith("restarting:"):
+            text = self.tr("Listener: exited, restarting in {s} s").format(s=state.split(":")[1])
+        else:
+            text = {"starting": self.tr("Listener: starting…"),
+                    "stopped": self.tr("Listener: stopped")}.get(state, state)
+        self.listener_label.setText(text)
+        set_state(self.listener_label, "state", "waiting" if state == "starting" else "error")
+
+    @Slot(dict)
+    def show_listener(self, health: dict) -> None:
+        """The local listener's /healthz: its port, fixes written a second, the last write."""
+        self.listener_label.show()
+        age = health.get("last_write_age_s")
+        last = self.tr("no fix yet") if age is None else self.tr("last fix {s} s ago").format(
+            s=f"{age:.0f}")
+        self.listener_label.setText(self.tr("Listener :{port} · {rate}/s · {last}").format(
+            port=health.get("port"), rate=f"{float(health.get('rate') or 0):.1f}", last=last))
+        self.listener_label.setToolTip(self.tr(
+            "Field listener (Traccar Client / OsmAnd) run by this seat: queue {depth}/{cap}, "
+            "database {db}").format(depth=health.get("queue_depth"),
+                                    cap=health.get("queue_capacity"), db=health.get("database")))
+        ok = health.get("database") == "reachable"
+        set_state(self.listener_label, "state", "ok" if ok else "error")
 
     @Slot()
     def _tick(self) -> None:

@@ -114,6 +114,34 @@
         <source>Changes per second from all seats, the field and the simulator (last five seconds)</source>
         <translation>来自所有席位、外勤终端和模拟器的每秒变更数（最近五秒）</translation>
     </message>
+    <message>
+        <source>Listener: exited, restarting in {s} s</source>
+        <translation>接收服务：已退出，{s} 秒后重启</translation>
+    </message>
+    <message>
+        <source>Listener: starting…</source>
+        <translation>接收服务：启动中…</translation>
+    </message>
+    <message>
+        <source>Listener: stopped</source>
+        <translation>接收服务：已停止</translation>
+    </message>
+    <message>
+        <source>no fix yet</source>
+        <translation>尚无定位</translation>
+    </message>
+    <message>
+        <source>last fix {s} s ago</source>
+        <translation>最近定位 {s} 秒前</translation>
+    </message>
+    <message>
+        <source>Listener :{port} · {rate}/s · {last}</source>
+        <translation>接收服务 :{port} · {rate}/秒 · {last}</translation>
+    </message>
+    <message>
+        <source>Field listener (Traccar Client / OsmAnd) run by this seat: queue {depth}/{cap}, database {db}</source>
+        <translation>本席位运行的外勤定位接收服务（Traccar Client / OsmAnd）：队列 {depth}/{cap}，数据库 {db}</translation>
+    </message>
 </context>
 <context>
     <name>DemoBuild</name>
@@ -140,6 +168,97 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesDialog</name>
+    <message>
+        <source>Field devices</source>
+        <translation>外勤设备</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last fix</source>
+        <translation>最近定位</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近出现</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Registered devices</source>
+        <translation>已登记设备</translation>
+    </message>
+    <message>
+        <source>Unknown devices seen by the listener</source>
+        <translation>接收服务见到的未登记设备</translation>
+    </message>
+    <message>
+        <source>This seat runs no listener: unknown devices are listed by the centre&apos;s serve at /admin/unknown-devices.</source>
+        <translation>本席位未运行接收服务：未登记设备由中心的 serve 在 /admin/unknown-devices 列出。</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>suspect: {kmh} km/h at {time}</source>
+        <translation>可疑：{time} 速度 {kmh} 公里/时</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>Register for officer…</source>
+        <translation>登记给监督员…</translation>
+    </message>
+    <message>
+        <source>No unknown device has reported.</source>
+        <translation>暂无未登记设备上报。</translation>
+    </message>
+    <message>
+        <source>The listener does not answer: {error}</source>
+        <translation>接收服务无响应：{error}</translation>
+    </message>
+    <message>
+        <source>Register device</source>
+        <translation>登记设备</translation>
+    </message>
+    <message>
+        <source>Officer who carries {device}:</source>
+        <translation>携带 {device} 的监督员：</translation>
+    </message>
+    <message>
+        <source>Fi&amp;eld</source>
+        <translation>外勤(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Devices…</source>
+        <translation>设备(&amp;D)…</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,58 @@
+"""Pruning what is kept for a while only: position history and change-feed rows.
+
+Every function deletes one small chunk in the caller's (short) transaction and says how many
+rows went, so the pruner's transactions hold their locks for milliseconds, whatever the size of
+the tables, and the intake's writes slip in between them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from console.store.models import ChangeFeed, Device, Position
+
+
+def device_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Device.id).order_by(Device.id)))
+
+
+def prune_positions(session: Session, device_ids: list[int], before: datetime, limit: int) -> int:
+    """Delete at most `limit` history rows older than `before` of these devices.
+
+    Through the (device_id, at) index: a chunk reads only the rows it deletes. (An id-ordered
+    scan would not do: a phone's late buffer puts old fixes after new ones.)"""
+    victims = (select(Position.id).where(Position.device_id.in_(device_ids), Position.at < before)
+               .limit(limit).scalar_subquery())
+    result = session.execute(delete(Position).where(Position.id.in_(victims)),
+                             execution_options={"synchronize_session": False})
+    return result.rowcount or 0
+
+
+def prune_feed(session: Session, before: datetime, limit: int) -> int:
+    """Delete the oldest feed transactions whose rows are all older than `before`, at most
+    about `limit` rows (whole transactions: a reader never sees one in part).
+
+    Walks the seq index from the oldest row and stops at the first young one, so a table with
+    nothing to prune costs one index probe, not a scan."""
+    head = session.execute(select(ChangeFeed.seq, ChangeFeed.at).order_by(ChangeFeed.seq)
+                           .limit(limit)).all()
+    last_old = earlier = None       # the newest wholly old seq; the one before the current
+    for seq, at in head:
+        if seq != last_old:
+            earlier = last_old
+        if at >= before:
+            if seq == last_old:
+                last_old = earlier      # part of this transaction is young: keep it whole
+            break
+        last_old = seq
+    if last_old is None:
+        return 0
+    if len(head) == limit and head[-1].seq == last_old:
+        last_old -= 1       # that transaction may go on beyond the chunk: next time, whole
+        # One transaction larger than a chunk: delete it alone.
+        last_old = max(last_old, head[0].seq)
+    result = session.execute(delete(ChangeFeed).where(ChangeFeed.seq <= last_old),
+                             execution_options={"synchronize_session": False})
+    return result.rowcount or 0
