@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
+from console.domain.patrol_state import PatrolStatus
 from console.mappage import styles
 from console.mappage.mapmath import haversine_m
 from console.map.widget import MapWidget
@@ -336,6 +337,21 @@ def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):
     combo.setCurrentIndex(combo.findData(90))
     assert h.wait_js("CCC.layers.heat._latlngs.length", lambda n: n == cells) == cells
     assert SeatSettings.open().get("map/heat_days") == 90
+
+
+def test_a_patrol_that_left_early_is_drawn_in_its_colour(make_map, city):
+    h = make_map(feed=False)
+    officer = city.officers[0]
+    info = h.js(f"CCC.inspect.patrol({officer.id})")
+    h.view_at(info["lat"], info["lon"], 16)
+    row = [officer.id, int(info["lat"] * 1e6 + 0.5), int(info["lon"] * 1e6 + 0.5),
+           str(PatrolStatus.LEFT_EARLY), int(info["at"] / 1000), 50, 0]
+    h.widget.bridge.send("delta", patrols=[row])
+    assert h.wait_js(f"CCC.inspect.patrol({officer.id}).state") == "left_early"
+    assert h.wait_js(f"CCC.inspect.patrolPixel({officer.id})",
+                     lambda c: c == styles.PATROL_COLOURS["left_early"]) \
+        == styles.PATROL_COLOURS["left_early"]
+    assert h.js("CCC.texts.states.left_early")   # the hover and the popup name it
 
 
 def test_hovering_a_patrol_names_it_and_a_missing_one_is_said_so(make_map, city, qtbot):

@@ -147,6 +147,7 @@ def page_config(*, texts: dict, theme: str, bbox: tuple[float, float, float, flo
         "tones": list(TONES), "toneColours": styles.TONE_COLOURS,
         "urgentColour": styles.URGENT_COLOUR,
         "states": list(styles.PATROL_STATES), "stateColours": styles.PATROL_COLOURS,
+        "stateOrder": list(styles.PATROL_DRAW_ORDER),
     }
 
 

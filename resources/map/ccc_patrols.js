@@ -134,8 +134,12 @@
       var r = map.getZoom() >= 15 ? this.options.radius + 1 : this.options.radius;
       var colours = this.options.colours, byState = {};
       for (var i = 0; i < n; i++) (byState[st.state[i]] = byState[st.state[i]] || []).push(i);
-      // Off-shift and offline first, so the ones that matter are drawn on top.
-      ["off_shift", "offline", "on_duty", "idle", "moving", "off_post"].forEach(function (state) {
+      // The configured order (the ones that matter on top); a state it does not name is
+      // still drawn, underneath, rather than vanishing.
+      var order = st.config.stateOrder || [], seen = {};
+      order.forEach(function (state) { seen[state] = true; });
+      var states = Object.keys(byState).filter(function (k) { return !seen[k]; }).concat(order);
+      states.forEach(function (state) {
         var list = byState[state];
         if (!list) return;
         ctx.beginPath();
