@@ -6,6 +6,7 @@ the page shows with runJavaScript (CCC.inspect), as a user would see it.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -131,6 +132,46 @@ def test_the_page_loads_offline_with_every_cell(make_map):
     from console.mappage.mapmath import mercator
     assert h.js(f"[L.ccc.projectX({lon}), L.ccc.projectY({lat})]") == \
         pytest.approx(list(mercator(lon, lat)), abs=1e-9)
+
+
+def test_the_grid_is_on_screen_before_the_cases_and_patrols_are_read(city, tmp_path, qtbot,
+                                                                    qapp, monkeypatch):
+    from console.map import loader
+    gate, reading = threading.Event(), threading.Event()
+    real = loader.fill
+
+    def held(*args, **kw):
+        reading.set()
+        assert gate.wait(30)
+        return real(*args, **kw)
+    monkeypatch.setattr(loader, "fill", held)
+    db = city.open(tmp_path)
+    tasks = TaskRunner(db)
+    widget = MapWidget(tasks, SeatSettings.open(), Selection())
+    filled: list[float] = []
+    widget.filled.connect(filled.append)
+    widget.resize(1200, 800)
+    widget.show()
+    h = Harness(widget, db, widget.selection, qtbot)
+    try:
+        qtbot.waitUntil(lambda: widget.grid_drawn and widget._connected, timeout=LOAD_TIMEOUT_MS)
+        assert reading.is_set() and not widget.ready
+        assert h.js("CCC.cells.n") == len(widget.model.grid) > 0
+        assert h.js("CCC.inspect.caseIds().length") == 0 and h.js("CCC.store.ids.length") == 0
+        widget.show_cell(widget.model.grid.codes[3])   # asked meanwhile: kept, not lost
+        gate.set()
+        qtbot.waitUntil(lambda: widget.ready and bool(filled), timeout=LOAD_TIMEOUT_MS)
+        assert h.wait_js("CCC.inspect.caseIds().length") == len(widget.model.case_ids) > 0
+        assert h.js("CCC.store.ids.length") == len(widget.model.watch.views()) > 0
+        assert h.js("CCC.highlight.group.getLayers().length") > 0
+    finally:
+        gate.set()
+        widget.shutdown()
+        assert tasks.wait(10_000)
+        widget.close()
+        widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        db.dispose()
 
 
 def test_a_position_recorded_through_the_services_moves_the_marker(make_map, city):

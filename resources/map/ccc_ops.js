@@ -41,6 +41,17 @@
       if (msg.report) app.send("applied", { ms: ms, patrols: moved });
     },
 
+    /* The first picture's rest, after the grid is drawn (see loader.fill). */
+    cases: function (msg) {
+      app.cases.upsert(msg.rows || []);
+    },
+
+    patrols: function (msg) {
+      app.store.load(msg);
+      if (app.map.hasLayer(app.layers.patrols)) app.layers.patrols.redraw();
+      if (app.map.hasLayer(app.layers.trails)) app.layers.trails.redraw();
+    },
+
     measure: function (msg) {
       app.cells.setMeasure(msg.measure, msg.legend, msg.values);
       app.legend.update(msg.legend);

@@ -34,16 +34,21 @@
     initialize: function (data, config) {
       this.config = config;
       this.roster = {};
-      var self = this;
-      (data.roster || []).forEach(function (r) {
-        self.roster[r[0]] = { id: r[0], name: r[1], code: r[2], grid: r[3] };
-      });
       this.ids = [];           // patrols with a marker, in draw order
       this.slot = {};          // id → index into the arrays below
       this.lat = []; this.lon = []; this.x = []; this.y = [];
       this.state = []; this.at = []; this.battery = []; this.speed = [];
       this.trails = {};        // id → flat [t, x, y, t, x, y, ...] (zoom-0 world pixels)
       this.trailMs = (config.trailMinutes || 15) * 60000;
+      this.load(data);
+    },
+
+    /* The roster, markers and trails as the page is filled ({roster, views, trails}). */
+    load: function (data) {
+      var self = this;
+      (data.roster || []).forEach(function (r) {
+        self.roster[r[0]] = { id: r[0], name: r[1], code: r[2], grid: r[3] };
+      });
       var trails = data.trails || {};
       Object.keys(trails).forEach(function (id) {
         var src = trails[id], out = [];
