@@ -135,6 +135,26 @@ def test_the_grid_part_is_reused_while_the_grid_is_unchanged(city, tmp_path, qap
         db.dispose()
 
 
+def test_a_page_from_the_cache_makes_no_cell_shapes_until_a_lookup_needs_them(city, tmp_path,  # noqa: F811
+                                                                             qapp):
+    db = city.open(tmp_path)
+    cache = tmp_path / "cache"
+    try:
+        first = _build(db, tmp_path / "a", cache)
+        options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names())
+        with db.session() as s:
+            second = loader.build_page(s, tmp_path / "b", options, measure="open",
+                                       now=datetime.now(), cache=cache)
+        grid = second.grid
+        assert grid.shapes is None, "the grid's page needs no polygons"
+        assert grid.bbox == pytest.approx(first.grid.bbox)
+        assert grid.cell_size_m == pytest.approx(first.grid.cell_size_m, rel=0.05)
+        assert grid.cell_at(*first.grid.centroids[9]) == 9   # made when first asked for
+        assert grid.shapes is not None and len(grid.shapes) == len(first.grid)
+    finally:
+        db.dispose()
+
+
 def test_a_half_written_cache_folder_is_not_used(city, tmp_path, qapp):  # noqa: F811
     db = city.open(tmp_path)
     cache = tmp_path / "cache"
