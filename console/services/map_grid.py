@@ -70,8 +70,10 @@ class GridData:
     shapes: np.ndarray | None = None
     _tree: shapely.STRtree | None = None
 
-    def __post_init__(self) -> None:
-        self.index_of = {int(cid): i for i, cid in enumerate(self.ids)}
+    @cached_property
+    def index_of(self) -> dict[int, int]:
+        """Cell id → index (made when first asked for: a tenth of a second at 200,000)."""
+        return {int(cid): i for i, cid in enumerate(self.ids.tolist())}
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -236,11 +238,14 @@ def rebuild_grid(arrays: dict[str, np.ndarray], names: dict) -> GridData:
 
     def keyed(d: dict) -> dict:
         return {int(k): tuple(v) for k, v in d.items()}
-    return GridData(ids=arrays["ids"], codes=list(names["codes"]), rings=rings,
+    grid = GridData(ids=arrays["ids"], codes=list(names["codes"]), rings=rings,
                     centroids=arrays["centroids"], community=arrays["community"],
                     work_grid=arrays["work_grid"],
                     communities=keyed(names["communities"]), streets=keyed(names["streets"]),
                     districts=keyed(names["districts"]), work_grids=keyed(names["work_grids"]))
+    if "bbox" in names:   # kept by the cache: no pass over every vertex at start
+        grid.__dict__["bbox"] = tuple(float(v) for v in names["bbox"])
+    return grid
 
 
 def place_of(session: Session, grid: GridData) -> None:
