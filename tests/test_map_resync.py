@@ -155,6 +155,32 @@ def test_a_page_from_the_cache_makes_no_cell_shapes_until_a_lookup_needs_them(ci
         db.dispose()
 
 
+def test_the_page_html_is_reused_for_the_same_choices_and_grid(city, tmp_path, qapp,  # noqa: F811
+                                                                monkeypatch):
+    from console.mappage import folium_page
+    db = city.open(tmp_path)
+    cache = tmp_path / "cache"
+    calls: list = []
+    real = folium_page.build_map
+    monkeypatch.setattr(folium_page, "build_map", lambda *a: calls.append(1) or real(*a))
+
+    def build(folder, **kw):
+        options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names(), **kw)
+        with db.session() as s:
+            return loader.build_page(s, folder, options, measure="open", now=datetime.now(),
+                                     cache=cache)
+    try:
+        first = build(tmp_path / "a")
+        second = build(tmp_path / "b")
+        assert calls == [1], "the same choices on the same grid: folium is not asked again"
+        assert second.page.read_text(encoding="utf-8") == first.page.read_text(encoding="utf-8")
+        url = "http://tiles.intranet.example/{z}/{x}/{y}.png"
+        third = build(tmp_path / "c", tile_url=url)
+        assert calls == [1, 1] and url in third.page.read_text(encoding="utf-8")
+    finally:
+        db.dispose()
+
+
 def test_a_half_written_cache_folder_is_not_used(city, tmp_path, qapp):  # noqa: F811
     db = city.open(tmp_path)
     cache = tmp_path / "cache"
