@@ -14,8 +14,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from console.mappage import assets, mapmath
-from console.mappage.page import (_ASSUMED_SIZE, BOUNDARY_ZOOMS, HEAT_OPTIONS, MAX_NATIVE_TILE_ZOOM,
-                                  MAX_ZOOM, MIN_ZOOM, PageOptions)
+from console.mappage.page_options import (_ASSUMED_SIZE, BOUNDARY_ZOOMS, HEAT_OPTIONS,
+                                          MAX_NATIVE_TILE_ZOOM, MAX_ZOOM, MIN_ZOOM, PageOptions)
 from console.mappage.page_data import DATA_FILE, GRID_FILE, PageContent
 
 #: The patrol layers read their colours from the data file rather than repeat them here.

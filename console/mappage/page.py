@@ -1,4 +1,4 @@
-"""Building the map page with folium: an offline Leaflet page written to a folder.
+"""Writing the map page: an offline Leaflet page (laid out by folium) in a folder.
 
 folium lays out the map (canvas renderer), the base tiles if a URL is set, the marker
 cluster and heat layers and the layer control; the unit grid, boundaries and patrols are
@@ -7,51 +7,19 @@ they sit in the same layer control. Every script and style sheet is a file in th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import hashlib
 import json
 import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from console.mappage import assets, grid_cache
 from console.mappage.page_data import PageContent, page_config, write_data
+# Re-exported: callers name them as page.PageOptions, page.DEFAULT_LAYERS.
+from console.mappage.page_options import (BOUNDARY_ZOOMS, DEFAULT_LAYERS, HEAT_OPTIONS,  # noqa: F401
+                                          MAX_NATIVE_TILE_ZOOM, MAX_ZOOM, MIN_ZOOM, PageOptions)
 
 PAGE_FILE = "index.html"
-MIN_ZOOM, MAX_ZOOM, MAX_NATIVE_TILE_ZOOM = 9, 20, 18
-#: Overlays shown on a seat that has not chosen yet (the heat map is an analysis view).
-DEFAULT_LAYERS = frozenset({"tiles", "cells", "district", "street", "community", "cases",
-                            "patrols", "trails"})
-#: Zooms at which each boundary level draws its lines and its names.
-BOUNDARY_ZOOMS = {
-    "district": {"lineZoom": [0, 22], "labelZoom": [0, 12]},
-    "street": {"lineZoom": [11, 22], "labelZoom": [13, 14]},
-    "community": {"lineZoom": [13, 22], "labelZoom": [15, 17]},
-}
-# max_zoom 0 turns off Leaflet.heat's own zoom scaling (v = 1); the page sets `max` for the
-# zoom instead, from how many cells one heat cell covers (see ccc_app.js, _heatScale).
-HEAT_OPTIONS = {"radius": 14, "blur": 18, "min_opacity": 0.05, "max_zoom": 0,
-                "gradient": {0.2: "#1d4ed8", 0.45: "#06b6d4", 0.65: "#facc15", 0.85: "#f97316",
-                             1.0: "#dc2626"}}
-#: A rough map size for the first zoom when no view is remembered; the page fits on start.
-_ASSUMED_SIZE = (1100, 760)
-
-
-@dataclass
-class PageOptions:
-    """What this seat chose and the words for it; made on the GUI thread."""
-
-    texts: dict
-    layer_names: dict[str, str]
-    theme: str = "dark"
-    shown: frozenset[str] = DEFAULT_LAYERS
-    tile_url: str = ""
-    tile_attribution: str = ""
-    tile_subdomains: str = "abc"
-    view: tuple[float, float, int] | None = None    # lat, lon, zoom
-    trail_minutes: int = 15
-    extra_config: dict = field(default_factory=dict)
 
 
 def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
