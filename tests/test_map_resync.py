@@ -149,8 +149,9 @@ def test_a_page_from_the_cache_makes_no_cell_shapes_until_a_lookup_needs_them(ci
         assert grid.shapes is None, "the grid's page needs no polygons"
         assert grid.bbox == pytest.approx(first.grid.bbox)
         assert grid.cell_size_m == pytest.approx(first.grid.cell_size_m, rel=0.05)
-        assert grid.cell_at(*first.grid.centroids[9]) == 9   # made when first asked for
-        assert grid.shapes is not None and len(grid.shapes) == len(first.grid)
+        assert grid.cell_at(*first.grid.centroids[9]) == 9
+        made = sum(shape is not None for shape in grid.index._shapes)
+        assert grid.shapes is None and 1 <= made <= 9, "only the candidates' polygons are made"
     finally:
         db.dispose()
 

@@ -20,6 +20,7 @@ from shapely.ops import polylabel
 from sqlalchemy import BigInteger, Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from console.services.cell_index import CellIndex, ring_boxes
 from console.services.overview import city_name
 from console.store.models import (Cell, Community, District, Meta, Street, WorkGrid,
                                   WorkGridCell)
@@ -108,6 +109,22 @@ class GridData:
         deg2 = float(np.median(shapely.area(shapes)))
         return math.sqrt(deg2 * 111_320.0 ** 2 * math.cos(math.radians(lat)))
 
+    @cached_property
+    def index(self) -> CellIndex:
+        """Point lookups that make only the polygons they test (see cell_index)."""
+        rings = self.rings
+        if isinstance(rings, FlatRings):
+            boxes = ring_boxes(rings, rings.coords, rings.counts)
+        else:
+            boxes = ring_boxes(rings)
+        return CellIndex(rings, boxes, self.shapes)
+
+    def shapes_of(self, cells: np.ndarray) -> np.ndarray:
+        """The polygons of some cells (all made already, or made now and kept)."""
+        if self.shapes is not None:
+            return self.shapes[cells]
+        return self.index.shapes_of(cells)
+
     @property
     def tree(self) -> shapely.STRtree:
         if self._tree is None:
@@ -118,17 +135,17 @@ class GridData:
         """Pairs (point index, cell index) of every cell within `distance_deg` of each point."""
         if not len(self) or not len(lons):
             return np.empty((2, 0), dtype=np.int64)
-        points = shapely.points(lons, lats)
         if distance_deg <= 0:   # on the cell or its edge
-            return self.tree.query(points, predicate="intersects")
+            return self.index.covering(lons, lats)
+        points = shapely.points(lons, lats)
         return self.tree.query(points, predicate="dwithin", distance=distance_deg)
 
     def cell_at(self, lon: float, lat: float) -> int | None:
         """The index of the cell covering a point, or None outside the grid."""
         if not len(self):
             return None
-        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
-        return int(hits[0]) if len(hits) else None
+        hits = self.index.covering(np.array([lon]), np.array([lat]))[1]
+        return int(hits.min()) if len(hits) else None
 
 
 def load_grid(session: Session) -> GridData:
