@@ -185,7 +185,8 @@ class MapWidget(QWidget):
         loader.apply_fill(model, done)
         for text in done.messages:
             self.bridge.send_text(text)
-        self.toolbar.enable_campaign(bool(model.campaigns))
+        # Megabytes of text at 50,000 cases: the page has them now.
+        self._fill = model.fill = None
         self.live.measure_loaded.emit(done.measure)
         self.ready = True
         self.live.start(model)

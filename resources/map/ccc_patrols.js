@@ -144,12 +144,15 @@
       var order = st.config.stateOrder || [], seen = {};
       order.forEach(function (state) { seen[state] = true; });
       var states = Object.keys(byState).filter(function (k) { return !seen[k]; }).concat(order);
+      // Only what the canvas shows: at street zoom most of ten thousand markers lie outside.
+      var b = this._canvas._bounds, x0 = b.min.x - r, y0 = b.min.y - r, x1 = b.max.x + r, y1 = b.max.y + r;
       states.forEach(function (state) {
         var list = byState[state];
         if (!list) return;
         ctx.beginPath();
         for (var k = 0; k < list.length; k++) {
           var x = st.x[list[k]] * scale - origin.x, y = st.y[list[k]] * scale - origin.y;
+          if (x < x0 || x > x1 || y < y0 || y > y1) continue;
           ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, 2 * Math.PI);
         }
