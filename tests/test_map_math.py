@@ -96,6 +96,14 @@ def test_every_measure_has_a_colour_per_class_and_zero_is_not_painted():
     assert styles.cell_colour("work_grid", len(palette) + 1) == palette[1]
 
 
+def test_every_state_the_domain_decides_has_a_colour_a_place_and_a_name():
+    from console.domain.patrol_state import PatrolStatus
+    from console.map import texts
+    states = {str(s) for s in PatrolStatus}
+    assert states == set(styles.PATROL_COLOURS) == set(styles.PATROL_DRAW_ORDER)
+    assert states == set(texts.STATE_NAMES)
+
+
 def test_patrol_states_and_case_tones_have_distinct_colours():
     assert len(set(styles.PATROL_COLOURS.values())) == len(styles.PATROL_COLOURS)
     assert len(set(styles.TONE_COLOURS.values())) == len(styles.TONE_COLOURS)

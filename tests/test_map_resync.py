@@ -135,6 +135,53 @@ def test_the_grid_part_is_reused_while_the_grid_is_unchanged(city, tmp_path, qap
         db.dispose()
 
 
+def test_a_page_from_the_cache_makes_no_cell_shapes_until_a_lookup_needs_them(city, tmp_path,  # noqa: F811
+                                                                             qapp):
+    db = city.open(tmp_path)
+    cache = tmp_path / "cache"
+    try:
+        first = _build(db, tmp_path / "a", cache)
+        options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names())
+        with db.session() as s:
+            second = loader.build_page(s, tmp_path / "b", options, measure="open",
+                                       now=datetime.now(), cache=cache)
+        grid = second.grid
+        assert grid.shapes is None, "the grid's page needs no polygons"
+        assert grid.bbox == pytest.approx(first.grid.bbox)
+        assert grid.cell_size_m == pytest.approx(first.grid.cell_size_m, rel=0.05)
+        assert grid.cell_at(*first.grid.centroids[9]) == 9
+        made = sum(shape is not None for shape in grid.index._shapes)
+        assert grid.shapes is None and 1 <= made <= 9, "only the candidates' polygons are made"
+    finally:
+        db.dispose()
+
+
+def test_the_page_html_is_reused_for_the_same_choices_and_grid(city, tmp_path, qapp,  # noqa: F811
+                                                                monkeypatch):
+    from console.mappage import folium_page
+    db = city.open(tmp_path)
+    cache = tmp_path / "cache"
+    calls: list = []
+    real = folium_page.build_map
+    monkeypatch.setattr(folium_page, "build_map", lambda *a: calls.append(1) or real(*a))
+
+    def build(folder, **kw):
+        options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names(), **kw)
+        with db.session() as s:
+            return loader.build_page(s, folder, options, measure="open", now=datetime.now(),
+                                     cache=cache)
+    try:
+        first = build(tmp_path / "a")
+        second = build(tmp_path / "b")
+        assert calls == [1], "the same choices on the same grid: folium is not asked again"
+        assert second.page.read_text(encoding="utf-8") == first.page.read_text(encoding="utf-8")
+        url = "http://tiles.intranet.example/{z}/{x}/{y}.png"
+        third = build(tmp_path / "c", tile_url=url)
+        assert calls == [1, 1] and url in third.page.read_text(encoding="utf-8")
+    finally:
+        db.dispose()
+
+
 def test_a_half_written_cache_folder_is_not_used(city, tmp_path, qapp):  # noqa: F811
     db = city.open(tmp_path)
     cache = tmp_path / "cache"

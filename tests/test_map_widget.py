@@ -6,6 +6,7 @@ the page shows with runJavaScript (CCC.inspect), as a user would see it.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
+from console.domain.patrol_state import PatrolStatus
 from console.mappage import styles
 from console.mappage.mapmath import haversine_m
 from console.map.widget import MapWidget
@@ -130,6 +132,46 @@ def test_the_page_loads_offline_with_every_cell(make_map):
     from console.mappage.mapmath import mercator
     assert h.js(f"[L.ccc.projectX({lon}), L.ccc.projectY({lat})]") == \
         pytest.approx(list(mercator(lon, lat)), abs=1e-9)
+
+
+def test_the_grid_is_on_screen_before_the_cases_and_patrols_are_read(city, tmp_path, qtbot,
+                                                                    qapp, monkeypatch):
+    from console.map import loader
+    gate, reading = threading.Event(), threading.Event()
+    real = loader.fill
+
+    def held(*args, **kw):
+        reading.set()
+        assert gate.wait(30)
+        return real(*args, **kw)
+    monkeypatch.setattr(loader, "fill", held)
+    db = city.open(tmp_path)
+    tasks = TaskRunner(db)
+    widget = MapWidget(tasks, SeatSettings.open(), Selection())
+    filled: list[float] = []
+    widget.filled.connect(filled.append)
+    widget.resize(1200, 800)
+    widget.show()
+    h = Harness(widget, db, widget.selection, qtbot)
+    try:
+        qtbot.waitUntil(lambda: widget.grid_drawn and widget._connected, timeout=LOAD_TIMEOUT_MS)
+        assert reading.is_set() and not widget.ready
+        assert h.js("CCC.cells.n") == len(widget.model.grid) > 0
+        assert h.js("CCC.inspect.caseIds().length") == 0 and h.js("CCC.store.ids.length") == 0
+        widget.show_cell(widget.model.grid.codes[3])   # asked meanwhile: kept, not lost
+        gate.set()
+        qtbot.waitUntil(lambda: widget.ready and bool(filled), timeout=LOAD_TIMEOUT_MS)
+        assert h.wait_js("CCC.inspect.caseIds().length") == len(widget.model.case_ids) > 0
+        assert h.js("CCC.store.ids.length") == len(widget.model.watch.views()) > 0
+        assert h.js("CCC.highlight.group.getLayers().length") > 0
+    finally:
+        gate.set()
+        widget.shutdown()
+        assert tasks.wait(10_000)
+        widget.close()
+        widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        db.dispose()
 
 
 def test_a_position_recorded_through_the_services_moves_the_marker(make_map, city):
@@ -336,6 +378,21 @@ def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):
     combo.setCurrentIndex(combo.findData(90))
     assert h.wait_js("CCC.layers.heat._latlngs.length", lambda n: n == cells) == cells
     assert SeatSettings.open().get("map/heat_days") == 90
+
+
+def test_a_patrol_that_left_early_is_drawn_in_its_colour(make_map, city):
+    h = make_map(feed=False)
+    officer = city.officers[0]
+    info = h.js(f"CCC.inspect.patrol({officer.id})")
+    h.view_at(info["lat"], info["lon"], 16)
+    row = [officer.id, int(info["lat"] * 1e6 + 0.5), int(info["lon"] * 1e6 + 0.5),
+           str(PatrolStatus.LEFT_EARLY), int(info["at"] / 1000), 50, 0]
+    h.widget.bridge.send("delta", patrols=[row])
+    assert h.wait_js(f"CCC.inspect.patrol({officer.id}).state") == "left_early"
+    assert h.wait_js(f"CCC.inspect.patrolPixel({officer.id})",
+                     lambda c: c == styles.PATROL_COLOURS["left_early"]) \
+        == styles.PATROL_COLOURS["left_early"]
+    assert h.js("CCC.texts.states.left_early")   # the hover and the popup name it
 
 
 def test_hovering_a_patrol_names_it_and_a_missing_one_is_said_so(make_map, city, qtbot):

@@ -14,10 +14,11 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from console.map import texts
+from console.map.bridge import MapBridge
 from console.mappage import grid_cache, mapmath
 from console.mappage.page import PageOptions, write_page
 from console.mappage.page_data import (PageContent, case_row, dense_array, dense_values,
-                                   grid_script)
+                                       grid_script, patrols_data)
 from console.mappage.styles import DEFAULT_VALUE
 from console.services import map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
@@ -31,12 +32,13 @@ class MapModel:
     page: Path
     grid: GridData
     grid_colours: dict[int, int]
-    watch: PatrolWatch
+    watch: PatrolWatch | None   # None until the page is filled (`fill`)
     measure: str
     campaigns: list[str]
     case_rows: dict[int, tuple] = field(default_factory=dict)   # id → page_data.case_row
     values: np.ndarray | None = None   # every cell's value of `measure`, as the page has it
     built_at: datetime | None = None
+    fill: Fill | None = None
 
     @property
     def case_ids(self) -> set[int]:
@@ -62,10 +64,12 @@ def city_grid(session: Session, cache: Path) -> tuple[GridData, dict[int, int], 
     return grid, colours, grid_cache.store(cache, fingerprint, grid, colours, script_text)
 
 
-def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
-          heat_days: int, now: datetime, cache: Path | None = None) -> MapModel:
-    """Read the city and write the page into `folder`; the grid's part comes from `cache`
-    (a folder kept between starts) when the grid has not changed since it was written."""
+def build_page(session: Session, folder: Path, options: PageOptions, *, measure: str,
+               now: datetime, cache: Path | None = None) -> MapModel:
+    """Write the page of the grid alone into `folder`: what the screen shows first. The
+    grid's part comes from `cache` (a folder kept between starts) while the grid is
+    unchanged; the cells' measure, the cases, the patrols and the heat map follow through
+    the channel (`fill`), so nothing of theirs is read before the grid is drawn."""
     grid, colours, script = city_grid(session, cache or folder / "grid-cache")
     if options.view is not None and len(grid):
         # A view remembered from another database (or city) would open on empty ground.
@@ -76,24 +80,70 @@ def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
     campaigns = map_data.campaign_names(session, now)
     if measure == "campaign" and not campaigns:
         measure = "open"   # the seat chose a campaign measure, but none is running now
-    values = map_data.cell_values(session, grid, measure, now, work_grid_colour=colours)
+    values: dict[int, int] = {}
+    if measure == "work_grid":   # the grid's own colours: no query
+        values = map_data.cell_values(session, grid, measure, now, work_grid_colour=colours)
+    content = PageContent(grid=grid, measure=measure, values=values,
+                          legend=measure_legend(measure, campaigns), cases=[], roster=[],
+                          patrols=[], trails={}, heat=[], case_rows={})
+    page = write_page(folder, content, options, script)
+    return MapModel(page=page, grid=grid, grid_colours=colours, watch=None, measure=measure,
+                    campaigns=campaigns, case_rows={},
+                    values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """The rest of the first picture, read after the grid's page: the page's messages are
+    encoded here in the worker; the GUI thread only passes them on."""
+
+    watch: PatrolWatch
+    case_rows: dict[int, tuple]
+    measure: MeasureUpdate
+    messages: list[str]
+
+
+def fill(session: Session, model: MapModel, *, heat_days: int, trail_minutes: int,
+         now: datetime) -> Fill:
+    """The cells' measure, the open cases, the patrols with their trails and the heat map."""
+    measure = measure_update(session, model, model.measure, now)
     markers, _ = map_data.case_markers(session, now)
+    rows = {m.id: case_row(m) for m in markers}
     roster = map_patrols.patrol_roster(session)
     fixes = map_patrols.latest_fixes(session, now)
     tracks = map_patrols.recent_tracks(session, fixes.keys(), now,
                                        minutes=map_patrols.HISTORY_MINUTES)
-    watch = PatrolWatch(roster, grid, now, fixes, tracks, map_patrols.state_rules(session))
-    trail_from = now - timedelta(minutes=options.trail_minutes)
+    watch = PatrolWatch(roster, model.grid, now, fixes, tracks, map_patrols.state_rules(session))
+    trail_from = now - timedelta(minutes=trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
-    heat = map_data.heat_points(session, grid, map_data.heat_since(now, heat_days))
-    content = PageContent(grid=grid, measure=measure, values=values,
-                          legend=measure_legend(measure, campaigns), cases=markers,
-                          roster=roster, patrols=watch.views(), trails=trails, heat=heat,
-                          case_rows={m.id: case_row(m) for m in markers})
-    page = write_page(folder, content, options, script)
-    return MapModel(page=page, grid=grid, grid_colours=colours, watch=watch, measure=measure,
-                    campaigns=campaigns, case_rows=content.case_rows,
-                    values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now)
+    points = heat(session, model, heat_days, now)
+    encode = MapBridge.encode
+    messages = [
+        encode("measure", measure=measure.measure, legend=measure.legend, values=measure.encoded),
+        encode("cases", rows=list(rows.values())),
+        encode("patrols", **patrols_data(roster, watch.views(), trails)),
+        encode("heat", points=points),
+    ]
+    return Fill(watch, rows, measure, messages)
+
+
+def build(session: Session, folder: Path, options: PageOptions, *, measure: str,
+          heat_days: int, now: datetime, cache: Path | None = None) -> MapModel:
+    """The page and everything it shows, in one go (for tests and benchmarks; the widget
+    runs the two steps apart so the grid is drawn before the rest is read)."""
+    model = build_page(session, folder, options, measure=measure, now=now, cache=cache)
+    done = fill(session, model, heat_days=heat_days, trail_minutes=options.trail_minutes,
+                now=now)
+    apply_fill(model, done)
+    return model
+
+
+def apply_fill(model: MapModel, done: Fill) -> None:
+    model.watch = done.watch
+    model.case_rows = done.case_rows
+    model.values = done.measure.dense
+    model.campaigns = done.measure.campaigns
+    model.fill = done
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ STATE_NAMES = {
     "off_post": QT_TRANSLATE_NOOP("Map", "Off post"),
     "offline": QT_TRANSLATE_NOOP("Map", "Offline"),
     "off_shift": QT_TRANSLATE_NOOP("Map", "Off shift"),
+    "left_early": QT_TRANSLATE_NOOP("Map", "Left early"),
 }
 HEAT_PERIODS = {
     0: QT_TRANSLATE_NOOP("Map", "Today"),

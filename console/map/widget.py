@@ -43,6 +43,7 @@ class MapWidget(QWidget):
 
     page_loaded = Signal(float)       # seconds from load() to the grid drawn (first paint)
     on_screen = Signal(float)         # seconds from build() (the map asked for) to the grid drawn
+    filled = Signal(float)            # seconds from build() to cases, patrols, measure sent
     page_failed = Signal(str)
     js_event = Signal(str, dict)      # every event of the page, for tests and benchmarks
 
@@ -52,7 +53,13 @@ class MapWidget(QWidget):
         self.setObjectName("mapWidget")
         self.tasks, self.settings, self.selection = tasks, settings, selection
         self.model: loader.MapModel | None = None
+        # `ready`: the page is connected and filled, live deltas may flow; until then sends
+        # wait in `_pending` (the page's first script connects before the fill arrives).
         self.ready = False
+        self._connected = False
+        self._fill: loader.Fill | None = None
+        self._build_no = 0
+        self.grid_drawn = False
         self._pending: list[tuple[str, dict]] = []
         self._load_started = self._asked = 0.0
         self._theme = current_theme()
@@ -100,7 +107,7 @@ class MapWidget(QWidget):
         if getattr(self, "_shut", False):
             return
         self._shut = True
-        self.ready = False
+        self.ready = self._connected = False
         self.live.stop()
         self.bridge.event.disconnect(self._on_event)
         self.view.stop()
@@ -133,24 +140,60 @@ class MapWidget(QWidget):
         self._theme = options.theme
         folder, measure, cache = self.folder, self.settings.get("map/measure"), self.grid_cache
         heat_days = int(self.settings.get("map/heat_days"))
-        self.ready = False
+        self.ready = self._connected = self.grid_drawn = False
+        self._fill = None
+        self._build_no += 1
+        number = self._build_no
         self.live.stop()
         self._asked = time.perf_counter()
         self.toolbar.info.setText(self.tr("Loading the map…"))
-        self.tasks.run(lambda s: loader.build(s, folder, options, measure=measure,
-                                              heat_days=heat_days, now=datetime.now(),
-                                              cache=cache),
-                       on_done=lambda model: self._built(model, options),
+        # The grid's page first; the rest is read once it is written, and sent when the page
+        # has connected (see _fill_read): the grid is on screen without waiting for it.
+        self.tasks.run(lambda s: loader.build_page(s, folder, options, measure=measure,
+                                                   now=datetime.now(), cache=cache),
+                       on_done=lambda model: self._built(model, options, heat_days, number),
                        on_error=self._build_failed, owner=self)
 
-    def _built(self, model: loader.MapModel, options: page.PageOptions) -> None:
+    def _built(self, model: loader.MapModel, options: page.PageOptions, heat_days: int,
+               number: int) -> None:
+        if number != self._build_no:
+            return   # a newer build was asked for meanwhile
         self.model = model
+        trail = options.trail_minutes
+        self.tasks.run(lambda s: loader.fill(s, model, heat_days=heat_days, trail_minutes=trail,
+                                             now=datetime.now()),
+                       on_done=lambda done: self._fill_read(done, number),
+                       on_error=self._build_failed, owner=self)
         self.toolbar.enable_campaign(bool(model.campaigns))
         self.toolbar.set_choices(model.measure, int(self.settings.get("map/heat_days")))
         self._load_started = time.perf_counter()
         self.view.open(str(model.page),
                        tile_hosts=page.tile_hosts(options.tile_url, options.tile_subdomains),
                        background=BACKGROUND[options.theme])
+
+    def _fill_read(self, done: loader.Fill, number: int) -> None:
+        if number != self._build_no or getattr(self, "_shut", False):
+            return
+        self._fill = done
+        self._send_fill()
+
+    def _send_fill(self) -> None:
+        """Once the page is connected and the rest is read: send it, then follow the feed."""
+        done, model = self._fill, self.model
+        if not self._connected or done is None or model is None or self.ready:
+            return
+        loader.apply_fill(model, done)
+        for text in done.messages:
+            self.bridge.send_text(text)
+        # Megabytes of text at 50,000 cases: the page has them now.
+        self._fill = model.fill = None
+        self.live.measure_loaded.emit(done.measure)
+        self.ready = True
+        self.live.start(model)
+        pending, self._pending = self._pending, []
+        for op, payload in pending:
+            self.bridge.send(op, **payload)
+        self.filled.emit(time.perf_counter() - self._asked)
 
     def _build_failed(self, exc: BaseException) -> None:
         text = describe_error(exc)
@@ -181,16 +224,13 @@ class MapWidget(QWidget):
         self.js_event.emit(name, data)
 
     def _ev_ready(self, data: dict) -> None:
-        self.ready = True
+        self._connected = True
         self.follow_theme()   # the theme may have changed while the page was built
-        if self.model is not None:
-            self.live.start(self.model)
-        pending, self._pending = self._pending, []
-        for op, payload in pending:
-            self.bridge.send(op, **payload)
+        self._send_fill()
 
     def _ev_firstPaint(self, data: dict) -> None:  # noqa: N802
         self.toolbar.info.clear()
+        self.grid_drawn = True
         now = time.perf_counter()
         self.page_loaded.emit(now - self._load_started)
         self.on_screen.emit(now - self._asked)
@@ -247,7 +287,8 @@ class MapWidget(QWidget):
                                       f"{int(data['zoom'])}")
 
     def _ev_notFound(self, data: dict) -> None:  # noqa: N802
-        info = self.model.watch.info.get(data.get("key")) if self.model is not None else None
+        watch = self.model.watch if self.model is not None else None
+        info = watch.info.get(data.get("key")) if watch is not None else None
         if data.get("kind") == "patrol" and info is not None:
             self.toolbar.info.setText(self.tr("{name} has no recent position.").format(
                 name=info.name))
@@ -358,7 +399,7 @@ class MapWidget(QWidget):
     def follow_theme(self) -> None:
         """Give the page the application's theme if it has another one."""
         theme = current_theme()
-        if self.ready and theme != self._theme:
+        if self._connected and theme != self._theme:
             self._theme = theme
             self.bridge.send("theme", name=theme)
             self.view.map_page.setBackgroundColor(QColor(BACKGROUND.get(theme, BACKGROUND["dark"])))

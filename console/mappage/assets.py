@@ -6,16 +6,17 @@ same from any folder, and can be opened in a browser for debugging. Nothing is f
 from __future__ import annotations
 
 import shutil
+from importlib.util import find_spec
 from pathlib import Path
 
-import folium
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 from console.resources import RESOURCES
 
 MAP_RESOURCES = RESOURCES / "map"
-_FOLIUM_TEMPLATES = Path(folium.__file__).parent / "templates"
+# Found without importing folium (half a second): only a page not built before needs it.
+_FOLIUM_TEMPLATES = Path(find_spec("folium").submodule_search_locations[0]) / "templates"
 
 # (source, destination under the page folder); a folder is copied whole.
 _FILES = (

@@ -62,7 +62,7 @@ def store(root: Path, fingerprint: str, grid: GridData, colours: dict[int, int],
              centroids=grid.centroids, community=grid.community, work_grid=grid.work_grid)
     names = {"codes": grid.codes, "communities": grid.communities, "streets": grid.streets,
              "districts": grid.districts, "work_grids": grid.work_grids,
-             "colours": {str(k): v for k, v in colours.items()}}
+             "colours": {str(k): v for k, v in colours.items()}, "bbox": list(grid.bbox)}
     (tmp / _NAMES).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
     (tmp / GRID_SCRIPT).write_text(script_text, encoding="utf-8")
     try:

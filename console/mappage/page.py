@@ -1,4 +1,4 @@
-"""Building the map page with folium: an offline Leaflet page written to a folder.
+"""Writing the map page: an offline Leaflet page (laid out by folium) in a folder.
 
 folium lays out the map (canvas renderer), the base tiles if a URL is set, the marker
 cluster and heat layers and the layer control; the unit grid, boundaries and patrols are
@@ -7,173 +7,19 @@ they sit in the same layer control. Every script and style sheet is a file in th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import folium
-from folium.elements import JSCSSMixin
-from folium.map import Layer
-from folium.plugins import HeatMap, MarkerCluster
-from folium.template import Template
-from folium.utilities import JsCode
-from branca.element import MacroElement
-
-from console.mappage import assets, grid_cache, mapmath
-from console.mappage.page_data import DATA_FILE, GRID_FILE, PageContent, page_config, write_data
+from console.mappage import assets, grid_cache
+from console.mappage.page_data import PageContent, page_config, write_data
+# Re-exported: callers name them as page.PageOptions, page.DEFAULT_LAYERS.
+from console.mappage.page_options import (BOUNDARY_ZOOMS, DEFAULT_LAYERS, HEAT_OPTIONS,  # noqa: F401
+                                          MAX_NATIVE_TILE_ZOOM, MAX_ZOOM, MIN_ZOOM, PageOptions)
 
 PAGE_FILE = "index.html"
-MIN_ZOOM, MAX_ZOOM, MAX_NATIVE_TILE_ZOOM = 9, 20, 18
-#: Overlays shown on a seat that has not chosen yet (the heat map is an analysis view).
-DEFAULT_LAYERS = frozenset({"tiles", "cells", "district", "street", "community", "cases",
-                            "patrols", "trails"})
-#: Zooms at which each boundary level draws its lines and its names.
-BOUNDARY_ZOOMS = {
-    "district": {"lineZoom": [0, 22], "labelZoom": [0, 12]},
-    "street": {"lineZoom": [11, 22], "labelZoom": [13, 14]},
-    "community": {"lineZoom": [13, 22], "labelZoom": [15, 17]},
-}
-# max_zoom 0 turns off Leaflet.heat's own zoom scaling (v = 1); the page sets `max` for the
-# zoom instead, from how many cells one heat cell covers (see ccc_app.js, _heatScale).
-HEAT_OPTIONS = {"radius": 14, "blur": 18, "min_opacity": 0.05, "max_zoom": 0,
-                "gradient": {0.2: "#1d4ed8", 0.45: "#06b6d4", 0.65: "#facc15", 0.85: "#f97316",
-                             1.0: "#dc2626"}}
-#: The patrol layers read their colours from the data file rather than repeat them here.
-_STATE_COLOURS = JsCode("window.CCC_DATA.config.stateColours")
-#: A rough map size for the first zoom when no view is remembered; the page fits on start.
-_ASSUMED_SIZE = (1100, 760)
-
-
-@dataclass
-class PageOptions:
-    """What this seat chose and the words for it; made on the GUI thread."""
-
-    texts: dict
-    layer_names: dict[str, str]
-    theme: str = "dark"
-    shown: frozenset[str] = DEFAULT_LAYERS
-    tile_url: str = ""
-    tile_attribution: str = ""
-    tile_subdomains: str = "abc"
-    view: tuple[float, float, int] | None = None    # lat, lon, zoom
-    trail_minutes: int = 15
-    extra_config: dict = field(default_factory=dict)
-
-
-class _Start(JSCSSMixin, MacroElement):
-    """Loads the page's own files and sets up its panes before any layer is added."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            CCC.init({{ this._parent.get_name() }});
-        {% endmacro %}""")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "CccInit"
-        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_grid", GRID_FILE),
-                                              ("ccc_data", DATA_FILE)] + \
-            [(name, assets.app_path(name)) for name in assets.APP_JS]
-        self.default_css = [(name, assets.app_path(name)) for name in assets.APP_CSS]
-
-
-class _AppLayer(Layer):
-    """A layer made by a factory of the page's JavaScript, listed in the layer control."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = {{ this.factory }}({{ this.options|tojavascript }});
-        {% endmacro %}""")
-
-    def __init__(self, factory: str, name: str, *, show: bool, **options) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "CccLayer"
-        self.factory = factory
-        self.options = options
-
-
-class _Wire(MacroElement):
-    """Hands the layers folium created to the page's controller."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            CCC.start({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {
-            {%- for key, layer in this.layers.items() %}
-                {{ key|tojson }}: {{ layer.get_name() }},
-            {%- endfor %}
-            });
-        {% endmacro %}""")
-
-    def __init__(self, control, layers: dict) -> None:
-        super().__init__()
-        self._name = "CccStart"
-        self.control = control
-        self.layers = layers
-
-
-def _base_map(content: PageContent, options: PageOptions) -> folium.Map:
-    bbox = content.grid.bbox
-    if options.view is not None:
-        lat, lon, zoom = options.view
-    else:
-        centre = content.grid.centre or ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        lon, lat = centre
-        zoom = mapmath.fit_zoom(bbox, *_ASSUMED_SIZE) if len(content.grid) else 12
-    m = folium.Map(location=[lat, lon], zoom_start=int(zoom), tiles=None, prefer_canvas=True,
-                   control_scale=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
-                   zoom_snap=1, zoom_delta=1, wheel_px_per_zoom_level=90)
-    # Only Leaflet itself: folium's default jQuery, Bootstrap and icon fonts come from CDNs.
-    m.default_js = [("leaflet", assets.LEAFLET_JS)]
-    m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
-    return m
-
-
-def build_map(content: PageContent, options: PageOptions) -> folium.Map:
-    """The folium map of the page (not yet written)."""
-    names, shown = options.layer_names, options.shown
-    m = _base_map(content, options)
-    _Start().add_to(m)
-    layers: dict[str, object] = {}
-    if options.tile_url:
-        tiles = folium.TileLayer(
-            tiles=options.tile_url, attr=options.tile_attribution or options.tile_url,
-            name=names["tiles"], max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_TILE_ZOOM,
-            overlay=False, control=True, show="tiles" in shown,
-            subdomains=options.tile_subdomains or "abc")
-        tiles.add_to(m)
-    # The points come with data.js (set by the page at start): the page itself then depends
-    # on the seat's choices alone, and a heat map's worth of numbers is not templated.
-    heat = HeatMap([], name=names["heat"], show="heat" in shown, max=1.0, **HEAT_OPTIONS)
-    heat.default_js = [("leaflet-heat.js", assets.HEAT_JS)]
-    layers["heat"] = heat
-    layers["cells"] = _AppLayer("L.ccc.cellGrid", names["cells"], show="cells" in shown)
-    for level in ("community", "street", "district"):
-        layers[level] = _AppLayer("L.ccc.boundaries", names[level], show=level in shown,
-                                  level=level, theme=options.theme, **BOUNDARY_ZOOMS[level])
-    layers["trails"] = _AppLayer("L.ccc.trails", names["trails"], show="trails" in shown,
-                                 colours=_STATE_COLOURS)
-    cases = MarkerCluster(name=names["cases"], show="cases" in shown,
-                          icon_create_function="L.ccc.clusterIcon",
-                          maxClusterRadius=45, disableClusteringAtZoom=16,
-                          showCoverageOnHover=False, spiderfyOnMaxZoom=True, chunkedLoading=True,
-                          removeOutsideVisibleBounds=True,
-                          # Clusters change at once: a console is read at a glance, and offscreen
-                          # (screenshots, tests) CSS transitions may never end.
-                          animate=False)
-    cases.default_js = [("markerclusterjs", assets.CLUSTER_JS)]
-    cases.default_css = [("markerclustercss", assets.CLUSTER_CSS)]
-    layers["cases"] = cases
-    layers["patrols"] = _AppLayer("L.ccc.patrols", names["patrols"], show="patrols" in shown,
-                                  colours=_STATE_COLOURS)
-    # Control order = the order added: the grid first, analysis layers last.
-    for key in ("cells", "district", "street", "community", "cases", "patrols", "trails", "heat"):
-        layers[key].add_to(m)
-    # Folded to its icon: the map in the middle of the window is narrow, and a seat that
-    # set its layers does not need the list in view (hovering the icon opens it).
-    control = folium.LayerControl(position="topright", collapsed=True)
-    control.add_to(m)
-    _Wire(control, layers).add_to(m)
-    return m
 
 
 def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
@@ -203,5 +49,30 @@ def write_page(folder: Path, content: PageContent, options: PageOptions, grid_sc
     config.update(options.extra_config)
     write_data(folder, content, config)
     page = folder / PAGE_FILE
+    # The HTML depends on the seat's choices and the grid's extent alone: kept beside the
+    # grid's script (so it goes when the grid changes), it spares importing folium at start.
+    kept = grid_script.parent / f"page-{_html_key(content, options)}.html"
+    if kept.is_file():
+        shutil.copyfile(kept, page)
+        return page
+    from console.mappage.folium_page import build_map
     build_map(content, options).save(str(page))
+    if kept.parent != folder:
+        tmp = kept.with_suffix(".tmp")
+        shutil.copyfile(page, tmp)
+        tmp.replace(kept)
     return page
+
+
+#: Bumped when what the HTML holds changes in a way the key below cannot see.
+HTML_FORMAT = 1
+
+
+def _html_key(content: PageContent, options: PageOptions) -> str:
+    source = Path(__file__).with_name("folium_page.py").stat()
+    grid = content.grid
+    key = [HTML_FORMAT, source.st_mtime_ns, source.st_size, options.layer_names, options.theme,
+           sorted(options.shown), options.tile_url, options.tile_attribution,
+           options.tile_subdomains, options.view, len(grid) > 0, list(grid.bbox), grid.centre]
+    text = json.dumps(key, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

@@ -128,15 +128,21 @@ def _boundaries(regions: list[Region]) -> dict:
             "ringCounts": ring_counts, "counts": counts, "coords": coords}
 
 
-def _patrols(content: PageContent) -> dict:
-    trails = {}
-    for officer, track in content.trails.items():
+def patrols_data(roster: list[PatrolInfo], views: list[PatrolView],
+                 trails: dict[int, list[tuple[datetime, float, float]]]) -> dict:
+    """The patrols as the page takes them: the roster, each marker's row, recent trails."""
+    out = {}
+    for officer, track in trails.items():
         flat = []
         for at, lon, lat in track:
             flat += [epoch_ms(at), round(lat, 6), round(lon, 6)]
-        trails[str(officer)] = flat
-    return {"roster": [[p.id, p.name, p.code, p.work_grid] for p in content.roster],
-            "views": [patrol_row(v) for v in content.patrols], "trails": trails}
+        out[str(officer)] = flat
+    return {"roster": [[p.id, p.name, p.code, p.work_grid] for p in roster],
+            "views": [patrol_row(v) for v in views], "trails": out}
+
+
+def _patrols(content: PageContent) -> dict:
+    return patrols_data(content.roster, content.patrols, content.trails)
 
 
 def page_config(*, texts: dict, theme: str, bbox: tuple[float, float, float, float],
@@ -147,6 +153,7 @@ def page_config(*, texts: dict, theme: str, bbox: tuple[float, float, float, flo
         "tones": list(TONES), "toneColours": styles.TONE_COLOURS,
         "urgentColour": styles.URGENT_COLOUR,
         "states": list(styles.PATROL_STATES), "stateColours": styles.PATROL_COLOURS,
+        "stateOrder": list(styles.PATROL_DRAW_ORDER),
     }
 
 

@@ -44,8 +44,13 @@ PATROL_COLOURS = {
     "off_post": "#f97316",
     "offline": "#9ca3af",
     "off_shift": "#475569",
+    # Left before the shift's end: out of service like offline, but a choice, not a fault.
+    "left_early": "#a855f7",
 }
 PATROL_STATES = tuple(PATROL_COLOURS)
+#: Drawn first to last: the states that need no one's attention go underneath.
+PATROL_DRAW_ORDER = ("off_shift", "offline", "left_early", "on_duty", "idle", "moving",
+                     "off_post")
 
 
 def class_labels(breaks: Sequence[int]) -> list[str]:

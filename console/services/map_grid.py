@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -19,6 +20,7 @@ from shapely.ops import polylabel
 from sqlalchemy import BigInteger, Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from console.services.cell_index import CellIndex, ring_boxes
 from console.services.overview import city_name
 from console.store.models import (Cell, Community, District, Meta, Street, WorkGrid,
                                   WorkGridCell)
@@ -32,6 +34,8 @@ GRID_VERSION_KEY = "grid_version"
 #: Cells this close count as neighbours when colouring work grids apart (degrees).
 TOUCH_DEG = 0.000001
 LEVELS = ("district", "street", "community")
+#: Cells measured for the typical cell size when the polygons are not made yet.
+SIZE_SAMPLE = 2000
 
 
 @dataclass(frozen=True)
@@ -56,28 +60,41 @@ class GridData:
     centroids: np.ndarray           # (n, 2) lon/lat
     community: np.ndarray           # int32 community id per cell
     work_grid: np.ndarray           # int32 work grid id per cell, -1 when none
-    polygons: np.ndarray            # shapely polygons, for point lookups
     communities: dict[int, tuple[str, str, int]] = field(default_factory=dict)  # id → code, name, street
     streets: dict[int, tuple[str, str, int]] = field(default_factory=dict)      # id → code, name, district
     districts: dict[int, tuple[str, str]] = field(default_factory=dict)         # id → code, name
     work_grids: dict[int, tuple[str, str]] = field(default_factory=dict)        # id → code, name
     city_name: str = ""
     centre: tuple[float, float] | None = None
+    #: Shapely polygons of the cells, for point lookups: made when first asked for (a cached
+    #: grid's page needs none; half a second at 200,000 cells).
+    shapes: np.ndarray | None = None
     _tree: shapely.STRtree | None = None
 
-    def __post_init__(self) -> None:
-        self.index_of = {int(cid): i for i, cid in enumerate(self.ids)}
+    @cached_property
+    def index_of(self) -> dict[int, int]:
+        """Cell id → index (made when first asked for: a tenth of a second at 200,000)."""
+        return {int(cid): i for i, cid in enumerate(self.ids.tolist())}
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    @property
+    @cached_property
     def bbox(self) -> tuple[float, float, float, float]:
         """min lon, min lat, max lon, max lat of the whole grid."""
         if not len(self):
             return (0.0, 0.0, 0.0, 0.0)
+        if self.shapes is None and isinstance(self.rings, FlatRings):
+            low, high = self.rings.coords.min(axis=0), self.rings.coords.max(axis=0)
+            return (float(low[0]), float(low[1]), float(high[0]), float(high[1]))
         bounds = shapely.total_bounds(self.polygons)
         return tuple(float(v) for v in bounds)
+
+    @property
+    def polygons(self) -> np.ndarray:
+        if self.shapes is None:
+            self.shapes = _polygons(self.rings)
+        return self.shapes
 
     @property
     def cell_size_m(self) -> float:
@@ -85,8 +102,28 @@ class GridData:
         if not len(self):
             return 100.0
         lat = float(np.median(self.centroids[:, 1]))
-        deg2 = float(np.median(shapely.area(self.polygons)))
+        shapes = self.shapes
+        if shapes is None:   # a sample is as good for "a typical cell", and needs no full build
+            step = max(1, len(self) // SIZE_SAMPLE)
+            shapes = _polygons([self.rings[i] for i in range(0, len(self), step)])
+        deg2 = float(np.median(shapely.area(shapes)))
         return math.sqrt(deg2 * 111_320.0 ** 2 * math.cos(math.radians(lat)))
+
+    @cached_property
+    def index(self) -> CellIndex:
+        """Point lookups that make only the polygons they test (see cell_index)."""
+        rings = self.rings
+        if isinstance(rings, FlatRings):
+            boxes = ring_boxes(rings, rings.coords, rings.counts)
+        else:
+            boxes = ring_boxes(rings)
+        return CellIndex(rings, boxes, self.shapes)
+
+    def shapes_of(self, cells: np.ndarray) -> np.ndarray:
+        """The polygons of some cells (all made already, or made now and kept)."""
+        if self.shapes is not None:
+            return self.shapes[cells]
+        return self.index.shapes_of(cells)
 
     @property
     def tree(self) -> shapely.STRtree:
@@ -98,17 +135,17 @@ class GridData:
         """Pairs (point index, cell index) of every cell within `distance_deg` of each point."""
         if not len(self) or not len(lons):
             return np.empty((2, 0), dtype=np.int64)
-        points = shapely.points(lons, lats)
         if distance_deg <= 0:   # on the cell or its edge
-            return self.tree.query(points, predicate="intersects")
+            return self.index.covering(lons, lats)
+        points = shapely.points(lons, lats)
         return self.tree.query(points, predicate="dwithin", distance=distance_deg)
 
     def cell_at(self, lon: float, lat: float) -> int | None:
         """The index of the cell covering a point, or None outside the grid."""
         if not len(self):
             return None
-        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
-        return int(hits[0]) if len(hits) else None
+        hits = self.index.covering(np.array([lon]), np.array([lat]))[1]
+        return int(hits.min()) if len(hits) else None
 
 
 def load_grid(session: Session) -> GridData:
@@ -130,7 +167,7 @@ def load_grid(session: Session) -> GridData:
         centroids=shapely.get_coordinates(shapely.centroid(polygons)).reshape(-1, 2),
         community=np.array([r.community_id for r in rows], dtype=np.int32),
         work_grid=np.array([grid_of.get(r.id, -1) for r in rows], dtype=np.int32),
-        polygons=polygons,
+        shapes=polygons,
     )
     data.communities = {r.id: (r.code, r.name, r.street_id) for r in session.execute(
         select(Community.id, Community.code, Community.name, Community.street_id))}
@@ -215,17 +252,17 @@ def rebuild_grid(arrays: dict[str, np.ndarray], names: dict) -> GridData:
     counts = arrays["counts"].astype(np.int64)
     coords = arrays["coords"].reshape(-1, 2)
     rings = FlatRings(coords, counts)
-    polygons = (shapely.polygons(shapely.linearrings(
-        coords, indices=np.repeat(np.arange(len(counts)), counts)))
-        if len(counts) else np.empty(0, dtype=object))
 
     def keyed(d: dict) -> dict:
         return {int(k): tuple(v) for k, v in d.items()}
-    return GridData(ids=arrays["ids"], codes=list(names["codes"]), rings=rings,
+    grid = GridData(ids=arrays["ids"], codes=list(names["codes"]), rings=rings,
                     centroids=arrays["centroids"], community=arrays["community"],
-                    work_grid=arrays["work_grid"], polygons=polygons,
+                    work_grid=arrays["work_grid"],
                     communities=keyed(names["communities"]), streets=keyed(names["streets"]),
                     districts=keyed(names["districts"]), work_grids=keyed(names["work_grids"]))
+    if "bbox" in names:   # kept by the cache: no pass over every vertex at start
+        grid.__dict__["bbox"] = tuple(float(v) for v in names["bbox"])
+    return grid
 
 
 def place_of(session: Session, grid: GridData) -> None:
@@ -241,10 +278,13 @@ def place_of(session: Session, grid: GridData) -> None:
             grid.centre = None   # a hand-edited value: the grid's own middle will do
 
 
-def _polygons(rings: list[np.ndarray]) -> np.ndarray:
+def _polygons(rings: Sequence[np.ndarray]) -> np.ndarray:
     """Shapely polygons of many rings in one vectorised call."""
-    if not rings:
+    if not len(rings):
         return np.empty(0, dtype=object)
+    if isinstance(rings, FlatRings):
+        return shapely.polygons(shapely.linearrings(
+            rings.coords, indices=np.repeat(np.arange(len(rings.counts)), rings.counts)))
     counts = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
     indices = np.repeat(np.arange(len(rings)), counts)
     return shapely.polygons(shapely.linearrings(np.concatenate(rings), indices=indices))

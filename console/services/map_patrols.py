@@ -175,7 +175,6 @@ class PatrolWatch:
         self._views: dict[int, PatrolView] = {}
         self._shifts: dict[int, ShiftWindow] = {}
         self._cell: dict[int, int] = {}   # officer → index of the cell of their newest fix
-        shapely.prepare(grid.polygons)   # point-in-cell tests every tick
         # Replay the recent history step by step, so idle and off-post runs have their start.
         steps: dict[int, dict[int, Fix]] = defaultdict(dict)
         for officer, track in (tracks or {}).items():
@@ -254,7 +253,7 @@ class PatrolWatch:
         same = np.zeros(len(officers), dtype=bool)
         known = np.flatnonzero(cells >= 0)
         if len(known):
-            same[known] = shapely.contains_xy(grid.polygons[cells[known]], lons[known],
+            same[known] = shapely.contains_xy(grid.shapes_of(cells[known]), lons[known],
                                               lats[known])
         result |= same & (grid.work_grid[np.maximum(cells, 0)] == grids)
         moved = np.flatnonzero(~same)

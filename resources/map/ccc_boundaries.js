@@ -29,19 +29,28 @@
     initialize: function (data, options) {
       L.LayerGroup.prototype.initialize.call(this, [], options);
       L.setOptions(this, options);
-      this.regions = [];
+      this._data = data;
+      this._regions = null;
+    },
+
+    /* Decoded when first drawn or searched: a level the start-up zoom does not show (the
+     * communities of 200,000 cells: a quarter of a second) waits until it does. */
+    _build: function () {
+      if (this._regions) return;
+      var data = this._data, options = this.options, regions = [];
       var rings = ccc.decodeRings(data.counts, data.coords), r = 0;
       for (var i = 0; i < data.codes.length; i++) {
         var own = rings.slice(r, r + data.ringCounts[i]);
         r += data.ringCounts[i];
-        this.regions.push({ code: data.codes[i], name: data.names[i], label: data.labels[i], rings: own });
+        regions.push({ code: data.codes[i], name: data.names[i], label: data.labels[i], rings: own });
       }
+      this._regions = regions;
       var all = [];
-      this.regions.forEach(function (region) { all.push.apply(all, region.rings); });
+      regions.forEach(function (region) { all.push.apply(all, region.rings); });
       this._renderer = L.canvas({ pane: "boundaries", padding: 0.5 });
       this._lines = L.polyline(all, L.extend({ interactive: false, renderer: this._renderer },
-                                               STYLE[this.options.theme][this.options.level]));
-      this._labels = L.layerGroup(this.regions.map(function (region) {
+                                               STYLE[options.theme][options.level]));
+      this._labels = L.layerGroup(regions.map(function (region) {
         return L.marker(region.label, {
           pane: "labels", interactive: false, keyboard: false,
           icon: L.divIcon({ className: "ccc-label ccc-label-" + options.level, iconSize: null,
@@ -58,15 +67,17 @@
 
     onRemove: function (map) {
       map.off("zoomend", this._byZoom, this);
-      this.removeLayer(this._lines);
-      this.removeLayer(this._labels);
+      if (this._regions) { this.removeLayer(this._lines); this.removeLayer(this._labels); }
       L.LayerGroup.prototype.onRemove.call(this, map);
     },
 
     _byZoom: function () {
       var z = this._map.getZoom(), o = this.options;
-      this._toggle(this._lines, z >= o.lineZoom[0] && z <= o.lineZoom[1]);
-      this._toggle(this._labels, z >= o.labelZoom[0] && z <= o.labelZoom[1]);
+      var lines = z >= o.lineZoom[0] && z <= o.lineZoom[1], labels = z >= o.labelZoom[0] && z <= o.labelZoom[1];
+      if (!this._regions && !lines && !labels) return;
+      this._build();
+      this._toggle(this._lines, lines);
+      this._toggle(this._labels, labels);
     },
 
     _toggle: function (layer, on) {
@@ -76,11 +87,12 @@
 
     setTheme: function (theme) {
       this.options.theme = theme;
-      this._lines.setStyle(STYLE[theme][this.options.level]);
+      if (this._regions) this._lines.setStyle(STYLE[theme][this.options.level]);
     },
 
     find: function (code) {
-      for (var i = 0; i < this.regions.length; i++) if (this.regions[i].code === code) return this.regions[i];
+      this._build();
+      for (var i = 0; i < this._regions.length; i++) if (this._regions[i].code === code) return this._regions[i];
       return null;
     }
   });

@@ -41,6 +41,17 @@
       if (msg.report) app.send("applied", { ms: ms, patrols: moved });
     },
 
+    /* The first picture's rest, after the grid is drawn (see loader.fill). */
+    cases: function (msg) {
+      app.cases.upsert(msg.rows || []);
+    },
+
+    patrols: function (msg) {
+      app.store.load(msg);
+      if (app.map.hasLayer(app.layers.patrols)) app.layers.patrols.redraw();
+      if (app.map.hasLayer(app.layers.trails)) app.layers.trails.redraw();
+    },
+
     measure: function (msg) {
       app.cells.setMeasure(msg.measure, msg.legend, msg.values);
       app.legend.update(msg.legend);
@@ -134,6 +145,17 @@
       return { x: p.x, y: p.y };
     },
     applyMs: function () { return app.applyMs.slice(); },
+    /* The colour the patrols' canvas has at a patrol's marker ("#rrggbb"; null: nothing). */
+    patrolPixel: function (id) {
+      var at = app.store.latLngOf(id), canvas = app.layers.patrols._canvas;
+      if (!at || !canvas._ctx) return null;
+      canvas.drawNow();
+      var p = app.map.latLngToLayerPoint(at).subtract(canvas._bounds.min);
+      var ratio = canvas._container.width / (canvas._bounds.max.x - canvas._bounds.min.x);
+      var d = canvas._ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data;
+      if (!d[3]) return null;
+      return "#" + [d[0], d[1], d[2]].map(function (v) { return (v < 16 ? "0" : "") + v.toString(16); }).join("");
+    },
     /* One full redraw of every trail (done at most once a second, apart from the deltas). */
     trailsDrawMs: function () {
       var t0 = performance.now();

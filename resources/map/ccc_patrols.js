@@ -34,16 +34,21 @@
     initialize: function (data, config) {
       this.config = config;
       this.roster = {};
-      var self = this;
-      (data.roster || []).forEach(function (r) {
-        self.roster[r[0]] = { id: r[0], name: r[1], code: r[2], grid: r[3] };
-      });
       this.ids = [];           // patrols with a marker, in draw order
       this.slot = {};          // id → index into the arrays below
       this.lat = []; this.lon = []; this.x = []; this.y = [];
       this.state = []; this.at = []; this.battery = []; this.speed = [];
       this.trails = {};        // id → flat [t, x, y, t, x, y, ...] (zoom-0 world pixels)
       this.trailMs = (config.trailMinutes || 15) * 60000;
+      this.load(data);
+    },
+
+    /* The roster, markers and trails as the page is filled ({roster, views, trails}). */
+    load: function (data) {
+      var self = this;
+      (data.roster || []).forEach(function (r) {
+        self.roster[r[0]] = { id: r[0], name: r[1], code: r[2], grid: r[3] };
+      });
       var trails = data.trails || {};
       Object.keys(trails).forEach(function (id) {
         var src = trails[id], out = [];
@@ -134,13 +139,20 @@
       var r = map.getZoom() >= 15 ? this.options.radius + 1 : this.options.radius;
       var colours = this.options.colours, byState = {};
       for (var i = 0; i < n; i++) (byState[st.state[i]] = byState[st.state[i]] || []).push(i);
-      // Off-shift and offline first, so the ones that matter are drawn on top.
-      ["off_shift", "offline", "on_duty", "idle", "moving", "off_post"].forEach(function (state) {
+      // The configured order (the ones that matter on top); a state it does not name is
+      // still drawn, underneath, rather than vanishing.
+      var order = st.config.stateOrder || [], seen = {};
+      order.forEach(function (state) { seen[state] = true; });
+      var states = Object.keys(byState).filter(function (k) { return !seen[k]; }).concat(order);
+      // Only what the canvas shows: at street zoom most of ten thousand markers lie outside.
+      var b = this._canvas._bounds, x0 = b.min.x - r, y0 = b.min.y - r, x1 = b.max.x + r, y1 = b.max.y + r;
+      states.forEach(function (state) {
         var list = byState[state];
         if (!list) return;
         ctx.beginPath();
         for (var k = 0; k < list.length; k++) {
           var x = st.x[list[k]] * scale - origin.x, y = st.y[list[k]] * scale - origin.y;
+          if (x < x0 || x > x1 || y < y0 || y > y1) continue;
           ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, 2 * Math.PI);
         }

@@ -100,6 +100,10 @@
         <translation>非当班</translation>
     </message>
     <message>
+        <source>Left early</source>
+        <translation>提前退岗</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>今天</translation>
     </message>
