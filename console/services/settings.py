@@ -10,6 +10,8 @@ from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.work_calendar import WorkCalendar
+from console.services.actor import SYSTEM_ACTOR, Actor
+from console.services.trail import audited
 from console.store import feed
 from console.store.models import Setting
 
@@ -70,8 +72,10 @@ def checked_value(key: str, value: Any) -> Any:
     return walk(value)
 
 
-def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
-    """Store a shared setting and tell every seat through the feed."""
+def set_setting(session: Session, key: str, value: Any, at: datetime, *,
+                actor: Actor | None = None) -> None:
+    """Store a shared setting, tell every seat through the feed and record who changed it
+    (`actor`; none: the system, e.g. a migration or the demo builder)."""
     value = checked_value(key, value)
     row = session.get(Setting, key)
     if row is None:
@@ -79,6 +83,8 @@ def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
     else:
         row.value, row.updated_at = {"v": value}, at
     session.flush()
+    audited(session, actor or SYSTEM_ACTOR, ChangeKind.SETTINGS, key, ChangeAction.CHANGED, at,
+            {"key": key, "value": value})
     feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
 
 
