@@ -14,6 +14,7 @@ from console.services.actor import SYSTEM_ACTOR, Actor
 from console.services.trail import audited
 from console.store import feed
 from console.store.models import Setting
+from console.store.upsert import insert_for
 
 #: key → (default, description). Typed, documented, one list (see console/config.py for seat settings).
 SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
@@ -77,12 +78,11 @@ def set_setting(session: Session, key: str, value: Any, at: datetime, *,
     """Store a shared setting, tell every seat through the feed and record who changed it
     (`actor`; none: the system, e.g. a migration or the demo builder)."""
     value = checked_value(key, value)
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value={"v": value}, updated_at=at))
-    else:
-        row.value, row.updated_at = {"v": value}, at
-    session.flush()
+    # One upsert: two seats setting a key for the first time at once must not collide.
+    stmt = insert_for(session, Setting).values(key=key, value={"v": value}, updated_at=at)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[Setting.key], set_={"value": stmt.excluded.value, "updated_at": at}))
+    session.get(Setting, key, populate_existing=True)   # a Setting the session holds sees it
     audited(session, actor or SYSTEM_ACTOR, ChangeKind.SETTINGS, key, ChangeAction.CHANGED, at,
             {"key": key, "value": value})
     feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})

@@ -159,11 +159,14 @@ def restore(source: Path, url: str, *, force: bool = False) -> str:
             dst.close()
             src.close()
     else:
-        if backup_revision(source) is None or not _is_pg_dump(source):
+        if not _is_pg_dump(source):
             raise BackupError("a PostgreSQL database is restored from a pg_dump archive")
         args, env = _pg_args(make_url(url))
-        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              *args, str(source)], env)
+        # No owner and no grants from the dump: the restoring role owns the tables, and the
+        # seats' role gets its grants again from `init-db --grant-seat-role` (it may not exist
+        # on this server, which would fail the whole restore).
+        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl",
+              "--single-transaction", *args, str(source)], env)
     return revision
 
 
