@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -27,6 +27,7 @@ pytestmark = needs_pg
 DESK = Actor(None, "测试值班员", Role.DISPATCHER)
 LEADER = Actor(None, "测试值班长", Role.LEADER)
 T0 = datetime(2026, 11, 23, 10, 0)
+INT_KEYS = ("alert_idle_min", "alert_offline_min", "alert_off_post_min")
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +60,17 @@ def test_concurrent_appenders_never_fork_the_chain(pg):
         barrier = threading.Barrier(threads_n)
 
         def appender(i: int) -> None:
+            # Different days and keys: no other lock (the day's case number, the setting's row)
+            # orders these writers; only the chain's own append does.
             try:
                 barrier.wait(10)
                 if i % 2:
                     in_transaction(pg, lambda s: svc.report(
-                        s, DESK, category_code="20102", source="hotline", cell_code=cell, at=T0))
+                        s, DESK, category_code="20102", source="hotline", cell_code=cell,
+                        at=T0 + timedelta(days=100 * round_ + i)))
                 else:
                     in_transaction(pg, lambda s: settings.set_setting(
-                        s, "alert_idle_min", 20 + i, T0, actor=DESK))
+                        s, INT_KEYS[i // 2], 20 + round_, T0, actor=DESK))
             except BaseException as exc:   # reported below
                 errors.append(exc)
         workers = [threading.Thread(target=appender, args=(i,)) for i in range(threads_n)]
