@@ -90,4 +90,4 @@ def with_password(url: URL) -> URL:
 def without_password(url: URL) -> str:
     """`url` as text with no password at all (for settings files and logs; not "***", which
     would be taken for the password when read back)."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    return url._replace(password=None).render_as_string(hide_password=False)   # set() keeps it
