@@ -140,3 +140,11 @@ def test_alerts_devices_and_catalogues_are_recorded(db, city):
     assert [r.entity for r in rows] == ["device", "device", "category", "department"]
     assert rows[0].actor_role == Role.SYSTEM.value
     assert audit.verify(db.engine).ok
+
+
+def test_a_value_of_another_type_is_named_too(db, city):
+    """SQLite keeps whatever type a raw UPDATE writes: the walk's fast path must not trip on it."""
+    _workflow(db, city, 1)
+    _raw(db, "UPDATE case_events SET actor_name = 42, at = 'yesterday' WHERE chain_seq = 2")
+    broken = audit.verify(db.engine).first_break
+    assert (broken.chain_seq, broken.reason) == (2, "changed")
