@@ -12,7 +12,9 @@ import sys
 import threading
 import time
 
+from console import paths
 from console.ingest.app import create_app
+from console.ingest.backup_task import DailyBackup
 from console.ingest.directory import DeviceDirectory
 from console.ingest.writer import DEFAULT_CAPACITY, WINDOW_S, BatchWriter
 from console.store.database import Database
@@ -57,6 +59,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
     stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",
                              daemon=True)
     stats.start()
+    daily_backup = DailyBackup(db, paths.data_dir())
+    daily_backup.start()
     config = uvicorn.Config(create_app(writer, directory), host=host, port=port,
                             log_config=None, access_log=False, server_header=False,
                             timeout_graceful_shutdown=10, backlog=4096)
@@ -74,6 +78,7 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
         started = time.monotonic()
         lost = writer.stop()
         stop_stats.set()
+        daily_backup.stop()
         log.info("stopped: accepted %d, written %d, lost %d (final flush %.2f s)",
                  writer.accepted, writer.written, lost, time.monotonic() - started)
     if not server.started:

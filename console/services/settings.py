@@ -33,6 +33,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "alert_backlog_open": (100, "More open dispatched cases than this: a department's backlog"),
     "alert_backlog_overdue": (20, "…or with more overdue cases than this"),
     "alert_escalate_min": (15, "Minutes after which an unacknowledged warning alert is escalated"),
+    # The daily backup (console/services/backups.py), run by `serve`.
+    "backup_folder": ("", "Folder of the daily backups; empty: 'backups' beside a SQLite file, "
+                          "else in the data folder of the machine that runs serve"),
+    "backup_keep": (7, "How many daily backups are kept (older ones are deleted); 0: no daily backup"),
 }
 
 

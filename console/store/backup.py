@@ -86,6 +86,8 @@ def backup(url: str, to: Path) -> BackupInfo:
         dst = sqlite3.connect(str(partial))
         try:
             src.backup(dst)      # all pages in one step: one consistent snapshot
+            # The copy came in WAL mode: back to a rollback journal, so it is one file alone.
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
             src.close()
