@@ -61,3 +61,15 @@ def test_serve_task_runs_at_start_and_stops(db, tmp_path):
     assert done.wait(30)
     task.stop()
     assert list((tmp_path / "bk").glob("city-*.db"))
+
+
+def test_the_status_bar_tooltip_tells_the_last_backup(qtbot):
+    from console.ui.status_bar import ConsoleStatusBar
+    bar = ConsoleStatusBar()
+    qtbot.addWidget(bar)
+    bar.set_backup(None)
+    assert "No daily backup yet" in bar.db_label.toolTip()
+    bar.set_backup(backups.BackupStatus(DAY, "/b/city-20261130-020000.db", 12_300_000, None))
+    assert "city-20261130-020000.db (12.3 MB)" in bar.db_label.toolTip()
+    bar.set_backup(backups.BackupStatus(DAY, "", 0, "disk full"))
+    assert "disk full" in bar.db_label.toolTip()
