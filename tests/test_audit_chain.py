@@ -148,3 +148,32 @@ def test_a_value_of_another_type_is_named_too(db, city):
     _raw(db, "UPDATE case_events SET actor_name = 42, at = 'yesterday' WHERE chain_seq = 2")
     broken = audit.verify(db.engine).first_break
     assert (broken.chain_seq, broken.reason) == (2, "changed")
+
+
+def test_events_written_before_the_chain_are_linked_by_the_migration(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from console.store import migrations
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        command.upgrade(migrations.alembic_config(engine), "0004")
+        with engine.begin() as con:
+            con.exec_driver_sql(
+                "INSERT INTO cases (id, number, source, category_code, status, reported_at, version,"
+                " updated_at, address, description, photos, urgent, rework_count, extension_count,"
+                " return_count, supervision_level) VALUES (1, '202601010001', 'hotline', '20301',"
+                " 'registered', '2026-01-01 08:00:00.000000', 2, '2026-01-01 08:00:00.000000', '',"
+                " '', '[]', 0, 0, 0, 0, 0)")
+            for n, (action, to) in enumerate([("report", "reported"), ("register", "registered")]):
+                con.exec_driver_sql(
+                    "INSERT INTO case_events (case_id, at, actor_name, actor_role, action, to_status,"
+                    f" data) VALUES (1, '2026-01-01 08:0{n}:00.000000', '张', 'dispatcher', "
+                    f"'{action}', '{to}', '{{\"n\": {n}}}')")
+        migrations.upgrade(engine)
+        report_ = audit.verify(engine)
+        assert report_.ok and report_.chains[0].length == 2
+        with pytest.raises(Exception, match="append-only"), engine.begin() as con:
+            con.exec_driver_sql("UPDATE case_events SET note = 'x'")   # the seal is back
+    finally:
+        engine.dispose()

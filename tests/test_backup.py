@@ -3,6 +3,7 @@ and whose audit chain verifies; restore refuses what it must."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 import threading
 from datetime import datetime, timedelta
 
@@ -121,3 +122,10 @@ def test_restore_refuses_a_schema_it_does_not_know(tmp_path):
     (tmp_path / "text.db").write_text("not a backup")
     with pytest.raises(BackupError, match="neither"):
         restore(tmp_path / "text.db", f"sqlite:///{tmp_path / 'new.db'}")
+
+
+def test_without_pg_dump_the_message_says_what_to_install(monkeypatch):
+    import shutil
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(BackupError, match="pg_dump is not installed.*postgresql-client"):
+        backup("postgresql+psycopg2://u@127.0.0.1:1/x", Path("/tmp/never.dump"))
