@@ -20,6 +20,7 @@ from console.services.actor import Actor
 from console.services.cases import now as wall_clock
 from console.services.trail import audited
 from console.store import alert_queries as q
+from console.store import feed
 
 #: Who may acknowledge and escalate: the people at the desks.
 DESK_ROLES = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
@@ -89,8 +90,10 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
     # cannot wait on each other.
     for alert_id in sorted(set(alert_ids)):
         if q.acknowledge(session, alert_id, user_id=actor.user_id, at=at, note=note):
+            feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
+                        {"by": actor.name, "note": bool(note)})
             audited(session, actor, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
-                    {"note": note}, feed_payload={"by": actor.name, "note": bool(note)})
+                    {"note": note})
             done.append(alert_id)
             continue
         state = q.alert_state(session, alert_id)
@@ -118,8 +121,8 @@ def escalate(session: Session, actor: Actor, alert_id: int, *,
     if not q.escalate(session, alert_id, at=at, severity=Severity.CRITICAL.value,
                       from_level=state.level, by=actor.user_id):
         raise DomainError("alert_escalated_meanwhile")
+    feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ESCALATED, at,
+                {"severity": Severity.CRITICAL.value, "level": state.level + 1, "by": actor.name})
     audited(session, actor, ChangeKind.ALERT, alert_id, ChangeAction.ESCALATED, at,
-            {"level": state.level + 1},
-            feed_payload={"severity": Severity.CRITICAL.value, "level": state.level + 1,
-                          "by": actor.name})
+            {"level": state.level + 1})
     return alerts_by_id(session, [alert_id])[0]

@@ -1,6 +1,6 @@
-"""Writes the audit trail remembers: a feed row every seat sees and an audit record of who did
-it, from which seat, when (console/store/audit.py chains it). For the writes that are not case
-events: settings, the roster and catalogues, alert acknowledgements, devices."""
+"""The audit record of a write that is not a case event (settings, the roster and catalogues,
+alert acknowledgements, devices): who did it, from which seat, when; console/store/audit.py
+chains it."""
 from __future__ import annotations
 
 import getpass
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.roles import Role
 from console.services.actor import Actor
-from console.store import audit, feed
+from console.store import audit
 
 
 def command_line_actor() -> Actor:
@@ -25,12 +25,10 @@ def command_line_actor() -> Actor:
 
 
 def audited(session: Session, actor: Actor, kind: ChangeKind, entity_id: Any,
-            action: ChangeAction, at: datetime, data: dict[str, Any] | None = None,
-            *, feed_payload: dict[str, Any] | None = None) -> feed.Ticket | None:
-    """Record the write in the audit trail and (with `feed_payload`) tell every seat."""
+            action: ChangeAction, at: datetime, data: dict[str, Any] | None = None) -> None:
+    """Record the write in the audit trail, in the caller's transaction (written at its commit).
+    The caller's own `feed.record(session, ChangeKind.X, …)` tells the seats: written out, so
+    tests/test_feed_kinds.py sees every producer."""
     audit.record(session, actor_id=actor.user_id, actor_name=actor.name,
                  actor_role=actor.role.value, entity=kind.value, entity_id=entity_id,
                  action=action.value, at=at, data=data)
-    if feed_payload is None:
-        return None
-    return feed.record(session, kind, entity_id, action, at, feed_payload)
