@@ -58,7 +58,8 @@ def append_event(session: Session, *, case_id: int, at: datetime, actor_id: int 
                  actor_name: str, actor_role: str, action: str, from_status: str | None,
                  to_status: str, note: str | None, data: dict[str, Any]) -> None:
     """Append one event to a case's history (never updated or deleted). It is written at commit,
-    linked into the trail's hash chain in commit order (console/store/audit.py)."""
+    linked into the trail's hash chain in commit order (console/store/audit.py): a read later in
+    the same transaction does not see it yet."""
     audit.append_case_event(session, dict(
         case_id=case_id, at=at, actor_id=actor_id, actor_name=actor_name, actor_role=actor_role,
         action=action, from_status=from_status, to_status=to_status, note=note, data=data))
