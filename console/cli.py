@@ -344,7 +344,7 @@ def _warn_password_in_url(args) -> None:
 def _grant_seat_role(db, name: str, password_file: str | None) -> int:
     import os
 
-    from console.store import secrets, seat_role
+    from console.store import seat_role, secrets
     try:
         password = (secrets.read_password_file(Path(password_file).expanduser()) if password_file
                     else os.environ.get(SEAT_PASSWORD_ENV))

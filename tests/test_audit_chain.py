@@ -2,15 +2,12 @@
 names the first link a change, a forged row or a deleted row breaks."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from console.cli import main
 from console.domain.roles import Role
-from console.services import alert_actions, cases, devices, roster, settings
-from console.services.actor import Actor
+from console.services import cases, devices, roster, settings
 from console.store import audit
 from console.store.models import AuditRecord, CaseEvent
 from tests.service_city import MON, city, do, report  # noqa: F401  (fixture)
@@ -177,3 +174,28 @@ def test_events_written_before_the_chain_are_linked_by_the_migration(tmp_path):
             con.exec_driver_sql("UPDATE case_events SET note = 'x'")   # the seal is back
     finally:
         engine.dispose()
+
+
+def test_alert_acknowledgements_and_escalations_are_recorded(db):
+    from datetime import timedelta
+
+    from console.services import alert_actions
+    from console.services.alerts import AlertEngine
+    from tests import alert_city
+    t = alert_city.MONDAY.replace(hour=9)
+    acity = alert_city.build(db)
+    alert_city.report(db, acity, t, category=alert_city.URGENT)
+    alert_city.evaluate(db, AlertEngine(), t)
+    with db.session() as s:
+        alert = next(a for a in alert_actions.open_alerts(s) if a.kind == "offline")
+    with db.transaction() as s:
+        alert_actions.acknowledge(s, acity.desk, [alert.id], note="已通知", at=t + timedelta(minutes=1))
+        alert_actions.escalate(s, acity.desk, alert.id, at=t + timedelta(minutes=2))
+    with db.session() as s:
+        rows = s.execute(select(AuditRecord.entity, AuditRecord.entity_id, AuditRecord.action,
+                                AuditRecord.actor_name, AuditRecord.data)
+                         .where(AuditRecord.entity == "alert").order_by(AuditRecord.chain_seq)).all()
+    assert [tuple(r) for r in rows] == [
+        ("alert", str(alert.id), "acknowledged", acity.desk.name, {"note": "已通知"}),
+        ("alert", str(alert.id), "escalated", acity.desk.name, {"level": alert.level + 1})]
+    assert audit.verify(db.engine).ok

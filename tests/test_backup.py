@@ -3,9 +3,9 @@ and whose audit chain verifies; restore refuses what it must."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, Table, insert, select, update
+from sqlalchemy import JSON, DateTime, Integer, Table, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from console.store import feed
 from console.store.models import AuditChain, AuditRecord, CaseEvent
@@ -147,6 +147,13 @@ def _append_at_commit(session: Session, chain: str, row: dict[str, Any]) -> None
     feed.at_commit(session, write)
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_heads(session: Session, transaction: SessionTransaction) -> None:
+    # A failed commit's sequence may be handed out again: never reuse the heads read under it.
+    if transaction.parent is None:
+        session.info.pop(_HEADS, None)
+
+
 def append_case_event(session: Session, row: dict[str, Any]) -> None:
     """Queue one case event (its columns) to be chained and inserted at commit."""
     _append_at_commit(session, CASE_EVENTS, dict(row))
@@ -235,7 +242,7 @@ def _sqlite_row_text(chain: str) -> Callable[[tuple], str]:
             expr = f"('null' if {v} is None else {expr})"
         parts.append(expr)
     template = "{" + ",".join(p + "%s" for p in _PREFIXES[chain]) + "}"
-    fast = eval(f"lambda r: T % ({', '.join(parts)},)",   # noqa: S307 - built from our columns
+    fast = eval(f"lambda r: T % ({', '.join(parts)},)",
                 {"T": template, "E": _encode_str, "S": str, "J": _sqlite_json})
     order = sorted(HASHED[chain])
     at_i = order.index("at") + 2

@@ -50,7 +50,7 @@ def read_password_file(path: Path) -> str:
 
 
 def _default_file() -> Path:
-    from console.paths import config_dir   # the same folder as the seat's settings
+    from console.paths import config_dir  # the same folder as the seat's settings
     return config_dir() / DEFAULT_FILE_NAME
 
 
