@@ -90,7 +90,8 @@ def _png_path(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="city-console", description="城市管理统一指挥台 City Command Console",
-        epilog="commands: init-db, demo, bench (each has --help)")
+        epilog="commands: init-db, demo, bench, serve, devices, audit, backup, restore "
+               "(each has --help)")
     parser.add_argument("--db", type=_db_url, help="SQLAlchemy URL or SQLite file path "
                         "(default: a SQLite file in your data folder; with --demo, the demo file)")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh_CN", help="interface language")
@@ -123,7 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     headless.add_argument("--lang", dest="sub_lang", choices=LANGUAGES, metavar="{zh_CN,en}",
                           help="language of messages")
 
-    sub.add_parser("init-db", parents=[headless], help="create or upgrade a database")
+    p = sub.add_parser("init-db", parents=[headless], help="create or upgrade a database")
+    p.add_argument("--grant-seat-role", metavar="NAME",
+                   help="PostgreSQL: create or update the seats' least-privilege role (its "
+                        f"password from {SEAT_PASSWORD_ENV} or --seat-password-file)")
+    p.add_argument("--seat-password-file", metavar="FILE",
+                   help="a file only you may read holding the seat role's password")
 
     p = sub.add_parser("demo", parents=[headless],
                        help="generate the demo city into a database (headless)")
@@ -142,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_intake_commands(sub, headless)
     _add_open311_commands(sub, headless)
+    _add_trail_commands(sub, headless)
     return parser
 
 
@@ -281,8 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _warn_password_in_url(args)
     if args.command == "init-db":
-        return _init_db(args.sub_db or args.db, args.sub_lang or args.lang)
+        return _init_db(args.sub_db or args.db, args.sub_lang or args.lang, args)
     if args.command == "demo":
         return _demo(args.sub_db or args.db, args.sub_cells, args.sub_cases, args.sub_seed,
                      args.days, args.sub_lang or args.lang)
@@ -290,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         return _intake_command(args)
     if args.command == "open311-keys":
         return _open311_command(args)
+    if args.command in ("audit", "backup", "restore"):
+        return _trail_command(args)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)
@@ -319,16 +329,20 @@ def _fail(exc: Exception, lang: str) -> int:
     return EXIT_DATABASE
 
 
-def _init_db(url: str | None, lang: str) -> int:
+def _init_db(url: str | None, lang: str, args=None) -> int:
     from console.store.database import DatabaseOpenError, open_database
     url = url or _default_url(False)
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
         return _fail(exc, lang)
-    print(f"ready: {db.url}")
-    db.dispose()
-    return 0
+    try:
+        print(f"ready: {db.url}")
+        if args is not None and args.grant_seat_role:
+            return _grant_seat_role(db, args.grant_seat_role, args.seat_password_file)
+        return 0
+    finally:
+        db.dispose()
 
 
 def _demo(url: str | None, cells: int, cases: int, seed: int, days: int | None, lang: str) -> int:
@@ -360,6 +374,97 @@ def _demo(url: str | None, cells: int, cases: int, seed: int, days: int | None, 
             print(f"cannot build the demo city: {exc}", file=sys.stderr)
             return EXIT_USAGE
         print(f"demo city ready in {time.perf_counter() - start:.1f} s: {db.url}")
+        return 0
+    finally:
+        db.dispose()
+
+
+# --- the audit trail, its secrets, backup and restore -----------------------------------------
+
+SEAT_PASSWORD_ENV = "CITY_CONSOLE_SEAT_PASSWORD"
+EXIT_BROKEN_TRAIL = 1
+
+
+def _add_trail_commands(sub, headless: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("audit", help="check the audit trail")
+    trail = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    trail.add_parser("verify", parents=[headless],
+                     help="walk the hash chains; exit 1 naming the first broken link")
+    p = sub.add_parser("backup", parents=[headless], help="copy the database to a file, online")
+    p.add_argument("--to", required=True, metavar="FILE", help="the backup file to write")
+    p = sub.add_parser("restore", parents=[headless],
+                       help="put a backup in place of a database (refuses a non-empty one)")
+    p.add_argument("--from", dest="source", required=True, metavar="FILE", help="the backup file")
+    p.add_argument("--force", action="store_true", help="overwrite a database that holds data")
+
+
+def _warn_password_in_url(args) -> None:
+    """A password in --db is in the process list for every local user to read: say so (not
+    refused: scripts that already do it keep working while they move the password out)."""
+    from sqlalchemy.engine import make_url
+    for url in (getattr(args, "db", None), getattr(args, "sub_db", None)):
+        if url and "://" in url and make_url(url).password:
+            print("warning: the database password in --db is visible to every local user in the "
+                  "process list; use CITY_CONSOLE_DB_PASSWORD, a password file "
+                  "(CITY_CONSOLE_DB_PASSWORD_FILE, mode 600) or the system keyring instead "
+                  "(see README: Secrets)", file=sys.stderr)
+            return
+
+
+def _grant_seat_role(db, name: str, password_file: str | None) -> int:
+    import os
+
+    from console.store import seat_role, secrets
+    try:
+        password = (secrets.read_password_file(Path(password_file).expanduser()) if password_file
+                    else os.environ.get(SEAT_PASSWORD_ENV))
+        created = seat_role.grant_seat_role(db.engine, name, password)
+    except (ValueError, secrets.SecretError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"seat role {name} {'created' if created else 'updated'}"
+          f"{'' if password is not None else ' (password unchanged)'}")
+    return 0
+
+
+def _trail_command(args) -> int:
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    url = args.sub_db or args.db or _default_url(False)
+    if args.command == "restore":
+        from console.store.backup import BackupError, restore
+        try:
+            revision = restore(Path(args.source), url, force=args.force)
+            open_database(url).dispose()   # opens, and upgrades an older schema
+        except BackupError as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except DatabaseOpenError as exc:
+            return _fail(exc, lang)
+        print(f"restored {args.source} (schema {revision})")
+        return 0
+    try:
+        db = open_database(url, upgrade=args.command != "audit")
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        if args.command == "backup":
+            from console.store.backup import BackupError, backup
+            try:
+                info = backup(url, Path(args.to))
+            except BackupError as exc:
+                print(f"refused: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"backup written: {info.path} ({info.size:,} bytes, schema {info.revision})")
+            return 0
+        from console.store.audit import verify
+        report = verify(db.engine)
+        for chain in report.chains:
+            state = "ok" if chain.broken is None else chain.broken.describe()
+            print(f"{chain.table}: {chain.length} links verified, head {chain.head[:16]}… {state}")
+        if not report.ok:
+            print(f"BROKEN: {report.first_break.describe()}")
+            return EXIT_BROKEN_TRAIL
         return 0
     finally:
         db.dispose()

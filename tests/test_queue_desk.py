@@ -40,6 +40,8 @@ def test_detail_has_every_field_and_the_timeline_with_names(db, city):
                            note="实为井盖", at=NOW)
         c = cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=dept,
                            deadline=NOW + timedelta(hours=3), at=NOW)
+    # Events are chained and written at commit: the detail pane reads in its own transaction.
+    with db.session() as s:
         d = case_desk.case_detail(s, c.case_id)
     assert (d.number, d.status, d.version, d.category_code, d.category_name) == (
         c.number, "dispatched", 3, MANHOLE, "污水井盖")

@@ -32,6 +32,7 @@ SUITES: dict[str, tuple[str, str, str]] = {
                 "Open311 POST answered with its id through serve, 2,000 fixes/s beside it"),
     "live-queue": ("console.bench.live_queue", "run",
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
+    "audit": ("console.bench.audit", "run", "verify the hash chain of 1,000,000 case events"),
 }
 
 

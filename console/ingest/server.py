@@ -11,7 +11,9 @@ import signal
 import threading
 import time
 
+from console import paths
 from console.ingest.app import create_app
+from console.ingest.backup_task import DailyBackup
 from console.ingest.directory import DeviceDirectory
 from console.ingest.pruner import run_pruner
 from console.ingest.stdout_log import log_to_stdout
@@ -64,6 +66,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
     stats = threading.Thread(target=_stats, args=(writer, stop_stats), name="ingest-stats",
                              daemon=True)
     stats.start()
+    daily_backup = DailyBackup(db, paths.data_dir())
+    daily_backup.start()
     if prune:
         threading.Thread(target=run_pruner, args=(db, stop_stats), name="ingest-pruner",
                          daemon=True).start()
@@ -83,7 +87,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
     finally:
         started = time.monotonic()
         stop_stats.set()
-        lost = writer.stop()
+        lost = writer.stop()   # what was accepted is written first
+        daily_backup.stop()
         log.info("stopped: accepted %d, written %d, lost %d (final flush %.2f s)",
                  writer.accepted, writer.written, lost, time.monotonic() - started)
     if not server.started:

@@ -18,6 +18,7 @@ from console.domain.errors import DomainError, NotFound
 from console.domain.roles import Role
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
+from console.services.trail import audited
 from console.store import alert_queries as q
 from console.store import feed
 
@@ -91,6 +92,8 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
         if q.acknowledge(session, alert_id, user_id=actor.user_id, at=at, note=note):
             feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
                         {"by": actor.name, "note": bool(note)})
+            audited(session, actor, ChangeKind.ALERT, alert_id, ChangeAction.ACKNOWLEDGED, at,
+                    {"note": note})
             done.append(alert_id)
             continue
         state = q.alert_state(session, alert_id)
@@ -120,4 +123,6 @@ def escalate(session: Session, actor: Actor, alert_id: int, *,
         raise DomainError("alert_escalated_meanwhile")
     feed.record(session, ChangeKind.ALERT, alert_id, ChangeAction.ESCALATED, at,
                 {"severity": Severity.CRITICAL.value, "level": state.level + 1, "by": actor.name})
+    audited(session, actor, ChangeKind.ALERT, alert_id, ChangeAction.ESCALATED, at,
+            {"level": state.level + 1})
     return alerts_by_id(session, [alert_id])[0]

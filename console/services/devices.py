@@ -7,7 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import NotFound
+from console.services.actor import Actor
+from console.services.cases import now as wall_clock
+from console.services.trail import audited, command_line_actor
 from console.store.models import Device, LatestPosition, PatrolOfficer
 
 MAX_UNIQUE_ID = 64     # the column's length
@@ -39,8 +43,10 @@ def check_unique_id(unique_id: str) -> str:
     return unique_id
 
 
-def add_device(session: Session, unique_id: str, officer_code: str) -> DeviceInfo:
-    """Register a device for an officer, or re-enable and re-assign one already known."""
+def add_device(session: Session, unique_id: str, officer_code: str, *,
+               actor: Actor | None = None) -> DeviceInfo:
+    """Register a device for an officer, or re-enable and re-assign one already known
+    (`actor`: who, for the audit trail; none: the command line's account)."""
     check_unique_id(unique_id)
     officer = session.scalars(select(PatrolOfficer).where(PatrolOfficer.code == officer_code)).first()
     if officer is None:
@@ -53,15 +59,20 @@ def add_device(session: Session, unique_id: str, officer_code: str) -> DeviceInf
     device.active = True
     device.suspect_at = device.suspect_kmh = None    # registering it again vouches for it
     session.flush()
+    audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
+            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "officer": officer.code,
+                                                 "active": True})
     return DeviceInfo(unique_id, officer.code, officer.name, True)
 
 
-def disable_device(session: Session, unique_id: str) -> None:
+def disable_device(session: Session, unique_id: str, *, actor: Actor | None = None) -> None:
     """Stop accepting a device's fixes; its history stays."""
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
     if device is None:
         raise NotFound("device", unique_id)
     device.active = False
+    audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
+            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "active": False})
 
 
 _INFO = select(Device.unique_id, PatrolOfficer.code, PatrolOfficer.name, Device.active,

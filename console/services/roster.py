@@ -19,6 +19,7 @@ from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
+from console.services.trail import audited
 from console.store import feed
 from console.store.models import (
     Category,
@@ -54,8 +55,10 @@ def set_officer_active(session: Session, actor: Actor, officer_id: int, active: 
     """Put an officer on the roster or take them off it."""
     _check_role(actor)
     _officer(session, officer_id).active = active
-    feed.record(session, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at or wall_clock(),
-                {"active": active})
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at, {"active": active})
+    audited(session, actor, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at,
+            {"active": active})
 
 
 def assign_work_grid(session: Session, actor: Actor, officer_id: int, work_grid_id: int | None, *,
@@ -66,8 +69,11 @@ def assign_work_grid(session: Session, actor: Actor, officer_id: int, work_grid_
     if work_grid_id is not None and session.get(WorkGrid, work_grid_id) is None:
         raise NotFound("work_grid", work_grid_id)
     officer.work_grid_id = work_grid_id
-    feed.record(session, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at or wall_clock(),
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at,
                 {"work_grid_id": work_grid_id})
+    audited(session, actor, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at,
+            {"work_grid_id": work_grid_id})
 
 
 def assign_device(session: Session, actor: Actor, unique_id: str, officer_id: int | None, *,
@@ -90,8 +96,11 @@ def assign_device(session: Session, actor: Actor, unique_id: str, officer_id: in
         action = ChangeAction.ADDED
     device.patrol_officer_id, device.active = officer_id, active
     session.flush()
-    feed.record(session, ChangeKind.DEVICE, device.id, action, at or wall_clock(),
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.DEVICE, device.id, action, at,
                 {"officer_id": officer_id, "active": active})
+    audited(session, actor, ChangeKind.DEVICE, device.id, action, at,
+            {"officer_id": officer_id, "active": active})
     return device.id
 
 
@@ -109,8 +118,10 @@ def set_shifts(session: Session, actor: Actor, officer_id: int,
     session.execute(delete(Shift).where(Shift.patrol_officer_id == officer_id))
     if rows:
         session.execute(insert(Shift), rows)
-    feed.record(session, ChangeKind.SHIFT, officer_id, ChangeAction.CHANGED, at or wall_clock(),
-                {"shifts": len(rows)})
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.SHIFT, officer_id, ChangeAction.CHANGED, at, {"shifts": len(rows)})
+    audited(session, actor, ChangeKind.SHIFT, officer_id, ChangeAction.CHANGED, at,
+            {"shifts": len(rows)})
 
 
 def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_ids: Iterable[int],
@@ -127,8 +138,11 @@ def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_
     if cells:
         session.execute(insert(WorkGridCell), [{"work_grid_id": work_grid_id, "cell_id": c}
                                                for c in cells])
-    feed.record(session, ChangeKind.WORK_GRID, work_grid_id, ChangeAction.CHANGED,
-                at or wall_clock(), {"cells": len(cells)})
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.WORK_GRID, work_grid_id, ChangeAction.CHANGED, at,
+                {"cells": len(cells)})
+    audited(session, actor, ChangeKind.WORK_GRID, work_grid_id, ChangeAction.CHANGED, at,
+            {"cells": len(cells)})
 
 
 def set_category_limit(session: Session, actor: Actor, code: str, time_limit: float,
@@ -144,8 +158,11 @@ def set_category_limit(session: Session, actor: Actor, code: str, time_limit: fl
     category.time_limit, category.time_unit = time_limit, TimeUnit(time_unit).value
     if urgent is not None:
         category.urgent = urgent
-    feed.record(session, ChangeKind.CATEGORY, category.id, ChangeAction.CHANGED,
-                at or wall_clock(), {"code": code})
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.CATEGORY, category.id, ChangeAction.CHANGED, at, {"code": code})
+    audited(session, actor, ChangeKind.CATEGORY, category.id, ChangeAction.CHANGED, at,
+            {"code": code, "time_limit": time_limit, "time_unit": category.time_unit,
+             "urgent": category.urgent})
 
 
 def set_department(session: Session, actor: Actor, department_id: int | None, name: str, *,
@@ -169,6 +186,8 @@ def set_department(session: Session, actor: Actor, department_id: int | None, na
             raise NotFound("department", department_id)
     department.name, department.phone, department.active = name, phone, active
     session.flush()
-    feed.record(session, ChangeKind.DEPARTMENT, department.id, action, at or wall_clock(),
-                {"active": active})
+    at = at or wall_clock()
+    feed.record(session, ChangeKind.DEPARTMENT, department.id, action, at, {"active": active})
+    audited(session, actor, ChangeKind.DEPARTMENT, department.id, action, at,
+            {"name": name, "phone": phone, "active": active})
     return department.id

@@ -10,8 +10,11 @@ from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.work_calendar import WorkCalendar
+from console.services.actor import SYSTEM_ACTOR, Actor
+from console.services.trail import audited
 from console.store import feed
 from console.store.models import Setting
+from console.store.upsert import insert_for
 
 #: key → (default, description). Typed, documented, one list (see console/config.py for seat settings).
 SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
@@ -34,6 +37,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "positions_keep_days": (90, "Days of position history kept; older fixes are pruned"),
     "positions_max_speed_kmh": (300, "Faster than this between two fixes of a device: the fix is implausible and the device suspect"),
     "feed_keep_days": (7, "Days of change-feed rows kept (a seat away longer reloads in full)"),
+    # The daily backup (console/services/backups.py), run by `serve`.
+    "backup_folder": ("", "Folder of the daily backups; empty: 'backups' beside a SQLite file, "
+                          "else in the data folder of the machine that runs serve"),
+    "backup_keep": (7, "How many daily backups are kept (older ones are deleted); 0: no daily backup"),
 }
 
 
@@ -74,15 +81,18 @@ def checked_value(key: str, value: Any) -> Any:
     return walk(value)
 
 
-def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
-    """Store a shared setting and tell every seat through the feed."""
+def set_setting(session: Session, key: str, value: Any, at: datetime, *,
+                actor: Actor | None = None) -> None:
+    """Store a shared setting, tell every seat through the feed and record who changed it
+    (`actor`; none: the system, e.g. a migration or the demo builder)."""
     value = checked_value(key, value)
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value={"v": value}, updated_at=at))
-    else:
-        row.value, row.updated_at = {"v": value}, at
-    session.flush()
+    # One upsert: two seats setting a key for the first time at once must not collide.
+    stmt = insert_for(session, Setting).values(key=key, value={"v": value}, updated_at=at)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[Setting.key], set_={"value": stmt.excluded.value, "updated_at": at}))
+    session.get(Setting, key, populate_existing=True)   # a Setting the session holds sees it
+    audited(session, actor or SYSTEM_ACTOR, ChangeKind.SETTINGS, key, ChangeAction.CHANGED, at,
+            {"key": key, "value": value})
     feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
 
 

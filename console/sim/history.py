@@ -22,7 +22,7 @@ from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
 from console.services.settings import work_calendar
-from console.store import feed
+from console.store import audit, feed
 from console.store.bulk import insert_rows
 from console.store.database import Database
 from console.store.models import (Case, CaseEvent, CaseNumberCounter, Category, Cell, Community,
@@ -267,6 +267,7 @@ class HistoryGenerator:
         if n:
             with self.db.engine.begin() as con:
                 insert_rows(con, Case.__table__, cases)
+                audit.chain_rows(con, audit.CASE_EVENTS, events)   # the head's lock last
                 insert_rows(con, CaseEvent.__table__, events)
         cases.clear()
         events.clear()

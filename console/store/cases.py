@@ -5,11 +5,12 @@ from datetime import date, datetime
 from typing import Any
 
 from shapely.geometry import Point, Polygon
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from console.domain.case_number import format_case_number
-from console.store.models import Case, CaseEvent, CaseNumberCounter, Category, Cell
+from console.store import audit
+from console.store.models import Case, CaseNumberCounter, Category, Cell
 from console.store.upsert import insert_for
 
 
@@ -56,7 +57,9 @@ def update_versioned(session: Session, case_id: int, expected_version: int,
 def append_event(session: Session, *, case_id: int, at: datetime, actor_id: int | None,
                  actor_name: str, actor_role: str, action: str, from_status: str | None,
                  to_status: str, note: str | None, data: dict[str, Any]) -> None:
-    """Append one event to a case's history (never updated or deleted)."""
-    session.execute(insert(CaseEvent).values(
+    """Append one event to a case's history (never updated or deleted). It is written at commit,
+    linked into the trail's hash chain in commit order (console/store/audit.py): a read later in
+    the same transaction does not see it yet."""
+    audit.append_case_event(session, dict(
         case_id=case_id, at=at, actor_id=actor_id, actor_name=actor_name, actor_role=actor_role,
         action=action, from_status=from_status, to_status=to_status, note=note, data=data))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.store import migrations
+from console.store import migrations, secrets
 from console.store.seed import seed_reference_data
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -193,6 +193,11 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
+        u = secrets.with_password(u)
+    except secrets.SecretError as exc:
+        raise DatabaseOpenError("db_unreachable", url=u.render_as_string(hide_password=True),
+                                detail=str(exc)) from None
+    try:
         return create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=5)
     except (ImportError, SQLAlchemyError) as exc:
         raise DatabaseOpenError("db_driver_missing", url=u.render_as_string(hide_password=True),
@@ -206,6 +211,11 @@ class Database:
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url_without_password(self) -> str:
+        """The URL to remember (a seat's settings): no password, not even "***"."""
+        return secrets.without_password(self.engine.url)
 
     @property
     def is_sqlite(self) -> bool:

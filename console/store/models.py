@@ -271,7 +271,15 @@ class CaseEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+    # The workstation it came from, and its link in the trail's hash chain (console/store/audit.py):
+    # its place in commit order and a hash over its columns and the previous link's hash.
+    seat: Mapped[str | None] = mapped_column(String(64))
+    chain_seq: Mapped[int | None] = mapped_column(WideInt)
+    hash: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),
+                      # an index, not a constraint: SQLite adds it without rebuilding the table
+                      # (a rebuild would drop the append-only triggers)
+                      Index("ix_case_events_chain_seq", "chain_seq", unique=True))
 
 
 class CaseNumberCounter(Base):
@@ -385,6 +393,36 @@ class ChangeFeed(Base):
     entity_id: Mapped[int | None] = mapped_column(WideInt)
     action: Mapped[str] = mapped_column(String(24))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditRecord(Base):
+    """Append-only record of a write that is not a case event (settings, roster, catalogues,
+    alert acknowledgements, devices): who, from which seat, when, what; hash-chained."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(WideInt, primary_key=True)
+    chain_seq: Mapped[int] = mapped_column(WideInt, unique=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    seat: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(16))        # a ChangeKind
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(24))        # a ChangeAction
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (Index("ix_audit_at", "at"),)
+
+
+class AuditChain(Base):
+    """The head of each hash chain (case_events, audit): its length and last hash. Updated with
+    every append, under the feed counter's lock; a removed tail no longer matches it."""
+
+    __tablename__ = "audit_chain"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    length: Mapped[int] = mapped_column(WideInt)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(Base):

@@ -93,7 +93,7 @@ class _Startup:
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_DATABASE)
         self.tasks.db = self.db
-        self.settings.set("database/last_url", self.db.url)
+        self.settings.set("database/last_url", self.db.url_without_password)
 
         if demo is not None:
             code = self.build_demo(demo)

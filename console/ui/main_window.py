@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map.widget import MapWidget
+from console.services import backups
 from console.services import overview as readers
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
     def load_city_name(self) -> None:
         """Read the city's name off the GUI thread and put it in the title."""
         self.tasks.run(readers.city_name, on_done=self.set_city_name, owner=self)
+        self.tasks.run(backups.last_backup, on_done=self.status.set_backup, owner=self)
 
     def set_city_name(self, name: str) -> None:
         self._city = name or ""

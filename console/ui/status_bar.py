@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTime, QTimer, Slot
@@ -41,6 +41,7 @@ class ConsoleStatusBar(QStatusBar):
         self.clock_label = self._label("clock")
         self._database = ("", "")
         self._db_ok: bool | None = None
+        self._backup_line = ""
         self.feed_label.setText(self.tr("Feed: connecting…"))
         set_state(self.feed_label, "state", "waiting")
         self.show_rate(0.0)
@@ -73,9 +74,24 @@ class ConsoleStatusBar(QStatusBar):
         health = {None: self.tr("checking"), True: self.tr("connected"),
                   False: self.tr("unreachable")}[self._db_ok]
         self.db_label.setText(f"● {kind} {where} · {health}" if kind else f"● {health}")
-        self.db_label.setToolTip(self.tr("Database this seat reads and writes"))
+        tip = self.tr("Database this seat reads and writes")
+        self.db_label.setToolTip(f"{tip}\n{self._backup_line}" if self._backup_line else tip)
         set_state(self.db_label, "state",
                   {None: "waiting", True: "ok", False: "error"}[self._db_ok])
+
+    def set_backup(self, status) -> None:
+        """The last daily backup (console.services.backups.BackupStatus, or None): a line in the
+        database's tooltip, for the administrator."""
+        if status is None:
+            self._backup_line = self.tr("No daily backup yet")
+        elif status.error:
+            self._backup_line = self.tr("Last backup failed at {time}: {error}").format(
+                time=f"{status.at:%Y-%m-%d %H:%M}", error=status.error)
+        else:
+            self._backup_line = self.tr("Last backup: {time} · {file} ({size} MB)").format(
+                time=f"{status.at:%Y-%m-%d %H:%M}", file=Path(status.path).name,
+                size=f"{status.size / 1e6:.1f}")
+        self._show_database()
 
     def set_user(self, name: str, role: str) -> None:
         """The signed-in user and their role (role code, shown translated)."""

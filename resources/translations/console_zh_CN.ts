@@ -91,6 +91,18 @@
         <translation>本席位读写的数据库</translation>
     </message>
     <message>
+        <source>No daily backup yet</source>
+        <translation>尚无每日备份</translation>
+    </message>
+    <message>
+        <source>Last backup failed at {time}: {error}</source>
+        <translation>上次备份失败（{time}）：{error}</translation>
+    </message>
+    <message>
+        <source>Last backup: {time} · {file} ({size} MB)</source>
+        <translation>上次备份：{time} · {file}（{size} MB）</translation>
+    </message>
+    <message>
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
     </message>
