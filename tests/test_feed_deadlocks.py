@@ -154,7 +154,10 @@ def test_a_deadlock_victim_is_run_again(db, city):
     results = race(lambda: retry.in_transaction(db, crosswise(ids[0], ids[1], "ab")),
                    lambda: retry.in_transaction(db.other, crosswise(ids[1], ids[0], "ba")))
     assert results == ["ab", "ba"]
-    assert sorted(attempts.values()) == [1, 2]     # exactly one victim, run once more
+    # At least one victim, run again. Usually exactly one, but the victim's re-run can take its
+    # first row back before the survivor (woken by the abort) locks it, and cross it once more:
+    # PostgreSQL then picks a second victim, which the helper re-runs too.
+    assert max(attempts.values()) >= 2 and sum(attempts.values()) <= 2 * retry.DEFAULT_ATTEMPTS
 
 
 def test_other_errors_are_not_retried(db):
