@@ -50,7 +50,7 @@ COLUMNS = ("number", "category", "location", "source", "department", "status", "
            "reported_at")
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MERGE_LIMIT = 200   # more changed cases than this at once are read afresh, not merged
-WINDOW_CAP = 20_000   # rows held at most (plus a page): a seat's memory must not grow with scrolling
+WINDOW_CAP = 20_000   # rows held at most (plus a page): memory must not grow with scrolling
 _Index = QModelIndex | QPersistentModelIndex
 
 

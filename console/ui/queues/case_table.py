@@ -3,7 +3,15 @@ and while the model's window of rows moves (pages read above, pages let go of); 
 cases stay selected across those moves."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -137,7 +145,7 @@ class CaseTable(QTableView):
             return
         case_id = self.model().data(self.model().index(top, 0), CASE_ID_ROLE)
         self._anchor = (case_id, self.rowViewportPosition(top))
-        QTimer.singleShot(0, self._restore_anchor)
+        QTimer.singleShot(0, self, self._restore_anchor)   # not once the view is gone
 
     def _restore_anchor(self) -> None:
         anchor, self._anchor = self._anchor, None
@@ -165,7 +173,7 @@ class CaseTable(QTableView):
         self._restore_anchor()
         if self._parked or self._parked_current is not None:
             self._unpark(first, last)
-        QTimer.singleShot(0, self._near_top)   # still near the top: read the next page up
+        QTimer.singleShot(0, self, self._near_top)   # still near the top: read the next page up
 
     def _near_top(self, *_args) -> None:
         """Within a page of the window's first row: read the page above it."""
