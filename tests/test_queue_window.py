@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console.common.selection import Selection
 from console.live.tasks import TaskRunner
@@ -212,3 +213,17 @@ def test_a_live_change_is_merged_inside_the_window_and_not_outside(db, qtbot, qu
         scroll_up_one_page(qtbot, dock)
     assert model.row_of(above) >= 0 and model.row_of(leaving) >= 0
     assert_a_window_of(model, expected)
+
+
+def test_sorting_after_scrolling_reads_the_window_afresh_from_the_top(db, qtbot, queue):
+    dock = queue
+    model = dock.model
+    while not model.has_before():
+        scroll_down_one_page(qtbot, dock)
+    model.sort(model.sort_column(), Qt.SortOrder.AscendingOrder)   # oldest first now
+    qtbot.waitUntil(lambda: settled(dock) and not model.query.descending, timeout=5000)
+    assert not model.has_before()
+    assert [r.id for r in model.rows()] == tab_order(db, model.query)[:model.rowCount()]
+    while model.rowCount() < CAP:
+        scroll_down_one_page(qtbot, dock)
+    assert_a_window_of(model, tab_order(db, model.query))
