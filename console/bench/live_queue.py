@@ -130,7 +130,6 @@ def _child(url: str) -> dict:
             table.scrollToBottom()
             model.fetchMore()   # no-op when the view has already asked
             wait_for(quiet)
-            app.processEvents()
 
     scroll_to(ROWS)
     model.page_size = default_page
