@@ -156,6 +156,32 @@ def test_every_tab_in_every_order_pages_through_exactly_the_oracle(history, stag
     assert read_all(db, query, NOW) == oracle(facts, query, NOW)
 
 
+@pytest.mark.parametrize("stage", Q.STAGES)
+@pytest.mark.parametrize("sort", Q.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_tab_in_every_order_reads_back_up_exactly_the_oracle(history, stage, sort,
+                                                                    descending):
+    """The page before a keyset (what the queue reloads when the user scrolls back up) is
+    exactly the rows above it in the tab's order, from every row, up to the top."""
+    db, _, facts = history
+    query = Q.QueueQuery(stage, sort=sort, descending=descending)
+    expected = oracle(facts, query, NOW)
+    with db.session() as s:
+        rows = Q.queue_page(s, query, limit=len(facts) + 1, now=NOW).rows
+        assert [r.id for r in rows] == expected
+        for k, row in enumerate(rows):
+            page = Q.queue_page_before(s, query, (row.sort_value(sort), row.id), limit=5,
+                                       now=NOW)
+            assert [r.id for r in page.rows] == expected[max(0, k - 5):k], (k, row.id)
+            assert page.has_more == (k > 5)
+        ids, before = [], (rows[-1].sort_value(sort), rows[-1].id) if rows else None
+        while before is not None:
+            page = Q.queue_page_before(s, query, before, limit=7, now=NOW)
+            ids[:0] = [r.id for r in page.rows]
+            before = (page.rows[0].sort_value(sort), page.rows[0].id) if page.has_more else None
+    assert ids + expected[-1:] == expected
+
+
 def filters(city) -> list[Q.QueueFilter]:
     dept = next(iter(city.departments.values()))
     return [

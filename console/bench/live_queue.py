@@ -1,10 +1,15 @@
-"""The queue's per-minute update on the GUI thread, after the user has scrolled through 100,000 rows.
+"""The queue's per-minute update on the GUI thread, after the user has scrolled through 100,000 rows,
+and the seat's memory after scrolling 100,000 and 500,000 rows.
 
 Once a minute the queue moves every countdown on (`CaseQueueModel.tick`) and the dock asks which
 cases fell due since the last minute, merges them and recounts the tabs. Everything of that
 which runs on the GUI thread is timed here: the tick with the repaint of the visible rows, the
 merge of the due cases and the new tab counts. The dock runs in a child process exactly as in
 the console (offscreen Qt, the task pool), on the "all" tab of the million-case city.
+
+The user scrolls as in the console: to the bottom, where the view asks for the next page and the
+model lets go of rows far above (its window is bounded). The resident memory of the process
+after 100,000 and after 500,000 rows must be the same: it may not grow with the distance.
 
 The city is the million-case benchmark city (console/bench/cities.py: built once per machine,
 read through a private copy); CITY_CONSOLE_BENCH_DB names another database.
@@ -24,6 +29,7 @@ from typing import Any
 from console.bench import Figure, cities
 
 ROWS = 100_000
+FAR = 500_000
 SCROLL_PAGE = 5_000   # bigger pages than a user's, only to get to 100,000 rows sooner
 REPEATS = 5
 
@@ -43,6 +49,10 @@ def run() -> Iterator[Figure]:
     yield "live.queue_due_merge_ms", data["merge_ms"], "ms"
     yield "live.queue_counts_shown_ms", data["counts_ms"], "ms"
     yield "live.queue_rows_scrolled", data["rows"], "rows"
+    yield "live.queue_rows_held", data["held"], "rows"
+    yield "live.queue_rss_scrolled_mb_100k", data["rss_100k"], "MB"
+    yield "live.queue_rss_scrolled_mb_500k", data["rss_far"], "MB"
+    yield "live.queue_rows_scrolled_far", data["far"], "rows"
     yield "live.queue_due_per_minute", data["due"], "cases"
     yield f"live.queue_merge_{data['burst']}_ms", data["burst_ms"], "ms"
 
@@ -58,6 +68,19 @@ def _timed(box: list[float], fn: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             box.append((time.perf_counter() - began) * 1000)
     return wrapper
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux: /proc; elsewhere the peak, from resource)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _child(url: str) -> dict:
@@ -97,13 +120,23 @@ def _child(url: str) -> dict:
     dock.tabs.setCurrentIndex(dock.STAGES.index("all"))
     wait_for(quiet)
     default_page, model.page_size = model.page_size, SCROLL_PAGE
-    while model.rowCount() < ROWS and model.has_more():
-        model.fetchMore()
-        wait_for(quiet)
+    scrolled = [model.rowCount()]
+    model.rowsInserted.connect(lambda _p, first, last: scrolled.__setitem__(
+        0, scrolled[0] + (last - first + 1)))
+
+    def scroll_to(rows: int) -> None:
+        # As the user does: to the bottom, where the view asks for the next page.
+        while scrolled[0] < rows and model.has_more():
+            table.scrollToBottom()
+            model.fetchMore()   # no-op when the view has already asked
+            wait_for(quiet)
+
+    scroll_to(ROWS)
     model.page_size = default_page
-    rows = model.rowCount()
-    # The user reads somewhere in the middle of what they scrolled through.
-    table.scrollTo(model.index(rows // 2, 0))
+    rss_100k = _rss_mb()
+    rows = scrolled[0]
+    # The user reads somewhere in the middle of the rows held.
+    table.scrollTo(model.index(model.rowCount() // 2, 0))
     wait_for(quiet)
     app.processEvents()
 
@@ -135,14 +168,18 @@ def _child(url: str) -> dict:
     due_each_minute = list(due)
     # A burst of live changes as big as the model merges (MERGE_LIMIT), spread over the rows.
     burst = []
-    step = max(1, rows // MERGE_LIMIT)
-    ids = {model.row_at(i).id for i in range(0, rows, step)}
+    held = model.rowCount()
+    step = max(1, held // MERGE_LIMIT)
+    ids = {model.row_at(i).id for i in range(0, held, step)}
     ids = set(list(ids)[:MERGE_LIMIT])
     for _ in range(REPEATS):
         del merges[:]
         model.refresh_cases(ids)
         wait_for(lambda: bool(merges) and quiet())
         burst.append(sum(merges))
+    model.page_size = SCROLL_PAGE
+    scroll_to(FAR)
+    rss_far, far, held = _rss_mb(), scrolled[0], model.rowCount()
     tasks.wait(10_000)
     db.dispose()
     del app
@@ -150,7 +187,8 @@ def _child(url: str) -> dict:
             "merge_ms": statistics.median(merged), "rows": rows,
             "due": statistics.median(due_each_minute) if due_each_minute else 0,
             "burst_ms": statistics.median(burst), "burst": len(ids),
-            "counts_ms": statistics.median(counted)}
+            "counts_ms": statistics.median(counted), "held": held, "rss_100k": rss_100k,
+            "rss_far": rss_far, "far": far}
 
 
 if __name__ == "__main__":

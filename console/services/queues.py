@@ -193,6 +193,20 @@ def queue_page(session: Session, query: QueueQuery, *, after: tuple[Any, int] | 
     return QueuePage(rows[:limit], len(rows) > limit)
 
 
+def queue_page_before(session: Session, query: QueueQuery, before: tuple[Any, int], *,
+                      limit: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
+    """The `limit` rows just before the keyset `before`, in the tab's order; `has_more` says
+    whether still earlier rows exist (the queue reads back up what it let go of)."""
+    now = now or wall_clock()
+    stmt = (q.row_select()
+            .where(*_conditions(session, query.stage, query.filter, now, for_page=True))
+            .where(q.before_condition(query.stage, query.sort, query.descending, before))
+            .order_by(*q.reversed_order_by(query.stage, query.sort, query.descending))
+            .limit(limit + 1))
+    rows = [_row(r) for r in session.execute(stmt)]
+    return QueuePage(rows[:limit][::-1], len(rows) > limit)
+
+
 def matching_rows(session: Session, query: QueueQuery, ids: list[int] | set[int], *,
                   now: datetime | None = None) -> dict[int, QueueRow]:
     """Of the cases `ids`, the current rows of those that belong in the tab (for live updates)."""

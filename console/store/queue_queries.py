@@ -8,7 +8,8 @@ Every query is shaped so a million cases cost what the visible page costs:
   thousand rows.
 - The "all cases" tab has no bound; it sorts by plain columns so the index of the sort key
   (reported_at, number, category, …) drives the scan and LIMIT stops it early.
-- Pages continue from the last row's (sort value, id): keyset paging, never OFFSET.
+- Pages continue from the last row's (sort value, id): keyset paging, never OFFSET; the page
+  above a window's first row is read with the order reversed.
 - Free text uses the trigram index of migration 0002 where there is one (FTS5 on SQLite,
   pg_trgm on PostgreSQL) and LIKE otherwise.
 """
@@ -255,6 +256,34 @@ def after_condition(stage: str, sort: str, descending: bool,
     if sort in NULLABLE_SORTS:
         condition = or_(condition, key.is_(None))
     return condition
+
+
+def before_condition(stage: str, sort: str, descending: bool,
+                     before: tuple[Any, int]) -> ColumnElement[bool]:
+    """Rows that come before (value, id) in the tab's order: the keyset of the page above."""
+    value, first_id = before
+    key, ident = sort_expression(stage, sort), _id_expression(stage)
+    ahead_id = ident > first_id if descending else ident < first_id
+    if value is None:   # every non-empty value comes first, then the empties of lower order
+        return or_(key.is_not(None), and_(key.is_(None), ahead_id))
+    if stage == "all" and sort not in NULLABLE_SORTS:
+        keys, bound = tuple_(key, ident), tuple_(value, first_id)
+        return keys > bound if descending else keys < bound
+    ahead = key > value if descending else key < value
+    # A comparison with an empty value is never true: the empties, which come last, stay out.
+    return or_(ahead, and_(key == value, ahead_id))
+
+
+def reversed_order_by(stage: str, sort: str, descending: bool) -> list[ColumnElement]:
+    """The tab's ORDER BY backwards (empty values first): read upwards from a keyset."""
+    key, ident = sort_expression(stage, sort), _id_expression(stage)
+    if descending:
+        key, ident = key.asc(), ident.asc()
+    else:
+        key, ident = key.desc(), ident.desc()
+    if sort in NULLABLE_SORTS:
+        key = key.nulls_first()
+    return [key, ident]
 
 
 def row_select() -> Select:

@@ -7,11 +7,17 @@ the user has scrolled past. Sorting and filtering
 change the query, which runs in SQL; more rows come through `fetchMore` (keyset pages); live
 changes arrive as case ids, whose current rows are read and merged in place so the user's
 selection and scroll position survive.
+
+The rows held are a window on the tab, not everything scrolled past: beyond `window_cap` rows,
+pages are let go at the end away from the rows on screen, and read again (by keyset, upwards
+with `fetch_before`) when the user scrolls back. The window always holds every row of the tab
+between its first and its last key, so a live change is merged only when it falls inside.
 """
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +50,7 @@ COLUMNS = ("number", "category", "location", "source", "department", "status", "
            "reported_at")
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MERGE_LIMIT = 200   # more changed cases than this at once are read afresh, not merged
+WINDOW_CAP = 20_000   # rows held at most (plus a page): memory must not grow with scrolling
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -83,8 +90,13 @@ class CaseQueueModel(QAbstractTableModel):
         self._key_of: dict[int, _Key] = {}   # case id -> its key, to find its row by bisection
         self._left: dict[int, TimeLeft] = {}   # countdowns asked for since the minute turned
         self._clock_at = now()
-        self._has_more = False
+        self._has_more = False     # rows after the window's last
+        self._has_before = False   # rows before the window's first (let go of earlier)
         self._fetching = False
+        self.window_cap = WINDOW_CAP
+        # True while the window moves (a page comes in or is let go of), not the tab's content:
+        # the view keeps the same rows on screen and the same cases selected.
+        self.window_moving = False
         self._generation = 0
         self._refs: References | None = None
         self.page_size = queues.PAGE_SIZE
@@ -129,7 +141,7 @@ class CaseQueueModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._rows, self._has_more = list(page.rows), page.has_more
+        self._rows, self._has_more, self._has_before = list(page.rows), page.has_more, False
         self._keys = [self._key(r) for r in self._rows]
         self._key_of = {r.id: k for r, k in zip(self._rows, self._keys)}
         self._left = {}
@@ -160,25 +172,108 @@ class CaseQueueModel(QAbstractTableModel):
         last = self._rows[-1]
         after = (last.sort_value(query.sort), last.id)
         self._tasks.run(lambda s: queues.queue_page(s, query, after=after, limit=limit),
-                        on_done=lambda page: self._next_page(generation, page),
+                        on_done=lambda page: self._next_page(generation, last.id, page),
                         on_error=lambda exc: self._failed(generation, exc), owner=self,
                         key=self._page_key())
 
-    def _next_page(self, generation: int, page: queues.QueuePage) -> None:
+    def _next_page(self, generation: int, after_id: int, page: queues.QueuePage) -> None:
         if generation != self._generation:
             return
-        self._fetching = False
+        if not self._rows or self._rows[-1].id != after_id:
+            # The window's end moved meanwhile (let go of, or a live change): the page would
+            # leave a gap. The view asks again when the user reaches the new end.
+            self._fetching = False
+            return
         # A live update may have inserted rows past the old end meanwhile: skip those.
         fresh = [r for r in page.rows if r.id not in self._key_of]
+        self._has_more = page.has_more
         if fresh:
             start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-            keys = [self._key(r) for r in fresh]
-            self._rows += fresh
-            self._keys += keys
-            self._key_of.update(zip((r.id for r in fresh), keys))
-            self.endInsertRows()
-        self._has_more = page.has_more
+            with self._moving():
+                self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+                keys = [self._key(r) for r in fresh]
+                self._rows += fresh
+                self._keys += keys
+                self._key_of.update(zip((r.id for r in fresh), keys))
+                self.endInsertRows()
+        self._let_go(at_top=True)
+        # Only now: a view reacting to the move above must not ask for a page meanwhile.
+        self._fetching = False
+
+    def can_fetch_before(self) -> bool:
+        """Whether rows above the window's first were let go of (and no page is being read)."""
+        return self._has_before and not self._fetching
+
+    def fetch_before(self) -> None:
+        """Read back the page just above the window's first row (the user scrolls up)."""
+        if not self.can_fetch_before():
+            return
+        if not self._rows:
+            self.reload()   # nothing left to continue from
+            return
+        self._fetching = True
+        generation, query, limit = self._generation, self._query, self.page_size
+        first = self._rows[0]
+        before = (first.sort_value(query.sort), first.id)
+        self._tasks.run(lambda s: queues.queue_page_before(s, query, before, limit=limit),
+                        on_done=lambda page: self._previous_page(generation, first.id, page),
+                        on_error=lambda exc: self._failed(generation, exc), owner=self,
+                        key=self._page_key())
+
+    def _previous_page(self, generation: int, before_id: int, page: queues.QueuePage) -> None:
+        if generation != self._generation:
+            return
+        if not self._rows or self._rows[0].id != before_id:
+            self._fetching = False   # the window's top moved meanwhile: ask again from there
+            return
+        fresh = [r for r in page.rows if r.id not in self._key_of]
+        self._has_before = page.has_more
+        if fresh:
+            with self._moving():
+                self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+                keys = [self._key(r) for r in fresh]
+                self._rows[:0] = fresh
+                self._keys[:0] = keys
+                self._key_of.update(zip((r.id for r in fresh), keys))
+                self.endInsertRows()
+        self._let_go(at_top=False)
+        self._fetching = False
+
+    @contextmanager
+    def _moving(self) -> Iterator[None]:
+        self.window_moving = True
+        try:
+            yield
+        finally:
+            self.window_moving = False
+
+    def _let_go(self, *, at_top: bool) -> None:
+        """Beyond the cap, let go of rows at one end — never within two pages of the rows on
+        screen (with no view on screen, any). Two: the view reads a page back once within one
+        page of an end, so what is let go of is not asked for again at once."""
+        excess = len(self._rows) - self.window_cap
+        if excess <= 0:
+            return
+        shown = self._shown_rows()
+        if shown is not None and len(shown):
+            margin = 2 * self.page_size
+            room = (shown.start - margin if at_top else len(self._rows) - shown.stop - margin)
+            excess = min(excess, room)
+        if excess <= 0:
+            return
+        first, last = (0, excess - 1) if at_top else (len(self._rows) - excess,
+                                                      len(self._rows) - 1)
+        with self._moving():
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for row in self._rows[first:last + 1]:
+                del self._key_of[row.id]
+                self._left.pop(row.id, None)
+            del self._rows[first:last + 1], self._keys[first:last + 1]
+            if at_top:
+                self._has_before = True
+            else:
+                self._has_more = True
+            self.endRemoveRows()
 
     # --- live changes ------------------------------------------------------------------
 
@@ -195,9 +290,15 @@ class CaseQueueModel(QAbstractTableModel):
                         on_done=lambda found: self._merge(generation, wanted, found),
                         on_error=lambda exc: self._failed(generation, exc), owner=self)
 
-    def _in_window(self, key: _Key) -> bool:
-        # Beyond the last loaded row the row will come with its page; not before.
-        return not self._has_more or not self._keys or key < self._keys[-1]
+    def _in_window(self, key: _Key, without: int = -1) -> bool:
+        """Whether `key` falls between the window's first and last keys (row `without` left
+        out): beyond them the row comes with its page, when the user scrolls there."""
+        keys = self._keys
+        if len(keys) - (without >= 0) <= 0:
+            return not (self._has_more or self._has_before)
+        first = keys[1] if without == 0 else keys[0]
+        last = keys[-2] if without == len(keys) - 1 else keys[-1]
+        return (not self._has_more or key < last) and (not self._has_before or first < key)
 
     def _merge(self, generation: int, ids: set[int], found: dict[int, QueueRow]) -> None:
         if generation != self._generation:
@@ -214,16 +315,14 @@ class CaseQueueModel(QAbstractTableModel):
                 if self._in_window(key):
                     self._insert(bisect.bisect_left(self._keys, key), row, key)
                 continue
-            # The last loaded key once this row is out (no copy of the key list: O(log n)).
-            if self._has_more and len(self._keys) > 1 and not key < self._last_key_without(where):
-                self._remove(where)   # it moved past the loaded rows: its page brings it back
+            if not self._in_window(key, without=where):
+                self._remove(where)   # it moved out of the window: its page brings it back
                 continue
             # Its place among the others: where it would go, less one if it stood before that.
             target = bisect.bisect_left(self._keys, key)
             self._move(where, target - 1 if where < target else target, row, key)
-
-    def _last_key_without(self, where: int) -> _Key:
-        return self._keys[-2] if where == len(self._keys) - 1 else self._keys[-1]
+        if not self._rows and (self._has_more or self._has_before):
+            self.reload()   # every row of the window left it: nothing to continue from
 
     def _insert(self, at: int, row: QueueRow, key: _Key) -> None:
         self.beginInsertRows(QModelIndex(), at, at)
@@ -330,6 +429,9 @@ class CaseQueueModel(QAbstractTableModel):
 
     def has_more(self) -> bool:
         return self._has_more
+
+    def has_before(self) -> bool:
+        return self._has_before
 
     @property
     def busy(self) -> bool:

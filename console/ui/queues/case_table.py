@@ -1,7 +1,17 @@
-"""The queue's table view: rows keep their place on screen while live changes arrive above them."""
+"""The queue's table view: rows keep their place on screen while live changes arrive above them
+and while the model's window of rows moves (pages read above, pages let go of); the selected
+cases stay selected across those moves."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +62,11 @@ class CaseTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self._anchor: tuple[int, int] | None = None
+        # Selected cases (and the current one) whose rows the window let go of: selected again
+        # when their rows come back, unless the user has selected something else meanwhile.
+        self._parked: set[int] = set()
+        self._parked_current: int | None = None
+        self._restoring = False
         # Says "nothing here" or "reading" over an empty table.
         self.placeholder = QLabel(self.viewport())
         self.placeholder.setObjectName("queuePlaceholder")
@@ -61,6 +76,9 @@ class CaseTable(QTableView):
         self.placeholder.hide()
 
     def setModel(self, model: CaseQueueModel) -> None:   # noqa: N802 — Qt's name
+        # Before the selection model's own handler: it would make another row current, and
+        # the view would scroll to it.
+        model.rowsAboutToBeRemoved.connect(self._park_selection)
         super().setModel(model)
         for i, key in enumerate(COLUMNS):
             self.setColumnWidth(i, WIDTHS[key])
@@ -69,6 +87,11 @@ class CaseTable(QTableView):
         for signal in (model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved,
                        model.rowsAboutToBeMoved):
             signal.connect(self._remember_anchor)
+        model.rowsInserted.connect(self._window_rows_in)
+        model.rowsRemoved.connect(self._window_rows_out)
+        model.modelReset.connect(self._forget_parked)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.verticalScrollBar().valueChanged.connect(self._near_top)
         model.visible_rows = self.visible_rows
 
     def visible_rows(self) -> range:
@@ -114,14 +137,15 @@ class CaseTable(QTableView):
         """Note which case sits at the top of the viewport, and where, before rows change."""
         if self._anchor is not None:
             return   # already noted for this burst of changes
-        if self.verticalScrollBar().value() == 0:
+        moving = getattr(self.model(), "window_moving", False)
+        if self.verticalScrollBar().value() == 0 and not moving:
             return   # at the top, new cases should come into view
         top = self.rowAt(0)
         if top < 0:
             return
         case_id = self.model().data(self.model().index(top, 0), CASE_ID_ROLE)
         self._anchor = (case_id, self.rowViewportPosition(top))
-        QTimer.singleShot(0, self._restore_anchor)
+        QTimer.singleShot(0, self, self._restore_anchor)   # not once the view is gone
 
     def _restore_anchor(self) -> None:
         anchor, self._anchor = self._anchor, None
@@ -132,8 +156,85 @@ class CaseTable(QTableView):
         if row < 0:
             return
         self.executeDelayedItemsLayout()
+        self.updateGeometries()   # the scroll range too, or the new position would be clamped
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + self.rowViewportPosition(row) - anchor[1])
+
+    # --- the model's window moving ------------------------------------------------------------
+
+    def _window_rows_out(self, *_args) -> None:
+        if self.model().window_moving:
+            self._restore_anchor()   # now, before anything paints the rows that slid up
+
+    def _window_rows_in(self, _parent: QModelIndex, first: int, last: int) -> None:
+        model = self.model()
+        if not model.window_moving:
+            return
+        self._restore_anchor()
+        if self._parked or self._parked_current is not None:
+            self._unpark(first, last)
+        QTimer.singleShot(0, self, self._near_top)   # still near the top: read the next page up
+
+    def _near_top(self, *_args) -> None:
+        """Within a page of the window's first row: read the page above it."""
+        model = self.model()
+        if model is None or not model.can_fetch_before():
+            return
+        top = self.rowAt(0)
+        if 0 <= top < model.page_size:
+            model.fetch_before()
+
+    def _park_selection(self, _parent: QModelIndex, first: int, last: int) -> None:
+        model = self.model()
+        if not model.window_moving:
+            return
+        for index in self.selectionModel().selectedRows():
+            if first <= index.row() <= last:
+                self._parked.add(model.data(index, CASE_ID_ROLE))
+        current = self.currentIndex()
+        if current.isValid() and first <= current.row() <= last:
+            self._parked_current = model.data(model.index(current.row(), 0), CASE_ID_ROLE)
+            self._restoring = True
+            try:   # no current row meanwhile, rather than another one scrolled to
+                self.selectionModel().setCurrentIndex(QModelIndex(),
+                                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+            finally:
+                self._restoring = False
+
+    def _unpark(self, first: int, last: int) -> None:
+        model, selection = self.model(), self.selectionModel()
+        back = QItemSelection()
+        for row in range(first, last + 1):
+            case_id = model.row_at(row).id
+            if case_id in self._parked:
+                self._parked.discard(case_id)
+                back.select(model.index(row, 0), model.index(row, len(COLUMNS) - 1))
+            if case_id == self._parked_current:
+                self._parked_current = None
+                self._restoring = True
+                try:   # the current row again, without scrolling to it or selecting anew
+                    selection.setCurrentIndex(model.index(row, 0),
+                                              QItemSelectionModel.SelectionFlag.NoUpdate)
+                finally:
+                    self._restoring = False
+        if not back.isEmpty():
+            self._restoring = True
+            try:
+                selection.select(back, QItemSelectionModel.SelectionFlag.Select)
+            finally:
+                self._restoring = False
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if not self._restoring and not selected.isEmpty():
+            self._forget_parked()   # the user chose anew: what was let go of stays unselected
+
+    def _forget_parked(self) -> None:
+        self._parked.clear()
+        self._parked_current = None
+
+    def parked_case_ids(self) -> set[int]:
+        """Selected cases whose rows are out of the window for now."""
+        return set(self._parked)
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -150,8 +150,8 @@ class SelectionSync(QObject):
             self._advance = (case_ids[0], row) if row >= 0 else None
 
     def _rows_leaving(self, _parent: QModelIndex, first: int, last: int) -> None:
-        if self._advance is None:
-            return
+        if self._advance is None or self.dock.model.window_moving:
+            return   # rows let go of by the window are still in the tab: nothing to advance
         case_id, row = self._advance
         if first <= row <= last and self.dock.model.row_of(case_id) == row:
             self._advance = None
