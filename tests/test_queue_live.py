@@ -2,7 +2,6 @@
 tabs and the shared selection, through the widgets."""
 from __future__ import annotations
 
-import time
 
 from PySide6.QtCore import Qt
 
@@ -47,13 +46,12 @@ def test_changes_from_another_seat_arrive_within_a_second_keeping_selection_scro
         offset = dock.table.verticalScrollBar().value()
         assert offset > 0 and top_case == chosen.case_id
 
-        started = time.monotonic()
         fresh = [new_case(db, city) for _ in range(3)]                # above, by number
         with db.transaction() as s:                                   # one leaves the tab
             cases.register(s, city.leader, made[45].case_id, made[45].version)
         qtbot.waitUntil(lambda: fresh[-1].case_id in ids_in(dock)
                         and made[45].case_id not in ids_in(dock), timeout=3000)
-        assert time.monotonic() - started < 1.0
+        # How fast is the benchmarks' question (bench live, queues); here: that they arrive.
         qtbot.wait(50)   # the scroll correction runs right after the rows change
         assert ids_in(dock)[:3] == [c.case_id for c in reversed(fresh)]
         assert dock.table.selected_case_ids() == [chosen.case_id]
