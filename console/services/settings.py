@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
+from console.domain.permissions import Permission
 from console.domain.work_calendar import WorkCalendar
+from console.services.actor import Actor, authorize
 from console.store import feed
 from console.store.models import Setting
 
@@ -30,6 +32,11 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "alert_backlog_open": (100, "More open dispatched cases than this: a department's backlog"),
     "alert_backlog_overdue": (20, "…or with more overdue cases than this"),
     "alert_escalate_min": (15, "Minutes after which an unacknowledged warning alert is escalated"),
+    # Accounts (console/services/users.py reads them by these keys).
+    "password_min_length": (10, "Fewest characters a password may have"),
+    "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),
+    "sign_in_lockout_min": (15, "Minutes an account stays locked after too many failed sign-ins"),
+    "seat_idle_lock_min": (10, "Minutes without input after which a seat locks and asks for the password"),
 }
 
 
@@ -70,16 +77,18 @@ def checked_value(key: str, value: Any) -> Any:
     return walk(value)
 
 
-def set_setting(session: Session, key: str, value: Any, at: datetime) -> None:
-    """Store a shared setting and tell every seat through the feed."""
+def set_setting(session: Session, actor: Actor, key: str, value: Any, at: datetime) -> None:
+    """Store a shared setting as `actor` and tell every seat through the feed."""
+    actor = authorize(session, actor, Permission.EDIT_SETTINGS)
     value = checked_value(key, value)
     row = session.get(Setting, key)
     if row is None:
-        session.add(Setting(key=key, value={"v": value}, updated_at=at))
+        session.add(Setting(key=key, value={"v": value}, updated_at=at, updated_by=actor.user_id))
     else:
-        row.value, row.updated_at = {"v": value}, at
+        row.value, row.updated_at, row.updated_by = {"v": value}, at, actor.user_id
     session.flush()
-    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
+    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at,
+                {"key": key, "by": actor.name})
 
 
 def work_calendar(session: Session) -> WorkCalendar:
