@@ -6,7 +6,7 @@ deactivated or demoted while a seat was open is refused on the very next call.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ class Actor:
     name: str
     role: Role
     department_id: int | None = None
-    username: str = ""
+    username: str = field(default="", compare=False)   # the sign-in name, for unlocking
     demo: bool = False   # signed in without a password, in the demo city
 
 
