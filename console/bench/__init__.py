@@ -28,6 +28,7 @@ SUITES: dict[str, tuple[str, str, str]] = {
                  "map on screen at 50k/200k cells (cold and cached), 10,000-patrol tick, resync"),
     "live-queue": ("console.bench.live_queue", "run",
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
+    "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
 }
 
 
