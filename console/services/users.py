@@ -224,6 +224,21 @@ def _keep_an_administrator(session: Session, user: User) -> None:
         raise DomainError("last_administrator")
 
 
+def department_choices(session: Session) -> list[tuple[int, str]]:
+    """The active departments (id, name) a liaison can belong to."""
+    return [tuple(r) for r in session.execute(
+        select(Department.id, Department.name).where(Department.active.is_(True))
+        .order_by(Department.name))]
+
+
+def current_actor(session: Session, actor: Actor) -> Actor | None:
+    """The signed-in user as stored now (a seat refreshes its menus from it); None if gone."""
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.active or user.role == Role.SYSTEM.value:
+        return None
+    return snapshot(user, demo=actor.demo)
+
+
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
     """Every account, by user name."""
     authorize(session, actor, Permission.MANAGE_USERS)
