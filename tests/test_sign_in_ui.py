@@ -166,8 +166,10 @@ def test_a_viewer_sees_no_actions(window, people):
     assert window.alerts_dock.ack_button.isHidden() and window.alerts_dock.escalate_button.isHidden()
     assert window.password_action.isVisible()
     assert "只读观察员" in window.status.user_label.text()
+    assert window.queue_dock.new_case_button.isHidden()   # a viewer files no reports
     window.set_actor(people["zhangwei"])
     assert not window.alerts_dock.ack_button.isHidden()
+    assert not window.queue_dock.new_case_button.isHidden()
 
 
 def test_a_seat_whose_user_is_deactivated_asks_for_the_next_one(window, db, qtbot):
