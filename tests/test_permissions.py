@@ -98,8 +98,9 @@ ENTRY_POINTS = {
 }
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform"}
-#: The check itself, and unlocking a seat (a sign-in: the stored account, active, its password).
-NOT_ACTIONS = {"actor.authorize", "users.verify_password"}
+#: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
+#: a seat reading its own account as stored (to follow a change of role).
+NOT_ACTIONS = {"actor.authorize", "users.verify_password", "users.current_actor"}
 #: Permissions in the table with no service yet (the campaign editor is still to come).
 NO_ENTRY_POINT_YET = {P.EDIT_CAMPAIGN}
 

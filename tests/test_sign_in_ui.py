@@ -212,3 +212,14 @@ def test_run_gui_asks_for_the_first_administrator(db, restore_app, tmp_path):
     assert code == 0
     with db.session() as s:
         assert not users.needs_administrator(s)
+
+
+def test_the_demo_says_so_in_the_title_and_the_status_bar(window, people):
+    demo = Actor(people["zhangwei"].user_id, "张伟", people["zhangwei"].role, demo=True)
+    window.set_actor(demo)
+    assert window.windowTitle().endswith("· 演示")
+    assert window.status.user_label.text().startswith("演示")
+    assert not window.password_action.isVisible()   # nothing to change: it has none
+    window.lock_seat()
+    assert window.lock_overlay.password.isHidden()
+    assert window.lock_overlay.message.text() == "演示城市：无需密码。"
