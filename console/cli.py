@@ -105,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sim-speed", type=_sim_speed, default=10.0,
                         help="simulator speed factor (report rates and workflow delays; "
                              f"above 0, at most {MAX_SIM_SPEED:g})")
-    parser.add_argument("--user", help="with --demo: sign in as this demo user (no password); "
-                                       "refused without --demo")
+    parser.add_argument("--user", help="in the demo city: sign in as this demo user (no "
+                                       "password); refused on any other database (exit 2)")
     parser.add_argument("--screenshot", type=_png_path, help="save a PNG of the main window")
     parser.add_argument("--quit-after", type=_quit_after,
                         help="quit after this many seconds (with --screenshot: then save it; "
@@ -236,12 +236,6 @@ def _default_url(demo: bool) -> str:
 
 
 def _gui(args) -> int:
-    if args.user and not args.demo:
-        # Everywhere but the demo city a seat signs in with a password, in the dialog.
-        from console.common.messages import describe_error_headless
-        from console.domain.errors import DomainError
-        print(describe_error_headless(DomainError("demo_only"), args.lang), file=sys.stderr)
-        return 2
     from console.ui.app import run_gui
     demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed}
             if args.demo else None)

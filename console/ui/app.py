@@ -100,7 +100,7 @@ class _Startup:
             if code != EXIT_OK:
                 return code
 
-        actor = self.sign_in(username, demo is not None)
+        actor = self.sign_in(username)
         if isinstance(actor, int):
             return actor   # refused (an exit code), or nobody signed in
 
@@ -132,16 +132,17 @@ class _Startup:
         self.app.setQuitOnLastWindowClosed(True)
         return self.app.exec()
 
-    def sign_in(self, username: str | None, demo: bool) -> Actor | int:
-        """Who works at this seat: the demo's user without a password, else the sign-in dialog
-        (after the first administrator's account, on a database that has none). An exit code
-        when nobody signs in."""
+    def sign_in(self, username: str | None) -> Actor | int:
+        """Who works at this seat: in the demo city its user without a password, else the
+        sign-in dialog (after the first administrator's account, on a database that has none).
+        An exit code when nobody signs in."""
         from console.services import users
-        if username and not demo:
-            # Naming a user on the command line is the demo's shortcut, never a way in.
-            return self.fail(describe_error(DomainError("demo_only")), EXIT_BAD_USER)
         self.progress(translate("Startup", "Signing in…"))
         try:
+            demo = self.tasks.run_and_wait(users.is_demo)
+            if username and not demo:
+                # Naming a user on the command line is the demo's shortcut, never a way in.
+                return self.fail(describe_error(DomainError("demo_only")), EXIT_BAD_USER)
             if demo:
                 return self.tasks.run_and_wait(lambda s: users.demo_sign_in(s, username))
             first = self.tasks.run_and_wait(users.needs_administrator)
