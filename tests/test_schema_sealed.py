@@ -109,7 +109,7 @@ def test_downgrade_to_0003_and_back(url):
         command.downgrade(migrations.alembic_config(engine), "0003")
         migrations.upgrade(engine)
         with engine.connect() as con:
-            assert migrations.current_revision(con) == "0004"
+            assert migrations.current_revision(con) == migrations.head_revision()   # back at the head, whatever follows 0004
     finally:
         engine.dispose()
 
