@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
 from sqlalchemy import update
 
 from console.common.i18n import install_translators
-from console.common.theme import apply_theme
 from console.common.seat_settings import SeatSettings
 from console.live.tasks import TaskRunner
 from console.services import users
@@ -17,7 +16,6 @@ from console.store.models import User
 from console.ui.main_window import MainWindow
 from console.ui.sign_in_dialog import FirstAdministratorDialog, SignInDialog
 from console.ui.users_dialog import UsersDialog
-from tests.sign_in_helpers import sign_in_when_asked
 
 ADMIN_PW = "长城永不倒-2026"
 DESK_PW = "值班密码-2026-a"
@@ -29,15 +27,6 @@ def zh(qapp):
     install_translators(qapp, "zh_CN")
     yield
     install_translators(qapp, "en")
-
-
-@pytest.fixture
-def restore_app(qapp):
-    """run_gui configures the shared QApplication; put it back for the next tests."""
-    yield
-    install_translators(qapp, "en")
-    apply_theme(qapp, "dark")
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture
@@ -200,18 +189,6 @@ def test_the_users_dialog_as_a_dispatcher_shows_the_refusal(tasks, people, qtbot
     qtbot.waitUntil(lambda: "无权" in dialog.message.text() or "管理用户" in dialog.message.text(),
                     timeout=5000)
     assert dialog.table.rowCount() == 0
-
-
-def test_run_gui_asks_for_the_first_administrator(db, restore_app):
-    from console.ui.app import run_gui
-    sign_in_when_asked("", "", dialog="firstAdminDialog",
-                       fields={"adminUser": "chief", "adminPassword": ADMIN_PW,
-                               "adminConfirm": ADMIN_PW})
-    code = run_gui(db_url=db.url, lang="zh_CN", username=None, demo=None, screenshot=None,
-                   quit_after=0.3)
-    assert code == 0
-    with db.session() as s:
-        assert not users.needs_administrator(s)
 
 
 def test_the_demo_says_so_in_the_title_and_the_status_bar(window, people):
