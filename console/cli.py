@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sim-speed", type=_sim_speed, default=10.0,
                         help="simulator speed factor (report rates and workflow delays; "
                              f"above 0, at most {MAX_SIM_SPEED:g})")
-    parser.add_argument("--user", help="sign in as this user name")
+    parser.add_argument("--user", help="in the demo city: sign in as this demo user (no "
+                                       "password); refused on any other database (exit 2)")
     parser.add_argument("--screenshot", type=_png_path, help="save a PNG of the main window")
     parser.add_argument("--quit-after", type=_quit_after,
                         help="quit after this many seconds (with --screenshot: then save it; "

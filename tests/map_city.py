@@ -13,15 +13,18 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from console.domain.roles import Role
-from console.services.actor import Actor
+from console.services.actor import Actor, actor_for
 from console.services.positions import Fix, record_positions
 from console.sim.demo import build_demo
 from console.store.database import Database, open_database
 from console.store.models import Cell, Device, PatrolOfficer, Shift, WorkGridCell
 
-DISPATCHER = Actor(None, "测试值班员", Role.DISPATCHER)
 CATEGORY = "10101"   # 上水井盖
+
+
+def dispatcher(session) -> Actor:
+    """The demo's first dispatcher, as stored (the services check the user row)."""
+    return actor_for(session)
 
 
 @dataclass

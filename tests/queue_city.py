@@ -46,13 +46,18 @@ class QueueCity:
 
     def dept_actor(self, db, department_id: int) -> Actor:
         with db.transaction() as s:
-            user = s.scalars(select(User).where(User.username == f"dept{department_id}")).first()
-            if user is None:
-                user = User(username=f"dept{department_id}", display_name=f"部门{department_id}",
-                            role=Role.DEPARTMENT, department_id=department_id)
-                s.add(user)
-                s.flush()
-            return Actor(user.id, user.display_name, Role.DEPARTMENT, department_id)
+            return dept_actor_in(s, department_id)
+
+
+def dept_actor_in(s, department_id: int) -> Actor:
+    """The liaison of a department (made on first use) — in the caller's transaction."""
+    user = s.scalars(select(User).where(User.username == f"dept{department_id}")).first()
+    if user is None:
+        user = User(username=f"dept{department_id}", display_name=f"部门{department_id}",
+                    role=Role.DEPARTMENT, department_id=department_id)
+        s.add(user)
+        s.flush()
+    return Actor(user.id, user.display_name, Role.DEPARTMENT, department_id)
 
 
 def square(lon: float, lat: float) -> list[list[float]]:
@@ -176,7 +181,7 @@ def add_history(db, city: QueueCity, n: int = 160, seed: int = 3) -> list[int]:
             if ending in ("dispatched", "overdue"):
                 continue
             if ending == "extension":
-                cases.request_extension(s, Actor(None, "部门", Role.DEPARTMENT, dept), c.case_id,
+                cases.request_extension(s, dept_actor_in(s, dept), c.case_id,
                                         c.version, deadline=deadline + timedelta(days=1),
                                         reason="材料未到", at=at)
                 continue

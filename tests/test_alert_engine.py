@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from console.services.actor import actor_for
 from console.services import settings as shared
 from console.services.alerts import AlertEngine
 from console.store import alert_queries, feed
@@ -114,7 +115,7 @@ def test_recurrence_within_seven_days_of_a_closure(db, city):
 
 def test_department_backlog_over_the_limit(db, city):
     with db.transaction() as s:
-        shared.set_setting(s, "alert_backlog_open", 2, T)
+        shared.set_setting(s, actor_for(s, "admin"), "alert_backlog_open", 2, T)
     engine = AlertEngine()
     for i in range(3):
         C.dispatch(db, city, C.report(db, city, T + timedelta(minutes=i)), T + timedelta(minutes=i))

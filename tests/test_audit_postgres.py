@@ -15,17 +15,15 @@ from console.cli import main
 from console.domain.roles import Role
 from console.services import cases as svc
 from console.services import positions, settings
-from console.services.actor import Actor
+from console.services.actor import Actor, actor_for
 from console.sim.demo import build_demo
 from console.store import audit, feed
 from console.store.database import open_database
-from console.store.models import AuditRecord, CaseEvent, Cell, Device, PatrolOfficer
+from console.store.models import AuditRecord, CaseEvent, Cell, Device, PatrolOfficer, User
 from console.store.retry import in_transaction
 from tests.pg_server import PG_URL, fresh_database, needs_pg
 
 pytestmark = needs_pg
-DESK = Actor(None, "测试值班员", Role.DISPATCHER)
-LEADER = Actor(None, "测试值班长", Role.LEADER)
 T0 = datetime(2026, 11, 23, 10, 0)
 INT_KEYS = ("alert_idle_min", "alert_offline_min", "alert_off_post_min")
 
@@ -46,12 +44,22 @@ def pg(pg_url):
     db.dispose()
 
 
+def _actors(db) -> tuple[Actor, Actor, Actor]:
+    """The demo city's stored dispatcher, duty leader and administrator (services act only as
+    users the database holds)."""
+    with db.session() as s:
+        leader = s.scalar(select(User.username).where(User.role == Role.LEADER.value,
+                                                      User.active.is_(True)).order_by(User.id))
+        return actor_for(s), actor_for(s, leader), actor_for(s, "admin")
+
+
 def _cell(db) -> str:
     with db.session() as s:
         return s.scalar(select(Cell.code).order_by(Cell.id).limit(1))
 
 
 def test_concurrent_appenders_never_fork_the_chain(pg):
+    DESK, _, ADMIN = _actors(pg)
     cell, threads_n, rounds = _cell(pg), 6, 8
     with pg.session() as s:
         before = {c: s.scalar(select(func.count()).select_from(audit.TABLES[c])) for c in audit.TABLES}
@@ -70,7 +78,7 @@ def test_concurrent_appenders_never_fork_the_chain(pg):
                         at=T0 + timedelta(days=100 * round_ + i)))
                 else:
                     in_transaction(pg, lambda s: settings.set_setting(
-                        s, INT_KEYS[i // 2], 20 + round_, T0, actor=DESK))
+                        s, ADMIN, INT_KEYS[i // 2], 20 + round_, T0))
             except BaseException as exc:   # reported below
                 errors.append(exc)
         workers = [threading.Thread(target=appender, args=(i,)) for i in range(threads_n)]
@@ -128,6 +136,7 @@ REWRITES = [
 
 
 def test_the_seat_role_cannot_rewrite_the_trail_but_works_a_day(pg, seat_url):
+    DESK, LEADER, _ = _actors(pg)
     seat = open_database(seat_url)
     try:
         engine = seat.engine

@@ -145,7 +145,7 @@ def test_dispatch_deadline_follows_the_stored_work_calendar(db, city):
     c = report(db, city.dispatcher, category_code=MANHOLE, at=FRI)
     c = do(db, cases.register, city.dispatcher, c, at=FRI)
     with db.transaction() as s:
-        set_setting(s, "work_calendar",
+        set_setting(s, actor_for(s, "admin"), "work_calendar",
                     WorkCalendar(holidays=frozenset({date(2026, 3, 16)})).to_dict(), FRI)
     t = FRI + timedelta(minutes=1)
     c = do(db, cases.dispatch, city.dispatcher, c, at=t)
@@ -250,10 +250,14 @@ def test_roles_are_checked_by_the_services(db, city):
             do(db, fn, actor, c, **kw)
         assert err.value.code == "role_not_allowed"
     assert counts(db) == before
-    worker = Actor(None, "部门", Role.DEPARTMENT, 1)
+    worker = city.dept_user(db, 1)
     with pytest.raises(DomainError) as err:
         report(db, worker)
     assert err.value.code == "role_not_allowed"
+    # A person made up in code, without a row, is nobody: only the machines' actor has none.
+    with pytest.raises(DomainError) as err:
+        report(db, Actor(None, "部门", Role.DEPARTMENT, 1))
+    assert err.value.code == "unknown_user"
     assert counts(db) == before
 
 

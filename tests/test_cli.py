@@ -135,3 +135,10 @@ def test_demo_command_builds_and_screenshot_shows_the_window(tmp_path):
     from PySide6.QtGui import QImage
     image = QImage(str(shot))
     assert not image.isNull() and image.width() >= 800 and image.height() >= 500
+
+
+def test_user_is_refused_outside_the_demo_city(tmp_path):
+    result = run("--db", str(tmp_path / "real.db"), "--user", "admin", "--lang", "zh_CN",
+                 env_dir=tmp_path)
+    assert result.returncode == 2
+    assert "只有演示城市可以不用密码登录" in result.stderr

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from console.ingest.backup_task import DailyBackup
 from console.services import backups, settings
+from console.services.actor import actor_for
 from console.store import audit
 from console.store.database import open_database
 
@@ -16,8 +17,8 @@ DAY = datetime(2026, 11, 30, 2, 0)
 def test_one_backup_a_day_and_the_retention(db, tmp_path):
     folder = tmp_path / "bk"
     with db.transaction() as s:
-        settings.set_setting(s, "backup_folder", str(folder), DAY)
-        settings.set_setting(s, "backup_keep", 2, DAY)
+        settings.set_setting(s, actor_for(s, "admin"), "backup_folder", str(folder), DAY)
+        settings.set_setting(s, actor_for(s, "admin"), "backup_keep", 2, DAY)
     with db.session() as s:
         assert backups.last_backup(s) is None
     first = backups.run_daily(db, DAY, tmp_path)
@@ -41,7 +42,7 @@ def test_a_failed_backup_is_recorded_with_its_reason(db, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with db.transaction() as s:
-        settings.set_setting(s, "backup_folder", str(blocker / "sub"), DAY)
+        settings.set_setting(s, actor_for(s, "admin"), "backup_folder", str(blocker / "sub"), DAY)
     status = backups.run_daily(db, DAY, tmp_path)
     assert status.error
     with db.session() as s:
@@ -51,7 +52,7 @@ def test_a_failed_backup_is_recorded_with_its_reason(db, tmp_path):
 def test_serve_task_runs_at_start_and_stops(db, tmp_path):
     done = threading.Event()
     with db.transaction() as s:
-        settings.set_setting(s, "backup_folder", str(tmp_path / "bk"), DAY)
+        settings.set_setting(s, actor_for(s, "admin"), "backup_folder", str(tmp_path / "bk"), DAY)
 
     def clock() -> datetime:
         done.set()

@@ -47,7 +47,8 @@ def queues(kind):
 
 
 def window(kind):
-    me = Calls(feed_changed=SimpleNamespace(emit=lambda b: None))
+    # Signed in as the user whose row the batch names (entity id 7).
+    me = Calls(feed_changed=SimpleNamespace(emit=lambda b: None), actor=SimpleNamespace(user_id=7))
     MainWindow._on_feed_changes(me, batch_of(kind))
     return set(me.__dict__.get("called", []))
 
@@ -86,7 +87,8 @@ EXPECTED = [
     (queues, ChangeKind.ALERT, set()),
     (window, ChangeKind.CASE, {"schedule_overview"}),
     (window, ChangeKind.HISTORY, {"schedule_overview"}),
-    (window, ChangeKind.SETTINGS, {"load_city_name"}),
+    (window, ChangeKind.SETTINGS, {"load_city_name", "load_idle_minutes"}),
+    (window, ChangeKind.USER, {"_reload_actor"}),
     (window, ChangeKind.CITY, {"load_city_name"}),
     (window, ChangeKind.ALERT, set()),
     *[(kpis, k, {"schedule"}) for k in (ChangeKind.CASE, ChangeKind.ALERT, *ROSTER)],

@@ -5,16 +5,14 @@ from datetime import datetime
 
 import pytest
 
-from console.domain.roles import Role
 from console.live.feed_worker import FeedWorker
 from console.services import cases
-from console.services.actor import Actor
+from console.services.actor import actor_for
 from console.services.positions import Fix, record_positions
 from console.store import feed
 from console.store.database import open_database
 from console.store.models import Cell, Community, Device, District, PatrolOfficer, Street
 
-DISPATCHER = Actor(None, "test", Role.DISPATCHER)
 CATEGORY = "10101"   # 上水井盖, from resources/seed/categories.csv
 CELL = "110101001001001"
 
@@ -37,7 +35,7 @@ def add_cell(db) -> None:
 
 def report_case(db) -> cases.CaseChange:
     with db.transaction() as s:
-        return cases.report(s, DISPATCHER, category_code=CATEGORY, source="hotline",
+        return cases.report(s, actor_for(s), category_code=CATEGORY, source="hotline",
                             cell_code=CELL, description="井盖缺失")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from console.domain.errors import DomainError
 from console.domain.limits import TEXT_LIMITS, check_count, check_text, normalise
+from console.services.actor import actor_for
 from console.services import case_desk, cases, hotline, queues
 from console.services.settings import get_setting, set_setting
 from console.store.models import Case, CaseEvent, Department
@@ -177,11 +178,12 @@ def test_a_department_cannot_write_on_a_case_not_dispatched_to_it(world):
 def test_settings_values_are_checked(world):
     at = MON
     with world.db.transaction() as s:
-        assert refused(set_setting, s, "city_name", "杭\x00州", at).code == "text_bad_character"
-        assert refused(set_setting, s, "city_name", 3, at).code == "bad_setting"
-        assert refused(set_setting, s, "no_such_key", 1, at).code == "unknown_setting"
-        assert refused(set_setting, s, "alert_idle_min", float("nan"), at).code == "bad_setting"
-        set_setting(s, "city_name", " 杭州市 ", at)
+        admin = actor_for(s, "admin")
+        assert refused(set_setting, s, admin, "city_name", "杭\x00州", at).code == "text_bad_character"
+        assert refused(set_setting, s, admin, "city_name", 3, at).code == "bad_setting"
+        assert refused(set_setting, s, admin, "no_such_key", 1, at).code == "unknown_setting"
+        assert refused(set_setting, s, admin, "alert_idle_min", float("nan"), at).code == "bad_setting"
+        set_setting(s, admin, "city_name", " 杭州市 ", at)
     with world.db.session() as s:
         assert get_setting(s, "city_name") == "杭州市"
 

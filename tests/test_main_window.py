@@ -9,14 +9,16 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
-from console.services import cases
+from console.services import cases, users
+from console.services.actor import actor_for
 from console.services import overview as readers
 from console.store.models import Meta
 from console.common.i18n import install_translators
 from console.ui.main_window import MainWindow
 from console.common.seat_settings import SeatSettings
 from console.common.theme import apply_theme, current_theme, severity_color
-from tests.test_feed_worker import DISPATCHER, add_cell, report_case
+from tests.test_feed_worker import add_cell, report_case
+from tests.sign_in_helpers import sign_in_when_asked
 
 
 @pytest.fixture
@@ -76,10 +78,10 @@ def test_queue_counts_follow_the_feed(db, make_window, qtbot):
     first, second, third = report_case(db), report_case(db), report_case(db)
     past = datetime.now().replace(microsecond=0) - timedelta(days=2)
     with db.transaction() as s:
-        cases.register(s, DISPATCHER, first.case_id, first.version)
-        c = cases.register(s, DISPATCHER, second.case_id, second.version)
+        cases.register(s, actor_for(s), first.case_id, first.version)
+        c = cases.register(s, actor_for(s), second.case_id, second.version)
         # Dispatched two days ago with a one-hour deadline: overdue now.
-        cases.dispatch(s, DISPATCHER, second.case_id, c.version, at=past,
+        cases.dispatch(s, actor_for(s), second.case_id, c.version, at=past,
                        deadline=past + timedelta(hours=1))
     expected = {"reported": 1, "registered": 1, "dispatched": 1, "checking": 0, "overdue": 1,
                 "closed_today": 0, "all": 3}
@@ -162,7 +164,8 @@ def test_titles_follow_the_language(make_window, qapp):
     assert zh.alerts_dock.windowTitle() == "告警"
     assert zh.status_dock.windowTitle() == "状态与指标"
     assert zh.windowTitle() == "城市管理统一指挥台"
-    assert [a.text() for a in zh.menuBar().actions()] == ["文件(&F)", "视图(&V)", "帮助(&H)"]
+    assert [a.text() for a in zh.menuBar().actions() if a.isVisible()] == [
+        "文件(&F)", "视图(&V)", "账户(&A)", "帮助(&H)"]   # 管理 only for an administrator
     assert zh.queue_dock.tabs.tabText(0).startswith("待受理")
     install_translators(qapp, "en")
     en = make_window()
@@ -191,18 +194,21 @@ def test_run_gui_refuses_a_file_that_is_not_a_database(tmp_path, capsys, restore
     assert f"{path} is not a SQLite database" in capsys.readouterr().err
 
 
-def test_run_gui_names_an_unknown_user(db, capsys, restore_app):
+def test_run_gui_takes_a_user_name_only_in_the_demo(db, capsys, restore_app):
     from console.ui.app import run_gui
-    code = run_gui(db_url=db.url, lang="zh_CN", username="nobody", demo=None, screenshot=None,
+    code = run_gui(db_url=db.url, lang="zh_CN", username="admin", demo=None, screenshot=None,
                    quit_after=None)
     assert code == 2
-    assert "不存在用户名为“nobody”的有效用户" in capsys.readouterr().err
+    assert "只有演示城市可以不用密码登录" in capsys.readouterr().err
 
 
 def test_run_gui_takes_a_screenshot_quits_and_keeps_the_layout(db, tmp_path, restore_app):
     from console.ui.app import run_gui
     shot = tmp_path / "console.png"
-    code = run_gui(db_url=db.url, lang="en", username="admin", demo=None, screenshot=str(shot),
+    with db.transaction() as s:
+        users.create_first_administrator(s, "admin", "管理员", "长城永不倒-2026", datetime.now())
+    sign_in_when_asked("admin", "长城永不倒-2026")
+    code = run_gui(db_url=db.url, lang="en", username=None, demo=None, screenshot=str(shot),
                    quit_after=0.5)
     assert code == 0
     assert shot.read_bytes().startswith(b"\x89PNG")

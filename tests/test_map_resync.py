@@ -13,7 +13,7 @@ from console.mappage import grid_cache, page
 from console.mappage.page_data import GRID_FILE
 from console.services import cases, map_data, map_grid
 from console.store.models import Cell
-from tests.map_city import CATEGORY, DISPATCHER
+from tests.map_city import CATEGORY, dispatcher
 from tests.test_map_widget import city, make_map  # noqa: F401 — fixtures shared with the widget tests
 
 
@@ -44,7 +44,7 @@ def test_the_periodic_refresh_sends_what_the_feed_missed_and_only_that(make_map,
     code = city.cell_codes[12]
     before = h.js(f"CCC.inspect.cellValue('{code}')")
     with h.db.transaction() as s:
-        change = cases.report(s, DISPATCHER, category_code=CATEGORY, source="hotline",
+        change = cases.report(s, dispatcher(s), category_code=CATEGORY, source="hotline",
                               cell_code=code, description="井盖缺失")
     sent = _messages(h)
     _refresh(h)

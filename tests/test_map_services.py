@@ -16,7 +16,7 @@ from console.services import cases, map_data, map_grid, map_patrols
 from console.services.positions import Fix, record_positions
 from console.store.models import (Campaign, Case, CaseCampaign, Cell, Community, District,
                                   PatrolOfficer, Shift, Street)
-from tests.map_city import CATEGORY, DISPATCHER, build_map_city, now
+from tests.map_city import CATEGORY, dispatcher, build_map_city, now
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_a_new_case_raises_its_cell_and_closing_lowers_it(cdb, grid):
     with cdb.session() as s:
         before = map_data.cell_values(s, grid, "open", now(), cell_ids=[int(grid.ids[5])])[5]
     with cdb.transaction() as s:
-        change = cases.report(s, DISPATCHER, category_code=CATEGORY, source="hotline",
+        change = cases.report(s, dispatcher(s), category_code=CATEGORY, source="hotline",
                               cell_code=code)
     with cdb.session() as s:
         assert map_data.cell_values(s, grid, "open", now(), cell_ids=[int(grid.ids[5])])[5] == \
@@ -130,7 +130,7 @@ def test_a_new_case_raises_its_cell_and_closing_lowers_it(cdb, grid):
     assert [m.number for m in markers] == [change.number] and gone == []
     assert markers[0].tone == "new"
     with cdb.transaction() as s:
-        cases.reject(s, DISPATCHER, change.case_id, change.version, reason="重复")
+        cases.reject(s, dispatcher(s), change.case_id, change.version, reason="重复")
     with cdb.session() as s:
         assert map_data.case_markers(s, now(), [change.case_id]) == ([], [change.case_id])
 

@@ -26,7 +26,7 @@ from console.store.database import Database
 from console.store.models import Case, Cell
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
-from tests.map_city import CATEGORY, DISPATCHER, MapCity, build_map_city, now
+from tests.map_city import CATEGORY, dispatcher, MapCity, build_map_city, now
 
 LOAD_TIMEOUT_MS = 30_000
 
@@ -193,14 +193,14 @@ def test_a_case_created_through_the_services_appears_and_shades_its_cell(make_ma
     code = city.cell_codes[10]
     before = h.js(f"CCC.inspect.cellValue('{code}')")
     with h.db.transaction() as s:
-        change = cases.report(s, DISPATCHER, category_code=CATEGORY, source="hotline",
+        change = cases.report(s, dispatcher(s), category_code=CATEGORY, source="hotline",
                               cell_code=code, description="井盖缺失")
     h.wait_js("CCC.inspect.caseIds()", lambda ids: change.case_id in ids, timeout=3000)
     assert h.wait_js(f"CCC.inspect.cellValue('{code}')", lambda v: v == before + 1) == before + 1
     assert h.js(f"CCC.inspect.cellColour('{code}')") == styles.cell_colour("open", before + 1)
     # Rejected: the marker goes, the cell goes back.
     with h.db.transaction() as s:
-        cases.reject(s, DISPATCHER, change.case_id, change.version, reason="重复上报")
+        cases.reject(s, dispatcher(s), change.case_id, change.version, reason="重复上报")
     h.wait_js("CCC.inspect.caseIds()", lambda ids: change.case_id not in ids, timeout=3000)
     assert h.wait_js(f"CCC.inspect.cellValue('{code}')", lambda v: v == before) == before
 

@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from console.domain.errors import StaleVersion
-from console.domain.roles import Role
 from console.services import cases as svc
-from console.services.actor import Actor
+from console.services.actor import actor_for
 from console.sim.demo import build_demo
 from console.sim.simulator import SimCore
 from console.store import feed
@@ -24,8 +23,6 @@ from console.store.queue_queries import include_in_schema_comparison
 from tests.pg_server import fresh_database, needs_pg
 
 pytestmark = needs_pg
-DESK = Actor(None, "测试值班员", Role.DISPATCHER)
-LEADER = Actor(None, "测试值班长", Role.LEADER)
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +58,12 @@ def test_full_cycle_and_events(pg):
     with pg.session() as s:
         patrol = s.scalar(select(PatrolOfficer.id).limit(1))
     with pg.transaction() as s:
-        c = svc.report(s, DESK, category_code="20301", source="hotline", cell_code=cell)
-    for step in (lambda s, c: svc.register(s, DESK, c.case_id, c.version),
-                 lambda s, c: svc.dispatch(s, DESK, c.case_id, c.version),
-                 lambda s, c: svc.mark_handled(s, LEADER, c.case_id, c.version),
-                 lambda s, c: svc.request_check(s, DESK, c.case_id, c.version, patrol_id=patrol),
-                 lambda s, c: svc.close(s, DESK, c.case_id, c.version)):
+        c = svc.report(s, actor_for(s), category_code="20301", source="hotline", cell_code=cell)
+    for step in (lambda s, c: svc.register(s, actor_for(s), c.case_id, c.version),
+                 lambda s, c: svc.dispatch(s, actor_for(s), c.case_id, c.version),
+                 lambda s, c: svc.mark_handled(s, actor_for(s, "leader1"), c.case_id, c.version),
+                 lambda s, c: svc.request_check(s, actor_for(s), c.case_id, c.version, patrol_id=patrol),
+                 lambda s, c: svc.close(s, actor_for(s), c.case_id, c.version)):
         with pg.transaction() as s:
             c = step(s, c)
     with pg.session() as s:
@@ -87,7 +84,7 @@ def test_concurrent_reports_get_unique_consecutive_numbers(pg, pg_url):
         try:
             for _ in range(15):
                 with db.transaction() as s:
-                    n = svc.report(s, DESK, category_code="20301", source="hotline",
+                    n = svc.report(s, actor_for(s), category_code="20301", source="hotline",
                                    cell_code=cell).number
                 with lock:
                     numbers.append(n)
@@ -106,13 +103,13 @@ def test_concurrent_reports_get_unique_consecutive_numbers(pg, pg_url):
 
 def test_stale_version_refused_and_nothing_written(pg):
     with pg.transaction() as s:
-        c = svc.report(s, DESK, category_code="20301", source="hotline", cell_code=_a_cell(pg))
+        c = svc.report(s, actor_for(s), category_code="20301", source="hotline", cell_code=_a_cell(pg))
     with pg.transaction() as s:
-        svc.register(s, DESK, c.case_id, c.version)
+        svc.register(s, actor_for(s), c.case_id, c.version)
     with pg.session() as s:
         seq = feed.current_seq(s)
     with pytest.raises(StaleVersion), pg.transaction() as s:
-        svc.reject(s, DESK, c.case_id, c.version, reason="重复上报")
+        svc.reject(s, actor_for(s), c.case_id, c.version, reason="重复上报")
     with pg.session() as s:
         assert feed.current_seq(s) == seq
         assert s.scalar(select(func.count()).select_from(CaseEvent)
@@ -137,7 +134,7 @@ def test_feed_reader_sees_every_change_of_concurrent_writers_in_order(pg, pg_url
         try:
             for _ in range(20):
                 with db.transaction() as s:
-                    svc.report(s, DESK, category_code="20301", source="hotline", cell_code=cell)
+                    svc.report(s, actor_for(s), category_code="20301", source="hotline", cell_code=cell)
         finally:
             db.dispose()
 

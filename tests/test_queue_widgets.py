@@ -17,7 +17,7 @@ from console.common.i18n import install_translators
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.dock import QueueDock
 from console.common.selection import Selection
-from tests.queue_city import COLLAPSE, GARBAGE, MANHOLE, build_city, cell_centre
+from tests.queue_city import COLLAPSE, GARBAGE, MANHOLE, build_city, cell_centre, dept_actor_in
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def new_case(db, city, *, category=GARBAGE, where=(0, 0), to="reported", dept=No
         if to == "dispatched":
             return c
         if to == "extension":
-            worker = Actor(None, "部门", Role.DEPARTMENT, c and s.get(Case, c.case_id).department_id)
+            worker = dept_actor_in(s, s.get(Case, c.case_id).department_id)
             return cases.request_extension(s, worker, c.case_id, c.version,
                                            deadline=s.get(Case, c.case_id).deadline + timedelta(days=2),
                                            reason="等材料")

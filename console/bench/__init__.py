@@ -33,6 +33,7 @@ SUITES: dict[str, tuple[str, str, str]] = {
     "live-queue": ("console.bench.live_queue", "run",
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
     "audit": ("console.bench.audit", "run", "verify the hash chain of 1,000,000 case events"),
+    "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
 }
 
 

@@ -14,14 +14,12 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from console.domain.roles import Role
 from console.services import cases as case_services
-from console.services.actor import Actor
+from console.services.actor import actor_for
 from console.store.database import open_database
 from console.store.models import Category, Cell
 
 SAMPLES = 30
-DESK = Actor(None, "bench", Role.DISPATCHER)
 
 
 def _wait(app, predicate: Callable[[], bool], timeout_s: float) -> bool:
@@ -74,7 +72,7 @@ def latency_p95_ms(url: str, samples: int = SAMPLES) -> float:
             _wait(app, lambda: False, rng.uniform(0.2, 0.6))   # off the poll's rhythm
             start = time.perf_counter()
             with db.transaction() as s:
-                change = case_services.report(s, DESK, category_code=urgent, source="hotline",
+                change = case_services.report(s, actor_for(s), category_code=urgent, source="hotline",
                                               cell_code=rng.choice(cells), description="bench")
             shown = _wait(app, lambda: any(a.subject_id == change.case_id and
                                            a.kind == "new_urgent" for a in dock.model.alerts()),

@@ -20,9 +20,7 @@ from sqlalchemy import func, select
 
 from console.bench import Figure
 from console.domain.patrol_state import on_shift
-from console.domain.roles import Role
 from console.domain.workflow import OPEN, Status
-from console.services.actor import Actor
 from console.services.alerts import AlertEngine
 from console.services.positions import Fix, record_positions
 from console.sim.demo import SHIFT_PATTERNS, build_demo
@@ -45,7 +43,6 @@ PATROLS = 2000
 OPEN_CASES = 50_000
 HISTORY_MIN = 25
 FIX_S = 5
-DESK = Actor(None, "bench", Role.DISPATCHER)
 
 
 def _top_up_patrols(db: Database, want: int) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from console.bench import Figure
-from console.domain.roles import Role
 from console.services import cases as svc
-from console.services.actor import Actor
+from console.services.actor import actor_for
 from console.sim.demo import build_demo
 from console.store import feed
 from console.store.database import open_database
@@ -38,8 +37,8 @@ def full_cycle_per_s(url: str, n: int = 200) -> float:
     with db.session() as s:
         cells = s.scalars(select(Cell.code).limit(n)).all()
         patrol = s.scalar(select(PatrolOfficer.id).limit(1))
-    desk = Actor(None, "bench", Role.DISPATCHER)
-    leader = Actor(None, "bench", Role.LEADER)   # may mark handled on a department's behalf
+        desk = actor_for(s)
+        leader = actor_for(s, "leader1")   # may mark handled on a department's behalf
     start = time.perf_counter()
     for i in range(n):
         with db.transaction() as s:
@@ -63,8 +62,8 @@ def full_cycle_per_s(url: str, n: int = 200) -> float:
 def feed_poll_ms(url: str, polls: int = 50) -> float:
     """Median time of one 'what changed since N' read that finds one new change."""
     db = open_database(url)
-    actor = Actor(None, "bench", Role.DISPATCHER)
     with db.session() as s:
+        actor = actor_for(s)
         cell = s.scalar(select(Cell.code).limit(1))
     times = []
     for _ in range(polls):

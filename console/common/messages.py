@@ -60,6 +60,28 @@ ERROR_TEXTS: dict[str, str] = {
     "unknown_user": QT_TRANSLATE_NOOP("Errors", "There is no active user named “{username}”."),
     "no_users": QT_TRANSLATE_NOOP(
         "Errors", "This database has no active user yet; an administrator must create one."),
+    "user_inactive": QT_TRANSLATE_NOOP(
+        "Errors", "The account “{username}” is no longer active; sign in again."),
+    "sign_in_failed": QT_TRANSLATE_NOOP(
+        "Errors", "The user name or the password is wrong."),
+    "account_locked": QT_TRANSLATE_NOOP(
+        "Errors", "Too many failed sign-ins: the account is locked for {minutes} more minutes."),
+    "wrong_password": QT_TRANSLATE_NOOP("Errors", "The current password is wrong."),
+    "password_too_short": QT_TRANSLATE_NOOP(
+        "Errors", "The password must have at least {minimum} characters."),
+    "password_contains_username": QT_TRANSLATE_NOOP(
+        "Errors", "The password must not contain the user name."),
+    "passwords_differ": QT_TRANSLATE_NOOP("Errors", "The two passwords are not the same."),
+    "demo_only": QT_TRANSLATE_NOOP(
+        "Errors", "Signing in without a password is possible only in the demo city."),
+    "administrator_exists": QT_TRANSLATE_NOOP(
+        "Errors", "This database already has an administrator; sign in instead."),
+    "username_taken": QT_TRANSLATE_NOOP("Errors", "The user name “{username}” is taken."),
+    "bad_username": QT_TRANSLATE_NOOP(
+        "Errors", "Give a user name without spaces."),
+    "bad_role": QT_TRANSLATE_NOOP("Errors", "“{role}” is not a role an account can hold."),
+    "last_administrator": QT_TRANSLATE_NOOP(
+        "Errors", "This is the last active administrator; make another one first."),
     "not_found": QT_TRANSLATE_NOOP(
         "Errors", "The {what} {key} does not exist (it may have been deleted)."),
     "unknown_device": QT_TRANSLATE_NOOP(
@@ -167,6 +189,14 @@ ACTION_NAMES = Names("Actions", {
     "resume": QT_TRANSLATE_NOOP("Actions", "Resume"),
     "cancel": QT_TRANSLATE_NOOP("Actions", "Cancel case"),
     "add_note": QT_TRANSLATE_NOOP("Actions", "Add note"),
+    # the rest of the permission table (console/domain/permissions.py)
+    "alert.acknowledge": QT_TRANSLATE_NOOP("Actions", "Acknowledge alerts"),
+    "alert.escalate": QT_TRANSLATE_NOOP("Actions", "Escalate alerts"),
+    "roster.edit": QT_TRANSLATE_NOOP("Actions", "Edit the roster and catalogues"),
+    "campaign.edit": QT_TRANSLATE_NOOP("Actions", "Edit campaigns"),
+    "settings.edit": QT_TRANSLATE_NOOP("Actions", "Change shared settings"),
+    "users.manage": QT_TRANSLATE_NOOP("Actions", "Manage users"),
+    "password.change_own": QT_TRANSLATE_NOOP("Actions", "Change one's own password"),
 })
 ROLE_NAMES = Names("Roles", {
     "dispatcher": QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
@@ -174,6 +204,7 @@ ROLE_NAMES = Names("Roles", {
     "department": QT_TRANSLATE_NOOP("Roles", "Department"),
     "patrol": QT_TRANSLATE_NOOP("Roles", "Patrol officer"),
     "admin": QT_TRANSLATE_NOOP("Roles", "Administrator"),
+    "viewer": QT_TRANSLATE_NOOP("Roles", "Viewer (read-only)"),
     "system": QT_TRANSLATE_NOOP("Roles", "System"),
 })
 SOURCE_NAMES = Names("Sources", {
@@ -221,6 +252,9 @@ _FIELD_NAMES = Names("Fields", {
     "category_code": QT_TRANSLATE_NOOP("Fields", "category code"),
     "cell_code": QT_TRANSLATE_NOOP("Fields", "grid cell code"),
     "setting": QT_TRANSLATE_NOOP("Fields", "setting"),
+    "username": QT_TRANSLATE_NOOP("Fields", "user name"),
+    "display_name": QT_TRANSLATE_NOOP("Fields", "name"),
+    "password": QT_TRANSLATE_NOOP("Fields", "password"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),

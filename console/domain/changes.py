@@ -26,6 +26,7 @@ class ChangeKind(StrEnum):
     DEPARTMENT = "department"       # who handles what
     CITY = "city"                   # the regions and unit grid as a whole (a city loaded or imported)
     HISTORY = "history"             # a bulk load of past cases (the queues re-read)
+    USER = "user"                   # an account added, changed, (de)activated or its password reset
 
 
 class ChangeAction(StrEnum):

@@ -49,6 +49,8 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "category_code": TextLimit(16),
     "cell_code": TextLimit(32),
     "setting": TextLimit(2000, multiline=True),   # each text inside a shared setting's value
+    "username": TextLimit(64),
+    "display_name": TextLimit(64),
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {

@@ -10,7 +10,10 @@ class Role(StrEnum):
     DEPARTMENT = "department"   # 专业部门: handles what is dispatched to it
     PATROL = "patrol"           # 监督员: reports and checks from the field
     ADMIN = "admin"             # 系统管理员: configuration; may also act as a leader
+    VIEWER = "viewer"           # 大屏/督查: reads everything, changes nothing
     SYSTEM = "system"           # field intake and other machine writers (reports only)
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
+#: Roles a user account may hold; SYSTEM is for machines, an actor made in code, never a seat.
+USER_ROLES: frozenset[Role] = ALL_ROLES - {Role.SYSTEM}

@@ -13,6 +13,7 @@ from typing import Any
 
 from console.domain.errors import DomainError
 from console.domain.limits import check_text
+from console.domain.permissions import roles_with
 from console.domain.roles import Role
 
 
@@ -53,11 +54,6 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
 
 
-_DESK = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
-_COMMAND = frozenset({Role.LEADER, Role.ADMIN})
-_HANDLERS = frozenset({Role.DEPARTMENT, Role.LEADER, Role.ADMIN})
-
-
 @dataclass(frozen=True)
 class Transition:
     """One action: where it may start, where it leads (None = stays), who may do it, what it needs."""
@@ -69,35 +65,32 @@ class Transition:
     needs: frozenset[str] = frozenset()
 
 
-def _t(action: Action, sources: set[Status], target: Status | None, roles: frozenset[Role],
-       *needs: str) -> Transition:
-    return Transition(action, frozenset(sources), target, roles, frozenset(needs))
+def _t(action: Action, sources: set[Status], target: Status | None, *needs: str) -> Transition:
+    # Who may: the one permission table, whose workflow rows carry the actions' names.
+    return Transition(action, frozenset(sources), target, roles_with(action.value),
+                      frozenset(needs))
 
 
 S = Status
 TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
-    _t(Action.REGISTER, {S.REPORTED}, S.REGISTERED, _DESK),
-    _t(Action.REJECT, {S.REPORTED}, S.REJECTED, _DESK, "reason"),
-    _t(Action.DISPATCH, {S.REGISTERED}, S.DISPATCHED, _DESK, "department", "deadline"),
-    _t(Action.RETURN, {S.DISPATCHED}, S.REGISTERED, _HANDLERS, "reason"),
-    _t(Action.REQUEST_EXTENSION, {S.DISPATCHED}, None, frozenset({Role.DEPARTMENT}),
-       "reason", "deadline"),
-    _t(Action.APPROVE_EXTENSION, {S.DISPATCHED}, None, _COMMAND),
-    _t(Action.DENY_EXTENSION, {S.DISPATCHED}, None, _COMMAND, "reason"),
-    _t(Action.MARK_HANDLED, {S.DISPATCHED}, S.HANDLED, _HANDLERS),
-    _t(Action.REQUEST_CHECK, {S.HANDLED}, S.CHECKING, _DESK, "patrol"),
-    _t(Action.CLOSE, {S.CHECKING}, S.CLOSED, _DESK),
-    _t(Action.REWORK, {S.HANDLED, S.CHECKING}, S.DISPATCHED, _DESK, "reason", "deadline"),
-    _t(Action.PARK, {S.REGISTERED, S.DISPATCHED}, S.PARKED, _COMMAND, "reason"),
-    _t(Action.RESUME, {S.PARKED}, S.REGISTERED, _COMMAND),
-    _t(Action.CANCEL, {S.REPORTED, S.REGISTERED, S.DISPATCHED, S.PARKED}, S.CANCELLED,
-       _COMMAND, "reason"),
-    _t(Action.ADD_NOTE, set(Status), None,
-       frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.DEPARTMENT, Role.PATROL}), "note"),
+    _t(Action.REGISTER, {S.REPORTED}, S.REGISTERED),
+    _t(Action.REJECT, {S.REPORTED}, S.REJECTED, "reason"),
+    _t(Action.DISPATCH, {S.REGISTERED}, S.DISPATCHED, "department", "deadline"),
+    _t(Action.RETURN, {S.DISPATCHED}, S.REGISTERED, "reason"),
+    _t(Action.REQUEST_EXTENSION, {S.DISPATCHED}, None, "reason", "deadline"),
+    _t(Action.APPROVE_EXTENSION, {S.DISPATCHED}, None),
+    _t(Action.DENY_EXTENSION, {S.DISPATCHED}, None, "reason"),
+    _t(Action.MARK_HANDLED, {S.DISPATCHED}, S.HANDLED),
+    _t(Action.REQUEST_CHECK, {S.HANDLED}, S.CHECKING, "patrol"),
+    _t(Action.CLOSE, {S.CHECKING}, S.CLOSED),
+    _t(Action.REWORK, {S.HANDLED, S.CHECKING}, S.DISPATCHED, "reason", "deadline"),
+    _t(Action.PARK, {S.REGISTERED, S.DISPATCHED}, S.PARKED, "reason"),
+    _t(Action.RESUME, {S.PARKED}, S.REGISTERED),
+    _t(Action.CANCEL, {S.REPORTED, S.REGISTERED, S.DISPATCHED, S.PARKED}, S.CANCELLED, "reason"),
+    _t(Action.ADD_NOTE, set(Status), None, "note"),
 )}
 #: Who may put a new case into the system.
-REPORTER_ROLES: frozenset[Role] = frozenset(
-    {Role.DISPATCHER, Role.LEADER, Role.ADMIN, Role.PATROL, Role.SYSTEM})
+REPORTER_ROLES: frozenset[Role] = roles_with(Action.REPORT.value)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,13 @@ from sqlalchemy.orm import Session
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.alert_rules import MAX_LEVEL, Severity
 from console.domain.errors import DomainError, NotFound
-from console.domain.roles import Role
-from console.services.actor import Actor
+from console.domain.permissions import Permission
+from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
 from console.services.trail import audited
 from console.store import alert_queries as q
 from console.store import feed
 
-#: Who may acknowledge and escalate: the people at the desks.
-DESK_ROLES = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
 MAX_NOTE = 500
 
 
@@ -67,9 +65,14 @@ def alerts_by_id(session: Session, ids: Collection[int]) -> list[AlertView]:
     return [_view(r) for r in q.alert_views(session, ids=ids, open_only=False)]
 
 
-def _check_role(actor: Actor) -> None:
-    if actor.role not in DESK_ROLES:
-        raise DomainError("alert_role_not_allowed", role=actor.role.value)
+def _check_role(session: Session, actor: Actor, permission: Permission) -> Actor:
+    """The actor as stored now, if it may; the alerts' own refusal sentence if not."""
+    try:
+        return authorize(session, actor, permission)
+    except DomainError as exc:
+        if exc.code != "role_not_allowed":
+            raise
+        raise DomainError("alert_role_not_allowed", role=exc.params["role"]) from None
 
 
 def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
@@ -79,7 +82,7 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
     Alerts someone else acknowledged first are left as they are; if that was every one asked
     for, the refusal names who it was.
     """
-    _check_role(actor)
+    actor = _check_role(session, actor, Permission.ACKNOWLEDGE_ALERT)
     at = at or wall_clock()
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
@@ -109,7 +112,7 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
 def escalate(session: Session, actor: Actor, alert_id: int, *,
              at: datetime | None = None) -> AlertView:
     """Raise an alert to the next level (duty leader and up): it becomes critical."""
-    _check_role(actor)
+    actor = _check_role(session, actor, Permission.ESCALATE_ALERT)
     at = at or wall_clock()
     state = q.alert_state(session, alert_id)
     if state is None:

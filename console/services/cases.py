@@ -18,10 +18,11 @@ from console.domain import workflow
 from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError, NotFound, StaleVersion
 from console.domain.limits import check_count, check_text
+from console.domain.permissions import Permission
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
-from console.services.actor import Actor
+from console.services.actor import Actor, authorize
 from console.services.settings import work_calendar
 from console.store import cases as case_store
 from console.store import feed
@@ -99,8 +100,7 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
            external_id: str | None = None, at: datetime | None = None) -> CaseChange:
     """上报: a new case in state `reported`, located by point or by cell code."""
     at = at or now()
-    if actor.role not in workflow.REPORTER_ROLES:
-        raise DomainError("role_not_allowed", action=Action.REPORT.value, role=actor.role.value)
+    actor = authorize(session, actor, Permission.REPORT)
     if source not in SOURCES:
         raise DomainError("unknown_source", source=source)
     cat = category(session, category_code)
@@ -168,6 +168,7 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     """Perform one workflow action on a case the caller saw at `expected_version`."""
     at = at or now()
     action = workflow.parse_action(action)
+    actor = authorize(session, actor, Permission(action.value))
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)

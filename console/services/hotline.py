@@ -13,7 +13,8 @@ from console.domain.limits import check_text
 from console.domain.patrol_state import distance_m
 from console.domain.workflow import OPEN
 from console.services import cases
-from console.services.actor import Actor
+from console.domain.permissions import Permission
+from console.services.actor import Actor, authorize
 from console.store import cases as case_store
 from console.store import queue_queries as q
 from console.store.models import Case, Category, Cell, Community, Street
@@ -153,6 +154,8 @@ def merge_duplicate(session: Session, actor: Actor, duplicate_of: int, expected_
     """Record a report as a duplicate of an open case: the report is saved, linked to that case
     and not registered (不予立案, with `reason`); the case gets `note` on its timeline. One
     transaction: if the case changed meanwhile (StaleVersion), nothing is saved."""
+    # A desk's decision (it ends in 不予立案): checked before anything is read.
+    authorize(session, actor, Permission.REJECT)
     target = session.get(Case, duplicate_of)
     if target is None:
         raise NotFound("case", duplicate_of)

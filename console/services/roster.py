@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import DomainError, NotFound
-from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
-from console.services.actor import Actor
+from console.domain.permissions import Permission
+from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
 from console.services.trail import audited
 from console.store import feed
@@ -32,15 +32,13 @@ from console.store.models import (
     WorkGridCell,
 )
 
-#: Who may change the roster and the catalogues.
-ROSTER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _WEEKDAYS = re.compile(r"^[0-6]{1,7}$")
 
 
-def _check_role(actor: Actor) -> None:
-    if actor.role not in ROSTER_ROLES:
-        raise DomainError("role_not_allowed", role=actor.role.value, action="roster")
+def _check_role(session: Session, actor: Actor) -> Actor:
+    """The actor as stored now, if it may change the roster and the catalogues."""
+    return authorize(session, actor, Permission.EDIT_ROSTER)
 
 
 def _officer(session: Session, officer_id: int) -> PatrolOfficer:
@@ -53,7 +51,7 @@ def _officer(session: Session, officer_id: int) -> PatrolOfficer:
 def set_officer_active(session: Session, actor: Actor, officer_id: int, active: bool, *,
                        at: datetime | None = None) -> None:
     """Put an officer on the roster or take them off it."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     _officer(session, officer_id).active = active
     at = at or wall_clock()
     feed.record(session, ChangeKind.OFFICER, officer_id, ChangeAction.CHANGED, at, {"active": active})
@@ -64,7 +62,7 @@ def set_officer_active(session: Session, actor: Actor, officer_id: int, active: 
 def assign_work_grid(session: Session, actor: Actor, officer_id: int, work_grid_id: int | None, *,
                      at: datetime | None = None) -> None:
     """Make an officer responsible for a work grid (None: for none)."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     officer = _officer(session, officer_id)
     if work_grid_id is not None and session.get(WorkGrid, work_grid_id) is None:
         raise NotFound("work_grid", work_grid_id)
@@ -80,7 +78,7 @@ def assign_device(session: Session, actor: Actor, unique_id: str, officer_id: in
                   active: bool = True, at: datetime | None = None) -> int:
     """Give a phone (new or known, by its protocol id) to an officer, or take it back; returns
     the device id."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     unique_id = unique_id.strip()
     if not unique_id:
         raise ValueError("a device needs its protocol id")
@@ -107,7 +105,7 @@ def assign_device(session: Session, actor: Actor, unique_id: str, officer_id: in
 def set_shifts(session: Session, actor: Actor, officer_id: int,
                shifts: Iterable[tuple[str, str, str]], *, at: datetime | None = None) -> None:
     """Replace an officer's shift schedule with (weekdays '0'..'6', start 'HH:MM', end 'HH:MM')."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     _officer(session, officer_id)
     rows = []
     for weekdays, start, end in shifts:
@@ -127,7 +125,7 @@ def set_shifts(session: Session, actor: Actor, officer_id: int,
 def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_ids: Iterable[int],
                         *, at: datetime | None = None) -> None:
     """Redraw a work grid: the cells it is made of."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     if session.get(WorkGrid, work_grid_id) is None:
         raise NotFound("work_grid", work_grid_id)
     cells = sorted(set(cell_ids))
@@ -149,7 +147,7 @@ def set_category_limit(session: Session, actor: Actor, code: str, time_limit: fl
                        time_unit: TimeUnit | str, *, urgent: bool | None = None,
                        at: datetime | None = None) -> None:
     """Change a category's time limit (and whether it is urgent)."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     category = session.scalar(select(Category).where(Category.code == code))
     if category is None:
         raise NotFound("category", code)
@@ -169,7 +167,7 @@ def set_department(session: Session, actor: Actor, department_id: int | None, na
                    phone: str | None = None, active: bool = True,
                    at: datetime | None = None) -> int:
     """Add a department (id None) or change one; returns its id."""
-    _check_role(actor)
+    actor = _check_role(session, actor)
     name = name.strip()
     if not name:
         raise ValueError("a department needs a name")

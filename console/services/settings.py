@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
+from console.domain.permissions import Permission
 from console.domain.work_calendar import WorkCalendar
-from console.services.actor import SYSTEM_ACTOR, Actor
+from console.services.actor import Actor, authorize
 from console.services.trail import audited
 from console.store import feed
 from console.store.models import Setting
@@ -41,6 +42,11 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "backup_folder": ("", "Folder of the daily backups; empty: 'backups' beside a SQLite file, "
                           "else in the data folder of the machine that runs serve"),
     "backup_keep": (7, "How many daily backups are kept (older ones are deleted); 0: no daily backup"),
+    # Accounts (console/services/users.py reads them by these keys).
+    "password_min_length": (10, "Fewest characters a password may have"),
+    "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),
+    "sign_in_lockout_min": (15, "Minutes an account stays locked after too many failed sign-ins"),
+    "seat_idle_lock_min": (10, "Minutes without input after which a seat locks and asks for the password"),
 }
 
 
@@ -81,19 +87,22 @@ def checked_value(key: str, value: Any) -> Any:
     return walk(value)
 
 
-def set_setting(session: Session, key: str, value: Any, at: datetime, *,
-                actor: Actor | None = None) -> None:
-    """Store a shared setting, tell every seat through the feed and record who changed it
-    (`actor`; none: the system, e.g. a migration or the demo builder)."""
+def set_setting(session: Session, actor: Actor, key: str, value: Any, at: datetime) -> None:
+    """Store a shared setting as `actor`, tell every seat through the feed and record who
+    changed it in the audit trail."""
+    actor = authorize(session, actor, Permission.EDIT_SETTINGS)
     value = checked_value(key, value)
     # One upsert: two seats setting a key for the first time at once must not collide.
-    stmt = insert_for(session, Setting).values(key=key, value={"v": value}, updated_at=at)
+    stmt = insert_for(session, Setting).values(key=key, value={"v": value}, updated_at=at,
+                                                updated_by=actor.user_id)
     session.execute(stmt.on_conflict_do_update(
-        index_elements=[Setting.key], set_={"value": stmt.excluded.value, "updated_at": at}))
+        index_elements=[Setting.key],
+        set_={"value": stmt.excluded.value, "updated_at": at, "updated_by": actor.user_id}))
     session.get(Setting, key, populate_existing=True)   # a Setting the session holds sees it
-    audited(session, actor or SYSTEM_ACTOR, ChangeKind.SETTINGS, key, ChangeAction.CHANGED, at,
+    audited(session, actor, ChangeKind.SETTINGS, key, ChangeAction.CHANGED, at,
             {"key": key, "value": value})
-    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at, {"key": key})
+    feed.record(session, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, at,
+                {"key": key, "by": actor.name})
 
 
 def work_calendar(session: Session) -> WorkCalendar:

@@ -23,7 +23,7 @@ from console.domain.patrol_state import in_shift, minutes_to_shift_end
 from console.domain.roles import Role
 from console.domain.workflow import Status
 from console.services import cases as case_services
-from console.services.actor import Actor
+from console.services.actor import SYSTEM_ACTOR, Actor
 from console.services.positions import Fix, record_positions
 from console.sim.history import HOURLY
 from console.store.database import Database
@@ -120,7 +120,7 @@ class SimCore:
                 roll = self.rng.random()
                 habit = ("idler" if roll < 0.08 else "wanderer" if roll < 0.13
                          else "leaver" if roll < 0.17 else "normal")
-                actor = user_actor.get(r.user_id) or Actor(None, "监督员", Role.PATROL)
+                actor = user_actor.get(r.user_id) or SYSTEM_ACTOR   # reports only, as the machines do
                 self.walkers.append(_Walker(r.id, r.unique_id, actor, cells,
                                             (r.weekdays, r.start, r.end), habit,
                                             rng=random.Random(self.seed * 100_003 + r.id)))

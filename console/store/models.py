@@ -129,6 +129,12 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An argon2id hash (console/services/users.py); None: no password yet — the account cannot
+    # sign in (outside the demo city, whose users sign in without one).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
 
 # --- patrols ---------------------------------------------------------------------------
@@ -430,6 +436,7 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)    # {"v": value}, so any JSON fits
     updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Meta(Base):

@@ -1,4 +1,4 @@
-"""Starting the console: the QApplication, then database, demo city, user, window, live feed.
+"""Starting the console: the QApplication, then database, demo city, sign-in, window, live feed.
 
 Every step that touches the database runs off the GUI thread behind a progress dialog, so a
 slow network database or a big demo build never freezes the screen.
@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
@@ -19,7 +19,10 @@ from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
 from console.store.feed import current_seq
 from console.common.application import create_application
 from console.common.i18n import normalise_language
+from console.domain.errors import DomainError
+from console.services.actor import Actor
 from console.ui.main_window import MainWindow
+from console.ui.sign_in_dialog import FirstAdministratorDialog, SignInDialog
 from console.common.messages import build_stage_name, describe_error, is_refusal
 from console.common.seat_settings import SeatSettings
 
@@ -82,7 +85,6 @@ class _Startup:
 
     def run(self, db_url: str, username: str | None, demo: dict | None,
             screenshot: str | None, quit_after: float | None) -> int:
-        from console.services.actor import actor_for
         from console.store.database import open_database
 
         self.progress(translate("Startup", "Opening the database…"))
@@ -100,21 +102,15 @@ class _Startup:
             if code != EXIT_OK:
                 return code
 
-        self.progress(translate("Startup", "Signing in…"))
-        try:
-            actor = self.tasks.run_and_wait(lambda s: actor_for(s, username))
-        except Exception as exc:   # noqa: BLE001
-            if not is_refusal(exc):   # a fault: its traceback goes to the log
-                print_unexpected(exc)
-                return self.fail(describe_error(exc), EXIT_FAILED)
-            return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
+        actor = self.sign_in(username)
+        if isinstance(actor, int):
+            return actor   # refused (an exit code), or nobody signed in
 
         # The feed starts where the window's first reads start: a change committed while the
         # window is being built then arrives through the feed instead of falling in the gap.
         since = self.tasks.run_and_wait(current_seq)
-        self.window = MainWindow(self.tasks, self.settings, user_name=actor.name,
-                                 role=actor.role.value, database_url=self.db.url)
-        self.window.queue_dock.set_actor(actor)   # the queue's actions act as this user
+        self.window = MainWindow(self.tasks, self.settings, database_url=self.db.url)
+        self.window.set_actor(actor)   # the queue's and the alerts' actions act as this user
         self.window.first_screen.connect(lambda: _mark_startup("CITY_CONSOLE_SCREEN_MARK"))
         self.window.show()
         _mark_startup()
@@ -125,7 +121,6 @@ class _Startup:
         self.feed.start()
         # The alert rules run on their own worker; the feed wakes it when cases change.
         self.alert_worker = AlertWorker(self.db)
-        self.window.alerts_dock.set_actor(actor)
         self.window.alerts_dock.attach_worker(self.alert_worker)
         self.window.feed_changed.connect(self.alert_worker.on_feed)
         self.alert_worker.start()
@@ -164,6 +159,31 @@ class _Startup:
             self.listener.state.connect(self.window.status.show_listener_state)
             self.listener.start()
         install_devices_menu(self.window.menuBar(), self.tasks, self.listener, self.window)
+
+    def sign_in(self, username: str | None) -> Actor | int:
+        """Who works at this seat: in the demo city its user without a password, else the
+        sign-in dialog (after the first administrator's account, on a database that has none).
+        An exit code when nobody signs in."""
+        from console.services import users
+        self.progress(translate("Startup", "Signing in…"))
+        try:
+            demo = self.tasks.run_and_wait(users.is_demo)
+            if username and not demo:
+                # Naming a user on the command line is the demo's shortcut, never a way in.
+                return self.fail(describe_error(DomainError("demo_only")), EXIT_BAD_USER)
+            if demo:
+                return self.tasks.run_and_wait(lambda s: users.demo_sign_in(s, username))
+            first = self.tasks.run_and_wait(users.needs_administrator)
+        except Exception as exc:   # noqa: BLE001
+            if not is_refusal(exc):   # a fault: its traceback goes to the log
+                print_unexpected(exc)
+                return self.fail(describe_error(exc), EXIT_FAILED)
+            return self.fail(describe_error(exc), EXIT_BAD_USER)   # unknown_user, no_users
+        self.dialog.close()
+        dialog = FirstAdministratorDialog(self.tasks) if first else SignInDialog(self.tasks)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+            return EXIT_OK   # the person at the seat chose not to sign in
+        return dialog.actor
 
     def build_demo(self, demo: dict) -> int:
         """Build the demo city once, in a worker thread, with the generator's progress shown."""

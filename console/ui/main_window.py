@@ -12,7 +12,11 @@ from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map.widget import MapWidget
 from console.services import backups
+from console.domain.permissions import Permission, may
 from console.services import overview as readers
+from console.services import users
+from console.services.actor import Actor
+from console.services.settings import get_setting
 from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
@@ -20,7 +24,9 @@ from console.common.messages import describe_error
 from console.ui.queues import QueueDock
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
+from console.ui.lock_overlay import IdleWatch, LockOverlay
 from console.ui.status_bar import ConsoleStatusBar
+from console.ui.users_dialog import PasswordDialog, UsersDialog
 from console.common.theme import THEME_NAMES, apply_theme, current_theme
 
 if TYPE_CHECKING:
@@ -35,7 +41,8 @@ OVERVIEW_PERIOD_MS = 15_000
 # The feed kinds the window reacts to: counts follow cases (and bulk loads), the title the
 # city's settings (tests/test_feed_kinds.py checks that something produces each).
 _COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
-FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY}
+# Accounts: the signed-in user's own row changed (role, deactivation) → the menus follow it.
+FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
 
 
 class MainWindow(QMainWindow):
@@ -76,8 +83,13 @@ class MainWindow(QMainWindow):
             self.status.set_database(database_url)
         if user_name:
             self.status.set_user(user_name, role)
+        self.actor: Actor | None = None
 
         self._build_menus()
+        self.lock_overlay = LockOverlay(self, self.tasks)
+        self.lock_overlay.unlocked.connect(self._unlocked)
+        self.idle = IdleWatch(self)
+        self.idle.idle.connect(self.lock_seat)
         self._default_state = self.saveState()
         self._restore_layout()
         self._update_title()
@@ -90,6 +102,7 @@ class MainWindow(QMainWindow):
         self._periodic.start()
         self.refresh_overview()
         self.load_city_name()
+        self.load_idle_minutes()
 
     def _watch_first_screen(self) -> None:
         # What a dispatcher waits for at start: the start-up benchmark marks this moment.
@@ -154,6 +167,25 @@ class MainWindow(QMainWindow):
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
 
+        account = self.menuBar().addMenu(self.tr("&Account"))
+        account.setObjectName("accountMenu")
+        self.password_action = QAction(self.tr("Change my &password…"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.lock_action = QAction(self.tr("&Lock the seat"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_seat)
+        self.shift_action = QAction(self.tr("&Shift change (sign out)…"), self)
+        self.shift_action.triggered.connect(self.shift_change)
+        for action in (self.password_action, self.lock_action, self.shift_action):
+            account.addAction(action)
+
+        self.admin_menu = self.menuBar().addMenu(self.tr("A&dministration"))
+        self.admin_menu.setObjectName("adminMenu")
+        self.users_action = QAction(self.tr("&Users…"), self)
+        self.users_action.triggered.connect(self.show_users)
+        self.admin_menu.addAction(self.users_action)
+        self.admin_menu.menuAction().setVisible(False)   # until an administrator signs in
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About"), self)
         about.triggered.connect(self.show_about)
@@ -170,6 +202,66 @@ class MainWindow(QMainWindow):
             "command centre: the unit grid, the case workflow, patrols and alerts.").format(
                 version=version))
 
+    # --- who works at this seat ------------------------------------------------------------
+
+    def set_actor(self, actor: Actor) -> None:
+        """The signed-in user: the status bar, the title, what the docks offer and the menus
+        follow their role (what the role may not do is not shown; the services refuse it)."""
+        self.actor = actor
+        self.status.set_user(actor.name, actor.role.value, demo=actor.demo)
+        self.queue_dock.set_actor(actor)
+        self.alerts_dock.set_actor(actor)
+        self.admin_menu.menuAction().setVisible(may(actor.role, Permission.MANAGE_USERS))
+        self.password_action.setVisible(
+            not actor.demo and may(actor.role, Permission.CHANGE_OWN_PASSWORD))
+        self._update_title()
+
+    @Slot()
+    def lock_seat(self) -> None:
+        """Cover the window and ask for the password again; nothing open is closed."""
+        if self.actor is not None and not self.lock_overlay.is_locked():
+            self.idle.pause()
+            self.lock_overlay.lock(self.actor)
+
+    @Slot()
+    def shift_change(self) -> None:
+        """交接班: the next user signs in on this window, its layout and open work kept."""
+        self.idle.pause()
+        self.lock_overlay.lock(self.actor, shift_change=True)
+
+    def _unlocked(self, actor: Actor) -> None:
+        if actor != self.actor:
+            self.set_actor(actor)
+        self.idle.resume()
+
+    def change_password(self) -> None:
+        if self.actor is not None:
+            PasswordDialog(self.tasks, self.actor, parent=self).open()
+
+    def show_users(self) -> None:
+        if self.actor is not None:
+            UsersDialog(self.tasks, self.actor, parent=self).open()
+
+    def load_idle_minutes(self) -> None:
+        """The shared idle time after which seats lock, read off the GUI thread."""
+        self.tasks.run(lambda s: get_setting(s, "seat_idle_lock_min"),
+                       on_done=lambda minutes: self.idle.set_minutes(float(minutes)), owner=self)
+
+    def _reload_actor(self) -> None:
+        """Someone changed an account: if it was ours, follow the stored role, or lock the
+        seat for the next user if ours was deactivated."""
+        actor = self.actor
+        if actor is None or actor.user_id is None:
+            return
+        self.tasks.run(lambda s: users.current_actor(s, actor),
+                       on_done=self._actor_reloaded, owner=self)
+
+    def _actor_reloaded(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.shift_change()
+        elif actor != self.actor:
+            self.set_actor(actor)
+
     # --- title ---------------------------------------------------------------------------
 
     def load_city_name(self) -> None:
@@ -183,9 +275,12 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         if self._city:
-            self.setWindowTitle(self.tr("{city} · City Command Console").format(city=self._city))
+            title = self.tr("{city} · City Command Console").format(city=self._city)
         else:
-            self.setWindowTitle(self.tr("City Command Console"))
+            title = self.tr("City Command Console")
+        if self.actor is not None and self.actor.demo:
+            title = self.tr("{title} · Demo").format(title=title)
+        self.setWindowTitle(title)
 
     # --- live data -----------------------------------------------------------------------
 
@@ -205,6 +300,12 @@ class MainWindow(QMainWindow):
             self.schedule_overview()
         if entities & {ChangeKind.SETTINGS, ChangeKind.CITY}:
             self.load_city_name()
+        if ChangeKind.SETTINGS in entities:
+            self.load_idle_minutes()
+        if ChangeKind.USER in entities and self.actor is not None and any(
+                row.entity == ChangeKind.USER and row.entity_id == self.actor.user_id
+                for row in batch.rows):
+            self._reload_actor()
 
     @Slot(dict)
     def _on_feed_status(self, status: dict) -> None:
@@ -279,6 +380,12 @@ class MainWindow(QMainWindow):
         self.settings.set("window/state", self.saveState())
         self.settings.sync()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.lock_overlay.follow_window()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        self.lock_overlay.release()
         self.save_layout()
         super().closeEvent(event)

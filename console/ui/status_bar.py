@@ -93,10 +93,14 @@ class ConsoleStatusBar(QStatusBar):
                 size=f"{status.size / 1e6:.1f}")
         self._show_database()
 
-    def set_user(self, name: str, role: str) -> None:
-        """The signed-in user and their role (role code, shown translated)."""
-        self.user_label.setText(self.tr("{name} ({role})").format(name=name,
-                                                                    role=role_name(role)))
+    def set_user(self, name: str, role: str, *, demo: bool = False) -> None:
+        """The signed-in user and their role (role code, shown translated); in the demo city,
+        signed in without a password, it says so."""
+        text = self.tr("{name} ({role})").format(name=name, role=role_name(role))
+        if demo:
+            text = self.tr("Demo · {user} · no password").format(user=text)
+        self.user_label.setText(text)
+        set_state(self.user_label, "state", "demo" if demo else "ok")
 
     @Slot(dict)
     def show_feed_status(self, status: dict) -> None:

@@ -20,7 +20,7 @@ from console.store import audit as chain
 from console.store.models import WideInt
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

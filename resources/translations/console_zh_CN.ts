@@ -67,6 +67,34 @@
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
+    <message>
+        <source>Acknowledge alerts</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <source>Escalate alerts</source>
+        <translation>升级告警</translation>
+    </message>
+    <message>
+        <source>Edit the roster and catalogues</source>
+        <translation>编辑排班与基础数据</translation>
+    </message>
+    <message>
+        <source>Edit campaigns</source>
+        <translation>编辑专项整治</translation>
+    </message>
+    <message>
+        <source>Change shared settings</source>
+        <translation>修改共享设置</translation>
+    </message>
+    <message>
+        <source>Manage users</source>
+        <translation>管理用户</translation>
+    </message>
+    <message>
+        <source>Change one&apos;s own password</source>
+        <translation>修改本人密码</translation>
+    </message>
 </context>
 <context>
     <name>ConsoleStatusBar</name>
@@ -105,6 +133,10 @@
     <message>
         <source>{name} ({role})</source>
         <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <source>Demo · {user} · no password</source>
+        <translation>演示 · {user} · 免密码</translation>
     </message>
     <message>
         <source>none yet</source>
@@ -368,6 +400,58 @@
         <translation>该数据库还没有可用的用户，请由系统管理员创建。</translation>
     </message>
     <message>
+        <source>The account “{username}” is no longer active; sign in again.</source>
+        <translation>账户“{username}”已停用，请重新登录。</translation>
+    </message>
+    <message>
+        <source>The user name or the password is wrong.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>Too many failed sign-ins: the account is locked for {minutes} more minutes.</source>
+        <translation>登录失败次数过多：账户已锁定，{minutes} 分钟后可再试。</translation>
+    </message>
+    <message>
+        <source>The current password is wrong.</source>
+        <translation>当前密码错误。</translation>
+    </message>
+    <message>
+        <source>The password must have at least {minimum} characters.</source>
+        <translation>密码至少需要 {minimum} 个字符。</translation>
+    </message>
+    <message>
+        <source>The password must not contain the user name.</source>
+        <translation>密码不得包含用户名。</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Signing in without a password is possible only in the demo city.</source>
+        <translation>只有演示城市可以不用密码登录。</translation>
+    </message>
+    <message>
+        <source>This database already has an administrator; sign in instead.</source>
+        <translation>该数据库已有管理员，请直接登录。</translation>
+    </message>
+    <message>
+        <source>The user name “{username}” is taken.</source>
+        <translation>用户名“{username}”已被占用。</translation>
+    </message>
+    <message>
+        <source>Give a user name without spaces.</source>
+        <translation>请填写不含空格的用户名。</translation>
+    </message>
+    <message>
+        <source>“{role}” is not a role an account can hold.</source>
+        <translation>“{role}”不是账户可以担任的角色。</translation>
+    </message>
+    <message>
+        <source>This is the last active administrator; make another one first.</source>
+        <translation>这是最后一个有效的管理员，请先设立另一名管理员。</translation>
+    </message>
+    <message>
         <source>The {what} {key} does not exist (it may have been deleted).</source>
         <translation>{what} {key} 不存在（可能已被删除）。</translation>
     </message>
@@ -542,6 +626,100 @@
         <source>setting</source>
         <translation>设置</translation>
     </message>
+    <message>
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdministratorDialog</name>
+    <message>
+        <source>Administrator account · City Command Console</source>
+        <translation>管理员账户 · 城市管理统一指挥台</translation>
+    </message>
+    <message>
+        <source>This database has no administrator yet. Create the administrator&apos;s account: it signs in first and creates the other users.</source>
+        <translation>该数据库还没有管理员。请先创建管理员账户：由管理员首先登录，再创建其他用户。</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat password:</source>
+        <translation>确认密码(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Creating the account…</source>
+        <translation>正在创建账户…</translation>
+    </message>
+</context>
+<context>
+    <name>LockOverlay</name>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Shift change: another user…</source>
+        <translation>交接班：换人登录…</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Shift change</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <source>The window, its layout and any open work stay as they are. The next user signs in:</source>
+        <translation>窗口、布局和未完成的工作都保持原样。请接班人员登录：</translation>
+    </message>
+    <message>
+        <source>Seat locked</source>
+        <translation>席位已锁定</translation>
+    </message>
+    <message>
+        <source>Locked for {name} ({role}). Enter the password to go on; everything open stays as it was.</source>
+        <translation>{name}（{role}）的席位已锁定。输入密码继续；打开的内容保持原样。</translation>
+    </message>
+    <message>
+        <source>Demo city: no password is needed.</source>
+        <translation>演示城市：无需密码。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>The password is wrong.</source>
+        <translation>密码错误。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -570,6 +748,30 @@
         <translation>重置布局(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Change my &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock the seat</source>
+        <translation>锁定席位(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Shift change (sign out)…</source>
+        <translation>交接班（退出登录）(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>A&amp;dministration</source>
+        <translation>管理(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Users…</source>
+        <translation>用户管理(&amp;U)…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -592,6 +794,33 @@
     <message>
         <source>City Command Console</source>
         <translation>城市管理统一指挥台</translation>
+    </message>
+    <message>
+        <source>{title} · Demo</source>
+        <translation>{title} · 演示</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>当前密码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Reset the password of {name}</source>
+        <translation>重置 {name} 的密码</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>新密码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;peat new password:</source>
+        <translation>确认新密码(&amp;P)：</translation>
     </message>
 </context>
 <context>
@@ -617,6 +846,10 @@
         <translation>系统管理员</translation>
     </message>
     <message>
+        <source>Viewer (read-only)</source>
+        <translation>只读观察员</translation>
+    </message>
+    <message>
         <source>System</source>
         <translation>系统</translation>
     </message>
@@ -634,6 +867,33 @@
     <message>
         <source>Critical</source>
         <translation>严重</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in · City Command Console</source>
+        <translation>登录 · 城市管理统一指挥台</translation>
+    </message>
+    <message>
+        <source>Sign in with your user name and password.</source>
+        <translation>请输入用户名和密码登录。</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>请填写用户名和密码。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
@@ -793,6 +1053,116 @@
     <message>
         <source>grid cell</source>
         <translation>单元网格</translation>
+    </message>
+</context>
+<context>
+    <name>UserForm</name>
+    <message>
+        <source>New user</source>
+        <translation>新建用户</translation>
+    </message>
+    <message>
+        <source>Edit user</source>
+        <translation>编辑用户</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>角色(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Department:</source>
+        <translation>所属部门(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;peat password:</source>
+        <translation>确认密码(&amp;P)：</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Users</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>&amp;New…</source>
+        <translation>新建(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>停用(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset password…</source>
+        <translation>重置密码(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Locked until {time}</source>
+        <translation>锁定至 {time}</translation>
+    </message>
+    <message>
+        <source>No password</source>
+        <translation>未设密码</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>&amp;Activate</source>
+        <translation>启用(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>_FormDialog</name>
+    <message>
+        <source>Saving…</source>
+        <extracomment>The roles an account may hold, in the order the form offers them.</extracomment>
+        <translation>正在保存…</translation>
     </message>
 </context>
 </TS>

@@ -29,7 +29,8 @@ from console.domain.alert_rules import MAX_LEVEL
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.services import alert_actions
-from console.services.actor import Actor, actor_for
+from console.domain.permissions import Permission, may
+from console.services.actor import Actor
 from console.services.alert_actions import AlertView
 from console.ui.alerts import ack_dialog
 from console.ui.alerts.alert_delegate import AlertDelegate
@@ -136,8 +137,12 @@ class AlertsDock(QDockWidget):
     # --- wiring --------------------------------------------------------------------------
 
     def set_actor(self, actor: Actor | None) -> None:
-        """Who acknowledges and escalates from this seat (the signed-in user)."""
+        """Who acknowledges and escalates from this seat (the signed-in user); a role that may
+        not do either does not see the buttons (the services refuse it anyway)."""
         self.actor = actor
+        role = actor.role if actor is not None else None
+        self.ack_button.setVisible(role is not None and may(role, Permission.ACKNOWLEDGE_ALERT))
+        self.escalate_button.setVisible(role is not None and may(role, Permission.ESCALATE_ALERT))
 
     def attach_worker(self, worker) -> None:
         """Show the alert worker's state in the footer (it evaluates; the feed brings alerts)."""
@@ -248,14 +253,14 @@ class AlertsDock(QDockWidget):
     def acknowledge_selected(self, note: str | None = None) -> None:
         """Acknowledge the selection; asks for the optional note unless one is given."""
         targets = [a.id for a in self.selected() if a.acknowledged_at is None]
-        if not targets:
+        if not targets or self.actor is None:
             return
         if note is None:
             note = ack_dialog.ask_note(self, len(targets), self.actor.name if self.actor else "")
             if note is None:
                 return
         actor = self.actor
-        self.tasks.run(lambda s: alert_actions.acknowledge(s, actor or actor_for(s), targets,
+        self.tasks.run(lambda s: alert_actions.acknowledge(s, actor, targets,
                                                            note=note),
                        on_done=lambda ids: self._refresh(ids), on_error=self._action_failed,
                        owner=self)
@@ -281,10 +286,10 @@ class AlertsDock(QDockWidget):
     def escalate_selected(self) -> None:
         """Raise the selected alert to the next level (to the duty leader and up)."""
         chosen = self.selected()
-        if len(chosen) != 1:
+        if len(chosen) != 1 or self.actor is None:
             return
         alert_id, actor = chosen[0].id, self.actor
-        self.tasks.run(lambda s: alert_actions.escalate(s, actor or actor_for(s), alert_id),
+        self.tasks.run(lambda s: alert_actions.escalate(s, actor, alert_id),
                        on_done=lambda view: self._refresh([view.id]),
                        on_error=self._action_failed, owner=self)
 
@@ -312,6 +317,8 @@ class AlertsDock(QDockWidget):
             return
         menu = QMenu(self)
         for button in (self.ack_button, self.open_button, self.escalate_button):
+            if button.isHidden():
+                continue
             action = QAction(button.text(), menu)
             action.setEnabled(button.isEnabled())
             action.triggered.connect(button.click)

@@ -200,6 +200,9 @@ class QueueDock(QDockWidget):
     def set_actor(self, actor: Actor) -> None:
         """The signed-in user: their role decides the actions; a department sees its own cases."""
         self.actor = self.runner.actor = actor
+        if self.form is not None:
+            # An open hotline form is filed by whoever is signed in when it is saved (shift change).
+            self.form.set_actor(actor)
         if actor.department_id is not None and actor.role.value == "department":
             self.filters.lock_department(actor.department_id)
             self._apply_filter()

@@ -199,6 +199,10 @@ class NewCaseForm(QDialog):
 
     # --- location --------------------------------------------------------------------------
 
+    def set_actor(self, actor: Actor) -> None:
+        """Who files the report when it is saved (the next user after a shift change)."""
+        self._actor = actor
+
     @property
     def picking(self) -> bool:
         return self.pick.isChecked()

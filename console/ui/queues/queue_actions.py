@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from console.domain.permissions import Permission, may
 from console.services.case_desk import CaseDetail
 from console.services.queues import STAGES, QueueRow
 from console.common.messages import action_name, stage_name
@@ -92,6 +93,10 @@ class QueueActions(QObject):
             action.setEnabled(name in possible)
         self.show_on_map.setEnabled(detail is not None and detail.lon is not None)
         self.new_case.setEnabled(dock.actor is not None and dock.refs is not None)
+        # A role that may not report (a viewer, a liaison) is not offered the hotline form.
+        may_report = dock.actor is None or may(dock.actor.role, Permission.REPORT)
+        self.new_case.setVisible(may_report)
+        dock.new_case_button.setVisible(may_report)
         buttons = [action_button(self.workflow[n], dock.detail) for n in possible]
         if len(rows) > 1:
             dock.detail.show_selection(rows, buttons)

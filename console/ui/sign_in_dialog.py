@@ -1,0 +1,153 @@
+"""The sign-in dialog at start, and the first administrator's account for a new database.
+
+The password is checked on a worker (argon2 takes a few hundred milliseconds on purpose, and
+the database may be on the network): the dialog stays responsive and says it is checking.
+The password field is cleared after every attempt; the text lives only in the field.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.common.messages import describe_error
+from console.domain.errors import DomainError
+from console.live.tasks import TaskRunner
+from console.services import users
+from console.services.actor import Actor
+from console.services.cases import now
+
+
+def _password_field(parent: QWidget, name: str) -> QLineEdit:
+    field = QLineEdit(parent)
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    # No completion, no copying out: what is typed stays in the field until it is cleared.
+    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return field
+
+
+class _AccountDialog(QDialog):
+    """The parts both dialogs share: a form, a message line, OK/Cancel, the worker call."""
+
+    signed_in = Signal(object)   # Actor
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.actor: Actor | None = None
+        self.setMinimumWidth(400)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(self)
+        self.intro.setObjectName("accountIntro")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.message = QLabel(self)
+        self.message.setObjectName("accountMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def busy(self, text: str) -> None:
+        self.message.setText(text)
+        self.buttons.setEnabled(False)
+
+    def refuse(self, text: str) -> None:
+        self.message.setText(text)
+        self.buttons.setEnabled(True)
+
+    def succeed(self, actor: Actor) -> None:
+        self.actor = actor
+        self.signed_in.emit(actor)
+        self.accept()
+
+    def submit(self) -> None:  # pragma: no cover - each dialog has its own
+        raise NotImplementedError
+
+
+class SignInDialog(_AccountDialog):
+    """User name and password; `actor` holds who signed in once the dialog is accepted."""
+
+    def __init__(self, tasks: TaskRunner, *, username: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, parent)
+        self.setObjectName("signInDialog")
+        self.setWindowTitle(self.tr("Sign in · City Command Console"))
+        self.intro.setText(self.tr("Sign in with your user name and password."))
+        self.username = QLineEdit(username, self)
+        self.username.setObjectName("signInUser")
+        self.password = _password_field(self, "signInPassword")
+        self.form.addRow(self.tr("&User name:"), self.username)
+        self.form.addRow(self.tr("&Password:"), self.password)
+        (self.password if username else self.username).setFocus()
+
+    def submit(self) -> None:
+        name, password = self.username.text(), self.password.text()
+        self.password.clear()
+        if not name.strip() or not password:
+            self.refuse(self.tr("Enter your user name and password."))
+            return
+        self.busy(self.tr("Checking…"))
+        self.tasks.run(lambda s: users.sign_in(s, name, password, now()),
+                       on_done=self._answered, on_error=self._failed, owner=self)
+
+    def _answered(self, result: users.SignIn) -> None:
+        if result.actor is None:
+            self.refuse(describe_error(result.refusal))
+            self.password.setFocus()
+        else:
+            self.succeed(result.actor)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.refuse(describe_error(exc))
+
+
+class FirstAdministratorDialog(_AccountDialog):
+    """A database with no administrator who can sign in: create one before anything else."""
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(tasks, parent)
+        self.setObjectName("firstAdminDialog")
+        self.setWindowTitle(self.tr("Administrator account · City Command Console"))
+        self.intro.setText(self.tr(
+            "This database has no administrator yet. Create the administrator's account: it "
+            "signs in first and creates the other users."))
+        self.username = QLineEdit("admin", self)
+        self.username.setObjectName("adminUser")
+        self.display_name = QLineEdit(self.tr("Administrator"), self)
+        self.display_name.setObjectName("adminName")
+        self.password = _password_field(self, "adminPassword")
+        self.confirm = _password_field(self, "adminConfirm")
+        self.form.addRow(self.tr("&User name:"), self.username)
+        self.form.addRow(self.tr("&Name:"), self.display_name)
+        self.form.addRow(self.tr("&Password:"), self.password)
+        self.form.addRow(self.tr("&Repeat password:"), self.confirm)
+        self.password.setFocus()
+
+    def submit(self) -> None:
+        name, display = self.username.text(), self.display_name.text()
+        password, confirm = self.password.text(), self.confirm.text()
+        self.password.clear()
+        self.confirm.clear()
+        if password != confirm:
+            self.refuse(describe_error(DomainError("passwords_differ")))
+            return
+        self.busy(self.tr("Creating the account…"))
+        self.tasks.run(lambda s: users.create_first_administrator(s, name, display, password, now()),
+                       on_done=self.succeed, on_error=self._failed, owner=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.refuse(describe_error(exc))
