@@ -40,13 +40,14 @@ def test_every_write_is_chained_with_its_seat_and_verifies(db, city, monkeypatch
     monkeypatch.setattr(audit, "_seat", "seat-7")
     _workflow(db, city)
     with db.session() as s:
+        admin_name = actor_for(s, "admin").name   # only an administrator edits shared settings
         events = s.execute(select(CaseEvent.seat, CaseEvent.chain_seq, CaseEvent.actor_name)
                            .order_by(CaseEvent.chain_seq)).all()
         records = s.scalars(select(AuditRecord).order_by(AuditRecord.chain_seq)).all()
     assert [e.chain_seq for e in events] == list(range(1, 7))
     assert {e.seat for e in events} == {"seat-7"}
     assert [(r.entity, r.entity_id, r.actor_name, r.seat) for r in records] == [
-        ("settings", "alert_idle_min", city.leader.name, "seat-7"),
+        ("settings", "alert_idle_min", admin_name, "seat-7"),
         ("officer", str(city.officer_id), city.leader.name, "seat-7")]
     assert records[0].data == {"key": "alert_idle_min", "value": 25}
     report_ = audit.verify(db.engine)

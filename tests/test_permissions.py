@@ -19,10 +19,10 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import alert_actions, case_desk, cases, hotline, roster, users
+from console.services import alert_actions, case_desk, cases, devices, hotline, roster, users
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
-from console.store.models import User
+from console.store.models import PatrolOfficer, User
 from tests.service_city import MANHOLE, MON
 
 REFUSED = {"role_not_allowed", "alert_role_not_allowed"}
@@ -81,6 +81,10 @@ ENTRY_POINTS = {
         s, a, MANHOLE, 2, "work_hours")),
     "roster.set_department": (P.EDIT_ROSTER, lambda s, a, w: roster.set_department(
         s, a, None, "新部门")),
+    "devices.add_device": (P.EDIT_ROSTER, lambda s, a, w: devices.add_device(
+        s, w.device, s.get(PatrolOfficer, w.officer).code, actor=a)),
+    "devices.disable_device": (P.EDIT_ROSTER, lambda s, a, w: devices.disable_device(
+        s, w.device, actor=a)),
     "settings.set_setting": (P.EDIT_SETTINGS, lambda s, a, w: set_setting(
         s, a, "city_name", "杭州市", MON)),
     "users.list_users": (P.MANAGE_USERS, lambda s, a, w: users.list_users(s, a)),
@@ -100,7 +104,8 @@ ENTRY_POINTS = {
 DELEGATING = {"case_desk.bulk_perform"}
 #: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
 #: a seat reading its own account as stored (to follow a change of role).
-NOT_ACTIONS = {"actor.authorize", "users.verify_password", "users.current_actor"}
+NOT_ACTIONS = {"actor.authorize", "users.verify_password", "users.current_actor",
+               "trail.audited"}   # records an action its caller authorized
 #: Permissions in the table with no service yet (the campaign editor is still to come).
 NO_ENTRY_POINT_YET = {P.EDIT_CAMPAIGN}
 

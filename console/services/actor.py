@@ -45,7 +45,9 @@ def authorize(session: Session, actor: Actor, permission: Permission) -> Actor:
     SHARE; SQLite's one writer already orders it), so a deactivation or demotion committed by
     an administrator either comes before this action and refuses it, or waits for it."""
     if actor.user_id is None:
-        if actor != SYSTEM_ACTOR:   # a made-up person without a row is nobody
+        # Machines (the simulator, field intake, an Open311 application) act as the SYSTEM
+        # role under their own name, from code only; a made-up person without a row is nobody.
+        if actor.role != Role.SYSTEM:
             raise DomainError("unknown_user", username=actor.name[:64])
         current = actor
     else:

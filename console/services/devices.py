@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import NotFound
-from console.services.actor import Actor
+from console.domain.permissions import Permission
+from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
 from console.services.trail import audited, command_line_actor
 from console.store.models import Device, LatestPosition, PatrolOfficer
@@ -43,10 +44,20 @@ def check_unique_id(unique_id: str) -> str:
     return unique_id
 
 
+def _allowed(session: Session, actor: Actor | None) -> Actor:
+    """The acting user as stored now, if allowed to edit the roster; the command line's account
+    when no one signed in acts (the CLI runs with the database's own rights)."""
+    if actor is None:
+        return command_line_actor()
+    return authorize(session, actor, Permission.EDIT_ROSTER)
+
+
 def add_device(session: Session, unique_id: str, officer_code: str, *,
                actor: Actor | None = None) -> DeviceInfo:
     """Register a device for an officer, or re-enable and re-assign one already known
-    (`actor`: who, for the audit trail; none: the command line's account)."""
+    (`actor`: a signed-in user, who must be allowed to edit the roster; none: the command
+    line's account, i.e. whoever may write the database itself)."""
+    actor = _allowed(session, actor)
     check_unique_id(unique_id)
     officer = session.scalars(select(PatrolOfficer).where(PatrolOfficer.code == officer_code)).first()
     if officer is None:
@@ -59,19 +70,20 @@ def add_device(session: Session, unique_id: str, officer_code: str, *,
     device.active = True
     device.suspect_at = device.suspect_kmh = None    # registering it again vouches for it
     session.flush()
-    audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
+    audited(session, actor, ChangeKind.DEVICE, device.id,
             ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "officer": officer.code,
                                                  "active": True})
     return DeviceInfo(unique_id, officer.code, officer.name, True)
 
 
 def disable_device(session: Session, unique_id: str, *, actor: Actor | None = None) -> None:
-    """Stop accepting a device's fixes; its history stays."""
+    """Stop accepting a device's fixes; its history stays (`actor` as for add_device)."""
+    actor = _allowed(session, actor)
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
     if device is None:
         raise NotFound("device", unique_id)
     device.active = False
-    audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
+    audited(session, actor, ChangeKind.DEVICE, device.id,
             ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "active": False})
 
 
