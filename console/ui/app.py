@@ -8,27 +8,53 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
 from console.store.feed import current_seq
 from console.common.application import create_application
 from console.common.i18n import normalise_language
-from console.ui.main_window import MainWindow
 from console.common.messages import build_stage_name, describe_error, is_refusal
 from console.common.seat_settings import SeatSettings
 
+if TYPE_CHECKING:   # imported when needed: the window after the web engine starts, the
+    # alert stack after the first screen (a cold start waits for neither import)
+    from console.live.alert_worker import AlertWorker
+    from console.ui.main_window import MainWindow
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_USER, EXIT_DATABASE = 0, 1, 2, 3
 DEFAULT_SCREENSHOT_DELAY_S = 3.0
+# The live workers (feed, alert rules, listener, simulator) start once the first screen is
+# up, or after this long if the map cannot show (a failed page must not keep them off).
+LIVE_AT_LATEST_MS = 5_000
 
 
 # lupdate finds calls named `translate` with a literal context and text.
 translate = QCoreApplication.translate
+
+
+def trace(step: str) -> None:
+    """CITY_CONSOLE_START_TRACE=1: each start step's wall-clock time on stderr, to see where
+    a cold start goes (the start-up benchmark knows when the command was given)."""
+    if os.environ.get("CITY_CONSOLE_START_TRACE"):
+        import time
+        print(f"start-trace {time.time():.3f} {step}", file=sys.stderr, flush=True)
+
+
+def _warm_web_engine() -> QObject:
+    """Start Chromium (the map's engine) with an empty page, so its processes come up while
+    Python imports the window and the database opens; the map's page then loads into a
+    running engine (same default profile)."""
+    import console.map.view  # noqa: F401 — sets Chromium's flags, read when this page is made
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    page = QWebEnginePage()
+    page.load(QUrl("about:blank"))
+    return page
 
 
 def _mark_startup(variable: str = "CITY_CONSOLE_STARTUP_MARK") -> None:
@@ -55,6 +81,8 @@ class _Startup:
         self.alert_worker: AlertWorker | None = None
         self.simulator: Any = None
         self.listener: Any = None
+        self.live = False
+        self.warm_page: QObject | None = None
         self.dialog = QProgressDialog()
         self.dialog.setWindowTitle(translate("Startup", "City Command Console"))
         self.dialog.setCancelButton(None)
@@ -86,6 +114,7 @@ class _Startup:
         from console.store.database import open_database
 
         self.progress(translate("Startup", "Opening the database…"))
+        self.warm_page = _warm_web_engine()
         try:
             self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
         except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
@@ -93,6 +122,7 @@ class _Startup:
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_DATABASE)
         self.tasks.db = self.db
+        trace("database opened")
         self.settings.set("database/last_url", self.db.url_without_password)
 
         if demo is not None:
@@ -112,20 +142,46 @@ class _Startup:
         # The feed starts where the window's first reads start: a change committed while the
         # window is being built then arrives through the feed instead of falling in the gap.
         since = self.tasks.run_and_wait(current_seq)
+        trace("signed in")
+        from console.ui.main_window import MainWindow
         self.window = MainWindow(self.tasks, self.settings, user_name=actor.name,
                                  role=actor.role.value, database_url=self.db.url)
         self.window.queue_dock.set_actor(actor)   # the queue's actions act as this user
         self.window.first_screen.connect(lambda: _mark_startup("CITY_CONSOLE_SCREEN_MARK"))
+        self.window.queue_dock.model.loaded.connect(lambda: trace("queue rows"))
+        self.window.map_widget.on_screen.connect(lambda _s: trace("map grid"))
         self.window.show()
         _mark_startup()
+        trace("window shown")
         self.dialog.close()
+        self.window.alerts_dock.set_actor(actor)
+        go_live = lambda: self.go_live(actor, since, demo)   # noqa: E731
+        self.window.first_screen.connect(go_live)
+        self.window.map_widget.page_failed.connect(go_live)
+        QTimer.singleShot(LIVE_AT_LATEST_MS, go_live)
+        if screenshot or quit_after is not None:
+            delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
+            QTimer.singleShot(int(delay * 1000),
+                              lambda: self.finish_automation(screenshot, quit_after is not None))
+        self.app.setQuitOnLastWindowClosed(True)
+        return self.app.exec()
+
+    def go_live(self, actor: Any, since: int | None, demo: dict | None) -> None:
+        """Once, after the first screen: the feed (from where the window's reads started, so
+        nothing falls in the gap), the alert rules, the listener and the simulator."""
+        if self.live or self.window is None:
+            return
+        self.live = True
+        if self.warm_page is not None:
+            self.warm_page.deleteLater()   # the map's page runs in the engine now
+            self.warm_page = None
         self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"),
                                since=since)
         self.window.attach_feed(self.feed)
         self.feed.start()
         # The alert rules run on their own worker; the feed wakes it when cases change.
+        from console.live.alert_worker import AlertWorker
         self.alert_worker = AlertWorker(self.db)
-        self.window.alerts_dock.set_actor(actor)
         self.window.alerts_dock.attach_worker(self.alert_worker)
         self.window.feed_changed.connect(self.alert_worker.on_feed)
         self.alert_worker.start()
@@ -139,12 +195,7 @@ class _Startup:
             self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"],
                                        send_fixes=sender)
             self.simulator.start()
-        if screenshot or quit_after is not None:
-            delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
-            QTimer.singleShot(int(delay * 1000),
-                              lambda: self.finish_automation(screenshot, quit_after is not None))
-        self.app.setQuitOnLastWindowClosed(True)
-        return self.app.exec()
+        trace("live")
 
     def start_listener(self, for_simulator: bool) -> None:
         """The seat's field listener (a setting), or one on a free loopback port for the
@@ -199,6 +250,8 @@ class _Startup:
 
     def shutdown(self) -> None:
         """Stop the writers first, then the reader, then wait for queries; keep the layout."""
+        self.live = True    # a pending go_live must not start anything now
+        self.warm_page = None   # deleted now: before the web engine's profile goes
         self.dialog.close()
         if self.simulator is not None:
             self.simulator.stop()
@@ -221,6 +274,7 @@ class _Startup:
 def run_gui(*, db_url: str, lang: str, username: str | None, demo: dict | None,
             screenshot: str | None, quit_after: float | None) -> int:
     """Run the console until its window closes; returns the process exit code (3: database)."""
+    trace("imported")
     settings = SeatSettings.open()
     lang = normalise_language(lang or settings.get("ui/language"))
     app = create_application(sys.argv[:1] or ["city-console"], lang)
