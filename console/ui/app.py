@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from console.live.feed_worker import FeedWorker
@@ -114,9 +115,12 @@ class _Startup:
         from console.store.database import open_database
 
         self.progress(translate("Startup", "Opening the database…"))
-        self.warm_page = _warm_web_engine()
+
+        def meanwhile() -> None:
+            self.warm_page = _warm_web_engine()
+            import console.ui.main_window  # noqa: F401
         try:
-            self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
+            self.db = self.call_while(lambda: open_database(db_url), meanwhile)
         except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
             if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
@@ -165,6 +169,25 @@ class _Startup:
                               lambda: self.finish_automation(screenshot, quit_after is not None))
         self.app.setQuitOnLastWindowClosed(True)
         return self.app.exec()
+
+    def call_while(self, fn: Callable[[], Any], meanwhile: Callable[[], None]) -> Any:
+        """`fn` on a worker while `meanwhile` runs here, then its result (or its error raised),
+        the GUI painting while it waits: opening the database overlaps the start of the web
+        engine and the window's imports."""
+        loop = QEventLoop()
+        box: dict[str, Any] = {}
+
+        def settle(key: str, value: Any) -> None:
+            box[key] = value
+            loop.quit()
+        self.tasks.call(fn, on_done=lambda result: settle("result", result),
+                        on_error=lambda exc: settle("error", exc))
+        meanwhile()
+        if not box:   # (an answer delivered meanwhile has quit a loop not yet running)
+            loop.exec()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
 
     def go_live(self, actor: Any, since: int | None, demo: dict | None) -> None:
         """Once, after the first screen: the feed (from where the window's reads started, so
