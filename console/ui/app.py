@@ -160,7 +160,8 @@ class _Startup:
         self.dialog.close()
         self.window.alerts_dock.set_actor(actor)
         go_live = lambda: self.go_live(actor, since, demo)   # noqa: E731
-        self.window.first_screen.connect(go_live)
+        # From the event loop: the first screen's own handlers come first.
+        self.window.first_screen.connect(lambda: QTimer.singleShot(0, go_live))
         self.window.map_widget.page_failed.connect(go_live)
         QTimer.singleShot(LIVE_AT_LATEST_MS, go_live)
         if screenshot or quit_after is not None:
