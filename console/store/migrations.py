@@ -67,7 +67,7 @@ def _revisions() -> tuple[str, frozenset[str]]:
 #: The files Alembic takes for revision scripts (alembic.script.base: _only_source_rev_file).
 _SCRIPT_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 #: A module-level `revision = …` or `down_revision = …` line, annotated or not.
-_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def read_revision_lines(folder: Path) -> tuple[str, frozenset[str]] | None:
