@@ -85,8 +85,9 @@ def read_revision_lines(folder: Path) -> tuple[str, frozenset[str]] | None:
                 found[key].append(ast.literal_eval(value))
             (revision,), (down,) = found["revision"], found["down_revision"]
             downs = (down,) if isinstance(down, str) else () if down is None else down
-            if not isinstance(revision, str) or revision in parents or not isinstance(downs, tuple) \
-                    or not all(isinstance(d, str) for d in downs):
+            plain = isinstance(revision, str) and isinstance(downs, tuple) \
+                and all(isinstance(d, str) for d in downs)
+            if not plain or revision in parents:
                 return None
             parents[revision] = downs
     except (OSError, UnicodeDecodeError, ValueError, SyntaxError):
