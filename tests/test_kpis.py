@@ -124,3 +124,24 @@ def test_the_strip_shows_figures_and_sparklines(qtbot, db):
     strip.add_rate(2.5)
     assert strip.tiles["rate"].value.text() == "2.5"
     assert tasks.wait(5000)
+
+
+def test_sparklines_made_later_show_what_the_tiles_were_told(qtbot, db):
+    from console.live.tasks import TaskRunner
+    from console.ui.alerts.kpi_strip import KpiStripDock
+    tasks = TaskRunner(db)
+    strip = KpiStripDock(tasks, sparklines=False)
+    qtbot.addWidget(strip)
+    with qtbot.waitSignal(strip.kpis_loaded, timeout=5000):
+        pass
+    assert all(tile.plot is None for tile in strip.tiles.values())
+    strip.add_rate(4.0)
+    strip.create_sparklines()
+    qtbot.waitUntil(lambda: all(t.curve is not None for t in strip.tiles.values()), timeout=5000)
+    rate = strip.tiles["rate"]
+    assert list(rate.curve.getData()[1])[-1] == 4.0                 # told before it existed
+    assert rate.curve.opts["pen"].color().name() == rate._colour[0]  # the theme's colour
+    assert len(strip.findChildren(type(rate.plot))) == len(strip.tiles)
+    strip.create_sparklines()   # asked again: nothing more is made
+    assert len(strip.findChildren(type(rate.plot))) == len(strip.tiles)
+    assert tasks.wait(5000)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -84,6 +86,48 @@ def test_downgrade_and_upgrade_again(tmp_path):
 def test_head_is_known_and_strangers_are_not():
     assert migrations.is_known(migrations.head_revision())
     assert not migrations.is_known("9999_future")
+
+
+def test_the_scripts_lines_give_alembics_head_and_revisions():
+    script = migrations._script()
+    assert migrations.read_revision_lines(migrations.VERSIONS_DIR) == (
+        script.get_current_head(), frozenset(r.revision for r in script.walk_revisions()))
+
+
+def _scripts(folder: Path, **downs) -> Path:
+    folder.mkdir()
+    (folder / "__init__.py").write_text("revision = 'not a script'\n")
+    for revision, down in downs.items():
+        (folder / f"{revision}_x.py").write_text(
+            f'"""Revision ID: {revision}\nRevises: {down}\n"""\n'
+            f"revision: str = {revision!r}\ndown_revision = {down!r}  # noqa\n")
+    return folder
+
+
+def test_alembic_decides_what_the_lines_do_not_say_plainly(tmp_path):
+    chain = _scripts(tmp_path / "chain", r1=None, r2="r1", r3=("r2",))
+    assert migrations.read_revision_lines(chain) == ("r3", frozenset({"r1", "r2", "r3"}))
+    assert migrations.read_revision_lines(_scripts(tmp_path / "branch", r1=None, r2="r1",
+                                                   r3="r1")) is None   # two heads
+    assert migrations.read_revision_lines(_scripts(tmp_path / "gap", r2="r1")) is None
+    computed = _scripts(tmp_path / "computed", r1=None)
+    (computed / "r2_x.py").write_text("revision = make_id()\ndown_revision = 'r1'\n")
+    assert migrations.read_revision_lines(computed) is None
+    twice = _scripts(tmp_path / "twice", r1=None)
+    (twice / "r2_x.py").write_text("revision = 'r2'\nrevision = 'r3'\ndown_revision = 'r1'\n")
+    assert migrations.read_revision_lines(twice) is None
+
+
+def test_opening_a_database_at_the_head_never_imports_alembic(tmp_path):
+    path = tmp_path / "at-head.db"
+    make_ours(path)
+    child = ("import sys\n"
+             "from console.store.database import open_database\n"
+             f"open_database({url(path)!r}).dispose()\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n")
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip() == "[]"
 
 
 # --- open_database: good files ------------------------------------------------------------------

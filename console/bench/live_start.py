@@ -12,7 +12,10 @@ opening no longer does (`verify_sqlite_file`), for comparison.
 (`python -m console --db <the copy>`) to the queue's first rows and the map's grid on screen
 (the console writes CITY_CONSOLE_SCREEN_MARK at that moment). The grid's part of the page
 may come from an earlier start (the grid is unchanged), as it does at a seat: one untimed
-start fills that cache; `live.cold_start_1m_first_s` is that first start.
+start fills that cache; `live.cold_start_1m_first_s` is that first start. Where the time
+goes (CITY_CONSOLE_START_TRACE, medians): `…_db_open_s` the database open (with Chromium's
+start and the window's imports beside it), `…_window_s` the window shown, `…_queue_rows_s`
+and `…_map_grid_s` each half of the first screen.
 
 The city is /work/benchdata/city_50k_1m.db, or the file CITY_CONSOLE_BENCH_DB names; opening
 migrates, so a copy in the data folder is what gets opened, never the file itself.
@@ -77,28 +80,42 @@ def _open_in_child(path: Path) -> tuple[float, float]:
     return float(opening), float(with_imports)
 
 
-def start_to_screen_s(path: Path, data: Path, timeout: float = 120.0) -> tuple[float, float]:
+#: Start steps traced by the console (console/ui/app.py: trace) → figure name parts.
+STEPS = {"database opened": "db_open", "queue rows": "queue_rows", "map grid": "map_grid"}
+
+
+def start_to_screen_s(path: Path, data: Path, timeout: float = 120.0,
+                      steps: dict[str, float] | None = None) -> tuple[float, float]:
     """(seconds to the window shown, to the queue's rows and the map's grid on screen) of one
-    start of the console as a process; it is ended once both marks are written."""
+    start of the console as a process; it is ended once both marks are written. `steps`
+    receives the seconds to each traced start step."""
     with tempfile.TemporaryDirectory(prefix="console-live-start-") as tmp:
         shown, screen = Path(tmp) / "shown", Path(tmp) / "screen"
         env = dict(os.environ, CITY_CONSOLE_STARTUP_MARK=str(shown),
                    CITY_CONSOLE_SCREEN_MARK=str(screen), CITY_CONSOLE_DATA_DIR=str(data),
                    CITY_CONSOLE_CONFIG_DIR=str(Path(tmp) / "config"),
+                   CITY_CONSOLE_START_TRACE="1",
                    QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        log = Path(tmp) / "stderr"
         start = time.time()
-        child = subprocess.Popen([sys.executable, "-m", "console", "--db", f"sqlite:///{path}",
-                                  "--quit-after", str(int(timeout))], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while not (screen.exists() and screen.read_text()) and child.poll() is None \
-                    and time.time() - start < timeout:
-                time.sleep(0.02)
-        finally:
-            child.terminate()
-            child.wait(30)
+        with open(log, "w", encoding="utf-8") as err:
+            child = subprocess.Popen([sys.executable, "-m", "console", "--db",
+                                      f"sqlite:///{path}", "--quit-after", str(int(timeout))],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                while not (screen.exists() and screen.read_text()) and child.poll() is None \
+                        and time.time() - start < timeout:
+                    time.sleep(0.02)
+            finally:
+                child.terminate()
+                child.wait(30)
         if not (screen.exists() and screen.read_text()):
             raise RuntimeError("the console never showed the queue's rows and the map's grid")
+        if steps is not None:
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+                parts = line.split(" ", 2)
+                if len(parts) == 3 and parts[0] == "start-trace" and parts[2] in STEPS:
+                    steps.setdefault(parts[2], float(parts[1]) - start)
         return float(shown.read_text()) - start, float(screen.read_text()) - start
 
 
@@ -107,11 +124,17 @@ def run() -> Iterator[Figure]:
     path = _copy()
     with tempfile.TemporaryDirectory(prefix="console-live-start-data-") as data:
         first = start_to_screen_s(path, Path(data))
-        runs = [start_to_screen_s(path, Path(data)) for _ in range(REPEATS)]
+        traced: list[dict[str, float]] = [{} for _ in range(REPEATS)]
+        runs = [start_to_screen_s(path, Path(data), steps=steps) for steps in traced]
     yield "live.cold_start_1m_s", statistics.median(r[1] for r in runs), "s"
     yield "live.cold_start_1m_best_s", min(r[1] for r in runs), "s"
     yield "live.cold_start_1m_worst_s", max(r[1] for r in runs), "s"
-    yield "live.cold_start_1m_window_s", statistics.median(r[0] for r in runs), "s"
+    for step, name in STEPS.items():
+        if step == "map grid":
+            yield "live.cold_start_1m_window_s", statistics.median(r[0] for r in runs), "s"
+        times = [t[step] for t in traced if step in t]
+        if times:
+            yield f"live.cold_start_1m_{name}_s", statistics.median(times), "s"
     yield "live.cold_start_1m_first_s", first[1], "s"
     _open_in_child(path)              # page cache warmed
     runs = [_open_in_child(path) for _ in range(REPEATS)]

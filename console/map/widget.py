@@ -156,8 +156,8 @@ class MapWidget(QWidget):
 
     def _built(self, model: loader.MapModel, options: page.PageOptions, heat_days: int,
                number: int) -> None:
-        if number != self._build_no:
-            return   # a newer build was asked for meanwhile
+        if number != self._build_no or getattr(self, "_shut", False):
+            return   # a newer build was asked for meanwhile, or the page is gone (a quit)
         self.model = model
         trail = options.trail_minutes
         self.tasks.run(lambda s: loader.fill(s, model, heat_days=heat_days, trail_minutes=trail,

@@ -1,24 +1,35 @@
-"""Alembic, driven from code: the console upgrades the schema on start."""
+"""Alembic, driven from code: the console upgrades the schema on start.
+
+A start whose database is at the head already needs no Alembic at all: the head and the known
+revisions are read from the migration scripts' own `revision =` / `down_revision =` lines
+(Alembic decides whenever a script says anything else), and Alembic, a quarter of a second to
+import, is loaded only to upgrade.
+"""
 from __future__ import annotations
 
+import ast
 import re
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 # db/ sits beside the package in the source tree (DESIGN.md: "db/ Alembic environment").
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
+VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """An Alembic config pointing at db/; the engine travels in `attributes`."""
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -29,22 +40,63 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 @lru_cache(maxsize=1)
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
     """The newest migration this version of the console knows."""
-    return _script().get_current_head()
+    return _revisions()[0]
 
 
 def is_known(revision: str) -> bool:
     """Whether `revision` is one of our migrations (a newer console's is not)."""
-    return revision in _known_revisions()
+    return revision in _revisions()[1]
 
 
 @lru_cache(maxsize=1)
-def _known_revisions() -> frozenset[str]:
-    return frozenset(r.revision for r in _script().walk_revisions())
+def _revisions() -> tuple[str, frozenset[str]]:
+    """(the head, every revision): from the scripts' lines, else as Alembic reads them."""
+    read = read_revision_lines(VERSIONS_DIR)
+    if read is not None:
+        return read
+    script = _script()
+    return script.get_current_head(), frozenset(r.revision for r in script.walk_revisions())
+
+
+#: The files Alembic takes for revision scripts (alembic.script.base: _only_source_rev_file).
+_SCRIPT_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
+#: A module-level `revision = …` or `down_revision = …` line, annotated or not.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def read_revision_lines(folder: Path) -> tuple[str, frozenset[str]] | None:
+    """(head, every revision) of the scripts in `folder` read as text, or None when any script
+    is not plainly one line of revision and one of down_revision (str, None or a tuple of
+    str), or the revisions do not make one chain with one head: then Alembic must decide."""
+    parents: dict[str, tuple[str, ...]] = {}
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+        for name in names:
+            if not _SCRIPT_FILE.match(name):
+                continue
+            found: dict[str, list[object]] = {"revision": [], "down_revision": []}
+            for key, value in _ASSIGNMENT.findall((folder / name).read_text(encoding="utf-8")):
+                found[key].append(ast.literal_eval(value))
+            (revision,), (down,) = found["revision"], found["down_revision"]
+            downs = (down,) if isinstance(down, str) else () if down is None else down
+            plain = isinstance(revision, str) and isinstance(downs, tuple) \
+                and all(isinstance(d, str) for d in downs)
+            if not plain or revision in parents:
+                return None
+            parents[revision] = downs
+    except (OSError, UnicodeDecodeError, ValueError, SyntaxError):
+        return None   # unreadable, several assignments, or not a literal
+    below = {d for downs in parents.values() for d in downs}
+    heads = set(parents) - below
+    if len(heads) != 1 or not below <= set(parents):
+        return None
+    return heads.pop(), frozenset(parents)
 
 
 class RevisionUnreadable(Exception):
@@ -89,4 +141,5 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             with engine.connect() as con:
                 if current_revision(con) == head_revision():
                     return
+        from alembic import command
         command.upgrade(alembic_config(engine), revision)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from console.live.alert_worker import AlertWorker
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import ProgressRelay, TaskRunner, print_unexpected
 from console.store.feed import current_seq
@@ -21,17 +21,44 @@ from console.common.application import create_application
 from console.common.i18n import normalise_language
 from console.domain.errors import DomainError
 from console.services.actor import Actor
-from console.ui.main_window import MainWindow
 from console.ui.sign_in_dialog import FirstAdministratorDialog, SignInDialog
 from console.common.messages import build_stage_name, describe_error, is_refusal
 from console.common.seat_settings import SeatSettings
 
+if TYPE_CHECKING:   # imported when needed: the window after the web engine starts, the
+    # alert stack after the first screen (a cold start waits for neither import)
+    from console.live.alert_worker import AlertWorker
+    from console.ui.main_window import MainWindow
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_USER, EXIT_DATABASE = 0, 1, 2, 3
 DEFAULT_SCREENSHOT_DELAY_S = 3.0
+# The live workers (feed, alert rules, listener, simulator) start once the first screen is
+# up, or after this long if the map cannot show (a failed page must not keep them off).
+LIVE_AT_LATEST_MS = 5_000
 
 
 # lupdate finds calls named `translate` with a literal context and text.
 translate = QCoreApplication.translate
+
+
+def trace(step: str) -> None:
+    """CITY_CONSOLE_START_TRACE=1: each start step's wall-clock time on stderr, to see where
+    a cold start goes (the start-up benchmark knows when the command was given)."""
+    if os.environ.get("CITY_CONSOLE_START_TRACE"):
+        import time
+        print(f"start-trace {time.time():.3f} {step}", file=sys.stderr, flush=True)
+
+
+def _warm_web_engine() -> QObject:
+    """Start Chromium (the map's engine) with an empty page, so its processes come up while
+    Python imports the window and the database opens; the map's page then loads into a
+    running engine (same default profile)."""
+    import console.map.view  # noqa: F401 — sets Chromium's flags, read when this page is made
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    page = QWebEnginePage()
+    page.load(QUrl("about:blank"))
+    return page
 
 
 def _mark_startup(variable: str = "CITY_CONSOLE_STARTUP_MARK") -> None:
@@ -58,6 +85,8 @@ class _Startup:
         self.alert_worker: AlertWorker | None = None
         self.simulator: Any = None
         self.listener: Any = None
+        self.live = False
+        self.warm_page: QObject | None = None
         self.dialog = QProgressDialog()
         self.dialog.setWindowTitle(translate("Startup", "City Command Console"))
         self.dialog.setCancelButton(None)
@@ -88,13 +117,18 @@ class _Startup:
         from console.store.database import open_database
 
         self.progress(translate("Startup", "Opening the database…"))
+
+        def meanwhile() -> None:
+            self.warm_page = _warm_web_engine()
+            import console.ui.main_window  # noqa: F401
         try:
-            self.db = self.tasks.call_and_wait(lambda: open_database(db_url))
+            self.db = self.call_while(lambda: open_database(db_url), meanwhile)
         except Exception as exc:   # noqa: BLE001 — DatabaseOpenError, or anything the driver raises
             if not is_refusal(exc):   # a fault: its traceback goes to the log
                 print_unexpected(exc)
             return self.fail(describe_error(exc), EXIT_DATABASE)
         self.tasks.db = self.db
+        trace("database opened")
         self.settings.set("database/last_url", self.db.url_without_password)
 
         if demo is not None:
@@ -109,17 +143,63 @@ class _Startup:
         # The feed starts where the window's first reads start: a change committed while the
         # window is being built then arrives through the feed instead of falling in the gap.
         since = self.tasks.run_and_wait(current_seq)
+        trace("signed in")
+        from console.ui.main_window import MainWindow
         self.window = MainWindow(self.tasks, self.settings, database_url=self.db.url)
         self.window.set_actor(actor)   # the queue's and the alerts' actions act as this user
         self.window.first_screen.connect(lambda: _mark_startup("CITY_CONSOLE_SCREEN_MARK"))
+        self.window.queue_dock.model.loaded.connect(lambda: trace("queue rows"))
+        self.window.map_widget.on_screen.connect(lambda _s: trace("map grid"))
         self.window.show()
         _mark_startup()
+        trace("window shown")
         self.dialog.close()
+        go_live = lambda: self.go_live(actor, since, demo)   # noqa: E731
+        # From the event loop: the first screen's own handlers come first.
+        self.window.first_screen.connect(lambda: QTimer.singleShot(0, go_live))
+        self.window.map_widget.page_failed.connect(go_live)
+        QTimer.singleShot(LIVE_AT_LATEST_MS, go_live)
+        if screenshot or quit_after is not None:
+            delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
+            QTimer.singleShot(int(delay * 1000),
+                              lambda: self.finish_automation(screenshot, quit_after is not None))
+        self.app.setQuitOnLastWindowClosed(True)
+        return self.app.exec()
+
+    def call_while(self, fn: Callable[[], Any], meanwhile: Callable[[], None]) -> Any:
+        """`fn` on a worker while `meanwhile` runs here, then its result (or its error raised),
+        the GUI painting while it waits: opening the database overlaps the start of the web
+        engine and the window's imports."""
+        loop = QEventLoop()
+        box: dict[str, Any] = {}
+
+        def settle(key: str, value: Any) -> None:
+            box[key] = value
+            loop.quit()
+        self.tasks.call(fn, on_done=lambda result: settle("result", result),
+                        on_error=lambda exc: settle("error", exc))
+        meanwhile()
+        if not box:   # (an answer delivered meanwhile has quit a loop not yet running)
+            loop.exec()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def go_live(self, actor: Any, since: int | None, demo: dict | None) -> None:
+        """Once, after the first screen: the feed (from where the window's reads started, so
+        nothing falls in the gap), the alert rules, the listener and the simulator."""
+        if self.live or self.window is None:
+            return
+        self.live = True
+        if self.warm_page is not None:
+            self.warm_page.deleteLater()   # the map's page runs in the engine now
+            self.warm_page = None
         self.feed = FeedWorker(self.db, interval_ms=self.settings.get("live/feed_interval_ms"),
                                since=since)
         self.window.attach_feed(self.feed)
         self.feed.start()
         # The alert rules run on their own worker; the feed wakes it when cases change.
+        from console.live.alert_worker import AlertWorker
         self.alert_worker = AlertWorker(self.db)
         self.window.alerts_dock.attach_worker(self.alert_worker)
         self.window.feed_changed.connect(self.alert_worker.on_feed)
@@ -134,12 +214,7 @@ class _Startup:
             self.simulator = Simulator(self.db, seed=demo["seed"], speed=demo["speed"],
                                        send_fixes=sender)
             self.simulator.start()
-        if screenshot or quit_after is not None:
-            delay = quit_after if quit_after is not None else DEFAULT_SCREENSHOT_DELAY_S
-            QTimer.singleShot(int(delay * 1000),
-                              lambda: self.finish_automation(screenshot, quit_after is not None))
-        self.app.setQuitOnLastWindowClosed(True)
-        return self.app.exec()
+        trace("live")
 
     def start_listener(self, for_simulator: bool) -> None:
         """The seat's field listener (a setting), or one on a free loopback port for the
@@ -219,6 +294,8 @@ class _Startup:
 
     def shutdown(self) -> None:
         """Stop the writers first, then the reader, then wait for queries; keep the layout."""
+        self.live = True    # a pending go_live must not start anything now
+        self.warm_page = None   # deleted now: before the web engine's profile goes
         self.dialog.close()
         if self.simulator is not None:
             self.simulator.stop()
@@ -241,6 +318,7 @@ class _Startup:
 def run_gui(*, db_url: str, lang: str, username: str | None, demo: dict | None,
             screenshot: str | None, quit_after: float | None) -> int:
     """Run the console until its window closes; returns the process exit code (3: database)."""
+    trace("imported")
     settings = SeatSettings.open()
     lang = normalise_language(lang or settings.get("ui/language"))
     app = create_application(sys.argv[:1] or ["city-console"], lang)

@@ -43,6 +43,8 @@ OVERVIEW_PERIOD_MS = 15_000
 _COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
 # Accounts: the signed-in user's own row changed (role, deactivation) → the menus follow it.
 FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
+# The KPI strip's sparklines come with the first screen, or after this long without one.
+SPARKLINES_AT_LATEST_MS = 5_000
 
 
 class MainWindow(QMainWindow):
@@ -133,7 +135,11 @@ class MainWindow(QMainWindow):
     def _install_alerts(self) -> None:
         self.alerts_dock = AlertsDock(self.tasks, self.selection, settings=self.settings,
                                       parent=self)
-        self.status_dock = KpiStripDock(self.tasks, self)
+        # The sparklines follow the first screen (they cost a cold start a noticeable part).
+        self.status_dock = KpiStripDock(self.tasks, self, sparklines=False)
+        self.first_screen.connect(self.status_dock.create_sparklines)
+        QTimer.singleShot(SPARKLINES_AT_LATEST_MS, self.status_dock,
+                          self.status_dock.create_sparklines)
         self.status_dock.theme_changed.connect(self.alerts_dock.apply_theme)
         self.feed_changed.connect(self.alerts_dock.on_feed)
         self.feed_changed.connect(self.status_dock.on_feed)

@@ -3,13 +3,16 @@
 Figures are read off the GUI thread (console.services.kpis) when the feed says cases or
 alerts changed (at most every few seconds) and every minute for what time alone moves. Each
 sparkline is created once and fed with setData.
+
+The sparklines (pyqtgraph plots, a noticeable part of a cold start) may come after the rest:
+the main window asks for them once its first screen is up (`create_sparklines`); until then
+each tile keeps its series and colour and a blank of the plot's height holds the place.
 """
 from __future__ import annotations
 
 import logging
 from collections import deque
 
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -35,14 +38,19 @@ PERIOD_MS = 60_000        # …and at least this often
 # The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
 # against the producers by tests/test_feed_kinds.py.
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
+SPARK_HEIGHT = 26
 log = logging.getLogger(__name__)
 
 
 class KpiTile(QFrame):
-    """A caption, a value with a short note, and a sparkline."""
+    """A caption, a value with a short note, and a sparkline (made by `create_plot`)."""
 
     def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.key = key
+        self.plot = self.curve = None
+        self._series: list[float] = []
+        self._colour: tuple[str, bool] | None = None
         self.setObjectName(f"kpi_{key}")
         self.setProperty("kind", "tile")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -61,27 +69,44 @@ class KpiTile(QFrame):
         row.addWidget(self.value)
         row.addWidget(self.note, 1)
         layout.addLayout(row)
+        self._blank = QWidget(self)   # the plot's place until it exists: no jump in layout
+        self._blank.setFixedHeight(SPARK_HEIGHT)
+        self._blank.setMinimumWidth(30)
+        layout.addWidget(self._blank)
+        # The strip must fit under a narrow map: captions and notes give way (clipped; the
+        # tooltip and the value remain) rather than widen the window.
+        for label in (self.caption, self.note):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
+
+    def create_plot(self) -> None:
+        """Make the sparkline (once) and give it what the tile was told meanwhile."""
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
         self.plot = pg.PlotWidget(self)
-        self.plot.setObjectName(f"spark_{key}")
+        self.plot.setObjectName(f"spark_{self.key}")
         # Too small for readable axes: the value and the tooltip carry the numbers.
         for axis in ("bottom", "left"):
             self.plot.hideAxis(axis)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
-        self.plot.setFixedHeight(26)
+        self.plot.setFixedHeight(SPARK_HEIGHT)
         self.plot.setBackground(None)
         self.plot.setStyleSheet("background: transparent; border: none;")
         self.plot.getPlotItem().setContentsMargins(0, 0, 0, 0)
         self.plot.getPlotItem().getViewBox().setDefaultPadding(0.08)
         self.curve = self.plot.plot([], connect="finite")   # created once, then setData
-        layout.addWidget(self.plot)
-        # The strip must fit under a narrow map: captions and notes give way (clipped; the
-        # tooltip and the value remain) rather than widen the window.
-        for label in (self.caption, self.note):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            label.setMinimumWidth(0)
         self.plot.setMinimumWidth(30)
+        self.layout().replaceWidget(self._blank, self.plot)
+        self._blank.hide()
+        self._blank.deleteLater()
+        if self._colour is not None:
+            colour, fill = self._colour
+            self.set_colour(colour, fill=fill)
+        if self._series:
+            self.set_series(self._series)
 
     def set_value(self, text: str, severity: str = "", note: str = "") -> None:
         self.value.setText(text)
@@ -89,9 +114,15 @@ class KpiTile(QFrame):
         set_state(self.value, "severity", severity)
 
     def set_series(self, values: list[float]) -> None:
-        self.curve.setData(list(range(len(values))), values, connect="finite")
+        self._series = values
+        if self.curve is not None:
+            self.curve.setData(list(range(len(values))), values, connect="finite")
 
     def set_colour(self, colour: str, *, fill: bool = True) -> None:
+        self._colour = (colour, fill)
+        if self.curve is None:
+            return
+        import pyqtgraph as pg
         self.curve.setPen(pg.mkPen(colour, width=1.6))
         if fill:
             brush = pg.mkColor(colour)
@@ -106,7 +137,9 @@ class KpiStripDock(QDockWidget):
     kpis_loaded = Signal(object)   # Kpis, after each refresh
     theme_changed = Signal(str)
 
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None, *,
+                 sparklines: bool = True) -> None:
+        """`sparklines=False`: the plots wait for `create_sparklines`."""
         super().__init__(self.tr("Status and KPIs"), parent)
         self.setObjectName("statusDock")
         self.tasks = tasks
@@ -143,7 +176,25 @@ class KpiStripDock(QDockWidget):
         self._period.start()
         self.apply_theme(current_theme())
         self.add_rate(0.0)
+        self._unplotted: list[KpiTile] = []
+        if sparklines:
+            for tile in self.tiles.values():
+                tile.create_plot()
         self.refresh()
+
+    @Slot()
+    def create_sparklines(self) -> None:
+        """Make the tiles' plots: one per turn of the event loop, so the screen that is up
+        already keeps answering (ten plots take a few hundred milliseconds)."""
+        if self._unplotted or any(t.plot is not None for t in self.tiles.values()):
+            return   # asked already
+        self._unplotted = list(self.tiles.values())
+        self._plot_next()
+
+    def _plot_next(self) -> None:
+        if self._unplotted:
+            self._unplotted.pop(0).create_plot()
+            QTimer.singleShot(0, self, self._plot_next)   # not after the strip is gone
 
     # --- what the main window calls ------------------------------------------------------
 
