@@ -12,6 +12,7 @@ from console.domain.errors import NotFound
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
 from console.services.trail import audited, command_line_actor
+from console.store import feed
 from console.store.models import Device, LatestPosition, PatrolOfficer
 
 MAX_UNIQUE_ID = 64     # the column's length
@@ -52,16 +53,20 @@ def add_device(session: Session, unique_id: str, officer_code: str, *,
     if officer is None:
         raise NotFound("patrol_officer", officer_code)
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
+    action = ChangeAction.CHANGED
     if device is None:
         device = Device(unique_id=unique_id)
         session.add(device)
+        action = ChangeAction.ADDED
     device.patrol_officer_id = officer.id
     device.active = True
     device.suspect_at = device.suspect_kmh = None    # registering it again vouches for it
     session.flush()
+    at = wall_clock()
+    feed.record(session, ChangeKind.DEVICE, device.id, action, at,
+                {"officer_id": officer.id, "active": True})
     audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
-            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "officer": officer.code,
-                                                 "active": True})
+            action, at, {"unique_id": unique_id, "officer": officer.code, "active": True})
     return DeviceInfo(unique_id, officer.code, officer.name, True)
 
 
@@ -71,8 +76,11 @@ def disable_device(session: Session, unique_id: str, *, actor: Actor | None = No
     if device is None:
         raise NotFound("device", unique_id)
     device.active = False
+    at = wall_clock()
+    feed.record(session, ChangeKind.DEVICE, device.id, ChangeAction.CHANGED, at,
+                {"officer_id": device.patrol_officer_id, "active": False})
     audited(session, actor or command_line_actor(), ChangeKind.DEVICE, device.id,
-            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "active": False})
+            ChangeAction.CHANGED, at, {"unique_id": unique_id, "active": False})
 
 
 _INFO = select(Device.unique_id, PatrolOfficer.code, PatrolOfficer.name, Device.active,
