@@ -339,6 +339,10 @@ def _split(text: str | None, name: str, limit: int) -> list[str]:
     return items
 
 
+#: the dates a request may name: [from, to).
+DATE_RANGE = (datetime(1900, 1, 1), datetime(3000, 1, 1))
+
+
 def parse_datetime(name: str, text: str) -> datetime:
     """A W3C date/time as the spec asks (an offset or Z; local time without one), naive local."""
     try:
@@ -346,6 +350,10 @@ def parse_datetime(name: str, text: str) -> datetime:
     except ValueError:
         raise Refused(400, f"{name}: not a W3C date/time such as 2026-03-09T10:00:00+08:00") \
             from None
+    # Far from the edges of datetime, so the offset and the 90-day window cannot overflow.
+    if not (DATE_RANGE[0] <= at.replace(tzinfo=None) < DATE_RANGE[1]):
+        raise Refused(400, f"{name}: a date/time from {DATE_RANGE[0].year} to "
+                           f"{DATE_RANGE[1].year - 1}")
     if at.tzinfo is not None:
         at = at.astimezone().replace(tzinfo=None)
     return at
