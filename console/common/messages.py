@@ -71,6 +71,14 @@ ERROR_TEXTS: dict[str, str] = {
         "Errors", "The {field} contains a character that cannot be stored ({character}): remove "
                   "it and try again."),
     "not_text": QT_TRANSLATE_NOOP("Errors", "The {field} must be text."),
+    "text_required": QT_TRANSLATE_NOOP("Errors", "Fill in the {field}."),
+    "bad_shift": QT_TRANSLATE_NOOP(
+        "Errors", "{shift} is not a shift: weekdays 0–6 (Monday is 0), start and end as HH:MM."),
+    "bad_time_limit": QT_TRANSLATE_NOOP(
+        "Errors", "“{limit} {unit}” is not a time limit: more than 0 and at most {most}, in work "
+                  "hours, work days or hours."),
+    "department_name_taken": QT_TRANSLATE_NOOP(
+        "Errors", "There is already a department named “{name}”."),
     "not_a_list": QT_TRANSLATE_NOOP("Errors", "The {field} must be a list."),
     "too_many_items": QT_TRANSLATE_NOOP("Errors", "Too many {field}: at most {limit}."),
     "department_retired": QT_TRANSLATE_NOOP(
@@ -221,6 +229,12 @@ _FIELD_NAMES = Names("Fields", {
     "category_code": QT_TRANSLATE_NOOP("Fields", "category code"),
     "cell_code": QT_TRANSLATE_NOOP("Fields", "grid cell code"),
     "setting": QT_TRANSLATE_NOOP("Fields", "setting"),
+    "alert_note": QT_TRANSLATE_NOOP("Fields", "acknowledgement note"),
+    "device_id": QT_TRANSLATE_NOOP("Fields", "device id"),
+    "officer_code": QT_TRANSLATE_NOOP("Fields", "patrol officer code"),
+    "department_name": QT_TRANSLATE_NOOP("Fields", "department name"),
+    "request_id": QT_TRANSLATE_NOOP("Fields", "request number"),
+    "shifts": QT_TRANSLATE_NOOP("Fields", "shifts"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.alert_rules import MAX_LEVEL, Severity
 from console.domain.errors import DomainError, NotFound
+from console.domain.limits import TEXT_LIMITS, check_text
 from console.domain.roles import Role
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
@@ -24,7 +25,7 @@ from console.store import feed
 
 #: Who may acknowledge and escalate: the people at the desks.
 DESK_ROLES = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
-MAX_NOTE = 500
+MAX_NOTE = TEXT_LIMITS["alert_note"].max_length
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,7 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
     """
     _check_role(actor)
     at = at or wall_clock()
-    note = (note or "").strip() or None
-    if note is not None and len(note) > MAX_NOTE:
-        raise DomainError("alert_note_too_long", limit=MAX_NOTE)
+    note = check_text("alert_note", note, optional=True)
     done: list[int] = []
     first_refusal: Any = None
     # Rows are locked in one order (ascending id) by every seat: two overlapping selections

@@ -8,14 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeAction, ChangeKind
-from console.domain.errors import NotFound
+from console.domain.errors import DomainError, NotFound
+from console.domain.limits import TEXT_LIMITS, check_text
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
 from console.services.trail import audited, command_line_actor
 from console.store import feed
 from console.store.models import Device, LatestPosition, PatrolOfficer
 
-MAX_UNIQUE_ID = 64     # the column's length
+MAX_UNIQUE_ID = TEXT_LIMITS["device_id"].max_length     # the column's length
 
 
 @dataclass(frozen=True)
@@ -33,22 +34,24 @@ class DeviceInfo:
     suspect_kmh: float | None = None
 
 
-def check_unique_id(unique_id: str) -> str:
-    """The id as the protocol sends it: 1–64 printable characters, no spaces around.
-
-    ValueError, not a DomainError: only the command line registers devices so far, and a
-    DomainError code needs its translated sentence (for the devices page, when it comes)."""
-    if not (0 < len(unique_id) <= MAX_UNIQUE_ID) or unique_id != unique_id.strip() \
-            or not unique_id.isprintable():
-        raise ValueError(f"a device id is 1-{MAX_UNIQUE_ID} printable characters: {unique_id[:80]!r}")
-    return unique_id
+def check_unique_id(unique_id: object) -> str:
+    """The id as the protocol sends it: 1–64 printable characters (normalised as every checked
+    text is: NFC, no spaces around); a DomainError naming the reason otherwise."""
+    text = check_text("device_id", unique_id)
+    if not text:
+        raise DomainError("text_required", field="device_id")
+    bad = next((ch for ch in text if not ch.isprintable()), None)
+    if bad is not None:
+        raise DomainError("text_bad_character", field="device_id", character=f"U+{ord(bad):04X}")
+    return text
 
 
 def add_device(session: Session, unique_id: str, officer_code: str, *,
                actor: Actor | None = None) -> DeviceInfo:
     """Register a device for an officer, or re-enable and re-assign one already known
     (`actor`: who, for the audit trail; none: the command line's account)."""
-    check_unique_id(unique_id)
+    unique_id = check_unique_id(unique_id)
+    officer_code = check_text("officer_code", officer_code)
     officer = session.scalars(select(PatrolOfficer).where(PatrolOfficer.code == officer_code)).first()
     if officer is None:
         raise NotFound("patrol_officer", officer_code)
@@ -72,6 +75,7 @@ def add_device(session: Session, unique_id: str, officer_code: str, *,
 
 def disable_device(session: Session, unique_id: str, *, actor: Actor | None = None) -> None:
     """Stop accepting a device's fixes; its history stays."""
+    unique_id = check_unique_id(unique_id)
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
     if device is None:
         raise NotFound("device", unique_id)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError
+from console.domain.limits import check_text
 from console.domain.roles import Role
 from console.domain.workflow import OPEN, TERMINAL, Status
 from console.services import cases, hotline
@@ -395,7 +396,17 @@ def find_requests(session: Session, *, service_request_id: str | None = None,
     return _rows(session, *conditions)
 
 
+def _lookup_key(name: str, text: str) -> str:
+    """A request number or token as given, if it can be one at all (a lone surrogate or a NUL
+    would crash the query)."""
+    try:
+        return check_text("request_id", text) or ""
+    except DomainError as exc:
+        raise Refused(400, f"{name}: {exc.code}") from None
+
+
 def request_by_id(session: Session, number: str) -> RequestView:
+    number = _lookup_key("service_request_id", number)
     rows = _rows(session, Case.number == number, limit=1)
     if not rows:
         raise Refused(404, f"service_request_id {number!r}: no such request")
@@ -403,6 +414,7 @@ def request_by_id(session: Session, number: str) -> RequestView:
 
 
 def request_by_token(session: Session, token: str) -> RequestView:
+    token = _lookup_key("token", token)
     rows = _rows(session, Case.external_id == token, limit=1)
     if not rows:
         raise Refused(404, f"token {token!r}: no such token")
