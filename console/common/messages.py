@@ -5,16 +5,13 @@ It needs no widgets, so the command line uses it too (with a bare QCoreApplicati
 """
 from __future__ import annotations
 
-import logging
 import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from console.domain.errors import DomainError
-from console.store.database import DatabaseOpenError
-
-log = logging.getLogger("console.faults")
+# Faults are told from refusals and logged where every background failure passes: the runner.
+from console.live.tasks import is_refusal, log_fault  # noqa: F401 — for the views
 
 # QT_TRANSLATE_NOOP marks a source string for lupdate (which needs that literal name); the
 # text is translated when used.
@@ -316,10 +313,6 @@ def describe_error_headless(exc: BaseException, lang: str) -> str:
     return describe_error(exc)
 
 
-def is_refusal(exc: BaseException) -> bool:
-    """A refusal the console made on purpose (it has words for the user, no traceback to log)
-    — told by type: a driver's error may carry a `.code` and `.params` too."""
-    return isinstance(exc, (DomainError, DatabaseOpenError))
 
 
 #: PostgreSQL SQLSTATEs of a write that lost to another one and may simply be tried again:
@@ -335,12 +328,6 @@ def is_busy(exc: BaseException) -> bool:
         text = str(orig).lower()
         return "locked" in text or "busy" in text
     return getattr(orig, "pgcode", None) in _PG_RETRY
-
-
-def log_fault(exc: BaseException, what: str) -> None:
-    """Write an exception that is not a refusal to the log, with its traceback."""
-    if not is_refusal(exc):
-        log.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
 
 
 def describe_error(exc: BaseException) -> str:
