@@ -75,7 +75,11 @@ def test_only_the_desk_acknowledges_and_notes_are_bounded(db, alerts):
     assert info.value.code == "alert_role_not_allowed"
     with pytest.raises(DomainError) as info, db.transaction() as s:
         alert_actions.acknowledge(s, city.desk, [views["offline"].id], note="长" * 501)
-    assert info.value.code == "alert_note_too_long"
+    assert info.value.code == "text_too_long" and info.value.params["field"] == "alert_note"
+    for bad in ("未接\x00电话", "\ud800"):     # NUL crashed PostgreSQL, a lone surrogate both
+        with pytest.raises(DomainError) as info, db.transaction() as s:
+            alert_actions.acknowledge(s, city.desk, [views["offline"].id], note=bad)
+        assert info.value.code == "text_bad_character"
     with pytest.raises(DomainError) as info, db.transaction() as s:
         alert_actions.acknowledge(s, city.desk, [999_999])
     assert info.value.code == "not_found"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from console.live.alert_worker import AlertWorker
@@ -102,8 +103,8 @@ def test_critical_alert_flashes_sounds_and_asks_for_attention(panel, qtbot):
 def test_acknowledge_with_a_note_is_stored_and_seen_by_another_seat(db, panel, qtbot,
                                                                    monkeypatch):
     asked = []
-    monkeypatch.setattr(ack_dialog, "ask_note",
-                        lambda parent, count, user: asked.append((count, user)) or "已派人")
+    monkeypatch.setattr(ack_dialog, "open_note", lambda parent, count, user, save: (
+        asked.append((count, user)), save("已派人", lambda: None, lambda _m: None)))
     top = panel.model.alerts()[0]
     assert panel.select_alert(top.id)
     assert panel.ack_button.isEnabled()
@@ -118,7 +119,8 @@ def test_acknowledge_with_a_note_is_stored_and_seen_by_another_seat(db, panel, q
 
 
 def test_acknowledging_every_critical_stops_the_flashing(db, panel, qtbot, monkeypatch):
-    monkeypatch.setattr(ack_dialog, "ask_note", lambda *a: "")
+    monkeypatch.setattr(ack_dialog, "open_note",
+                        lambda *a: a[-1]("", lambda: None, lambda _m: None))
     panel.view.selectAll()
     panel.acknowledge_selected()
     qtbot.waitUntil(lambda: not panel.header.flashing, timeout=5000)
@@ -128,12 +130,36 @@ def test_acknowledging_every_critical_stops_the_flashing(db, panel, qtbot, monke
 
 
 def test_cancelling_the_dialog_changes_nothing(db, panel, monkeypatch):
-    monkeypatch.setattr(ack_dialog, "ask_note", lambda *a: None)
+    monkeypatch.setattr(ack_dialog, "open_note", lambda *a: None)   # cancelled: never saves
     top = panel.model.alerts()[0]
     panel.select_alert(top.id)
     panel.acknowledge_selected()
     assert panel.tasks.wait(5000)
     assert stored(db, top.id).acknowledged_at is None
+
+
+def test_a_failed_acknowledgement_keeps_the_dialog_and_the_typed_note(db, panel, qtbot,
+                                                                     monkeypatch):
+    dialogs = []
+    real_open = ack_dialog.open_note
+    monkeypatch.setattr(ack_dialog, "open_note", lambda *a: dialogs.append(real_open(*a)))
+    real_ack = alert_actions.acknowledge
+    monkeypatch.setattr(alert_actions, "acknowledge",
+                        lambda *a, **kw: (_ for _ in ()).throw(KeyError("lost connection")))
+    top = panel.model.alerts()[0]
+    panel.select_alert(top.id)
+    panel.acknowledge_selected()
+    (dialog,) = dialogs
+    dialog.note.setPlainText("已电话通知环卫处")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5000)
+    assert dialog.isVisible() and dialog.note.toPlainText() == "已电话通知环卫处"
+    assert dialog.ok.isEnabled() and stored(db, top.id).acknowledged_at is None
+    monkeypatch.setattr(alert_actions, "acknowledge", real_ack)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)       # the retry saves it
+    qtbot.waitUntil(lambda: stored(db, top.id).acknowledged_at is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=5000)
+    assert stored(db, top.id).ack_note == "已电话通知环卫处"
 
 
 def test_open_points_the_other_views_at_the_subject(panel, qtbot, city):

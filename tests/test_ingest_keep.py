@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from console.ingest.pruner import prune_once
 from console.services import devices
 from console.services.intake import IntakeFix, write_fixes
-from console.store import retention
+from console.store import alert_queries, retention
 from console.store.models import ChangeFeed, Device, Position
 from tests.ingest_app import intake  # noqa: F401  (fixture)
 
@@ -110,6 +110,21 @@ def test_history_is_pruned_in_chunks_with_writes_between_them(db, city):
     assert written == [1, 1, 1, 1]      # 3 + 3 + 2 rows: three chunks; then the feed's one
     ages = sorted(round((datetime.now() - p.at).total_seconds() / 86400) for p in _positions(db))
     assert ages == [0, 0, 0, 0, 1, 89]
+
+
+def test_pruning_never_frees_the_newest_id_for_reuse(db, city):
+    """Every row is old and the newest goes too: the next fix would take its id on SQLite
+    (no AUTOINCREMENT), and a reader past that id would never see the fix."""
+    _history(db, [100, 100, 95])
+    with db.session() as s:
+        seen_up_to = s.scalar(select(func.max(Position.id)))   # a reader has read them all
+    deleted, _ = prune_once(db, datetime.now())
+    assert deleted == 2 and [p.id for p in _positions(db)] == [seen_up_to]
+    with db.transaction() as s:
+        write_fixes(s, [IntakeFix(DEV, datetime.now(), 30.27, 120.15)])
+    with db.session() as s:
+        fresh = alert_queries.positions_after(s, seen_up_to)
+    assert len(fresh) == 1
 
 
 def _feed(db, rows: list[tuple[int, float]]) -> None:

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from console.domain.errors import DomainError
 from console.domain.limits import normalise
 from console.services.actor import actor_for
-from console.services import cases, hotline, queues
+from console.services import cases, devices, hotline, open311, queues, roster
+from console.services.open311 import Refused
 from console.services.settings import get_setting, set_setting
-from console.store.models import Case, CaseEvent
+from console.store.models import Case, CaseEvent, Category, Department, Device, Shift
 from tests.limits_world import world  # noqa: F401 — the fixture
-from tests.service_city import CENTRE, GARBAGE, MON, STEP
+from tests.service_city import CENTRE, GARBAGE, MANHOLE, MON, STEP
 
 SPECIALS = ["\x00", "\ud800", "\udfff", "\x07", "\x1b", "\n", "\t", "\r", "\x7f", "\x85",
             "%", "_", "\\", "'", '"', "''", "%%", "\\%", "'; DROP TABLE cases; --", "*", "NEAR",
@@ -71,7 +72,7 @@ def attempt(w, entry: str, call, check) -> None:
     tally["tried"] += 1
     try:
         result = call()
-    except DomainError:
+    except (DomainError, Refused):    # Refused: the Open311 lookups' 4xx, named in the spec's form
         tally["refused"] += 1
         return
     except Exception:
@@ -84,6 +85,11 @@ def attempt(w, entry: str, call, check) -> None:
 def expected(value: str, *, optional: bool = False) -> str | None:
     text = normalise(value)
     return None if optional and not text else text
+
+
+def expected_phone(value: str) -> str | None:
+    """The documented form of a phone number: normalised, spaces taken out, empty as None."""
+    return (expected(value, optional=True) or "").replace(" ", "") or None
 
 
 def _report(w, **kw):
@@ -118,7 +124,7 @@ def _fuzz_report_field(w, field: str, value: str) -> None:
 
 def _fuzz_report_misc(w, value: str) -> None:
     attempt(w, "report.reporter_phone", lambda: _report(w, reporter_phone=value),
-            lambda c: _case(w, c.case_id).reporter_phone == expected(value, optional=True))
+            lambda c: _check_equal(_case(w, c.case_id).reporter_phone, expected_phone(value)))
     attempt(w, "report.photos", lambda: _report(w, photos=[value, value]),
             lambda c: _check_equal(_case(w, c.case_id).photos, [expected(value)] * 2))
     attempt(w, "report.cell_code", lambda: _report(w, lon=None, lat=None, cell_code=value),
@@ -195,6 +201,76 @@ def _fuzz_setting(w, value: str) -> None:
     attempt(w, "settings.city_name", write, check)
 
 
+def _written(w, fn):
+    def call():
+        with w.db.transaction() as s:
+            return fn(s)
+    return call
+
+
+def _read(w, fn):
+    def call():
+        with w.db.session() as s:
+            return fn(s)
+    return call
+
+
+def _fuzz_roster(w, value: str) -> None:
+    leader, officer = w.city.leader, w.city.officer_id
+
+    def department_stored(department_id, *, name=None, phone=None):
+        with w.db.session() as s:
+            d = s.get(Department, department_id)
+            assert (d.name, d.phone) == (name or expected(value), expected_phone(phone or ""))
+    attempt(w, "roster.set_department.name", _written(w, lambda s: roster.set_department(
+        s, leader, None, value)), department_stored)
+    name = f"部门{next(_ids)}"
+    attempt(w, "roster.set_department.phone", _written(w, lambda s: roster.set_department(
+        s, leader, None, name, phone=value)),
+        lambda d: department_stored(d, name=name, phone=value))
+
+    def device_stored(unique_id):
+        with w.db.session() as s:
+            assert s.scalar(select(Device.id).where(Device.unique_id == unique_id)) is not None
+    attempt(w, "roster.assign_device", _written(w, lambda s: roster.assign_device(
+        s, leader, value, officer)), lambda _: device_stored(expected(value)))
+    attempt(w, "devices.add_device.id", _written(w, lambda s: devices.add_device(
+        s, value, "P0001", actor=leader)), lambda info: device_stored(expected(value)))
+    attempt(w, "devices.add_device.officer", _written(w, lambda s: devices.add_device(
+        s, "patrol-0001", value, actor=leader)),
+        lambda info: _check_equal(info.officer_code, "P0001"))
+    attempt(w, "devices.disable_device", _written(w, lambda s: devices.disable_device(
+        s, value, actor=leader)), lambda _: device_stored(expected(value)))
+
+    def shifts_stored(shift):
+        with w.db.session() as s:
+            assert s.execute(select(Shift.weekdays, Shift.start, Shift.end).where(
+                Shift.patrol_officer_id == officer)).one() == shift
+    for i, part in enumerate(("weekdays", "start", "end")):
+        shift = ["0123", "08:00", "17:00"]
+        shift[i] = value
+        attempt(w, f"roster.set_shifts.{part}", _written(w, lambda s, sh=tuple(shift):
+                roster.set_shifts(s, leader, officer, [sh])),
+                lambda _, sh=tuple(shift): shifts_stored(sh))
+
+    def unit_stored(_):
+        with w.db.session() as s:
+            assert s.scalar(select(Category.time_unit).where(Category.code == MANHOLE)) == value
+    attempt(w, "roster.set_category_limit.code", _written(w, lambda s: roster.set_category_limit(
+        s, leader, value, 3, "work_days")), lambda _: None)   # success: it named a category
+    attempt(w, "roster.set_category_limit.unit", _written(w, lambda s: roster.set_category_limit(
+        s, leader, MANHOLE, 3, value)), unit_stored)
+
+
+def _fuzz_lookups(w, value: str) -> None:
+    ok = lambda result: None   # noqa: E731 — a read stores nothing; not crashing is the point
+    attempt(w, "hotline.duplicate_candidates", _read(w, lambda s: hotline.duplicate_candidates(
+        s, value, CENTRE[0], CENTRE[1], now=MON)), ok)
+    attempt(w, "open311.request_by_id", _read(w, lambda s: open311.request_by_id(s, value)), ok)
+    attempt(w, "open311.request_by_token",
+            _read(w, lambda s: open311.request_by_token(s, value)), ok)
+
+
 ENTRY_POINTS = {
     **{f"report.{f}": (lambda w, v, f=f: _fuzz_report_field(w, f, v)) for f in REPORT_FIELDS},
     "report.other": _fuzz_report_misc,
@@ -202,6 +278,8 @@ ENTRY_POINTS = {
     "merge": _fuzz_merge,
     "reads": _fuzz_reads,
     "settings": _fuzz_setting,
+    "roster": _fuzz_roster,
+    "lookups": _fuzz_lookups,
 }
 
 

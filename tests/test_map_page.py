@@ -127,10 +127,11 @@ def test_the_page_speaks_chinese(cdb, tmp_path, qapp):
 
 def test_tile_hosts_cover_every_subdomain():
     assert page.tile_hosts("") == set()
-    assert page.tile_hosts("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png") == {"10.1.2.3"}
+    assert page.tile_hosts("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png") == {"10.1.2.3:8080"}
+    assert page.tile_hosts("https://Tiles.example/{z}/{x}/{y}.png") == {"tiles.example:443"}
     url = "http://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
-    assert page.tile_hosts(url, "012") == {"t0.tianditu.gov.cn", "t1.tianditu.gov.cn",
-                                           "t2.tianditu.gov.cn"}
+    assert page.tile_hosts(url, "012") == {"t0.tianditu.gov.cn:80", "t1.tianditu.gov.cn:80",
+                                           "t2.tianditu.gov.cn:80"}
 
 
 def test_only_xyz_templates_are_accepted_as_tile_addresses():

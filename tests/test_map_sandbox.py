@@ -104,7 +104,8 @@ def test_a_script_cannot_reach_a_host_but_the_tile_server(qtbot, view, tmp_path)
     """ % port
     try:
         # A tile server is set, so the page may load remote images: the guard alone decides.
-        _open(qtbot, view, tmp_path / "page", script, tile_hosts={"tiles.intranet.example"})
+        _open(qtbot, view, tmp_path / "page", script,
+              tile_hosts={"tiles.intranet.example:443"})
         assert _wait_js(qtbot, view, "window.result") == "blocked"
         assert any(f"127.0.0.1:{port}" in u for u in view.guard.blocked)
         with pytest.raises(BlockingIOError):
@@ -113,6 +114,59 @@ def test_a_script_cannot_reach_a_host_but_the_tile_server(qtbot, view, tmp_path)
         listener.close()
     assert view.guard.allows(QUrl("https://tiles.intranet.example/1/2/3.png"))
     assert not view.guard.allows(QUrl("ftp://tiles.intranet.example/1/2/3.png"))
+
+
+def _listener() -> tuple[socket.socket, int]:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    return listener, listener.getsockname()[1]
+
+
+def _accepted(listener: socket.socket) -> bool:
+    try:
+        conn, _ = listener.accept()
+    except BlockingIOError:
+        return False
+    conn.close()
+    return True
+
+
+def test_on_the_tile_host_only_the_tile_port_and_only_images(qtbot, view, tmp_path):
+    tiles, tile_port = _listener()
+    other, other_port = _listener()
+    script = """
+      window.result = null;
+      function img(url) {
+        return new Promise(function (done) {
+          var i = new Image(); i.onload = function () { done("loaded"); };
+          i.onerror = function () { done("failed"); }; i.src = url;
+        });
+      }
+      function get(url) {
+        return fetch(url).then(function () { return "reached"; }, function () { return "failed"; });
+      }
+      // After the load: the tile request below is never answered, and would hold the load.
+      window.addEventListener("load", function () { setTimeout(function () {
+        Promise.all([img("http://127.0.0.1:%(other)d/1/2/3.png"),
+                     get("http://127.0.0.1:%(other)d/admin"),
+                     get("http://127.0.0.1:%(tile)d/1/2/3.png")])
+          .then(function (r) { window.result = r; img("http://127.0.0.1:%(tile)d/4/5/6.png"); });
+      }, 0); });
+    """ % {"other": other_port, "tile": tile_port}
+    try:
+        _open(qtbot, view, tmp_path / "page", script, tile_hosts={f"127.0.0.1:{tile_port}"})
+        assert _wait_js(qtbot, view, "window.result") == ["failed"] * 3
+        # The tile image itself does go out: the guard lets the tile server through.
+        qtbot.waitUntil(lambda: _accepted(tiles), timeout=10_000)
+        assert not _accepted(other)
+        blocked = list(view.guard.blocked)
+        assert sum(f":{other_port}/" in u for u in blocked) == 2
+        assert any(u.endswith(f":{tile_port}/1/2/3.png") for u in blocked)   # a fetch, no image
+    finally:
+        tiles.close()
+        other.close()
 
 
 @pytest.mark.parametrize("how", ["location", "link", "assign", "frame"])

@@ -424,7 +424,7 @@ def test_a_new_base_map_rebuilds_the_page_with_its_tiles(make_map, qtbot):
     h.widget.page_loaded.connect(loaded.append)
     dialog.accept()
     qtbot.waitUntil(lambda: bool(loaded) and h.widget.ready, timeout=30_000)
-    assert h.widget.view.guard.allowed_hosts == {"t0.tiles.example", "t1.tiles.example"}
+    assert h.widget.view.guard.allowed_hosts == {"t0.tiles.example:80", "t1.tiles.example:80"}
     assert h.js("Object.keys(CCC.map._layers).some(function (k) { "
                 "return CCC.map._layers[k]._url === 'http://t{s}.tiles.example/{z}/{x}/{y}.png'; })")
     assert "市测绘院" in h.js("CCC.map.attributionControl._container.textContent")

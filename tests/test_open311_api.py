@@ -234,3 +234,19 @@ def test_unknown_resources_and_formats_answer_in_the_error_form(o311):
             assert xml_error(r)[0] == status
     r = o311.client.request("DELETE", f"{BASE}/requests.json")
     assert r.status_code == 405 and r.json()[0]["code"] == 405
+
+
+@pytest.mark.parametrize("params", [
+    {"end_date": "0001-01-01T00:00:00"},
+    {"start_date": "9999-12-31T00:00:00"},
+    {"start_date": "0001-01-01T00:00:00+14:00"},
+    {"end_date": "9999-12-31T23:59:59-12:00"},
+    {"start_date": "0001-01-01T00:00:00", "end_date": "0001-01-02T00:00:00"},
+])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_dates_at_the_edges_of_the_calendar_are_refused_in_the_spec_form(o311, params, fmt):
+    r = o311.client.get(f"{BASE}/requests.{fmt}", params=params)
+    assert r.status_code == 400, r.text
+    name = next(iter(params))
+    description = r.json()[0]["description"] if fmt == "json" else xml_error(r)[1]
+    assert name in description and "1900" in description

@@ -179,3 +179,67 @@ def _trail(db) -> list[tuple]:
         return [tuple(r) for r in con.execute(text(
             "SELECT id, case_id, at, note FROM case_events ORDER BY id"))]
 
+
+
+# --- every unique column, both trails (0010) -----------------------------------------------------
+
+_AUDIT_ROW = {"at": AT, "actor_name": "x", "actor_role": "dispatcher", "seat": "s",
+              "entity": "case", "action": "note", "data": "{}"}
+_EVENT_ROW = {"case_id": None, "at": AT, "actor_name": "x", "actor_role": "dispatcher",
+              "action": "report", "to_status": "reported", "data": "{}"}
+
+
+def _unique_columns(con, table: str) -> set[str]:
+    from sqlalchemy import inspect
+    inspector = inspect(con)
+    columns = {c for u in inspector.get_unique_constraints(table) for c in u["column_names"]}
+    columns |= {c for i in inspector.get_indexes(table) if i["unique"] for c in i["column_names"]}
+    return columns | set(inspector.get_pk_constraint(table)["constrained_columns"])
+
+
+def _insert(table: str, row: dict, verb: str = "INSERT INTO", tail: str = "") -> str:
+    return (f"{verb} {table} ({', '.join(row)}) "
+            f"VALUES ({', '.join(':' + c for c in row)}){tail}")
+
+
+@pytest.mark.parametrize("table", ["case_events", "audit"])
+def test_no_insert_replaces_a_row_through_any_unique_column(url, table):
+    db = open_database(url)
+    try:
+        with db.engine.begin() as con:
+            _case(con)
+            case_id = con.execute(text("SELECT min(id) FROM cases")).scalar_one()
+            base = dict(_EVENT_ROW, case_id=case_id) if table == "case_events" else _AUDIT_ROW
+            for n in (1, 2):
+                con.execute(text(_insert(table, dict(base, id=n, chain_seq=n, hash="h" * 64))),
+                            dict(base, id=n, chain_seq=n, hash="h" * 64))
+            unique = _unique_columns(con, table)
+        assert {"id", "chain_seq"} <= unique
+        before = _rows(db, table)
+        sqlite = db.engine.dialect.name == "sqlite"
+        for column in sorted(unique):
+            # A row new in every unique column but this one, which takes row 1's value.
+            row = dict(base, id=99, chain_seq=99, hash="r" * 64)
+            row[column] = 1
+            statements = [_insert(table, row, tail=f" ON CONFLICT ({column}) DO UPDATE "
+                                                   "SET hash = excluded.hash")]
+            if sqlite:
+                statements += [_insert(table, row, "REPLACE INTO"),
+                               _insert(table, row, "INSERT OR REPLACE INTO")]
+            for statement in statements:
+                with pytest.raises(DatabaseError, match="append-only"), \
+                        db.engine.begin() as con:
+                    con.execute(text(statement), row)
+                assert _rows(db, table) == before, (column, statement)
+        with db.engine.begin() as con:   # appending still works
+            row = dict(base, id=3, chain_seq=3, hash="h" * 64)
+            con.execute(text(_insert(table, row)), row)
+        assert [r[0] for r in _rows(db, table)] == [1, 2, 3]
+    finally:
+        db.dispose()
+
+
+def _rows(db, table: str) -> list[tuple]:
+    with db.engine.connect() as con:
+        return [tuple(r) for r in con.execute(text(
+            f"SELECT id, chain_seq, hash FROM {table} ORDER BY id"))]

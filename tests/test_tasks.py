@@ -142,3 +142,28 @@ def test_run_and_call_keep_their_contract(runner, db, qtbot):
                    on_done=seen.append, on_progress=lambda f, st: seen.append((f, st)))
     qtbot.waitUntil(lambda: 7 in seen, timeout=2000)
     assert seen == [(1.0, "all"), 7]
+
+
+def test_every_fault_is_logged_once_where_it_is_delivered_and_no_refusal_is(runner, qtbot, caplog):
+    """Views word a fault as "…the details are in the log": the runner makes that true for all
+    of them (main window, alert panel, queue dock, dialogs), not each call site."""
+    import logging
+
+    from console.domain.errors import DomainError
+    tasks = runner()
+    seen: list[BaseException] = []
+    tasks.task_failed.connect(seen.append)
+
+    def fault():
+        raise KeyError("broken")
+
+    def refusal():
+        raise DomainError("unknown_category", code="x")
+    with caplog.at_level(logging.ERROR, logger="console.faults"):
+        tasks.call(fault, on_error=seen.append)     # a view's own error callback
+        tasks.call(fault)                           # no callback: the main window's task_failed
+        tasks.call(refusal, on_error=seen.append)
+        qtbot.waitUntil(lambda: len(seen) == 3, timeout=2000)
+    records = [r for r in caplog.records if r.name == "console.faults"]
+    assert len(records) == 2
+    assert all(r.exc_info and r.exc_info[0] is KeyError for r in records)

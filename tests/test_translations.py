@@ -142,7 +142,8 @@ SAMPLE_PARAMS = dict(number="202611260042", action="dispatch", status="reported"
                      limit=2000, username="zhang", what="case", key="42", device="phone-7",
                      battery=140, path="/data/console.db", detail="disk I/O error",
                      revision="9f3c", url="postgresql://db.example/console",
-                     character="U+0000", name="环卫处")
+                     character="U+0000", name="环卫处", shift="('8', '25:00')",
+                     unit="weeks", most=1000)
 
 
 @pytest.mark.parametrize("code", sorted(set(LISTED_CODES) | set(messages.ERROR_TEXTS)))

@@ -5,16 +5,13 @@ It needs no widgets, so the command line uses it too (with a bare QCoreApplicati
 """
 from __future__ import annotations
 
-import logging
 import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from console.domain.errors import DomainError
-from console.store.database import DatabaseOpenError
-
-log = logging.getLogger("console.faults")
+# Faults are told from refusals and logged where every background failure passes: the runner.
+from console.live.tasks import is_refusal, log_fault  # noqa: F401 — for the views
 
 # QT_TRANSLATE_NOOP marks a source string for lupdate (which needs that literal name); the
 # text is translated when used.
@@ -93,6 +90,14 @@ ERROR_TEXTS: dict[str, str] = {
         "Errors", "The {field} contains a character that cannot be stored ({character}): remove "
                   "it and try again."),
     "not_text": QT_TRANSLATE_NOOP("Errors", "The {field} must be text."),
+    "text_required": QT_TRANSLATE_NOOP("Errors", "Fill in the {field}."),
+    "bad_shift": QT_TRANSLATE_NOOP(
+        "Errors", "{shift} is not a shift: weekdays 0–6 (Monday is 0), start and end as HH:MM."),
+    "bad_time_limit": QT_TRANSLATE_NOOP(
+        "Errors", "“{limit} {unit}” is not a time limit: more than 0 and at most {most}, in work "
+                  "hours, work days or hours."),
+    "department_name_taken": QT_TRANSLATE_NOOP(
+        "Errors", "There is already a department named “{name}”."),
     "not_a_list": QT_TRANSLATE_NOOP("Errors", "The {field} must be a list."),
     "too_many_items": QT_TRANSLATE_NOOP("Errors", "Too many {field}: at most {limit}."),
     "department_retired": QT_TRANSLATE_NOOP(
@@ -255,6 +260,12 @@ _FIELD_NAMES = Names("Fields", {
     "username": QT_TRANSLATE_NOOP("Fields", "user name"),
     "display_name": QT_TRANSLATE_NOOP("Fields", "name"),
     "password": QT_TRANSLATE_NOOP("Fields", "password"),
+    "alert_note": QT_TRANSLATE_NOOP("Fields", "acknowledgement note"),
+    "device_id": QT_TRANSLATE_NOOP("Fields", "device id"),
+    "officer_code": QT_TRANSLATE_NOOP("Fields", "patrol officer code"),
+    "department_name": QT_TRANSLATE_NOOP("Fields", "department name"),
+    "request_id": QT_TRANSLATE_NOOP("Fields", "request number"),
+    "shifts": QT_TRANSLATE_NOOP("Fields", "shifts"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),
@@ -336,10 +347,6 @@ def describe_error_headless(exc: BaseException, lang: str) -> str:
     return describe_error(exc)
 
 
-def is_refusal(exc: BaseException) -> bool:
-    """A refusal the console made on purpose (it has words for the user, no traceback to log)
-    — told by type: a driver's error may carry a `.code` and `.params` too."""
-    return isinstance(exc, (DomainError, DatabaseOpenError))
 
 
 #: PostgreSQL SQLSTATEs of a write that lost to another one and may simply be tried again:
@@ -355,12 +362,6 @@ def is_busy(exc: BaseException) -> bool:
         text = str(orig).lower()
         return "locked" in text or "busy" in text
     return getattr(orig, "pgcode", None) in _PG_RETRY
-
-
-def log_fault(exc: BaseException, what: str) -> None:
-    """Write an exception that is not a refusal to the log, with its traceback."""
-    if not is_refusal(exc):
-        log.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
 
 
 def describe_error(exc: BaseException) -> str:

@@ -51,11 +51,17 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "setting": TextLimit(2000, multiline=True),   # each text inside a shared setting's value
     "username": TextLimit(64),
     "display_name": TextLimit(64),
+    "alert_note": TextLimit(500, multiline=True),  # an acknowledgement's note
+    "device_id": TextLimit(64),           # a phone's protocol id
+    "officer_code": TextLimit(32),
+    "department_name": TextLimit(64),
+    "request_id": TextLimit(64),          # an Open311 request number or token looked up
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {
     "photos": 20,
     "setting_items": 500,                 # strings, numbers and keys in one setting's value
+    "shifts": 50,                         # one officer's shift schedule
 }
 
 _LINE_BREAKS = frozenset("\n\t")

@@ -13,6 +13,7 @@ a query made obsolete by the next keystroke neither queues up nor lands on scree
 from __future__ import annotations
 
 import enum
+import logging
 import sys
 import threading
 import time
@@ -23,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
+from console.domain.errors import DomainError
 from console.store import retry
-from console.store.database import Database
+from console.store.database import Database, DatabaseOpenError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -139,6 +141,9 @@ class Task(QObject):
     @Slot(object)
     def _deliver_error(self, exc: BaseException) -> None:
         self._runner._forget(self)
+        # Every background failure passes here, so here it is logged, once: the sentence the
+        # user sees (a fault "…the details are in the log") is then true whoever shows it.
+        log_fault(exc)
         if self._dropped or self._owner_gone():
             return
         if self._on_error is not None:
@@ -301,6 +306,22 @@ class ProgressRelay(QObject):
             return
         self._last = (now, stage)
         self.progress.emit(float(fraction), stage)
+
+
+#: where faults (not refusals) are written, with their tracebacks.
+faults = logging.getLogger("console.faults")
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """A refusal the console made on purpose (it has words for the user, no traceback to log)
+    — told by type: a driver's error may carry a `.code` and `.params` too."""
+    return isinstance(exc, (DomainError, DatabaseOpenError))
+
+
+def log_fault(exc: BaseException, what: str = "a background task") -> None:
+    """Write an exception that is not a refusal to the log, with its traceback."""
+    if not is_refusal(exc):
+        faults.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
 
 
 def print_unexpected(exc: BaseException) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from console.map.bridge import MapBridge
+from console.mappage.page import DEFAULT_PORTS
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ def _inside(path: str, folder: str) -> bool:
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+_IMAGE = QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage
+
+
 class OfflineGuard(QWebEngineUrlRequestInterceptor):
     """Lets through the page's own folder, Qt's channel script and the tile server's hosts;
     blocks and records the rest."""
@@ -71,7 +75,8 @@ class OfflineGuard(QWebEngineUrlRequestInterceptor):
         self.requests: deque[str] = deque(maxlen=2000)    # every URL asked for, newest last
         self.blocked: deque[str] = deque(maxlen=200)
 
-    def allows(self, url: QUrl) -> bool:
+    def allows(self, url: QUrl, resource: QWebEngineUrlRequestInfo.ResourceType = _IMAGE) -> bool:
+        """Whether the page may load `url` as `resource` (a tile is an image, nothing else)."""
         scheme = url.scheme().lower()
         if scheme in INNER_SCHEMES:
             return True
@@ -79,12 +84,16 @@ class OfflineGuard(QWebEngineUrlRequestInterceptor):
             return _inside(url.toLocalFile(), self.folder)
         if scheme == "qrc":
             return url.path() in QRC_ALLOWED
-        return scheme in TILE_SCHEMES and url.host().lower() in self.allowed_hosts
+        if scheme not in TILE_SCHEMES or resource != _IMAGE:
+            return False
+        # The configured host and port only: another service on the tile host is out of reach.
+        port = url.port(DEFAULT_PORTS[scheme])
+        return f"{url.host().lower()}:{port}" in self.allowed_hosts
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:   # noqa: N802
         url = info.requestUrl()
         self.requests.append(url.toString())
-        if self.allows(url):
+        if self.allows(url, info.resourceType()):
             return
         info.block(True)
         self.blocked.append(url.toString())
@@ -160,7 +169,8 @@ class MapView(QWebEngineView):
 
     def open(self, path: str, *, tile_hosts: set[str] | None = None,
              background: str = "#0a1220") -> None:
-        """Load the page file with load(): inline HTML is limited to 2 MB and the page is larger."""
+        """Load the page file with load(): inline HTML is limited to 2 MB and the page is larger.
+        `tile_hosts`: "host:port" of the tile server (console.mappage.page.tile_hosts)."""
         self.guard.allowed_hosts = {h.lower() for h in tile_hosts or ()}
         # A file page may fetch remote images only when a tile server is configured.
         self.map_page.settings().setAttribute(

@@ -22,16 +22,25 @@ from console.mappage.page_options import (BOUNDARY_ZOOMS, DEFAULT_LAYERS, HEAT_O
 PAGE_FILE = "index.html"
 
 
+#: the port a URL of each tile scheme reaches when it names none.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
-    """Every host a tile URL can reach ({s} takes each subdomain): the ones the guard lets by."""
+    """Every "host:port" a tile URL can reach ({s} takes each subdomain): the only ones the
+    guard lets by — the port too, so a page script cannot reach another service on that host."""
     if not url:
         return set()
     letters = (subdomains or "abc") if "{s}" in url else " "
     hosts = set()
     for letter in letters:
-        host = urlsplit(url.replace("{s}", letter.strip())).hostname
-        if host:
-            hosts.add(host.lower())
+        parts = urlsplit(url.replace("{s}", letter.strip()))
+        try:
+            port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+        except ValueError:   # a port out of range: no host at all
+            continue
+        if parts.hostname and port:
+            hosts.add(f"{parts.hostname.lower()}:{port}")
     return hosts
 
 

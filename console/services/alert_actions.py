@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.alert_rules import MAX_LEVEL, Severity
 from console.domain.errors import DomainError, NotFound
+from console.domain.limits import TEXT_LIMITS, check_text
 from console.domain.permissions import Permission
 from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
@@ -22,7 +23,7 @@ from console.services.trail import audited
 from console.store import alert_queries as q
 from console.store import feed
 
-MAX_NOTE = 500
+MAX_NOTE = TEXT_LIMITS["alert_note"].max_length
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,7 @@ def acknowledge(session: Session, actor: Actor, alert_ids: Collection[int], *,
     """
     actor = _check_role(session, actor, Permission.ACKNOWLEDGE_ALERT)
     at = at or wall_clock()
-    note = (note or "").strip() or None
-    if note is not None and len(note) > MAX_NOTE:
-        raise DomainError("alert_note_too_long", limit=MAX_NOTE)
+    note = check_text("alert_note", note, optional=True)
     done: list[int] = []
     first_refusal: Any = None
     # Rows are locked in one order (ascending id) by every seat: two overlapping selections

@@ -8,14 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeAction, ChangeKind
-from console.domain.errors import NotFound
+from console.domain.errors import DomainError, NotFound
+from console.domain.limits import TEXT_LIMITS, check_text
 from console.domain.permissions import Permission
 from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
 from console.services.trail import audited, command_line_actor
+from console.store import feed
 from console.store.models import Device, LatestPosition, PatrolOfficer
 
-MAX_UNIQUE_ID = 64     # the column's length
+MAX_UNIQUE_ID = TEXT_LIMITS["device_id"].max_length     # the column's length
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,16 @@ class DeviceInfo:
     suspect_kmh: float | None = None
 
 
-def check_unique_id(unique_id: str) -> str:
-    """The id as the protocol sends it: 1–64 printable characters, no spaces around.
-
-    ValueError, not a DomainError: only the command line registers devices so far, and a
-    DomainError code needs its translated sentence (for the devices page, when it comes)."""
-    if not (0 < len(unique_id) <= MAX_UNIQUE_ID) or unique_id != unique_id.strip() \
-            or not unique_id.isprintable():
-        raise ValueError(f"a device id is 1-{MAX_UNIQUE_ID} printable characters: {unique_id[:80]!r}")
-    return unique_id
+def check_unique_id(unique_id: object) -> str:
+    """The id as the protocol sends it: 1–64 printable characters (normalised as every checked
+    text is: NFC, no spaces around); a DomainError naming the reason otherwise."""
+    text = check_text("device_id", unique_id)
+    if not text:
+        raise DomainError("text_required", field="device_id")
+    bad = next((ch for ch in text if not ch.isprintable()), None)
+    if bad is not None:
+        raise DomainError("text_bad_character", field="device_id", character=f"U+{ord(bad):04X}")
+    return text
 
 
 def _allowed(session: Session, actor: Actor | None) -> Actor:
@@ -58,33 +61,42 @@ def add_device(session: Session, unique_id: str, officer_code: str, *,
     (`actor`: a signed-in user, who must be allowed to edit the roster; none: the command
     line's account, i.e. whoever may write the database itself)."""
     actor = _allowed(session, actor)
-    check_unique_id(unique_id)
+    unique_id = check_unique_id(unique_id)
+    officer_code = check_text("officer_code", officer_code)
     officer = session.scalars(select(PatrolOfficer).where(PatrolOfficer.code == officer_code)).first()
     if officer is None:
         raise NotFound("patrol_officer", officer_code)
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
+    action = ChangeAction.CHANGED
     if device is None:
         device = Device(unique_id=unique_id)
         session.add(device)
+        action = ChangeAction.ADDED
     device.patrol_officer_id = officer.id
     device.active = True
     device.suspect_at = device.suspect_kmh = None    # registering it again vouches for it
     session.flush()
+    at = wall_clock()
+    feed.record(session, ChangeKind.DEVICE, device.id, action, at,
+                {"officer_id": officer.id, "active": True})
     audited(session, actor, ChangeKind.DEVICE, device.id,
-            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "officer": officer.code,
-                                                 "active": True})
+            action, at, {"unique_id": unique_id, "officer": officer.code, "active": True})
     return DeviceInfo(unique_id, officer.code, officer.name, True)
 
 
 def disable_device(session: Session, unique_id: str, *, actor: Actor | None = None) -> None:
     """Stop accepting a device's fixes; its history stays (`actor` as for add_device)."""
     actor = _allowed(session, actor)
+    unique_id = check_unique_id(unique_id)
     device = session.scalars(select(Device).where(Device.unique_id == unique_id)).first()
     if device is None:
         raise NotFound("device", unique_id)
     device.active = False
+    at = wall_clock()
+    feed.record(session, ChangeKind.DEVICE, device.id, ChangeAction.CHANGED, at,
+                {"officer_id": device.patrol_officer_id, "active": False})
     audited(session, actor, ChangeKind.DEVICE, device.id,
-            ChangeAction.CHANGED, wall_clock(), {"unique_id": unique_id, "active": False})
+            ChangeAction.CHANGED, at, {"unique_id": unique_id, "active": False})
 
 
 _INFO = select(Device.unique_id, PatrolOfficer.code, PatrolOfficer.name, Device.active,

@@ -131,6 +131,7 @@ def duplicate_candidates(session: Session, category_code: str, lon: float, lat: 
                          now: datetime | None = None, radius_m: float = DUPLICATE_RADIUS_M,
                          window: timedelta = DUPLICATE_WINDOW) -> list[DuplicateCandidate]:
     """Open cases of the same minor category within `radius_m` reported in the last `window`."""
+    category_code = check_text("category_code", category_code)
     now = now or cases.now()
     dlat = radius_m / _M_PER_DEG
     dlon = dlat / max(0.01, math.cos(math.radians(lat)))

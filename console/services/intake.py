@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.domain.changes import ChangeAction, ChangeKind
 from console.services.settings import get_setting
 from console.store import feed
 from console.store import positions as position_store
@@ -126,7 +127,12 @@ def write_fixes(session: Session, fixes: list[IntakeFix], *, max_kmh: float | No
         limit = get_setting(session, "positions_max_speed_kmh") if max_kmh is None else max_kmh
         result.suspects = _check_speeds(session, rows, float(limit))
         if result.suspects:
-            position_store.mark_suspect(session, result.suspects, datetime.now())
+            flagged_at = datetime.now()
+            position_store.mark_suspect(session, result.suspects, flagged_at)
+            # Other seats' device lists and maps show the flag: tell them.
+            feed.record_many(session, ChangeKind.DEVICE, flagged_at, [
+                (device_id, ChangeAction.CHANGED, {"suspect_kmh": kmh})
+                for device_id, kmh in result.suspects.items()])
         # Like record_positions: one sequence for the whole batch and no feed row per fix;
         # seats find the moved markers in latest_positions by that sequence.
         result.ticket = feed.at_commit(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError
+from console.domain.limits import check_text
 from console.domain.roles import Role
 from console.domain.workflow import OPEN, TERMINAL, Status
 from console.services import cases, hotline
@@ -339,6 +340,10 @@ def _split(text: str | None, name: str, limit: int) -> list[str]:
     return items
 
 
+#: the dates a request may name: [from, to).
+DATE_RANGE = (datetime(1900, 1, 1), datetime(3000, 1, 1))
+
+
 def parse_datetime(name: str, text: str) -> datetime:
     """A W3C date/time as the spec asks (an offset or Z; local time without one), naive local."""
     try:
@@ -346,6 +351,10 @@ def parse_datetime(name: str, text: str) -> datetime:
     except ValueError:
         raise Refused(400, f"{name}: not a W3C date/time such as 2026-03-09T10:00:00+08:00") \
             from None
+    # Far from the edges of datetime, so the offset and the 90-day window cannot overflow.
+    if not (DATE_RANGE[0] <= at.replace(tzinfo=None) < DATE_RANGE[1]):
+        raise Refused(400, f"{name}: a date/time from {DATE_RANGE[0].year} to "
+                           f"{DATE_RANGE[1].year - 1}")
     if at.tzinfo is not None:
         at = at.astimezone().replace(tzinfo=None)
     return at
@@ -387,7 +396,17 @@ def find_requests(session: Session, *, service_request_id: str | None = None,
     return _rows(session, *conditions)
 
 
+def _lookup_key(name: str, text: str) -> str:
+    """A request number or token as given, if it can be one at all (a lone surrogate or a NUL
+    would crash the query)."""
+    try:
+        return check_text("request_id", text) or ""
+    except DomainError as exc:
+        raise Refused(400, f"{name}: {exc.code}") from None
+
+
 def request_by_id(session: Session, number: str) -> RequestView:
+    number = _lookup_key("service_request_id", number)
     rows = _rows(session, Case.number == number, limit=1)
     if not rows:
         raise Refused(404, f"service_request_id {number!r}: no such request")
@@ -395,6 +414,7 @@ def request_by_id(session: Session, number: str) -> RequestView:
 
 
 def request_by_token(session: Session, token: str) -> RequestView:
+    token = _lookup_key("token", token)
     rows = _rows(session, Case.external_id == token, limit=1)
     if not rows:
         raise Refused(404, f"token {token!r}: no such token")

@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import DomainError, NotFound
+from console.domain.limits import check_count, check_text
 from console.domain.work_calendar import TimeUnit
 from console.domain.permissions import Permission
 from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
+from console.services.cases import validate_phone
+from console.services.devices import check_unique_id
 from console.services.trail import audited
 from console.store import feed
 from console.store.models import (
@@ -34,11 +37,23 @@ from console.store.models import (
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _WEEKDAYS = re.compile(r"^[0-6]{1,7}$")
+#: the longest time limit a category may have, in its unit.
+MAX_TIME_LIMIT = 1000
 
 
 def _check_role(session: Session, actor: Actor) -> Actor:
     """The actor as stored now, if it may change the roster and the catalogues."""
     return authorize(session, actor, Permission.EDIT_ROSTER)
+
+
+def _shift(shift: object) -> tuple[str, str, str]:
+    """(weekdays, start, end) if `shift` is one: weekdays '0'..'6', times 'HH:MM'."""
+    parts = tuple(shift) if isinstance(shift, (tuple, list)) else ()
+    if len(parts) == 3 and all(isinstance(p, str) for p in parts) \
+            and _WEEKDAYS.fullmatch(parts[0]) and _HHMM.fullmatch(parts[1]) \
+            and _HHMM.fullmatch(parts[2]):
+        return parts  # type: ignore[return-value]
+    raise DomainError("bad_shift", shift=repr(shift)[:80])
 
 
 def _officer(session: Session, officer_id: int) -> PatrolOfficer:
@@ -79,11 +94,7 @@ def assign_device(session: Session, actor: Actor, unique_id: str, officer_id: in
     """Give a phone (new or known, by its protocol id) to an officer, or take it back; returns
     the device id."""
     actor = _check_role(session, actor)
-    unique_id = unique_id.strip()
-    if not unique_id:
-        raise ValueError("a device needs its protocol id")
-    if len(unique_id) > 64:
-        raise DomainError("text_too_long", field="device", limit=64)
+    unique_id = check_unique_id(unique_id)
     if officer_id is not None:
         _officer(session, officer_id)
     device = session.scalar(select(Device).where(Device.unique_id == unique_id))
@@ -108,9 +119,8 @@ def set_shifts(session: Session, actor: Actor, officer_id: int,
     actor = _check_role(session, actor)
     _officer(session, officer_id)
     rows = []
-    for weekdays, start, end in shifts:
-        if not _WEEKDAYS.match(weekdays) or not _HHMM.match(start) or not _HHMM.match(end):
-            raise ValueError(f"not a shift: {weekdays!r} {start!r}-{end!r}")
+    for shift in check_count("shifts", shifts):
+        weekdays, start, end = _shift(shift)
         rows.append({"patrol_officer_id": officer_id, "weekdays": weekdays, "start": start,
                      "end": end})
     session.execute(delete(Shift).where(Shift.patrol_officer_id == officer_id))
@@ -148,11 +158,14 @@ def set_category_limit(session: Session, actor: Actor, code: str, time_limit: fl
                        at: datetime | None = None) -> None:
     """Change a category's time limit (and whether it is urgent)."""
     actor = _check_role(session, actor)
+    code = check_text("category_code", code)
     category = session.scalar(select(Category).where(Category.code == code))
     if category is None:
         raise NotFound("category", code)
-    if not (0 < time_limit <= 1000):
-        raise ValueError(f"not a time limit: {time_limit!r}")
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
+            or not (0 < time_limit <= MAX_TIME_LIMIT) or time_unit not in tuple(TimeUnit):
+        raise DomainError("bad_time_limit", limit=str(time_limit)[:40], unit=str(time_unit)[:40],
+                          most=MAX_TIME_LIMIT)
     category.time_limit, category.time_unit = time_limit, TimeUnit(time_unit).value
     if urgent is not None:
         category.urgent = urgent
@@ -168,11 +181,13 @@ def set_department(session: Session, actor: Actor, department_id: int | None, na
                    at: datetime | None = None) -> int:
     """Add a department (id None) or change one; returns its id."""
     actor = _check_role(session, actor)
-    name = name.strip()
+    name = check_text("department_name", name)
     if not name:
-        raise ValueError("a department needs a name")
-    if len(name) > 64:
-        raise DomainError("text_too_long", field="name", limit=64)
+        raise DomainError("text_required", field="department_name")
+    phone = validate_phone(phone)
+    taken = session.scalar(select(Department.id).where(Department.name == name))
+    if taken is not None and taken != department_id:
+        raise DomainError("department_name_taken", name=name)
     action = ChangeAction.CHANGED
     if department_id is None:
         department = Department(name=name)

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from console.store import feed
-from console.store.models import AuditChain, AuditRecord, CaseEvent
+from console.store.models import AuditChain, AuditRecord, CaseEvent, naive_local
 
 GENESIS = "0" * 64
 CASE_EVENTS = "case_events"
@@ -76,7 +76,9 @@ def _encode(value: Any) -> str:
     if kind is int:
         return str(value)
     if kind is datetime:
-        return f'"{value.isoformat(timespec="microseconds")}"'
+        # As stored (models.LocalDateTime): an aware time hashed with its offset would never
+        # match the naive local time read back.
+        return f'"{naive_local(value).isoformat(timespec="microseconds")}"'
     return _json(value)
 
 
@@ -230,7 +232,7 @@ def _sqlite_row_text(chain: str) -> Callable[[tuple], str]:
     parts = []
     for i, name in enumerate(sorted(HASHED[chain]), start=2):
         column, v = table.c[name], f"r[{i}]"
-        if isinstance(column.type, DateTime):
+        if isinstance(getattr(column.type, "impl", column.type), DateTime):   # LocalDateTime
             expr = f"""('"' + {v}[:10] + 'T' + {v}[11:] + '"')"""
         elif isinstance(column.type, JSON):
             expr = f"J({v})"

@@ -10,16 +10,18 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Table
 from sqlalchemy.engine import Connection
 
+from console.store.models import naive_local
+
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
     # The exact text SQLAlchemy's SQLite DateTime type stores, so range queries compare alike.
     if value is None:
         return None
-    return value.isoformat(" ", "microseconds")
+    return naive_local(value).isoformat(" ", "microseconds")
 
 
 def _converter(column):
-    if isinstance(column.type, DateTime):
+    if isinstance(getattr(column.type, "impl", column.type), DateTime):   # models.LocalDateTime
         return _sqlite_datetime
     if isinstance(column.type, JSON):
         return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)

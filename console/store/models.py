@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
-                        MetaData, String, Text)
+                        MetaData, String, Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -24,9 +24,29 @@ NAMING = {
 WideInt = BigInteger().with_variant(Integer, "sqlite")
 
 
+def naive_local(value: datetime) -> datetime:
+    """The console's times are naive local times; an aware one is converted to that."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone().replace(tzinfo=None)
+
+
+class LocalDateTime(TypeDecorator):
+    """DATETIME / TIMESTAMP WITHOUT TIME ZONE holding naive local times. Every time bound for
+    a column or compared with one passes here: an aware `at` given to any service is stored
+    (and compared) as the local time it means, instead of shifted on PostgreSQL or written
+    with its offset on SQLite. console.store.audit hashes times the same way."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return naive_local(value) if isinstance(value, datetime) else value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime()}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: LocalDateTime()}
 
 
 # --- regions ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from console.store.models import ChangeFeed, Device, Position
@@ -22,8 +22,14 @@ def prune_positions(session: Session, device_ids: list[int], before: datetime, l
     """Delete at most `limit` history rows older than `before` of these devices.
 
     Through the (device_id, at) index: a chunk reads only the rows it deletes. (An id-ordered
-    scan would not do: a phone's late buffer puts old fixes after new ones.)"""
-    victims = (select(Position.id).where(Position.device_id.in_(device_ids), Position.at < before)
+    scan would not do: a phone's late buffer puts old fixes after new ones.)
+
+    The newest row of the table stays, however old: SQLite's positions.id has no AUTOINCREMENT,
+    so deleting the highest id would hand it to the next fix, and readers that follow the
+    table by id (alert_queries.positions_after) would skip that fix."""
+    newest = select(func.max(Position.id)).scalar_subquery()
+    victims = (select(Position.id).where(Position.device_id.in_(device_ids), Position.at < before,
+                                         Position.id < newest)
                .limit(limit).scalar_subquery())
     result = session.execute(delete(Position).where(Position.id.in_(victims)),
                              execution_options={"synchronize_session": False})

@@ -476,6 +476,22 @@
         <translation>{field}必须是文字。</translation>
     </message>
     <message>
+        <source>Fill in the {field}.</source>
+        <translation>请填写{field}。</translation>
+    </message>
+    <message>
+        <source>{shift} is not a shift: weekdays 0–6 (Monday is 0), start and end as HH:MM.</source>
+        <translation>{shift}不是有效的班次：星期为 0–6（周一为 0），开始和结束时间为 HH:MM。</translation>
+    </message>
+    <message>
+        <source>“{limit} {unit}” is not a time limit: more than 0 and at most {most}, in work hours, work days or hours.</source>
+        <translation>“{limit} {unit}”不是有效的时限：须大于 0 且不超过 {most}，单位为工作小时、工作日或小时。</translation>
+    </message>
+    <message>
+        <source>There is already a department named “{name}”.</source>
+        <translation>已有名为“{name}”的部门。</translation>
+    </message>
+    <message>
         <source>The {field} must be a list.</source>
         <translation>{field}必须是列表。</translation>
     </message>
@@ -637,6 +653,30 @@
     <message>
         <source>password</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <source>acknowledgement note</source>
+        <translation>确认备注</translation>
+    </message>
+    <message>
+        <source>device id</source>
+        <translation>设备编号</translation>
+    </message>
+    <message>
+        <source>patrol officer code</source>
+        <translation>监督员编号</translation>
+    </message>
+    <message>
+        <source>department name</source>
+        <translation>部门名称</translation>
+    </message>
+    <message>
+        <source>request number</source>
+        <translation>诉求编号</translation>
+    </message>
+    <message>
+        <source>shifts</source>
+        <translation>班次</translation>
     </message>
 </context>
 <context>

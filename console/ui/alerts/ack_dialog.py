@@ -1,6 +1,9 @@
 """Acknowledging alerts: who acknowledges, and an optional note for the colleagues."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import shiboken6
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,10 +39,18 @@ class AckDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.note.fontMetrics().height() * 4 + 12)
         layout.addWidget(self.note)
+        self.error = QLabel(self)
+        self.error.setObjectName("ackError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b;")
+        self.error.hide()
+        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Acknowledge"))
-        buttons.accepted.connect(self.accept)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Acknowledge"))
+        self._save: Save | None = None
+        buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(420, self.sizeHint().height())
@@ -47,11 +58,35 @@ class AckDialog(QDialog):
     def text(self) -> str:
         return self.note.toPlainText().strip()[:MAX_NOTE]
 
+    def _submit(self) -> None:
+        if self._save is None:
+            self.accept()
+            return
+        # Closed only once the save succeeded: a failed one leaves the note as typed.
+        self.ok.setEnabled(False)
+        self.error.hide()
+        self._save(self.text(), self._saved, self._failed)
 
-def ask_note(parent: QWidget | None, count: int, user: str) -> str | None:
-    """The note to acknowledge with ('' for none), or None if the dispatcher cancelled."""
+    def _saved(self) -> None:
+        if shiboken6.isValid(self):
+            self.accept()
+
+    def _failed(self, message: str) -> None:
+        if shiboken6.isValid(self):
+            self.error.setText(message)
+            self.error.show()
+            self.ok.setEnabled(True)
+
+
+#: save(note, done, failed): start saving; call done() when saved, failed(sentence) if not.
+Save = Callable[[str, Callable[[], None], Callable[[str], None]], None]
+
+
+def open_note(parent: QWidget | None, count: int, user: str, save: Save) -> AckDialog:
+    """Show the dialog (window-modal, not blocking); OK saves through `save`, and the dialog
+    closes when the save is done, or stays with the note and the reason if it failed."""
     dialog = AckDialog(count, user, parent)
-    try:
-        return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
-    finally:
-        dialog.deleteLater()
+    dialog._save = save
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog

@@ -256,14 +256,27 @@ class AlertsDock(QDockWidget):
         if not targets or self.actor is None:
             return
         if note is None:
-            note = ack_dialog.ask_note(self, len(targets), self.actor.name if self.actor else "")
-            if note is None:
-                return
+            ack_dialog.open_note(self, len(targets), self.actor.name if self.actor else "",
+                                 lambda text, done, failed: self._acknowledge(
+                                     targets, text, done, failed))
+            return
+        self._acknowledge(targets, note)
+
+    def _acknowledge(self, targets: list[int], note: str, done=None, failed=None) -> None:
         actor = self.actor
+
+        def saved(ids: list[int]) -> None:
+            self._refresh(ids)
+            if done is not None:
+                done()
+
+        def refused(exc: BaseException) -> None:
+            self._action_failed(exc)
+            if failed is not None:
+                failed(describe_error(exc))
         self.tasks.run(lambda s: alert_actions.acknowledge(s, actor, targets,
                                                            note=note),
-                       on_done=lambda ids: self._refresh(ids), on_error=self._action_failed,
-                       owner=self)
+                       on_done=saved, on_error=refused, owner=self)
 
     @Slot()
     def open_selected(self) -> None:

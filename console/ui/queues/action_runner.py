@@ -14,7 +14,7 @@ from console.services import case_desk
 from console.services.actor import Actor
 from console.services.case_desk import BulkResult, CaseDetail
 from console.services.queues import QueueRow, References
-from console.common.messages import action_name, describe_error, is_busy, log_fault, status_name
+from console.common.messages import action_name, describe_error, is_busy, status_name
 from console.ui.queues.action_dialog import ActionDialog
 from console.ui.queues.actions import available
 
@@ -194,7 +194,6 @@ class ActionRunner(QObject):
                         on_error=failed, owner=self)
 
     def _failed(self, dialog: ActionDialog, target: dict[str, Any], exc: BaseException) -> None:
-        log_fault(exc, f"action {target.get('action')}")
         if self.dialog is not dialog or not shiboken6.isValid(dialog):
             return
         dialog.set_busy(False)

@@ -38,7 +38,7 @@ from console.services import cases, hotline
 from console.services.actor import Actor
 from console.services.hotline import DuplicateCandidate, Place
 from console.services.queues import References
-from console.common.messages import describe_error, is_busy, is_refusal, log_fault, source_name, status_name
+from console.common.messages import describe_error, is_busy, is_refusal, source_name, status_name
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import short_time
 from console.common.theme import set_state
@@ -386,7 +386,6 @@ class NewCaseForm(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        log_fault(exc, "saving a hotline report")
         self._set_busy(False)
         self._show_refusal(exc)
         self._dup_timer.start()   # a stale duplicate list is one reason a merge fails
