@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -286,6 +287,52 @@ class PatrolTrack:
             self.outside_since = at
         if self.anchor is None or distance_m(self.anchor[0], self.anchor[1], lon, lat) > radius_m:
             self.anchor, self.still_since = (lon, lat), at
+
+    def to_summary(self) -> TrackSummary:
+        """Everything add and patrol_state read, as plain values (times in microseconds since
+        1970-01-01 of the naive local time): a track made again from_summary and fed the
+        fixes that follow decides exactly what this one fed them decides."""
+        anchor = self.anchor
+        return TrackSummary(_us(self.last_at), self.last_lon, self.last_lat, self.last_speed,
+                            _us(self.outside_since), _us(self.still_since),
+                            None if anchor is None else anchor[0],
+                            None if anchor is None else anchor[1])
+
+    @classmethod
+    def from_summary(cls, s: TrackSummary) -> PatrolTrack:
+        """The track a summary was taken of."""
+        anchor = None if s.anchor_lon is None or s.anchor_lat is None else (s.anchor_lon,
+                                                                             s.anchor_lat)
+        return cls(_dt(s.last_at_us), s.last_lon, s.last_lat, s.last_speed,
+                   _dt(s.outside_since_us), _dt(s.still_since_us), anchor)
+
+
+class TrackSummary(NamedTuple):
+    """A PatrolTrack as stored (store.models.PatrolTrackSummary's columns, in this order)."""
+
+    last_at_us: int | None
+    last_lon: float
+    last_lat: float
+    last_speed: float | None
+    outside_since_us: int | None
+    still_since_us: int | None
+    anchor_lon: float | None
+    anchor_lat: float | None
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _us(at: datetime | None) -> int | None:
+    # Integer arithmetic on the timedelta: exact, where total_seconds() would round.
+    if at is None:
+        return None
+    d = at - _EPOCH
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else _EPOCH + timedelta(microseconds=int(us))
 
 
 class PatrolStatus(StrEnum):

@@ -31,6 +31,7 @@ from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
 from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
+    TrackSummary,
     WorkArea,
     covers_many,
     next_state_change,
@@ -51,6 +52,10 @@ FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTE
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
+#: The tracks that changed are stored this often (patrol_track_summaries): a seat that starts
+#: or takes over reads them and the fixes since, not the half hour of history. Every pass
+#: would rewrite one row per phone on shift (about 40 ms at 10,000 officers).
+TRACK_SAVE_EVERY = timedelta(seconds=30)
 _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
@@ -131,6 +136,14 @@ class AlertEngine:
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
+        # Track summaries: what is stored of each track, the officers fed since the last save,
+        # when it was, and whether the next save replaces every row (after a history replay).
+        self._saved: dict[int, TrackSummary] = {}
+        self._track_dirty: set[int] = set()
+        self._saved_at: datetime | None = None
+        self._save_all = False
+        #: How the last start was made: "summaries" or "history" (for tests and the bench).
+        self.started_from = ""
 
     # --- the pass -------------------------------------------------------------------------
 
@@ -151,6 +164,7 @@ class AlertEngine:
         plan = self._plan(session, now, dirty)
         t2 = time.perf_counter()
         self._write(session, plan, now, result)
+        self._save_tracks(session, now)
         t3 = time.perf_counter()
         result.open_cases, result.patrols = len(self.cases), len(self.patrols)
         result.timings = {"read": (t1 - t0) * 1000, "rules": (t2 - t1) * 1000,
@@ -293,20 +307,84 @@ class AlertEngine:
         self.cases, self._events = {}, []
         self._backlog_at = None
         self._refresh_cases(session, q.open_cases(session), set(), now)
-        self.tracks = {}
-        self._replay(q.useful_history(session, list(self.patrols),
-                                      now - self.th.patrol_rules.history, self._position_id))
-        for r in q.latest_fixes(session):
-            # Older than the window: only when the phone last spoke matters (offline, left early).
-            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
-            if track.last_at is None or r.at > track.last_at:
-                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
-                track.last_speed = r.speed
+        self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
         self.loaded = True
+
+    def _read_tracks(self, session: Session, now: datetime) -> None:
+        """Every officer's track: from the stored summaries and the fixes since, as the seat
+        that wrote them holds them; else (none, or too old) by replaying the history."""
+        since = now - self.th.patrol_rules.history
+        stored = q.track_summaries(session)
+        self.tracks, self._saved, self._track_dirty = {}, {}, set()
+        self._saved_at = None
+        if (stored.written_at is None or not (since <= stored.written_at <= now)
+                or stored.upto > self._position_id):
+            self._replay(q.useful_history(session, list(self.patrols), since, self._position_id))
+            self._latest_fixes(session, None)
+            self._save_all = True
+            self.started_from = "history"
+            return
+        self.tracks = {o: PatrolTrack.from_summary(s) for o, s in stored.tracks.items()}
+        self._saved = dict(stored.tracks)
+        self._save_all = False
+        self.started_from = "summaries"
+        # An officer the writer had no track of (new since): the window's history, up to the
+        # summaries' point; the fixes after it follow for everyone alike.
+        missing = [o for o in self.patrols if o not in self.tracks]
+        if missing:
+            self._replay(q.useful_history(session, missing, since, stored.upto))
+        after = stored.upto
+        while after < self._position_id:
+            fixes = q.positions_after(session, after)
+            fixes = [f for f in fixes if f.id <= self._position_id]
+            if not fixes:
+                break
+            after = fixes[-1].id
+            self._take_fixes(fixes)
+        if missing:
+            self._latest_fixes(session, set(missing))
+        self._patrol_dirty = set()
+
+    def _latest_fixes(self, session: Session, officers: set[int] | None) -> None:
+        """When each phone last spoke (of `officers`; None: all), older than the window too:
+        it is all that matters of an old fix (offline, left early)."""
+        for r in q.latest_fixes(session):
+            if officers is not None and r.patrol_officer_id not in officers:
+                continue
+            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
+            if track.last_at is None or r.at > track.last_at:
+                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
+                track.last_speed = r.speed
+
+    def _save_tracks(self, session: Session, now: datetime) -> None:
+        """Store the tracks that changed since the last save (all rows, after a replay), as of
+        the history id this pass has read to: with every unchanged row, valid as of it."""
+        if not self._save_all:
+            if not self._track_dirty or (self._saved_at is not None
+                                         and self._saved_at <= now < self._saved_at
+                                         + TRACK_SAVE_EVERY):
+                return
+            ids: Any = self._track_dirty
+        else:
+            ids = self.tracks
+        saved, tracks = self._saved, self.tracks
+        rows = []
+        for officer in ids:
+            track = tracks.get(officer)
+            if track is None:
+                continue
+            summary = track.to_summary()
+            if saved.get(officer) != summary:
+                rows.append((officer, summary))
+        q.write_track_summaries(session, self._position_id, now, rows, replace_all=self._save_all)
+        if self._save_all:
+            saved.clear()
+        saved.update(rows)
+        self._saved_at, self._track_dirty, self._save_all = now, set(), False
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
         seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
@@ -467,6 +545,7 @@ class AlertEngine:
         fixes = [tuple(f) for f in fixes if f[1] is not None]
         radius = self.th.idle_radius_m
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
+        self._track_dirty.update(f[1] for f in fixes)
         # Every fix's polygon test at once: the batch is one fix from each phone on shift.
         inside = covers_many([areas.get(f[1]) for f in fixes], [f[3] for f in fixes],
                              [f[4] for f in fixes])

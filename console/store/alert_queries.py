@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     and_,
     cast,
+    delete,
     func,
     or_,
     select,
@@ -32,7 +33,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from console.domain.changes import ChangeAction, ChangeKind
-from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
+from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M, TrackSummary
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -46,6 +47,7 @@ from console.store.models import (
     Device,
     LatestPosition,
     PatrolOfficer,
+    PatrolTrackSummary,
     Position,
     Shift,
     User,
@@ -277,6 +279,55 @@ def latest_fixes(session: Session) -> list[Any]:
                LatestPosition.lat, LatestPosition.speed)
         .join(Device, Device.id == LatestPosition.device_id)
         .where(LatestPosition.patrol_officer_id.is_not(None))).all()
+
+
+# --- track summaries ----------------------------------------------------------------------
+
+_SUMMARY_COLUMNS = [PatrolTrackSummary.__table__.c[name] for name in TrackSummary._fields]
+
+
+class Summaries(NamedTuple):
+    """The stored track summaries: all valid as of position id `upto`, the last written at
+    `written_at` (None: there are none)."""
+
+    upto: int
+    written_at: datetime | None
+    tracks: dict[int, TrackSummary]
+
+
+def track_summaries(session: Session) -> Summaries:
+    """Every stored summary (10,000 rows at a megacity: read as plain driver tuples)."""
+    connection = session.connection()
+    upto, written_at = connection.execute(
+        select(func.max(PatrolTrackSummary.upto), func.max(PatrolTrackSummary.written_at))).one()
+    if upto is None:
+        return Summaries(0, None, {})
+    result = connection.execute(select(PatrolTrackSummary.patrol_officer_id, *_SUMMARY_COLUMNS))
+    rows = result.cursor.fetchall()
+    result.close()
+    return Summaries(int(upto), written_at, {r[0]: TrackSummary(*r[1:]) for r in rows})
+
+
+def write_track_summaries(session: Session, upto: int, at: datetime,
+                          tracks: Iterable[tuple[int, TrackSummary]], *,
+                          replace_all: bool = False) -> int:
+    """Store these summaries as of position id `upto` (all others dropped if `replace_all`:
+    a seat that rebuilt its tracks from the history owns no older row). Returns the count."""
+    rows = [{"patrol_officer_id": officer, "upto": upto, "written_at": at, **s._asdict()}
+            for officer, s in tracks]
+    connection = session.connection()
+    if replace_all:
+        connection.execute(delete(PatrolTrackSummary))
+    if not rows:
+        return 0
+    stmt = insert_for(session, PatrolTrackSummary)
+    if not replace_all:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[PatrolTrackSummary.patrol_officer_id],
+            set_={name: stmt.excluded[name] for name in ("upto", "written_at",
+                                                         *TrackSummary._fields)})
+    connection.execute(stmt, rows)
+    return len(rows)
 
 
 # --- the change feed ----------------------------------------------------------------------
