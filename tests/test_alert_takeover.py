@@ -17,7 +17,7 @@ from tests import alert_city as C
 from tests.alert_city import LAT0, LON0, MONDAY, STEP
 from tests.pg_server import PG_URL, fresh_database
 
-H = lambda hh, mm=0, ss=0: MONDAY.replace(hour=hh, minute=mm, second=ss)   # noqa: E731
+H = lambda hh, mm=0, ss=0: MONDAY.replace(hour=hh, minute=mm, second=ss)
 EAST = (LON0 + STEP * 1.5, LAT0 + STEP * 0.5)        # cell 2: outside the work grid
 SPOT = (LON0 + STEP * 0.4, LAT0 + STEP * 1.4)        # cell 3: inside, standing still
 

@@ -7,8 +7,13 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain.patrol_state import (PatrolRules, PatrolTrack, next_state_change,
-                                         patrol_state, shift_window)
+from console.domain.patrol_state import (
+    PatrolRules,
+    PatrolTrack,
+    next_state_change,
+    patrol_state,
+    shift_window,
+)
 
 T0 = datetime(2026, 11, 23, 7, 50)
 SHIFTS = (("0123456", "08:00", "09:00"),)
