@@ -38,6 +38,7 @@ from console.domain.patrol_state import (
     replay_many,
     shift_window,
 )
+from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
@@ -105,6 +106,7 @@ class AlertEngine:
         self.loaded = False
         self.th = Thresholds()
         self.calendar = WorkCalendar()
+        self._warnings = WarningClock(self.calendar, self.th.near_share)
         self.cases: dict[int, CaseFacts] = {}
         self.tracks: dict[int, PatrolTrack] = {}
         self.patrols: dict[int, PatrolFacts] = {}
@@ -443,6 +445,7 @@ class AlertEngine:
     def _read_settings(self, session: Session) -> None:
         self.th = thresholds(session)
         self.calendar = work_calendar(session)
+        self._warnings = WarningClock(self.calendar, self.th.near_share)
 
     def _read_reference(self, session: Session) -> None:
         self._category = q.categories(session)
@@ -496,8 +499,7 @@ class AlertEngine:
                 warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
             else:
                 unit = self._category.get(r.category_code, ("", "work_days"))[1]
-                warn_at = rules.warning_instant(self.calendar, r.dispatched_at, r.deadline, unit,
-                                                self.th.near_share)
+                warn_at = self._warnings.instant(r.dispatched_at, r.deadline, unit)
         return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
                          r.department_id, r.reported_at, r.deadline, warn_at, previous,
                          r.dispatched_at)
