@@ -458,8 +458,11 @@ class AlertEngine:
         grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
         missing = grids - set(self._grid_areas)
         if missing:
-            for grid_id, rings in q.work_grid_rings(session, missing).items():
-                self._grid_areas[grid_id] = WorkArea.from_rings(rings)
+            # Kept until a work grid changes (the feed says): read again every few minutes
+            # with the roster, they are read once. A ring is decoded when a fix needs it.
+            for grid_id, cells in q.work_grid_cells(session, missing).items():
+                self._grid_areas[grid_id] = WorkArea.from_boxes(
+                    cells.boxes, lambda i, rings=cells.rings: q.parse_ring(rings[i]))
         empty = WorkArea.from_rings([])
         self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
                         for o in officers}

@@ -110,6 +110,40 @@ def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, li
     return out
 
 
+class GridCells(NamedTuple):
+    """A work grid's cells: their bounding boxes, and their rings as stored (JSON text)."""
+
+    boxes: list[tuple[float, float, float, float]]
+    rings: list[str]
+
+
+def work_grid_cells(session: Session, grid_ids: Collection[int]) -> dict[int, GridCells]:
+    """work grid id → its cells' boxes and undecoded rings (decode one with parse_ring): a first
+    pass decodes only the cells its fixes fall in, not the city's 50,000."""
+    out: dict[int, GridCells] = {}
+    connection = session.connection()
+    for chunk in _chunks(grid_ids):
+        result = connection.execute(
+            select(WorkGridCell.work_grid_id, Cell.min_lon, Cell.min_lat, Cell.max_lon,
+                   Cell.max_lat, cast(Cell.ring, Text))
+            .join(Cell, Cell.id == WorkGridCell.cell_id)
+            .where(WorkGridCell.work_grid_id.in_(chunk)))
+        rows = result.cursor.fetchall()   # plain tuples: 50,000 rows at a megacity
+        result.close()
+        for grid_id, x0, y0, x1, y1, ring in rows:
+            cells = out.get(grid_id)
+            if cells is None:
+                cells = out[grid_id] = GridCells([], [])
+            cells.boxes.append((x0, y0, x1, y1))
+            cells.rings.append(ring)
+    return out
+
+
+def parse_ring(text: str) -> list[Any]:
+    """One ring as work_grid_cells reads it."""
+    return json.loads(text)
+
+
 def _rings(texts: Iterable[str]) -> list[Any]:
     """Decode many rings ("[[lon, lat], ...]") at once; 50,000 of them at start-up.
 
