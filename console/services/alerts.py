@@ -57,6 +57,9 @@ BACKLOG_EVERY = timedelta(seconds=60)
 #: or takes over reads them and the fixes since, not the half hour of history. Every pass
 #: would rewrite one row per phone on shift (about 40 ms at 10,000 officers).
 TRACK_SAVE_EVERY = timedelta(seconds=30)
+#: With no track changing (a quiet night), the stored ones are marked current this often: a
+#: start finds them within the history window and need not replay it.
+TRACK_REFRESH = timedelta(minutes=10)
 _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
@@ -143,6 +146,7 @@ class AlertEngine:
         self._saved: dict[int, TrackSummary] = {}
         self._track_dirty: set[int] = set()
         self._saved_at: datetime | None = None
+        self._written_at: datetime | None = None
         self._save_all = False
         #: How the last start was made: "summaries" or "history" (for tests and the bench).
         self.started_from = ""
@@ -320,16 +324,17 @@ class AlertEngine:
         """Every officer's track: from the stored summaries and the fixes since, as the seat
         that wrote them holds them; else (none, or too old) by replaying the history."""
         since = now - self.th.patrol_rules.history
-        stored = q.track_summaries(session)
+        start = q.track_start(session, now, self.th.patrol_rules.history, self._position_id)
         self.tracks, self._saved, self._track_dirty = {}, {}, set()
         self._saved_at = None
-        if (stored.written_at is None or not (since <= stored.written_at <= now)
-                or stored.upto > self._position_id):
+        if start is None:
             self._replay(q.useful_history(session, list(self.patrols), since, self._position_id))
             self._latest_fixes(session, None)
             self._save_all = True
             self.started_from = "history"
             return
+        stored = start.summaries
+        self._written_at = stored.written_at
         self.tracks = {o: PatrolTrack.from_summary(s) for o, s in stored.tracks.items()}
         self._saved = dict(stored.tracks)
         self._save_all = False
@@ -339,14 +344,7 @@ class AlertEngine:
         missing = [o for o in self.patrols if o not in self.tracks]
         if missing:
             self._replay(q.useful_history(session, missing, since, stored.upto))
-        after = stored.upto
-        while after < self._position_id:
-            fixes = q.positions_after(session, after)
-            fixes = [f for f in fixes if f.id <= self._position_id]
-            if not fixes:
-                break
-            after = fixes[-1].id
-            self._take_fixes(fixes)
+        self._take_fixes(start.fixes)
         if missing:
             self._latest_fixes(session, set(missing))
         self._patrol_dirty = set()
@@ -366,9 +364,7 @@ class AlertEngine:
         """Store the tracks that changed since the last save (all rows, after a replay), as of
         the history id this pass has read to: with every unchanged row, valid as of it."""
         if not self._save_all:
-            if not self._track_dirty or (self._saved_at is not None
-                                         and self._saved_at <= now < self._saved_at
-                                         + TRACK_SAVE_EVERY):
+            if self._saved_at is not None and self._saved_at <= now < self._saved_at + TRACK_SAVE_EVERY:
                 return
             ids: Any = self._track_dirty
         else:
@@ -382,7 +378,15 @@ class AlertEngine:
             summary = track.to_summary()
             if saved.get(officer) != summary:
                 rows.append((officer, summary))
-        q.write_track_summaries(session, self._position_id, now, rows, replace_all=self._save_all)
+        if rows or self._save_all:
+            q.write_track_summaries(session, self._position_id, now, rows,
+                                    replace_all=self._save_all)
+            self._written_at = now
+        elif self._written_at is None or not (self._written_at <= now
+                                              < self._written_at + TRACK_REFRESH):
+            # Nothing changed since: every stored track is current as of this pass.
+            q.mark_track_summaries(session, self._position_id, now)
+            self._written_at = now
         if self._save_all:
             saved.clear()
         saved.update(rows)

@@ -342,6 +342,34 @@ def track_summaries(session: Session) -> Summaries:
     return Summaries(int(upto), written_at, {r[0]: TrackSummary(*r[1:]) for r in rows})
 
 
+class TrackStart(NamedTuple):
+    """Where a seat's tracks start from: the stored summaries and the fixes written after them
+    (positions_after's rows, in id order, up to `upto_id`)."""
+
+    summaries: Summaries
+    fixes: list[Any]
+
+
+def track_start(session: Session, now: datetime, window: timedelta, upto_id: int
+                ) -> TrackStart | None:
+    """The summaries and the fixes after them, or None when there are none to start from:
+    none stored, the newest written before `now - window` (the console was off: the history
+    replay is as cheap and as right), or beyond the history (a restored backup)."""
+    stored = track_summaries(session)
+    if (stored.written_at is None or not (now - window <= stored.written_at <= now)
+            or stored.upto > upto_id):
+        return None
+    fixes: list[Any] = []
+    after = stored.upto
+    while after < upto_id:
+        batch = [f for f in positions_after(session, after) if f.id <= upto_id]
+        if not batch:
+            break
+        fixes += batch
+        after = batch[-1].id
+    return TrackStart(stored, fixes)
+
+
 def write_track_summaries(session: Session, upto: int, at: datetime,
                           tracks: Iterable[tuple[int, TrackSummary]], *,
                           replace_all: bool = False) -> int:
@@ -362,6 +390,11 @@ def write_track_summaries(session: Session, upto: int, at: datetime,
                                                          *TrackSummary._fields)})
     connection.execute(stmt, rows)
     return len(rows)
+
+
+def mark_track_summaries(session: Session, upto: int, at: datetime) -> None:
+    """Every stored summary is current as of position id `upto` (no track changed since)."""
+    session.connection().execute(update(PatrolTrackSummary).values(upto=upto, written_at=at))
 
 
 # --- the change feed ----------------------------------------------------------------------
