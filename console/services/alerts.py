@@ -339,6 +339,9 @@ class AlertEngine:
         self._saved = dict(stored.tracks)
         self._save_all = False
         self.started_from = "summaries"
+        # The first save waits for the next one's time: the rows stay valid meanwhile, and a
+        # takeover's pass does not rewrite every track it has just read.
+        self._saved_at = now
         # An officer the writer had no track of (new since): the window's history, up to the
         # summaries' point; the fixes after it follow for everyone alike.
         missing = [o for o in self.patrols if o not in self.tracks]

@@ -140,8 +140,16 @@ def work_grid_cells(session: Session, grid_ids: Collection[int]) -> dict[int, Gr
 
 
 def parse_ring(text: str) -> list[Any]:
-    """One ring as work_grid_cells reads it."""
-    return json.loads(text)
+    """One ring as work_grid_cells reads it (the numbers read with float(), as json reads
+    them; anything but plain [lon, lat] pairs goes to the JSON decoder)."""
+    numbers = text.replace("[", "").replace("]", "").split(",")
+    if len(numbers) % 2 or len(numbers) != 2 * (text.count("[") - 1):
+        return json.loads(text)
+    try:
+        values = iter(list(map(float, numbers)))
+    except ValueError:
+        return json.loads(text)
+    return list(zip(values, values))
 
 
 def _rings(texts: Iterable[str]) -> list[Any]:
@@ -417,11 +425,12 @@ def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[An
     q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
                Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
                Alert.resolved_at)
+    connection = session.connection()   # Core rows: a first pass reads thousands
     if ids is None:
-        return session.execute(q.where(Alert.resolved_at.is_(None))).all()
+        return connection.execute(q.where(Alert.resolved_at.is_(None))).all()
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(q.where(Alert.id.in_(chunk))).all())
+        rows.extend(connection.execute(q.where(Alert.id.in_(chunk))).all())
     return rows
 
 
