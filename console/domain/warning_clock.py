@@ -15,16 +15,13 @@ _US = 1_000_000
 _ORIGIN = date(2000, 1, 3)
 
 
-def _micros_of_day(t: datetime) -> int:
-    return ((t.hour * 60 + t.minute) * 60 + t.second) * _US + t.microsecond
-
-
 class WarningClock:
     """When `share` of each case's time limit is used, for one calendar and share."""
 
     def __init__(self, calendar: WorkCalendar, share: float) -> None:
         self.calendar, self.share = calendar, share
-        self._before: dict[date, int] = {}            # date → workdays in [origin, date)
+        # date → (workdays in [origin, date), whether it is one)
+        self._before: dict[date, tuple[int, bool]] = {}
         self._nth: dict[tuple[date, int], date] = {}  # (date, n) → n-th workday on or after it
 
     def instant(self, start: datetime, deadline: datetime, unit: TimeUnit | str) -> datetime:
@@ -56,9 +53,12 @@ class WarningClock:
     def _count(self, t: datetime) -> tuple[int, int]:
         """(workdays before t's date since the origin, work microseconds of its day before t)."""
         d = t.date()
-        before = self._before.get(d)
+        known = self._before.get(d)
         cal = self.calendar
-        if before is None:
-            before = self._before[d] = (cal._count_workdays(_ORIGIN, d) if d >= _ORIGIN
-                                        else -cal._count_workdays(d, _ORIGIN))
-        return before, cal._worked_before(_micros_of_day(t)) if cal.is_workday(d) else 0
+        if known is None:
+            known = self._before[d] = (cal._count_workdays(_ORIGIN, d) if d >= _ORIGIN
+                                       else -cal._count_workdays(d, _ORIGIN), cal.is_workday(d))
+        if not known[1]:
+            return known[0], 0
+        return known[0], cal._worked_before(((t.hour * 60 + t.minute) * 60 + t.second) * _US
+                                            + t.microsecond)
