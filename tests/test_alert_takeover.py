@@ -139,3 +139,44 @@ def test_the_seat_taking_over_opens_what_the_dead_seat_would_have(seats, late):
     assert kinds_seen >= {"off_post", "idle", "offline"}, kinds_seen
     with a_db.session() as s:
         assert s.scalar(select(func.count()).select_from(PatrolTrackSummary)) == 1
+
+
+def test_an_officer_without_a_stored_track_is_replayed_from_the_history(db):
+    """The stored tracks miss one officer (new since the last save): the seat taking over
+    replays the window's history for that officer alone, and decides as a full replay does."""
+    from console.store.models import Device, PatrolOfficer, Shift
+
+    city = C.build(db)
+    with db.transaction() as s:
+        grid = s.get(PatrolOfficer, city.officer_id).work_grid_id
+        other = PatrolOfficer(code="P0002", name="李明", work_grid_id=grid)
+        s.add(other)
+        s.flush()
+        s.add(Device(unique_id="phone-2", patrol_officer_id=other.id))
+        s.add(Shift(patrol_officer_id=other.id, weekdays="0123456", start="08:00", end="16:00"))
+        other_id = other.id
+
+    def walk(start, end):
+        fixes, t = [], start
+        while t < end:
+            fixes.append(Fix(device=city.device, at=t, lon=C.inside(t)[0], lat=C.inside(t)[1],
+                             accuracy=8.0))
+            # The second officer stands outside the grid from 8:20.
+            where = EAST if t >= H(8, 20) else C.inside(t)
+            fixes.append(Fix(device="phone-2", at=t, lon=where[0], lat=where[1], accuracy=8.0))
+            t += timedelta(seconds=30)
+        with db.transaction() as s:
+            record_positions(s, fixes)
+
+    walk(H(8), H(8, 40))
+    C.evaluate(db, AlertEngine(), H(8, 40))
+    with db.transaction() as s:
+        s.execute(delete(PatrolTrackSummary).where(PatrolTrackSummary.patrol_officer_id == other_id))
+    walk(H(8, 40), H(8, 41))
+    now = H(8, 41, 10)
+    b, b_alerts, b_findings = first_pass(db, now)
+    full, full_alerts, full_findings = first_pass(db, now, forget_summaries=True)
+    assert (b.started_from, full.started_from) == ("summaries", "history")
+    assert b.tracks[other_id] == full.tracks[other_id]
+    assert b_alerts == full_alerts and b_findings == full_findings
+    assert ("off_post", other_id) in {(k, i) for k, i, _ in b_findings}
