@@ -204,14 +204,23 @@ def previous_closures(session: Session, cases: Iterable[Any], days: float
                       ) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
     closed within `days` before it was reported."""
-    wanted: dict[tuple[int, str], list[Any]] = {}
+    wanted: dict[tuple[int, str], list[tuple[int, datetime]]] = {}
+    earliest = None
     for c in cases:
         if c.cell_id is not None:
-            wanted.setdefault((c.cell_id, c.category_code), []).append(c)
-    if not wanted:
+            key, reported = (c.cell_id, c.category_code), c.reported_at
+            group = wanted.get(key)
+            if group is None:
+                wanted[key] = [(c.id, reported)]
+            else:
+                group.append((c.id, reported))
+            if earliest is None or reported < earliest:
+                earliest = reported
+    if earliest is None:
         return {}
-    earliest = min(c.reported_at for group in wanted.values() for c in group) - timedelta(days=days)
     window = timedelta(days=days)
+    earliest -= window
+    zero = timedelta(0)
     out: dict[int, tuple[str, datetime]] = {}
     q = (select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
          .where(Case.status == Status.CLOSED.value, Case.closed_at >= earliest))
@@ -224,12 +233,12 @@ def previous_closures(session: Session, cases: Iterable[Any], days: float
         batches = (session.connection().execute(q.where(Case.cell_id.in_(chunk)))
                    for chunk in _chunks(cells))
     for rows in batches:
-        for r in rows:
-            for c in wanted.get((r.cell_id, r.category_code), ()):
-                if timedelta(0) <= c.reported_at - r.closed_at <= window:
-                    best = out.get(c.id)
-                    if best is None or r.closed_at > best[1]:
-                        out[c.id] = (r.number, r.closed_at)
+        for cell_id, category_code, number, closed_at in rows:
+            for case_id, reported in wanted.get((cell_id, category_code), ()):
+                if zero <= reported - closed_at <= window:
+                    best = out.get(case_id)
+                    if best is None or closed_at > best[1]:
+                        out[case_id] = (number, closed_at)
     return out
 
 
