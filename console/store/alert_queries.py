@@ -392,13 +392,28 @@ def write_track_summaries(session: Session, upto: int, at: datetime,
                           replace_all: bool = False) -> int:
     """Store these summaries as of position id `upto` (all others dropped if `replace_all`:
     a seat that rebuilt its tracks from the history owns no older row). Returns the count."""
-    rows = [{"patrol_officer_id": officer, "upto": upto, "written_at": at, **s._asdict()}
-            for officer, s in tracks]
+    tracks = list(tracks)
     connection = session.connection()
     if replace_all:
         connection.execute(delete(PatrolTrackSummary))
-    if not rows:
+    if not tracks:
         return 0
+    if connection.dialect.name == "sqlite":
+        # The driver's executemany on plain tuples: a save of 5,000 tracks every 30 s costs a
+        # fifth of what the Core statement with its per-row dictionaries does.
+        table = PatrolTrackSummary.__table__
+        written = table.c.written_at.type.bind_processor(connection.dialect)
+        names = ("patrol_officer_id", "upto", "written_at", *TrackSummary._fields)
+        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+               f"({', '.join('?' * len(names))})")
+        if not replace_all:
+            sql += (" ON CONFLICT (patrol_officer_id) DO UPDATE SET "
+                    + ", ".join(f"{n} = excluded.{n}" for n in names[1:]))
+        stamp = written(at) if written is not None else at
+        connection.exec_driver_sql(sql, [(officer, upto, stamp, *s) for officer, s in tracks])
+        return len(tracks)
+    rows = [{"patrol_officer_id": officer, "upto": upto, "written_at": at, **s._asdict()}
+            for officer, s in tracks]
     stmt = insert_for(session, PatrolTrackSummary)
     if not replace_all:
         stmt = stmt.on_conflict_do_update(
