@@ -44,6 +44,7 @@ from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
+from console.store import patrol_tracks as tracks_store
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
@@ -324,7 +325,7 @@ class AlertEngine:
         """Every officer's track: from the stored summaries and the fixes since, as the seat
         that wrote them holds them; else (none, or too old) by replaying the history."""
         since = now - self.th.patrol_rules.history
-        start = q.track_start(session, now, self.th.patrol_rules.history, self._position_id)
+        start = tracks_store.track_start(session, now, self.th.patrol_rules.history, self._position_id)
         self.tracks, self._saved, self._track_dirty = {}, {}, set()
         self._saved_at = None
         if start is None:
@@ -382,13 +383,13 @@ class AlertEngine:
             if saved.get(officer) != summary:
                 rows.append((officer, summary))
         if rows or self._save_all:
-            q.write_track_summaries(session, self._position_id, now, rows,
+            tracks_store.write_track_summaries(session, self._position_id, now, rows,
                                     replace_all=self._save_all)
             self._written_at = now
         elif self._written_at is None or not (self._written_at <= now
                                               < self._written_at + TRACK_REFRESH):
             # Nothing changed since: every stored track is current as of this pass.
-            q.mark_track_summaries(session, self._position_id, now)
+            tracks_store.mark_track_summaries(session, self._position_id, now)
             self._written_at = now
         if self._save_all:
             saved.clear()

@@ -32,7 +32,7 @@ from console.domain.patrol_state import (  # HISTORY_MINUTES: the loader's and t
 )
 from console.services.map_grid import GridData
 from console.services.settings import SHARED_SETTINGS, get_setting
-from console.store import alert_queries
+from console.store import patrol_tracks
 from console.store.models import LatestPosition, PatrolOfficer, Position, WorkGrid
 from console.store.models import Shift as ShiftRow
 
@@ -144,7 +144,7 @@ def start_tracks(session: Session, now: datetime, rules: PatrolRules) -> StartTr
     """The tracks the alert engine stored and the fixes since (None: none to start from, then
     the recent history is replayed): the map's start and the engine's agree."""
     upto = session.scalar(select(func.max(Position.id))) or 0
-    start = alert_queries.track_start(session, now, rules.history, upto)
+    start = patrol_tracks.track_start(session, now, rules.history, upto)
     if start is None:
         return None
     return StartTracks({o: PatrolTrack.from_summary(s)
