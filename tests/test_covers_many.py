@@ -66,3 +66,33 @@ def test_rings_decoded_at_once_equal_the_json_decoder():
     assert got == want
     odd = ['[[1, 2, 3], [4, 5, 6], [7, 8, 9]]']   # not pairs: the JSON decoder takes it
     assert _rings(odd) == json.loads("[" + odd[0] + "]")
+
+
+def _lazy(rings, loaded):
+    boxes = [(min(p[0] for p in r), min(p[1] for p in r), max(p[0] for p in r),
+              max(p[1] for p in r)) for r in rings]
+    return WorkArea.from_boxes(boxes, lambda i: loaded.append(i) or rings[i])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(points(), min_size=1, max_size=40), st.booleans())
+def test_an_area_known_by_its_boxes_decides_as_one_built_from_its_rings(pts, batch):
+    """The first pass builds areas from the cells' boxes and reads a ring only when a fix
+    falls in its box: the verdicts are the eager area's, one at a time or in a batch."""
+    loaded: list[int] = []
+    lazy, eager = _lazy(RINGS, loaded), AREAS[0]
+    lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+    if batch:
+        got = covers_many([lazy] * len(pts), lons, lats)
+    else:
+        got = [lazy.covers(x, y) for x, y in pts]
+    assert got == [eager.covers(x, y) for x, y in pts]
+    assert len(loaded) == len(set(loaded))          # each ring read once
+
+
+def test_a_box_with_no_point_in_it_reads_no_ring():
+    loaded: list[int] = []
+    lazy = _lazy(RINGS, loaded)
+    assert covers_many([lazy], [120.0035], [30.0006]) == [True]
+    assert not lazy.covers(120.0100, 30.0100)
+    assert loaded == [2]

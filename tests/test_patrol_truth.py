@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from console.domain.alert_rules import PATROL_KIND_STATUS, Kind
-from console.domain.patrol_state import PatrolStatus
+from console.domain.patrol_state import PatrolStatus, patrol_state, shift_window
 from console.services import map_grid, map_patrols
 from console.services.alerts import AlertEngine
 from console.services.kpis import kpis
@@ -27,14 +27,21 @@ CHECKS = [H(8, 20), H(8, 31), H(8, 42), H(8, 50), H(8, 58), H(9, 10), H(9, 24), 
           H(15, 40), H(21), H(5, day=MONDAY + timedelta(days=1))]
 
 
-def map_verdict(db, officer: int, now):
-    """The map's view at `now`, built the way the map page builds it at start."""
+def map_verdict(db, officer: int, now, *, summaries: bool = False):
+    """The map's view at `now`, built at start from the whole recent history, or (summaries)
+    from the tracks the alert engine stored and the fixes since, as the map page builds it
+    when there are some."""
     with db.session() as s:
         grid = map_grid.load_grid(s)
+        rules = map_patrols.state_rules(s)
         fixes = map_patrols.latest_fixes(s, now)
-        tracks = map_patrols.recent_tracks(s, fixes, now, minutes=map_patrols.HISTORY_MINUTES)
+        start = map_patrols.start_tracks(s, now, rules) if summaries else None
+        if summaries:
+            assert start is not None and officer in start.tracks, now
+        minutes = map_patrols.TRAIL_MINUTES if summaries else map_patrols.HISTORY_MINUTES
+        tracks = map_patrols.recent_tracks(s, fixes, now, minutes=minutes)
         watch = map_patrols.PatrolWatch(map_patrols.patrol_roster(s), grid, now, fixes, tracks,
-                                        map_patrols.state_rules(s))
+                                        rules, start)
     return watch.verdict(officer, now), watch.state(officer, now)
 
 
@@ -43,6 +50,7 @@ def test_map_alerts_and_kpis_agree_on_every_patrol_state(db):
     engine = AlertEngine()
     written = 0
     seen: set[PatrolStatus] = set()
+    stored = 0
     for now in CHECKS:
         while written < len(DAY) and DAY[written][1] <= now:
             start, end, where, accuracy = DAY[written]
@@ -56,6 +64,18 @@ def test_map_alerts_and_kpis_agree_on_every_patrol_state(db):
             figures = kpis(s, now)
         alerts = {Kind(a.kind) for a in C.open_alerts(db).values() if a.subject_type == "patrol"}
         verdict, marker = map_verdict(db, city.officer_id, now)
+        # The map started from the engine's stored tracks decides as the one from the history.
+        if city.officer_id in engine.tracks:   # (none before the first fix)
+            # The map started from the engine's stored tracks decides as the engine's live
+            # track does, to the second; and as the history's replay, up to the instant a run
+            # began (8:30 has two fixes: the live track takes both, the replay's steps one).
+            live = patrol_state(engine.tracks[city.officer_id],
+                                shift_window(engine.patrols[city.officer_id].shifts, now), now,
+                                engine.th.patrol_rules)
+            from_stored, stored_marker = map_verdict(db, city.officer_id, now, summaries=True)
+            assert from_stored == live and stored_marker is marker, now
+            assert from_stored.conditions == verdict.conditions, now
+            stored += 1
         seen.add(marker)
         assert marker is verdict.status, now
         assert {PATROL_KIND_STATUS[k] for k in alerts} == verdict.conditions, now
@@ -63,6 +83,7 @@ def test_map_alerts_and_kpis_agree_on_every_patrol_state(db):
         assert figures.patrols_off_post == int(PatrolStatus.OFF_POST in verdict.conditions), now
         assert figures.patrols_offline == int(PatrolStatus.OFFLINE in verdict.conditions), now
         assert figures.patrols_on_duty == int(verdict.on_duty), now
+    assert stored >= len(CHECKS) - 1
     # The day went through every state, so the agreement says something.
     assert seen >= {PatrolStatus.ON_DUTY, PatrolStatus.OFF_POST, PatrolStatus.IDLE,
                     PatrolStatus.OFFLINE, PatrolStatus.LEFT_EARLY, PatrolStatus.OFF_SHIFT}, seen

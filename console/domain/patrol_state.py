@@ -7,11 +7,12 @@ are WGS-84 longitude/latitude in degrees.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -153,11 +154,18 @@ def ring_covers(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool
 _BUCKET = 0.001   # degrees (about 100 m): the spatial hash of a work area's cells
 
 
+#: Bounding boxes read from the database are widened by this much more (about 1 cm), so a box
+#: stored with its last digit rounded still finds every point its ring covers.
+_BOX_MARGIN = 1e-7
+
+
 class WorkArea:
     """The union of a work grid's cells; a point on any cell's edge is inside."""
 
     def __init__(self, rings: Iterable[Sequence[Sequence[float]]]) -> None:
-        self.rings: list[tuple[tuple[float, float], ...]] = []
+        self.rings: list[tuple[tuple[float, float], ...] | None] = []
+        self._load: Callable[[int], Sequence[Sequence[float]]] | None = None
+        self._edges: dict[int, np.ndarray] = {}
         # bucket → the cells whose bounding box (widened by the edge tolerance) touches it, so
         # a fix is tested against one or two cells instead of the grid's eighty.
         index: dict[tuple[int, int], list[int]] = {}
@@ -186,23 +194,65 @@ class WorkArea:
         """Build from cell rings ([[lon, lat], ...] each)."""
         return cls(rings)
 
+    @classmethod
+    def from_boxes(cls, boxes: Sequence[Sequence[float]],
+                   load: Callable[[int], Sequence[Sequence[float]]]) -> WorkArea:
+        """Cells known by their bounding boxes (min lon, min lat, max lon, max lat); `load(i)`
+        gives cell i's ring the first time a point falls in its box. A first pass over 50,000
+        cells then reads only the rings its fixes fall in."""
+        area = cls([])
+        area._load = load
+        area.rings = [None] * len(boxes)
+        index: dict[tuple[int, int], list[int]] = {}
+        floor, eps = math.floor, _EDGE_EPS + _BOX_MARGIN
+        for n, (x0, y0, x1, y1) in enumerate(boxes):
+            by0, by1 = floor((y0 - eps) / _BUCKET), floor((y1 + eps) / _BUCKET)
+            for bx in range(floor((x0 - eps) / _BUCKET), floor((x1 + eps) / _BUCKET) + 1):
+                for by in range(by0, by1 + 1):
+                    cell = index.get((bx, by))
+                    if cell is None:
+                        index[(bx, by)] = [n]
+                    else:
+                        cell.append(n)
+        area._index = {k: tuple(v) for k, v in index.items()}
+        return area
+
+    def ring(self, i: int) -> tuple[tuple[float, float], ...]:
+        """Cell i's ring (empty for one of fewer than three points: it covers nothing)."""
+        ring = self.rings[i]
+        if ring is None:
+            assert self._load is not None
+            pts = tuple([(float(x), float(y)) for x, y, *_ in self._load(i)])
+            ring = self.rings[i] = pts if len(pts) >= 3 else ()
+        return ring
+
     def covers(self, lon: float, lat: float) -> bool:
         """Whether the point lies in the area (boundary included)."""
         candidates = self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET)))
-        return bool(candidates) and any(ring_covers(self.rings[i], lon, lat) for i in candidates)
+        return bool(candidates) and any(ring_covers(self.ring(i), lon, lat) for i in candidates)
 
     def candidates(self, lon: float, lat: float) -> tuple[int, ...]:
         """The cells (indices into rings) a point may lie in."""
         return self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET))) or ()
 
-    @cached_property
-    def edges(self) -> np.ndarray:
-        """cell × edge × (x1, y1, x2, y2), the edges ring_covers walks; NaN past a ring's end."""
-        width = max((len(r) for r in self.rings), default=0)
-        nan = (math.nan,) * 4
-        rows = [[(*ring[i], *ring[(i + 1) % len(ring)]) for i in range(len(ring))]
-                + [nan] * (width - len(ring)) for ring in self.rings]
-        return np.array(rows, dtype=np.float64).reshape(len(self.rings), width, 4)
+    def edges_of(self, cells: Sequence[int]) -> np.ndarray:
+        """len(cells) × edge × (x1, y1, x2, y2): the edges ring_covers walks of each of `cells`;
+        NaN past a ring's end. Each cell's edges are made once."""
+        uniq, inverse = np.unique(np.asarray(cells, dtype=np.int64), return_inverse=True)
+        blocks = []
+        for i in uniq.tolist():
+            block = self._edges.get(i)
+            if block is None:
+                ring = self.ring(i)
+                block = self._edges[i] = np.array(
+                    [(*ring[k], *ring[(k + 1) % len(ring)]) for k in range(len(ring))],
+                    dtype=np.float64).reshape(len(ring), 4)
+            blocks.append(block)
+        width = max((len(b) for b in blocks), default=0)
+        out = np.full((len(blocks), width, 4), np.nan)
+        for j, block in enumerate(blocks):
+            out[j, :len(block)] = block
+        return out[inverse.reshape(-1)]
 
 
 def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: Sequence[float]
@@ -224,10 +274,10 @@ def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: S
             group[2].extend(found)
     if not by_area:
         return out
-    width = max(area.edges.shape[1] for area, _, _ in by_area.values())
+    edges = [area.edges_of(cells) for area, _, cells in by_area.values()]
+    width = max(block.shape[1] for block in edges)
     blocks, pair_fix = [], []
-    for area, fixes, cells in by_area.values():
-        block = area.edges[cells]
+    for (area, fixes, cells), block in zip(by_area.values(), edges):
         if block.shape[1] < width:
             block = np.pad(block, ((0, 0), (0, width - block.shape[1]), (0, 0)),
                            constant_values=np.nan)
@@ -286,6 +336,52 @@ class PatrolTrack:
             self.outside_since = at
         if self.anchor is None or distance_m(self.anchor[0], self.anchor[1], lon, lat) > radius_m:
             self.anchor, self.still_since = (lon, lat), at
+
+    def to_summary(self) -> TrackSummary:
+        """Everything add and patrol_state read, as plain values (times in microseconds since
+        1970-01-01 of the naive local time): a track made again from_summary and fed the
+        fixes that follow decides exactly what this one fed them decides."""
+        anchor = self.anchor
+        return TrackSummary(_us(self.last_at), self.last_lon, self.last_lat, self.last_speed,
+                            _us(self.outside_since), _us(self.still_since),
+                            None if anchor is None else anchor[0],
+                            None if anchor is None else anchor[1])
+
+    @classmethod
+    def from_summary(cls, s: TrackSummary) -> PatrolTrack:
+        """The track a summary was taken of."""
+        anchor = None if s.anchor_lon is None or s.anchor_lat is None else (s.anchor_lon,
+                                                                             s.anchor_lat)
+        return cls(_dt(s.last_at_us), s.last_lon, s.last_lat, s.last_speed,
+                   _dt(s.outside_since_us), _dt(s.still_since_us), anchor)
+
+
+class TrackSummary(NamedTuple):
+    """A PatrolTrack as stored (store.models.PatrolTrackSummary's columns, in this order)."""
+
+    last_at_us: int | None
+    last_lon: float
+    last_lat: float
+    last_speed: float | None
+    outside_since_us: int | None
+    still_since_us: int | None
+    anchor_lon: float | None
+    anchor_lat: float | None
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _us(at: datetime | None) -> int | None:
+    # Integer arithmetic on the timedelta: exact, where total_seconds() would round.
+    if at is None:
+        return None
+    d = at - _EPOCH
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else _EPOCH + timedelta(microseconds=int(us))
 
 
 class PatrolStatus(StrEnum):

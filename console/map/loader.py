@@ -111,9 +111,17 @@ def fill(session: Session, model: MapModel, *, heat_days: int, trail_minutes: in
     rows = {m.id: case_row(m) for m in markers}
     roster = map_patrols.patrol_roster(session)
     fixes = map_patrols.latest_fixes(session, now)
-    tracks = map_patrols.recent_tracks(session, fixes.keys(), now,
+    rules = map_patrols.state_rules(session)
+    # The tracks the alert engine stored (and the fixes since) when it has: only the trails
+    # are read then; the half hour of history only for the officers it has no track of.
+    start = map_patrols.start_tracks(session, now, rules)
+    stored = start.tracks.keys() if start is not None else set()
+    tracks = map_patrols.recent_tracks(session, fixes.keys() - stored, now,
                                        minutes=map_patrols.HISTORY_MINUTES)
-    watch = PatrolWatch(roster, model.grid, now, fixes, tracks, map_patrols.state_rules(session))
+    if stored:
+        tracks |= map_patrols.recent_tracks(session, fixes.keys() & stored, now,
+                                            minutes=trail_minutes)
+    watch = PatrolWatch(roster, model.grid, now, fixes, tracks, rules, start)
     trail_from = now - timedelta(minutes=trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
     points = heat(session, model, heat_days, now)

@@ -31,17 +31,20 @@ from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
 from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
+    TrackSummary,
     WorkArea,
     covers_many,
     next_state_change,
     replay_many,
     shift_window,
 )
+from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
+from console.store import patrol_tracks as tracks_store
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
@@ -51,6 +54,13 @@ FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTE
 PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
+#: The tracks that changed are stored this often (patrol_track_summaries): a seat that starts
+#: or takes over reads them and the fixes since, not the half hour of history. Every pass
+#: would rewrite one row per phone on shift (about 40 ms at 10,000 officers).
+TRACK_SAVE_EVERY = timedelta(seconds=30)
+#: With no track changing (a quiet night), the stored ones are marked current this often: a
+#: start finds them within the history window and need not replay it.
+TRACK_REFRESH = timedelta(minutes=10)
 _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
@@ -100,6 +110,7 @@ class AlertEngine:
         self.loaded = False
         self.th = Thresholds()
         self.calendar = WorkCalendar()
+        self._warnings = WarningClock(self.calendar, self.th.near_share)
         self.cases: dict[int, CaseFacts] = {}
         self.tracks: dict[int, PatrolTrack] = {}
         self.patrols: dict[int, PatrolFacts] = {}
@@ -131,6 +142,15 @@ class AlertEngine:
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
+        # Track summaries: what is stored of each track, the officers fed since the last save,
+        # when it was, and whether the next save replaces every row (after a history replay).
+        self._saved: dict[int, TrackSummary] = {}
+        self._track_dirty: set[int] = set()
+        self._saved_at: datetime | None = None
+        self._written_at: datetime | None = None
+        self._save_all = False
+        #: How the last start was made: "summaries" or "history" (for tests and the bench).
+        self.started_from = ""
 
     # --- the pass -------------------------------------------------------------------------
 
@@ -151,6 +171,7 @@ class AlertEngine:
         plan = self._plan(session, now, dirty)
         t2 = time.perf_counter()
         self._write(session, plan, now, result)
+        self._save_tracks(session, now)
         t3 = time.perf_counter()
         result.open_cases, result.patrols = len(self.cases), len(self.patrols)
         result.timings = {"read": (t1 - t0) * 1000, "rules": (t2 - t1) * 1000,
@@ -293,20 +314,87 @@ class AlertEngine:
         self.cases, self._events = {}, []
         self._backlog_at = None
         self._refresh_cases(session, q.open_cases(session), set(), now)
-        self.tracks = {}
-        self._replay(q.useful_history(session, list(self.patrols),
-                                      now - self.th.patrol_rules.history, self._position_id))
-        for r in q.latest_fixes(session):
-            # Older than the window: only when the phone last spoke matters (offline, left early).
-            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
-            if track.last_at is None or r.at > track.last_at:
-                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
-                track.last_speed = r.speed
+        self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
         self.loaded = True
+
+    def _read_tracks(self, session: Session, now: datetime) -> None:
+        """Every officer's track: from the stored summaries and the fixes since, as the seat
+        that wrote them holds them; else (none, or too old) by replaying the history."""
+        since = now - self.th.patrol_rules.history
+        start = tracks_store.track_start(session, now, self.th.patrol_rules.history, self._position_id)
+        self.tracks, self._saved, self._track_dirty = {}, {}, set()
+        self._saved_at = None
+        if start is None:
+            self._replay(q.useful_history(session, list(self.patrols), since, self._position_id))
+            self._latest_fixes(session, None)
+            self._save_all = True
+            self.started_from = "history"
+            return
+        stored = start.summaries
+        self._written_at = stored.written_at
+        self.tracks = {o: PatrolTrack.from_summary(s) for o, s in stored.tracks.items()}
+        self._saved = dict(stored.tracks)
+        self._save_all = False
+        self.started_from = "summaries"
+        # The first save waits for the next one's time: the rows stay valid meanwhile, and a
+        # takeover's pass does not rewrite every track it has just read.
+        self._saved_at = now
+        # An officer the writer had no track of (new since): the window's history, up to the
+        # summaries' point; the fixes after it follow for everyone alike.
+        missing = [o for o in self.patrols if o not in self.tracks]
+        if missing:
+            self._replay(q.useful_history(session, missing, since, stored.upto))
+        self._take_fixes(start.fixes)
+        if missing:
+            self._latest_fixes(session, set(missing))
+        self._patrol_dirty = set()
+
+    def _latest_fixes(self, session: Session, officers: set[int] | None) -> None:
+        """When each phone last spoke (of `officers`; None: all), older than the window too:
+        it is all that matters of an old fix (offline, left early)."""
+        for r in q.latest_fixes(session):
+            if officers is not None and r.patrol_officer_id not in officers:
+                continue
+            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
+            if track.last_at is None or r.at > track.last_at:
+                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
+                track.last_speed = r.speed
+
+    def _save_tracks(self, session: Session, now: datetime) -> None:
+        """Store the tracks that changed since the last save (all rows, after a replay), as of
+        the history id this pass has read to: with every unchanged row, valid as of it."""
+        if not self._save_all:
+            if self._saved_at is not None and self._saved_at <= now < self._saved_at + TRACK_SAVE_EVERY:
+                return
+            ids: Any = self._track_dirty
+        else:
+            ids = self.tracks
+        saved, tracks = self._saved, self.tracks
+        rows = []
+        for officer in ids:
+            track = tracks.get(officer)
+            if track is None:
+                continue
+            summary = track.to_summary()
+            if saved.get(officer) != summary:
+                rows.append((officer, summary))
+        if rows or self._save_all:
+            tracks_store.write_track_summaries(session, self._position_id, now, rows,
+                                    replace_all=self._save_all)
+            self._written_at = now
+        elif self._written_at is None or not (self._written_at <= now
+                                              < self._written_at + TRACK_REFRESH):
+            # Nothing changed since: every stored track is current as of this pass.
+            tracks_store.mark_track_summaries(session, self._position_id, now)
+            self._written_at = now
+        if self._save_all:
+            saved.clear()
+        saved.update(rows)
+        self._saved_at, self._track_dirty, self._save_all = now, set(), False
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
         seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
@@ -365,6 +453,7 @@ class AlertEngine:
     def _read_settings(self, session: Session) -> None:
         self.th = thresholds(session)
         self.calendar = work_calendar(session)
+        self._warnings = WarningClock(self.calendar, self.th.near_share)
 
     def _read_reference(self, session: Session) -> None:
         self._category = q.categories(session)
@@ -377,8 +466,11 @@ class AlertEngine:
         grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
         missing = grids - set(self._grid_areas)
         if missing:
-            for grid_id, rings in q.work_grid_rings(session, missing).items():
-                self._grid_areas[grid_id] = WorkArea.from_rings(rings)
+            # Kept until a work grid changes (the feed says): read again every few minutes
+            # with the roster, they are read once. A ring is decoded when a fix needs it.
+            for grid_id, cells in q.work_grid_cells(session, missing).items():
+                self._grid_areas[grid_id] = WorkArea.from_boxes(
+                    cells.boxes, lambda i, rings=cells.rings: q.parse_ring(rings[i]))
         empty = WorkArea.from_rings([])
         self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
                         for o in officers}
@@ -392,6 +484,9 @@ class AlertEngine:
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
                        now: datetime) -> None:
         """Replace the snapshot rows of `asked` (and add new ones) from freshly read `rows`."""
+        if not self.cases and not asked:
+            self._first_cases(session, rows, now)
+            return
         still_open = {r.id for r in rows}
         for case_id in asked - still_open:
             self.cases.pop(case_id, None)     # closed, rejected or cancelled since
@@ -409,6 +504,23 @@ class AlertEngine:
             prev = previous.get(r.id) if r.id in looked else (before.previous if before else None)
             self.cases[r.id] = self._facts(r, prev, before)
 
+    def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
+        """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
+        cases of a first pass (the rows are open_cases' columns, in order)."""
+        recent = timedelta(days=self.th.recurrence_days)
+        lookup = [r for r in rows if now - r.reported_at <= recent]
+        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        units = {code: unit for code, (_, unit) in self._category.items()}
+        instant, cases = self._warnings.instant, self.cases
+        for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,
+             dispatched_at, deadline) in rows:
+            warn_at = None
+            if status == _DISPATCHED and deadline is not None and dispatched_at:
+                warn_at = instant(dispatched_at, deadline, units.get(code, "work_days"))
+            cases[case_id] = CaseFacts(case_id, number, status, bool(urgent), code, cell_id,
+                                       department_id, reported_at, deadline, warn_at,
+                                       previous.get(case_id), dispatched_at)
+
     def _facts(self, r: Any, previous: tuple[str, datetime] | None,
                before: CaseFacts | None = None) -> CaseFacts:
         warn_at = None
@@ -418,8 +530,7 @@ class AlertEngine:
                 warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
             else:
                 unit = self._category.get(r.category_code, ("", "work_days"))[1]
-                warn_at = rules.warning_instant(self.calendar, r.dispatched_at, r.deadline, unit,
-                                                self.th.near_share)
+                warn_at = self._warnings.instant(r.dispatched_at, r.deadline, unit)
         return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
                          r.department_id, r.reported_at, r.deadline, warn_at, previous,
                          r.dispatched_at)
@@ -467,6 +578,7 @@ class AlertEngine:
         fixes = [tuple(f) for f in fixes if f[1] is not None]
         radius = self.th.idle_radius_m
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
+        self._track_dirty.update(f[1] for f in fixes)
         # Every fix's polygon test at once: the batch is one fix from each phone on shift.
         inside = covers_many([areas.get(f[1]) for f in fixes], [f[3] for f in fixes],
                              [f[4] for f in fixes])

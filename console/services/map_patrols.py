@@ -14,16 +14,27 @@ from typing import NamedTuple
 
 import numpy as np
 import shapely
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from console.domain.patrol_state import (HISTORY_MINUTES, MAX_USEFUL_ACCURACY_M, REPLAY_STEP_S,
-                                         PatrolRules, PatrolState, PatrolStatus, PatrolTrack,
-                                         Shift, ShiftWindow, patrol_state, shift_window)
+from console.domain.patrol_state import (  # HISTORY_MINUTES: the loader's and tests' too
+    HISTORY_MINUTES,  # noqa: F401
+    MAX_USEFUL_ACCURACY_M,
+    REPLAY_STEP_S,
+    PatrolRules,
+    PatrolState,
+    PatrolStatus,
+    PatrolTrack,
+    Shift,
+    ShiftWindow,
+    patrol_state,
+    shift_window,
+)
 from console.services.map_grid import GridData
 from console.services.settings import SHARED_SETTINGS, get_setting
-from console.store.models import (LatestPosition, PatrolOfficer, Position, Shift as ShiftRow,
-                                  WorkGrid)
+from console.store import patrol_tracks
+from console.store.models import LatestPosition, PatrolOfficer, Position, WorkGrid
+from console.store.models import Shift as ShiftRow
 
 #: Fixes older than this are not drawn at all: yesterday's position misleads more than none.
 SHOW_FIX_FOR = timedelta(hours=12)
@@ -122,6 +133,24 @@ def recent_tracks(session: Session, officer_ids: Iterable[int], now: datetime,
     return dict(out)
 
 
+class StartTracks(NamedTuple):
+    """The stored tracks (officer → PatrolTrack) and the fixes written after them, in order."""
+
+    tracks: dict[int, PatrolTrack]
+    fixes: list
+
+
+def start_tracks(session: Session, now: datetime, rules: PatrolRules) -> StartTracks | None:
+    """The tracks the alert engine stored and the fixes since (None: none to start from, then
+    the recent history is replayed): the map's start and the engine's agree."""
+    upto = session.scalar(select(func.max(Position.id))) or 0
+    start = patrol_tracks.track_start(session, now, rules.history, upto)
+    if start is None:
+        return None
+    return StartTracks({o: PatrolTrack.from_summary(s)
+                        for o, s in start.summaries.tracks.items()}, start.fixes)
+
+
 def track_of_day(session: Session, officer_id: int, now: datetime) -> list[tuple[float, float]]:
     """(lon, lat) of an officer's walk since midnight, simplified for drawing."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -166,7 +195,10 @@ class PatrolWatch:
     def __init__(self, roster: list[PatrolInfo], grid: GridData, now: datetime,
                  fixes: dict[int, Fix] | None = None,
                  tracks: dict[int, list[tuple[datetime, float, float]]] | None = None,
-                 rules: StateRules | None = None) -> None:
+                 rules: StateRules | None = None, start: StartTracks | None = None) -> None:
+        """`tracks`: the recent history, replayed in steps; `start` (instead, for the officers
+        it has): the tracks as the alert engine stores them and the fixes since, fed as the
+        engine feeds them, so both start from the same tracks. `fixes`: the newest of each."""
         self.info = {p.id: p for p in roster}
         self.rules = rules or StateRules()
         self._grid = grid
@@ -176,10 +208,22 @@ class PatrolWatch:
         self._shifts: dict[int, ShiftWindow] = {}
         self._cell: dict[int, int] = {}   # officer → index of the cell of their newest fix
         # Replay the recent history step by step, so idle and off-post runs have their start.
-        steps: dict[int, dict[int, Fix]] = defaultdict(dict)
+        steps: dict[int, dict[int, object]] = defaultdict(dict)
+        restored = start.tracks if start is not None else {}
         for officer, track in (tracks or {}).items():
+            if officer in restored:
+                continue
             for i, (at, lon, lat) in enumerate(track):
                 steps[i][officer] = Fix(officer, at, lon, lat)
+        self._track.update(restored)
+        if start is not None:
+            # In arrival order, officer by officer: round i holds each one's i-th fix.
+            count: dict[int, int] = defaultdict(int)
+            for f in start.fixes:
+                officer = f.patrol_officer_id
+                if officer in self.info:
+                    steps[count[officer]][officer] = f
+                    count[officer] += 1
         for i in sorted(steps):
             self._take(steps[i])
         self.apply((fixes or {}).values(), now)

@@ -108,6 +108,48 @@ def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, li
     return out
 
 
+class GridCells(NamedTuple):
+    """A work grid's cells: their bounding boxes, and their rings as stored (JSON text)."""
+
+    boxes: list[tuple[float, float, float, float]]
+    rings: list[str]
+
+
+def work_grid_cells(session: Session, grid_ids: Collection[int]) -> dict[int, GridCells]:
+    """work grid id → its cells' boxes and undecoded rings (decode one with parse_ring): a first
+    pass decodes only the cells its fixes fall in, not the city's 50,000."""
+    out: dict[int, GridCells] = {}
+    connection = session.connection()
+    for chunk in _chunks(grid_ids):
+        result = connection.execute(
+            select(WorkGridCell.work_grid_id, Cell.min_lon, Cell.min_lat, Cell.max_lon,
+                   Cell.max_lat, cast(Cell.ring, Text))
+            .join(Cell, Cell.id == WorkGridCell.cell_id)
+            .where(WorkGridCell.work_grid_id.in_(chunk)))
+        rows = result.cursor.fetchall()   # plain tuples: 50,000 rows at a megacity
+        result.close()
+        for grid_id, x0, y0, x1, y1, ring in rows:
+            cells = out.get(grid_id)
+            if cells is None:
+                cells = out[grid_id] = GridCells([], [])
+            cells.boxes.append((x0, y0, x1, y1))
+            cells.rings.append(ring)
+    return out
+
+
+def parse_ring(text: str) -> list[Any]:
+    """One ring as work_grid_cells reads it (the numbers read with float(), as json reads
+    them; anything but plain [lon, lat] pairs goes to the JSON decoder)."""
+    numbers = text.replace("[", "").replace("]", "").split(",")
+    if len(numbers) % 2 or len(numbers) != 2 * (text.count("[") - 1):
+        return json.loads(text)
+    try:
+        values = iter(list(map(float, numbers)))
+    except ValueError:
+        return json.loads(text)
+    return list(zip(values, values))
+
+
 def _rings(texts: Iterable[str]) -> list[Any]:
     """Decode many rings ("[[lon, lat], ...]") at once; 50,000 of them at start-up.
 
@@ -160,14 +202,23 @@ def previous_closures(session: Session, cases: Iterable[Any], days: float
                       ) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
     closed within `days` before it was reported."""
-    wanted: dict[tuple[int, str], list[Any]] = {}
+    wanted: dict[tuple[int, str], list[tuple[int, datetime]]] = {}
+    earliest = None
     for c in cases:
         if c.cell_id is not None:
-            wanted.setdefault((c.cell_id, c.category_code), []).append(c)
-    if not wanted:
+            key, reported = (c.cell_id, c.category_code), c.reported_at
+            group = wanted.get(key)
+            if group is None:
+                wanted[key] = [(c.id, reported)]
+            else:
+                group.append((c.id, reported))
+            if earliest is None or reported < earliest:
+                earliest = reported
+    if earliest is None:
         return {}
-    earliest = min(c.reported_at for group in wanted.values() for c in group) - timedelta(days=days)
     window = timedelta(days=days)
+    earliest -= window
+    zero = timedelta(0)
     out: dict[int, tuple[str, datetime]] = {}
     q = (select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
          .where(Case.status == Status.CLOSED.value, Case.closed_at >= earliest))
@@ -180,12 +231,12 @@ def previous_closures(session: Session, cases: Iterable[Any], days: float
         batches = (session.connection().execute(q.where(Case.cell_id.in_(chunk)))
                    for chunk in _chunks(cells))
     for rows in batches:
-        for r in rows:
-            for c in wanted.get((r.cell_id, r.category_code), ()):
-                if timedelta(0) <= c.reported_at - r.closed_at <= window:
-                    best = out.get(c.id)
-                    if best is None or r.closed_at > best[1]:
-                        out[c.id] = (r.number, r.closed_at)
+        for cell_id, category_code, number, closed_at in rows:
+            for case_id, reported in wanted.get((cell_id, category_code), ()):
+                if zero <= reported - closed_at <= window:
+                    best = out.get(case_id)
+                    if best is None or closed_at > best[1]:
+                        out[case_id] = (number, closed_at)
     return out
 
 
@@ -299,11 +350,12 @@ def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[An
     q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
                Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
                Alert.resolved_at)
+    connection = session.connection()   # Core rows: a first pass reads thousands
     if ids is None:
-        return session.execute(q.where(Alert.resolved_at.is_(None))).all()
+        return connection.execute(q.where(Alert.resolved_at.is_(None))).all()
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(q.where(Alert.id.in_(chunk))).all())
+        rows.extend(connection.execute(q.where(Alert.id.in_(chunk))).all())
     return rows
 
 

@@ -348,6 +348,29 @@ class AlertEvaluator(Base):
     until: Mapped[datetime]
 
 
+class PatrolTrackSummary(Base):
+    """What the evaluating seat's track of one officer says, as of position id `upto`
+    (domain.patrol_state.TrackSummary; times in microseconds since 1970-01-01, local).
+
+    Written only by the lease holder, a few times a minute, for the tracks that changed; every
+    row is valid as of the greatest `upto`, so a seat that starts or takes over reads these and
+    the fixes after it instead of the half hour of history (services/alerts.py, map_patrols)."""
+
+    __tablename__ = "patrol_track_summaries"
+    patrol_officer_id: Mapped[int] = mapped_column(Integer, primary_key=True,
+                                                   autoincrement=False)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    written_at: Mapped[datetime]
+    last_at_us: Mapped[int | None] = mapped_column(BigInteger)
+    last_lon: Mapped[float] = mapped_column(Float)
+    last_lat: Mapped[float] = mapped_column(Float)
+    last_speed: Mapped[float | None] = mapped_column(Float)
+    outside_since_us: Mapped[int | None] = mapped_column(BigInteger)
+    still_since_us: Mapped[int | None] = mapped_column(BigInteger)
+    anchor_lon: Mapped[float | None] = mapped_column(Float)
+    anchor_lat: Mapped[float | None] = mapped_column(Float)
+
+
 class Campaign(Base):
     """A 专项整治 / 迎检 campaign: period, area, focus categories and targets."""
 
