@@ -19,6 +19,7 @@ from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.services.actor import Actor
 from console.services.cases import now as wall_clock
+from console.services.map_grid import bump_grid_version
 from console.services.trail import audited
 from console.store import feed
 from console.store.models import (
@@ -138,6 +139,7 @@ def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_
     if cells:
         session.execute(insert(WorkGridCell), [{"work_grid_id": work_grid_id, "cell_id": c}
                                                for c in cells])
+    bump_grid_version(session)   # the map's work-grid colours are part of its kept grid
     at = at or wall_clock()
     feed.record(session, ChangeKind.WORK_GRID, work_grid_id, ChangeAction.CHANGED, at,
                 {"cells": len(cells)})
