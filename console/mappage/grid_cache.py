@@ -22,7 +22,7 @@ from console.mappage.page_data import GRID_FILE
 from console.services.map_grid import GridData, rebuild_grid
 
 #: Bumped when what is cached (or how the page reads it) changes: old folders are then ignored.
-FORMAT = 2
+FORMAT = 3
 GRID_SCRIPT = GRID_FILE
 _ARRAYS, _NAMES = "grid.npz", "grid.json"
 #: Folders of other grids kept besides the newest (a seat switching between two databases).

@@ -76,6 +76,7 @@
       this.start[n] = k;
       ccc.mark("gridShapes");
       this._codeText = s.codeText;
+      this._codeShared = s.codeShared;
       this._codeLengths = s.codeLengths;
       this._codes = null;
       this.community = s.community;
@@ -348,9 +349,14 @@
   Object.defineProperty(ccc.CellGrid.prototype, "codes", {
     get: function () {
       if (!this._codes) {
+        // Front-coded (grid_binary._codes): each shares a head with the one before.
         var text = this._codeText ? new TextDecoder().decode(this._codeText) : "", out = [], at = 0;
-        var lengths = this._codeLengths || [];
-        for (var i = 0; i < lengths.length; i++) { out.push(text.substr(at, lengths[i])); at += lengths[i]; }
+        var shared = this._codeShared || [], lengths = this._codeLengths || [], previous = "";
+        for (var i = 0; i < lengths.length; i++) {
+          previous = previous.substr(0, shared[i]) + text.substr(at, lengths[i]);
+          out.push(previous);
+          at += lengths[i];
+        }
         this._codes = out;
       }
       return this._codes;
