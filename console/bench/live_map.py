@@ -42,9 +42,11 @@ def _with_grid_version(url: str, city: cities.City) -> str:
     return url
 
 
-def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float]:
+def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float, dict]:
     """Seconds from MapWidget.build() (the console asking for the map) to the grid drawn,
-    and to the rest of the first picture (measure, cases, patrols, heat) sent to the page."""
+    and to the rest of the first picture (measure, cases, patrols, heat) sent to the page;
+    and where the time went: the worker's build (s) and the page's marks (ms since its
+    navigation began, see resources/map: grid.bin read, decoded, tiles drawn, frame)."""
     from console.live.tasks import TaskRunner
     from console.map.widget import MapWidget
     from console.common.seat_settings import SeatSettings
@@ -58,13 +60,18 @@ def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float]:
     widget.on_screen.connect(shown.append)
     filled: list[float] = []
     widget.filled.connect(filled.append)
+    marks: dict = {}
+    widget.js_event.connect(lambda name, data: marks.update(data.get("marks") or {})
+                            if name == "firstPaint" else None)
+    widget.page_loaded.connect(lambda s: marks.setdefault("page_s", s))
     widget.resize(1400, 900)
     widget.show()
     try:
         widget.build()
         if not _wait(app, lambda: bool(shown) and bool(filled), 300):
             raise RuntimeError("the map did not reach the screen")
-        return shown[0], filled[0]
+        marks["build_s"] = shown[0] - marks.get("page_s", 0.0)
+        return shown[0], filled[0], marks
     finally:
         from PySide6.QtCore import QCoreApplication, QEvent
         widget.shutdown()
@@ -86,6 +93,16 @@ def _figures(app, url: str, cache: Path, label: str) -> Iterator[Figure]:
         yield f"live.map_on_screen_{label}_worst_s", max(shown), "s"
         yield f"live.map_filled_{label}_s", statistics.median(w[1] for w in warm), "s"
         yield f"live.map_on_screen_{label}_cold_s", statistics.median(cold), "s"
+        # Where the reused page's time goes (medians): the worker, then the page.
+        parts = [w[2] for w in warm]
+
+        def part(key: str) -> float:
+            return statistics.median(p.get(key, float("nan")) for p in parts)
+        yield f"live.map_build_{label}_s", part("build_s"), "s"
+        yield f"live.map_page_{label}_s", part("page_s"), "s"
+        yield f"live.map_page_grid_read_{label}_ms", part("fileRead"), "ms"
+        yield f"live.map_page_grid_decode_{label}_ms", part("gridDecoded") - part("gridInit"), "ms"
+        yield f"live.map_page_tiles_drawn_{label}_ms", part("tilesDrawn"), "ms"
     finally:
         db.dispose()
 
