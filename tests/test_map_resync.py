@@ -219,3 +219,22 @@ def test_a_half_written_cache_folder_is_not_used(city, tmp_path, qapp):  # noqa:
         assert (tmp_path / "b" / GRID_FILE).is_file() and len(model.grid) > 0
     finally:
         db.dispose()
+
+
+def test_a_grid_changed_without_a_new_version_is_redrawn_once_checked(make_map):  # noqa: F811
+    first = make_map(feed=False)
+    assert first.widget.model.grid_source.verified   # the first page: nothing kept yet
+    db = first.db
+    with db.transaction() as s:   # a writer that forgets bump_grid_version
+        cell = s.scalars(select(Cell).order_by(Cell.id)).first()
+        ring = [[lon + 0.0005, lat] for lon, lat in cell.ring]
+        s.execute(update(Cell).where(Cell.id == cell.id).values(
+            ring=ring, min_lon=cell.min_lon + 0.0005, max_lon=cell.max_lon + 0.0005))
+    second = make_map(feed=False)
+    widget = second.widget
+    # Shown at once from the kept page by its version, then checked, rebuilt and redrawn.
+    second.qtbot.waitUntil(lambda: widget.ready and widget.model.grid_source.verified,
+                           timeout=30_000)
+    assert widget.model.grid.rings[0][0][0] == pytest.approx(ring[0][0])
+    lng = second.js("CCC.cells.latLngsOf(0)[0].lng")
+    assert lng == pytest.approx(ring[0][0], abs=1e-6)
