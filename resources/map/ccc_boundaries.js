@@ -34,7 +34,9 @@
       var self = this;
       ccc.gridFile(function (file) {
         self._file = file;
-        if (file && self._map) self._byZoom();
+        // After the frame that shows the grid: the outlines (tens of thousands of vertices
+        // and the names at 200,000 cells) follow it instead of holding it back.
+        if (file) ccc.afterPaint(function () { if (self._map) self._byZoom(); });
       });
     },
 

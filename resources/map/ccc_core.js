@@ -103,6 +103,11 @@
     return rings;
   };
 
+  /* Runs fn once the next frame is painted. */
+  ccc.afterPaint = function (fn) {
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
+  };
+
   var TYPES = { u1: Uint8Array, u2: Uint16Array, i2: Int16Array, i4: Int32Array };
 
   /* grid.bin as typed-array views on its buffer: { header, sections: {name: array} }. */
