@@ -5,7 +5,10 @@ cells; the rings are JSON in the database); none of it changes while the grid do
 A folder per fingerprint (`map_grid.grid_fingerprint`) holds the grid arrays the live map
 needs (grid.npz, grid.json) and the page's grid file (grid.bin). A changed grid has another
 fingerprint, so it is never served a stale folder; old folders are removed when a new one
-is written. Qt-free; written by the worker that builds the page.
+is written. A note per grid version (`map_grid.grid_version`) names the folder of its grid,
+so a start finds it by one row instead of the fingerprint's pass over the cells (the map
+checks the fingerprint afterwards: map.loader.grid_changed). Qt-free; written by the worker
+that builds the page.
 """
 from __future__ import annotations
 
