@@ -107,3 +107,45 @@ def test_every_state_the_domain_decides_has_a_colour_a_place_and_a_name():
 def test_patrol_states_and_case_tones_have_distinct_colours():
     assert len(set(styles.PATROL_COLOURS.values())) == len(styles.PATROL_COLOURS)
     assert len(set(styles.TONE_COLOURS.values())) == len(styles.TONE_COLOURS)
+
+
+def test_the_binary_grid_round_trips_rings_and_codes_small_and_large_cells():
+    from console.mappage import grid_binary
+    from console.services.map_grid import GridData
+    small = np.array([[120.1, 30.2], [120.101, 30.2], [120.101, 30.201], [120.1, 30.201],
+                      [120.1, 30.2]])
+    large = np.array([[120.0, 30.0], [120.5, 30.0], [120.5, 30.4], [120.0, 30.0]])   # no int16
+    codes = ["A-1,2", "中心·东"]
+    for rings in ([small], [small, large]):
+        grid = GridData(ids=np.arange(len(rings)), codes=codes[:len(rings)], rings=rings,
+                        centroids=np.zeros((len(rings), 2)),
+                        community=np.zeros(len(rings), np.int32),
+                        work_grid=np.full(len(rings), -1, np.int32),
+                        communities={0: ("C1", "社区", 0)})
+        data = grid_binary.encode(grid, {})
+        header = grid_binary.read(data)[0]
+        assert header["delta"] == ("i4" if len(rings) == 2 else "i2")
+        back = grid_binary.cell_rings(data)
+        for got, ring in zip(back, rings):
+            assert np.allclose(got, ring[:-1], rtol=0, atol=1e-6)
+        assert grid_binary.cell_codes(data) == codes[:len(rings)]
+        offsets = [offset for offset, _, _ in header["sections"].values()]
+        assert all(o % 8 == 0 for o in offsets), "each section viewable in place"
+    assert grid_binary.project(np.array([list(HANGZHOU)]))[0] / grid_binary.UNITS == \
+        pytest.approx(mapmath.mercator(*HANGZHOU), abs=1e-6)
+
+
+def test_cell_codes_are_front_coded_and_come_back_whole():
+    from console.mappage import grid_binary
+    from console.services.map_grid import GridData
+    codes = ["33010200100101", "33010200100102", "33010200100210", "x", "", "中心·东𝄞1",
+             "中心·东𝄞2", "中心·东𝄡", "L" * 300, "L" * 301 + "a"]
+    ring = np.array([[120.1, 30.2], [120.101, 30.2], [120.101, 30.201], [120.1, 30.2]])
+    n = len(codes)
+    grid = GridData(ids=np.arange(n), codes=codes, rings=[ring] * n,
+                    centroids=np.zeros((n, 2)), community=np.zeros(n, np.int32),
+                    work_grid=np.full(n, -1, np.int32), communities={0: ("C1", "社区", 0)})
+    data = grid_binary.encode(grid, {})
+    assert grid_binary.cell_codes(data) == codes
+    sections = grid_binary.read(data)[1]
+    assert sections["codeShared"][1] == 13 and sections["codeText"].size < len("".join(codes)) * 3

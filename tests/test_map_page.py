@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from console.map import loader, texts
-from console.mappage import mapmath, page
+from console.mappage import grid_binary, page
 from console.mappage.page_data import DATA_FILE, GRID_FILE
 from console.common.i18n import install_translators
 from tests.map_city import build_map_city
@@ -48,11 +48,9 @@ def _script(path, name: str) -> dict:
 
 
 def _data(folder) -> dict:
-    """data.js and grid.js together, as the page sees them."""
+    """data.js, and grid.bin's header as "grid" (the shapes are its sections)."""
     data = _script(folder / DATA_FILE, "CCC_DATA")
-    grid = _script(folder / GRID_FILE, "CCC_GRID")
-    data["cells"].update(grid["cells"])
-    data["boundaries"] = grid["boundaries"]
+    data["grid"] = grid_binary.read((folder / GRID_FILE).read_bytes())[0]
     return data
 
 
@@ -76,13 +74,14 @@ def test_the_page_refers_only_to_files_in_its_folder(cdb, tmp_path, qapp):
 def test_the_data_file_holds_every_cell_and_region(cdb, tmp_path, qapp):
     model = _build(cdb, tmp_path / "page")
     data = _data(tmp_path / "page")
-    cells = data["cells"]
-    assert cells["codes"].split(",") == model.grid.codes
-    rings = mapmath.decode_rings(cells["counts"], cells["coords"])
-    assert len(rings) == len(model.grid)
-    assert rings[7] == pytest.approx(model.grid.rings[7][:-1], abs=1e-6)
+    cells, binary = data["cells"], (tmp_path / "page" / GRID_FILE).read_bytes()
+    assert grid_binary.cell_codes(binary) == model.grid.codes
+    rings = grid_binary.cell_rings(binary)
+    assert len(rings) == len(model.grid) == data["grid"]["n"]
+    for i in range(len(rings)):
+        assert rings[i] == pytest.approx(model.grid.rings[i][:-1], abs=1e-6)
     assert cells["measure"] == "open" and cells["legend"]["measure"] == "open"
-    assert len(data["boundaries"]["community"]["codes"]) == len(model.grid.communities)
+    assert len(data["grid"]["boundaries"]["community"]["codes"]) == len(model.grid.communities)
     # The page holds the grid alone; the rest follows through the channel, once read.
     assert data["cases"] == [] and data["patrols"]["views"] == []
     sent = {m["op"]: m for m in map(json.loads, model.fill.messages)}

@@ -92,11 +92,20 @@ def test_the_near_time_agrees_with_the_tone(city, tmp_path):  # noqa: F811
         db.dispose()
 
 
-def _build(db, folder, cache):
+def _build(db, folder, cache, *, verify=False):
     options = page.PageOptions(texts=texts.page_texts(), layer_names=texts.layer_names())
     with db.session() as s:
-        return loader.build(s, folder, options, measure="open", heat_days=7, now=datetime.now(),
-                            cache=cache)
+        model = loader.build_page(s, folder, options, measure="open", now=datetime.now(),
+                                  cache=cache, verify=verify)
+        loader.apply_fill(model, loader.fill(s, model, heat_days=7,
+                                             trail_minutes=options.trail_minutes,
+                                             now=datetime.now()))
+        return model
+
+
+def _changed(db, model) -> bool:
+    with db.session() as s:
+        return loader.grid_changed(s, model)
 
 
 def test_the_grid_part_is_reused_while_the_grid_is_unchanged(city, tmp_path, qapp, monkeypatch):  # noqa: F811
@@ -104,27 +113,41 @@ def test_the_grid_part_is_reused_while_the_grid_is_unchanged(city, tmp_path, qap
     cache = tmp_path / "cache"
     try:
         first = _build(db, tmp_path / "a", cache)
-        script = (tmp_path / "a" / GRID_FILE).read_text(encoding="utf-8")
+        script = (tmp_path / "a" / GRID_FILE).read_bytes()
         calls: list = []
         real = map_grid.load_grid
         monkeypatch.setattr(map_grid, "load_grid", lambda s: calls.append(1) or real(s))
         second = _build(db, tmp_path / "b", cache)
         assert calls == [], "an unchanged grid is not read again"
-        assert (tmp_path / "b" / GRID_FILE).read_text(encoding="utf-8") == script
+        assert (tmp_path / "b" / GRID_FILE).read_bytes() == script
         assert second.grid.codes == first.grid.codes
         assert second.grid.index_of == first.grid.index_of
         assert second.grid.cell_at(*first.grid.centroids[5]) == 5
         assert second.grid_colours == first.grid_colours
-        # A moved cell: another fingerprint, the grid read again, the new outline drawn.
+        assert not second.grid_source.verified, "taken by the grid version alone"
+        assert not _changed(db, second)
+        # A moved cell by a writer that forgot the version: the kept page is still shown by
+        # version, but the check after it finds the change, and a verified build redraws it.
         with db.transaction() as s:
             cell = s.scalars(select(Cell).order_by(Cell.id)).first()
             ring = [[lon + 0.0005, lat] for lon, lat in cell.ring]
             s.execute(update(Cell).where(Cell.id == cell.id).values(
                 ring=ring, min_lon=cell.min_lon + 0.0005, max_lon=cell.max_lon + 0.0005))
-        third = _build(db, tmp_path / "c", cache)
-        assert calls == [1]
-        assert (tmp_path / "c" / GRID_FILE).read_text(encoding="utf-8") != script
+        stale = _build(db, tmp_path / "s", cache)
+        assert calls == [] and _changed(db, stale)
+        third = _build(db, tmp_path / "c", cache, verify=True)
+        assert calls == [1] and third.grid_source.verified and not _changed(db, third)
+        assert (tmp_path / "c" / GRID_FILE).read_bytes() != script
         assert third.grid.rings[0][0][0] == pytest.approx(ring[0][0])
+        # From now on the version leads to the new grid.
+        fourth = _build(db, tmp_path / "d", cache)
+        assert calls == [1] and (tmp_path / "d" / GRID_FILE).read_bytes() != script
+        # A writer that bumps the version: the next page is built anew at once.
+        with db.transaction() as s:
+            map_grid.bump_grid_version(s)
+        fifth = _build(db, tmp_path / "e", cache)
+        assert calls == [1, 1] and fifth.grid_source.verified
+        assert fourth.grid_source.fingerprint != fifth.grid_source.fingerprint
         # A writer's version bump alone is a change too.
         with db.transaction() as s:
             before = map_grid.grid_fingerprint(s)
@@ -196,3 +219,22 @@ def test_a_half_written_cache_folder_is_not_used(city, tmp_path, qapp):  # noqa:
         assert (tmp_path / "b" / GRID_FILE).is_file() and len(model.grid) > 0
     finally:
         db.dispose()
+
+
+def test_a_grid_changed_without_a_new_version_is_redrawn_once_checked(make_map):  # noqa: F811
+    first = make_map(feed=False)
+    assert first.widget.model.grid_source.verified   # the first page: nothing kept yet
+    db = first.db
+    with db.transaction() as s:   # a writer that forgets bump_grid_version
+        cell = s.scalars(select(Cell).order_by(Cell.id)).first()
+        ring = [[lon + 0.0005, lat] for lon, lat in cell.ring]
+        s.execute(update(Cell).where(Cell.id == cell.id).values(
+            ring=ring, min_lon=cell.min_lon + 0.0005, max_lon=cell.max_lon + 0.0005))
+    second = make_map(feed=False)
+    widget = second.widget
+    # Shown at once from the kept page by its version, then checked, rebuilt and redrawn.
+    second.qtbot.waitUntil(lambda: widget.ready and widget.model.grid_source.verified,
+                           timeout=30_000)
+    assert widget.model.grid.rings[0][0][0] == pytest.approx(ring[0][0])
+    lng = second.js("CCC.cells.latLngsOf(0)[0].lng")
+    assert lng == pytest.approx(ring[0][0], abs=1e-6)

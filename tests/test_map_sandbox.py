@@ -76,18 +76,29 @@ def test_a_script_cannot_read_a_file_outside_the_page_folder(qtbot, view, tmp_pa
           i.onerror = function () { done("blocked"); }; i.src = url;
         });
       }
+      function xhr(url) {   // how the page reads its own grid.bin
+        return new Promise(function (done) {
+          var x = new XMLHttpRequest();
+          x.onload = function () { done(x.responseText ? "read:" + x.responseText : "blocked"); };
+          x.onerror = function () { done("blocked"); };
+          try { x.open("GET", url, true); x.send(); } catch (e) { done("blocked"); }
+        });
+      }
       Promise.all([get("../secret.txt"), get("%s"), get("file:///etc/passwd"),
-                   img("../secret.txt"), get("sub/../../secret.txt")])
+                   img("../secret.txt"), get("sub/../../secret.txt"), xhr("../secret.txt"),
+                   xhr("%s"), xhr("file:///etc/passwd"), xhr("sub/../../secret.txt")])
         .then(function (r) { window.result = r; });
-    """ % secret.as_uri()
+      xhr("sub/near.txt").then(function (r) { window.near = r; });
+    """ % (secret.as_uri(), secret.as_uri())
     _open(qtbot, view, tmp_path / "page", script)
     result = _wait_js(qtbot, view, "window.result")
     assert "patrol positions" not in json.dumps(result)
     assert all(r == "blocked" for r in result), result
     assert any("secret.txt" in u for u in view.guard.blocked)
     assert any(u.endswith("/etc/passwd") for u in view.guard.blocked)
-    # The page's own folder still serves it.
+    # The page's own folder still serves it, by tag and by request.
     assert _js(qtbot, view, "window.own") == "mine"
+    assert _wait_js(qtbot, view, "window.near") == "read:near"
 
 
 def test_a_script_cannot_reach_a_host_but_the_tile_server(qtbot, view, tmp_path):

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QUrl
 from sqlalchemy import func, select
@@ -132,6 +133,33 @@ def test_the_page_loads_offline_with_every_cell(make_map):
     from console.mappage.mapmath import mercator
     assert h.js(f"[L.ccc.projectX({lon}), L.ccc.projectY({lat})]") == \
         pytest.approx(list(mercator(lon, lat)), abs=1e-9)
+
+
+def test_the_page_decodes_the_binary_grid_to_the_cells_and_regions_python_has(make_map):
+    """grid.bin as the page reads it: every cell's ring (to 1e-6°), code and community, and
+    each region's outline, the same as the grid Python encoded."""
+    h = make_map()
+    grid = h.widget.model.grid
+    rings = h.js("(function () { var c = CCC.cells, out = [];"
+                 " for (var i = 0; i < c.n; i++) out.push(c.latLngsOf(i).map(function (p) {"
+                 " return [p.lng, p.lat]; })); return out; })()", timeout=20_000)
+    assert len(rings) == len(grid)
+    for i, ring in enumerate(rings):
+        assert np.allclose(ring, grid.rings[i][:-1], rtol=0, atol=1e-6), i
+    assert h.js("CCC.cells.codes") == grid.codes
+    names = h.js("Array.from(CCC.cells.community).map(function (k) {"
+                 " return CCC.cells.communityNames[k]; })")
+    assert names == [grid.communities[c][1] for c in grid.community.tolist()]
+    # A region's outline: the page's rings (closed) cover what shapely made of its cells.
+    from console.services.map_grid import region_boundaries
+    regions = region_boundaries(grid)
+    for level in ("district", "street", "community"):
+        region = regions[level][0]
+        found = h.js(f"CCC.layers[{json.dumps(level)}].find({json.dumps(region.code)})")
+        assert found["name"] == region.name
+        outer = [[lon, lat] for lat, lon in found["rings"][0]]
+        shape = getattr(region.geometry, "geoms", [region.geometry])[0]
+        assert np.allclose(outer, np.asarray(shape.exterior.coords), rtol=0, atol=1e-6), level
 
 
 def test_the_grid_is_on_screen_before_the_cases_and_patrols_are_read(city, tmp_path, qtbot,

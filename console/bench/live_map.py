@@ -3,10 +3,12 @@ it (page building included), cold and with the page's grid part reused (and when
 the first picture, read after the grid is drawn, reached the page); one live update of
 10,000 patrols; the GUI-thread cost of the map's periodic refresh with 50,000 open cases.
 
-The cities: CITY_CONSOLE_BENCH_CITY_50K (default /work/benchdata/city_50k_1m.db, the
-1,000,000-case city) and CITY_CONSOLE_BENCH_CITY_200K (default /tmp/city_200k.db, made with
-`python -m console demo --db /tmp/city_200k.db --cells 200000 --cases 20000 --seed 2`).
-Each is copied first: a run never writes to them. A missing city skips its figures.
+The cities are console/bench/cities.py's MILLION (50,000 cells, 1,000,000 cases) and
+MEGACITY (200,000 cells), built on first use or named by CITY_CONSOLE_BENCH_DB and
+CITY_CONSOLE_BENCH_CITY_200K; the run uses working copies and never writes to them. A copy of a
+city built before the demo set a grid version gets the one the demo sets now (the first start
+of the console on such a database reads the grid's fingerprint instead: see `on_screen`'s cold
+figure).
 """
 from __future__ import annotations
 
@@ -17,31 +19,34 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from console.bench import Figure
+from console.bench import Figure, cities
 from console.bench.map import _prepare_qt, _wait
 
-CITY_50K = os.environ.get("CITY_CONSOLE_BENCH_CITY_50K", "/work/benchdata/city_50k_1m.db")
-CITY_200K = os.environ.get("CITY_CONSOLE_BENCH_CITY_200K", "/tmp/city_200k.db")
 RUNS = 3
 COLD_RUNS = 2   # a cold page at 200,000 cells takes most of a minute
 PATROLS = 10_000
 TICKS = 15
 
 
-def _copy(source: str, folder: Path) -> str | None:
-    if not Path(source).is_file():
-        return None
-    target = folder / Path(source).name
-    shutil.copyfile(source, target)
-    for suffix in ("-wal", "-shm"):
-        if Path(source + suffix).is_file():
-            shutil.copyfile(source + suffix, str(target) + suffix)
-    return f"sqlite:///{target}"
+def _with_grid_version(url: str, city: cities.City) -> str:
+    """Give a city without a grid version the one the demo generator gives it now."""
+    from console.services import map_grid
+    from console.store.database import open_database
+    db = open_database(url)
+    try:
+        with db.transaction() as s:
+            if map_grid.grid_version(s) is None:
+                map_grid.bump_grid_version(s, token=f"demo:{city.seed}:{city.cells}")
+    finally:
+        db.dispose()
+    return url
 
 
-def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float]:
+def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float, dict]:
     """Seconds from MapWidget.build() (the console asking for the map) to the grid drawn,
-    and to the rest of the first picture (measure, cases, patrols, heat) sent to the page."""
+    and to the rest of the first picture (measure, cases, patrols, heat) sent to the page;
+    and where the time went: the worker's build (s) and the page's marks (ms since its
+    navigation began, see resources/map: grid.bin read, decoded, tiles drawn, frame)."""
     from console.live.tasks import TaskRunner
     from console.map.widget import MapWidget
     from console.common.seat_settings import SeatSettings
@@ -55,13 +60,18 @@ def on_screen(app, db, cache: Path, *, cold: bool) -> tuple[float, float]:
     widget.on_screen.connect(shown.append)
     filled: list[float] = []
     widget.filled.connect(filled.append)
+    marks: dict = {}
+    widget.js_event.connect(lambda name, data: marks.update(data.get("marks") or {})
+                            if name == "firstPaint" else None)
+    widget.page_loaded.connect(lambda s: marks.setdefault("page_s", s))
     widget.resize(1400, 900)
     widget.show()
     try:
         widget.build()
         if not _wait(app, lambda: bool(shown) and bool(filled), 300):
             raise RuntimeError("the map did not reach the screen")
-        return shown[0], filled[0]
+        marks["build_s"] = shown[0] - marks.get("page_s", 0.0)
+        return shown[0], filled[0], marks
     finally:
         from PySide6.QtCore import QCoreApplication, QEvent
         widget.shutdown()
@@ -83,6 +93,16 @@ def _figures(app, url: str, cache: Path, label: str) -> Iterator[Figure]:
         yield f"live.map_on_screen_{label}_worst_s", max(shown), "s"
         yield f"live.map_filled_{label}_s", statistics.median(w[1] for w in warm), "s"
         yield f"live.map_on_screen_{label}_cold_s", statistics.median(cold), "s"
+        # Where the reused page's time goes (medians): the worker, then the page.
+        parts = [w[2] for w in warm]
+
+        def part(key: str) -> float:
+            return statistics.median(p.get(key, float("nan")) for p in parts)
+        yield f"live.map_build_{label}_s", part("build_s"), "s"
+        yield f"live.map_page_{label}_s", part("page_s"), "s"
+        yield f"live.map_page_grid_read_{label}_ms", part("fileRead"), "ms"
+        yield f"live.map_page_grid_decode_{label}_ms", part("gridDecoded") - part("gridInit"), "ms"
+        yield f"live.map_page_tiles_drawn_{label}_ms", part("tilesDrawn"), "ms"
     finally:
         db.dispose()
 
@@ -190,6 +210,9 @@ def resync_gui_ms(app, url: str) -> tuple[float, int]:
 
 
 def run() -> Iterator[Figure]:
+    # Found (or built) before the data folder moves to the run's own below.
+    urls = [(label, _with_grid_version(cities.working_copy(city, f"live-map-{label}"), city))
+            for label, city in (("50k", cities.MILLION), ("200k", cities.MEGACITY))]
     _prepare_qt()
     from console.common.application import create_application
     with tempfile.TemporaryDirectory(prefix="console-bench-live-map-") as tmp:
@@ -197,10 +220,7 @@ def run() -> Iterator[Figure]:
         os.environ["CITY_CONSOLE_DATA_DIR"] = str(folder / "data")
         os.environ["CITY_CONSOLE_CONFIG_DIR"] = str(folder / "config")
         app = create_application(["city-console-bench"], "zh_CN")
-        for label, source in (("50k", CITY_50K), ("200k", CITY_200K)):
-            url = _copy(source, folder)
-            if url is None:
-                continue
+        for label, url in urls:
             yield from _figures(app, url, folder / f"cache-{label}", label)
             if label == "50k":
                 _open_cases(url, 50_000)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from console.map import texts
 from console.map.bridge import MapBridge
-from console.mappage import grid_cache, mapmath
+from console.mappage import grid_binary, grid_cache, mapmath
 from console.mappage.page import PageOptions, write_page
 from console.mappage.page_data import (PageContent, case_row, dense_array, dense_values,
-                                       grid_script, patrols_data)
+                                       patrols_data)
 from console.mappage.styles import DEFAULT_VALUE
 from console.services import map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
@@ -39,6 +39,7 @@ class MapModel:
     values: np.ndarray | None = None   # every cell's value of `measure`, as the page has it
     built_at: datetime | None = None
     fill: Fill | None = None
+    grid_source: GridSource | None = None
 
     @property
     def case_ids(self) -> set[int]:
@@ -49,28 +50,65 @@ def measure_legend(measure: str, campaigns: list[str]) -> dict:
     return texts.legend(measure, campaigns)
 
 
-def city_grid(session: Session, cache: Path) -> tuple[GridData, dict[int, int], Path]:
-    """The grid, its work-grid colours and the page's grid script: from the cache while the
-    grid's fingerprint is unchanged, else read, encoded and kept there."""
+@dataclass(frozen=True)
+class GridSource:
+    """Where the page's grid came from: `fingerprint` names its cache folder; `verified` says
+    whether it was computed now, or taken from the grid version alone (see grid_changed)."""
+
+    fingerprint: str
+    verified: bool
+
+
+def city_grid(session: Session, cache: Path, *, verify: bool = False
+              ) -> tuple[GridData, dict[int, int], Path, GridSource]:
+    """The grid, its work-grid colours and the page's grid file: from the cache while the
+    grid is unchanged, else read, encoded and kept there.
+
+    Unchanged means, first, the same grid version (one row; every writer of the grid bumps
+    it): the kept page is shown at once, and `grid_changed` checks the full fingerprint
+    afterwards, in case a writer forgot. With no version, or with `verify`, the fingerprint
+    (an aggregate over the cells) decides before anything is shown."""
+    version = map_grid.grid_version(session)
+    if version is not None and not verify:
+        fingerprint = grid_cache.fingerprint_of(cache, version)
+        found = grid_cache.load(cache, fingerprint) if fingerprint else None
+        if found is not None:
+            grid, colours, path = found
+            map_grid.place_of(session, grid)
+            return grid, colours, path, GridSource(fingerprint, verified=False)
     fingerprint = map_grid.grid_fingerprint(session)
+    source = GridSource(fingerprint, verified=True)
     found = grid_cache.load(cache, fingerprint)
     if found is not None:
-        grid, colours, script = found
+        grid, colours, path = found
         map_grid.place_of(session, grid)
-        return grid, colours, script
-    grid = map_grid.load_grid(session)
-    colours = map_grid.work_grid_colours(grid)
-    script_text = grid_script(grid, map_grid.region_boundaries(grid))
-    return grid, colours, grid_cache.store(cache, fingerprint, grid, colours, script_text)
+    else:
+        grid = map_grid.load_grid(session)
+        colours = map_grid.work_grid_colours(grid)
+        data = grid_binary.encode(grid, map_grid.region_boundaries(grid))
+        path = grid_cache.store(cache, fingerprint, grid, colours, data)
+    if version is not None:
+        grid_cache.remember(cache, version, fingerprint)
+    return grid, colours, path, source
+
+
+def grid_changed(session: Session, model: MapModel) -> bool:
+    """Whether the grid differs from the page's though its version did not (a writer that
+    did not bump it): run after the page is shown, when it came by version alone."""
+    source = model.grid_source
+    if source is None or source.verified:
+        return False
+    return map_grid.grid_fingerprint(session) != source.fingerprint
 
 
 def build_page(session: Session, folder: Path, options: PageOptions, *, measure: str,
-               now: datetime, cache: Path | None = None) -> MapModel:
+               now: datetime, cache: Path | None = None, verify: bool = False) -> MapModel:
     """Write the page of the grid alone into `folder`: what the screen shows first. The
     grid's part comes from `cache` (a folder kept between starts) while the grid is
     unchanged; the cells' measure, the cases, the patrols and the heat map follow through
     the channel (`fill`), so nothing of theirs is read before the grid is drawn."""
-    grid, colours, script = city_grid(session, cache or folder / "grid-cache")
+    grid, colours, grid_file, source = city_grid(session, cache or folder / "grid-cache",
+                                                 verify=verify)
     if options.view is not None and len(grid):
         # A view remembered from another database (or city) would open on empty ground.
         lat, lon, _ = options.view
@@ -86,10 +124,11 @@ def build_page(session: Session, folder: Path, options: PageOptions, *, measure:
     content = PageContent(grid=grid, measure=measure, values=values,
                           legend=measure_legend(measure, campaigns), cases=[], roster=[],
                           patrols=[], trails={}, heat=[], case_rows={})
-    page = write_page(folder, content, options, script)
+    page = write_page(folder, content, options, grid_file)
     return MapModel(page=page, grid=grid, grid_colours=colours, watch=None, measure=measure,
                     campaigns=campaigns, case_rows={},
-                    values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now)
+                    values=dense_array(len(grid), values, DEFAULT_VALUE[measure]), built_at=now,
+                    grid_source=source)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ server the seat configured. Everything else is blocked and counted — a console
 command centre must not leak where its patrols are, nor hang on a missing CDN.
 
 The guard is the last line, not the page's good behaviour: were a script ever injected, it
-could read no file outside the page's folder (the interceptor checks every file URL, and
-local content may not fetch files at all), reach no host but the tile server's, navigate
+could read no file outside the page's folder (the interceptor checks every file URL, by tag
+or by request; the page itself requests only its grid.bin, beside it), reach no host but the tile server's, navigate
 nowhere (no navigation leaves the page, and nothing is handed to the system browser), and
 send nothing over WebRTC (no non-proxied UDP; the interceptor never sees those packets).
 """

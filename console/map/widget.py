@@ -132,8 +132,9 @@ class MapWidget(QWidget):
             tile_attribution=self.settings.get("map/tile_attribution").strip(),
             tile_subdomains=self.settings.get("map/tile_subdomains").strip(), view=view)
 
-    def build(self) -> None:
-        """Build the page in a worker and load it (again, e.g. after the tile URL changed)."""
+    def build(self, verify: bool = False) -> None:
+        """Build the page in a worker and load it (again, e.g. after the tile URL changed);
+        `verify`: check the grid's fingerprint before reusing a kept page (loader.city_grid)."""
         if self.tasks.db is None:
             return
         options = self.page_options()
@@ -150,7 +151,8 @@ class MapWidget(QWidget):
         # The grid's page first; the rest is read once it is written, and sent when the page
         # has connected (see _fill_read): the grid is on screen without waiting for it.
         self.tasks.run(lambda s: loader.build_page(s, folder, options, measure=measure,
-                                                   now=datetime.now(), cache=cache),
+                                                   now=datetime.now(), cache=cache,
+                                                   verify=verify),
                        on_done=lambda model: self._built(model, options, heat_days, number),
                        on_error=self._build_failed, owner=self)
 
@@ -194,6 +196,20 @@ class MapWidget(QWidget):
         for op, payload in pending:
             self.bridge.send(op, **payload)
         self.filled.emit(time.perf_counter() - self._asked)
+        self._check_grid(model)
+
+    def _check_grid(self, model: loader.MapModel) -> None:
+        """A page shown by grid version alone: check the grid itself now, and rebuild if a
+        writer changed it without bumping the version."""
+        if model.grid_source is None or model.grid_source.verified:
+            return
+        number = self._build_no
+
+        def checked(changed: bool) -> None:
+            if changed and number == self._build_no and not getattr(self, "_shut", False):
+                log.warning("the unit grid changed without a new grid version: map rebuilt")
+                self.build(verify=True)
+        self.tasks.run(lambda s: loader.grid_changed(s, model), on_done=checked, owner=self)
 
     def _build_failed(self, exc: BaseException) -> None:
         text = describe_error(exc)

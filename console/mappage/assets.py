@@ -33,6 +33,8 @@ LEAFLET_CSS = "lib/leaflet/leaflet.css"
 CLUSTER_JS = "lib/markercluster/leaflet.markercluster.js"
 CLUSTER_CSS = "lib/markercluster/MarkerCluster.css"
 HEAT_JS = "lib/heat/leaflet_heat.min.js"
+#: Loaded before anything else (it starts reading the grid file; see ccc_boot.js).
+BOOT_JS = "ccc_boot.js"
 #: Our own scripts in load order (each relies on the ones before it).
 APP_JS = ("ccc_core.js", "ccc_cellgrid.js", "ccc_boundaries.js", "ccc_patrols.js",
           "ccc_cases.js", "ccc_tools.js", "ccc_app.js", "ccc_ops.js")
@@ -55,5 +57,5 @@ def copy_assets(folder: Path) -> None:
         else:
             shutil.copyfile(source, dest)
     (folder / "app").mkdir(parents=True, exist_ok=True)
-    for name in APP_JS + APP_CSS:
+    for name in (BOOT_JS,) + APP_JS + APP_CSS:
         shutil.copyfile(MAP_RESOURCES / name, folder / app_path(name))

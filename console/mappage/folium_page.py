@@ -16,7 +16,7 @@ from folium.utilities import JsCode
 from console.mappage import assets, mapmath
 from console.mappage.page_options import (_ASSUMED_SIZE, BOUNDARY_ZOOMS, HEAT_OPTIONS,
                                           MAX_NATIVE_TILE_ZOOM, MAX_ZOOM, MIN_ZOOM, PageOptions)
-from console.mappage.page_data import DATA_FILE, GRID_FILE, PageContent
+from console.mappage.page_data import DATA_FILE, PageContent
 
 #: The patrol layers read their colours from the data file rather than repeat them here.
 _STATE_COLOURS = JsCode("window.CCC_DATA.config.stateColours")
@@ -33,8 +33,7 @@ class _Start(JSCSSMixin, MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "CccInit"
-        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_grid", GRID_FILE),
-                                              ("ccc_data", DATA_FILE)] + \
+        self.default_js = [("qwebchannel", assets.QWEBCHANNEL_JS), ("ccc_data", DATA_FILE)] + \
             [(name, assets.app_path(name)) for name in assets.APP_JS]
         self.default_css = [(name, assets.app_path(name)) for name in assets.APP_CSS]
 
@@ -85,7 +84,8 @@ def _base_map(content: PageContent, options: PageOptions) -> folium.Map:
                    control_scale=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                    zoom_snap=1, zoom_delta=1, wheel_px_per_zoom_level=90)
     # Only Leaflet itself: folium's default jQuery, Bootstrap and icon fonts come from CDNs.
-    m.default_js = [("leaflet", assets.LEAFLET_JS)]
+    # The boot script first: it starts reading grid.bin while the rest is parsed.
+    m.default_js = [("ccc_boot", assets.app_path(assets.BOOT_JS)), ("leaflet", assets.LEAFLET_JS)]
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
     return m
 

@@ -44,12 +44,12 @@ def tile_hosts(url: str, subdomains: str = "abc") -> set[str]:
     return hosts
 
 
-def write_page(folder: Path, content: PageContent, options: PageOptions, grid_script: Path) -> Path:
-    """Write index.html, data.js and every library into `folder`, with the grid's script
-    (`page_data.grid_script`, usually from the cache); returns the page's path."""
+def write_page(folder: Path, content: PageContent, options: PageOptions, grid_file: Path) -> Path:
+    """Write index.html, data.js and every library into `folder`, with the grid's file
+    (`grid_binary.encode`, usually from the cache); returns the page's path."""
     folder.mkdir(parents=True, exist_ok=True)
     assets.copy_assets(folder)
-    grid_cache.link_into(grid_script, folder)
+    grid_cache.link_into(grid_file, folder)
     config = page_config(texts=options.texts, theme=options.theme, bbox=content.grid.bbox,
                          trail_minutes=options.trail_minutes)
     config["fitOnStart"] = options.view is None
@@ -59,8 +59,8 @@ def write_page(folder: Path, content: PageContent, options: PageOptions, grid_sc
     write_data(folder, content, config)
     page = folder / PAGE_FILE
     # The HTML depends on the seat's choices and the grid's extent alone: kept beside the
-    # grid's script (so it goes when the grid changes), it spares importing folium at start.
-    kept = grid_script.parent / f"page-{_html_key(content, options)}.html"
+    # grid's file (so it goes when the grid changes), it spares importing folium at start.
+    kept = grid_file.parent / f"page-{_html_key(content, options)}.html"
     if kept.is_file():
         shutil.copyfile(kept, page)
         return page
@@ -74,7 +74,7 @@ def write_page(folder: Path, content: PageContent, options: PageOptions, grid_sc
 
 
 #: Bumped when what the HTML holds changes in a way the key below cannot see.
-HTML_FORMAT = 1
+HTML_FORMAT = 2
 
 
 def _html_key(content: PageContent, options: PageOptions) -> str:

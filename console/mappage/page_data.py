@@ -1,7 +1,7 @@
-"""The page's data file: the grid, boundaries, cases and patrols as compact JSON for data.js.
+"""The page's data file (data.js): the settings, the measure and the first picture as JSON.
 
-Cell rings and boundary outlines travel as base64 integer arrays (see mapmath.encode_rings);
-a 50,000-cell city is then about 3 MB instead of 12 MB of GeoJSON, and parses in tens of ms.
+The grid's shapes, codes and region outlines are not here but in grid.bin (grid_binary),
+which is the same while the grid is and is kept between starts (grid_cache).
 """
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import numpy as np
 
 from console.mappage import mapmath, styles
 from console.services.map_data import TONES, CaseMarker
-from console.services.map_grid import GridData, Region
+from console.services.map_grid import GridData
 from console.services.map_patrols import PatrolInfo, PatrolView
 
 DATA_FILE = "data.js"
 #: The grid's part of the page (cells and boundaries): the same while the grid is, so a page
-#: built at an earlier start lends it to the next (see grid_cache).
-GRID_FILE = "grid.js"
+#: built at an earlier start lends it to the next (see grid_cache, grid_binary).
+GRID_FILE = "grid.bin"
 
 
 @dataclass
@@ -80,52 +80,12 @@ def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a de
     return [v.id, int(v.lat * 1e6 + 0.5), int(v.lon * 1e6 + 0.5), v.state, at, battery, speed]
 
 
-def _cell_shapes(grid: GridData) -> dict:
-    counts, coords = mapmath.encode_rings(grid.rings)
-    community_ids = sorted(grid.communities)
-    position = {cid: i for i, cid in enumerate(community_ids)}
-    community = [position.get(c, 0) for c in grid.community.tolist()]
-    return {
-        "counts": counts, "coords": coords, "codes": ",".join(grid.codes),
-        "community": mapmath.encode_ints(community, "<u2"),
-        "communityNames": [grid.communities[c][1] for c in community_ids],
-    }
-
-
 def _cells(content: PageContent) -> dict:
     grid = content.grid
     return {
         "measure": content.measure, "legend": content.legend,
         "values": dense_values(len(grid), content.values, styles.DEFAULT_VALUE[content.measure]),
     }
-
-
-def grid_script(grid: GridData, regions: dict[str, list[Region]]) -> str:
-    """grid.js (window.CCC_GRID): the cells' shapes, codes and communities, and the boundaries."""
-    data = {"cells": _cell_shapes(grid),
-            "boundaries": {level: _boundaries(rs) for level, rs in regions.items()}}
-    return f"window.CCC_GRID = {json.dumps(data, ensure_ascii=False, separators=(',', ':'))};\n"
-
-
-def _rings_of(geometry) -> list[np.ndarray]:
-    parts = getattr(geometry, "geoms", [geometry])
-    rings = []
-    for polygon in parts:
-        rings.append(np.asarray(polygon.exterior.coords))
-        rings.extend(np.asarray(hole.coords) for hole in polygon.interiors)
-    return rings
-
-
-def _boundaries(regions: list[Region]) -> dict:
-    all_rings, ring_counts = [], []
-    for region in regions:
-        rings = _rings_of(region.geometry)
-        ring_counts.append(len(rings))
-        all_rings.extend(rings)
-    counts, coords = mapmath.encode_rings(all_rings)
-    return {"codes": [r.code for r in regions], "names": [r.name for r in regions],
-            "labels": [[r.label[1], r.label[0]] for r in regions],
-            "ringCounts": ring_counts, "counts": counts, "coords": coords}
 
 
 def patrols_data(roster: list[PatrolInfo], views: list[PatrolView],

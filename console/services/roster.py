@@ -22,6 +22,7 @@ from console.services.actor import Actor, authorize
 from console.services.cases import now as wall_clock
 from console.services.cases import validate_phone
 from console.services.devices import check_unique_id
+from console.services.map_grid import bump_grid_version
 from console.services.trail import audited
 from console.store import feed
 from console.store.models import (
@@ -146,6 +147,7 @@ def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_
     if cells:
         session.execute(insert(WorkGridCell), [{"work_grid_id": work_grid_id, "cell_id": c}
                                                for c in cells])
+    bump_grid_version(session)   # the map's work-grid colours are part of its kept grid
     at = at or wall_clock()
     feed.record(session, ChangeKind.WORK_GRID, work_grid_id, ChangeAction.CHANGED, at,
                 {"cells": len(cells)})

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.roles import Role
+from console.services.map_grid import bump_grid_version
 from console.sim import _people
 from console.sim.city import CityPlan, generate_city
 from console.sim.history import HistoryGenerator
@@ -49,6 +50,9 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
     report(0.05, "city")
     with db.transaction() as s:
         _insert_city(s, plan)
+        # The same seed and size make the same grid: seats on two such databases share the
+        # map's kept page (grid_cache), and a seat's page is reused from the first start.
+        bump_grid_version(s, token=f"demo:{seed}:{cells}")
         _insert_people(s, plan, seed)
         s.add_all([Meta(key="city_name", value=plan.name),
                    Meta(key="centre", value=json.dumps(plan.centre)),

@@ -23,6 +23,12 @@ window.CCC = (function () {
       if (!p[2]) pane.style.pointerEvents = "none";
     });
     app.setTheme(window.CCC_DATA.config.theme, true);
+    // Fitted before any layer is added: the grid's tiles are then made (and drawn) once, at
+    // the zoom the seat sees, not first at the zoom the page was written with.
+    var config = window.CCC_DATA.config, b = config.bbox;
+    if (config.fitOnStart && b[2] > b[0]) {
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
+    }
     // Leaflet's default prefix carries a flag; a console states only what draws the map.
     if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
     L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
@@ -38,6 +44,7 @@ window.CCC = (function () {
   };
 
   app.start = function (map, control, layers) {
+    ccc.mark("start");
     var data = window.CCC_DATA, config = data.config;
     app.map = map; app.control = control; app.layers = layers; app.config = config; app.texts = config.texts;
     app.cells = layers.cells;
@@ -65,17 +72,16 @@ window.CCC = (function () {
       if (e.popup === app.popup) { app.popupId = null; app.track = null; app.highlight.clear(); }
     });
 
-    if (config.fitOnStart) {
-      var b = config.bbox;
-      if (b[2] > b[0]) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
-    }
     if (layers.heat) {
       layers.heat.setLatLngs(data.heat || []);
       map.on("zoomend", app._heatScale);
       app._heatScale();
     }
     setInterval(app._tick, 1000);
-    app._firstPaint();
+    // The channel connects while grid.bin is read; "ready" (Python's go for the first
+    // picture's rest) waits for the cells, so no message finds the grid without them.
+    app.cells.on("gridfailed", function (e) { app.send("error", { message: e.error, where: "grid.bin" }); });
+    app.cells.whenReady(app._firstPaint);
     app._connect();
     app.started = true;
   };
@@ -87,7 +93,9 @@ window.CCC = (function () {
       app.bridge.toJs.connect(app._onMessage);
       app.queue.forEach(function (msg) { app.bridge.fromJs(msg); });
       app.queue = [];
-      app.send("ready", { cells: app.cells.n, cases: app.cases.count(), patrols: app.store.ids.length });
+      app.cells.whenReady(function () {
+        app.send("ready", { cells: app.cells.n, cases: app.cases.count(), patrols: app.store.ids.length });
+      });
     });
   };
 
@@ -100,12 +108,25 @@ window.CCC = (function () {
   app._firstPaint = function () {
     // The grid is drawn when its first tiles are; a hidden grid counts as drawn at once.
     function done() {
+      ccc.mark("tilesDrawn");
       requestAnimationFrame(function () {
-        app.send("firstPaint", { ms: performance.now(), at: Date.now() });
+        ccc.mark("frame");
+        ccc.marks.fileRead = Math.round(window.CCC_GRID_LOAD.readMs);
+        app.send("firstPaint", { ms: performance.now(), at: Date.now(), marks: ccc.marks,
+                                 resources: app._resourceTimes() });
       });
     }
     if (app.map.hasLayer(app.cells) && app.cells.isLoading()) app.cells.once("load", done);
     else done();
+  };
+
+  app._resourceTimes = function () {
+    var out = {};
+    (performance.getEntriesByType ? performance.getEntriesByType("resource") : []).forEach(function (e) {
+      var name = e.name.split("/").pop();
+      if (/^(grid|data)\.|^leaflet/.test(name)) out[name] = [Math.round(e.startTime), Math.round(e.responseEnd)];
+    });
+    return out;
   };
 
   // --- clicks and hover --------------------------------------------------------------------

@@ -26,19 +26,28 @@
       theme: "dark"
     },
 
-    initialize: function (data, options) {
+    initialize: function (options) {
       L.LayerGroup.prototype.initialize.call(this, [], options);
       L.setOptions(this, options);
-      this._data = data;
+      this._file = null;
       this._regions = null;
+      var self = this;
+      ccc.gridFile(function (file) {
+        self._file = file;
+        // After the frame that shows the grid: the outlines (tens of thousands of vertices
+        // and the names at 200,000 cells) follow it instead of holding it back.
+        if (file) ccc.afterPaint(function () { if (self._map) self._byZoom(); });
+      });
     },
 
     /* Decoded when first drawn or searched: a level the start-up zoom does not show (the
      * communities of 200,000 cells: a quarter of a second) waits until it does. */
     _build: function () {
-      if (this._regions) return;
-      var data = this._data, options = this.options, regions = [];
-      var rings = ccc.decodeRings(data.counts, data.coords), r = 0;
+      if (this._regions || !this._file) return;
+      var level = this.options.level, options = this.options, regions = [];
+      var data = this._file.header.boundaries[level] || { codes: [], names: [], labels: [], ringCounts: [] };
+      var s = this._file.sections;
+      var rings = ccc.decodeRings(s[level + ".counts"] || [], s[level + ".coords"] || []), r = 0;
       for (var i = 0; i < data.codes.length; i++) {
         var own = rings.slice(r, r + data.ringCounts[i]);
         r += data.ringCounts[i];
@@ -76,6 +85,7 @@
       var lines = z >= o.lineZoom[0] && z <= o.lineZoom[1], labels = z >= o.labelZoom[0] && z <= o.labelZoom[1];
       if (!this._regions && !lines && !labels) return;
       this._build();
+      if (!this._regions) return;   // grid.bin not read yet: drawn when it is
       this._toggle(this._lines, lines);
       this._toggle(this._labels, labels);
     },
@@ -92,12 +102,13 @@
 
     find: function (code) {
       this._build();
+      if (!this._regions) return null;
       for (var i = 0; i < this._regions.length; i++) if (this._regions[i].code === code) return this._regions[i];
       return null;
     }
   });
 
   ccc.boundaries = function (options) {
-    return new ccc.Boundaries(window.CCC_GRID.boundaries[options.level], options);
+    return new ccc.Boundaries(options);
   };
 })();

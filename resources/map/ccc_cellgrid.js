@@ -22,41 +22,85 @@
       label: "rgba(226, 232, 240, 0.85)"
     },
 
+    /* `data`: the measure (data.js); the shapes come from grid.bin when it is read. Until
+     * then the layer has no cells (n = 0) and draws empty tiles. */
     initialize: function (data, options) {
       L.setOptions(this, options);
-      var counts = ccc.decode(data.counts, Uint16Array);
-      var coords = ccc.decode(data.coords, Int32Array);
-      var n = counts.length;
+      this.n = 0;
+      this.loaded = false;
+      this._codes = [];
+      this.community = null;
+      this.communityNames = [];
+      this.values = new Int16Array(0);
+      this.classes = new Uint8Array(0);
+      this._pendingMeasure = [data.measure, data.legend, data.values];
+      this.measure = data.measure;
+      this.legend = data.legend || { breaks: [], colours: [] };
+      this._palette = [];
+      var self = this;
+      ccc.gridFile(function (file, error) {
+        if (error) { self.loadError = error; self.fire("gridfailed", { error: error }); return; }
+        self._setGrid(file);
+      });
+    },
+
+    /* The cells from grid.bin: projected integer units (one per pixel at zoom 22) → world
+     * pixels at zoom 0, each cell's box and centre, and the bucket index. */
+    _setGrid: function (file) {
+      ccc.mark("gridInit");
+      var h = file.header, s = file.sections, n = h.n, unit = 1 / h.units;
+      var counts = s.counts, origin = s.origin, delta = s.delta;
+      var total = 0;
+      for (var c = 0; c < n; c++) total += counts[c];
       this.n = n;
       this.start = new Uint32Array(n + 1);
-      this.xs = new Float64Array(coords.length / 2);
-      this.ys = new Float64Array(coords.length / 2);
-      this.box = new Float64Array(4 * n);   // minX, minY, maxX, maxY per cell
+      var xs = (this.xs = new Float64Array(total)), ys = (this.ys = new Float64Array(total));
+      var box = (this.box = new Float64Array(4 * n));   // minX, minY, maxX, maxY per cell
       this.cx = new Float64Array(n);
       this.cy = new Float64Array(n);
-      var k = 0;
+      var k = 0, d = 0;
       for (var i = 0; i < n; i++) {
         this.start[i] = k;
-        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, sx = 0, sy = 0;
-        for (var j = 0; j < counts[i]; j++, k++) {
-          var x = ccc.projectX(coords[2 * k] / 1e6), y = ccc.projectY(coords[2 * k + 1] / 1e6);
-          this.xs[k] = x; this.ys[k] = y; sx += x; sy += y;
+        var count = counts[i], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, sx = 0, sy = 0;
+        var ox = origin[2 * i], oy = origin[2 * i + 1];
+        for (var j = 0; j < count; j++, k++) {
+          var x = ox, y = oy;
+          if (j) { x += delta[d++]; y += delta[d++]; }
+          x *= unit; y *= unit;
+          xs[k] = x; ys[k] = y; sx += x; sy += y;
           if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
         }
-        this.start[i + 1] = k;
-        this.box[4 * i] = x0; this.box[4 * i + 1] = y0; this.box[4 * i + 2] = x1; this.box[4 * i + 3] = y1;
-        this.cx[i] = sx / Math.max(1, counts[i]); this.cy[i] = sy / Math.max(1, counts[i]);
+        box[4 * i] = x0; box[4 * i + 1] = y0; box[4 * i + 2] = x1; box[4 * i + 3] = y1;
+        this.cx[i] = sx / Math.max(1, count); this.cy[i] = sy / Math.max(1, count);
       }
-      this.codes = data.codes ? data.codes.split(",") : [];
-      this.community = data.community ? ccc.decode(data.community, Uint16Array) : null;
-      this.communityNames = data.communityNames || [];
+      this.start[n] = k;
+      ccc.mark("gridShapes");
+      this._codeText = s.codeText;
+      this._codeShared = s.codeShared;
+      this._codeLengths = s.codeLengths;
+      this._codes = null;
+      this.community = s.community;
+      this.communityNames = h.communityNames || [];
       this._codeIndex = null;
       this._stamp = new Uint32Array(n);
       this._stampId = 0;
       this._buildIndex();
+      ccc.mark("gridIndex");
       this.values = new Int16Array(n);
       this.classes = new Uint8Array(n);
-      this.setMeasure(data.measure, data.legend, data.values);
+      this.loaded = true;
+      var m = this._pendingMeasure;
+      this._pendingMeasure = null;
+      this.setMeasure(m[0], m[1], m[2]);   // draws the tiles there are
+      ccc.mark("gridDecoded");
+      this.fire("gridready");
+    },
+
+    /* Calls fn once the cells are in (at once if they are). */
+    whenReady: function (fn, context) {
+      if (this.loaded) fn.call(context);
+      else this.once("gridready", fn, context);
+      return this;
     },
 
     _buildIndex: function () {
@@ -123,6 +167,7 @@
 
     /* The measure: dense values (base64 int16) and how to colour them. */
     setMeasure: function (measure, legend, valuesB64) {
+      if (!this.loaded) { this._pendingMeasure = [measure, legend, valuesB64]; return; }
       this.measure = measure;
       this.legend = legend || { breaks: [], colours: [] };
       if (valuesB64 != null) {
@@ -207,6 +252,14 @@
     },
 
     _drawTile: function (tile, coords) {
+      var t0 = performance.now();
+      try { this._paint(tile, coords); } finally {
+        ccc.marks.drawMs = Math.round(((ccc.marks.drawMs || 0) + performance.now() - t0) * 10) / 10;
+        ccc.marks.tiles = (ccc.marks.tiles || 0) + 1;
+      }
+    },
+
+    _paint: function (tile, coords) {
       var ctx = tile.getContext("2d"), size = this.getTileSize();
       var ratio = tile.width / size.x, scale = Math.pow(2, coords.z);
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -277,7 +330,11 @@
 
     _redrawAll: function () {
       // Repaint the tiles in place: recreating them (redraw()) would flash the background.
-      for (var key in this._tiles || {}) this._drawTile(this._tiles[key].el, this._tiles[key].coords);
+      // Tiles of another zoom (kept until the new ones are in) are about to go: not drawn.
+      for (var key in this._tiles || {}) {
+        var tile = this._tiles[key];
+        if (tile.coords.z === this._tileZoom) this._drawTile(tile.el, tile.coords);
+      }
     },
 
     setColours: function (outline, label) {
@@ -287,7 +344,27 @@
     }
   });
 
+  /* Every cell's code, made when first asked for: 200,000 strings are not needed to draw.
+   * (A property of the prototype: Leaflet's extend() would copy a getter's value.) */
+  Object.defineProperty(ccc.CellGrid.prototype, "codes", {
+    get: function () {
+      if (!this._codes) {
+        // Front-coded (grid_binary._codes): each shares a head with the one before.
+        var text = this._codeText ? new TextDecoder().decode(this._codeText) : "", out = [], at = 0;
+        var shared = this._codeShared || [], lengths = this._codeLengths || [], previous = "";
+        for (var i = 0; i < lengths.length; i++) {
+          previous = previous.substr(0, shared[i]) + text.substr(at, lengths[i]);
+          out.push(previous);
+          at += lengths[i];
+        }
+        this._codes = out;
+      }
+      return this._codes;
+    },
+    set: function (value) { this._codes = value; }
+  });
+
   ccc.cellGrid = function (options) {
-    return new ccc.CellGrid(L.extend({}, window.CCC_GRID.cells, window.CCC_DATA.cells), options);
+    return new ccc.CellGrid(window.CCC_DATA.cells, options);
   };
 })();

@@ -9,6 +9,11 @@
   var ccc = (L.ccc = L.ccc || {});
   var MAX_LAT = 85.0511287798;
 
+  /* Where the page's start-up time goes (ms since navigation), sent with the first paint. */
+  ccc.marks = window.CCC_MARKS = window.CCC_MARKS || {};
+  ccc.mark = function (name) { ccc.marks[name] = Math.round(performance.now() * 10) / 10; };
+  ccc.mark("scriptsParsed");
+
   ccc.decode = function (b64, Type) {
     var bin = atob(b64 || "");
     var bytes = new Uint8Array(bin.length);
@@ -83,10 +88,11 @@
     return inside;
   };
 
-  /* Rings of one boundary level: counts (uint16) and int32 microdegrees → arrays of LatLngs. */
-  ccc.decodeRings = function (countsB64, coordsB64) {
-    var counts = ccc.decode(countsB64, Uint16Array);
-    var coords = ccc.decode(coordsB64, Int32Array);
+  /* Rings of one boundary level: vertex counts and int32 microdegrees (typed arrays, or
+   * base64 of them) → arrays of [lat, lng], closed. */
+  ccc.decodeRings = function (counts, coords) {
+    if (typeof counts === "string") counts = ccc.decode(counts, Uint16Array);
+    if (typeof coords === "string") coords = ccc.decode(coords, Int32Array);
     var rings = [], k = 0;
     for (var i = 0; i < counts.length; i++) {
       var ring = [];
@@ -95,5 +101,42 @@
       rings.push(ring);
     }
     return rings;
+  };
+
+  /* Runs fn once the next frame is painted. */
+  ccc.afterPaint = function (fn) {
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
+  };
+
+  var TYPES = { u1: Uint8Array, u2: Uint16Array, i2: Int16Array, i4: Int32Array };
+
+  /* grid.bin as typed-array views on its buffer: { header, sections: {name: array} }. */
+  ccc.readGridFile = function (buffer) {
+    var head = new DataView(buffer, 0, 12);
+    if (head.getUint32(0, false) !== 0x43434347) throw new Error("grid.bin: not a grid file");
+    if (head.getUint32(4, true) !== 1) throw new Error("grid.bin: format " + head.getUint32(4, true));
+    var length = head.getUint32(8, true);
+    var header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 12, length)));
+    var base = 12 + length + ((8 - ((12 + length) % 8)) % 8), sections = {};
+    for (var name in header.sections) {
+      var s = header.sections[name];
+      sections[name] = new TYPES[s[1]](buffer, base + s[0], s[2]);
+    }
+    return { header: header, sections: sections };
+  };
+
+  var gridFile = null;
+  /* Calls fn(file) once grid.bin is read and viewed (see ccc_boot.js), fn(null, error) if it
+   * cannot be; at once when it is already. */
+  ccc.gridFile = function (fn) {
+    window.CCC_GRID_LOAD.then(function (load) {
+      if (load.error) return fn(null, load.error);
+      try {
+        gridFile = gridFile || ccc.readGridFile(load.buffer);
+      } catch (e) {
+        return fn(null, String(e.message || e));
+      }
+      fn(gridFile, null);
+    });
   };
 })();
