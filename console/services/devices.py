@@ -36,11 +36,15 @@ class DeviceInfo:
 
 
 def check_unique_id(unique_id: object) -> str:
-    """The id as the protocol sends it: 1–64 printable characters (normalised as every checked
-    text is: NFC, no spaces around); a DomainError naming the reason otherwise."""
+    """The id as the protocol sends it: 1–64 printable characters, no spaces around, in NFC
+    (stored exactly as given); a DomainError naming the reason otherwise."""
     text = check_text("device_id", unique_id)
     if not text:
         raise DomainError("text_required", field="device_id")
+    if text != unique_id.strip() or unique_id != unique_id.strip():
+        # Phones send the id byte for byte: one stored other than typed would never match.
+        bad = next((ch for ch in unique_id if ch.isspace()), unique_id[:1])
+        raise DomainError("text_bad_character", field="device_id", character=f"U+{ord(bad):04X}")
     bad = next((ch for ch in text if not ch.isprintable()), None)
     if bad is not None:
         raise DomainError("text_bad_character", field="device_id", character=f"U+{ord(bad):04X}")
