@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from console.services import cases
+from console.services.actor import actor_for
 from console.services.settings import set_setting
 from console.store import audit
 from console.store.models import AuditRecord, Case, CaseEvent
@@ -25,7 +26,7 @@ def test_an_aware_time_is_stored_as_the_local_time_it_means_and_the_chain_holds(
         change = cases.report(s, world.city.dispatcher, category_code=GARBAGE, source="hotline",
                               lon=CENTRE[0] + STEP / 3, lat=CENTRE[1] + STEP / 3,
                               address="曙光路1号", description="垃圾", at=aware)
-        set_setting(s, "city_name", "杭州", aware)
+        set_setting(s, actor_for(s, "admin"), "city_name", "杭州", aware)
     with world.db.session() as s:
         assert s.get(Case, change.case_id).reported_at == LOCAL
         assert s.scalars(select(CaseEvent.at).where(CaseEvent.case_id == change.case_id)
