@@ -27,11 +27,11 @@ from console.domain.patrol_state import on_shift
 from console.domain.workflow import OPEN, Status
 from console.store import alert_queries as aq
 from console.store.models import Case
+from console.store.queue_queries import stage_condition
 
 HOURS = 24
 #: Registration is looked for among cases reported this long before it (keeps the time index).
 REGISTER_LOOKBACK = timedelta(days=7)
-_DISPATCHED = Status.DISPATCHED.value
 _DROPPED = (Status.REJECTED.value, Status.CANCELLED.value)
 
 
@@ -118,11 +118,12 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
         Case.closed_at >= start)).all()
     closed_today = [r for r in closed if r.closed_at >= midnight]
     on_time = sum(1 for r in closed_today if _on_time(r))
-    # Still with a department and past the deadline: one row of sums over the status index.
+    # Still with a department and past the deadline — the 超期 tab's own definition
+    # (domain/stages.py) — in one row of sums over the status index.
     overdue_cols = [func.sum(when((Case.deadline < m, 1), else_=0)) for m in marks]
     row = session.execute(select(func.count(), func.sum(when((Case.deadline >= midnight, 1),
                                                               else_=0)), *overdue_cols)
-                          .where(Case.status == _DISPATCHED, Case.deadline < now)).one()
+                          .where(stage_condition("overdue", now))).one()
     overdue_now, lapsed_today = row[0] or 0, row[1] or 0
     overdue_series = [float(v or 0) for v in row[2:]]
 
