@@ -67,8 +67,10 @@ def _copy() -> Path:
         for suffix in ("-wal", "-shm"):
             copy.with_name(copy.name + suffix).unlink(missing_ok=True)
         shutil.copyfile(source, copy)
-        _open_in_child(copy)          # the migration to the current schema, untimed
         stamp.write_text(made_from)
+    # The migration to the current schema, untimed: a copy made under an older schema is
+    # brought up to date here rather than inside the first timed start.
+    _open_in_child(copy)
     return copy
 
 
