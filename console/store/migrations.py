@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -142,4 +143,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 if current_revision(con) == head_revision():
                     return
         from alembic import command
-        command.upgrade(alembic_config(engine), revision)
+        if engine.dialect.name != "sqlite":
+            command.upgrade(alembic_config(engine), revision)
+            return
+        # SQLite can undo DDL, but Python's sqlite3 runs ALTER/CREATE outside any transaction:
+        # a console killed in the middle of an upgrade left half a migration behind (a column
+        # added, the revision not). One explicit transaction makes the upgrade all or nothing.
+        single = create_engine(engine.url, poolclass=NullPool, connect_args={"timeout": 30})
+
+        @event.listens_for(single, "connect")
+        def _driver_leaves_transactions_to_us(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(single, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            command.upgrade(alembic_config(single), revision)
+        finally:
+            single.dispose()
