@@ -458,11 +458,20 @@ def _trail_command(args) -> int:
                 return EXIT_USAGE
             print(f"backup written: {info.path} ({info.size:,} bytes, schema {info.revision})")
             return 0
-        from console.store.audit import verify
-        report = verify(db.engine)
+        from console.store.audit import TrailNotChained, verify
+        try:
+            report = verify(db.engine)
+        except TrailNotChained as exc:
+            print(f"not verified: the schema of this database ({exc.revision or 'none'}) is older "
+                  "than the chained audit trail (0008); nothing is chained yet. Opening it with "
+                  "the console or init-db upgrades it and links the case events it holds.",
+                  file=sys.stderr)
+            return EXIT_DATABASE
         for chain in report.chains:
             state = "ok" if chain.broken is None else chain.broken.describe()
             print(f"{chain.table}: {chain.length} links verified, head {chain.head[:16]}… {state}")
+            if chain.before_chain:
+                print(f"{chain.table}: {chain.describe_start()}")
         if not report.ok:
             print(f"BROKEN: {report.first_break.describe()}")
             return EXIT_BROKEN_TRAIL

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, Table, event, insert, select, update
+from sqlalchemy import JSON, DateTime, Integer, Table, event, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -195,6 +195,25 @@ class ChainReport:
     length: int = 0
     head: str = GENESIS
     broken: Break | None = None
+    #: Rows written before the trail was chained, linked by the upgrade to 0008 (the first
+    #: `before_chain` links, their seat unknown): the chain proves them only since that upgrade.
+    before_chain: int = 0
+    before_chain_until: datetime | None = None
+    #: Time of the first row a seat chained as it wrote it.
+    begins_at: datetime | None = None
+
+    def describe_start(self) -> str:
+        """Where the chain's proof begins, in one sentence (empty for a chain from its start)."""
+        if not self.before_chain:
+            return ""
+        until = self.before_chain_until.isoformat(sep=" ") if self.before_chain_until else "-"
+        text = (f"links 1–{self.before_chain} (rows up to {until}) were written before the "
+                f"trail was chained and were linked when the database was upgraded to 0008: "
+                f"their seat is unknown and the chain proves them only since that upgrade")
+        if self.begins_at is not None:
+            text += (f"; the chain as written by the seats begins at link "
+                     f"{self.before_chain + 1} ({self.begins_at.isoformat(sep=' ')})")
+        return text
 
 
 @dataclass
@@ -258,8 +277,9 @@ def _sqlite_row_text(chain: str) -> Callable[[tuple], str]:
     return text
 
 
-def _walk(con: Connection, chain: str) -> Iterator[tuple[int, int | None, str | None, Any, str]]:
-    """(id, chain_seq, hash, at, canonical text) of every row in chain order.
+def _walk(con: Connection, chain: str
+          ) -> Iterator[tuple[int, int | None, str | None, Any, Any, str, tuple]]:
+    """(id, chain_seq, hash, at, seat, canonical text, raw row) of every row in chain order.
 
     SQLite: read through the driver's own cursor, the stored texts turned into the canonical
     ones directly (no datetime or JSON objects in between)."""
@@ -267,6 +287,7 @@ def _walk(con: Connection, chain: str) -> Iterator[tuple[int, int | None, str | 
     order = sorted(HASHED[chain])
     prefixes = _PREFIXES[chain]
     seq_at, at_at = order.index("chain_seq") + 2, order.index("at") + 2
+    seat_at = order.index("seat") + 2
     if con.dialect.name == "sqlite":
         cols = ", ".join(f'"{c}"' for c in order)
         text = _sqlite_row_text(chain)
@@ -277,7 +298,7 @@ def _walk(con: Connection, chain: str) -> Iterator[tuple[int, int | None, str | 
             for where in ("chain_seq IS NOT NULL ORDER BY chain_seq", "chain_seq IS NULL ORDER BY id"):
                 cursor.execute(f'SELECT id, hash, {cols} FROM "{table.name}" WHERE {where}')
                 for r in cursor:
-                    yield r[0], r[seq_at], r[1], r[at_at], text(r)
+                    yield r[0], r[seq_at], r[1], r[at_at], r[seat_at], text(r), r
         finally:
             cursor.close()
         return
@@ -287,7 +308,7 @@ def _walk(con: Connection, chain: str) -> Iterator[tuple[int, int | None, str | 
     for part in result.partitions():
         for r in part:
             text = "{" + ",".join([p + _encode(v) for p, v in zip(prefixes, r[2:])]) + "}"
-            yield r[0], r[seq_at], r[1], r[at_at], text
+            yield r[0], r[seq_at], r[1], r[at_at], r[seat_at], text, r
 
 
 def _as_time(value: Any) -> datetime | None:
@@ -299,18 +320,47 @@ def _as_time(value: Any) -> datetime | None:
         return None
 
 
+def _reread_time(chain: str, raw: tuple) -> str | None:
+    """The canonical text of a raw SQLite row with its time read as a datetime first, as the
+    ORM reads it: the form migration 0008 hashed the rows written before the chain in. Those
+    rows' stored text may be another spelling of the same time ('08:01:00', no fraction)."""
+    order = sorted(HASHED[chain])
+    at_i = order.index("at") + 2
+    try:
+        at = datetime.fromisoformat(str(raw[at_i]))
+    except ValueError:
+        return None
+    values = list(raw[2:])
+    values[at_i - 2] = at
+    texts = []
+    for name, v in zip(order, values):
+        if name == "data" and isinstance(v, str):
+            v = json.loads(v)
+        texts.append(_encode(v))
+    return "{" + ",".join(p + t for p, t in zip(_PREFIXES[chain], texts)) + "}"
+
+
 def verify_chain(con: Connection, chain: str) -> ChainReport:
     """Walk one chain from its first row; stop at the first link that does not hold."""
     report = ChainReport(chain)
     expected, previous = 0, GENESIS
     sha256 = hashlib.sha256
-    for row_id, seq, stored, at, text in _walk(con, chain):
+    sqlite = con.dialect.name == "sqlite"
+    for row_id, seq, stored, at, seat_, text, raw in _walk(con, chain):
         expected += 1
         if seq is None or seq != expected or stored != sha256((previous + text).encode()).hexdigest():
-            reason = ("unchained" if seq is None else "missing_before" if seq != expected
-                      else "changed")
-            report.broken = Break(chain, seq, row_id, _as_time(at), reason)
-            break
+            again = (_reread_time(chain, raw)
+                     if sqlite and seq == expected and seat_ is None else None)
+            if again is None or stored != sha256((previous + again).encode()).hexdigest():
+                reason = ("unchained" if seq is None else "missing_before" if seq != expected
+                          else "changed")
+                report.broken = Break(chain, seq, row_id, _as_time(at), reason)
+                break
+        if seat_ is None and report.before_chain == expected - 1:
+            # Migration 0008 linked the rows written before it, with no seat: the leading run.
+            report.before_chain, report.before_chain_until = expected, _as_time(at)
+        elif report.begins_at is None:
+            report.begins_at = _as_time(at)
         previous = stored
     if report.broken is not None:
         report.length, report.head = expected - 1, previous
@@ -326,13 +376,25 @@ def verify_chain(con: Connection, chain: str) -> ChainReport:
     return report
 
 
+class TrailNotChained(Exception):
+    """The database's schema is older than the chained trail (migration 0008)."""
+
+    def __init__(self, revision: str | None) -> None:
+        super().__init__(revision)
+        self.revision = revision
+
+
 def verify(engine: Engine, chains: Iterable[str] = (CASE_EVENTS, AUDIT)) -> VerifyReport:
-    """Walk every chain in one read snapshot; the report names each chain's first broken link."""
+    """Walk every chain in one read snapshot; the report names each chain's first broken link.
+    TrailNotChained if the schema predates the chain (nothing to walk until it is upgraded)."""
     report = VerifyReport()
     with engine.connect() as con:
         if con.dialect.name == "postgresql":
             con = con.execution_options(isolation_level="REPEATABLE READ")
         with con.begin():
+            if not inspect(con).has_table(AuditChain.__tablename__):
+                from console.store.migrations import current_revision
+                raise TrailNotChained(current_revision(con))
             if con.dialect.name == "sqlite":
                 # pysqlite reads each SELECT in its own snapshot: hold one for the whole walk.
                 con.exec_driver_sql("BEGIN")
