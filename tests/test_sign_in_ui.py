@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
 from sqlalchemy import update
 
@@ -132,6 +135,44 @@ def test_the_seat_locks_after_the_idle_time(window, qtbot):
     window.idle.set_minutes(0.001)   # 60 ms
     qtbot.waitUntil(window.lock_overlay.is_locked, timeout=5000)
     assert window.lock_overlay.title.text() == "席位已锁定"
+
+
+def test_typing_in_a_dialog_counts_as_activity(window, qtbot):
+    """Idle time counts input anywhere in the application, not on the main window alone."""
+    form = QDialog(window)
+    note = QLineEdit(form)
+    form.show()
+    form.activateWindow()
+    note.setFocus()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is form.windowHandle(), timeout=5000)
+    typing = QTimer(interval=60)
+    # Through the dialog's own window, as a keyboard's keys arrive.
+    typing.timeout.connect(lambda: QTest.keyClick(form.windowHandle(), Qt.Key.Key_A))
+    window.idle.set_minutes(0.01)   # 600 ms
+    typing.start()
+    try:
+        # 25 keys at 60 ms: about 1.5 s of typing, well past the idle time.
+        qtbot.waitUntil(lambda: len(note.text()) >= 25 or window.lock_overlay.is_locked(),
+                        timeout=10_000)
+        assert not window.lock_overlay.is_locked()
+    finally:
+        typing.stop()
+    qtbot.waitUntil(window.lock_overlay.is_locked, timeout=5000)   # and idle again: it locks
+    assert not form.isEnabled() and form.windowOpacity() == 0.0
+    form.close()
+
+
+def test_a_window_opened_while_locked_is_covered_too(window, qtbot):
+    window.lock_seat()
+    box = QDialog(window)
+    QLineEdit("在锁定时弹出", box)
+    box.show()
+    qtbot.waitUntil(lambda: not box.isEnabled() and box.windowOpacity() == 0.0, timeout=5000)
+    window.lock_overlay.password.setText(DESK_PW)
+    with qtbot.waitSignal(window.lock_overlay.unlocked, timeout=10_000):
+        window.lock_overlay.submit()
+    assert box.isEnabled() and box.windowOpacity() == 1.0 and box.isVisible()
+    box.close()
 
 
 def test_shift_change_keeps_the_window_and_its_layout(window, qtbot, people):

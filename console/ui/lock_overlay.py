@@ -9,6 +9,7 @@ keeps their contents and their own state). The same layer serves the shift chang
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -21,23 +22,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shiboken6 import isValid
+
 from console.common.messages import describe_error, role_name
 from console.live.tasks import TaskRunner
 from console.services import users
 from console.services.actor import Actor
 from console.services.cases import now
 
+COVER_SWEEP_MS = 200
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
                        QEvent.Type.MouseMove, QEvent.Type.TouchBegin})
 
 
 class IdleWatch(QObject):
-    """Emits `idle` after `minutes` without a key, click, wheel or mouse move on `window`.
+    """Emits `idle` after `minutes` without a key, click, wheel or mouse move in any window of
+    the application: the main window, its floating docks, every dialog and menu.
 
-    It listens on the window's QWindow, where every input event of the window arrives first,
-    rather than on the whole application: an application-wide Python event filter is called
-    for every event of every object, including objects being torn down, which PySide does not
-    survive."""
+    Every input event reaches a top-level QWindow before any widget, so the watch listens on
+    each QWindow of the application: those open when it starts and each one that takes the
+    focus later (a dialog, a popup menu). Not on the QApplication: a Python filter there is
+    called for every event of every object, and PySide crashes when a worker imports a module
+    meanwhile (seen in tests/test_sign_in_ui.py with the map's page being built)."""
 
     idle = Signal()
 
@@ -45,19 +51,25 @@ class IdleWatch(QObject):
         super().__init__(window)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.idle)
-        self._window = window
-        self._handle = None
+        self._watched: set[int] = set()
         self._stopped = False
+        QGuiApplication.instance().focusWindowChanged.connect(self._watch)
 
-    def _watch(self) -> None:
-        handle = self._window.windowHandle()
-        if handle is not None and handle is not self._handle and not self._stopped:
+    def _watch(self, handle: QWindow | None) -> None:
+        if handle is not None and not self._stopped and id(handle) not in self._watched:
             handle.installEventFilter(self)
-            self._handle = handle
+            self._watched.add(id(handle))
+            handle.destroyed.connect(lambda _=None, key=id(handle): self._watched.discard(key))
+            if self._timer.isActive():
+                self._timer.start()   # a window opening is the user's doing too
+
+    def _watch_all(self) -> None:
+        for handle in QGuiApplication.topLevelWindows():
+            self._watch(handle)
 
     def set_minutes(self, minutes: float) -> None:
         """Lock after this many idle minutes; 0 or less: never."""
-        self._watch()
+        self._watch_all()
         if minutes > 0 and not self._stopped:
             self._timer.setInterval(int(minutes * 60_000))
             self._timer.start()
@@ -68,17 +80,21 @@ class IdleWatch(QObject):
         self._timer.stop()
 
     def resume(self) -> None:
-        self._watch()
+        self._watch_all()
         if not self._stopped and self._timer.interval() > 0:
             self._timer.start()
 
     def stop(self) -> None:
         """Stop for good (the window is closing)."""
+        if self._stopped:
+            return
         self._stopped = True
         self._timer.stop()
-        if self._handle is not None:
-            self._handle.removeEventFilter(self)
-            self._handle = None
+        QGuiApplication.instance().focusWindowChanged.disconnect(self._watch)
+        for handle in QGuiApplication.topLevelWindows():
+            if id(handle) in self._watched:
+                handle.removeEventFilter(self)
+        self._watched.clear()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
@@ -158,6 +174,10 @@ class LockOverlay(QFrame):
         layout.addLayout(buttons)
         self.hide()
         self._disabled: list[QWidget] = []
+        # While locked, a window that opens (a message box, a dialog a feed answer opens) is
+        # covered like the others: looked for a few times a second, not by an event filter.
+        self._sweep = QTimer(self, interval=COVER_SWEEP_MS)
+        self._sweep.timeout.connect(self._cover_new_windows)
 
     # --- locking ---------------------------------------------------------------------------
 
@@ -250,18 +270,33 @@ class LockOverlay(QFrame):
                 child.setEnabled(False)
                 self._disabled.append(child)
         for w in QApplication.topLevelWidgets():
-            if w is not self.window_ and w.isVisible():
-                self._hidden_windows.append((w, w.windowOpacity()))
-                w.setWindowOpacity(0.0)
-                if w.isEnabled():
-                    w.setEnabled(False)
-                    self._disabled.append(w)
+            if w.isVisible():
+                self.cover_window(w)
+        self._sweep.start()
+
+    def cover_window(self, w: QWidget) -> None:
+        """Make one window of the seat (not the main one) transparent and out of reach."""
+        if w is self.window_ or any(w is seen for seen, _ in self._hidden_windows):
+            return
+        self._hidden_windows.append((w, w.windowOpacity()))
+        w.setWindowOpacity(0.0)
+        if w.isEnabled():
+            w.setEnabled(False)
+            self._disabled.append(w)
+
+    def _cover_new_windows(self) -> None:
+        for w in QApplication.topLevelWidgets():
+            if w.isVisible() and w.windowOpacity() > 0.0:
+                self.cover_window(w)
 
     def _uncover_other_windows(self) -> None:
+        self._sweep.stop()
         for w in self._disabled:
-            w.setEnabled(True)
+            if isValid(w):
+                w.setEnabled(True)
         for w, opacity in self._hidden_windows:
-            w.setWindowOpacity(opacity)
+            if isValid(w):
+                w.setWindowOpacity(opacity)
         self._hidden_windows, self._disabled = [], []
 
     def follow_window(self) -> None:
