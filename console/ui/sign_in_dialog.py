@@ -6,16 +6,8 @@ The password field is cleared after every attempt; the text lives only in the fi
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from console.common.messages import describe_error
 from console.domain.errors import DomainError
@@ -23,59 +15,25 @@ from console.live.tasks import TaskRunner
 from console.services import users
 from console.services.actor import Actor
 from console.services.cases import now
+from console.ui.form_dialog import FormDialog, password_field
 
 
-def _password_field(parent: QWidget, name: str) -> QLineEdit:
-    field = QLineEdit(parent)
-    field.setObjectName(name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    # No completion, no copying out: what is typed stays in the field until it is cleared.
-    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-    return field
-
-
-class _AccountDialog(QDialog):
-    """The parts both dialogs share: a form, a message line, OK/Cancel, the worker call."""
+class _AccountDialog(FormDialog):
+    """Both dialogs end with someone signed in: `actor`, and the `signed_in` signal."""
 
     signed_in = Signal(object)   # Actor
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="accountMessage")
         self.tasks = tasks
         self.actor: Actor | None = None
         self.setMinimumWidth(400)
-        layout = QVBoxLayout(self)
-        self.intro = QLabel(self)
         self.intro.setObjectName("accountIntro")
-        self.intro.setWordWrap(True)
-        layout.addWidget(self.intro)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
-        self.message = QLabel(self)
-        self.message.setObjectName("accountMessage")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-    def busy(self, text: str) -> None:
-        self.message.setText(text)
-        self.buttons.setEnabled(False)
-
-    def refuse(self, text: str) -> None:
-        self.message.setText(text)
-        self.buttons.setEnabled(True)
 
     def succeed(self, actor: Actor) -> None:
         self.actor = actor
         self.signed_in.emit(actor)
         self.accept()
-
-    def submit(self) -> None:  # pragma: no cover - each dialog has its own
-        raise NotImplementedError
 
 
 class SignInDialog(_AccountDialog):
@@ -86,10 +44,10 @@ class SignInDialog(_AccountDialog):
         super().__init__(tasks, parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Sign in · City Command Console"))
-        self.intro.setText(self.tr("Sign in with your user name and password."))
+        self.set_intro(self.tr("Sign in with your user name and password."))
         self.username = QLineEdit(username, self)
         self.username.setObjectName("signInUser")
-        self.password = _password_field(self, "signInPassword")
+        self.password = password_field(self, "signInPassword")
         self.form.addRow(self.tr("&User name:"), self.username)
         self.form.addRow(self.tr("&Password:"), self.password)
         (self.password if username else self.username).setFocus()
@@ -122,15 +80,15 @@ class FirstAdministratorDialog(_AccountDialog):
         super().__init__(tasks, parent)
         self.setObjectName("firstAdminDialog")
         self.setWindowTitle(self.tr("Administrator account · City Command Console"))
-        self.intro.setText(self.tr(
+        self.set_intro(self.tr(
             "This database has no administrator yet. Create the administrator's account: it "
             "signs in first and creates the other users."))
         self.username = QLineEdit("admin", self)
         self.username.setObjectName("adminUser")
         self.display_name = QLineEdit(self.tr("Administrator"), self)
         self.display_name.setObjectName("adminName")
-        self.password = _password_field(self, "adminPassword")
-        self.confirm = _password_field(self, "adminConfirm")
+        self.password = password_field(self, "adminPassword")
+        self.confirm = password_field(self, "adminConfirm")
         self.form.addRow(self.tr("&User name:"), self.username)
         self.form.addRow(self.tr("&Name:"), self.display_name)
         self.form.addRow(self.tr("&Password:"), self.password)

@@ -6,13 +6,10 @@ that the one acting is an administrator as stored now, whatever this dialog show
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,58 +28,32 @@ from console.live.tasks import TaskRunner
 from console.services import users
 from console.services.actor import Actor
 from console.services.cases import now
+from console.ui.form_dialog import FormDialog, password_field
 
 #: The roles an account may hold, in the order the form offers them.
 ROLE_ORDER = (Role.DISPATCHER, Role.LEADER, Role.DEPARTMENT, Role.PATROL, Role.VIEWER, Role.ADMIN)
 
 
-def _password(parent: QWidget, name: str) -> QLineEdit:
-    field = QLineEdit(parent)
-    field.setObjectName(name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-    return field
-
-
-class _FormDialog(QDialog):
+class _FormDialog(FormDialog):
     """A form whose OK runs one service call on a worker and closes only when it succeeds."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.tasks = tasks
-        layout = QVBoxLayout(self)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
-        self.message = QLabel(self)
-        self.message.setObjectName("formMessage")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
     def run(self, fn) -> None:
-        self.buttons.setEnabled(False)
-        self.message.setText(self.tr("Saving…"))
-        self.tasks.run(fn, on_done=lambda _: self.accept(), on_error=self._failed, owner=self)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText(describe_error(exc))
+        self.busy(self.tr("Saving…"))
+        self.tasks.run(fn, on_done=lambda _: self.accept(),
+                       on_error=lambda exc: self.refuse(describe_error(exc)), owner=self)
 
     def passwords(self, first: QLineEdit, second: QLineEdit) -> str | None:
         a, b = first.text(), second.text()
         first.clear()
         second.clear()
         if a != b:
-            self.message.setText(describe_error(DomainError("passwords_differ")))
+            self.refuse(describe_error(DomainError("passwords_differ")))
             return None
         return a
-
-    def submit(self) -> None:  # pragma: no cover - each form has its own
-        raise NotImplementedError
 
 
 class UserForm(_FormDialog):
@@ -113,8 +84,8 @@ class UserForm(_FormDialog):
         self.form.addRow(self.tr("&Department:"), self.department)
         self.password = self.confirm = None
         if row is None:
-            self.password = _password(self, "userPassword")
-            self.confirm = _password(self, "userConfirm")
+            self.password = password_field(self, "userPassword")
+            self.confirm = password_field(self, "userConfirm")
             self.form.addRow(self.tr("&Password:"), self.password)
             self.form.addRow(self.tr("Re&peat password:"), self.confirm)
         self.role.currentIndexChanged.connect(self._role_changed)
@@ -157,13 +128,13 @@ class PasswordDialog(_FormDialog):
         self.old = None
         if reset is None:
             self.setWindowTitle(self.tr("Change my password"))
-            self.old = _password(self, "oldPassword")
+            self.old = password_field(self, "oldPassword")
             self.form.addRow(self.tr("&Current password:"), self.old)
         else:
             self.setWindowTitle(self.tr("Reset the password of {name}").format(
                 name=reset.display_name))
-        self.new = _password(self, "newPassword")
-        self.confirm = _password(self, "confirmPassword")
+        self.new = password_field(self, "newPassword")
+        self.confirm = password_field(self, "confirmPassword")
         self.form.addRow(self.tr("&New password:"), self.new)
         self.form.addRow(self.tr("Re&peat new password:"), self.confirm)
 
