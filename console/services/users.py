@@ -24,6 +24,7 @@ from console.domain.permissions import Permission
 from console.domain.roles import USER_ROLES, Role
 from console.services.actor import Actor, authorize, snapshot
 from console.services.settings import get_setting
+from console.services.trail import audited
 from console.store import feed
 from console.store.models import Department, Meta, User
 
@@ -179,8 +180,11 @@ def create_first_administrator(session: Session, username: str, display_name: st
     user.display_name, user.active, user.department_id = display_name, True, None
     _set_password(user, password, at)
     session.flush()
+    actor = snapshot(user)   # nobody is signed in yet: the new administrator creates itself
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.ADDED, at,
+            {"username": username, "role": Role.ADMIN.value, "first_administrator": True})
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.ADDED, at, {"by": None})
-    return snapshot(user)
+    return actor
 
 
 # --- the administrator's list -------------------------------------------------------------
@@ -204,8 +208,11 @@ def _role_and_department(session: Session, role: str, department_id: int | None
         return role, None   # only a department's liaison belongs to a department
     if department_id is None:
         raise DomainError("department_required")
-    if session.get(Department, department_id) is None:
+    department = session.get(Department, department_id)
+    if department is None:
         raise NotFound("department", department_id)
+    if not department.active:   # a retired department receives no dispatches to handle
+        raise DomainError("department_retired", name=department.name)
     return role, department_id
 
 
@@ -265,6 +272,8 @@ def create_user(session: Session, actor: Actor, *, username: str, display_name: 
     _set_password(user, password, at)
     session.add(user)
     session.flush()
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.ADDED, at,
+            {"username": username, "role": role.value, "department_id": department_id})
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.ADDED, at, {"by": actor.name})
     return user.id
 
@@ -280,6 +289,8 @@ def update_user(session: Session, actor: Actor, user_id: int, *, display_name: s
         _keep_an_administrator(session, user)
     user.display_name, user.role, user.department_id = display_name, role.value, department_id
     session.flush()
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
+            {"display_name": display_name, "role": role.value, "department_id": department_id})
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.CHANGED, at, {"by": actor.name})
 
 
@@ -291,6 +302,8 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, *, at
         _keep_an_administrator(session, user)
     user.active = bool(active)
     session.flush()
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
+            {"active": bool(active)})
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
                 {"by": actor.name, "active": bool(active)})
 
@@ -302,6 +315,8 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str, 
     user = _user(session, user_id)
     _set_password(user, check_password_policy(session, user.username, password), at)
     session.flush()
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
+            {"password": "reset"})   # that it changed, never what to
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
                 {"by": actor.name, "password": True})
 
@@ -315,6 +330,8 @@ def change_own_password(session: Session, actor: Actor, old: str, new: str, *,
         raise DomainError("wrong_password")
     _set_password(user, check_password_policy(session, user.username, new), at)
     session.flush()
+    audited(session, actor, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
+            {"password": "changed_own"})
     feed.record(session, ChangeKind.USER, user.id, ChangeAction.CHANGED, at,
                 {"by": actor.name, "password": True})
 
