@@ -62,8 +62,11 @@ def test_sign_in_locks_the_account_after_the_set_number_of_failures(db):
     for _ in range(2):
         assert sign_in(db, "admin", "wrong password!").refusal.code == "sign_in_failed"
     assert sign_in(db, "admin", GOOD).actor is not None   # a success resets the count
-    for _ in range(3):
+    for _ in range(2):
         assert sign_in(db, "admin", "wrong password!").refusal.code == "sign_in_failed"
+    # The attempt that locks the account says so, with how long.
+    locking = sign_in(db, "admin", "wrong password!").refusal
+    assert locking.code == "account_locked" and locking.params["minutes"] == 15
     refusal = sign_in(db, "admin", GOOD, MON + timedelta(minutes=1)).refusal
     assert refusal.code == "account_locked" and refusal.params["minutes"] == 14
     assert sign_in(db, "admin", GOOD, MON + timedelta(minutes=15)).actor is not None

@@ -119,8 +119,14 @@ def sign_in(session: Session, username: str, password: str, at: datetime) -> Sig
     if not _verify(user.password_hash, password) or not user.active:
         user.failed_attempts = (user.failed_attempts or 0) + 1
         if user.failed_attempts >= int(get_setting(session, "sign_in_max_failures")):
-            user.locked_until = at + timedelta(minutes=int(get_setting(session, "sign_in_lockout_min")))
+            minutes = int(get_setting(session, "sign_in_lockout_min"))
+            user.locked_until = at + timedelta(minutes=minutes)
             user.failed_attempts = 0
+            session.flush()
+            # Said at the attempt that locks it, not only at the next one: the person at the
+            # seat learns why to stop trying (an unknown name never locks, so the next attempt
+            # would tell the same anyway).
+            return SignIn(None, DomainError("account_locked", minutes=minutes))
         session.flush()
         return SignIn(None, DomainError("sign_in_failed"))
     user.failed_attempts, user.locked_until = 0, None

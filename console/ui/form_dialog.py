@@ -29,6 +29,7 @@ class FormDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, *, message_name: str = "formMessage") -> None:
         super().__init__(parent)
+        self.setMinimumWidth(400)   # room for a Chinese label and a field beside it
         layout = QVBoxLayout(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)

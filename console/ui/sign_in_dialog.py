@@ -27,7 +27,6 @@ class _AccountDialog(FormDialog):
         super().__init__(parent, message_name="accountMessage")
         self.tasks = tasks
         self.actor: Actor | None = None
-        self.setMinimumWidth(400)
         self.intro.setObjectName("accountIntro")
 
     def succeed(self, actor: Actor) -> None:

@@ -87,7 +87,7 @@ class UserForm(_FormDialog):
             self.password = password_field(self, "userPassword")
             self.confirm = password_field(self, "userConfirm")
             self.form.addRow(self.tr("&Password:"), self.password)
-            self.form.addRow(self.tr("Re&peat password:"), self.confirm)
+            self.form.addRow(self.tr("Repeat pass&word:"), self.confirm)
         self.role.currentIndexChanged.connect(self._role_changed)
         if row is not None:
             self.role.setCurrentIndex(max(0, self.role.findData(row.role)))
@@ -96,8 +96,14 @@ class UserForm(_FormDialog):
         self._role_changed()
 
     def _role_changed(self) -> None:
-        # Only a department's liaison belongs to a department.
-        self.department.setEnabled(self.role.currentData() == Role.DEPARTMENT.value)
+        # Only a department's liaison belongs to a department; for any other role the field
+        # is empty, not showing a department the account would not belong to.
+        liaison = self.role.currentData() == Role.DEPARTMENT.value
+        self.department.setEnabled(liaison)
+        if not liaison:
+            self.department.setCurrentIndex(-1)
+        elif self.department.currentIndex() < 0 and self.department.count():
+            self.department.setCurrentIndex(0)
 
     def submit(self) -> None:
         actor, role = self.actor, self.role.currentData()

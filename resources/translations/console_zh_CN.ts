@@ -1126,8 +1126,8 @@
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <source>Re&amp;peat password:</source>
-        <translation>确认密码(&amp;P)：</translation>
+        <source>Repeat pass&amp;word:</source>
+        <translation>确认密码(&amp;W)：</translation>
     </message>
 </context>
 <context>
