@@ -204,6 +204,8 @@ class LockOverlay(QFrame):
         self._user_label.setVisible(self.shift_change)
         self.password.setVisible(not demo)
         self.switch_button.setVisible(not self.shift_change)
+        # "Unlock" would be wrong for a new user taking over, and its &U clashes with &User name.
+        self.unlock_button.setText(self.tr("&Sign in") if self.shift_change else self.tr("&Unlock"))
         self.password.clear()
         self.message.setText(self.tr("Demo city: no password is needed.") if demo else "")
         self.unlock_button.setEnabled(True)

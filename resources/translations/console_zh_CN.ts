@@ -749,6 +749,10 @@
         <translation>{name}（{role}）的席位已锁定。输入密码继续；打开的内容保持原样。</translation>
     </message>
     <message>
+        <source>&amp;Sign in</source>
+        <translation>接班登录(&amp;S)</translation>
+    </message>
+    <message>
         <source>Demo city: no password is needed.</source>
         <translation>演示城市：无需密码。</translation>
     </message>
