@@ -22,6 +22,8 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
 from console.domain.errors import DomainError
@@ -317,7 +319,9 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         log.exception("field: fault on %s %s", request.method, request.url.path)
         return _refuse(500, "internal", "服务器内部错误")
 
-    return Starlette(routes=routes, exception_handlers={
+    return Starlette(routes=routes, middleware=[
+        # Leaflet and the page compress to a third: the first load on a slow mobile link.
+        Middleware(GZipMiddleware, minimum_size=1024)], exception_handlers={
         FieldRefused: refused, DomainError: domain, TooLarge: too_large, HTTPException: http,
         OperationalError: database, Exception: fault})
 
