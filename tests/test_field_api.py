@@ -375,3 +375,21 @@ def test_bad_answers_are_refused(field, change, code):
     with field.db.session() as s:
         assert s.scalar(select(func.count()).select_from(CaseEvent).where(
             CaseEvent.action == "add_note")) == 0
+
+
+def test_field_sessions_from_the_command_line(field, db, capsys):
+    field.sign_in()
+    token = field.sign_in(device="备用机")
+    from console.cli import main
+    url = db.engine.url.render_as_string(hide_password=False)
+    assert main(["field-sessions", "list", "--db", url]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and "备用机" in lines[0] and "patrol" in lines[0]
+    session_id = lines[0].split("\t")[0]
+    assert main(["field-sessions", "revoke", "--id", session_id, "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == "revoked\t1"
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).json()["error"] == "revoked"
+    assert main(["field-sessions", "revoke", "--user", "nobody", "--db", url]) != 0
+    with db.session() as s:
+        revokes = [a for a in s.scalars(select(AuditRecord)) if a.data.get("field") == "revoke"]
+        assert len(revokes) == 1 and revokes[0].actor_name.startswith("os:")
