@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     _add_intake_commands(sub, headless)
     _add_open311_commands(sub, headless)
+    _add_field_commands(sub, headless)
     _add_trail_commands(sub, headless)
     return parser
 
@@ -283,6 +284,50 @@ def _open311_command(args) -> int:
         db.dispose()
 
 
+# --- the officers' phones: their sessions ------------------------------------------------------
+
+def _add_field_commands(sub, headless: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("field-sessions", help="list and revoke the officers' phone sessions")
+    acts = p.add_subparsers(dest="field_command", metavar="ACTION", required=True)
+    acts.add_parser("list", parents=[headless], help="the open sessions (not revoked or expired)")
+    k = acts.add_parser("revoke", parents=[headless],
+                        help="sign a phone out: one session by id, or every one of a user")
+    who = k.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id", type=_whole_number(1, 2**31 - 1), metavar="ID")
+    who.add_argument("--user", metavar="USERNAME")
+
+
+def _field_command(args) -> int:
+    from datetime import datetime
+
+    from console.domain.errors import DomainError
+    from console.services import field_sessions
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    try:
+        db = open_database(args.sub_db or args.db or _default_url(False))
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        with db.transaction() as s:
+            now = datetime.now().replace(microsecond=0)
+            if args.field_command == "revoke":
+                ended = field_sessions.revoke(s, session_id=args.id, username=args.user, at=now)
+                print(f"revoked\t{ended}")
+            else:
+                for r in field_sessions.list_sessions(s, at=now):
+                    print(f"{r.id}\t{r.username}\t{r.officer_code}\t{r.device}\t"
+                          f"signed in {r.issued_at:%Y-%m-%d %H:%M}\tseen {r.last_seen_at:%H:%M}"
+                          f"\texpires {r.expires_at:%Y-%m-%d %H:%M}")
+        return 0
+    except (DomainError, ValueError) as exc:
+        print(f"refused: {getattr(exc, 'code', exc)} {getattr(exc, 'params', '')}".rstrip(),
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `city-console` and `python -m console`."""
     parser = build_parser()
@@ -299,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         return _intake_command(args)
     if args.command == "open311-keys":
         return _open311_command(args)
+    if args.command == "field-sessions":
+        return _field_command(args)
     if args.command in ("audit", "backup", "restore"):
         return _trail_command(args)
     if args.command == "bench":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -60,8 +61,10 @@ def _refuse(reason: str, status: int = 400) -> Response:
     return PlainTextResponse(reason, status_code=status)
 
 
-def create_app(writer: BatchWriter, directory: DeviceDirectory) -> Starlette:
-    """The Starlette application around a running writer."""
+def create_app(writer: BatchWriter, directory: DeviceDirectory, *,
+               field_data_dir: Path | None = None) -> Starlette:
+    """The Starlette application around a running writer; with `field_data_dir`, the officers'
+    phone app (城管通) under /field/ too, its photos in that folder."""
 
     async def osmand(request: Request) -> Response:
         now = datetime.now()
@@ -149,12 +152,16 @@ def create_app(writer: BatchWriter, directory: DeviceDirectory) -> Starlette:
                               "suspect_at": d.suspect_at.isoformat(sep=" "),
                               "suspect_kmh": d.suspect_kmh} for d in suspects])
 
-    return IntakeApp(fast_get, routes=[
+    routes = [
         Route("/", osmand, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/admin/unknown-devices", unknown_devices, methods=["GET"]),
         Route("/admin/suspect-devices", suspect_devices, methods=["GET"]),
-    ])
+    ]
+    if field_data_dir is not None:
+        from console.ingest.field_app import field_mount
+        routes.append(field_mount(writer.db, data_dir=field_data_dir))
+    return IntakeApp(fast_get, routes=routes)
 
 
 def _suspects(db) -> list:

@@ -56,7 +56,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
         writer = ProcessWriter(db, url, directory, capacity=capacity, window=window)
     else:
         writer = BatchWriter(db, directory, capacity=capacity, window=window)
-    app, sockets = create_app(writer, directory), None
+    app, sockets = create_app(writer, directory,
+                              field_data_dir=data_dir or paths.data_dir()), None
     if open311_port:
         from console.ingest.open311_serve import mounted
         app, sockets = mounted(app, db, host=host, port=port, open311_port=open311_port,

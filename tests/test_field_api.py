@@ -1,0 +1,395 @@
+"""The officers' phone API (/field/api/): sessions, reports, tasks, answers, refusals."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import piexif
+import pytest
+from sqlalchemy import func, select, update
+from starlette.applications import Starlette
+
+from console.domain.roles import Role
+from console.ingest.field_app import Limits, field_mount
+from console.ingest.field_exif import photo_facts
+from console.services import cases, field_sessions
+from console.services.users import HASHER
+from console.store.models import AuditRecord, Case, CaseEvent, FieldSession, User
+from tests.ingest_app import Client
+from tests.service_city import CENTRE, GARBAGE, STEP, do, report
+
+API = "/field/api"
+PASSWORD = "巡查-2026-secret"
+# SOI, a JFIF APP0, start of scan, "image data", EOI: enough for the EXIF reader to walk.
+JPEG = (b"\xff\xd8" + b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\xff\xda\x00\x08" + b"\x01" * 2006 + b"\xff\xd9")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+INSIDE = {"lat": str(CENTRE[1] + STEP / 3), "lon": str(CENTRE[0] + STEP / 3)}
+
+
+@dataclass
+class Field:
+    client: Client
+    db: object
+    data_dir: Path
+    city: object
+
+    def sign_in(self, username: str = "patrol", password: str = PASSWORD,
+                device: str = "华为 Mate 60") -> str:
+        r = self.client.post(f"{API}/session", json={"username": username,
+                                                     "password": password, "device": device})
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
+    def report(self, token: str, *, key: str | None = None, photos=(JPEG,), **fields):
+        data = {"category_code": GARBAGE, "description": "路边暴露垃圾", **INSIDE} | fields
+        files = [("photo", (f"p{i}.jpg", p, "image/jpeg")) for i, p in enumerate(photos)]
+        return self.client.post(f"{API}/reports", data=data, files=files or None,
+                                headers=auth(token, key or uuid.uuid4().hex))
+
+
+def auth(token: str, key: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+def roomy() -> Limits:
+    return Limits(sign_in=(1e6, 1e6), session=(1e6, 1e6))
+
+
+def give_password(db, username: str = "patrol") -> None:
+    with db.transaction() as s:
+        s.execute(update(User).where(User.username == username)
+                  .values(password_hash=HASHER.hash(PASSWORD)))
+
+
+def make_field(db, city, data_dir: Path, limits: Limits | None = None) -> Field:
+    give_password(db)
+    give_password(db, "dispatcher")
+    app = Starlette(routes=[field_mount(db, data_dir=data_dir, limits=limits or roomy())])
+    return Field(Client(app), db, data_dir, city)
+
+
+@pytest.fixture
+def field(db, city, tmp_path) -> Field:
+    return make_field(db, city, tmp_path / "data")
+
+
+def patrol_cases(db) -> list[Case]:
+    with db.session() as s:
+        return list(s.scalars(select(Case).where(Case.source == "patrol").order_by(Case.id)))
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+def test_sign_in_gives_a_hashed_session_and_sign_out_ends_it(field):
+    token = field.sign_in()
+    with field.db.session() as s:
+        row = s.scalars(select(FieldSession)).one()
+        assert row.token_hash == field_sessions.token_hash(token) != token
+        assert row.device == "华为 Mate 60" and row.revoked_at is None
+        assert row.expires_at - row.issued_at == timedelta(hours=field_sessions.SESSION_HOURS)
+        audit = s.scalars(select(AuditRecord).where(AuditRecord.actor_name == "patrol·张")).all()
+        assert [a.data["field"] for a in audit] == ["sign_in"]
+        assert audit[0].data["device"] == "华为 Mate 60"
+    assert field.client.get(f"{API}/shift", headers=auth(token)).status_code == 200
+    assert field.client.request("DELETE", f"{API}/session", headers=auth(token)).status_code == 204
+    r = field.client.get(f"{API}/shift", headers=auth(token))
+    assert r.status_code == 401 and r.json()["error"] == "revoked"
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"username": "patrol", "password": "wrong"}, 401, "sign_in_failed"),
+    ({"username": "nobody", "password": PASSWORD}, 401, "sign_in_failed"),
+    ({"username": "dispatcher", "password": PASSWORD}, 403, "not_patrol"),
+    ({"username": 5, "password": []}, 400, "bad_request"),
+    ({"username": "patrol", "password": PASSWORD, "device": "x" * 500}, 400, "bad_device"),
+])
+def test_sign_in_refusals(field, body, status, code):
+    r = field.client.post(f"{API}/session", json=body)
+    assert (r.status_code, r.json()["error"]) == (status, code)
+    with field.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(FieldSession)) == 0
+
+
+def test_failed_sign_ins_are_counted_and_lock_the_account(field):
+    for _ in range(5):
+        field.client.post(f"{API}/session", json={"username": "patrol", "password": "x"})
+    r = field.client.post(f"{API}/session", json={"username": "patrol", "password": PASSWORD})
+    assert r.status_code == 403 and r.json()["error"] == "account_locked"
+
+
+def test_garbage_bodies_and_tokens_are_refused_without_a_fault(field):
+    c = field.client
+    for body in (b"", b"{", b"[1]", b"\xff\xfe", b'{"a":' * 5000, b"x" * 20000):
+        r = c.post(f"{API}/session", content=body, headers={"content-type": "application/json"})
+        assert 400 <= r.status_code < 500, (body[:10], r.status_code)
+    for token in ("", "x", "é" * 300, "\x00"):
+        r = c.get(f"{API}/categories", headers={"Authorization": f"Bearer {token}"}
+                  if token.isascii() else {})
+        assert r.status_code == 401
+    assert c.get(f"{API}/categories").status_code == 401
+    assert c.get(f"{API}/photos/../../etc/passwd").status_code == 404
+
+
+def test_expired_revoked_and_deactivated_sessions_are_refused(field):
+    token, other = field.sign_in(), field.sign_in(device="备用机")
+    with field.db.transaction() as s:
+        s.execute(update(FieldSession).where(FieldSession.device == "备用机")
+                  .values(expires_at=datetime.now() - timedelta(seconds=1)))
+    assert field.client.get(f"{API}/tasks", headers=auth(other)).json()["error"] == "expired"
+    with field.db.transaction() as s:
+        assert field_sessions.revoke(s, username="patrol", at=datetime.now()) == 2
+        assert field_sessions.list_sessions(s) == []
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).json()["error"] == "revoked"
+    token = field.sign_in()
+    with field.db.transaction() as s:
+        s.execute(update(User).where(User.username == "patrol").values(active=False))
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).status_code == 401
+
+
+def test_a_dispatcher_revokes_nothing_a_leader_revokes(field):
+    field.sign_in()
+    from console.domain.errors import DomainError
+    with field.db.transaction() as s:
+        with pytest.raises(DomainError):
+            field_sessions.revoke(s, username="patrol", actor=field.city.dispatcher,
+                                  at=datetime.now())
+    with field.db.transaction() as s:
+        (row,) = field_sessions.list_sessions(s)
+        assert field_sessions.revoke(s, session_id=row.id, actor=field.city.leader,
+                                     at=datetime.now()) == 1
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+def test_categories_and_where(field):
+    token = field.sign_in()
+    rows = field.client.get(f"{API}/categories", headers=auth(token)).json()
+    garbage = next(r for r in rows if r["code"] == GARBAGE)
+    assert garbage["kind"] == "事件" and garbage["major"] and garbage["name"] == "暴露垃圾"
+    inside = field.client.get(f"{API}/where", params=INSIDE, headers=auth(token)).json()
+    assert inside == {"inside": True, "cell_code": field.city.cell_codes[3]}
+    outside = field.client.get(f"{API}/where", params={"lat": "1", "lon": "1"},
+                               headers=auth(token)).json()
+    assert outside["inside"] is False
+    assert field.client.get(f"{API}/where", params={"lat": "nan", "lon": "x"},
+                            headers=auth(token)).status_code == 400
+
+
+def test_a_report_lands_in_the_intake_queue_as_the_officer(field):
+    token = field.sign_in()
+    r = field.report(token, photos=(JPEG, PNG), address="曙光路12号")
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["replayed"] is False and body["cell_code"] == field.city.cell_codes[3]
+    (case,) = patrol_cases(field.db)
+    assert (case.number, case.status, case.source) == (body["case_number"], "reported", "patrol")
+    assert case.reporter_patrol_id == field.city.officer_id
+    assert case.reporter_name == "patrol·张" and case.address == "曙光路12号"
+    assert len(case.photos) == 2
+    for name in case.photos:
+        assert (field.data_dir / name).is_file()
+    with field.db.session() as s:
+        (event,) = s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).all()
+        assert event.actor_id == field.city.patrol.user_id and event.action == "report"
+        (audit,) = s.scalars(select(AuditRecord).where(AuditRecord.entity == "case")).all()
+        assert audit.data["device"] == "华为 Mate 60" and audit.actor_role == Role.PATROL
+    # The stored photo comes back to a signed-in officer, to nobody else.
+    url = f"{API}/{case.photos[0].replace('photos/', 'photos/')}"
+    assert field.client.get(url, headers=auth(token)).content in (JPEG, PNG)
+    assert field.client.get(url).status_code == 401
+
+
+def test_the_same_idempotency_key_never_makes_a_second_case(field):
+    token = field.sign_in()
+    first = field.report(token, key="k" * 32)
+    again = field.report(token, key="k" * 32, description="重试")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["case_number"] == first.json()["case_number"]
+    assert again.json()["replayed"] is True
+    assert len(patrol_cases(field.db)) == 1
+    # Another officer's key is theirs: the same text is no clash (keys are per officer).
+    assert field.report(token, key="j" * 32).status_code == 201
+
+
+@pytest.mark.parametrize("change, status, code", [
+    ({"key": "short"}, 400, "bad_key"),
+    ({"photos": (b"GIF not really",)}, 400, "bad_photo"),
+    ({"photos": (JPEG,) * 7}, 400, "bad_request"),
+    ({"lat": "91"}, 400, "bad_lat"),
+    ({"lon": "abc"}, 400, "bad_lon"),
+    ({"lat": "1", "lon": "1"}, 400, "location_outside_city"),
+    ({"category_code": "nope"}, 400, "unknown_category"),
+    ({"description": "长" * 2001}, 400, "text_too_long"),
+    ({"description": "a\x00b"}, 400, "text_bad_character"),
+    ({"address": "x" * 9000}, 400, "bad_request"),
+])
+def test_bad_reports_are_refused_and_write_nothing(field, change, status, code):
+    token = field.sign_in()
+    change = dict(change)
+    key = change.pop("key", None)
+    r = field.report(token, key=key, **change)
+    assert (r.status_code, r.json()["error"]) == (status, code), r.text
+    assert patrol_cases(field.db) == []
+    assert not (field.data_dir / "photos").exists()
+
+
+def test_oversized_and_non_multipart_uploads_are_refused(field):
+    token = field.sign_in()
+    big = b"\xff\xd8\xff" + b"\x00" * (10 * 2**20)
+    assert field.report(token, photos=(big,)).status_code == 400
+    r = field.client.post(f"{API}/reports", json={"category_code": GARBAGE},
+                          headers=auth(token, uuid.uuid4().hex))
+    assert r.status_code == 415
+    r = field.client.post(f"{API}/reports", content=b"x",
+                          headers=auth(token, uuid.uuid4().hex) | {
+                              "content-type": "multipart/form-data; boundary=b",
+                              "content-length": str(10**9)})
+    assert r.status_code == 413
+    assert field.client.post(f"{API}/reports", headers=auth(token)).status_code == 400
+    assert patrol_cases(field.db) == []
+
+
+def test_requests_per_session_are_rate_limited(db, city, tmp_path):
+    field = make_field(db, city, tmp_path / "data",
+                       Limits(sign_in=(1e6, 1e6), session=(0.001, 3)))
+    token = field.sign_in()
+    codes = [field.client.get(f"{API}/tasks", headers=auth(token)).status_code for _ in range(5)]
+    assert codes[:3] == [200] * 3 and codes[3:] == [429, 429]
+
+
+def test_sign_ins_per_address_are_rate_limited(db, city, tmp_path):
+    field = make_field(db, city, tmp_path / "data", Limits(sign_in=(0.001, 2)))
+    codes = [field.client.post(f"{API}/session", json={"username": "x", "password": "y"})
+             .status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
+def test_shift_counts_the_officers_reports_today(field):
+    token = field.sign_in()
+    field.report(token)
+    field.report(token)
+    body = field.client.get(f"{API}/shift", headers=auth(token)).json()
+    assert body["reports_today"] == 2 and len(body["recent"]) == 2
+    assert body["officer_code"] == "P0001" and body["on_duty"] is False
+
+
+# --- EXIF --------------------------------------------------------------------------------------
+
+def exif_jpeg(taken: datetime, lat: float, lon: float) -> bytes:
+    def dms(x):
+        x = abs(x)
+        d, m = int(x), int((x % 1) * 60)
+        return ((d, 1), (m, 1), (round(((x * 60) % 1) * 60 * 1000), 1000))
+    exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal:
+                                 taken.strftime("%Y:%m:%d %H:%M:%S").encode()},
+                        "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N",
+                                piexif.GPSIFD.GPSLatitude: dms(lat),
+                                piexif.GPSIFD.GPSLongitudeRef: b"E",
+                                piexif.GPSIFD.GPSLongitude: dms(lon)}})
+    return b"\xff\xd8\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif + JPEG[2:]
+
+
+def test_an_old_photo_from_elsewhere_is_flagged_to_the_receiver(field):
+    token = field.sign_in()
+    now = datetime.now()
+    here = exif_jpeg(now - timedelta(minutes=5), float(INSIDE["lat"]), float(INSIDE["lon"]))
+    old = exif_jpeg(now - timedelta(days=9), 30.40, 120.15)
+    facts = photo_facts("photos/x.jpg", here, "jpg")
+    assert facts.taken_at is not None and abs(facts.lat - float(INSIDE["lat"])) < 1e-5
+    assert field.report(token, photos=(here,)).json()["flags"] == []
+    body = field.report(token, photos=(here, old)).json()
+    assert len(body["flags"]) == 2
+    assert "照片2" in body["flags"][0] and "9 天" in body["flags"][0]
+    assert "公里" in body["flags"][1]
+    case = patrol_cases(field.db)[-1]
+    assert "【照片核验】" in case.description and "9 天" in case.description
+
+
+# --- tasks: 核查 ---------------------------------------------------------------------------------
+
+def checking_case(field) -> Case:
+    city, db = field.city, field.db
+    change = report(db, city.dispatcher, at=datetime.now() - timedelta(hours=1))
+    change = do(db, cases.register, city.dispatcher, change)
+    change = do(db, cases.dispatch, city.dispatcher, change,
+                department_id=next(iter(city.departments.values())),
+                deadline=datetime.now() + timedelta(days=2))
+    with db.transaction() as s:
+        change = cases.act(s, city.leader, change.case_id, change.version, "mark_handled")
+    return do(db, cases.request_check, city.dispatcher, change, patrol_id=city.officer_id,
+              note="请核查是否清理干净")
+
+
+def test_a_check_is_listed_and_answered_with_a_photo(field):
+    change = checking_case(field)
+    token = field.sign_in()
+    (task,) = field.client.get(f"{API}/tasks", headers=auth(token)).json()
+    assert task["case_number"] == change.number and task["kind"] == "check"
+    assert task["request_note"] == "请核查是否清理干净" and task["answers"]["handled"] == "已处置"
+    data = {"kind": "check", "case_number": change.number, "result": "handled",
+            "note": "已清理"}
+    files = [("photo", ("a.jpg", JPEG, "image/jpeg"))]
+    r = field.client.post(f"{API}/tasks/answer", data=data, files=files,
+                          headers=auth(token, "a" * 20))
+    assert r.status_code == 201, r.text
+    again = field.client.post(f"{API}/tasks/answer", data=data, files=files,
+                              headers=auth(token, "a" * 20))
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    with field.db.session() as s:
+        events = s.scalars(select(CaseEvent).where(CaseEvent.case_id == change.case_id,
+                                                   CaseEvent.action == "add_note")).all()
+        (event,) = events
+        assert event.note == "【核查】已处置：已清理"
+        assert event.data["check"]["result"] == "handled"
+        assert len(event.data["check"]["photos"]) == 1
+        assert event.actor_id == field.city.patrol.user_id
+        case = s.get(Case, change.case_id)
+        assert case.status == "checking" and case.version == change.version + 1
+    assert (field.data_dir / event.data["check"]["photos"][0]).is_file()
+    # The desk closes it as usual, and the task is gone from the phone.
+    with field.db.transaction() as s:
+        cases.close(s, field.city.dispatcher, change.case_id, change.version + 1, note="核查通过")
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).json() == []
+    r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, "b" * 20))
+    assert r.status_code == 409 and r.json()["error"] == "task_gone"
+
+
+@pytest.mark.parametrize("change, code", [
+    ({"result": "maybe"}, "bad_result"),
+    ({"kind": "verify"}, "bad_kind"),
+    ({"case_number": "000"}, "task_gone"),
+    ({"note": "x" * 2100}, "text_too_long"),
+])
+def test_bad_answers_are_refused(field, change, code):
+    case = checking_case(field)
+    token = field.sign_in()
+    data = {"kind": "check", "case_number": case.number, "result": "not_handled"} | change
+    r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, uuid.uuid4().hex))
+    assert 400 <= r.status_code < 500 and r.json()["error"] == code, r.text
+    with field.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.action == "add_note")) == 0
+
+
+def test_field_sessions_from_the_command_line(field, db, capsys):
+    field.sign_in()
+    token = field.sign_in(device="备用机")
+    from console.cli import main
+    url = db.engine.url.render_as_string(hide_password=False)
+    assert main(["field-sessions", "list", "--db", url]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and "备用机" in lines[0] and "patrol" in lines[0]
+    session_id = lines[0].split("\t")[0]
+    assert main(["field-sessions", "revoke", "--id", session_id, "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == "revoked\t1"
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).json()["error"] == "revoked"
+    assert main(["field-sessions", "revoke", "--user", "nobody", "--db", url]) != 0
+    with db.session() as s:
+        revokes = [a for a in s.scalars(select(AuditRecord)) if a.data.get("field") == "revoke"]
+        assert len(revokes) == 1 and revokes[0].actor_name.startswith("os:")

@@ -1,0 +1,261 @@
+"""The phone app in a real browser: Debian's chromium at 360 px, driven by Selenium, against
+the field app served by uvicorn on 127.0.0.1 over a real database.
+
+Fake geolocation through CDP (Emulation.setGeolocationOverride), the network cut and restored
+through CDP (Network.emulateNetworkConditions), photos made by the browser's own canvas.
+Screenshots of every screen go to $FIELD_SCREENSHOTS (default: the test's tmp folder).
+"""
+from __future__ import annotations
+
+import base64
+import io
+import os
+import shutil
+import socket
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import piexif
+import pytest
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+
+from console.ingest.field_app import field_mount
+from console.services import queues
+from console.store.models import Case, CaseEvent
+from tests.service_city import CENTRE, STEP
+from tests.test_field_api import PASSWORD, Field, checking_case, give_password, roomy
+
+CHROMIUM = shutil.which("chromium")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                reason="needs Debian's chromium and chromium-driver")
+WIDTH, HEIGHT = 360, 780
+HERE = (CENTRE[1] + STEP / 3, CENTRE[0] + STEP / 3)     # lat, lon inside the test city
+WAIT_S = 20
+
+
+class Served:
+    """uvicorn in a thread on a free loopback port; stopped and joined at the end."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False,
+                                                    lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
+                                       name="field-uvicorn")
+
+    def __enter__(self):
+        self.thread.start()
+        started = threading.Event()
+        for _ in range(200):
+            if self.server.started:
+                started.set()
+                break
+            started.wait(0.05)
+        assert started.is_set(), "uvicorn did not start"
+        return f"http://127.0.0.1:{self.port}/field/"
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("FIELD_SCREENSHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={WIDTH},{HEIGHT}", "--lang=zh-CN"):
+        options.add_argument(arg)
+    options.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2.0, "touch": True},
+        "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
+                     "(KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.set_page_load_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def site(db, city, tmp_path):
+    give_password(db)
+    data_dir = tmp_path / "data"
+    app = Starlette(routes=[field_mount(db, data_dir=data_dir, limits=roomy())])
+    with Served(app) as url:
+        yield url, Field(None, db, data_dir, city)
+
+
+def wait(driver, condition, message: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(condition, message)
+
+
+def tap(driver, css: str) -> None:
+    """Click as a thumb does: the element scrolled clear of the fixed tab bar first."""
+    element = driver.find_element("css selector", css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def visible_text(driver, element_id: str) -> str:
+    return driver.find_element("id", element_id).text
+
+
+def open_signed_in(driver, url: str, shots: Path | None = None) -> None:
+    origin = url.split("/field/")[0]
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin,
+                                                        "permissions": ["geolocation"]})
+    driver.execute_cdp_cmd("Emulation.setGeolocationOverride", {
+        "latitude": HERE[0], "longitude": HERE[1], "accuracy": 8})
+    driver.get(url)
+    wait(driver, lambda d: d.find_element("id", "login-user").is_displayed(), "login screen")
+    if shots:
+        driver.save_screenshot(str(shots / "1-login.png"))
+    driver.find_element("id", "login-user").send_keys("patrol")
+    driver.find_element("id", "login-pass").send_keys(PASSWORD)
+    driver.find_element("css selector", "#login-form button").click()
+    wait(driver, lambda d: d.find_element("id", "screen-report").is_displayed(), "report screen")
+    wait(driver, lambda d: "单元网格" in visible_text(d, "where"), "the unit cell shown")
+
+
+def photo_file(driver, folder: Path, name: str, taken: datetime | None = None) -> Path:
+    """A real JPEG drawn by the browser's canvas (with EXIF time and place if `taken`)."""
+    data_url = driver.execute_script("""
+        const c = document.createElement('canvas'); c.width = 2400; c.height = 1800;
+        const g = c.getContext('2d');
+        const grad = g.createLinearGradient(0, 0, 2400, 1800);
+        grad.addColorStop(0, '#3a7'); grad.addColorStop(1, '#a53');
+        g.fillStyle = grad; g.fillRect(0, 0, 2400, 1800);
+        g.fillStyle = '#fff'; g.font = '200px sans-serif'; g.fillText(arguments[0], 200, 900);
+        return c.toDataURL('image/jpeg', 0.9);""", name)
+    data = base64.b64decode(data_url.split(",", 1)[1])
+    if taken is not None:
+        def dms(x):
+            return ((int(x), 1), (int(x * 60 % 60), 1), (round(x * 3600 % 60 * 1000), 1000))
+        exif = piexif.dump({"Exif": {piexif.ExifIFD.DateTimeOriginal:
+                                     taken.strftime("%Y:%m:%d %H:%M:%S").encode()},
+                            "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N",
+                                    piexif.GPSIFD.GPSLatitude: dms(HERE[0]),
+                                    piexif.GPSIFD.GPSLongitudeRef: b"E",
+                                    piexif.GPSIFD.GPSLongitude: dms(HERE[1])}})
+        out = io.BytesIO()
+        piexif.insert(exif, data, out)
+        data = out.getvalue()
+    path = folder / f"{name}.jpg"
+    path.write_bytes(data)
+    return path
+
+
+def fill_report(driver, photo: Path, text: str) -> None:
+    driver.find_element("id", "cat-search").send_keys("垃圾")
+    wait(driver, lambda d: d.find_elements("css selector", "#cat-list li"), "categories listed")
+    tap(driver, "#cat-list li")
+    driver.find_element("id", "photo-input").send_keys(str(photo))
+    wait(driver, lambda d: d.find_elements("css selector", "#photo-thumbs img"), "thumbnail")
+    driver.find_element("id", "report-text").send_keys(text)
+
+
+def queue_numbers(db) -> list[str]:
+    """What the console's 待受理 queue shows, through the queue service."""
+    with db.session() as s:
+        page = queues.queue_page(s, queues.QueueQuery(stage="reported"), limit=50)
+    return [row.number for row in page.rows]
+
+
+def test_a_report_from_sign_in_to_the_consoles_queue(browser, site, shots, tmp_path):
+    url, field = site
+    open_signed_in(browser, url, shots)
+    photo = photo_file(browser, tmp_path, "garbage", taken=datetime.now() - timedelta(minutes=3))
+    fill_report(browser, photo, "路边暴露垃圾两袋")
+    browser.save_screenshot(str(shots / "2-report.png"))
+    tap(browser, "#report-send")
+    wait(browser, lambda d: "已上报" in visible_text(d, "report-msg"), "report answered")
+    browser.save_screenshot(str(shots / "3-reported.png"))
+    with field.db.session() as s:
+        (case,) = s.scalars(select(Case).where(Case.source == "patrol")).all()
+        assert case.status == "reported" and case.description == "路边暴露垃圾两袋"
+        assert case.reporter_patrol_id == field.city.officer_id
+        (name,) = case.photos
+    assert case.number in visible_text(browser, "report-msg")
+    assert case.number in queue_numbers(field.db)
+    stored = (field.data_dir / name).read_bytes()
+    # Scaled on the phone (2400 px → 1600 px) and its EXIF carried over, upright.
+    assert len(stored) < photo.stat().st_size
+    exif = piexif.load(stored)
+    assert exif["Exif"][piexif.ExifIFD.DateTimeOriginal]
+    browser.find_element("css selector", '.tab[data-screen="me"]').click()
+    wait(browser, lambda d: "今日上报 1 件" in visible_text(d, "shift"), "shift screen")
+    browser.save_screenshot(str(shots / "4-me.png"))
+    # The page fits a 360-px screen: nothing wider than the viewport.
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_a_report_made_offline_is_sent_once_on_reconnection(browser, site, shots, tmp_path):
+    url, field = site
+    open_signed_in(browser, url)
+    photo = photo_file(browser, tmp_path, "offline")
+    browser.execute_cdp_cmd("Network.enable", {})
+    conditions = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", conditions | {"offline": True})
+    wait(browser, lambda d: d.execute_script("return !navigator.onLine"), "offline")
+    fill_report(browser, photo, "离线上报")
+    tap(browser, "#report-send")
+    wait(browser, lambda d: "网络恢复后自动发送" in visible_text(d, "report-msg"), "queued")
+    assert visible_text(browser, "outbox-count") == "1"
+    browser.save_screenshot(str(shots / "5-offline-queued.png"))
+    with field.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 0
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", conditions | {"offline": False})
+    wait(browser, lambda d: not d.find_element("id", "outbox-badge").is_displayed(),
+         "the outbox emptied")
+    # Flush again, as the timer and a second 'online' event would: nothing more is sent.
+    sent = browser.execute_async_script(
+        "const done = arguments[0]; flush().then((s) => done(s.length));")
+    assert sent == 0
+    with field.db.session() as s:
+        rows = s.scalars(select(Case).where(Case.source == "patrol")).all()
+        assert [c.description for c in rows] == ["离线上报"]
+
+
+def test_a_check_answered_with_a_photo_is_seen_by_the_console(browser, site, shots, tmp_path):
+    url, field = site
+    change = checking_case(field)
+    open_signed_in(browser, url)
+    browser.find_element("css selector", '.tab[data-screen="tasks"]').click()
+    wait(browser, lambda d: d.find_elements("css selector", "#task-list li"), "task listed")
+    browser.save_screenshot(str(shots / "6-tasks.png"))
+    browser.find_element("css selector", "#task-list li").click()
+    wait(browser, lambda d: d.find_element("id", "task-detail").is_displayed(), "task opened")
+    tap(browser, '#task-answers button[data-value="handled"]')
+    browser.find_element("id", "task-note").send_keys("已清理干净")
+    browser.find_element("id", "task-photo-input").send_keys(
+        str(photo_file(browser, tmp_path, "after")))
+    wait(browser, lambda d: d.find_elements("css selector", "#task-thumbs img"), "thumbnail")
+    browser.save_screenshot(str(shots / "7-task-answer.png"))
+    tap(browser, "#task-send")
+    wait(browser, lambda d: "已提交" in visible_text(d, "task-msg"), "answer sent")
+    browser.save_screenshot(str(shots / "8-task-answered.png"))
+    with field.db.session() as s:
+        (event,) = s.scalars(select(CaseEvent).where(CaseEvent.case_id == change.case_id,
+                                                     CaseEvent.action == "add_note")).all()
+    assert event.note == "【核查】已处置：已清理干净"
+    assert event.data["check"]["result"] == "handled" and len(event.data["check"]["photos"]) == 1
+    assert (field.data_dir / event.data["check"]["photos"][0]).is_file()

@@ -1,0 +1,30 @@
+"""The phone API on PostgreSQL: the same tests, each on a fresh database of the test server."""
+from __future__ import annotations
+
+import pytest
+
+from console.store.database import open_database
+from tests.pg_server import fresh_database, needs_pg
+# Collected again here, where `db` (and so `city` and `field`) is PostgreSQL.
+from tests.test_field_api import (  # noqa: F401
+    field,
+    test_a_check_is_listed_and_answered_with_a_photo,
+    test_a_report_lands_in_the_intake_queue_as_the_officer,
+    test_bad_answers_are_refused,
+    test_bad_reports_are_refused_and_write_nothing,
+    test_expired_revoked_and_deactivated_sessions_are_refused,
+    test_garbage_bodies_and_tokens_are_refused_without_a_fault,
+    test_shift_counts_the_officers_reports_today,
+    test_sign_in_gives_a_hashed_session_and_sign_out_ends_it,
+    test_the_same_idempotency_key_never_makes_a_second_case,
+)
+
+pytestmark = needs_pg
+
+
+@pytest.fixture
+def db():
+    with fresh_database("field") as url:
+        database = open_database(url)
+        yield database
+        database.dispose()
