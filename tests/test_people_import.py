@@ -113,7 +113,11 @@ def test_changes_are_applied_with_feed_and_audit(db, book, tmp_path):
     assert {("officer", "added"), ("officer", "changed"), ("device", "added"),
             ("shift", "changed"), ("user", "added")} <= kinds
     feed, trail = _counts(db)
-    assert trail - before[1] == report.changes and set(audit) == {"系统管理员"}
+    # one audit record per kind of record, listing each change with the administrator as actor
+    assert trail - before[1] == 4 and set(audit) == {"系统管理员"}
+    with db.transaction() as s:
+        officers = s.scalar(select(AuditRecord.data).where(AuditRecord.entity == "officer"))
+    assert sorted(c["code"] for c in officers["changes"]) == ["P1", "P3"]
     # ... and the workbook of the new state, imported again, changes nothing
     again = _run(db, _export(db, tmp_path / "again.xlsx"))
     assert again.changes == 0 and _counts(db) == (feed, trail)
@@ -143,7 +147,7 @@ def test_bad_cells_are_named_by_sheet_row_and_column(db, book, tmp_path):
     found = _problems(db, tmp_path / "bad.xlsx")
     expected = {("officers", 4, "A", "duplicate_key"), ("officers", 5, "C", "bad_phone"),
                 ("officers", 5, "F", "cell_not_yes_no"), ("users", 4, "C", "bad_role"),
-                ("users", 5, "D", "unknown_reference"), ("devices", 4, "B", "unknown_reference"),
+                ("users", 5, "D", "unknown_department_name"), ("devices", 4, "B", "unknown_officer"),
                 ("shifts", 4, "C", "shifts_overlap"), ("shifts", 6, "B", "cell_bad_weekdays"),
                 ("shifts", 6, "C", "cell_bad_time"), ("departments", formula_row, "A", "cell_formula")}
     assert expected <= set(found), set(found) ^ expected

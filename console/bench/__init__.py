@@ -34,6 +34,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
     "audit": ("console.bench.audit", "run", "verify the hash chain of 1,000,000 case events"),
     "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
+    "import-people": ("console.bench.people_import", "run",
+                      "the organisation workbook: 5,000 officers, accounts, phones, shifts"),
 }
 
 

@@ -587,6 +587,106 @@
         <source>The database is held by another program (or a long write of another seat), so nothing was saved. What you entered is kept: try again in a moment.</source>
         <translation>数据库正被其他程序占用（或其他席位正在进行较长的写入），未保存任何内容。您输入的内容已保留，请稍后重试。</translation>
     </message>
+    <message>
+        <source>{path} is not an Excel workbook (.xlsx); save it as one and try again.</source>
+        <translation>{path} 不是 Excel 工作簿（.xlsx），请另存为该格式后重试。</translation>
+    </message>
+    <message>
+        <source>{path} is too large to import (the limit is {limit}).</source>
+        <translation>{path} 过大，无法导入（上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read ({detail}).</source>
+        <translation>无法读取 {path}（{detail}）。</translation>
+    </message>
+    <message>
+        <source>The workbook has no sheet “{sheet}”; export a template to see the sheets.</source>
+        <translation>工作簿中没有工作表“{sheet}”；请导出模板查看所需的工作表。</translation>
+    </message>
+    <message>
+        <source>The sheet “{sheet}” has no column “{column}” in its first row.</source>
+        <translation>工作表“{sheet}”的第一行中没有“{column}”列。</translation>
+    </message>
+    <message>
+        <source>The sheet “{sheet}” has more than {limit} rows.</source>
+        <translation>工作表“{sheet}”超过 {limit} 行。</translation>
+    </message>
+    <message>
+        <source>The workbook has {count} problems; nothing was imported.</source>
+        <translation>工作簿有 {count} 处问题，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>This cell holds a formula; type the value itself.</source>
+        <translation>此单元格含有公式，请直接填写数值。</translation>
+    </message>
+    <message>
+        <source>Write yes or no (是 or 否).</source>
+        <translation>请填写 yes 或 no（是或否）。</translation>
+    </message>
+    <message>
+        <source>Write the weekdays as text of digits 0–6 (Monday is 0), e.g. 01234.</source>
+        <translation>请以文本形式填写 0–6 的星期数字（星期一为 0），例如 01234。</translation>
+    </message>
+    <message>
+        <source>Write the time as HH:MM, e.g. 08:30.</source>
+        <translation>请按 HH:MM 格式填写时间，例如 08:30。</translation>
+    </message>
+    <message>
+        <source>Write the date as YYYY-MM-DD.</source>
+        <translation>请按 YYYY-MM-DD 格式填写日期。</translation>
+    </message>
+    <message>
+        <source>Write holiday or workday (假 or 班).</source>
+        <translation>请填写 holiday 或 workday（假或班）。</translation>
+    </message>
+    <message>
+        <source>“{key}” is already in row {first_row}; each may appear once.</source>
+        <translation>“{key}”已出现在第 {first_row} 行，每项只能出现一次。</translation>
+    </message>
+    <message>
+        <source>There is no department named “{name}”, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有名为“{name}”的部门。</translation>
+    </message>
+    <message>
+        <source>There is no work grid with code {key}.</source>
+        <translation>没有编号为 {key} 的责任网格。</translation>
+    </message>
+    <message>
+        <source>There is no account “{username}”, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有账号“{username}”。</translation>
+    </message>
+    <message>
+        <source>There is no patrol officer with code {key}, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有编号为 {key} 的巡查员。</translation>
+    </message>
+    <message>
+        <source>Only a department&apos;s liaison belongs to a department; leave this empty.</source>
+        <translation>只有专业部门联络员属于部门，此处请留空。</translation>
+    </message>
+    <message>
+        <source>This shift overlaps the shift in row {other_row} of the same officer.</source>
+        <translation>该班次与同一巡查员第 {other_row} 行的班次时间重叠。</translation>
+    </message>
+    <message>
+        <source>Name the administrator who acts (--as); there is not exactly one.</source>
+        <translation>系统管理员不止一位（或没有），请用 --as 指明由谁操作。</translation>
+    </message>
+    <message>
+        <source>The list has {count} problems; the calendar was not changed.</source>
+        <translation>列表有 {count} 处问题，工作日历未作更改。</translation>
+    </message>
+    <message>
+        <source>{path} is not a text (CSV) file.</source>
+        <translation>{path} 不是文本（CSV）文件。</translation>
+    </message>
+    <message>
+        <source>The installed holiday schedule has no {years} (it ends with {last}); update the chinesecalendar package, or import the dates as a list.</source>
+        <translation>已安装的节假日安排中没有 {years} 年（最晚到 {last} 年）；请更新 chinesecalendar 软件包，或以日期列表导入。</translation>
+    </message>
+    <message>
+        <source>The work calendar has no holidays for {years}: deadlines count them as workdays until an administrator updates the calendar.</source>
+        <translation>工作日历中没有 {years} 年的节假日安排：在管理员更新日历之前，办理时限会把节假日算作工作日。</translation>
+    </message>
 </context>
 <context>
     <name>Fields</name>
