@@ -25,6 +25,7 @@ from console.ui.queues import QueueDock
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
 from console.ui.lock_overlay import IdleWatch, LockOverlay
+from console.ui.calendar_watch import CalendarWatch
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.users_dialog import PasswordDialog, UsersDialog
 from console.common.theme import THEME_NAMES, apply_theme, current_theme
@@ -103,6 +104,11 @@ class MainWindow(QMainWindow):
         self._periodic.timeout.connect(self.schedule_overview)
         self._periodic.start()
         self.refresh_overview()
+        # Every seat says so while deadlines would count holidays as workdays.
+        self.calendar_watch = CalendarWatch(self.tasks, self)
+        self.calendar_watch.warning.connect(self.status.show_calendar_warning)
+        self.feed_changed.connect(self.calendar_watch.on_feed)
+        self.calendar_watch.start()
         self.load_city_name()
         self.load_idle_minutes()
 

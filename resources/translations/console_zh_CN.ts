@@ -139,6 +139,18 @@
         <translation>演示 · {user} · 免密码</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>⚠ The work calendar has no holiday schedule for {years}: deadlines will count holidays as workdays</source>
+        <translation>⚠ 工作日历缺少 {years} 年节假日安排，期限将把节假日算作工作日</translation>
+    </message>
+    <message>
+        <source>Until an administrator updates the work calendar (Administration → Work calendar: seed the national schedule or import the dates), deadlines in {years} treat public holidays as workdays and make-up workdays as days off.</source>
+        <translation>在管理员更新工作日历（管理 → 工作日历：导入国家节假日安排或导入日期清单）之前，{years} 年的期限会把法定节假日算作工作日、把调休上班日算作休息日。</translation>
+    </message>
+    <message>
         <source>none yet</source>
         <translation>暂无</translation>
     </message>
