@@ -12,6 +12,7 @@ administrator sets one (the user list shows them as such), and the report names 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,20 +77,28 @@ class _Plan:
 
 
 def import_people(session: Session, actor: Actor, path: Path, *, at: datetime,
-                  dry_run: bool = False) -> ImportReport:
+                  dry_run: bool = False,
+                  progress: Callable[[float, str], None] | None = None) -> ImportReport:
     """Read, check and (unless `dry_run`) apply a workbook as `actor`, an administrator.
 
+    `progress(fraction, stage)` hears of each stage (read, check, write); it may raise to
+    stop before the next (a cancelled task), and the caller's transaction then writes nothing.
     Raises WorkbookRefused for a file that cannot be read at all, ImportRefused (with the
     report) when any row has a problem; the caller's transaction then writes nothing."""
+    tell = progress or (lambda _f, _s: None)
     actor = authorize(session, actor, Permission.MANAGE_USERS)
     actor = authorize(session, actor, Permission.EDIT_ROSTER)
+    tell(0.0, "read")
     book, problems = read_book(path)
+    tell(0.4, "check")
     plan = _plan(session, book, problems)
     if plan.report.problems:
         raise ImportRefused(plan.report)
     if not dry_run and plan.report.changes:
+        tell(0.6, "write")
         _apply(session, actor, plan, at)
         plan.report.applied = True
+    tell(1.0, "done")
     return plan.report
 
 

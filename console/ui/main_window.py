@@ -25,6 +25,7 @@ from console.ui.queues import QueueDock
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
 from console.ui.lock_overlay import IdleWatch, LockOverlay
+from console.ui.admin_entries import install_admin_entries
 from console.ui.calendar_watch import CalendarWatch
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.users_dialog import PasswordDialog, UsersDialog
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self.users_action = QAction(self.tr("&Users…"), self)
         self.users_action.triggered.connect(self.show_users)
         self.admin_menu.addAction(self.users_action)
+        install_admin_entries(self)
         self.admin_menu.menuAction().setVisible(False)   # until an administrator signs in
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))

@@ -976,6 +976,173 @@
     </message>
 </context>
 <context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Patrol officers</source>
+        <translation>巡查员</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Shifts</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Reading the workbook…</source>
+        <translation>正在读取工作簿…</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>正在逐行检查…</translation>
+    </message>
+    <message>
+        <source>Writing the changes…</source>
+        <translation>正在写入更改…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Writing the workbook…</source>
+        <translation>正在写出工作簿…</translation>
+    </message>
+    <message>
+        <source>Import and export people</source>
+        <translation>人员导入导出</translation>
+    </message>
+    <message>
+        <source>Export the workbook, edit it in Excel or WPS, then check it: nothing is written until the check finds no problem and you import it. Rows the workbook leaves out are kept; to retire one, set its “active” to no.</source>
+        <translation>先导出工作簿，在 Excel 或 WPS 中编辑后再检查：检查无误并点击“导入”之前不会写入任何内容。工作簿中未列出的记录保持不变；要停用某条记录，请把它的“启用”改为“否”。</translation>
+    </message>
+    <message>
+        <source>&amp;Export workbook…</source>
+        <translation>导出工作簿(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Check a workbook…</source>
+        <translation>检查工作簿(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>New accounts without a password</source>
+        <translation>尚无密码的新账号</translation>
+    </message>
+    <message>
+        <source>They cannot sign in yet. Set a one-time password for each and hand it over; it is shown here once and stored nowhere else.</source>
+        <translation>这些账号暂时无法登录。请为每个账号设置一次性密码并交给本人；密码只在此处显示一次，不会另行保存。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>One-time password</source>
+        <translation>一次性密码</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Export workbook</source>
+        <translation>导出工作簿</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Check a workbook</source>
+        <translation>检查工作簿</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{sheet} {n}</source>
+        <translation>{sheet} {n} 行</translation>
+    </message>
+    <message>
+        <source>Exported to {file}: {counts}.</source>
+        <translation>已导出到 {file}：{counts}。</translation>
+    </message>
+    <message>
+        <source>Imported: {n} records added or changed.</source>
+        <translation>已导入：新增或修改 {n} 条记录。</translation>
+    </message>
+    <message>
+        <source>The workbook is in order: {n} records will be added or changed. Press Import to write them.</source>
+        <translation>工作簿检查无误：将新增或修改 {n} 条记录。点击“导入”写入。</translation>
+    </message>
+    <message>
+        <source>The workbook matches the console: nothing to import.</source>
+        <translation>工作簿与系统中的数据一致，无需导入。</translation>
+    </message>
+    <message>
+        <source>Set one-time password</source>
+        <translation>设置一次性密码</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>已设置</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Dispatcher</source>
