@@ -3,13 +3,14 @@ workbook, the work calendar and the first-start setup (each dialog opened as the
 signed-in administrator; the services check the role again)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
-if TYPE_CHECKING:
-    from console.ui.main_window import MainWindow
+# The main window (not imported: it imports this module): its admin_menu, tasks, actor,
+# settings and feed_changed are what these entries use.
+MainWindow = Any
 
 translate = QCoreApplication.translate
 

@@ -97,6 +97,21 @@
     </message>
 </context>
 <context>
+    <name>AdminMenu</name>
+    <message>
+        <source>Import and export &amp;people…</source>
+        <translation>人员导入导出(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Work &amp;calendar…</source>
+        <translation>工作日历(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>First-start &amp;setup…</source>
+        <translation>初始设置向导(&amp;S)…</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
