@@ -240,3 +240,54 @@ def calendar_warning(session: Session, today: date) -> CalendarWarning | None:
     have = {d[:4] for d in calendar.get("holidays", []) + calendar.get("makeup_workdays", [])}
     missing = tuple(y for y in years_needed(today) if str(y) not in have)
     return CalendarWarning(missing) if missing else None
+
+
+# --- the calendar page: one year's days, a day added or removed -------------------------------
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    kind: str            # "holiday" or "workday" (a make-up workday, 调休)
+    official: bool       # as the national schedule last seeded has it; else a local change
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    days: list[DayRow]
+    official_years: list[int]     # the years the installed national schedule covers
+    removed_official: int         # official days this centre took out of the year
+
+
+def year_view(session: Session, year: int) -> YearView:
+    """The holidays and make-up workdays of `year`, each marked official or local."""
+    calendar, seeded = _calendar(session), _seeded(session)
+    rows = [DayRow(d, "holiday", d in seeded.holidays)
+            for d in _dates(calendar.get("holidays", [])) if d.year == year]
+    rows += [DayRow(d, "workday", d in seeded.workdays)
+             for d in _dates(calendar.get("makeup_workdays", [])) if d.year == year]
+    kept = {r.day for r in rows}
+    removed = sum(1 for d in seeded.holidays | seeded.workdays if d.year == year and d not in kept)
+    return YearView(year, sorted(rows, key=lambda r: r.day), official_years(), removed)
+
+
+def set_day(session: Session, actor: Actor, day: date, kind: str | None, *,
+            at: datetime) -> bool:
+    """Make `day` a holiday or a make-up workday (`kind`), or an ordinary day again (None), as
+    `actor`; recorded and sent to every seat like any change of the calendar. Whether it changed."""
+    actor = authorize(session, actor, Permission.EDIT_SETTINGS)
+    if kind not in ("holiday", "workday", None):
+        raise DomainError("cell_bad_day_kind")
+    calendar = _calendar(session)
+    hol, work = _dates(calendar.get("holidays", [])), _dates(calendar.get("makeup_workdays", []))
+    new_hol, new_work = hol - {day}, work - {day}
+    if kind == "holiday":
+        new_hol.add(day)
+    elif kind == "workday":
+        new_work.add(day)
+    if (new_hol, new_work) == (hol, work):
+        return False
+    calendar["holidays"] = sorted(d.isoformat() for d in new_hol)
+    calendar["makeup_workdays"] = sorted(d.isoformat() for d in new_work)
+    set_setting(session, actor, "work_calendar", calendar, at)
+    return True

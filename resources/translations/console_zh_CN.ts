@@ -112,6 +112,153 @@
     </message>
 </context>
 <context>
+    <name>CalendarDialog</name>
+    <message>
+        <source>Work calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>年份：</translation>
+    </message>
+    <message>
+        <source>&amp;Seed the national schedule</source>
+        <translation>导入国家节假日安排(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Import a dated list…</source>
+        <translation>导入日期清单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>星期</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Public holiday</source>
+        <translation>法定节假日</translation>
+    </message>
+    <message>
+        <source>Make-up workday (调休)</source>
+        <translation>调休上班日</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove selected</source>
+        <translation>移除所选(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Make-up workday</source>
+        <translation>调休上班</translation>
+    </message>
+    <message>
+        <source>National schedule</source>
+        <translation>国家安排</translation>
+    </message>
+    <message>
+        <source>This centre</source>
+        <translation>本中心</translation>
+    </message>
+    <message>
+        <source>{year}: {hol} holidays, {work} make-up workdays.</source>
+        <translation>{year} 年：节假日 {hol} 天，调休上班 {work} 天。</translation>
+    </message>
+    <message>
+        <source>{n} national days were taken out by this centre.</source>
+        <translation>本中心取消了 {n} 天国家安排。</translation>
+    </message>
+    <message>
+        <source>{year} has no holidays in the calendar: its deadlines count public holidays as workdays.</source>
+        <translation>日历中没有 {year} 年的节假日：该年的期限会把法定节假日算作工作日。</translation>
+    </message>
+    <message>
+        <source>The installed national schedule ends with {last}; enter this year&apos;s days or import them as a list.</source>
+        <translation>已安装的国家节假日安排只到 {last} 年；请逐日录入本年的安排，或导入日期清单。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>{day} saved.</source>
+        <translation>{day} 已保存。</translation>
+    </message>
+    <message>
+        <source>{n} days are ordinary days again.</source>
+        <translation>{n} 天已恢复为普通日。</translation>
+    </message>
+    <message>
+        <source>National schedule {first}–{last}: {hol} holidays and {work} make-up workdays; {local} local changes kept.</source>
+        <translation>国家节假日安排 {first}–{last} 年：节假日 {hol} 天，调休上班 {work} 天；保留本中心的调整 {local} 处。</translation>
+    </message>
+    <message>
+        <source>Import a dated list</source>
+        <translation>导入日期清单</translation>
+    </message>
+    <message>
+        <source>Dated list (*.csv *.txt);;All files (*)</source>
+        <translation>日期清单 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Line {row}: {why}</source>
+        <translation>第 {row} 行：{why}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {hol} holidays and {work} make-up workdays.</source>
+        <translation>已导入：节假日 {hol} 天，调休上班 {work} 天。</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
