@@ -46,6 +46,6 @@ def open_calendar(window: MainWindow) -> None:
 
 
 def open_setup(window: MainWindow) -> None:
-    from console.ui.setup_wizard import SetupWizard
+    from console.ui.setup_wizard import resume_setup
     if window.actor is not None:
-        SetupWizard(window.tasks, window.actor, window.settings, parent=window).open()
+        resume_setup(window.tasks, window.actor, window.settings, parent=window).open()

@@ -112,6 +112,25 @@
     </message>
 </context>
 <context>
+    <name>BaseMapPage</name>
+    <message>
+        <source>Base map</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <source>An XYZ tile address for this seat&apos;s map (an intranet tile server, 天地图 with a key). Empty: the grid and boundaries alone, with no network request.</source>
+        <translation>本席位地图使用的 XYZ 瓦片地址（内网瓦片服务，或带密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
+    </message>
+    <message>
+        <source>Tile address</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>The address must start with http://, https:// or file:// and contain {z}, {x} and {y}.</source>
+        <translation>地址须以 http://、https:// 或 file:// 开头，并包含 {z}、{x} 和 {y}。</translation>
+    </message>
+</context>
+<context>
     <name>CalendarDialog</name>
     <message>
         <source>Work calendar</source>
@@ -256,6 +275,91 @@
     <message>
         <source>Imported: {hol} holidays and {work} make-up workdays.</source>
         <translation>已导入：节假日 {hol} 天，调休上班 {work} 天。</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <source>Work calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Deadlines count working time: seed the public holidays and make-up workdays (法定节假日, 调休) from the State Council&apos;s schedule, then adjust local days.</source>
+        <translation>办理期限按工作时间计算：先从国务院公布的安排导入法定节假日和调休上班日，再调整本地的特殊日期。</translation>
+    </message>
+    <message>
+        <source>Seed the national schedule</source>
+        <translation>导入国家节假日安排</translation>
+    </message>
+    <message>
+        <source>Work calendar…</source>
+        <translation>工作日历…</translation>
+    </message>
+    <message>
+        <source>The calendar has no holidays for {years}.</source>
+        <translation>工作日历中没有 {years} 年的节假日。</translation>
+    </message>
+    <message>
+        <source>The calendar has the holidays deadlines need now.</source>
+        <translation>工作日历已具备当前期限所需的节假日。</translation>
+    </message>
+    <message>
+        <source>Seeded {first}–{last}.</source>
+        <translation>已导入 {first}–{last} 年的安排。</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesPage</name>
+    <message>
+        <source>Categories</source>
+        <translation>案件分类</translation>
+    </message>
+    <message>
+        <source>The 部件/事件 categories start from the national standard shipped with the console, with their default departments and time limits; a centre edits them and adds its own later under Administration.</source>
+        <translation>部件/事件分类以系统自带的国家标准为起点，含默认处置部门和办理时限；中心可稍后在“管理”菜单中修改并增加本地分类。</translation>
+    </message>
+    <message>
+        <source>{n} categories of the national defaults are in place.</source>
+        <translation>已载入国家标准分类 {n} 个。</translation>
+    </message>
+    <message>
+        <source>No categories yet.</source>
+        <translation>尚无分类。</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <source>The centre</source>
+        <translation>指挥中心</translation>
+    </message>
+    <message>
+        <source>The name every seat shows in its title, the region the centre serves, and where the map opens (longitude, latitude in degrees, WGS 84).</source>
+        <translation>各席位标题栏显示的名称、中心管辖的区域，以及地图打开时的中心点（经度、纬度，单位为度，WGS 84）。</translation>
+    </message>
+    <message>
+        <source>e.g. 某某区城市管理指挥中心</source>
+        <translation>例如：某某区城市管理指挥中心</translation>
+    </message>
+    <message>
+        <source>e.g. 浙江省杭州市西湖区</source>
+        <translation>例如：浙江省杭州市西湖区</translation>
+    </message>
+    <message>
+        <source>Centre name</source>
+        <translation>中心名称</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>管辖区域</translation>
+    </message>
+    <message>
+        <source>Map centre (lon, lat)</source>
+        <translation>地图中心（经度, 纬度）</translation>
+    </message>
+    <message>
+        <source>Write the map centre as longitude, latitude in degrees, e.g. 120.130, 30.259.</source>
+        <translation>请按“经度, 纬度”（单位为度）填写地图中心，例如 120.130, 30.259。</translation>
     </message>
 </context>
 <context>
@@ -989,6 +1093,29 @@
     </message>
 </context>
 <context>
+    <name>GridPage</name>
+    <message>
+        <source>The unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Import the grid from the GIS department&apos;s files (Shapefile or GeoJSON): a dry run shows every problem before anything is written.</source>
+        <translation>从测绘/GIS 部门提供的文件（Shapefile 或 GeoJSON）导入网格：写入前先试导入，列出所有问题。</translation>
+    </message>
+    <message>
+        <source>Import the grid…</source>
+        <translation>导入网格…</translation>
+    </message>
+    <message>
+        <source>This console has no grid import yet; use `city-console import grid` and come back.</source>
+        <translation>本系统尚未安装网格导入界面；请先用 `city-console import grid` 命令导入，再回到此处。</translation>
+    </message>
+    <message>
+        <source>The database holds {n} unit cells.</source>
+        <translation>数据库中现有单元网格 {n} 个。</translation>
+    </message>
+</context>
+<context>
     <name>LockOverlay</name>
     <message>
         <source>&amp;User name:</source>
@@ -1305,6 +1432,25 @@
     </message>
 </context>
 <context>
+    <name>PeoplePage</name>
+    <message>
+        <source>Departments, people and devices</source>
+        <translation>部门、人员与设备</translation>
+    </message>
+    <message>
+        <source>Export the organisation workbook, fill in the departments, accounts, patrol officers, their phones and shifts, and import it; or type them in later.</source>
+        <translation>导出组织人员工作簿，填写部门、账号、巡查员及其手机和班次后导入；也可以以后再逐条录入。</translation>
+    </message>
+    <message>
+        <source>Import and export people…</source>
+        <translation>人员导入导出…</translation>
+    </message>
+    <message>
+        <source>Now: {deps} departments, {accounts} accounts.</source>
+        <translation>现有：部门 {deps} 个，账号 {accounts} 个。</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Dispatcher</source>
@@ -1333,6 +1479,17 @@
     <message>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>First-start setup</source>
+        <translation>初始设置向导</translation>
+    </message>
+    <message>
+        <source>Continue later</source>
+        <translation>稍后继续</translation>
     </message>
 </context>
 <context>
