@@ -124,3 +124,21 @@ def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh):
         qtbot.waitUntil(lambda: bool(wizard.currentPage().title()), timeout=1000)
         wizard.grab().save(f"/tmp/people-import-wizard-{step}.png")
     assert wizard.currentId() == 5
+
+
+def test_the_administration_menu_opens_the_three_pages(db, admin, tasks, qtbot, zh):
+    from PySide6.QtGui import QAction
+    from console.ui.calendar_dialog import CalendarDialog
+    from console.ui.main_window import MainWindow
+    from console.ui.people_dialog import PeopleDialog
+    window = MainWindow(tasks, SeatSettings.open(), database_url=db.url)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_actor(admin)
+    assert window.admin_menu.menuAction().isVisible()
+    for name, kind in (("peopleAction", PeopleDialog), ("calendarAction", CalendarDialog),
+                       ("setupAction", SetupWizard)):
+        window.findChild(QAction, name).trigger()
+        qtbot.waitUntil(lambda k=kind: any(isinstance(w, k) and w.isVisible()
+                                           for w in window.findChildren(k)), timeout=5000)
+    assert tasks.wait(5000)
