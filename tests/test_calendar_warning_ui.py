@@ -83,4 +83,5 @@ def test_every_seat_shows_the_warning_until_the_calendar_is_updated(db, tasks, q
         assert window.calendar_watch.last is None
     finally:
         assert worker.stop()
+        window.map_widget.shutdown()   # the map's page may come up later: its thread with it
         assert tasks.wait(5000)
