@@ -90,7 +90,8 @@ def _png_path(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="city-console", description="城市管理统一指挥台 City Command Console",
-        epilog="commands: init-db, demo, bench, serve, devices, audit, backup, restore "
+        epilog="commands: init-db, demo, bench, serve, devices, audit, backup, restore, "
+               "import, export, calendar "
                "(each has --help)")
     parser.add_argument("--db", type=_db_url, help="SQLAlchemy URL or SQLite file path "
                         "(default: a SQLite file in your data folder; with --demo, the demo file)")
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_open311_commands(sub, headless)
     _add_field_commands(sub, headless)
     _add_trail_commands(sub, headless)
+    _add_people_commands(sub, headless)
     return parser
 
 
@@ -348,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         return _field_command(args)
     if args.command in ("audit", "backup", "restore"):
         return _trail_command(args)
+    if args.command in ("import", "export", "calendar"):
+        return _people_command(args)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)
@@ -525,6 +529,106 @@ def _trail_command(args) -> int:
         return 0
     finally:
         db.dispose()
+
+
+# --- the organisation workbook and the holiday calendar ---------------------------------------
+
+def _add_people_commands(sub, headless: argparse.ArgumentParser) -> None:
+    as_admin = argparse.ArgumentParser(add_help=False)
+    as_admin.add_argument("--as", dest="as_user", metavar="USER",
+                          help="the administrator who imports (default: the only one)")
+    p = sub.add_parser("import", help="import the organisation workbook")
+    kinds = p.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
+    k = kinds.add_parser("people", parents=[headless, as_admin],
+                         help="departments, users, officers, devices and shifts from a workbook "
+                              "(all or nothing)")
+    k.add_argument("workbook", metavar="WORKBOOK.xlsx")
+    k.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    p = sub.add_parser("export", help="write the organisation workbook")
+    kinds = p.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
+    k = kinds.add_parser("people", parents=[headless, as_admin],
+                         help="the workbook pre-filled with the current organisation")
+    k.add_argument("workbook", metavar="WORKBOOK.xlsx")
+    p = sub.add_parser("calendar", help="the work calendar's holidays and make-up workdays")
+    acts = p.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+    k = acts.add_parser("seed", parents=[headless, as_admin],
+                        help="the national schedule from chinesecalendar (local changes kept)")
+    k.add_argument("--year", dest="years", type=_whole_number(2004, 2100), action="append",
+                   metavar="YEAR", help="a year to seed (repeatable; default: last year on)")
+    k = acts.add_parser("import", parents=[headless, as_admin],
+                        help="a CSV of date,kind,name lines (kind holiday or workday)")
+    k.add_argument("file", metavar="FILE.csv")
+    k.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    acts.add_parser("status", parents=[headless], help="say whether a needed year has no schedule")
+
+
+def _people_command(args) -> int:
+    from datetime import date, datetime
+
+    from console.common.messages import describe_error_headless
+    from console.domain.errors import DomainError
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    try:
+        db = open_database(args.sub_db or args.db or _default_url(False))
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    import console.ui.import_texts  # noqa: F401 — the sentences of the import refusals
+
+    def say(exc: DomainError) -> str:
+        return describe_error_headless(exc, lang)
+
+    at = datetime.now().replace(microsecond=0)
+    try:
+        from console.services import holidays, people_export, people_import
+        with db.transaction() as s:
+            if args.command == "calendar" and args.calendar_command == "status":
+                warning = holidays.calendar_warning(s, date.today())
+                print(say(warning.error()) if warning else "ok")
+                return 1 if warning else 0
+            actor = people_import.administrator(s, args.as_user)
+            if args.command == "export":
+                counts = people_export.export_people(s, actor, Path(args.workbook))
+                print(f"written: {args.workbook} (" + ", ".join(
+                    f"{n} {k}" for k, n in counts.items()) + ")")
+            elif args.command == "import":
+                _print_people_report(people_import.import_people(
+                    s, actor, Path(args.workbook), at=at, dry_run=args.dry_run), args.dry_run)
+            elif args.calendar_command == "seed":
+                r = holidays.seed_holidays(s, actor, at=at, years=args.years)
+                print(f"years {', '.join(map(str, r.years))}: {r.holidays} holidays, "
+                      f"{r.workdays} make-up workdays, {r.local_kept} local changes kept"
+                      f"{'' if r.changed else ' (already up to date)'}")
+            else:
+                r = holidays.import_dated_list(s, actor, Path(args.file), at=at,
+                                               dry_run=args.dry_run)
+                print(f"{r.holidays} holidays, {r.workdays} workdays"
+                      f"{' (dry run: nothing written)' if args.dry_run else ''}")
+        return 0
+    except DomainError as exc:
+        report = getattr(exc, "report", None)
+        for p in getattr(report, "problems", []):
+            value = f" “{p.value}”" if p.value else ""
+            print(f"{p.where()}{value}: {say(p.error())}", file=sys.stderr)
+        print(f"refused: {say(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        db.dispose()
+
+
+def _print_people_report(report, dry_run: bool) -> None:
+    from console.services.people_import import SHEET_ORDER
+    for sheet in SHEET_ORDER:
+        print(f"{sheet}: {report.added[sheet]} added, {report.changed[sheet]} changed, "
+              f"{report.unchanged[sheet]} unchanged")
+    names = report.without_password
+    if names:
+        more = f" … and {len(names) - 20} more" if len(names) > 20 else ""
+        print(f"{len(names)} new accounts without a password (an administrator sets one): "
+              f"{', '.join(names[:20])}{more}")
+    state = "dry run: nothing written" if dry_run else ("written" if report.applied else
+                                                       "nothing to write")
+    print(f"{report.changes} changes ({state})")
 
 
 if __name__ == "__main__":

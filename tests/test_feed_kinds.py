@@ -33,7 +33,7 @@ from tests.service_city import MON
 ROOT = Path(console.__file__).parent
 CONSUMERS = ("console.ui.queues.dock", "console.ui.main_window", "console.ui.alerts.alert_panel",
              "console.ui.alerts.kpi_strip", "console.map.live", "console.live.alert_worker",
-             "console.services.alerts")
+             "console.services.alerts", "console.ui.calendar_watch")
 
 
 def _sources():

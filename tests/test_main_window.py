@@ -202,15 +202,36 @@ def test_run_gui_takes_a_user_name_only_in_the_demo(db, capsys, restore_app):
     assert "只有演示城市可以不用密码登录" in capsys.readouterr().err
 
 
+def _leave_the_setup_wizard_when_asked() -> list[str]:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    seen: list[str] = []
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None and widget.objectName() == "setupWizard":
+            timer.stop()
+            seen.append(widget.objectName())
+            widget.reject()      # 稍后继续: the window opens, the wizard resumes next time
+    timer.timeout.connect(poll)
+    timer.start()
+    _leave_the_setup_wizard_when_asked.timer = timer
+    return seen
+
+
 def test_run_gui_takes_a_screenshot_quits_and_keeps_the_layout(db, tmp_path, restore_app):
     from console.ui.app import run_gui
     shot = tmp_path / "console.png"
     with db.transaction() as s:
         users.create_first_administrator(s, "admin", "管理员", "长城永不倒-2026", datetime.now())
     sign_in_when_asked("admin", "长城永不倒-2026")
+    wizard = _leave_the_setup_wizard_when_asked()   # an empty database: the first start's setup
     code = run_gui(db_url=db.url, lang="en", username=None, demo=None, screenshot=str(shot),
                    quit_after=0.5)
     assert code == 0
+    assert wizard == ["setupWizard"], "the administrator was offered the setup first"
     assert shot.read_bytes().startswith(b"\x89PNG")
     settings = SeatSettings.open()
     assert not settings.get("window/state").isEmpty()

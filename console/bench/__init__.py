@@ -36,6 +36,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
     "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
     "field": ("console.bench.field", "run",
               "the officers' phone app: a report with a 2 MB photo, the page's first load"),
+    "import-people": ("console.bench.people_import", "run",
+                      "the organisation workbook: 5,000 officers, accounts, phones, shifts"),
 }
 
 

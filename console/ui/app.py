@@ -139,6 +139,7 @@ class _Startup:
         actor = self.sign_in(username)
         if isinstance(actor, int):
             return actor   # refused (an exit code), or nobody signed in
+        self.first_setup(actor)
 
         # The feed starts where the window's first reads start: a change committed while the
         # window is being built then arrives through the feed instead of falling in the gap.
@@ -259,6 +260,23 @@ class _Startup:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
             return EXIT_OK   # the person at the seat chose not to sign in
         return dialog.actor
+
+    def first_setup(self, actor: Actor) -> None:
+        """A centre's first start (or one whose setup was left unfinished): the setup wizard,
+        for an administrator; every page may be skipped and the wizard left for later."""
+        from console.domain.permissions import Permission, may
+        from console.services import setup_state
+        if actor.demo or not may(actor.role, Permission.EDIT_SETTINGS):
+            return
+        try:
+            if not self.tasks.run_and_wait(setup_state.needs_setup):
+                return
+        except Exception as exc:   # noqa: BLE001 — the window still opens; the menu has it
+            print_unexpected(exc)
+            return
+        from console.ui.setup_wizard import resume_setup
+        self.dialog.close()
+        resume_setup(self.tasks, actor, self.settings).exec()
 
     def build_demo(self, demo: dict) -> int:
         """Build the demo city once, in a worker thread, with the generator's progress shown."""

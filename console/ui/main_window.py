@@ -25,6 +25,8 @@ from console.ui.queues import QueueDock
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
 from console.ui.lock_overlay import IdleWatch, LockOverlay
+from console.ui.admin_entries import install_admin_entries
+from console.ui.calendar_watch import CalendarWatch
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.users_dialog import PasswordDialog, UsersDialog
 from console.common.theme import THEME_NAMES, apply_theme, current_theme
@@ -103,6 +105,11 @@ class MainWindow(QMainWindow):
         self._periodic.timeout.connect(self.schedule_overview)
         self._periodic.start()
         self.refresh_overview()
+        # Every seat says so while deadlines would count holidays as workdays.
+        self.calendar_watch = CalendarWatch(self.tasks, self)
+        self.calendar_watch.warning.connect(self.status.show_calendar_warning)
+        self.feed_changed.connect(self.calendar_watch.on_feed)
+        self.calendar_watch.start()
         self.load_city_name()
         self.load_idle_minutes()
 
@@ -190,6 +197,7 @@ class MainWindow(QMainWindow):
         self.users_action = QAction(self.tr("&Users…"), self)
         self.users_action.triggered.connect(self.show_users)
         self.admin_menu.addAction(self.users_action)
+        install_admin_entries(self)
         self.admin_menu.menuAction().setVisible(False)   # until an administrator signs in
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))

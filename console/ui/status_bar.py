@@ -32,6 +32,9 @@ class ConsoleStatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("consoleStatusBar")
         self.setSizeGripEnabled(False)
+        # First, so nothing pushes it out of sight: deadlines are wrong while it shows.
+        self.calendar_label = self._label("calendarWarning")
+        self.calendar_label.hide()
         self.db_label = self._label("dbHealth")
         self.feed_label = self._label("feedState")
         self.rate_label = self._label("feedRate")
@@ -101,6 +104,26 @@ class ConsoleStatusBar(QStatusBar):
             text = self.tr("Demo · {user} · no password").format(user=text)
         self.user_label.setText(text)
         set_state(self.user_label, "state", "demo" if demo else "ok")
+
+    @Slot(object)
+    def show_calendar_warning(self, warning) -> None:
+        """The calendar lacks the holiday schedule of a year deadlines run in
+        (console.services.holidays.CalendarWarning), or None: nothing missing, no warning."""
+        if warning is None:
+            self.calendar_label.hide()
+            self.calendar_label.clear()
+            return
+        years = self.tr(", ").join(str(y) for y in warning.years)
+        self.calendar_label.setText(self.tr(
+            "⚠ The work calendar has no holiday schedule for {years}: deadlines will count "
+            "holidays as workdays").format(years=years))
+        self.calendar_label.setToolTip(self.tr(
+            "Until an administrator updates the work calendar (Administration → Work "
+            "calendar: seed the national schedule or import the dates), deadlines in {years} "
+            "treat public holidays as workdays and make-up workdays as days off.").format(
+                years=years))
+        set_state(self.calendar_label, "state", "error")
+        self.calendar_label.show()
 
     @Slot(dict)
     def show_feed_status(self, status: dict) -> None:

@@ -97,6 +97,272 @@
     </message>
 </context>
 <context>
+    <name>AdminMenu</name>
+    <message>
+        <source>Import and export &amp;people…</source>
+        <translation>人员导入导出(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Work &amp;calendar…</source>
+        <translation>工作日历(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>First-start &amp;setup…</source>
+        <translation>初始设置向导(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>BaseMapPage</name>
+    <message>
+        <source>Base map</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <source>An XYZ tile address for this seat&apos;s map (an intranet tile server, 天地图 with a key). Empty: the grid and boundaries alone, with no network request.</source>
+        <translation>本席位地图使用的 XYZ 瓦片地址（内网瓦片服务，或带密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
+    </message>
+    <message>
+        <source>Tile address</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>The address must start with http://, https:// or file:// and contain {z}, {x} and {y}.</source>
+        <translation>地址须以 http://、https:// 或 file:// 开头，并包含 {z}、{x} 和 {y}。</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarDialog</name>
+    <message>
+        <source>Work calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>年份：</translation>
+    </message>
+    <message>
+        <source>&amp;Seed the national schedule</source>
+        <translation>导入国家节假日安排(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Import a dated list…</source>
+        <translation>导入日期清单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>星期</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Public holiday</source>
+        <translation>法定节假日</translation>
+    </message>
+    <message>
+        <source>Make-up workday (调休)</source>
+        <translation>调休上班日</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove selected</source>
+        <translation>移除所选(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Make-up workday</source>
+        <translation>调休上班</translation>
+    </message>
+    <message>
+        <source>National schedule</source>
+        <translation>国家安排</translation>
+    </message>
+    <message>
+        <source>This centre</source>
+        <translation>本中心</translation>
+    </message>
+    <message>
+        <source>{year}: {hol} holidays, {work} make-up workdays.</source>
+        <translation>{year} 年：节假日 {hol} 天，调休上班 {work} 天。</translation>
+    </message>
+    <message>
+        <source>{n} national days were taken out by this centre.</source>
+        <translation>本中心取消了 {n} 天国家安排。</translation>
+    </message>
+    <message>
+        <source>{year} has no holidays in the calendar: its deadlines count public holidays as workdays.</source>
+        <translation>日历中没有 {year} 年的节假日：该年的期限会把法定节假日算作工作日。</translation>
+    </message>
+    <message>
+        <source>The installed national schedule ends with {last}; enter this year&apos;s days or import them as a list.</source>
+        <translation>已安装的国家节假日安排只到 {last} 年；请逐日录入本年的安排，或导入日期清单。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>{day} saved.</source>
+        <translation>{day} 已保存。</translation>
+    </message>
+    <message>
+        <source>{n} days are ordinary days again.</source>
+        <translation>{n} 天已恢复为普通日。</translation>
+    </message>
+    <message>
+        <source>National schedule {first}–{last}: {hol} holidays and {work} make-up workdays; {local} local changes kept.</source>
+        <translation>国家节假日安排 {first}–{last} 年：节假日 {hol} 天，调休上班 {work} 天；保留本中心的调整 {local} 处。</translation>
+    </message>
+    <message>
+        <source>Import a dated list</source>
+        <translation>导入日期清单</translation>
+    </message>
+    <message>
+        <source>Dated list (*.csv *.txt);;All files (*)</source>
+        <translation>日期清单 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Line {row}: {why}</source>
+        <translation>第 {row} 行：{why}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {hol} holidays and {work} make-up workdays.</source>
+        <translation>已导入：节假日 {hol} 天，调休上班 {work} 天。</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <source>Work calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Deadlines count working time: seed the public holidays and make-up workdays (法定节假日, 调休) from the State Council&apos;s schedule, then adjust local days.</source>
+        <translation>办理期限按工作时间计算：先从国务院公布的安排导入法定节假日和调休上班日，再调整本地的特殊日期。</translation>
+    </message>
+    <message>
+        <source>Seed the national schedule</source>
+        <translation>导入国家节假日安排</translation>
+    </message>
+    <message>
+        <source>Work calendar…</source>
+        <translation>工作日历…</translation>
+    </message>
+    <message>
+        <source>The calendar has no holidays for {years}.</source>
+        <translation>工作日历中没有 {years} 年的节假日。</translation>
+    </message>
+    <message>
+        <source>The calendar has the holidays deadlines need now.</source>
+        <translation>工作日历已具备当前期限所需的节假日。</translation>
+    </message>
+    <message>
+        <source>Seeded {first}–{last}.</source>
+        <translation>已导入 {first}–{last} 年的安排。</translation>
+    </message>
+</context>
+<context>
+    <name>CategoriesPage</name>
+    <message>
+        <source>Categories</source>
+        <translation>案件分类</translation>
+    </message>
+    <message>
+        <source>The 部件/事件 categories start from the national standard shipped with the console, with their default departments and time limits; a centre edits them and adds its own later under Administration.</source>
+        <translation>部件/事件分类以系统自带的国家标准为起点，含默认处置部门和办理时限；中心可稍后在“管理”菜单中修改并增加本地分类。</translation>
+    </message>
+    <message>
+        <source>{n} categories of the national defaults are in place.</source>
+        <translation>已载入国家标准分类 {n} 个。</translation>
+    </message>
+    <message>
+        <source>No categories yet.</source>
+        <translation>尚无分类。</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <source>The centre</source>
+        <translation>指挥中心</translation>
+    </message>
+    <message>
+        <source>The name every seat shows in its title, the region the centre serves, and where the map opens (longitude, latitude in degrees, WGS 84).</source>
+        <translation>各席位标题栏显示的名称、中心管辖的区域，以及地图打开时的中心点（经度、纬度，单位为度，WGS 84）。</translation>
+    </message>
+    <message>
+        <source>e.g. 某某区城市管理指挥中心</source>
+        <translation>例如：某某区城市管理指挥中心</translation>
+    </message>
+    <message>
+        <source>e.g. 浙江省杭州市西湖区</source>
+        <translation>例如：浙江省杭州市西湖区</translation>
+    </message>
+    <message>
+        <source>Centre name</source>
+        <translation>中心名称</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>管辖区域</translation>
+    </message>
+    <message>
+        <source>Map centre (lon, lat)</source>
+        <translation>地图中心（经度, 纬度）</translation>
+    </message>
+    <message>
+        <source>Write the map centre as longitude, latitude in degrees, e.g. 120.130, 30.259.</source>
+        <translation>请按“经度, 纬度”（单位为度）填写地图中心，例如 120.130, 30.259。</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
@@ -137,6 +403,18 @@
     <message>
         <source>Demo · {user} · no password</source>
         <translation>演示 · {user} · 免密码</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>⚠ The work calendar has no holiday schedule for {years}: deadlines will count holidays as workdays</source>
+        <translation>⚠ 工作日历缺少 {years} 年节假日安排，期限将把节假日算作工作日</translation>
+    </message>
+    <message>
+        <source>Until an administrator updates the work calendar (Administration → Work calendar: seed the national schedule or import the dates), deadlines in {years} treat public holidays as workdays and make-up workdays as days off.</source>
+        <translation>在管理员更新工作日历（管理 → 工作日历：导入国家节假日安排或导入日期清单）之前，{years} 年的期限会把法定节假日算作工作日、把调休上班日算作休息日。</translation>
     </message>
     <message>
         <source>none yet</source>
@@ -587,6 +865,106 @@
         <source>The database is held by another program (or a long write of another seat), so nothing was saved. What you entered is kept: try again in a moment.</source>
         <translation>数据库正被其他程序占用（或其他席位正在进行较长的写入），未保存任何内容。您输入的内容已保留，请稍后重试。</translation>
     </message>
+    <message>
+        <source>{path} is not an Excel workbook (.xlsx); save it as one and try again.</source>
+        <translation>{path} 不是 Excel 工作簿（.xlsx），请另存为该格式后重试。</translation>
+    </message>
+    <message>
+        <source>{path} is too large to import (the limit is {limit}).</source>
+        <translation>{path} 过大，无法导入（上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read ({detail}).</source>
+        <translation>无法读取 {path}（{detail}）。</translation>
+    </message>
+    <message>
+        <source>The workbook has no sheet “{sheet}”; export a template to see the sheets.</source>
+        <translation>工作簿中没有工作表“{sheet}”；请导出模板查看所需的工作表。</translation>
+    </message>
+    <message>
+        <source>The sheet “{sheet}” has no column “{column}” in its first row.</source>
+        <translation>工作表“{sheet}”的第一行中没有“{column}”列。</translation>
+    </message>
+    <message>
+        <source>The sheet “{sheet}” has more than {limit} rows.</source>
+        <translation>工作表“{sheet}”超过 {limit} 行。</translation>
+    </message>
+    <message>
+        <source>The workbook has {count} problems; nothing was imported.</source>
+        <translation>工作簿有 {count} 处问题，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>This cell holds a formula; type the value itself.</source>
+        <translation>此单元格含有公式，请直接填写数值。</translation>
+    </message>
+    <message>
+        <source>Write yes or no (是 or 否).</source>
+        <translation>请填写 yes 或 no（是或否）。</translation>
+    </message>
+    <message>
+        <source>Write the weekdays as text of digits 0–6 (Monday is 0), e.g. 01234.</source>
+        <translation>请以文本形式填写 0–6 的星期数字（星期一为 0），例如 01234。</translation>
+    </message>
+    <message>
+        <source>Write the time as HH:MM, e.g. 08:30.</source>
+        <translation>请按 HH:MM 格式填写时间，例如 08:30。</translation>
+    </message>
+    <message>
+        <source>Write the date as YYYY-MM-DD.</source>
+        <translation>请按 YYYY-MM-DD 格式填写日期。</translation>
+    </message>
+    <message>
+        <source>Write holiday or workday (假 or 班).</source>
+        <translation>请填写 holiday 或 workday（假或班）。</translation>
+    </message>
+    <message>
+        <source>“{key}” is already in row {first_row}; each may appear once.</source>
+        <translation>“{key}”已出现在第 {first_row} 行，每项只能出现一次。</translation>
+    </message>
+    <message>
+        <source>There is no department named “{name}”, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有名为“{name}”的部门。</translation>
+    </message>
+    <message>
+        <source>There is no work grid with code {key}.</source>
+        <translation>没有编号为 {key} 的责任网格。</translation>
+    </message>
+    <message>
+        <source>There is no account “{username}”, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有账号“{username}”。</translation>
+    </message>
+    <message>
+        <source>There is no patrol officer with code {key}, in the workbook or the console.</source>
+        <translation>工作簿和系统中都没有编号为 {key} 的巡查员。</translation>
+    </message>
+    <message>
+        <source>Only a department&apos;s liaison belongs to a department; leave this empty.</source>
+        <translation>只有专业部门联络员属于部门，此处请留空。</translation>
+    </message>
+    <message>
+        <source>This shift overlaps the shift in row {other_row} of the same officer.</source>
+        <translation>该班次与同一巡查员第 {other_row} 行的班次时间重叠。</translation>
+    </message>
+    <message>
+        <source>Name the administrator who acts (--as); there is not exactly one.</source>
+        <translation>系统管理员不止一位（或没有），请用 --as 指明由谁操作。</translation>
+    </message>
+    <message>
+        <source>The list has {count} problems; the calendar was not changed.</source>
+        <translation>列表有 {count} 处问题，工作日历未作更改。</translation>
+    </message>
+    <message>
+        <source>{path} is not a text (CSV) file.</source>
+        <translation>{path} 不是文本（CSV）文件。</translation>
+    </message>
+    <message>
+        <source>The installed holiday schedule has no {years} (it ends with {last}); update the chinesecalendar package, or import the dates as a list.</source>
+        <translation>已安装的节假日安排中没有 {years} 年（最晚到 {last} 年）；请更新 chinesecalendar 软件包，或以日期列表导入。</translation>
+    </message>
+    <message>
+        <source>The work calendar has no holidays for {years}: deadlines count them as workdays until an administrator updates the calendar.</source>
+        <translation>工作日历中没有 {years} 年的节假日安排：在管理员更新日历之前，办理时限会把节假日算作工作日。</translation>
+    </message>
 </context>
 <context>
     <name>Fields</name>
@@ -712,6 +1090,29 @@
     <message>
         <source>Creating the account…</source>
         <translation>正在创建账户…</translation>
+    </message>
+</context>
+<context>
+    <name>GridPage</name>
+    <message>
+        <source>The unit grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Import the grid from the GIS department&apos;s files (Shapefile or GeoJSON): a dry run shows every problem before anything is written.</source>
+        <translation>从测绘/GIS 部门提供的文件（Shapefile 或 GeoJSON）导入网格：写入前先试导入，列出所有问题。</translation>
+    </message>
+    <message>
+        <source>Import the grid…</source>
+        <translation>导入网格…</translation>
+    </message>
+    <message>
+        <source>This console has no grid import yet; use `city-console import grid` and come back.</source>
+        <translation>本系统尚未安装网格导入界面；请先用 `city-console import grid` 命令导入，再回到此处。</translation>
+    </message>
+    <message>
+        <source>The database holds {n} unit cells.</source>
+        <translation>数据库中现有单元网格 {n} 个。</translation>
     </message>
 </context>
 <context>
@@ -868,6 +1269,192 @@
     </message>
 </context>
 <context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Patrol officers</source>
+        <translation>巡查员</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Shifts</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Reading the workbook…</source>
+        <translation>正在读取工作簿…</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>正在逐行检查…</translation>
+    </message>
+    <message>
+        <source>Writing the changes…</source>
+        <translation>正在写入更改…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Writing the workbook…</source>
+        <translation>正在写出工作簿…</translation>
+    </message>
+    <message>
+        <source>Import and export people</source>
+        <translation>人员导入导出</translation>
+    </message>
+    <message>
+        <source>Export the workbook, edit it in Excel or WPS, then check it: nothing is written until the check finds no problem and you import it. Rows the workbook leaves out are kept; to retire one, set its “active” to no.</source>
+        <translation>先导出工作簿，在 Excel 或 WPS 中编辑后再检查：检查无误并点击“导入”之前不会写入任何内容。工作簿中未列出的记录保持不变；要停用某条记录，请把它的“启用”改为“否”。</translation>
+    </message>
+    <message>
+        <source>&amp;Export workbook…</source>
+        <translation>导出工作簿(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Check a workbook…</source>
+        <translation>检查工作簿(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>未变</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>New accounts without a password</source>
+        <translation>尚无密码的新账号</translation>
+    </message>
+    <message>
+        <source>They cannot sign in yet. Set a one-time password for each and hand it over; it is shown here once and stored nowhere else.</source>
+        <translation>这些账号暂时无法登录。请为每个账号设置一次性密码并交给本人；密码只在此处显示一次，不会另行保存。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>One-time password</source>
+        <translation>一次性密码</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Export workbook</source>
+        <translation>导出工作簿</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Check a workbook</source>
+        <translation>检查工作簿</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{sheet} {n}</source>
+        <translation>{sheet} {n} 行</translation>
+    </message>
+    <message>
+        <source>Exported to {file}: {counts}.</source>
+        <translation>已导出到 {file}：{counts}。</translation>
+    </message>
+    <message>
+        <source>Imported: {n} records added or changed.</source>
+        <translation>已导入：新增或修改 {n} 条记录。</translation>
+    </message>
+    <message>
+        <source>The workbook is in order: {n} records will be added or changed. Press Import to write them.</source>
+        <translation>工作簿检查无误：将新增或修改 {n} 条记录。点击“导入”写入。</translation>
+    </message>
+    <message>
+        <source>The workbook matches the console: nothing to import.</source>
+        <translation>工作簿与系统中的数据一致，无需导入。</translation>
+    </message>
+    <message>
+        <source>Set one-time password</source>
+        <translation>设置一次性密码</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>已设置</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <source>Departments, people and devices</source>
+        <translation>部门、人员与设备</translation>
+    </message>
+    <message>
+        <source>Export the organisation workbook, fill in the departments, accounts, patrol officers, their phones and shifts, and import it; or type them in later.</source>
+        <translation>导出组织人员工作簿，填写部门、账号、巡查员及其手机和班次后导入；也可以以后再逐条录入。</translation>
+    </message>
+    <message>
+        <source>Import and export people…</source>
+        <translation>人员导入导出…</translation>
+    </message>
+    <message>
+        <source>Now: {deps} departments, {accounts} accounts.</source>
+        <translation>现有：部门 {deps} 个，账号 {accounts} 个。</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Dispatcher</source>
@@ -896,6 +1483,17 @@
     <message>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>First-start setup</source>
+        <translation>初始设置向导</translation>
+    </message>
+    <message>
+        <source>Continue later</source>
+        <translation>稍后继续</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,51 @@
+"""The administration menu's entries for bringing a centre's own data in: the organisation
+workbook, the work calendar and the first-start setup (each dialog opened as the window's
+signed-in administrator; the services check the role again)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+
+# The main window (not imported: it imports this module): its admin_menu, tasks, actor,
+# settings and feed_changed are what these entries use.
+MainWindow = Any
+
+translate = QCoreApplication.translate
+
+
+def install_admin_entries(window: MainWindow) -> None:
+    """Add 人员导入导出, 工作日历 and 初始设置向导 to `window.admin_menu`."""
+    menu = window.admin_menu
+    menu.addSeparator()
+    entries = (
+        ("peopleAction", translate("AdminMenu", "Import and export &people…"), open_people),
+        ("calendarAction", translate("AdminMenu", "Work &calendar…"), open_calendar),
+        ("setupAction", translate("AdminMenu", "First-start &setup…"), open_setup),
+    )
+    for name, text, opener in entries:
+        action = QAction(text, window)
+        action.setObjectName(name)
+        action.triggered.connect(lambda _=False, o=opener: o(window))
+        menu.addAction(action)
+
+
+def open_people(window: MainWindow) -> None:
+    from console.ui.people_dialog import PeopleDialog
+    if window.actor is not None:
+        PeopleDialog(window.tasks, window.actor, parent=window).open()
+
+
+def open_calendar(window: MainWindow) -> None:
+    from console.ui.calendar_dialog import CalendarDialog
+    if window.actor is not None:
+        dialog = CalendarDialog(window.tasks, window.actor, parent=window)
+        window.feed_changed.connect(dialog.on_feed)
+        dialog.open()
+
+
+def open_setup(window: MainWindow) -> None:
+    from console.ui.setup_wizard import resume_setup
+    if window.actor is not None:
+        resume_setup(window.tasks, window.actor, window.settings, parent=window).open()
