@@ -6,6 +6,8 @@ shared so every widget paints red/amber/green/blue the same way.
 """
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -68,10 +70,19 @@ def style_sheet(name: str) -> str:
 def apply_theme(app: QApplication, name: str | None) -> str:
     """Switch the whole application to a theme; returns the theme applied."""
     name = normalise_theme(name)
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")   # the same look on every platform; it honours the palette fully
-    app.setPalette(_palette(name))
-    app.setStyleSheet(style_sheet(name))
+    # Qt repolishes every widget of the application in these calls. A Python garbage collection
+    # inside that walk can delete a closed, parentless widget the walk is about to touch (seen:
+    # a segmentation fault in "Garbage-collecting" under apply_theme), so collect first and
+    # keep the collector out of the walk.
+    gc.collect()
+    gc.disable()
+    try:
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")   # the same look on every platform; it honours the palette
+        app.setPalette(_palette(name))
+        app.setStyleSheet(style_sheet(name))
+    finally:
+        gc.enable()
     setattr(app, _CURRENT, name)
     return name
 
