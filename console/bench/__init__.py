@@ -36,6 +36,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
     "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
     "field": ("console.bench.field", "run",
               "the officers' phone app: a report with a 2 MB photo, the page's first load"),
+    "leader": ("console.bench.leader", "run",
+               "evaluation of every department, street and community over 30 days (1M cases)"),
 }
 
 
