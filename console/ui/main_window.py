@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
 
     def _rankings_action(self) -> QAction:
         # The rankings dock is made on first use: it evaluates as soon as it exists.
-        action = QAction(self.tr("self.tr("&Rankings (综合评价)")Rankings"), self)
+        action = QAction(self.tr("&Rankings"), self)
 
         def show() -> None:
             if getattr(self, "evaluation_dock", None) is None:
