@@ -2,37 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Rank</source>
-        <translation>排名</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation>综合指标值</translation>
-    </message>
-    <message>
-        <source>Grade</source>
-        <translation>等级</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>环比</translation>
-    </message>
-    <message>
-        <source>No data: this indicator is not recorded yet</source>
-        <translation>无数据：该指标尚未记录</translation>
-    </message>
-    <message>
-        <source>Double-click to list the cases</source>
-        <translation>双击列出案卷</translation>
-    </message>
-</context>
-<context>
     <name>CasesDialog</name>
     <message>
         <source>Loading…</source>
@@ -45,6 +14,10 @@
     <message>
         <source>Out of (denominator)</source>
         <translation>基数（分母）</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>期限</translation>
     </message>
     <message>
         <source>Click a case to select it on the map and in the queue.</source>
@@ -164,6 +137,37 @@
     <message>
         <source>campaign scope</source>
         <translation>专项范围</translation>
+    </message>
+</context>
+<context>
+    <name>RankingModel</name>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>综合指标值</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>环比</translation>
+    </message>
+    <message>
+        <source>No data: this indicator is not recorded yet</source>
+        <translation>无数据：该指标尚未记录</translation>
+    </message>
+    <message>
+        <source>Double-click to list the cases</source>
+        <translation>双击列出案卷</translation>
     </message>
 </context>
 </TS>

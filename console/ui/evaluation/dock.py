@@ -114,7 +114,12 @@ class EvaluationDock(QDockWidget):
                              .replace("%2", f"{p.end:%Y-%m-%d %H:%M}")
                              .replace("%3", f"{ranking.upto:%Y-%m-%d %H:%M}")
                              .replace("%4", f"{p.days:g}"))
-        self.table.horizontalHeader().resizeSection(1, 170)
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col in range(self.model.columnCount()):
+            text = self.model.headerData(col, Qt.Orientation.Horizontal)
+            header.resizeSection(col, max(70, metrics.horizontalAdvance(text) + 28))
+        header.resizeSection(1, 170)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
     # --- the cases behind a figure -----------------------------------------------------------
@@ -193,13 +198,14 @@ class CasesDialog(QDialog):
         heads = {"numerator": self.tr("Counted (numerator)"),
                  "denominator": self.tr("Out of (denominator)")}
         self.list.clear()
+        deadline_word = self.tr("deadline")
         for part, cases in parts.items():
             head = QListWidgetItem(f"{heads[part]}: {len(cases)}")
             head.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(head)
             for c in cases:
                 deadline = f"{c['deadline']:%m-%d %H:%M}" if c["deadline"] else "—"
-                item = QListWidgetItem(f"  {c['number']}  {c['status']}  {self.tr('deadline')} {deadline}")
+                item = QListWidgetItem(f"  {c['number']}  {c['status']}  {deadline_word} {deadline}")
                 item.setData(Qt.ItemDataRole.UserRole, c["id"])
                 self.list.addItem(item)
         self.label.setText(self.tr("Click a case to select it on the map and in the queue."))

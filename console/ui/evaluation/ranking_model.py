@@ -15,8 +15,20 @@ GRADE_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#f9a825", "D": "#ef6c00",
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def tr(text: str) -> str:
+def _t(text: str) -> str:
     return QCoreApplication.translate("RankingModel", text)
+
+
+def _marks() -> None:
+    # lupdate finds the strings `tr` translates only through literal translate() calls.
+    for text in (QCoreApplication.translate("RankingModel", "Rank"),
+                 QCoreApplication.translate("RankingModel", "Name"),
+                 QCoreApplication.translate("RankingModel", "Score"),
+                 QCoreApplication.translate("RankingModel", "Grade"),
+                 QCoreApplication.translate("RankingModel", "Change"),
+                 QCoreApplication.translate("RankingModel", "No data: this indicator is not recorded yet"),
+                 QCoreApplication.translate("RankingModel", "Double-click to list the cases")):
+        del text
 
 
 def indicator_name(key: str) -> str:
@@ -49,8 +61,8 @@ class RankingModel(QAbstractTableModel):
             return None
         key = self.columns()[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            labels = {"rank": tr("Rank"), "name": tr("Name"), "score": tr("Score"),
-                      "grade": tr("Grade"), "change": tr("Change")}
+            labels = {"rank": _t("Rank"), "name": _t("Name"), "score": _t("Score"),
+                      "grade": _t("Grade"), "change": _t("Change")}
             return labels.get(key) or indicator_name(key)
         if role == Qt.ItemDataRole.ToolTipRole and key not in FIXED:
             ind = reference().indicators[key]
@@ -94,9 +106,9 @@ class RankingModel(QAbstractTableModel):
             f = r.figures[key]
             num, den = PARTS[key]
             if num is None:
-                return tr("No data: this indicator is not recorded yet")
+                return _t("No data: this indicator is not recorded yet")
             base = f"{f.numerator}" + ("" if den is None else f" / {f.denominator}")
-            return base + "\n" + tr("Double-click to list the cases")
+            return base + "\n" + _t("Double-click to list the cases")
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "grade" and r.grade in GRADE_COLOURS:
                 return QColor("white")
