@@ -38,6 +38,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
               "the officers' phone app: a report with a 2 MB photo, the page's first load"),
     "import-people": ("console.bench.people_import", "run",
                       "the organisation workbook: 5,000 officers, accounts, phones, shifts"),
+    "leader": ("console.bench.leader", "run",
+               "evaluation of every department, street and community over 30 days (1M cases)"),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError
+from console.domain.evaluation import default_grades, default_weights
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.permissions import Permission
@@ -47,6 +48,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),
     "sign_in_lockout_min": (15, "Minutes an account stays locked after too many failed sign-ins"),
     "seat_idle_lock_min": (10, "Minutes without input after which a seat locks and asks for the password"),
+    # Evaluation (console/services/evaluation.py); defaults are reference/kpis.md's.
+    "evaluation_weights": (default_weights(), "Composite scores: per composite, [indicator, weight %, counts as 1 − value]"),
+    "evaluation_grades": (default_grades(), "Grade bands: [grade, lowest score]; a band's lower edge belongs to it"),
+    "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 
 

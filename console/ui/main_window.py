@@ -151,6 +151,20 @@ class MainWindow(QMainWindow):
         self.feed_changed.connect(self.alerts_dock.on_feed)
         self.feed_changed.connect(self.status_dock.on_feed)
 
+    def _rankings_action(self) -> QAction:
+        # The rankings dock is made on first use: it evaluates as soon as it exists.
+        action = QAction(self.tr("&Rankings"), self)
+
+        def show() -> None:
+            if getattr(self, "evaluation_dock", None) is None:
+                from console.ui.evaluation.dock import EvaluationDock
+                self.evaluation_dock = EvaluationDock(self.tasks, self.selection, self)
+                self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.evaluation_dock)
+            self.evaluation_dock.show()
+            self.evaluation_dock.raise_()
+        action.triggered.connect(show)
+        return action
+
     # --- menus ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -164,6 +178,7 @@ class MainWindow(QMainWindow):
         view.setObjectName("viewMenu")
         for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
             view.addAction(dock.toggleViewAction())
+        view.addAction(self._rankings_action())
         view.addSeparator()
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)

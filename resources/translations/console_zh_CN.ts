@@ -1169,6 +1169,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>&amp;Rankings</source>
+        <translation>综合评价(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>

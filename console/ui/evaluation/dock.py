@@ -1,0 +1,218 @@
+"""The rankings dock (综合评价): level and period, a sortable ranking, the cases behind a figure
+on double-click, and the ranking as an Excel workbook (long work with progress)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDockWidget, QFileDialog,
+                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from console.common.selection import Selection
+from console.domain.evaluation import Level, PeriodKind, period_of
+from console.live.tasks import TaskRunner
+from console.services.evaluation import PARTS, cases_behind, evaluate
+from console.services.evaluation_export import export_ranking
+from console.ui.evaluation.ranking_model import FIXED, SORT_ROLE, RankingModel, indicator_name
+
+
+class _SortProxy(QSortFilterProxyModel):
+    """Sorts by value; a unit without data stays below the others in either order."""
+
+    def lessThan(self, left, right) -> bool:
+        (l_none, l_value), (r_none, r_value) = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if l_none != r_none:
+            return l_none == (self.sortOrder() == Qt.SortOrder.DescendingOrder)
+        return l_value < r_value
+
+
+class EvaluationDock(QDockWidget):
+    """Rankings of departments, streets, communities or patrol officers over a period."""
+
+    def __init__(self, tasks: TaskRunner, selection: Selection, parent: QWidget | None = None,
+                 now=datetime.now) -> None:
+        super().__init__(self.tr("Rankings"), parent)
+        self.setObjectName("evaluationDock")
+        self.tasks, self.selection, self._now = tasks, selection, now
+        body = QWidget(self)
+        bar = QHBoxLayout()
+        self.level = QComboBox(body)
+        for lv, text in zip(Level, (self.tr("Departments"), self.tr("Streets"),
+                                           self.tr("Communities"), self.tr("Patrol officers"))):
+            self.level.addItem(text, lv.value)
+        self.period = QComboBox(body)
+        for kind, text in ((PeriodKind.DAY, self.tr("Today")), (PeriodKind.WEEK, self.tr("This week")),
+                           (PeriodKind.MONTH, self.tr("This month")),
+                           (PeriodKind.CUSTOM, self.tr("Custom"))):
+            self.period.addItem(text, kind.value)
+        today = QDate.currentDate()
+        self.start = QDateEdit(today.addDays(-29), body, calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.end = QDateEdit(today, body, calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.export_button = QPushButton(self.tr("Export to Excel…"), body)
+        self.progress = QProgressBar(body, maximum=100, visible=False)
+        self.progress.setMaximumWidth(120)
+        for w in (QLabel(self.tr("Level"), body), self.level, QLabel(self.tr("Period"), body),
+                  self.period, self.start, QLabel("–", body), self.end):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.export_button)
+        self.caption = QLabel(body)
+        self.model = RankingModel(self)
+        self.proxy = _SortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(body, sortingEnabled=True, alternatingRowColors=True)
+        self.table.setModel(self.proxy)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(86)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        layout = QVBoxLayout(body)
+        layout.addLayout(bar)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table)
+        self.setWidget(body)
+        self.level.currentIndexChanged.connect(self.reload)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.start.dateChanged.connect(self.reload)
+        self.end.dateChanged.connect(self.reload)
+        self.table.doubleClicked.connect(self._show_cases)
+        self.export_button.clicked.connect(self._ask_export)
+        self._period_changed()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def current_period(self):
+        kind = PeriodKind(self.period.currentData())
+        return period_of(kind, self._now(), self.start.date().toPython(), self.end.date().toPython())
+
+    def _period_changed(self) -> None:
+        custom = self.period.currentData() == PeriodKind.CUSTOM.value
+        self.start.setVisible(custom)
+        self.end.setVisible(custom)
+        self.reload()
+
+    def reload(self) -> None:
+        """Evaluate on the task runner; a newer request supersedes an older one."""
+        level, now = Level(self.level.currentData()), self._now()
+        try:
+            period = self.current_period()
+        except ValueError:
+            self.caption.setText(self.tr("The period's end is before its start."))
+            return
+        self.caption.setText(self.tr("Evaluating…"))
+        self.tasks.run(lambda s: evaluate(s, level, period, now), on_done=self._loaded,
+                       owner=self, key=(self, "ranking"))
+
+    def _loaded(self, ranking) -> None:
+        self.model.set_ranking(ranking)
+        p = ranking.period
+        self.caption.setText(self.tr("%1 – %2, up to %3; change against the %4 days before")
+                             .replace("%1", f"{p.start:%Y-%m-%d}")
+                             .replace("%2", f"{p.end:%Y-%m-%d %H:%M}")
+                             .replace("%3", f"{ranking.upto:%Y-%m-%d %H:%M}")
+                             .replace("%4", f"{p.days:g}"))
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for col in range(self.model.columnCount()):
+            text = self.model.headerData(col, Qt.Orientation.Horizontal)
+            header.resizeSection(col, max(70, metrics.horizontalAdvance(text) + 28))
+        header.resizeSection(1, 170)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+
+    # --- the cases behind a figure -----------------------------------------------------------
+
+    def _show_cases(self, index) -> None:
+        ranking = self.model.ranking
+        source = self.proxy.mapToSource(index)
+        key = self.model.key_at(source.column())
+        if ranking is None or key in FIXED or PARTS[key][0] is None:
+            return
+        row = ranking.rows[source.row()]
+        level, period, now = ranking.level, ranking.period, ranking.upto
+        dialog = CasesDialog(self.selection, f"{row.name} · {indicator_name(key)}", self)
+        parts = [p for p, c in zip(("numerator", "denominator"), PARTS[key]) if c is not None]
+
+        def load(s):
+            return {p: cases_behind(s, level, row.unit_id, key, period, now, p, ranking.scope)
+                    for p in parts}
+        self.tasks.run(load, on_done=dialog.show_cases, owner=dialog, key=(self, "cases"))
+        dialog.show()
+
+    # --- export ------------------------------------------------------------------------------
+
+    def _ask_export(self) -> None:
+        if self.model.ranking is None:
+            return
+        name = f"evaluation-{datetime.now():%Y%m%d-%H%M}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export ranking"), name,
+                                              self.tr("Excel workbook (*.xlsx)"))
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path):
+        """Write the ranking shown to `path` as long work; returns the task."""
+        ranking = self.model.ranking
+        labels = {"scope": self.tr("Scope"), "period": self.tr("Period"), "upto": self.tr("up to"),
+                  "exported": self.tr("Exported"), "rank": self.tr("Rank"), "name": self.tr("Name"),
+                  "score": self.tr("Score"), "grade": self.tr("Grade"), "change": self.tr("Change")}
+        labels.update({k: indicator_name(k) for k in ranking.indicators})
+        title = self.tr("Rankings: %1").replace("%1", self.level.currentText())
+        scope = self.tr("whole city") if ranking.scope is None else self.tr("campaign scope")
+        self.progress.setValue(0)
+        self.progress.show()
+        self.export_button.setEnabled(False)
+
+        def write(job):
+            return export_ranking(ranking, path, title=title, scope_text=scope, labels=labels,
+                                  exported_at=datetime.now().replace(microsecond=0),
+                                  progress=lambda f: job.progress(f, "xlsx"))
+
+        def finished(_result=None) -> None:
+            self.progress.hide()
+            self.export_button.setEnabled(True)
+        return self.tasks.call_long(write, on_done=finished, on_error=lambda _e: finished(),
+                                    on_progress=lambda f, _s: self.progress.setValue(int(f * 100)),
+                                    owner=self)
+
+
+class CasesDialog(QDialog):
+    """The cases behind a figure; clicking one selects it everywhere (the selection hub)."""
+
+    def __init__(self, selection: Selection, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.selection = selection
+        self.list = QListWidget(self)
+        self.label = QLabel(self.tr("Loading…"), self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.list)
+        self.resize(520, 420)
+        self.list.itemActivated.connect(self._pick)
+        self.list.itemClicked.connect(self._pick)
+
+    def show_cases(self, parts: dict) -> None:
+        heads = {"numerator": self.tr("Counted (numerator)"),
+                 "denominator": self.tr("Out of (denominator)")}
+        self.list.clear()
+        deadline_word = self.tr("deadline")
+        for part, cases in parts.items():
+            head = QListWidgetItem(f"{heads[part]}: {len(cases)}")
+            head.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(head)
+            for c in cases:
+                deadline = f"{c['deadline']:%m-%d %H:%M}" if c["deadline"] else "—"
+                item = QListWidgetItem(f"  {c['number']}  {c['status']}  {deadline_word} {deadline}")
+                item.setData(Qt.ItemDataRole.UserRole, c["id"])
+                self.list.addItem(item)
+        self.label.setText(self.tr("Click a case to select it on the map and in the queue."))
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        if case_id is not None:
+            self.selection.case_selected.emit(int(case_id))
+
+
