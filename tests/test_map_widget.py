@@ -396,6 +396,22 @@ def test_hidden_layers_are_remembered_for_the_next_page(make_map, qtbot):
     assert again.js("CCC.layers.heat._latlngs.length") > 0
 
 
+def test_the_remembered_view_opens_the_next_page_and_keeps_its_html(make_map, qtbot):
+    h = make_map(feed=False)
+    kept = sorted(h.widget.grid_cache.rglob("page-*.html"))
+    assert len(kept) == 1
+    centre = h.js("CCC.map.getCenter()")
+    lat, lon = round(centre["lat"] + 0.002, 4), round(centre["lng"] - 0.003, 4)
+    h.view_at(lat, lon, 17)   # what a pan and zoom do
+    qtbot.waitUntil(lambda: SeatSettings.open().get("map/view").endswith(",17"), timeout=3000)
+    again = make_map(feed=False)
+    at = again.js("[CCC.map.getCenter().lat, CCC.map.getCenter().lng, CCC.map.getZoom()]")
+    assert at[2] == 17
+    assert abs(at[0] - lat) < 1e-5 and abs(at[1] - lon) < 1e-5
+    # The view is the page's data, not its HTML: the page kept at the first start served.
+    assert sorted(again.widget.grid_cache.rglob("page-*.html")) == kept
+
+
 def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):
     h = make_map(feed=False)
     with h.db.session() as s:
