@@ -216,6 +216,24 @@ def test_a_position_recorded_through_the_services_moves_the_marker(make_map, cit
     assert h.js(f"CCC.store.trails[{officer.id}].length") >= 3
 
 
+def test_a_due_trail_redraw_runs_in_its_own_frame_not_inside_the_delta(make_map):
+    h = make_map(feed=False)
+    during = h.js("""(function () {
+        var t = CCC.layers.trails, st = CCC.store, calls = (window.TRAIL_CALLS = []);
+        var redraw = t.redraw;
+        t.redraw = function () { calls.push(st.lat[0]); return redraw.call(this); };
+        t._last = 0;   // a redraw is due
+        var id = st.ids[0], s = st.slot[id];
+        CCC.receive({ op: "delta", patrols: [[id, Math.round(st.lat[s] * 1e6) + 20,
+            Math.round(st.lon[s] * 1e6), st.state[s], Math.round(st.at[s] / 1000) + 1, 50, 12]] });
+        return calls.length;
+    })()""")
+    assert during == 0, "the delta drew the trails itself"
+    # The next frame draws them, with the position the delta brought.
+    drawn = h.wait_js("window.TRAIL_CALLS", lambda calls: len(calls) == 1)
+    assert drawn[0] == pytest.approx(h.js("CCC.store.lat[0]"))
+
+
 def test_a_case_created_through_the_services_appears_and_shades_its_cell(make_map, city):
     h = make_map()
     code = city.cell_codes[10]
