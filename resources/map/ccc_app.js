@@ -115,6 +115,11 @@ window.CCC = (function () {
       requestAnimationFrame(function () {
         ccc.mark("frame");
         ccc.marks.fileRead = Math.round(window.CCC_GRID_LOAD.readMs);
+        var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+        if (nav) {
+          ccc.marks.htmlRequested = Math.round(nav.requestStart || nav.fetchStart);
+          ccc.marks.htmlRead = Math.round(nav.responseEnd);
+        }
         app.send("firstPaint", { ms: performance.now(), at: Date.now(), marks: ccc.marks,
                                  resources: app._resourceTimes() });
       });
