@@ -20,11 +20,17 @@ def test_first_screen_comes_once_after_the_queue_rows_and_the_grid(city, tmp_pat
     window.queue_dock.model.loaded.connect(lambda: pages.append(window.queue_dock.model.rowCount()))
     seen: list[tuple[bool, int]] = []
     window.first_screen.connect(lambda: seen.append((window.map_widget.grid_drawn, len(pages))))
+    tiles = window.status_dock.tiles.values()
+    plotted: list[bool] = []   # whether a sparkline existed when the first screen was said
+    window.first_screen.connect(lambda: plotted.append(any(t.plot is not None for t in tiles)))
     try:
         window.show()
         qtbot.waitUntil(lambda: bool(seen), timeout=LOAD_TIMEOUT_MS)
         drawn, queue_pages = seen[0]
         assert drawn and queue_pages == 1, "the grid drawn and the queue's first page in"
+        # The sparklines come after it (their first plot imports pyqtgraph), not within it.
+        assert plotted == [False]
+        qtbot.waitUntil(lambda: all(t.plot is not None for t in tiles), timeout=10_000)
         # Later loads of either part say nothing more.
         with qtbot.waitSignal(window.queue_dock.model.loaded, timeout=5000):
             window.queue_dock.model.reload()

@@ -216,6 +216,24 @@ def test_a_position_recorded_through_the_services_moves_the_marker(make_map, cit
     assert h.js(f"CCC.store.trails[{officer.id}].length") >= 3
 
 
+def test_a_due_trail_redraw_runs_in_its_own_frame_not_inside_the_delta(make_map):
+    h = make_map(feed=False)
+    during = h.js("""(function () {
+        var t = CCC.layers.trails, st = CCC.store, calls = (window.TRAIL_CALLS = []);
+        var redraw = t.redraw;
+        t.redraw = function () { calls.push(st.lat[0]); return redraw.call(this); };
+        t._last = 0;   // a redraw is due
+        var id = st.ids[0], s = st.slot[id];
+        CCC.receive({ op: "delta", patrols: [[id, Math.round(st.lat[s] * 1e6) + 20,
+            Math.round(st.lon[s] * 1e6), st.state[s], Math.round(st.at[s] / 1000) + 1, 50, 12]] });
+        return calls.length;
+    })()""")
+    assert during == 0, "the delta drew the trails itself"
+    # The next frame draws them, with the position the delta brought.
+    drawn = h.wait_js("window.TRAIL_CALLS", lambda calls: len(calls) == 1)
+    assert drawn[0] == pytest.approx(h.js("CCC.store.lat[0]"))
+
+
 def test_a_case_created_through_the_services_appears_and_shades_its_cell(make_map, city):
     h = make_map()
     code = city.cell_codes[10]
@@ -394,6 +412,22 @@ def test_hidden_layers_are_remembered_for_the_next_page(make_map, qtbot):
     assert again.js("CCC.map.hasLayer(CCC.layers.trails)") is False
     assert again.js("CCC.map.hasLayer(CCC.layers.heat)") is True
     assert again.js("CCC.layers.heat._latlngs.length") > 0
+
+
+def test_the_remembered_view_opens_the_next_page_and_keeps_its_html(make_map, qtbot):
+    h = make_map(feed=False)
+    kept = sorted(h.widget.grid_cache.rglob("page-*.html"))
+    assert len(kept) == 1
+    centre = h.js("CCC.map.getCenter()")
+    lat, lon = round(centre["lat"] + 0.002, 4), round(centre["lng"] - 0.003, 4)
+    h.view_at(lat, lon, 17)   # what a pan and zoom do
+    qtbot.waitUntil(lambda: SeatSettings.open().get("map/view").endswith(",17"), timeout=3000)
+    again = make_map(feed=False)
+    at = again.js("[CCC.map.getCenter().lat, CCC.map.getCenter().lng, CCC.map.getZoom()]")
+    assert at[2] == 17
+    assert abs(at[0] - lat) < 1e-5 and abs(at[1] - lon) < 1e-5
+    # The view is the page's data, not its HTML: the page kept at the first start served.
+    assert sorted(again.widget.grid_cache.rglob("page-*.html")) == kept
 
 
 def test_the_heat_period_reloads_the_heat_map(make_map, qtbot):

@@ -158,9 +158,11 @@ def _open_cases(url: str, count: int) -> int:
     return total
 
 
-def tick_ms(app, url: str) -> tuple[float, float, float]:
+def tick_ms(app, url: str) -> tuple[float, float, float, float]:
     """One live update of every patrol moved (ms, medians): the GUI thread's Python (CPU
-    time of the whole flush: states, rows, JSON) and the page's parse and apply."""
+    time of the whole flush: states, rows, JSON) and the page's parse and apply; and the
+    trails' redraw, which runs at most once a second in an animation frame of its own (not
+    inside a delta), with the trails the ticks drew."""
     from datetime import datetime
 
     from console.bench.map import _Seat
@@ -181,7 +183,8 @@ def tick_ms(app, url: str) -> tuple[float, float, float]:
             _wait(app, lambda: len(py) > tick, 20)
             _wait(app, lambda: False, 0.3)
         js = seat.js("CCC.inspect.applyMs()")[before:]
-        return statistics.median(py), statistics.median(js[-TICKS:]), len(views)
+        trails = statistics.median(seat.js("CCC.inspect.trailsDrawMs()") for _ in range(5))
+        return statistics.median(py), statistics.median(js[-TICKS:]), len(views), trails
     finally:
         seat.close()
         db.dispose()
@@ -229,7 +232,8 @@ def run() -> Iterator[Figure]:
                 yield "live.map_resync_open_cases", open_cases, "cases"
             if label == "200k":
                 _officers(url, PATROLS)
-                py, js, n = tick_ms(app, url)
+                py, js, n, trails = tick_ms(app, url)
                 yield f"live.map_tick_py_ms_{n}", py, "ms"
                 yield f"live.map_tick_js_ms_{n}", js, "ms"
                 yield f"live.map_tick_ms_{n}", py + js, "ms"
+                yield f"live.map_trails_draw_ms_{n}", trails, "ms"

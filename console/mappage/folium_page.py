@@ -73,13 +73,12 @@ class _Wire(MacroElement):
 
 
 def _base_map(content: PageContent, options: PageOptions) -> folium.Map:
+    # The whole city: a remembered view is the page's to apply at start (config "view"), so
+    # the kept HTML stays the same when the seat pans.
     bbox = content.grid.bbox
-    if options.view is not None:
-        lat, lon, zoom = options.view
-    else:
-        centre = content.grid.centre or ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        lon, lat = centre
-        zoom = mapmath.fit_zoom(bbox, *_ASSUMED_SIZE) if len(content.grid) else 12
+    centre = content.grid.centre or ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+    lon, lat = centre
+    zoom = mapmath.fit_zoom(bbox, *_ASSUMED_SIZE) if len(content.grid) else 12
     m = folium.Map(location=[lat, lon], zoom_start=int(zoom), tiles=None, prefer_canvas=True,
                    control_scale=False, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM,
                    zoom_snap=1, zoom_delta=1, wheel_px_per_zoom_level=90)

@@ -53,6 +53,8 @@ def write_page(folder: Path, content: PageContent, options: PageOptions, grid_fi
     config = page_config(texts=options.texts, theme=options.theme, bbox=content.grid.bbox,
                          trail_minutes=options.trail_minutes)
     config["fitOnStart"] = options.view is None
+    # Applied by the page before any layer is added (never part of the HTML: see _html_key).
+    config["view"] = list(options.view) if options.view is not None else None
     config["cellMetres"] = content.grid.cell_size_m
     config["heatRadius"] = HEAT_OPTIONS["radius"] + HEAT_OPTIONS["blur"]
     config.update(options.extra_config)
@@ -74,14 +76,15 @@ def write_page(folder: Path, content: PageContent, options: PageOptions, grid_fi
 
 
 #: Bumped when what the HTML holds changes in a way the key below cannot see.
-HTML_FORMAT = 2
+HTML_FORMAT = 3
 
 
 def _html_key(content: PageContent, options: PageOptions) -> str:
+    # Not the remembered view: a pan would then cost the next start folium's import and build.
     source = Path(__file__).with_name("folium_page.py").stat()
     grid = content.grid
     key = [HTML_FORMAT, source.st_mtime_ns, source.st_size, options.layer_names, options.theme,
            sorted(options.shown), options.tile_url, options.tile_attribution,
-           options.tile_subdomains, options.view, len(grid) > 0, list(grid.bbox), grid.centre]
+           options.tile_subdomains, len(grid) > 0, list(grid.bbox), grid.centre]
     text = json.dumps(key, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

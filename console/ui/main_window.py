@@ -47,6 +47,7 @@ _COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
 FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
 # The KPI strip's sparklines come with the first screen, or after this long without one.
 SPARKLINES_AT_LATEST_MS = 5_000
+SPARKLINES_AFTER_SCREEN_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -142,9 +143,12 @@ class MainWindow(QMainWindow):
     def _install_alerts(self) -> None:
         self.alerts_dock = AlertsDock(self.tasks, self.selection, settings=self.settings,
                                       parent=self)
-        # The sparklines follow the first screen (they cost a cold start a noticeable part).
+        # The sparklines follow the first screen (they cost a cold start a noticeable part):
+        # after it is painted, not inside the signal (the first plot imports pyqtgraph, about
+        # a second of this thread that the screen would wait for).
         self.status_dock = KpiStripDock(self.tasks, self, sparklines=False)
-        self.first_screen.connect(self.status_dock.create_sparklines)
+        self.first_screen.connect(lambda: QTimer.singleShot(
+            SPARKLINES_AFTER_SCREEN_MS, self.status_dock, self.status_dock.create_sparklines))
         QTimer.singleShot(SPARKLINES_AT_LATEST_MS, self.status_dock,
                           self.status_dock.create_sparklines)
         self.status_dock.theme_changed.connect(self.alerts_dock.apply_theme)

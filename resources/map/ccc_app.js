@@ -25,8 +25,11 @@ window.CCC = (function () {
     app.setTheme(window.CCC_DATA.config.theme, true);
     // Fitted before any layer is added: the grid's tiles are then made (and drawn) once, at
     // the zoom the seat sees, not first at the zoom the page was written with.
-    var config = window.CCC_DATA.config, b = config.bbox;
-    if (config.fitOnStart && b[2] > b[0]) {
+    // A remembered view comes with data.js, not the HTML, so a pan keeps the kept page valid.
+    var config = window.CCC_DATA.config, b = config.bbox, view = config.view;
+    if (view) {
+      map.setView([view[0], view[1]], view[2], { animate: false });
+    } else if (config.fitOnStart && b[2] > b[0]) {
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
     }
     // Leaflet's default prefix carries a flag; a console states only what draws the map.
@@ -112,6 +115,11 @@ window.CCC = (function () {
       requestAnimationFrame(function () {
         ccc.mark("frame");
         ccc.marks.fileRead = Math.round(window.CCC_GRID_LOAD.readMs);
+        var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+        if (nav) {
+          ccc.marks.htmlRequested = Math.round(nav.requestStart || nav.fetchStart);
+          ccc.marks.htmlRead = Math.round(nav.responseEnd);
+        }
         app.send("firstPaint", { ms: performance.now(), at: Date.now(), marks: ccc.marks,
                                  resources: app._resourceTimes() });
       });

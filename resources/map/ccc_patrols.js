@@ -190,55 +190,73 @@
     },
 
     onAdd: function (map) { map.addLayer(this._canvas); },
-    onRemove: function (map) { map.removeLayer(this._canvas); clearTimeout(this._timer); this._timer = null; },
+    onRemove: function (map) {
+      map.removeLayer(this._canvas);
+      clearTimeout(this._timer); this._timer = null;
+      cancelAnimationFrame(this._frame); this._frame = null;
+    },
     redraw: function () { this._last = Date.now(); this._canvas.drawNow(); },
 
     /* Trails fade over minutes: redrawing all of them once a second is enough, while the
-     * markers themselves move with every delta. */
+     * markers themselves move with every delta. The redraw runs in an animation frame of
+     * its own, never inside the delta that asked for it: it is painted in the same frame as
+     * the markers the delta moved, but a delta's cost is the markers' alone. */
     scheduleRedraw: function () {
-      if (this._timer) return;
+      if (this._timer || this._frame) return;
       var wait = Math.max(0, (this._last || 0) + this.options.minIntervalMs - Date.now());
       var self = this;
-      if (!wait) { this.redraw(); return; }
-      this._timer = setTimeout(function () { self._timer = null; if (self._map) self.redraw(); }, wait);
+      function frame() {
+        self._timer = null;
+        self._frame = requestAnimationFrame(function () {
+          self._frame = null;
+          if (self._map) self.redraw();
+        });
+      }
+      if (!wait) frame();
+      else this._timer = setTimeout(frame, wait);
     },
 
     draw: function (ctx, map) {
       var st = this.store, now = Date.now(), span = st.trailMs, nb = this.options.buckets;
-      var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
-      var paths = {};   // "state|bucket" → [x0, y0, x1, y1, ...] segments
+      var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), ox = origin.x, oy = origin.y;
+      // Segments [x0, y0, x1, y1, ...] by state, then by age bucket; `order` keeps the order
+      // each (state, bucket) first appeared in, which is the order they are stroked in.
+      var byState = {}, order = [];
+      function segments(state, b) {
+        var lists = byState[state] || (byState[state] = new Array(nb));
+        var list = lists[b];
+        if (!list) { list = lists[b] = []; order.push([state, b, list]); }
+        return list;
+      }
       for (var id in st.trails) {
         var t = st.trails[id], s = st.slot[id];
         if (s === undefined || t.length < 3) continue;
-        var state = st.state[s], px = null, py = null;
+        var state = st.state[s], px = null, py = null, lastB = -1, list = null;
         for (var i = 0; i < t.length; i += 3) {
-          var x = t[i + 1] * scale - origin.x, y = t[i + 2] * scale - origin.y;
+          var x = t[i + 1] * scale - ox, y = t[i + 2] * scale - oy;
           // Points closer than two pixels add nothing at this zoom.
           if (px !== null && (Math.abs(x - px) >= 2 || Math.abs(y - py) >= 2 || i + 3 >= t.length)) {
             var age = (now - t[i]) / span, b = Math.min(nb - 1, Math.max(0, Math.floor(age * nb)));
-            var key = state + "|" + b;
-            (paths[key] = paths[key] || []).push(px, py, x, y);
+            if (b !== lastB) { list = segments(state, b); lastB = b; }
+            list.push(px, py, x, y);
             px = x; py = y;
           } else if (px === null) { px = x; py = y; }
         }
         // The last segment ends at the marker itself.
-        var mx = st.x[s] * scale - origin.x, my = st.y[s] * scale - origin.y;
-        if (px !== null && (mx !== px || my !== py)) {
-          var k0 = state + "|0";
-          (paths[k0] = paths[k0] || []).push(px, py, mx, my);
-        }
+        var mx = st.x[s] * scale - ox, my = st.y[s] * scale - oy;
+        if (px !== null && (mx !== px || my !== py)) segments(state, 0).push(px, py, mx, my);
       }
       ctx.lineWidth = this.options.width;
       ctx.lineCap = "round";
       var colours = this.options.colours;
-      Object.keys(paths).forEach(function (key) {
-        var parts = key.split("|"), seg = paths[key];
+      for (var k = 0; k < order.length; k++) {
+        var seg = order[k][2];
         ctx.beginPath();
-        for (var i = 0; i < seg.length; i += 4) { ctx.moveTo(seg[i], seg[i + 1]); ctx.lineTo(seg[i + 2], seg[i + 3]); }
-        ctx.globalAlpha = 0.85 * (1 - parts[1] / nb);
-        ctx.strokeStyle = colours[parts[0]] || "#999";
+        for (var j = 0; j < seg.length; j += 4) { ctx.moveTo(seg[j], seg[j + 1]); ctx.lineTo(seg[j + 2], seg[j + 3]); }
+        ctx.globalAlpha = 0.85 * (1 - order[k][1] / nb);
+        ctx.strokeStyle = colours[order[k][0]] || "#999";
         ctx.stroke();
-      });
+      }
       ctx.globalAlpha = 1;
     }
   });
