@@ -52,7 +52,7 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         raise BadFix(f"{name}: not a number") from None
-    if not math.isfinite(number) or not (low <= number <= high):
+    if not (low <= number <= high):     # NaN and ±inf fail it too: every bound is finite
         raise BadFix(f"{name}: out of range {low}..{high}")
     return number
 
@@ -60,7 +60,7 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
 def _optional(name: str, value: Any, high: float) -> float | None:
     """Speed, heading, accuracy: a negative number means 'not known' (the plugin sends -1)."""
     number = _number(name, value, -1e9, high)
-    return None if number < 0 else number
+    return number if number >= 0 else None
 
 
 def _flag(value: str) -> bool:

@@ -2,7 +2,7 @@
 interpreter lock.
 
 The request side (the event loop) gathers accepted fixes in a short local buffer and sends it
-as one message (a list of plain tuples: one pickling per chunk, not per fix) every CHUNK fixes
+as one message (a list of IntakeFix tuples: one pickling per chunk, not per fix) every CHUNK fixes
 or CHUNK_S seconds. The child runs a BatchWriter on what arrives. The queue stays bounded: the
 request side knows how many fixes it sent and the child publishes how many it wrote, so a fix
 is refused (503) once `capacity` are sent and not yet written.
@@ -37,11 +37,6 @@ STATS_S = 0.02          # how often the child publishes its counts
 STOP_TIMEOUT_S = 60.0
 
 
-def _as_tuple(f: IntakeFix) -> tuple:
-    return (f.device, f.at, f.lat, f.lon, f.speed, f.heading, f.altitude, f.accuracy, f.battery,
-            f.extras)
-
-
 def _child(url: str, inbox, ready, written, refused, last_write, window: float,
            max_batch: int) -> None:
     """The writer process: BatchWriter over its own connection, fed from `inbox`."""
@@ -68,8 +63,7 @@ def _child(url: str, inbox, ready, written, refused, last_write, window: float,
                 continue
             if chunk is None:
                 break
-            for t in chunk:
-                writer.offer(IntakeFix(*t))
+            writer.offer_many(chunk)
             publish()
     finally:
         lost = writer.stop(timeout=STOP_TIMEOUT_S - 5)
@@ -97,7 +91,7 @@ class ProcessWriter:
         self._process = ctx.Process(target=_child, name="ingest-writer", daemon=False,
                                     args=(url, self._inbox, self._ready, self._written,
                                           self._refused, self._last_write, window, max_batch))
-        self._buffer: list[tuple] = []
+        self._buffer: list[IntakeFix] = []
         self._flush_scheduled = False
         self._sent = 0
         self._stopping = threading.Event()
@@ -109,7 +103,7 @@ class ProcessWriter:
     def offer(self, fix: IntakeFix) -> bool:
         if self._stopping.is_set() or self.depth >= self.capacity:
             return False
-        self._buffer.append(_as_tuple(fix))
+        self._buffer.append(fix)
         self.accepted += 1
         if len(self._buffer) >= CHUNK:
             self.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +22,9 @@ from console.store.models import Device
 from console.store.positions import FixRow
 
 
-@dataclass(frozen=True, slots=True)
-class IntakeFix:
-    """One accepted fix, already validated by the protocol layer (units as stored: m/s, %)."""
+class IntakeFix(NamedTuple):
+    """One accepted fix, already validated by the protocol layer (units as stored: m/s, %).
+    A tuple: built per request at 20,000 a second, and pickled in chunks to the writer."""
 
     device: str
     at: datetime
