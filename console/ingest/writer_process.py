@@ -40,10 +40,14 @@ STOP_TIMEOUT_S = 60.0
 def _child(url: str, inbox, ready, written, refused, last_write, window: float,
            max_batch: int) -> None:
     """The writer process: BatchWriter over its own connection, fed from `inbox`."""
+    from console.ingest.checkpoint import Checkpointer, no_automatic_checkpoints
     from console.ingest.stdout_log import log_to_stdout
     from console.store.database import open_database
     log_to_stdout()
     db = open_database(url, upgrade=False)
+    no_automatic_checkpoints(db)
+    checkpointer = Checkpointer(url)
+    checkpointer.start()
     writer = BatchWriter(db, DeviceDirectory(), capacity=10**9, window=window,
                          max_batch=max_batch)
     writer.start()
@@ -68,6 +72,7 @@ def _child(url: str, inbox, ready, written, refused, last_write, window: float,
     finally:
         lost = writer.stop(timeout=STOP_TIMEOUT_S - 5)
         publish()
+        checkpointer.stop()
         db.dispose()
         if lost:
             log.error("writer process stopped with %d fixes unwritten", lost)
