@@ -120,7 +120,7 @@ def _throughput(url: str, prefix: str) -> Iterator[Figure]:
             proc.wait(timeout=60)
         committed = _count(db)
         total = sum(statuses.values())
-        per_fix = " + ".join(f"{1e6 * c / max(committed, 1):.1f}" for c in cpu if c)
+        per_fix = " + ".join(f"{1e6 * c / max(committed, 1):.1f}" for c in cpu if c > 0)
         print(f"# {prefix}: generator {generator}; serve CPU µs per committed fix (main + writer "
               f"process): {per_fix}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
               f"cores", flush=True)
