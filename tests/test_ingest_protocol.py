@@ -110,3 +110,21 @@ def test_healthz_reports_database_queue_and_last_write(intake):  # noqa: F811
     intake.rows()
     body = intake.client.get("/healthz").json()
     assert body["queue_depth"] == 0 and 0 <= body["last_write_age_s"] < 60
+
+
+@pytest.mark.parametrize("query", [
+    "", "&", "=", "a", "a=", "=b", "a=b=c", "a&&b", "a=%", "a=%2", "a=%zz", "a=%C3%A9", "a=%C3",
+    "a+b=c+d", "%3D=%26", "id=x&lat=1&lon=2", "id=%E5%B7%A1&x=%00", "a=1&a=2", "k=%2B+%20"])
+def test_split_query_gives_the_pairs_parse_qsl_gives(query):
+    from urllib.parse import parse_qsl
+
+    from console.ingest.osmand import split_query
+    assert split_query(query) == parse_qsl(query, keep_blank_values=True)
+
+
+def test_percent_encoded_get_is_read_as_the_phone_meant(intake):  # noqa: F811
+    r = intake.client.get(f"/?id={DEV}&lat=%2B30.27&lon=120.15&timestamp={EPOCH}&note=a+b%21")
+    assert r.status_code == 200
+    [row] = intake.rows()
+    assert (row.lat, row.attributes["note"]) == (30.27, "a b!")
+    assert intake.client.get(f"/?id={DEV}&lat=30&lon=120&x=%00").status_code == 400

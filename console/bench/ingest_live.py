@@ -4,10 +4,12 @@
   sent) → a seat's FeedWorker delivering that fix on the GUI thread, with ~2,000 fixes a second
   from other phones in the background. The map's own patrol update comes after that (its cost
   is `bench map`'s map.tick_py_ms_2000 + map.tick_js_ms_2000), not included here.
-- overload: serve offered about twice what it can write for RSS_S seconds: the generator runs
-  flat out while a lock on the SQLite file is held 70 % of the time (unthrottled, the writer
-  outruns the HTTP side on these two cores). Peak resident memory (VmHWM) of the server process
-  and of its writer process; the rates offered and committed are printed as a comment.
+- overload: serve offered twice what it can write for RSS_S seconds. A lock on the SQLite file
+  is held 95 % of the time (unthrottled, the writer outruns the HTTP side on these two cores,
+  and no generator here could offer it twice its rate); what serve then writes is measured
+  first (CAPACITY_S flat out, in a serve of its own), then a fresh serve is offered twice that,
+  paced. Peak resident memory (VmHWM) of the server process and of its writer process; the
+  rates offered and committed are printed as a comment.
 """
 from __future__ import annotations
 
@@ -29,7 +31,10 @@ from console.bench.ingest_load import (
     free_port,
     make_city,
     offer_load,
+    offer_paced,
     osmand_requests,
+    wrk_available,
+    wrk_load,
     patrol_homes,
     start_serve,
 )
@@ -40,8 +45,10 @@ E2E_SAMPLES = 30
 BACKGROUND_CONNECTIONS = 20
 BACKGROUND_GAP_S = 0.01          # 20 connections × (10 ms + answer) ≈ 2,000 requests a second
 BACKGROUND_S = 20.0
-LOCKED_S, FREE_S = 0.7, 0.3
+LOCKED_S, FREE_S = 2.85, 0.15
+OVERLOAD_CONNECTIONS = 256
 RSS_S = float(os.environ.get("CITY_CONSOLE_BENCH_INGEST_RSS_S", "60"))
+CAPACITY_S = 10.0
 
 
 def _qt_app():
@@ -144,8 +151,10 @@ def _writer_pid(pid: int) -> int | None:
 
 
 def _throttle(path: str, stop: threading.Event) -> None:
-    """Hold the database's write lock 70 % of the time: the writer, which outwrites the HTTP side
-    by ~1.5× here, then writes at about half what the generator offers."""
+    """Hold the database's write lock 95 % of the time, in spells of seconds: the writer, which
+    outwrites the HTTP side here, then writes one batch (at most MAX_BATCH fixes) a spell, less
+    than half what the generator can offer. Shorter spells would not slow it: it writes
+    everything queued in each free moment."""
     con = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
         while not stop.is_set():
@@ -157,32 +166,68 @@ def _throttle(path: str, stop: threading.Event) -> None:
         con.close()
 
 
-def rss_overload_mb(url: str) -> tuple[float, float]:
-    """Peak RSS (MB) of serve and of its writer process under RSS_S seconds of overload."""
-    db = open_database(url)
-    devices = make_city(db)
-    db.dispose()
+def _written(port: int) -> int:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        return client.get("/healthz").json()["written"]
+
+
+def _throttled(url: str, work):
+    """`work(port, serve process)` against a fresh serve whose database is locked 95 % of the
+    time; serve stopped after."""
     port = free_port()
     proc = start_serve(url, port, queue=100_000)     # serve's default queue
-    writer = _writer_pid(proc.pid)
     stop = threading.Event()
     throttle = threading.Thread(target=_throttle, args=(str(sqlite_path(url)), stop))
     throttle.start()
     try:
-        started = time.perf_counter()
-        statuses = event_loop_runner()(offer_load(port, osmand_requests(devices, port), RSS_S))
-        elapsed = time.perf_counter() - started
-        peak = _kb(proc.pid, "VmHWM") / 1024
-        writer_peak = _kb(writer, "VmHWM") / 1024 if writer else 0.0
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            written = client.get("/healthz").json()["written"]
+        return work(port, proc)
     finally:
         stop.set()
         throttle.join(10)
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=120)
+        proc.wait(timeout=180)
+
+
+def rss_overload_mb(url: str) -> tuple[float, float]:
+    """Peak RSS (MB) of serve and of its writer process offered twice what it writes."""
+    db = open_database(url)
+    devices = make_city(db)
+    db.dispose()
+
+    def capacity(port: int, proc) -> float:
+        requests = osmand_requests(devices, port)
+        before, started = _written(port), time.perf_counter()
+        if wrk_available():
+            wrk_load(port, requests, CAPACITY_S)
+        else:
+            event_loop_runner()(offer_load(port, requests, CAPACITY_S))
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            health = client.get("/healthz").json()
+        if not health["queue_depth"]:
+            print("# overload: the generator, not the writer, was the limit: "
+                  "the capacity below is a lower bound", flush=True)
+        return (health["written"] - before) / (time.perf_counter() - started)
+
+    def overload(port: int, proc):
+        writer = _writer_pid(proc.pid)
+        requests = osmand_requests(devices, port)
+        started = time.perf_counter()
+        if wrk_available():
+            statuses = wrk_load(port, requests, RSS_S, rate=2 * can_write,
+                                connections=OVERLOAD_CONNECTIONS)
+        else:
+            statuses = event_loop_runner()(offer_paced(port, requests, RSS_S, 2 * can_write))
+        elapsed = time.perf_counter() - started
+        peak = _kb(proc.pid, "VmHWM") / 1024
+        writer_peak = _kb(writer, "VmHWM") / 1024 if writer else 0.0
+        return statuses, elapsed, _written(port), peak, writer_peak
+
+    can_write = _throttled(url, capacity)
+    statuses, elapsed, written, peak, writer_peak = _throttled(url, overload)
     total = sum(statuses.values())
-    print(f"# overload: {total / elapsed:.0f} requests/s offered, {statuses[200] / elapsed:.0f}/s "
-          f"accepted, {written / elapsed:.0f}/s committed, {100 * statuses[503] / max(total, 1):.0f}% "
-          f"answered 503", flush=True)
+    print(f"# overload: serve writes {can_write:.0f}/s (throttled); offered {2 * can_write:.0f}/s "
+          f"for {elapsed:.0f} s, sent {total / elapsed:.0f}/s ({total / elapsed / can_write:.1f}×), "
+          f"{statuses[200] / elapsed:.0f}/s "
+          f"accepted, {written / elapsed:.0f}/s committed, "
+          f"{100 * statuses[503] / max(total, 1):.0f}% answered 503", flush=True)
     return peak, writer_peak

@@ -7,12 +7,15 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import insert, select
 
@@ -146,3 +149,65 @@ def event_loop_runner():
         return uvloop.run
     except ImportError:
         return asyncio.run
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None and not os.environ.get("CITY_CONSOLE_BENCH_NO_WRK")
+
+
+_WRK_LINE = re.compile(r"(\d+) requests in")
+_WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def wrk_load(port: int, requests: list[bytes], seconds: float, *,
+             connections: int = CONNECTIONS, rate: float | None = None) -> Counter:
+    """The same requests offered by `wrk` (one thread: one core at most; keep-alive, one request
+    in flight per connection). Answers other than 2xx are counted as 503: the only refusal
+    these requests get from a running server. With `rate`, each connection waits
+    connections / rate between an answer and its next request: about `rate` a second while
+    answers are quick (the caller counts what was really sent)."""
+    paths = [r.split(b" ", 2)[1].decode("ascii") for r in requests]
+    pace = "" if rate is None else f"function delay() return {1000 * connections / rate:.3f} end\n"
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
+        script = Path(tmp) / "phones.lua"
+        script.write_text(
+            "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+            "local i = 0\n"
+            "function setup(thread) end\n"
+            "function request() i = i % #paths + 1; return wrk.format('GET', paths[i]) end\n"
+            + pace)
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+                              "-s", str(script), f"http://127.0.0.1:{port}/"],
+                             capture_output=True, text=True, timeout=seconds + 60, check=True)
+    total = int(_WRK_LINE.search(out.stdout).group(1))
+    refused = _WRK_NON2XX.search(out.stdout)
+    refused = int(refused.group(1)) if refused else 0
+    return Counter({200: total - refused, 503: refused})
+
+
+async def offer_paced(port: int, requests: list[bytes], seconds: float, rate: float, *,
+                      connections: int = CONNECTIONS) -> Counter:
+    """Offer `rate` requests a second (open loop: each connection sends on a schedule, and
+    falls behind only when the server's answers are slower than the schedule)."""
+    statuses: Counter = Counter()
+    period = connections / rate
+    loop = asyncio.get_running_loop()
+    stop_at = loop.time() + seconds
+
+    async def phone(offset: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        i, due = offset, loop.time() + offset * period / connections
+        while loop.time() < stop_at:
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            writer.write(requests[i % len(requests)])
+            i += connections
+            head = await reader.readuntil(b"\r\n\r\n")
+            match = _LENGTH.search(head)
+            if match and int(match.group(1)):
+                await reader.readexactly(int(match.group(1)))
+            statuses[int(head[9:12])] += 1
+            due += period
+        writer.close()
+
+    await asyncio.gather(*(phone(c) for c in range(connections)))
+    return statuses

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from console.bench import Figure
-from console.bench.ingest import _city, _free_port, _requests
+from console.bench.ingest_load import free_port, make_city, osmand_requests
 from console.services.open311_keys import issue_key
 from console.store.database import open_database
 
@@ -81,7 +81,7 @@ def run() -> Iterator[Figure]:
         url = f"sqlite:///{Path(tmp) / 'open311.db'}"
         db = open_database(url)
         build_demo(db, seed=1, cells=400, cases=50)
-        devices = _city(db)
+        devices = make_city(db)
         with db.transaction() as s:
             key = issue_key(s, "bench")
             from sqlalchemy import select
@@ -91,11 +91,11 @@ def run() -> Iterator[Figure]:
                                                          Category.active.is_(True))).first()
             cells = s.execute(select(Cell.centroid_lon, Cell.centroid_lat).limit(200)).all()
         db.dispose()
-        osmand, open311 = _free_port(), _free_port()
+        osmand, open311 = free_port(), free_port()
         proc = _start(url, osmand, open311, Path(tmp) / "data")
         stop, got = threading.Event(), Counter()
         background = threading.Thread(target=lambda: asyncio.run(
-            _paced(osmand, _requests(devices, osmand), stop, got)), daemon=True)
+            _paced(osmand, osmand_requests(devices, osmand), stop, got)), daemon=True)
         try:
             background.start()
             time.sleep(2)                     # the background at its rate before timing

@@ -12,7 +12,6 @@ import json
 import logging
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +21,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from console.ingest.directory import DeviceDirectory
-from console.ingest.osmand import BadFix, parse_json, parse_params
+from console.ingest.osmand import BadFix, parse_json, parse_params, split_query
 from console.ingest.writer import BatchWriter
 from console.services.devices import list_suspects
 from console.services.intake import IntakeFix
@@ -113,8 +112,7 @@ def create_app(writer: BatchWriter, directory: DeviceDirectory, *,
             status, reason = 414, "query too long"
         else:
             try:
-                fix = parse_params(parse_qsl(query.decode("latin-1"), keep_blank_values=True),
-                                   datetime.now())
+                fix = parse_params(split_query(query.decode("latin-1")), datetime.now())
             except BadFix as exc:
                 status, reason = 400, exc.reason
             else:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from console.services.devices import MAX_UNIQUE_ID
 from console.services.intake import IntakeFix
@@ -51,7 +52,7 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         raise BadFix(f"{name}: not a number") from None
-    if not math.isfinite(number) or not (low <= number <= high):
+    if not (low <= number <= high):     # NaN and ±inf fail it too: every bound is finite
         raise BadFix(f"{name}: out of range {low}..{high}")
     return number
 
@@ -59,7 +60,7 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
 def _optional(name: str, value: Any, high: float) -> float | None:
     """Speed, heading, accuracy: a negative number means 'not known' (the plugin sends -1)."""
     number = _number(name, value, -1e9, high)
-    return None if number < 0 else number
+    return number if number >= 0 else None
 
 
 def _flag(value: str) -> bool:
@@ -121,6 +122,22 @@ def _extra(key: str, value: Any, extras: dict[str, Any]) -> None:
                                                         and abs(value) > 2**63):
         return      # nested JSON: Traccar drops it too
     extras[key] = value
+
+
+def split_query(query: str) -> list[tuple[str, str]]:
+    """`urllib.parse.parse_qsl(query, keep_blank_values=True)`, the same pairs, without its
+    unquoting of fields that hold nothing to unquote (a phone's query never does): on the
+    intake's hot path that unquoting cost twice the parsing of the fix itself."""
+    pairs = []
+    for field in query.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        if "%" in field or "+" in field:
+            name = unquote(name.replace("+", " "), errors="replace")
+            value = unquote(value.replace("+", " "), errors="replace")
+        pairs.append((name, value))
+    return pairs
 
 
 def parse_params(items: Iterable[tuple[str, str]], now: datetime) -> IntakeFix:

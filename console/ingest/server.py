@@ -14,6 +14,7 @@ import time
 from console import paths
 from console.ingest.app import create_app
 from console.ingest.backup_task import DailyBackup
+from console.ingest.checkpoint import Checkpointer, no_automatic_checkpoints
 from console.ingest.directory import DeviceDirectory
 from console.ingest.pruner import run_pruner
 from console.ingest.stdout_log import log_to_stdout
@@ -51,11 +52,17 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
 
     log_to_stdout()
     directory = DeviceDirectory()
+    url = db.engine.url.render_as_string(hide_password=False)
+    # Checkpoints by a thread of the writer's process (or of this one), never inside the
+    # commit of a batch or of a citizen's report: see console/ingest/checkpoint.py.
+    no_automatic_checkpoints(db)
+    checkpointer = None
     if writer_process:
-        url = db.engine.url.render_as_string(hide_password=False)
         writer = ProcessWriter(db, url, directory, capacity=capacity, window=window)
     else:
         writer = BatchWriter(db, directory, capacity=capacity, window=window)
+        checkpointer = Checkpointer(url)
+        checkpointer.start()
     app, sockets = create_app(writer, directory,
                               field_data_dir=data_dir or paths.data_dir()), None
     if open311_port:
@@ -89,6 +96,8 @@ def serve(db: Database, *, host: str, port: int, capacity: int = DEFAULT_CAPACIT
         started = time.monotonic()
         stop_stats.set()
         lost = writer.stop()   # what was accepted is written first
+        if checkpointer is not None:
+            checkpointer.stop()
         daily_backup.stop()
         log.info("stopped: accepted %d, written %d, lost %d (final flush %.2f s)",
                  writer.accepted, writer.written, lost, time.monotonic() - started)

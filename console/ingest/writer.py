@@ -61,6 +61,15 @@ class BatchWriter:
                 self._cond.notify()
             return True
 
+    def offer_many(self, fixes: list[IntakeFix]) -> None:
+        """Queue fixes whatever the capacity (the writer process: its parent bounds them)."""
+        with self._cond:
+            was_empty = not self._queue
+            self._queue.extend(fixes)
+            self.accepted += len(fixes)
+            if was_empty:
+                self._cond.notify()
+
     @property
     def depth(self) -> int:
         return len(self._queue) + self._in_flight

@@ -2,7 +2,7 @@
 interpreter lock.
 
 The request side (the event loop) gathers accepted fixes in a short local buffer and sends it
-as one message (a list of plain tuples: one pickling per chunk, not per fix) every CHUNK fixes
+as one message (a list of IntakeFix tuples: one pickling per chunk, not per fix) every CHUNK fixes
 or CHUNK_S seconds. The child runs a BatchWriter on what arrives. The queue stays bounded: the
 request side knows how many fixes it sent and the child publishes how many it wrote, so a fix
 is refused (503) once `capacity` are sent and not yet written.
@@ -37,18 +37,17 @@ STATS_S = 0.02          # how often the child publishes its counts
 STOP_TIMEOUT_S = 60.0
 
 
-def _as_tuple(f: IntakeFix) -> tuple:
-    return (f.device, f.at, f.lat, f.lon, f.speed, f.heading, f.altitude, f.accuracy, f.battery,
-            f.extras)
-
-
 def _child(url: str, inbox, ready, written, refused, last_write, window: float,
            max_batch: int) -> None:
     """The writer process: BatchWriter over its own connection, fed from `inbox`."""
+    from console.ingest.checkpoint import Checkpointer, no_automatic_checkpoints
     from console.ingest.stdout_log import log_to_stdout
     from console.store.database import open_database
     log_to_stdout()
     db = open_database(url, upgrade=False)
+    no_automatic_checkpoints(db)
+    checkpointer = Checkpointer(url)
+    checkpointer.start()
     writer = BatchWriter(db, DeviceDirectory(), capacity=10**9, window=window,
                          max_batch=max_batch)
     writer.start()
@@ -68,12 +67,12 @@ def _child(url: str, inbox, ready, written, refused, last_write, window: float,
                 continue
             if chunk is None:
                 break
-            for t in chunk:
-                writer.offer(IntakeFix(*t))
+            writer.offer_many(chunk)
             publish()
     finally:
         lost = writer.stop(timeout=STOP_TIMEOUT_S - 5)
         publish()
+        checkpointer.stop()
         db.dispose()
         if lost:
             log.error("writer process stopped with %d fixes unwritten", lost)
@@ -97,7 +96,7 @@ class ProcessWriter:
         self._process = ctx.Process(target=_child, name="ingest-writer", daemon=False,
                                     args=(url, self._inbox, self._ready, self._written,
                                           self._refused, self._last_write, window, max_batch))
-        self._buffer: list[tuple] = []
+        self._buffer: list[IntakeFix] = []
         self._flush_scheduled = False
         self._sent = 0
         self._stopping = threading.Event()
@@ -109,7 +108,7 @@ class ProcessWriter:
     def offer(self, fix: IntakeFix) -> bool:
         if self._stopping.is_set() or self.depth >= self.capacity:
             return False
-        self._buffer.append(_as_tuple(fix))
+        self._buffer.append(fix)
         self.accepted += 1
         if len(self._buffer) >= CHUNK:
             self.flush()

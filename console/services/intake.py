@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +22,9 @@ from console.store.models import Device
 from console.store.positions import FixRow
 
 
-@dataclass(frozen=True, slots=True)
-class IntakeFix:
-    """One accepted fix, already validated by the protocol layer (units as stored: m/s, %)."""
+class IntakeFix(NamedTuple):
+    """One accepted fix, already validated by the protocol layer (units as stored: m/s, %).
+    A tuple: built per request at 20,000 a second, and pickled in chunks to the writer."""
 
     device: str
     at: datetime
@@ -77,13 +77,14 @@ def impossible_kmh(prev_at: datetime, prev_lat: float, prev_lon: float, fix: Int
     return round(kmh, 1) if kmh > limit_kmh else None
 
 
-def _check_speeds(session: Session, rows: list[FixRow], limit_kmh: float) -> dict[int, float]:
-    """Mark the rows that jumped from the device's previous fix at more than `limit_kmh`
-    (in place: `attributes["implausible_kmh"]`); device id → its highest such speed."""
+def _check_speeds(rows: list[FixRow], latest: dict[int, position_store.Previous],
+                  limit_kmh: float) -> dict[int, float]:
+    """Mark the rows that jumped from the device's previous fix (`latest`: the stored newest
+    fix by device id) at more than `limit_kmh` (in place: `attributes["implausible_kmh"]`);
+    device id → its highest such speed."""
     by_device: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
         by_device.setdefault(row.device_id, []).append(i)
-    latest = position_store.latest_of(session, set(by_device))
     suspects: dict[int, float] = {}
     for device_id, indexes in by_device.items():
         if len(indexes) > 1:
@@ -112,20 +113,26 @@ def write_fixes(session: Session, fixes: list[IntakeFix], *, max_kmh: float | No
     result = IntakeResult()
     if not fixes:
         return result
-    devices = position_store.devices_by_unique_id(session, {f.device for f in fixes})
+    # The devices and their newest fixes in one query, read before any write of this
+    # transaction, so the speed check compares with what was committed before the batch.
+    devices = position_store.known_devices(session, {f.device for f in fixes})
     rows: list[FixRow] = []
+    latest: dict[int, position_store.Previous] = {}
     for fix in fixes:
         known = devices.get(fix.device)
-        if known is None or not known[2]:
+        if known is None or not known.active:
             old = result.refused.get(fix.device)
             if old is None or old.at <= fix.at:
                 result.refused[fix.device] = fix
             continue
-        rows.append(FixRow(known[0], known[1], fix.at, fix.lat, fix.lon, fix.speed, fix.heading,
-                           fix.altitude, fix.accuracy, fix.battery, fix.extras))
+        if known.latest is not None:
+            latest[known.device_id] = known.latest
+        rows.append(FixRow(known.device_id, known.patrol_officer_id, fix.at, fix.lat, fix.lon,
+                           fix.speed, fix.heading, fix.altitude, fix.accuracy, fix.battery,
+                           fix.extras))
     if rows:
         limit = get_setting(session, "positions_max_speed_kmh") if max_kmh is None else max_kmh
-        result.suspects = _check_speeds(session, rows, float(limit))
+        result.suspects = _check_speeds(rows, latest, float(limit))
         if result.suspects:
             flagged_at = datetime.now()
             position_store.mark_suspect(session, result.suspects, flagged_at)

@@ -20,6 +20,18 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     return naive_local(value).isoformat(" ", "microseconds")
 
 
+def text_times():
+    """_sqlite_datetime remembering its answers: a batch of fixes holds few distinct seconds."""
+    seen: dict[datetime, str | None] = {}
+
+    def text(value: datetime | None) -> str | None:
+        out = seen.get(value)   # type: ignore[arg-type]
+        if out is None:
+            out = seen[value] = _sqlite_datetime(value)   # type: ignore[index]
+        return out
+    return text
+
+
 def _converter(column):
     if isinstance(getattr(column.type, "impl", column.type), DateTime):   # models.LocalDateTime
         return _sqlite_datetime
@@ -67,6 +79,8 @@ def insert_tuples(con: Connection, table: Table, keys: Sequence[str],
         con.execute(table.insert(), [dict(zip(keys, r)) for r in rows])
         return
     converters = [(i, f) for i, f in enumerate(_converter(table.c[k]) for k in keys) if f]
+    # A batch of fixes holds few distinct seconds: each converted once.
+    converters = [(i, text_times() if f is _sqlite_datetime else f) for i, f in converters]
     if converters:
         params = []
         for r in rows:
