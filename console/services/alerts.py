@@ -10,8 +10,11 @@ through the feed, so every seat sees the same alerts.
 """
 from __future__ import annotations
 
+import gc
 import heapq
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -103,6 +106,21 @@ def _open_alert(r: Any) -> OpenAlert:
                      r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused for a first pass, which reads 50,000 cases, the tracks and
+    the alerts: those objects live on, and each full collection the growing heap sets off
+    walks all of it (a third of a takeover's time). Paused for a second, it frees no less."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class AlertEngine:
     """Evaluates the alert rules incrementally against one database; not thread-safe."""
 
@@ -156,6 +174,12 @@ class AlertEngine:
 
     def evaluate(self, session: Session, now: datetime) -> PassResult:
         """One pass at `now`: catch up, find, reconcile, write (in the caller's transaction)."""
+        if not self.loaded:
+            with _no_cycle_collection():
+                return self._evaluate(session, now)
+        return self._evaluate(session, now)
+
+    def _evaluate(self, session: Session, now: datetime) -> PassResult:
         result = PassResult()
         t0 = time.perf_counter()
         if not self.loaded:
@@ -189,8 +213,7 @@ class AlertEngine:
             if ((scope != "case" or a.subject_id in dirty)
                     and (scope != "patrol" or patrols is None or a.subject_id in patrols)):
                 by_scope.setdefault(scope, []).append(a)
-        case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
-        plan = rules.reconcile(by_scope["case"], case_findings)
+        plan = rules.reconcile(by_scope["case"], self._case_findings(dirty, now))
         plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
@@ -260,15 +283,28 @@ class AlertEngine:
             self.windows[p.id] = window
         return window
 
-    def _case_findings(self, case_id: int, now: datetime) -> list[Finding]:
-        c = self.cases.get(case_id)
-        if c is None:
-            return []
-        found = rules.case_findings(c, now, self.th, self._names)
-        nxt = rules.next_change(c, now, self.th)
-        if nxt is not None:
-            heapq.heappush(self._events, (nxt, case_id))
-        return found
+    def _case_findings(self, dirty: set[int], now: datetime) -> list[Finding]:
+        """The findings of the cases `dirty`, noting when each is due again."""
+        cases, th, names, events = self.cases, self.th, self._names, self._events
+        findings, next_change = rules.case_findings, rules.next_change
+        out: list[Finding] = []
+        due: list[tuple[datetime, int]] = []
+        for case_id in dirty:
+            c = cases.get(case_id)
+            if c is None:
+                continue
+            out += findings(c, now, th, names)
+            nxt = next_change(c, now, th)
+            if nxt is not None:
+                due.append((nxt, case_id))
+        if len(due) > len(events):
+            # A first pass: one heapify of 50,000 instants, not 50,000 pushes.
+            events += due
+            heapq.heapify(events)
+        else:
+            for item in due:
+                heapq.heappush(events, item)
+        return out
 
     def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
         """The hotspot findings, counted again only when a case changed or when a case of a
@@ -356,9 +392,7 @@ class AlertEngine:
     def _latest_fixes(self, session: Session, officers: set[int] | None) -> None:
         """When each phone last spoke (of `officers`; None: all), older than the window too:
         it is all that matters of an old fix (offline, left early)."""
-        for r in q.latest_fixes(session):
-            if officers is not None and r.patrol_officer_id not in officers:
-                continue
+        for r in q.latest_fixes(session, officers):
             track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
             if track.last_at is None or r.at > track.last_at:
                 track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
@@ -435,7 +469,7 @@ class AlertEngine:
             fixes = q.positions_after(session, self._position_id)
             if not fixes:
                 break
-            self._position_id = fixes[-1].id
+            self._position_id = fixes[-1][0]
             taken += self._take_fixes(fixes)
         return dirty, taken
 
@@ -497,7 +531,9 @@ class AlertEngine:
         lookup = [r for r in rows if now - r.reported_at <= recent
                   and (old[r.id] is None or old[r.id].cell_id != r.cell_id
                        or old[r.id].category_code != r.category_code)]
-        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        previous = q.previous_closures(
+            session, [(r.id, r.cell_id, r.category_code, r.reported_at) for r in lookup],
+            self.th.recurrence_days) if lookup else {}
         looked = {r.id for r in lookup}
         for r in rows:
             before = old[r.id]
@@ -507,9 +543,10 @@ class AlertEngine:
     def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
         """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
         cases of a first pass (the rows are open_cases' columns, in order)."""
-        recent = timedelta(days=self.th.recurrence_days)
-        lookup = [r for r in rows if now - r.reported_at <= recent]
-        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        since = now - timedelta(days=self.th.recurrence_days)
+        previous = q.previous_closures(
+            session, [(r[0], r[5], r[4], r[7]) for r in rows if r[7] >= since],
+            self.th.recurrence_days)
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases
         for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -64,6 +65,25 @@ def _chunks(items: Collection[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
     items = list(items)
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+def _driver_rows(connection: Connection, stmt: Any, times: Sequence[int] = ()) -> list[tuple]:
+    """The statement's rows as the driver's plain tuples, the columns at `times` made datetimes
+    as SQLAlchemy would (SQLite keeps them as ISO text; psycopg2 gives datetimes already).
+
+    A first pass reads 50,000 open cases and tens of thousands of fixes: Row objects with
+    their per-value processing cost twice what the rows themselves do.
+    """
+    result = connection.execute(stmt)
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    if not rows or not times or connection.dialect.name != "sqlite":
+        return rows
+    columns = list(zip(*rows))
+    parse = datetime.fromisoformat
+    for i in times:
+        columns[i] = [None if v is None else parse(v) for v in columns[i]]
+    return list(zip(*columns))
 
 
 # --- reference data -----------------------------------------------------------------------
@@ -184,59 +204,82 @@ def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
 
 _CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_code, Case.cell_id,
                  Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline)
+_CASE_TIMES = (7, 8, 9)
 
 
-def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Any]:
+class CaseRow(NamedTuple):
+    """An open case as open_cases reads it (urgent may be 0/1 on SQLite)."""
+
+    id: int
+    number: str
+    status: str
+    urgent: Any
+    category_code: str
+    cell_id: int | None
+    department_id: int | None
+    reported_at: datetime
+    dispatched_at: datetime | None
+    deadline: datetime | None
+
+
+def open_cases(session: Session, ids: Collection[int] | None = None) -> list[CaseRow]:
     """The open cases (all, or those of `ids` that are still open)."""
     q = select(*_CASE_COLUMNS).where(Case.status.in_(_OPEN))
-    connection = session.connection()   # Core rows: a first pass reads every open case
+    connection = session.connection()   # driver tuples: a first pass reads every open case
     if ids is None:
-        return connection.execute(q).all()
-    rows: list[Any] = []
+        return list(map(CaseRow._make, _driver_rows(connection, q, _CASE_TIMES)))
+    rows: list[CaseRow] = []
     for chunk in _chunks(ids):
-        rows.extend(connection.execute(q.where(Case.id.in_(chunk))).all())
+        rows.extend(map(CaseRow._make,
+                        _driver_rows(connection, q.where(Case.id.in_(chunk)), _CASE_TIMES)))
     return rows
 
 
-def previous_closures(session: Session, cases: Iterable[Any], days: float
-                      ) -> dict[int, tuple[str, datetime]]:
+def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, str, datetime]],
+                      days: float) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
-    closed within `days` before it was reported."""
-    wanted: dict[tuple[int, str], list[tuple[int, datetime]]] = {}
-    earliest = None
-    for c in cases:
-        if c.cell_id is not None:
-            key, reported = (c.cell_id, c.category_code), c.reported_at
-            group = wanted.get(key)
-            if group is None:
-                wanted[key] = [(c.id, reported)]
-            else:
-                group.append((c.id, reported))
-            if earliest is None or reported < earliest:
-                earliest = reported
-    if earliest is None:
+    closed within `days` before it was reported; `cases` are (id, cell id, category, reported).
+
+    The closures of the window are read first and each case looks its key up among them: the
+    window holds a few thousand closures, a first pass asks about 50,000 cases.
+    """
+    cases = [c for c in cases if c[1] is not None]
+    if not cases:
         return {}
     window = timedelta(days=days)
-    earliest -= window
-    zero = timedelta(0)
-    out: dict[int, tuple[str, datetime]] = {}
+    earliest = min(c[3] for c in cases) - window
     q = (select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
          .where(Case.status == Status.CLOSED.value, Case.closed_at >= earliest))
-    cells = {cell for cell, _ in wanted}
+    connection = session.connection()
+    cells = {c[1] for c in cases}
+    closures: dict[tuple[int, str], list[tuple[datetime, str]]] = {}
     if len(cells) > _MANY_CELLS:
         # A first pass asks for most of the city: one walk of the closures since `earliest`
         # (the closed_at index) beats a hundred IN lists over the cell index.
-        batches: Iterable[Any] = [session.connection().execute(q).all()]
+        batches: Iterable[Any] = [_driver_rows(connection, q, (3,))]
     else:
-        batches = (session.connection().execute(q.where(Case.cell_id.in_(chunk)))
+        batches = (_driver_rows(connection, q.where(Case.cell_id.in_(chunk)), (3,))
                    for chunk in _chunks(cells))
     for rows in batches:
         for cell_id, category_code, number, closed_at in rows:
-            for case_id, reported in wanted.get((cell_id, category_code), ()):
-                if zero <= reported - closed_at <= window:
-                    best = out.get(case_id)
-                    if best is None or closed_at > best[1]:
-                        out[case_id] = (number, closed_at)
+            group = closures.get((cell_id, category_code))
+            if group is None:
+                closures[(cell_id, category_code)] = [(closed_at, number)]
+            else:
+                group.append((closed_at, number))
+    zero = timedelta(0)
+    out: dict[int, tuple[str, datetime]] = {}
+    for case_id, cell_id, category_code, reported in cases:
+        group = closures.get((cell_id, category_code))
+        if group is None:
+            continue
+        best = None
+        # The latest closure in the window; of equal ones the first read (as ever).
+        for closed_at, number in group:
+            if zero <= reported - closed_at <= window and (best is None or closed_at > best[1]):
+                best = (number, closed_at)
+        if best is not None:
+            out[case_id] = best
     return out
 
 
@@ -314,20 +357,27 @@ def useful_history(session: Session, officer_ids: Collection[int], since: dateti
                    a[:, 3].copy())
 
 
-def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
+def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[tuple]:
     """History rows (id, officer, at, lon, lat, accuracy, speed) written after `after_id`, in
-    insertion order (Core rows: a steady pass reads one per phone on shift)."""
-    return session.connection().execute(select(*_FIX_COLUMNS).where(Position.id > after_id)
-                           .order_by(Position.id).limit(limit)).all()
+    insertion order (driver tuples: a takeover reads the fixes of every phone since the
+    stored tracks, tens of thousands)."""
+    return _driver_rows(session.connection(),
+                        select(*_FIX_COLUMNS).where(Position.id > after_id)
+                        .order_by(Position.id).limit(limit), (2,))
 
 
-def latest_fixes(session: Session) -> list[Any]:
-    """The newest fix of every device that belongs to an officer."""
-    return session.execute(
-        select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
-               LatestPosition.lat, LatestPosition.speed)
-        .join(Device, Device.id == LatestPosition.device_id)
-        .where(LatestPosition.patrol_officer_id.is_not(None))).all()
+def latest_fixes(session: Session, officers: Collection[int] | None = None) -> list[Any]:
+    """The newest fix of every device that belongs to an officer (of `officers`; None: all)."""
+    q = (select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
+                LatestPosition.lat, LatestPosition.speed)
+         .join(Device, Device.id == LatestPosition.device_id)
+         .where(LatestPosition.patrol_officer_id.is_not(None)))
+    if officers is None:
+        return session.execute(q).all()
+    rows: list[Any] = []
+    for chunk in _chunks(officers):
+        rows.extend(session.execute(q.where(LatestPosition.patrol_officer_id.in_(chunk))).all())
+    return rows
 
 
 # --- the change feed ----------------------------------------------------------------------
