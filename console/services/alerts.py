@@ -30,7 +30,7 @@ from console.domain.alert_rules import (
     PatrolFacts,
     Thresholds,
 )
-from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
@@ -44,6 +44,7 @@ from console.domain.patrol_state import (
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services.alert_writes import write_plan
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
@@ -631,42 +632,20 @@ class AlertEngine:
     # --- writing --------------------------------------------------------------------------
 
     def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
-        changes: list[tuple[int, str, dict[str, Any]]] = []
-        if plan.open:
-            by_key = {f.key: f for f in plan.open}
-            rows = [{"kind": f.kind.value, "severity": f.severity.value,
-                     "subject_type": f.subject_type, "subject_id": f.subject_id,
-                     "params": f.params, "raised_at": now, "open_key": f.key, "level": 0}
-                    for f in plan.open]
-            for alert_id, key in q.insert_alerts(session, rows):
-                f = by_key[key]
-                alert = self.alerts[alert_id] = OpenAlert(
-                    alert_id, key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                    f.subject_type, f.subject_id)
-                self._push_escalation(alert)
-                changes.append((alert_id, ChangeAction.RAISED, {
-                    "kind": f.kind.value, "severity": f.severity.value,
-                    "subject_type": f.subject_type, "subject_id": f.subject_id}))
+        done = write_plan(session, plan, now)
+        for alert_id, f in done.opened:
+            alert = self.alerts[alert_id] = OpenAlert(
+                alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
+                f.subject_type, f.subject_id)
+            self._push_escalation(alert)
         for alert in plan.resolve:
-            self.alerts.pop(alert.id, None)
-            if q.resolve(session, alert.id, now):
-                changes.append((alert.id, ChangeAction.RESOLVED, {"kind": alert.kind}))
-        for alert, params in plan.update:
-            if q.set_params(session, alert.id, params):
-                self.alerts[alert.id] = replace(alert, params=params)
-                changes.append((alert.id, ChangeAction.UPDATED, {"kind": alert.kind}))
-        for alert, severity in plan.escalate:
-            if q.escalate(session, alert.id, at=now, severity=severity.value,
-                          from_level=alert.level, by=None):
-                self.alerts[alert.id] = replace(alert, severity=severity.value,
-                                                level=alert.level + 1)
-                changes.append((alert.id, ChangeAction.ESCALATED, {
-                    "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
-        ticket = q.record_feed(session, now, changes)
-        if ticket is not None:
-            self._own.append((ticket, {alert_id for alert_id, _, _ in changes}))
-        counts: dict[str, int] = {}
-        for _, action, _ in changes:
-            counts[action] = counts.get(action, 0) + 1
-        result.opened, result.resolved = counts.get("raised", 0), counts.get("resolved", 0)
-        result.updated, result.escalated = counts.get("updated", 0), counts.get("escalated", 0)
+            self.alerts.pop(alert.id, None)   # resolved now, or by another seat before
+        for alert, params in done.updated:
+            self.alerts[alert.id] = replace(self.alerts.get(alert.id, alert), params=params)
+        for alert, severity in done.escalated:
+            self.alerts[alert.id] = replace(self.alerts.get(alert.id, alert),
+                                            severity=severity.value, level=alert.level + 1)
+        if done.ticket is not None:
+            self._own.append((done.ticket, {alert_id for alert_id, _, _ in done.changes}))
+        result.opened, result.resolved = len(done.opened), len(done.resolved)
+        result.updated, result.escalated = len(done.updated), len(done.escalated)
