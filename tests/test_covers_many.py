@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain.patrol_state import WorkArea, covers_many
+from console.domain.work_areas import WorkArea, covers_many
 
 # Two irregular quads sharing an edge, a triangle, and closed and open rings alike.
 RINGS = [[[120.0, 30.0], [120.0011, 30.00002], [120.00108, 30.0009], [119.99998, 30.00088],

@@ -31,17 +31,16 @@ from console.domain.alert_rules import (
     Thresholds,
 )
 from console.domain.changes import ROSTER_KINDS, ChangeKind
+from console.domain.patrol_replay import replay_many
 from console.domain.patrol_state import (
     PatrolTrack,
     ShiftWindow,
     TrackSummary,
-    WorkArea,
-    covers_many,
     next_state_change,
-    replay_many,
     shift_window,
 )
 from console.domain.warning_clock import WarningClock
+from console.domain.work_areas import WorkArea, covers_many
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.alert_writes import write_plan
@@ -110,8 +109,10 @@ def _open_alert(r: Any) -> OpenAlert:
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """The cycle collector paused for a first pass, which reads 50,000 cases, the tracks and
-    the alerts: those objects live on, and each full collection the growing heap sets off
-    walks all of it (a third of a takeover's time). Paused for a second, it frees no less."""
+    the alerts: those objects live on, and each collection the growing heap sets off walks
+    them all again (a third of a takeover's time). At the end they join the oldest generation
+    unscanned (freeze, then unfreeze) instead of being walked once more as young objects; the
+    next full collection looks at them as at everything else, so no cycle is kept."""
     if not gc.isenabled():
         yield
         return
@@ -119,6 +120,8 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         gc.enable()
 
 
@@ -582,7 +585,7 @@ class AlertEngine:
     def _replay(self, history: q.History) -> None:
         """Start-up: rebuild each track from its useful recent fixes, as the map does.
 
-        The same steps as the map's replay (patrol_state.replay_steps), taken for all officers
+        The same steps as the map's replay (patrol_replay.replay_steps), taken for all officers
         at once (replay_many), so both start from the same tracks. Only the trailing run outside
         the work area matters for off post, so it is found walking back from the newest step: a
         handful of polygon tests per officer.
