@@ -170,8 +170,16 @@ def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: S
         pair_fix += fixes
     e = np.concatenate(blocks)
     fix = np.array(pair_fix)
-    lon = np.asarray(lons, dtype=np.float64)[fix][:, None]
-    lat = np.asarray(lats, dtype=np.float64)[fix][:, None]
+    hit = _hits(e, np.asarray(lons, dtype=np.float64)[fix], np.asarray(lats, dtype=np.float64)[fix])
+    for i in fix[hit].tolist():
+        out[i] = True
+    return out
+
+
+def _hits(e: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Per (point, cell) pair: whether ring_covers holds, with ring_covers' very arithmetic;
+    `e` is pair × edge × (x1, y1, x2, y2), NaN past a ring's end."""
+    lon, lat = lon[:, None], lat[:, None]
     x1, y1, x2, y2 = e[..., 0], e[..., 1], e[..., 2], e[..., 3]
     with np.errstate(invalid="ignore", divide="ignore"):
         cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1)
@@ -182,7 +190,109 @@ def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: S
         spans = (y1 > lat) != (y2 > lat)          # NaN padding compares False: no crossing
         x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
         crossings = np.count_nonzero(spans & (lon < x_at), axis=1)
-    hit = on_edge.any(axis=1) | (crossings % 2 == 1)
-    for i in fix[hit].tolist():
-        out[i] = True
-    return out
+    return on_edge.any(axis=1) | (crossings % 2 == 1)
+
+
+# A bucket and a grid in one sortable integer: 21 bits each for the bucket's x and y (offset
+# to be positive: any longitude and latitude fit) and for the grid id.
+_BITS = 21
+_OFF = 1 << (_BITS - 1)
+_GRID_LIMIT = 1 << _BITS
+
+
+def _key(bx: np.ndarray, by: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    return ((bx + _OFF) << (2 * _BITS)) | ((by + _OFF) << _BITS) | grid
+
+
+def _spread(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items with `counts` each: (item of every slot, slot's index within its item)."""
+    item = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return item, within
+
+
+class GridAreas:
+    """Every work grid of a city at once: the alert engine tests a batch of fixes, each against
+    its officer's grid, with a handful of array operations instead of a spatial hash per grid.
+
+    Cells are given as (grid id, bounding box) rows, a cell in two grids once for each, and
+    `load(rows)` gives those rows' rings when a fix first falls in their boxes. A fix is tested
+    against the cells of its grid whose widened box touches its bucket: the candidates
+    WorkArea.from_boxes finds, so the answers are WorkArea's (tests/test_covers_many.py).
+    """
+
+    def __init__(self, grids: Sequence[int], boxes: Sequence[Sequence[float]],
+                 load: Callable[[list[int]], Sequence[Sequence[Sequence[float]]]]) -> None:
+        self._load = load
+        self._edges: dict[int, np.ndarray] = {}
+        grid = np.asarray(grids, dtype=np.int64).reshape(-1)
+        if len(grid) and (grid.min() < 0 or grid.max() >= _GRID_LIMIT):
+            raise ValueError(f"work grid ids must lie in [0, {_GRID_LIMIT})")
+        b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        eps = _EDGE_EPS + _BOX_MARGIN
+        bx0 = np.floor((b[:, 0] - eps) / _BUCKET).astype(np.int64)
+        by0 = np.floor((b[:, 1] - eps) / _BUCKET).astype(np.int64)
+        bx1 = np.floor((b[:, 2] + eps) / _BUCKET).astype(np.int64)
+        by1 = np.floor((b[:, 3] + eps) / _BUCKET).astype(np.int64)
+        ny = by1 - by0 + 1
+        row, within = _spread((bx1 - bx0 + 1) * ny)
+        keys = _key(bx0[row] + within // ny[row], by0[row] + within % ny[row], grid[row])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._rows = keys[order], row[order]
+
+    def covers(self, grid: int | None, lon: float, lat: float) -> bool:
+        """Whether the point lies in the grid's area (None: no grid, never off post)."""
+        return self.covers_many([grid], [lon], [lat])[0]
+
+    def covers_many(self, grids: Sequence[int | None], lons: Sequence[float],
+                    lats: Sequence[float]) -> list[bool]:
+        """[grids[i] is None or the point lies in grid grids[i]] for a batch of points (a grid
+        without cells covers nothing)."""
+        out = [True] * len(lons)
+        asked = [i for i, g in enumerate(grids) if g is not None]
+        if not asked:
+            return out
+        for i in asked:
+            out[i] = False
+        sel = np.asarray(asked, dtype=np.int64)
+        grid = np.asarray([grids[i] for i in asked], dtype=np.int64)
+        lon = np.asarray(lons, dtype=np.float64)[sel]
+        lat = np.asarray(lats, dtype=np.float64)[sel]
+        known = (grid >= 0) & (grid < _GRID_LIMIT)
+        key = _key(np.floor(lon / _BUCKET).astype(np.int64),
+                   np.floor(lat / _BUCKET).astype(np.int64), np.where(known, grid, 0))
+        lo = np.searchsorted(self._keys, key, side="left")
+        counts = np.where(known, np.searchsorted(self._keys, key, side="right") - lo, 0)
+        point, within = _spread(counts)
+        if not len(point):
+            return out
+        rows = self._rows[lo[point] + within]
+        hit = _hits(self._edges_of(rows), lon[point], lat[point])
+        for i in sel[point[hit]].tolist():
+            out[i] = True
+        return out
+
+    def _edges_of(self, rows: np.ndarray) -> np.ndarray:
+        """len(rows) × edge × (x1, y1, x2, y2), NaN past a ring's end; each row's edges are
+        made once, those of a batch's new rows together."""
+        uniq, inverse = np.unique(rows, return_inverse=True)
+        wanted = uniq.tolist()
+        edges = self._edges
+        new = [r for r in wanted if r not in edges]
+        if new:
+            rings = [ring if len(ring) >= 3 else () for ring in self._load(new)]
+            sizes = np.fromiter((len(ring) for ring in rings), np.int64, len(rings))
+            points = np.array([p[:2] for ring in rings for p in ring],
+                              dtype=np.float64).reshape(-1, 2)
+            ring_of, k = _spread(sizes)
+            start = np.cumsum(sizes) - sizes
+            following = start[ring_of] + (k + 1) % np.maximum(sizes[ring_of], 1)
+            flat = np.concatenate([points, points[following]], axis=1)
+            for r, block in zip(new, np.split(flat, np.cumsum(sizes)[:-1])):
+                edges[r] = block
+        blocks = [edges[r] for r in wanted]
+        width = max((len(b) for b in blocks), default=0)
+        out = np.full((len(blocks), width, 4), np.nan)
+        for j, block in enumerate(blocks):
+            out[j, :len(block)] = block
+        return out[inverse.reshape(-1)]

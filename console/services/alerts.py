@@ -40,7 +40,7 @@ from console.domain.patrol_state import (
     shift_window,
 )
 from console.domain.warning_clock import WarningClock
-from console.domain.work_areas import WorkArea, covers_many
+from console.domain.work_areas import GridAreas
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services.alert_writes import write_plan
@@ -136,14 +136,15 @@ class AlertEngine:
         self.cases: dict[int, CaseFacts] = {}
         self.tracks: dict[int, PatrolTrack] = {}
         self.patrols: dict[int, PatrolFacts] = {}
-        self.areas: dict[int, WorkArea | None] = {}        # officer id → work area (None: none)
+        self.areas: dict[int, int | None] = {}            # officer id → work grid (None: none)
         self.windows: dict[int, ShiftWindow] = {}          # officer id → shifts around now
         self._pattern_windows: dict[tuple[Any, ...], ShiftWindow] = {}
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
         self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
         self._backlog_at: datetime | None = None
-        self._grid_areas: dict[int, WorkArea] = {}
+        self._grid_areas = GridAreas([], [], lambda rows: [])
+        self._area_grids: set[int] | None = None         # the grids _grid_areas holds
         self._category: dict[str, tuple[str, str]] = {}
         self._names: dict[str, str] = {}
         self._departments: dict[int, str] = {}
@@ -456,7 +457,7 @@ class AlertEngine:
             self._backlog_at = None
             dirty |= set(self.cases)
         if ChangeKind.WORK_GRID in entities:
-            self._grid_areas = {}   # a grid's cells may have changed
+            self._area_grids = None   # a grid's cells may have changed
         if (entities & ROSTER_KINDS or self._patrols_read_at is None
                 or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
             self._read_patrols(session, now)
@@ -502,20 +503,23 @@ class AlertEngine:
         officers = q.patrol_officers(session)
         shifts = q.shifts(session)
         grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
-        missing = grids - set(self._grid_areas)
-        if missing:
-            # Kept until a work grid changes (the feed says): read again every few minutes
-            # with the roster, they are read once. A ring is decoded when a fix needs it.
-            for grid_id, cells in q.work_grid_cells(session, missing).items():
-                self._grid_areas[grid_id] = WorkArea.from_boxes(
-                    cells.boxes, lambda i, rings=cells.rings: q.parse_ring(rings[i]))
-        empty = WorkArea.from_rings([])
+        if self._area_grids is None or not grids <= self._area_grids:
+            # Kept until a work grid changes (the feed says) or a new one is given: read again
+            # every few minutes with the roster, they are read once. A ring is decoded when a
+            # fix first falls in its box.
+            ids, boxes, texts = [], [], []
+            for grid_id, cells in q.work_grid_cells(session, grids).items():
+                ids += [grid_id] * len(cells.boxes)
+                boxes += cells.boxes
+                texts += cells.rings
+            self._grid_areas = GridAreas(
+                ids, boxes, lambda rows: q.parse_rings([texts[r] for r in rows]))
+            self._area_grids = grids
         self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
                         for o in officers}
         self.windows = {}
         # No work grid: never off post (as the map sees it); a grid without cells: always.
-        self.areas = {o.id: None if o.work_grid_id is None
-                      else self._grid_areas.get(o.work_grid_id, empty) for o in officers}
+        self.areas = {o.id: o.work_grid_id for o in officers}
         self._patrols_read_at = now
         self._patrol_all = True
 
@@ -587,32 +591,37 @@ class AlertEngine:
 
         The same steps as the map's replay (patrol_replay.replay_steps), taken for all officers
         at once (replay_many), so both start from the same tracks. Only the trailing run outside
-        the work area matters for off post, so it is found walking back from the newest step: a
-        handful of polygon tests per officer.
+        the work area matters for off post, so it is found walking back from the newest step:
+        one batch of polygon tests per step back, over the officers still outside.
         """
         at_us, lon, lat = history.at_us, history.lon, history.lat
-        for officer, (steps, anchor) in replay_many(
-                history.officer, at_us, lon, lat, self.th.idle_radius_m).items():
+        replayed = replay_many(history.officer, at_us, lon, lat, self.th.idle_radius_m)
+        for officer, (steps, anchor) in replayed.items():
             last = int(steps[-1])
             track = self.tracks.setdefault(officer, PatrolTrack())
             track.last_at, track.last_speed = _when(at_us[last]), None
             track.last_lon, track.last_lat = float(lon[last]), float(lat[last])
             track.anchor = (float(lon[anchor]), float(lat[anchor]))
             track.still_since = _when(at_us[anchor])
-            track.outside_since = self._outside_since(self.areas.get(officer), steps, history)
-
-    @staticmethod
-    def _outside_since(area: WorkArea | None, steps: Any, history: q.History) -> datetime | None:
-        """The first step of the trailing run outside `area` (None if inside or no area)."""
-        since = None
-        if area is None:
-            return None
-        lon, lat = history.lon, history.lat
-        for i in reversed(steps.tolist()):
-            if area.covers(float(lon[i]), float(lat[i])):
-                break
-            since = i
-        return None if since is None else _when(history.at_us[since])
+            track.outside_since = None
+        # Walking back, step by step: officer → (its grid, its steps, how many are left).
+        walking = {officer: (self.areas.get(officer), steps.tolist(), len(steps))
+                   for officer, (steps, _) in replayed.items()}
+        walking = {o: w for o, w in walking.items() if w[0] is not None}
+        since: dict[int, int] = {}
+        while walking:
+            officers = list(walking)
+            at = [walking[o][1][walking[o][2] - 1] for o in officers]
+            inside = self._grid_areas.covers_many([walking[o][0] for o in officers],
+                                                  lon[at].tolist(), lat[at].tolist())
+            for o, i, within in zip(officers, at, inside):
+                grid, steps, left = walking.pop(o)
+                if not within:
+                    since[o] = i
+                    if left > 1:
+                        walking[o] = (grid, steps, left - 1)
+        for officer, i in since.items():
+            self.tracks[officer].outside_since = _when(at_us[i])
 
     def _take_fixes(self, fixes: list[Any]) -> int:
         # (id, officer, at, lon, lat, accuracy, speed) as q.positions_after reads them
@@ -621,8 +630,8 @@ class AlertEngine:
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
         self._track_dirty.update(f[1] for f in fixes)
         # Every fix's polygon test at once: the batch is one fix from each phone on shift.
-        inside = covers_many([areas.get(f[1]) for f in fixes], [f[3] for f in fixes],
-                             [f[4] for f in fixes])
+        inside = self._grid_areas.covers_many([areas.get(f[1]) for f in fixes],
+                                              [f[3] for f in fixes], [f[4] for f in fixes])
         for (_, officer, at, lon, lat, accuracy, speed), within in zip(fixes, inside):
             track = tracks.get(officer)
             if track is None:

@@ -123,7 +123,7 @@ def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, li
             select(WorkGridCell.work_grid_id, cast(Cell.ring, Text))
             .join(Cell, Cell.id == WorkGridCell.cell_id)
             .where(WorkGridCell.work_grid_id.in_(chunk))).all()
-        for (grid_id, _), ring in zip(rows, _rings(r[1] for r in rows)):
+        for (grid_id, _), ring in zip(rows, parse_rings(r[1] for r in rows)):
             out.setdefault(grid_id, []).append(ring)
     return out
 
@@ -170,7 +170,7 @@ def parse_ring(text: str) -> list[Any]:
     return list(zip(values, values))
 
 
-def _rings(texts: Iterable[str]) -> list[Any]:
+def parse_rings(texts: Iterable[str]) -> list[Any]:
     """Decode many rings ("[[lon, lat], ...]") at once; 50,000 of them at start-up.
 
     The numbers are read with float(), as json reads them, in one pass over all the text;
