@@ -16,10 +16,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from sqlalchemy import (
     BigInteger,
-    DateTime,
     Integer,
     Text,
-    and_,
     cast,
     func,
     or_,
@@ -27,10 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
@@ -38,7 +33,6 @@ from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
     Alert,
-    AlertEvaluator,
     Case,
     Category,
     Cell,
@@ -505,59 +499,3 @@ def alert_intervals(session: Session, kinds: Collection[str], since: datetime) -
         select(Alert.kind, Alert.subject_id, Alert.raised_at, Alert.resolved_at)
         .where(Alert.kind.in_(list(kinds)),
                or_(Alert.resolved_at.is_(None), Alert.resolved_at >= since))).all()
-
-
-# --- which seat evaluates -----------------------------------------------------------------
-
-class server_clock(FunctionElement):
-    """The database server's clock (naive UTC) plus `offset_s` seconds.
-
-    The lease is written and compared on one clock, the server's: seats whose own clocks
-    disagree by more than the lease would otherwise each find the other's lease run out.
-    """
-
-    type = DateTime()
-    inherit_cache = True
-    # The offset is written into the SQL, so it is part of the compiled statement's cache key.
-    _traverse_internals = [("offset_s", InternalTraversal.dp_plain_obj)]
-
-    def __init__(self, offset_s: float = 0.0) -> None:
-        super().__init__()
-        self.offset_s = float(offset_s)
-
-
-@compiles(server_clock)
-def _server_clock_pg(element: server_clock, compiler, **kw) -> str:
-    # statement_timestamp, not now(): a long transaction must not see its own start time.
-    return (f"((statement_timestamp() AT TIME ZONE 'UTC') "
-            f"+ make_interval(secs => {element.offset_s!r}))")
-
-
-@compiles(server_clock, "sqlite")
-def _server_clock_sqlite(element: server_clock, compiler, **kw) -> str:
-    # The format SQLAlchemy stores, so the text comparison is a time comparison.
-    return f"strftime('%Y-%m-%d %H:%M:%f', 'now', '{element.offset_s:+.3f} seconds')"
-
-
-def claim_evaluator(session: Session, holder: str, ttl: timedelta) -> bool:
-    """Take or renew the evaluator lease; False while another seat holds a live one."""
-    until = server_clock(ttl.total_seconds())
-    r = session.execute(update(AlertEvaluator)
-                        .where(AlertEvaluator.id == 1,
-                               or_(AlertEvaluator.holder == holder,
-                                   AlertEvaluator.until < server_clock()))
-                        .values(holder=holder, until=until)
-                        .execution_options(synchronize_session=False))
-    if r.rowcount == 1:
-        return True
-    stmt = insert_for(session, AlertEvaluator).values(id=1, holder=holder, until=until)
-    r = session.execute(stmt.on_conflict_do_nothing(index_elements=[AlertEvaluator.id]))
-    return r.rowcount == 1
-
-
-def release_evaluator(session: Session, holder: str) -> None:
-    """Give the lease up at once (a seat closing), so another takes over without waiting."""
-    session.execute(update(AlertEvaluator)
-                    .where(and_(AlertEvaluator.id == 1, AlertEvaluator.holder == holder))
-                    .values(until=datetime(2000, 1, 1))
-                    .execution_options(synchronize_session=False))
