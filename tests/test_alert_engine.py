@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from console.services.actor import actor_for
 from console.services import settings as shared
+from console.services.actor import actor_for
 from console.services.alerts import AlertEngine
-from console.store import alert_queries, feed
+from console.store import alert_lease, feed
 from console.store.database import open_database
 from console.store.models import Alert, ChangeFeed
 from tests import alert_city as C
@@ -252,18 +252,18 @@ def test_two_seats_evaluating_at_once_make_no_duplicates(db, city, tmp_path):
 def test_the_evaluator_lease_admits_one_seat(db):
     ttl = timedelta(seconds=30)
     with db.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
+        assert alert_lease.claim_evaluator(s, "seat-a", ttl)
     with db.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-b", ttl)
-        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
+        assert not alert_lease.claim_evaluator(s, "seat-b", ttl)
+        assert alert_lease.claim_evaluator(s, "seat-a", ttl)
     with db.transaction() as s:   # seat-a renews with a lease already run out: seat-b takes over
-        assert alert_queries.claim_evaluator(s, "seat-a", timedelta(seconds=-1))
-        assert alert_queries.claim_evaluator(s, "seat-b", ttl)
-        assert not alert_queries.claim_evaluator(s, "seat-a", ttl)
+        assert alert_lease.claim_evaluator(s, "seat-a", timedelta(seconds=-1))
+        assert alert_lease.claim_evaluator(s, "seat-b", ttl)
+        assert not alert_lease.claim_evaluator(s, "seat-a", ttl)
     with db.transaction() as s:
-        alert_queries.release_evaluator(s, "seat-b")
+        alert_lease.release_evaluator(s, "seat-b")
     with db.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
+        assert alert_lease.claim_evaluator(s, "seat-a", ttl)
 
 
 def test_a_console_started_mid_run_finds_off_post_from_the_history(db, city):

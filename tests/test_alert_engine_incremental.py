@@ -60,7 +60,8 @@ def test_closures_read_per_cell_or_for_the_whole_window_agree(db, monkeypatch):
                 T + timedelta(hours=i, minutes=30))
         made.append(C.report(db, city, T + timedelta(days=2, hours=i), cell=cell))
     with db.session() as s:
-        asked = alert_queries.open_cases(s, [m.case_id for m in made])
+        asked = [(r.id, r.cell_id, r.category_code, r.reported_at)
+                 for r in alert_queries.open_cases(s, [m.case_id for m in made])]
         per_cell = alert_queries.previous_closures(s, asked, 7)
         monkeypatch.setattr(alert_queries, "_MANY_CELLS", 0)
         whole = alert_queries.previous_closures(s, asked, 7)

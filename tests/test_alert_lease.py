@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from console.live.alert_worker import AlertWorker
-from console.store import alert_queries
+from console.store import alert_lease
 from console.store.database import Database, open_database
 from tests.gui_sql_guard import sql_on_gui_thread_allowed
 from tests.pg_server import PG_URL, fresh_database
@@ -55,7 +55,7 @@ def _claims_alternate(first: AlertWorker, second: AlertWorker, seats) -> None:
         second._lease_until = None
         assert not second._claim()
     with seats[0].transaction() as s:
-        alert_queries.release_evaluator(s, first.holder)
+        alert_lease.release_evaluator(s, first.holder)
     first._lease_until = None
     assert second._claim()
     assert not first._claim()
@@ -64,12 +64,12 @@ def _claims_alternate(first: AlertWorker, second: AlertWorker, seats) -> None:
 def test_a_lease_runs_out_on_the_server_clock(seats):
     a, b = seats
     with a.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", timedelta(seconds=30))
+        assert alert_lease.claim_evaluator(s, "seat-a", timedelta(seconds=30))
     with b.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-b", timedelta(seconds=30))
+        assert not alert_lease.claim_evaluator(s, "seat-b", timedelta(seconds=30))
     with a.transaction() as s:   # renewed for a moment already past: run out
-        assert alert_queries.claim_evaluator(s, "seat-a", timedelta(seconds=-1))
+        assert alert_lease.claim_evaluator(s, "seat-a", timedelta(seconds=-1))
     with b.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-b", timedelta(seconds=30))
+        assert alert_lease.claim_evaluator(s, "seat-b", timedelta(seconds=30))
     with a.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-a", timedelta(seconds=30))
+        assert not alert_lease.claim_evaluator(s, "seat-a", timedelta(seconds=30))

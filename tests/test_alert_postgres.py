@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from console.services import alert_actions
 from console.services.alerts import AlertEngine
 from console.services.kpis import kpis
-from console.store import alert_queries
+from console.store import alert_lease
 from console.store.database import open_database
 from console.store.models import Alert
 from tests import alert_city as C
@@ -53,9 +53,9 @@ def test_lease_acknowledgement_and_kpis(pg):
     C.evaluate(pg, AlertEngine(), T)
     ttl = timedelta(seconds=30)
     with pg.transaction() as s:
-        assert alert_queries.claim_evaluator(s, "seat-a", ttl)
+        assert alert_lease.claim_evaluator(s, "seat-a", ttl)
     with pg.transaction() as s:
-        assert not alert_queries.claim_evaluator(s, "seat-b", ttl)
+        assert not alert_lease.claim_evaluator(s, "seat-b", ttl)
     with pg.session() as s:
         urgent = next(a for a in alert_actions.open_alerts(s) if a.kind == "new_urgent")
     with pg.transaction() as s:

@@ -22,12 +22,11 @@ from console.domain.patrol_state import (
     PatrolStatus,
     PatrolTrack,
     ShiftWindow,
-    WorkArea,
     current_shift,
     last_shift,
     patrol_state,
-    ring_covers,
 )
+from console.domain.work_areas import WorkArea, ring_covers
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 
 TH = Thresholds()

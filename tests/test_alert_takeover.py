@@ -180,3 +180,95 @@ def test_an_officer_without_a_stored_track_is_replayed_from_the_history(db):
     assert b.tracks[other_id] == full.tracks[other_id]
     assert b_alerts == full_alerts and b_findings == full_findings
     assert ("off_post", other_id) in {(k, i) for k, i, _ in b_findings}
+
+
+def test_on_a_generated_city_the_first_pass_raises_what_the_running_seat_does(seats):
+    """A demo city with many officers and open cases of every kind: a seat taking over finds,
+    in its first pass, exactly the alerts the seat that kept running finds in its next one
+    (both rolled back), and a third seat replaying the history alone raises the case alerts
+    the same way. Officers drift, some leave their grids, some phones go silent."""
+    import random
+    from datetime import datetime
+
+    from console.bench.alerts import FIX_S, _top_up_cases, _top_up_patrols, _walk
+    from console.sim.demo import build_demo
+
+    db = seats[0]
+    now = datetime(2026, 3, 2, 10, 0)          # a Monday morning: most shifts are on
+    build_demo(db, seed=5, cells=600, cases=1500, now=now)
+    rng = random.Random(11)
+    _top_up_patrols(db, 120)
+    _top_up_cases(db, 900, now, rng)
+    where = _walk(db, now, rng)
+    assert len(where) >= 20
+    devices = sorted(where)
+    running = AlertEngine()
+    C.evaluate(db, running, now)
+    at = now
+    for step in range(1, 19):                  # a minute and a half of fixes, then 30 s more
+        at = now + timedelta(seconds=FIX_S * step)
+        fixes = []
+        for k, device in enumerate(devices):
+            lon, lat = where[device]
+            if k % 5 == 0 and step > 3:
+                continue                       # a silent phone
+            if k % 7 == 0:
+                lon += 0.02                    # far outside any grid's first cell
+            fixes.append(Fix(device=device, at=at, lon=lon + rng.uniform(-1e-5, 1e-5),
+                             lat=lat + rng.uniform(-1e-5, 1e-5), speed=1.0, accuracy=8.0))
+        with db.transaction() as s:
+            record_positions(s, fixes)
+        if step <= 12:
+            C.evaluate(db, running, at)
+    later = at + timedelta(minutes=11)         # past the offline and off-post thresholds
+    taking_over, b_alerts, b_findings = first_pass(db, later)
+    assert taking_over.started_from == "summaries"
+    a_alerts, a_findings = continued(running, db, later)
+    assert taking_over.tracks == running.tracks
+    assert b_alerts == a_alerts and b_findings == a_findings
+    kinds = {k for k, *_ in b_alerts}
+    assert {"off_post", "offline", "near_deadline", "overdue", "recurrence", "new_urgent"} <= kinds, kinds
+    replayed, c_alerts, _ = first_pass(db, later, forget_summaries=True)
+    assert replayed.started_from == "history"
+    assert ({a for a in c_alerts if a[1] == "case"} == {a for a in b_alerts if a[1] == "case"})
+    assert {a for a in b_alerts if a[1] == "case"} == case_alerts_the_slow_way(db, later)
+
+
+def case_alerts_the_slow_way(db, now):
+    """The case alerts due at `now`, from each open case's ORM row, the calendar walk of
+    warning_instant and one query per case for the closure it recurs after: none of the
+    first pass's shortcuts (driver tuples, the warning clock, closures read at once)."""
+    from console.domain import alert_rules as rules
+    from console.domain.workflow import OPEN, Status
+    from console.services.alerts import thresholds
+    from console.services.settings import work_calendar
+    from console.store.models import Case, Category
+
+    out = set()
+    with db.session() as s:
+        th, calendar = thresholds(s), work_calendar(s)
+        units = dict(s.execute(select(Category.code, Category.time_unit)).all())
+        names = dict(s.execute(select(Category.code, Category.name)).all())
+        for case in s.scalars(select(Case).where(Case.status.in_([x.value for x in OPEN]))):
+            warn_at = None
+            if case.status == Status.DISPATCHED.value and case.deadline and case.dispatched_at:
+                warn_at = rules.warning_instant(calendar, case.dispatched_at, case.deadline,
+                                                units[case.category_code], th.near_share)
+            previous = None
+            if case.cell_id is not None and now - case.reported_at <= timedelta(
+                    days=th.recurrence_days):
+                for number, closed_at in s.execute(
+                        select(Case.number, Case.closed_at)
+                        .where(Case.status == Status.CLOSED.value, Case.cell_id == case.cell_id,
+                               Case.category_code == case.category_code)
+                        .order_by(Case.id)):
+                    if (rules.is_recurrence(case.reported_at, closed_at, th)
+                            and (previous is None or closed_at > previous[1])):
+                        previous = (number, closed_at)
+            facts = rules.CaseFacts(case.id, case.number, case.status, bool(case.urgent),
+                                    case.category_code, case.cell_id, case.department_id,
+                                    case.reported_at, case.deadline, warn_at, previous,
+                                    case.dispatched_at)
+            out |= {(f.kind, "case", case.id, repr(sorted(f.params.items())))
+                    for f in rules.case_findings(facts, now, th, names)}
+    return out

@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain.patrol_state import WorkArea, covers_many
+from console.domain.work_areas import WorkArea, covers_many
 
 # Two irregular quads sharing an edge, a triangle, and closed and open rings alike.
 RINGS = [[[120.0, 30.0], [120.0011, 30.00002], [120.00108, 30.0009], [119.99998, 30.00088],
@@ -58,7 +58,7 @@ def test_covers_many_finds_both_answers_on_a_random_cloud():
 def test_rings_decoded_at_once_equal_the_json_decoder():
     import json
 
-    from console.store.alert_queries import _rings
+    from console.store.alert_queries import parse_rings as _rings
 
     texts = [json.dumps(r) for r in RINGS] + ["[[1, 2], [3.5e-3, -4], [5, 6]]", "[]"]
     want = [[tuple(map(float, p)) for p in json.loads(t)] for t in texts]
@@ -96,3 +96,50 @@ def test_a_box_with_no_point_in_it_reads_no_ring():
     assert covers_many([lazy], [120.0035], [30.0006]) == [True]
     assert not lazy.covers(120.0100, 30.0100)
     assert loaded == [2]
+
+
+def _grid_areas(grids):
+    """GridAreas of `grids` (name → rings), the rings given by their boxes and loaded lazily."""
+    from console.domain.work_areas import GridAreas
+
+    rows = [(g, ring) for g, rings in grids.items() for ring in rings]
+    boxes = [(min(p[0] for p in r), min(p[1] for p in r), max(p[0] for p in r),
+              max(p[1] for p in r)) for _, r in rows]
+    loaded = []
+
+    def load(wanted):
+        loaded.extend(wanted)
+        return [rows[i][1] for i in wanted]
+
+    return GridAreas([g for g, _ in rows], boxes, load), loaded
+
+
+GRIDS = {1: RINGS, 2: RINGS[1:], 3: [], 7: RINGS[2:]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(points(), st.sampled_from([1, 2, 3, 7, None, 9])),
+                min_size=1, max_size=40))
+def test_grid_areas_agree_with_work_areas(batch):
+    """Every grid at once decides as each grid's WorkArea (3: no cells; 9: unknown)."""
+    areas, _ = _grid_areas(GRIDS)
+    grids = [g for _, g in batch]
+    lons = [p[0] for p, _ in batch]
+    lats = [p[1] for p, _ in batch]
+    want = [g is None or WorkArea(GRIDS.get(g, [])).covers(x, y)
+            for g, x, y in zip(grids, lons, lats)]
+    assert areas.covers_many(grids, lons, lats) == want
+    assert [areas.covers(g, x, y) for g, x, y in zip(grids, lons, lats)] == want
+
+
+def test_grid_areas_load_each_ring_once_and_only_when_needed():
+    areas, loaded = _grid_areas(GRIDS)
+    rng = random.Random(9)
+    lons = [rng.uniform(119.9995, 120.0045) for _ in range(500)]
+    lats = [rng.uniform(29.9995, 30.0015) for _ in range(500)]
+    got = areas.covers_many([2] * 500, lons, lats)
+    assert got == [WorkArea(GRIDS[2]).covers(x, y) for x, y in zip(lons, lats)]
+    assert 0 < sum(got) < 500
+    assert sorted(loaded) == [3, 4]            # grid 2's rows, each once
+    areas.covers_many([2] * 500, lons, lats)
+    assert sorted(loaded) == [3, 4]

@@ -4,7 +4,8 @@ The feed counter is the last lock a transaction takes (store/feed.py), so a serv
 several rows cannot hold the counter while it waits for a row another seat holds. Each pair ran
 into a deadlock when the counter was taken at the first feed record: acknowledging [a, b]
 against [b] in 36 of 60 rounds, merging a duplicate against a note on its case in 1 of 60.
-Threads are released together by a barrier, 40 rounds each.
+The alert engine's pass against acknowledging its alerts deadlocked while it wrote them in its
+plan's order. Threads are released together by a barrier, 40 rounds each.
 """
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from sqlalchemy.exc import DBAPIError
 
 from console.domain.errors import DomainError, StaleVersion
 from console.services import alert_actions, cases, hotline
+from console.services.alert_writes import write_plan
 from console.store import alert_queries, retry
 from console.store.database import open_database
 from console.store.models import Alert, Case, ChangeFeed
 from tests.pg_server import fresh_database, needs_pg
 from tests.service_city import GARBAGE, MON
+from tests.test_alert_write_order import against_id_order, new_alerts
 
 pytestmark = needs_pg
 ROUNDS = 40
@@ -100,6 +103,33 @@ def test_acknowledging_overlapping_alerts_never_deadlocks(db, city):
         by = city.dispatcher.user_id if first == [a, b] else city.leader.user_id
         assert acked == [(a, city.dispatcher.user_id), (b, by)]
         assert sorted(rows) == [(a, 1), (b, 1)]     # one feed row per acknowledgement
+
+
+def test_an_alert_pass_never_deadlocks_against_acknowledging_its_alerts(db, city):
+    """The engine's pass resolves b and updates and escalates a (its plan lists them so) while
+    a seat acknowledges [a, b]: both lock in id order, so both go through."""
+    for i in range(ROUNDS):
+        at = MON + timedelta(minutes=i)
+        a, b = new_alerts(db, 2, at)
+
+        def engine():
+            with db.transaction() as s:
+                return write_plan(s, against_id_order(a, b), at)
+
+        def acknowledge():
+            with db.other.transaction() as s:
+                return alert_actions.acknowledge(s, city.dispatcher, [a.id, b.id], at=at)
+
+        written, acked = race(engine, acknowledge)
+        assert acked == [a.id, b.id]
+        assert [x.id for x in written.resolved] == [b.id]
+        assert [x.id for x, _ in written.escalated] == [a.id]
+        with db.session() as s:
+            rows = s.execute(select(Alert.params, Alert.level, Alert.resolved_at,
+                                    Alert.acknowledged_at).where(Alert.id.in_([a.id, b.id]))
+                             .order_by(Alert.id)).all()
+        assert [(r.params, r.level, r.resolved_at is None, r.acknowledged_at)
+                for r in rows] == [({"count": 2}, 1, True, at), ({}, 0, False, at)]
 
 
 def test_merging_a_duplicate_against_a_note_never_deadlocks(db, city):

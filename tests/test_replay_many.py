@@ -8,12 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain.patrol_state import (
-    _M_PER_DEG,
-    PatrolTrack,
-    replay_many,
-    replay_steps,
-)
+from console.domain.patrol_replay import replay_many, replay_steps
+from console.domain.patrol_state import _M_PER_DEG, PatrolTrack
 
 EPOCH = datetime(1970, 1, 1)
 START = datetime(2026, 3, 2, 9)

@@ -1,25 +1,21 @@
-"""Patrol officers on duty: shifts, work areas and what their positions say about them.
+"""Patrol officers on duty: shifts, tracks and what their positions say about them.
 
 Pure functions and small value objects over plain data (no Qt, no SQL), shared by the alert
 rules, the KPI strip, the map and the simulator. Times are naive local datetimes; coordinates
-are WGS-84 longitude/latitude in degrees.
+are WGS-84 longitude/latitude in degrees. Work areas (which fix lies in one) are in
+domain/work_areas.py, the start-up replay of the history in domain/patrol_replay.py.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-import numpy as np
-
 _M_PER_DEG = 111_320.0
-# Points closer than this to a cell edge count as on it (about 0.1 mm): coordinates that
-# were computed to lie on a shared edge must not fall out through rounding.
-_EDGE_EPS = 1e-9
 # A fix worse than this says little about where the officer stands: it still proves the phone
 # is on (offline), but does not start or break an off-post or idle run.
 MAX_USEFUL_ACCURACY_M = 50.0
@@ -129,178 +125,6 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dx = (lon2 - lon1) * _M_PER_DEG * math.cos(math.radians((lat1 + lat2) / 2))
     dy = (lat2 - lat1) * _M_PER_DEG
     return math.hypot(dx, dy)
-
-
-def ring_covers(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool:
-    """Whether the polygon ring [[lon, lat], ...] contains the point, its boundary included."""
-    n = len(ring)
-    inside = False
-    for i in range(n):
-        x1, y1 = ring[i][0], ring[i][1]
-        x2, y2 = ring[(i + 1) % n][0], ring[(i + 1) % n][1]
-        # On the edge: collinear within epsilon and inside the edge's bounding box.
-        cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1)
-        scale = max(abs(x2 - x1), abs(y2 - y1), 1e-12)
-        if (abs(cross) <= _EDGE_EPS * scale and min(x1, x2) - _EDGE_EPS <= lon <= max(x1, x2) + _EDGE_EPS
-                and min(y1, y2) - _EDGE_EPS <= lat <= max(y1, y2) + _EDGE_EPS):
-            return True
-        if (y1 > lat) != (y2 > lat):
-            x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
-            if lon < x_at:
-                inside = not inside
-    return inside
-
-
-_BUCKET = 0.001   # degrees (about 100 m): the spatial hash of a work area's cells
-
-
-#: Bounding boxes read from the database are widened by this much more (about 1 cm), so a box
-#: stored with its last digit rounded still finds every point its ring covers.
-_BOX_MARGIN = 1e-7
-
-
-class WorkArea:
-    """The union of a work grid's cells; a point on any cell's edge is inside."""
-
-    def __init__(self, rings: Iterable[Sequence[Sequence[float]]]) -> None:
-        self.rings: list[tuple[tuple[float, float], ...] | None] = []
-        self._load: Callable[[int], Sequence[Sequence[float]]] | None = None
-        self._edges: dict[int, np.ndarray] = {}
-        # bucket → the cells whose bounding box (widened by the edge tolerance) touches it, so
-        # a fix is tested against one or two cells instead of the grid's eighty.
-        index: dict[tuple[int, int], list[int]] = {}
-        floor, eps = math.floor, _EDGE_EPS
-        for ring in rings:
-            pts = tuple([(float(x), float(y)) for x, y, *_ in ring])
-            if len(pts) < 3:
-                continue
-            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-            n = len(self.rings)
-            # _buckets, inlined: a megacity's first pass builds 50,000 of these.
-            by0, by1 = floor((min(ys) - eps) / _BUCKET), floor((max(ys) + eps) / _BUCKET)
-            for bx in range(floor((min(xs) - eps) / _BUCKET), floor((max(xs) + eps) / _BUCKET) + 1):
-                for by in range(by0, by1 + 1):
-                    cell = index.get((bx, by))
-                    if cell is None:
-                        index[(bx, by)] = [n]
-                    else:
-                        cell.append(n)
-            self.rings.append(pts)
-        # Tuples of ints are left alone by the garbage collector; lists would be scanned.
-        self._index: dict[tuple[int, int], tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
-
-    @classmethod
-    def from_rings(cls, rings: Iterable[Sequence[Sequence[float]]]) -> WorkArea:
-        """Build from cell rings ([[lon, lat], ...] each)."""
-        return cls(rings)
-
-    @classmethod
-    def from_boxes(cls, boxes: Sequence[Sequence[float]],
-                   load: Callable[[int], Sequence[Sequence[float]]]) -> WorkArea:
-        """Cells known by their bounding boxes (min lon, min lat, max lon, max lat); `load(i)`
-        gives cell i's ring the first time a point falls in its box. A first pass over 50,000
-        cells then reads only the rings its fixes fall in."""
-        area = cls([])
-        area._load = load
-        area.rings = [None] * len(boxes)
-        index: dict[tuple[int, int], list[int]] = {}
-        floor, eps = math.floor, _EDGE_EPS + _BOX_MARGIN
-        for n, (x0, y0, x1, y1) in enumerate(boxes):
-            by0, by1 = floor((y0 - eps) / _BUCKET), floor((y1 + eps) / _BUCKET)
-            for bx in range(floor((x0 - eps) / _BUCKET), floor((x1 + eps) / _BUCKET) + 1):
-                for by in range(by0, by1 + 1):
-                    cell = index.get((bx, by))
-                    if cell is None:
-                        index[(bx, by)] = [n]
-                    else:
-                        cell.append(n)
-        area._index = {k: tuple(v) for k, v in index.items()}
-        return area
-
-    def ring(self, i: int) -> tuple[tuple[float, float], ...]:
-        """Cell i's ring (empty for one of fewer than three points: it covers nothing)."""
-        ring = self.rings[i]
-        if ring is None:
-            assert self._load is not None
-            pts = tuple([(float(x), float(y)) for x, y, *_ in self._load(i)])
-            ring = self.rings[i] = pts if len(pts) >= 3 else ()
-        return ring
-
-    def covers(self, lon: float, lat: float) -> bool:
-        """Whether the point lies in the area (boundary included)."""
-        candidates = self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET)))
-        return bool(candidates) and any(ring_covers(self.ring(i), lon, lat) for i in candidates)
-
-    def candidates(self, lon: float, lat: float) -> tuple[int, ...]:
-        """The cells (indices into rings) a point may lie in."""
-        return self._index.get((math.floor(lon / _BUCKET), math.floor(lat / _BUCKET))) or ()
-
-    def edges_of(self, cells: Sequence[int]) -> np.ndarray:
-        """len(cells) × edge × (x1, y1, x2, y2): the edges ring_covers walks of each of `cells`;
-        NaN past a ring's end. Each cell's edges are made once."""
-        uniq, inverse = np.unique(np.asarray(cells, dtype=np.int64), return_inverse=True)
-        blocks = []
-        for i in uniq.tolist():
-            block = self._edges.get(i)
-            if block is None:
-                ring = self.ring(i)
-                block = self._edges[i] = np.array(
-                    [(*ring[k], *ring[(k + 1) % len(ring)]) for k in range(len(ring))],
-                    dtype=np.float64).reshape(len(ring), 4)
-            blocks.append(block)
-        width = max((len(b) for b in blocks), default=0)
-        out = np.full((len(blocks), width, 4), np.nan)
-        for j, block in enumerate(blocks):
-            out[j, :len(block)] = block
-        return out[inverse.reshape(-1)]
-
-
-def covers_many(areas: Sequence[WorkArea | None], lons: Sequence[float], lats: Sequence[float]
-                ) -> list[bool]:
-    """[areas[i] is None or areas[i].covers(lons[i], lats[i])] for a batch of fixes: ring_covers'
-    very arithmetic, over every (fix, candidate cell) pair at once."""
-    out = [True] * len(lons)
-    by_area: dict[int, tuple[WorkArea, list[int], list[int]]] = {}   # id → (area, fixes, cells)
-    for i, area in enumerate(areas):
-        if area is None:
-            continue
-        found = area.candidates(lons[i], lats[i])
-        out[i] = False
-        if found:
-            group = by_area.get(id(area))
-            if group is None:
-                group = by_area[id(area)] = (area, [], [])
-            group[1].extend([i] * len(found))
-            group[2].extend(found)
-    if not by_area:
-        return out
-    edges = [area.edges_of(cells) for area, _, cells in by_area.values()]
-    width = max(block.shape[1] for block in edges)
-    blocks, pair_fix = [], []
-    for (area, fixes, cells), block in zip(by_area.values(), edges):
-        if block.shape[1] < width:
-            block = np.pad(block, ((0, 0), (0, width - block.shape[1]), (0, 0)),
-                           constant_values=np.nan)
-        blocks.append(block)
-        pair_fix += fixes
-    e = np.concatenate(blocks)
-    fix = np.array(pair_fix)
-    lon = np.asarray(lons, dtype=np.float64)[fix][:, None]
-    lat = np.asarray(lats, dtype=np.float64)[fix][:, None]
-    x1, y1, x2, y2 = e[..., 0], e[..., 1], e[..., 2], e[..., 3]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1)
-        scale = np.maximum(np.maximum(np.abs(x2 - x1), np.abs(y2 - y1)), 1e-12)
-        on_edge = ((np.abs(cross) <= _EDGE_EPS * scale)
-                   & (np.minimum(x1, x2) - _EDGE_EPS <= lon) & (lon <= np.maximum(x1, x2) + _EDGE_EPS)
-                   & (np.minimum(y1, y2) - _EDGE_EPS <= lat) & (lat <= np.maximum(y1, y2) + _EDGE_EPS))
-        spans = (y1 > lat) != (y2 > lat)          # NaN padding compares False: no crossing
-        x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
-        crossings = np.count_nonzero(spans & (lon < x_at), axis=1)
-    hit = on_edge.any(axis=1) | (crossings % 2 == 1)
-    for i in fix[hit].tolist():
-        out[i] = True
-    return out
 
 
 # --- what the positions say --------------------------------------------------------------
@@ -589,76 +413,3 @@ def next_state_change(track: PatrolTrack | None, window: ShiftWindow, now: datet
             if now < t < out:
                 out = t
     return out if out > now else now + timedelta(days=1)
-
-
-def replay_steps(history: Iterable[tuple[datetime, float, float]], step_s: float = REPLAY_STEP_S
-                 ) -> list[tuple[datetime, float, float]]:
-    """The fixes of one officer's history (time order) that the start-up replay feeds: one per
-    `step_s` (the first of each gap). Give it only useful fixes (accuracy within
-    MAX_USEFUL_ACCURACY_M): the others start and break no run."""
-    out: list[tuple[datetime, float, float]] = []
-    for fix in history:
-        if not out or (fix[0] - out[-1][0]).total_seconds() >= step_s:
-            out.append(fix)
-    return out
-
-
-def replay_many(officer: np.ndarray, at_us: np.ndarray, lon: np.ndarray, lat: np.ndarray,
-                radius_m: float, step_s: float = REPLAY_STEP_S
-                ) -> dict[int, tuple[np.ndarray, int]]:
-    """replay_steps and the idle anchor of PatrolTrack.add for many officers at once.
-
-    The arrays hold useful fixes sorted by officer, time (microseconds) and id. Returns officer
-    → (indices of its replay steps, index of the step its idle anchor was set at): exactly what
-    replay_steps and feeding those steps to PatrolTrack.add give, computed one step at a time
-    for every officer together instead of one fix at a time in Python.
-    """
-    n = len(officer)
-    if n == 0:
-        return {}
-    first = np.flatnonzero(np.r_[True, officer[1:] != officer[:-1]])
-    end = np.r_[first[1:], n]
-    groups = len(first)
-    # One increasing key over all officers (each in a band of its own), so a single
-    # searchsorted finds every officer's next step: the first fix >= last step + step_s.
-    t = at_us - at_us.min()
-    band = int(t.max()) + int(step_s * 1_000_000) + 1
-    key = t + np.repeat(np.arange(groups, dtype=np.int64) * band, end - first)
-    step_us = round(step_s * 1_000_000)
-    columns = [first]
-    live = np.arange(groups)
-    cur = first
-    while len(live):
-        nxt = np.searchsorted(key, key[cur] + step_us, side="left")
-        ok = nxt < end[live]
-        live, cur = live[ok], nxt[ok]
-        if len(live):
-            col = np.full(groups, -1, dtype=np.int64)
-            col[live] = cur
-            columns.append(col)
-    steps = np.stack(columns, axis=1)             # officer × step, -1 past the last step
-    anchor = first.copy()                          # the first step sets the anchor
-    for j in range(1, steps.shape[1]):
-        idx = steps[:, j]
-        has = np.flatnonzero(idx >= 0)
-        at, here = anchor[has], idx[has]
-        d = _distance_m_many(lon[at], lat[at], lon[here], lat[here])
-        moved = d > radius_m
-        # numpy's cos and hypot may differ from math's in the last bit: decide the near ties
-        # with the very function PatrolTrack.add uses.
-        for k in np.flatnonzero(np.abs(d - radius_m) <= 1e-6 * max(radius_m, 1.0)):
-            a, h = int(at[k]), int(here[k])
-            moved[k] = distance_m(lon[a], lat[a], lon[h], lat[h]) > radius_m
-        anchor[has[moved]] = here[moved]
-    out = {}
-    for g in range(groups):
-        row = steps[g]
-        out[int(officer[first[g]])] = (row[row >= 0], int(anchor[g]))
-    return out
-
-
-def _distance_m_many(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
-                     ) -> np.ndarray:
-    dx = (lon2 - lon1) * _M_PER_DEG * np.cos(np.radians((lat1 + lat2) / 2))
-    dy = (lat2 - lat1) * _M_PER_DEG
-    return np.hypot(dx, dy)

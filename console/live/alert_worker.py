@@ -22,7 +22,7 @@ from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.loop_worker import LoopWorker, one_line
 from console.services import alerts as alert_service
 from console.services.cases import now as wall_clock
-from console.store import alert_queries
+from console.store import alert_lease
 from console.store.database import Database
 from console.store.retry import is_retryable
 
@@ -118,7 +118,7 @@ class AlertWorker(LoopWorker):
             return True
         taken = time.monotonic()
         with self._db.transaction() as session:
-            leading = alert_queries.claim_evaluator(session, self.holder, LEASE)
+            leading = alert_lease.claim_evaluator(session, self.holder, LEASE)
         self._lease_until = taken + ttl if leading else None
         if leading != self._leading:
             self._leading = leading
@@ -130,7 +130,7 @@ class AlertWorker(LoopWorker):
             return
         try:
             with self._db.transaction() as session:
-                alert_queries.release_evaluator(session, self.holder)
+                alert_lease.release_evaluator(session, self.holder)
         except Exception:   # closing: the lease simply runs out instead
             log.warning("could not give the alert evaluator lease up", exc_info=True)
         self._lease_until = None

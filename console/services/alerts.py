@@ -10,8 +10,11 @@ through the feed, so every seat sees the same alerts.
 """
 from __future__ import annotations
 
+import gc
 import heapq
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,43 +27,24 @@ from console.domain.alert_rules import (
     Finding,
     Kind,
     OpenAlert,
-    PatrolFacts,
     Thresholds,
 )
-from console.domain.changes import ROSTER_KINDS, ChangeAction, ChangeKind
-from console.domain.patrol_state import (
-    PatrolTrack,
-    ShiftWindow,
-    TrackSummary,
-    WorkArea,
-    covers_many,
-    next_state_change,
-    replay_many,
-    shift_window,
-)
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services.alert_writes import write_plan
+from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
-from console.store import patrol_tracks as tracks_store
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
 _REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTER_KINDS
-#: Static patrol data (officers, shifts, work grids) is re-read at least this often.
-PATROL_RELOAD = timedelta(minutes=10)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
-#: The tracks that changed are stored this often (patrol_track_summaries): a seat that starts
-#: or takes over reads them and the fixes since, not the half hour of history. Every pass
-#: would rewrite one row per phone on shift (about 40 ms at 10,000 officers).
-TRACK_SAVE_EVERY = timedelta(seconds=30)
-#: With no track changing (a quiet night), the stored ones are marked current this often: a
-#: start finds them within the history window and need not replay it.
-TRACK_REFRESH = timedelta(minutes=10)
 _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
@@ -90,21 +74,34 @@ def thresholds(session: Session) -> Thresholds:
     return Thresholds.from_settings(lambda key: get_setting(session, key))
 
 
-_EPOCH = datetime(1970, 1, 1)
-
-
-def _when(us: Any) -> datetime:
-    """The naive datetime of microseconds since 1970-01-01 (as the history is read)."""
-    return _EPOCH + timedelta(microseconds=int(us))
-
-
 def _open_alert(r: Any) -> OpenAlert:
     return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
                      r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id)
 
 
-class AlertEngine:
-    """Evaluates the alert rules incrementally against one database; not thread-safe."""
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cycle collector paused for a first pass, which reads 50,000 cases, the tracks and
+    the alerts: those objects live on, and each collection the growing heap sets off walks
+    them all again (a third of a takeover's time). At the end they join the oldest generation
+    unscanned (freeze, then unfreeze) instead of being walked once more as young objects; the
+    next full collection looks at them as at everything else, so no cycle is kept (that one
+    collection, about a tenth of a second at 10,000 officers, falls in a later pass)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
+
+
+class AlertEngine(PatrolAlerts):
+    """Evaluates the alert rules incrementally against one database; not thread-safe. The
+    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's."""
 
     def __init__(self) -> None:
         self.loaded = False
@@ -112,50 +109,34 @@ class AlertEngine:
         self.calendar = WorkCalendar()
         self._warnings = WarningClock(self.calendar, self.th.near_share)
         self.cases: dict[int, CaseFacts] = {}
-        self.tracks: dict[int, PatrolTrack] = {}
-        self.patrols: dict[int, PatrolFacts] = {}
-        self.areas: dict[int, WorkArea | None] = {}        # officer id → work area (None: none)
-        self.windows: dict[int, ShiftWindow] = {}          # officer id → shifts around now
-        self._pattern_windows: dict[tuple[Any, ...], ShiftWindow] = {}
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
         self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
         self._backlog_at: datetime | None = None
-        self._grid_areas: dict[int, WorkArea] = {}
         self._category: dict[str, tuple[str, str]] = {}
         self._names: dict[str, str] = {}
         self._departments: dict[int, str] = {}
         self._seq = 0
-        self._position_id = 0
-        self._patrols_read_at: datetime | None = None
         # Our own alert writes: (the feed ticket of the pass, alert ids); the ticket tells the
         # sequence once the pass's transaction has committed.
         self._own: list[tuple[feed.Ticket, set[int]]] = []
-        # Patrols are re-decided when their track, shifts or thresholds change, or when the
-        # clock reaches the next instant their state could change at (patrol_state's own
-        # thresholds): a pass costs the fixes that arrived, not the 10,000 officers.
-        self._patrol_all = True
-        self._patrol_dirty: set[int] = set()
-        self._patrol_next: dict[int, datetime] = {}
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
         self._hotspot_findings: list[Finding] = []
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
-        # Track summaries: what is stored of each track, the officers fed since the last save,
-        # when it was, and whether the next save replaces every row (after a history replay).
-        self._saved: dict[int, TrackSummary] = {}
-        self._track_dirty: set[int] = set()
-        self._saved_at: datetime | None = None
-        self._written_at: datetime | None = None
-        self._save_all = False
-        #: How the last start was made: "summaries" or "history" (for tests and the bench).
-        self.started_from = ""
+        self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
 
     def evaluate(self, session: Session, now: datetime) -> PassResult:
         """One pass at `now`: catch up, find, reconcile, write (in the caller's transaction)."""
+        if not self.loaded:
+            with _no_cycle_collection():
+                return self._evaluate(session, now)
+        return self._evaluate(session, now)
+
+    def _evaluate(self, session: Session, now: datetime) -> PassResult:
         result = PassResult()
         t0 = time.perf_counter()
         if not self.loaded:
@@ -189,8 +170,7 @@ class AlertEngine:
             if ((scope != "case" or a.subject_id in dirty)
                     and (scope != "patrol" or patrols is None or a.subject_id in patrols)):
                 by_scope.setdefault(scope, []).append(a)
-        case_findings = [f for case_id in dirty for f in self._case_findings(case_id, now)]
-        plan = rules.reconcile(by_scope["case"], case_findings)
+        plan = rules.reconcile(by_scope["case"], self._case_findings(dirty, now))
         plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
@@ -199,33 +179,6 @@ class AlertEngine:
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
-
-    def _patrols_to_decide(self, now: datetime) -> set[int] | None:
-        """The officers whose state may have changed since the last pass (None: all)."""
-        if self._patrol_all:
-            return None
-        ids = self._patrol_dirty
-        ids.update(pid for pid, at in self._patrol_next.items() if at <= now)
-        return ids
-
-    def _patrol_findings(self, ids: set[int] | None, now: datetime) -> list[Finding]:
-        """The findings of the officers `ids` (None: all), noting when each is due again."""
-        th, rules_ = self.th, self.th.patrol_rules
-        if ids is None:
-            ids = set(self.patrols)
-            self._patrol_next = {}
-        out: list[Finding] = []
-        for pid in ids:
-            p = self.patrols.get(pid)
-            if p is None:
-                self._patrol_next.pop(pid, None)
-                continue
-            track, window = self.tracks.get(pid), self._window(p, now)
-            out += rules.patrol_findings(p, track, now, th, window)
-            self._patrol_next[pid] = next_state_change(track, window, now, rules_)
-        self._patrol_all = False
-        self._patrol_dirty = set()
-        return out
 
     def _push_escalation(self, alert: OpenAlert) -> None:
         due = rules.escalation_due(alert, self.th)
@@ -249,26 +202,28 @@ class AlertEngine:
                 due[alert.id] = alert
         return list(due.values())
 
-    def _window(self, p: PatrolFacts, now: datetime) -> ShiftWindow:
-        """The officer's shift window, asked of the calendar only when a shift starts or ends."""
-        window = self.windows.get(p.id)
-        if window is None or not window.holds(now):
-            # Officers share a few shift patterns: one window per pattern serves them all.
-            window = self._pattern_windows.get(p.shifts)
-            if window is None or not window.holds(now):
-                window = self._pattern_windows[p.shifts] = shift_window(p.shifts, now)
-            self.windows[p.id] = window
-        return window
-
-    def _case_findings(self, case_id: int, now: datetime) -> list[Finding]:
-        c = self.cases.get(case_id)
-        if c is None:
-            return []
-        found = rules.case_findings(c, now, self.th, self._names)
-        nxt = rules.next_change(c, now, self.th)
-        if nxt is not None:
-            heapq.heappush(self._events, (nxt, case_id))
-        return found
+    def _case_findings(self, dirty: set[int], now: datetime) -> list[Finding]:
+        """The findings of the cases `dirty`, noting when each is due again."""
+        cases, th, names, events = self.cases, self.th, self._names, self._events
+        findings, next_change = rules.case_findings, rules.next_change
+        out: list[Finding] = []
+        due: list[tuple[datetime, int]] = []
+        for case_id in dirty:
+            c = cases.get(case_id)
+            if c is None:
+                continue
+            out += findings(c, now, th, names)
+            nxt = next_change(c, now, th)
+            if nxt is not None:
+                due.append((nxt, case_id))
+        if len(due) > len(events):
+            # A first pass: one heapify of 50,000 instants, not 50,000 pushes.
+            events += due
+            heapq.heapify(events)
+        else:
+            for item in due:
+                heapq.heappush(events, item)
+        return out
 
     def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
         """The hotspot findings, counted again only when a case changed or when a case of a
@@ -321,81 +276,6 @@ class AlertEngine:
         self._hotspots_stale = True
         self.loaded = True
 
-    def _read_tracks(self, session: Session, now: datetime) -> None:
-        """Every officer's track: from the stored summaries and the fixes since, as the seat
-        that wrote them holds them; else (none, or too old) by replaying the history."""
-        since = now - self.th.patrol_rules.history
-        start = tracks_store.track_start(session, now, self.th.patrol_rules.history, self._position_id)
-        self.tracks, self._saved, self._track_dirty = {}, {}, set()
-        self._saved_at = None
-        if start is None:
-            self._replay(q.useful_history(session, list(self.patrols), since, self._position_id))
-            self._latest_fixes(session, None)
-            self._save_all = True
-            self.started_from = "history"
-            return
-        stored = start.summaries
-        self._written_at = stored.written_at
-        self.tracks = {o: PatrolTrack.from_summary(s) for o, s in stored.tracks.items()}
-        self._saved = dict(stored.tracks)
-        self._save_all = False
-        self.started_from = "summaries"
-        # The first save waits for the next one's time: the rows stay valid meanwhile, and a
-        # takeover's pass does not rewrite every track it has just read.
-        self._saved_at = now
-        # An officer the writer had no track of (new since): the window's history, up to the
-        # summaries' point; the fixes after it follow for everyone alike.
-        missing = [o for o in self.patrols if o not in self.tracks]
-        if missing:
-            self._replay(q.useful_history(session, missing, since, stored.upto))
-        self._take_fixes(start.fixes)
-        if missing:
-            self._latest_fixes(session, set(missing))
-        self._patrol_dirty = set()
-
-    def _latest_fixes(self, session: Session, officers: set[int] | None) -> None:
-        """When each phone last spoke (of `officers`; None: all), older than the window too:
-        it is all that matters of an old fix (offline, left early)."""
-        for r in q.latest_fixes(session):
-            if officers is not None and r.patrol_officer_id not in officers:
-                continue
-            track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
-            if track.last_at is None or r.at > track.last_at:
-                track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
-                track.last_speed = r.speed
-
-    def _save_tracks(self, session: Session, now: datetime) -> None:
-        """Store the tracks that changed since the last save (all rows, after a replay), as of
-        the history id this pass has read to: with every unchanged row, valid as of it."""
-        if not self._save_all:
-            if self._saved_at is not None and self._saved_at <= now < self._saved_at + TRACK_SAVE_EVERY:
-                return
-            ids: Any = self._track_dirty
-        else:
-            ids = self.tracks
-        saved, tracks = self._saved, self.tracks
-        rows = []
-        for officer in ids:
-            track = tracks.get(officer)
-            if track is None:
-                continue
-            summary = track.to_summary()
-            if saved.get(officer) != summary:
-                rows.append((officer, summary))
-        if rows or self._save_all:
-            tracks_store.write_track_summaries(session, self._position_id, now, rows,
-                                    replace_all=self._save_all)
-            self._written_at = now
-        elif self._written_at is None or not (self._written_at <= now
-                                              < self._written_at + TRACK_REFRESH):
-            # Nothing changed since: every stored track is current as of this pass.
-            tracks_store.mark_track_summaries(session, self._position_id, now)
-            self._written_at = now
-        if self._save_all:
-            saved.clear()
-        saved.update(rows)
-        self._saved_at, self._track_dirty, self._save_all = now, set(), False
-
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
         seq, rows = q.feed_changes(session, self._seq, FEED_KINDS)
         self._seq = seq
@@ -418,7 +298,7 @@ class AlertEngine:
             self._backlog_at = None
             dirty |= set(self.cases)
         if ChangeKind.WORK_GRID in entities:
-            self._grid_areas = {}   # a grid's cells may have changed
+            self._area_grids = None   # a grid's cells may have changed
         if (entities & ROSTER_KINDS or self._patrols_read_at is None
                 or not (now - PATROL_RELOAD < self._patrols_read_at <= now)):
             self._read_patrols(session, now)
@@ -435,7 +315,7 @@ class AlertEngine:
             fixes = q.positions_after(session, self._position_id)
             if not fixes:
                 break
-            self._position_id = fixes[-1].id
+            self._position_id = fixes[-1][0]
             taken += self._take_fixes(fixes)
         return dirty, taken
 
@@ -460,27 +340,6 @@ class AlertEngine:
         self._names = {code: name for code, (name, _) in self._category.items()}
         self._departments = q.department_names(session)
 
-    def _read_patrols(self, session: Session, now: datetime) -> None:
-        officers = q.patrol_officers(session)
-        shifts = q.shifts(session)
-        grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
-        missing = grids - set(self._grid_areas)
-        if missing:
-            # Kept until a work grid changes (the feed says): read again every few minutes
-            # with the roster, they are read once. A ring is decoded when a fix needs it.
-            for grid_id, cells in q.work_grid_cells(session, missing).items():
-                self._grid_areas[grid_id] = WorkArea.from_boxes(
-                    cells.boxes, lambda i, rings=cells.rings: q.parse_ring(rings[i]))
-        empty = WorkArea.from_rings([])
-        self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
-                        for o in officers}
-        self.windows = {}
-        # No work grid: never off post (as the map sees it); a grid without cells: always.
-        self.areas = {o.id: None if o.work_grid_id is None
-                      else self._grid_areas.get(o.work_grid_id, empty) for o in officers}
-        self._patrols_read_at = now
-        self._patrol_all = True
-
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
                        now: datetime) -> None:
         """Replace the snapshot rows of `asked` (and add new ones) from freshly read `rows`."""
@@ -497,7 +356,9 @@ class AlertEngine:
         lookup = [r for r in rows if now - r.reported_at <= recent
                   and (old[r.id] is None or old[r.id].cell_id != r.cell_id
                        or old[r.id].category_code != r.category_code)]
-        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        previous = q.previous_closures(
+            session, [(r.id, r.cell_id, r.category_code, r.reported_at) for r in lookup],
+            self.th.recurrence_days) if lookup else {}
         looked = {r.id for r in lookup}
         for r in rows:
             before = old[r.id]
@@ -507,9 +368,10 @@ class AlertEngine:
     def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
         """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
         cases of a first pass (the rows are open_cases' columns, in order)."""
-        recent = timedelta(days=self.th.recurrence_days)
-        lookup = [r for r in rows if now - r.reported_at <= recent]
-        previous = q.previous_closures(session, lookup, self.th.recurrence_days) if lookup else {}
+        since = now - timedelta(days=self.th.recurrence_days)
+        previous = q.previous_closures(
+            session, [(r[0], r[5], r[4], r[7]) for r in rows if r[7] >= since],
+            self.th.recurrence_days)
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases
         for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,
@@ -541,95 +403,23 @@ class AlertEngine:
             if c.deadline is not None and c.dispatched_at is not None:
                 self.cases[case_id] = self._facts(c, c.previous)
 
-    def _replay(self, history: q.History) -> None:
-        """Start-up: rebuild each track from its useful recent fixes, as the map does.
-
-        The same steps as the map's replay (patrol_state.replay_steps), taken for all officers
-        at once (replay_many), so both start from the same tracks. Only the trailing run outside
-        the work area matters for off post, so it is found walking back from the newest step: a
-        handful of polygon tests per officer.
-        """
-        at_us, lon, lat = history.at_us, history.lon, history.lat
-        for officer, (steps, anchor) in replay_many(
-                history.officer, at_us, lon, lat, self.th.idle_radius_m).items():
-            last = int(steps[-1])
-            track = self.tracks.setdefault(officer, PatrolTrack())
-            track.last_at, track.last_speed = _when(at_us[last]), None
-            track.last_lon, track.last_lat = float(lon[last]), float(lat[last])
-            track.anchor = (float(lon[anchor]), float(lat[anchor]))
-            track.still_since = _when(at_us[anchor])
-            track.outside_since = self._outside_since(self.areas.get(officer), steps, history)
-
-    @staticmethod
-    def _outside_since(area: WorkArea | None, steps: Any, history: q.History) -> datetime | None:
-        """The first step of the trailing run outside `area` (None if inside or no area)."""
-        since = None
-        if area is None:
-            return None
-        lon, lat = history.lon, history.lat
-        for i in reversed(steps.tolist()):
-            if area.covers(float(lon[i]), float(lat[i])):
-                break
-            since = i
-        return None if since is None else _when(history.at_us[since])
-
-    def _take_fixes(self, fixes: list[Any]) -> int:
-        # (id, officer, at, lon, lat, accuracy, speed) as q.positions_after reads them
-        fixes = [tuple(f) for f in fixes if f[1] is not None]
-        radius = self.th.idle_radius_m
-        tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty
-        self._track_dirty.update(f[1] for f in fixes)
-        # Every fix's polygon test at once: the batch is one fix from each phone on shift.
-        inside = covers_many([areas.get(f[1]) for f in fixes], [f[3] for f in fixes],
-                             [f[4] for f in fixes])
-        for (_, officer, at, lon, lat, accuracy, speed), within in zip(fixes, inside):
-            track = tracks.get(officer)
-            if track is None:
-                track = tracks[officer] = PatrolTrack()
-            track.add(at, lon, lat, inside=within, radius_m=radius, accuracy=accuracy,
-                      speed=speed)
-            dirty.add(officer)
-        return len(fixes)
-
     # --- writing --------------------------------------------------------------------------
 
     def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
-        changes: list[tuple[int, str, dict[str, Any]]] = []
-        if plan.open:
-            by_key = {f.key: f for f in plan.open}
-            rows = [{"kind": f.kind.value, "severity": f.severity.value,
-                     "subject_type": f.subject_type, "subject_id": f.subject_id,
-                     "params": f.params, "raised_at": now, "open_key": f.key, "level": 0}
-                    for f in plan.open]
-            for alert_id, key in q.insert_alerts(session, rows):
-                f = by_key[key]
-                alert = self.alerts[alert_id] = OpenAlert(
-                    alert_id, key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                    f.subject_type, f.subject_id)
-                self._push_escalation(alert)
-                changes.append((alert_id, ChangeAction.RAISED, {
-                    "kind": f.kind.value, "severity": f.severity.value,
-                    "subject_type": f.subject_type, "subject_id": f.subject_id}))
+        done = write_plan(session, plan, now)
+        for alert_id, f in done.opened:
+            alert = self.alerts[alert_id] = OpenAlert(
+                alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
+                f.subject_type, f.subject_id)
+            self._push_escalation(alert)
         for alert in plan.resolve:
-            self.alerts.pop(alert.id, None)
-            if q.resolve(session, alert.id, now):
-                changes.append((alert.id, ChangeAction.RESOLVED, {"kind": alert.kind}))
-        for alert, params in plan.update:
-            if q.set_params(session, alert.id, params):
-                self.alerts[alert.id] = replace(alert, params=params)
-                changes.append((alert.id, ChangeAction.UPDATED, {"kind": alert.kind}))
-        for alert, severity in plan.escalate:
-            if q.escalate(session, alert.id, at=now, severity=severity.value,
-                          from_level=alert.level, by=None):
-                self.alerts[alert.id] = replace(alert, severity=severity.value,
-                                                level=alert.level + 1)
-                changes.append((alert.id, ChangeAction.ESCALATED, {
-                    "kind": alert.kind, "severity": severity.value, "level": alert.level + 1}))
-        ticket = q.record_feed(session, now, changes)
-        if ticket is not None:
-            self._own.append((ticket, {alert_id for alert_id, _, _ in changes}))
-        counts: dict[str, int] = {}
-        for _, action, _ in changes:
-            counts[action] = counts.get(action, 0) + 1
-        result.opened, result.resolved = counts.get("raised", 0), counts.get("resolved", 0)
-        result.updated, result.escalated = counts.get("updated", 0), counts.get("escalated", 0)
+            self.alerts.pop(alert.id, None)   # resolved now, or by another seat before
+        for alert, params in done.updated:
+            self.alerts[alert.id] = replace(self.alerts.get(alert.id, alert), params=params)
+        for alert, severity in done.escalated:
+            self.alerts[alert.id] = replace(self.alerts.get(alert.id, alert),
+                                            severity=severity.value, level=alert.level + 1)
+        if done.ticket is not None:
+            self._own.append((done.ticket, {alert_id for alert_id, _, _ in done.changes}))
+        result.opened, result.resolved = len(done.opened), len(done.resolved)
+        result.updated, result.escalated = len(done.updated), len(done.escalated)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
@@ -16,20 +16,16 @@ from typing import Any, NamedTuple
 import numpy as np
 from sqlalchemy import (
     BigInteger,
-    DateTime,
     Integer,
     Text,
-    and_,
     cast,
     func,
     or_,
     select,
     update,
 )
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
@@ -37,7 +33,6 @@ from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
     Alert,
-    AlertEvaluator,
     Case,
     Category,
     Cell,
@@ -64,6 +59,25 @@ def _chunks(items: Collection[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
     items = list(items)
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+def _driver_rows(connection: Connection, stmt: Any, times: Sequence[int] = ()) -> list[tuple]:
+    """The statement's rows as the driver's plain tuples, the columns at `times` made datetimes
+    as SQLAlchemy would (SQLite keeps them as ISO text; psycopg2 gives datetimes already).
+
+    A first pass reads 50,000 open cases and tens of thousands of fixes: Row objects with
+    their per-value processing cost twice what the rows themselves do.
+    """
+    result = connection.execute(stmt)
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    if not rows or not times or connection.dialect.name != "sqlite":
+        return rows
+    columns = list(zip(*rows))
+    parse = datetime.fromisoformat
+    for i in times:
+        columns[i] = [None if v is None else parse(v) for v in columns[i]]
+    return list(zip(*columns))
 
 
 # --- reference data -----------------------------------------------------------------------
@@ -103,7 +117,7 @@ def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, li
             select(WorkGridCell.work_grid_id, cast(Cell.ring, Text))
             .join(Cell, Cell.id == WorkGridCell.cell_id)
             .where(WorkGridCell.work_grid_id.in_(chunk))).all()
-        for (grid_id, _), ring in zip(rows, _rings(r[1] for r in rows)):
+        for (grid_id, _), ring in zip(rows, parse_rings(r[1] for r in rows)):
             out.setdefault(grid_id, []).append(ring)
     return out
 
@@ -150,7 +164,7 @@ def parse_ring(text: str) -> list[Any]:
     return list(zip(values, values))
 
 
-def _rings(texts: Iterable[str]) -> list[Any]:
+def parse_rings(texts: Iterable[str]) -> list[Any]:
     """Decode many rings ("[[lon, lat], ...]") at once; 50,000 of them at start-up.
 
     The numbers are read with float(), as json reads them, in one pass over all the text;
@@ -184,59 +198,82 @@ def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
 
 _CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_code, Case.cell_id,
                  Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline)
+_CASE_TIMES = (7, 8, 9)
 
 
-def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Any]:
+class CaseRow(NamedTuple):
+    """An open case as open_cases reads it (urgent may be 0/1 on SQLite)."""
+
+    id: int
+    number: str
+    status: str
+    urgent: Any
+    category_code: str
+    cell_id: int | None
+    department_id: int | None
+    reported_at: datetime
+    dispatched_at: datetime | None
+    deadline: datetime | None
+
+
+def open_cases(session: Session, ids: Collection[int] | None = None) -> list[CaseRow]:
     """The open cases (all, or those of `ids` that are still open)."""
     q = select(*_CASE_COLUMNS).where(Case.status.in_(_OPEN))
-    connection = session.connection()   # Core rows: a first pass reads every open case
+    connection = session.connection()   # driver tuples: a first pass reads every open case
     if ids is None:
-        return connection.execute(q).all()
-    rows: list[Any] = []
+        return list(map(CaseRow._make, _driver_rows(connection, q, _CASE_TIMES)))
+    rows: list[CaseRow] = []
     for chunk in _chunks(ids):
-        rows.extend(connection.execute(q.where(Case.id.in_(chunk))).all())
+        rows.extend(map(CaseRow._make,
+                        _driver_rows(connection, q.where(Case.id.in_(chunk)), _CASE_TIMES)))
     return rows
 
 
-def previous_closures(session: Session, cases: Iterable[Any], days: float
-                      ) -> dict[int, tuple[str, datetime]]:
+def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, str, datetime]],
+                      days: float) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
-    closed within `days` before it was reported."""
-    wanted: dict[tuple[int, str], list[tuple[int, datetime]]] = {}
-    earliest = None
-    for c in cases:
-        if c.cell_id is not None:
-            key, reported = (c.cell_id, c.category_code), c.reported_at
-            group = wanted.get(key)
-            if group is None:
-                wanted[key] = [(c.id, reported)]
-            else:
-                group.append((c.id, reported))
-            if earliest is None or reported < earliest:
-                earliest = reported
-    if earliest is None:
+    closed within `days` before it was reported; `cases` are (id, cell id, category, reported).
+
+    The closures of the window are read first and each case looks its key up among them: the
+    window holds a few thousand closures, a first pass asks about 50,000 cases.
+    """
+    cases = [c for c in cases if c[1] is not None]
+    if not cases:
         return {}
     window = timedelta(days=days)
-    earliest -= window
-    zero = timedelta(0)
-    out: dict[int, tuple[str, datetime]] = {}
+    earliest = min(c[3] for c in cases) - window
     q = (select(Case.cell_id, Case.category_code, Case.number, Case.closed_at)
          .where(Case.status == Status.CLOSED.value, Case.closed_at >= earliest))
-    cells = {cell for cell, _ in wanted}
+    connection = session.connection()
+    cells = {c[1] for c in cases}
+    closures: dict[tuple[int, str], list[tuple[datetime, str]]] = {}
     if len(cells) > _MANY_CELLS:
         # A first pass asks for most of the city: one walk of the closures since `earliest`
         # (the closed_at index) beats a hundred IN lists over the cell index.
-        batches: Iterable[Any] = [session.connection().execute(q).all()]
+        batches: Iterable[Any] = [_driver_rows(connection, q, (3,))]
     else:
-        batches = (session.connection().execute(q.where(Case.cell_id.in_(chunk)))
+        batches = (_driver_rows(connection, q.where(Case.cell_id.in_(chunk)), (3,))
                    for chunk in _chunks(cells))
     for rows in batches:
         for cell_id, category_code, number, closed_at in rows:
-            for case_id, reported in wanted.get((cell_id, category_code), ()):
-                if zero <= reported - closed_at <= window:
-                    best = out.get(case_id)
-                    if best is None or closed_at > best[1]:
-                        out[case_id] = (number, closed_at)
+            group = closures.get((cell_id, category_code))
+            if group is None:
+                closures[(cell_id, category_code)] = [(closed_at, number)]
+            else:
+                group.append((closed_at, number))
+    zero = timedelta(0)
+    out: dict[int, tuple[str, datetime]] = {}
+    for case_id, cell_id, category_code, reported in cases:
+        group = closures.get((cell_id, category_code))
+        if group is None:
+            continue
+        best = None
+        # The latest closure in the window; of equal ones the first read (as ever).
+        for closed_at, number in group:
+            if zero <= reported - closed_at <= window and (best is None or closed_at > best[1]):
+                best = (number, closed_at)
+        if best is not None:
+            out[case_id] = best
     return out
 
 
@@ -314,20 +351,27 @@ def useful_history(session: Session, officer_ids: Collection[int], since: dateti
                    a[:, 3].copy())
 
 
-def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[Any]:
+def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[tuple]:
     """History rows (id, officer, at, lon, lat, accuracy, speed) written after `after_id`, in
-    insertion order (Core rows: a steady pass reads one per phone on shift)."""
-    return session.connection().execute(select(*_FIX_COLUMNS).where(Position.id > after_id)
-                           .order_by(Position.id).limit(limit)).all()
+    insertion order (driver tuples: a takeover reads the fixes of every phone since the
+    stored tracks, tens of thousands)."""
+    return _driver_rows(session.connection(),
+                        select(*_FIX_COLUMNS).where(Position.id > after_id)
+                        .order_by(Position.id).limit(limit), (2,))
 
 
-def latest_fixes(session: Session) -> list[Any]:
-    """The newest fix of every device that belongs to an officer."""
-    return session.execute(
-        select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
-               LatestPosition.lat, LatestPosition.speed)
-        .join(Device, Device.id == LatestPosition.device_id)
-        .where(LatestPosition.patrol_officer_id.is_not(None))).all()
+def latest_fixes(session: Session, officers: Collection[int] | None = None) -> list[Any]:
+    """The newest fix of every device that belongs to an officer (of `officers`; None: all)."""
+    q = (select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
+                LatestPosition.lat, LatestPosition.speed)
+         .join(Device, Device.id == LatestPosition.device_id)
+         .where(LatestPosition.patrol_officer_id.is_not(None)))
+    if officers is None:
+        return session.execute(q).all()
+    rows: list[Any] = []
+    for chunk in _chunks(officers):
+        rows.extend(session.execute(q.where(LatestPosition.patrol_officer_id.in_(chunk))).all())
+    return rows
 
 
 # --- the change feed ----------------------------------------------------------------------
@@ -455,59 +499,3 @@ def alert_intervals(session: Session, kinds: Collection[str], since: datetime) -
         select(Alert.kind, Alert.subject_id, Alert.raised_at, Alert.resolved_at)
         .where(Alert.kind.in_(list(kinds)),
                or_(Alert.resolved_at.is_(None), Alert.resolved_at >= since))).all()
-
-
-# --- which seat evaluates -----------------------------------------------------------------
-
-class server_clock(FunctionElement):
-    """The database server's clock (naive UTC) plus `offset_s` seconds.
-
-    The lease is written and compared on one clock, the server's: seats whose own clocks
-    disagree by more than the lease would otherwise each find the other's lease run out.
-    """
-
-    type = DateTime()
-    inherit_cache = True
-    # The offset is written into the SQL, so it is part of the compiled statement's cache key.
-    _traverse_internals = [("offset_s", InternalTraversal.dp_plain_obj)]
-
-    def __init__(self, offset_s: float = 0.0) -> None:
-        super().__init__()
-        self.offset_s = float(offset_s)
-
-
-@compiles(server_clock)
-def _server_clock_pg(element: server_clock, compiler, **kw) -> str:
-    # statement_timestamp, not now(): a long transaction must not see its own start time.
-    return (f"((statement_timestamp() AT TIME ZONE 'UTC') "
-            f"+ make_interval(secs => {element.offset_s!r}))")
-
-
-@compiles(server_clock, "sqlite")
-def _server_clock_sqlite(element: server_clock, compiler, **kw) -> str:
-    # The format SQLAlchemy stores, so the text comparison is a time comparison.
-    return f"strftime('%Y-%m-%d %H:%M:%f', 'now', '{element.offset_s:+.3f} seconds')"
-
-
-def claim_evaluator(session: Session, holder: str, ttl: timedelta) -> bool:
-    """Take or renew the evaluator lease; False while another seat holds a live one."""
-    until = server_clock(ttl.total_seconds())
-    r = session.execute(update(AlertEvaluator)
-                        .where(AlertEvaluator.id == 1,
-                               or_(AlertEvaluator.holder == holder,
-                                   AlertEvaluator.until < server_clock()))
-                        .values(holder=holder, until=until)
-                        .execution_options(synchronize_session=False))
-    if r.rowcount == 1:
-        return True
-    stmt = insert_for(session, AlertEvaluator).values(id=1, holder=holder, until=until)
-    r = session.execute(stmt.on_conflict_do_nothing(index_elements=[AlertEvaluator.id]))
-    return r.rowcount == 1
-
-
-def release_evaluator(session: Session, holder: str) -> None:
-    """Give the lease up at once (a seat closing), so another takes over without waiting."""
-    session.execute(update(AlertEvaluator)
-                    .where(and_(AlertEvaluator.id == 1, AlertEvaluator.holder == holder))
-                    .values(until=datetime(2000, 1, 1))
-                    .execution_options(synchronize_session=False))

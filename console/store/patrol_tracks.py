@@ -61,11 +61,11 @@ def track_start(session: Session, now: datetime, window: timedelta, upto_id: int
     fixes: list[Any] = []
     after = stored.upto
     while after < upto_id:
-        batch = [f for f in positions_after(session, after) if f.id <= upto_id]
+        batch = [f for f in positions_after(session, after) if f[0] <= upto_id]
         if not batch:
             break
         fixes += batch
-        after = batch[-1].id
+        after = batch[-1][0]
     return TrackStart(stored, fixes)
 
 
