@@ -409,7 +409,7 @@ class SupervisionOrder(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
-    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # None: raised by the check
     issued_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")               # the reason

@@ -29,6 +29,8 @@ def upgrade() -> None:
         b.add_column(sa.Column("closed_by", sa.Integer(), nullable=True))
         b.add_column(sa.Column("snapshot", sa.JSON(), nullable=True))
     with op.batch_alter_table("supervision_orders") as b:
+        # NULL: raised by the periodic check, not by a person.
+        b.alter_column("issued_by", existing_type=sa.Integer(), nullable=True)
         b.add_column(sa.Column("campaign_id", sa.Integer(), nullable=True))
         b.add_column(sa.Column("auto", sa.Boolean(), nullable=False, server_default=sa.false()))
         b.add_column(sa.Column("reply", sa.Text(), nullable=True))
@@ -51,6 +53,7 @@ def downgrade() -> None:
         for column in ("open_key", "closed_by", "escalated_at", "answered_by", "answered_at",
                        "promised_at", "reply", "auto", "campaign_id"):
             b.drop_column(column)
+        b.alter_column("issued_by", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("campaigns") as b:
         for column in ("snapshot", "closed_by", "closed_at", "created_at", "departments", "kind"):
             b.drop_column(column)
