@@ -255,3 +255,20 @@ def info(session, campaign_id: int) -> CampaignInfo:
 def campaigns(session) -> list[tuple]:
     """(id, name, kind, starts_at, ends_at, closed_at) of every campaign, newest first."""
     return q.campaign_list(session)
+
+
+def editor_references(session) -> tuple[list, list, list]:
+    """What the editor offers: streets with their communities (codes, names), the active
+    categories, the active departments."""
+    from sqlalchemy import select
+    communities: dict[int, list] = {}
+    for sid, code, name in session.execute(select(Community.street_id, Community.code,
+                                                  Community.name).order_by(Community.code)):
+        communities.setdefault(sid, []).append((code, name))
+    streets = [(code, name, communities.get(sid, [])) for sid, code, name in session.execute(
+        select(Street.id, Street.code, Street.name).order_by(Street.code))]
+    categories = [tuple(r) for r in session.execute(select(Category.code, Category.name).where(
+        Category.active.is_(True), Category.level == 2).order_by(Category.code))]
+    departments = [tuple(r) for r in session.execute(select(Department.id, Department.name).where(
+        Department.active.is_(True)).order_by(Department.name))]
+    return streets, categories, departments
