@@ -19,7 +19,8 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import alert_actions, case_desk, cases, devices, hotline, roster, users
+from console.services import (alert_actions, campaigns, case_desk, cases, devices, hotline, roster,
+                              supervision, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
@@ -100,14 +101,27 @@ ENTRY_POINTS = {
     "users.change_own_password": (P.CHANGE_OWN_PASSWORD, lambda s, a, w: users.change_own_password(
         s, a, "wrong", "x", at=MON)),
 }
+ENTRY_POINTS.update({
+    "campaigns.create": (P.EDIT_CAMPAIGN, lambda s, a, w: campaigns.create(
+        s, a, campaigns.CampaignForm("专项", "night", MON, MON + timedelta(days=1)), MON)),
+    "campaigns.edit": (P.EDIT_CAMPAIGN, lambda s, a, w: campaigns.edit(
+        s, a, 99_999, campaigns.CampaignForm("专项", "night", MON, MON + timedelta(days=1)), MON)),
+    "campaigns.close": (P.EDIT_CAMPAIGN, lambda s, a, w: campaigns.close(s, a, 99_999, MON)),
+    "supervision.raise_order": (P.RAISE_SUPERVISION, lambda s, a, w: supervision.raise_order(
+        s, a, case_id=w.case_id, reason="催办", at=MON)),
+    "supervision.answer": (P.ANSWER_SUPERVISION, lambda s, a, w: supervision.answer(
+        s, a, 99_999, reply="已处理", promised_at=MON + timedelta(days=1), at=MON)),
+    "supervision.close": (P.CLOSE_SUPERVISION, lambda s, a, w: supervision.close(
+        s, a, 99_999, at=MON)),
+})
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform"}
 #: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
 #: a seat reading its own account as stored (to follow a change of role).
 NOT_ACTIONS = {"actor.authorize", "users.verify_password", "users.current_actor",
                "trail.audited"}   # records an action its caller authorized
-#: Permissions in the table with no service yet (the campaign editor is still to come).
-NO_ENTRY_POINT_YET = {P.EDIT_CAMPAIGN}
+#: Permissions in the table with no service yet.
+NO_ENTRY_POINT_YET: set[Permission] = set()
 
 
 _HASHES: list[str] = []

@@ -108,6 +108,30 @@ ERROR_TEXTS: dict[str, str] = {
     "not_your_department": QT_TRANSLATE_NOOP(
         "Errors", "Case {number} was dispatched to another department; only that department "
                   "may act on it."),
+    "campaign_closed": QT_TRANSLATE_NOOP(
+        "Errors", "The campaign “{name}” is closed; its figures are kept as they were."),
+    "campaign_no_name": QT_TRANSLATE_NOOP("Errors", "Give the campaign a name."),
+    "campaign_bad_period": QT_TRANSLATE_NOOP(
+        "Errors", "A campaign must end after it begins."),
+    "campaign_bad_kind": QT_TRANSLATE_NOOP("Errors", "“{kind}” is not a kind of campaign."),
+    "campaign_no_scope": QT_TRANSLATE_NOOP(
+        "Errors", "Choose the campaign's area: streets, communities or a drawn polygon."),
+    "campaign_bad_target": QT_TRANSLATE_NOOP(
+        "Errors", "The campaign target “{target}” does not hold a usable value."),
+    "campaign_bad_polygon": QT_TRANSLATE_NOOP(
+        "Errors", "The drawn area is not a valid polygon."),
+    "supervision_subject": QT_TRANSLATE_NOOP(
+        "Errors", "A supervision order is about one case or one department."),
+    "supervision_bad_level": QT_TRANSLATE_NOOP(
+        "Errors", "Supervision levels are 1 (催办), 2 (督办) and 3 (挂牌督办)."),
+    "supervision_open": QT_TRANSLATE_NOOP(
+        "Errors", "A supervision order at level {level} is already open on this; raise it a step "
+                  "or close it first."),
+    "supervision_closed": QT_TRANSLATE_NOOP("Errors", "This supervision order is already closed."),
+    "supervision_not_yours": QT_TRANSLATE_NOOP(
+        "Errors", "This supervision order is addressed to another department."),
+    "supervision_promise_past": QT_TRANSLATE_NOOP(
+        "Errors", "The promised time {promised} has already passed; choose a later time."),
     # --- unusable databases (console.store.database.DatabaseOpenError) ---
     "db_dir_missing": QT_TRANSLATE_NOOP(
         "Errors", "The folder {path} does not exist, so no database can be created there."),
@@ -266,6 +290,7 @@ _FIELD_NAMES = Names("Fields", {
     "department_name": QT_TRANSLATE_NOOP("Fields", "department name"),
     "request_id": QT_TRANSLATE_NOOP("Fields", "request number"),
     "shifts": QT_TRANSLATE_NOOP("Fields", "shifts"),
+    "campaign_name": QT_TRANSLATE_NOOP("Fields", "campaign name"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),
@@ -276,6 +301,8 @@ _THING_NAMES = Names("Things", {
     "alert": QT_TRANSLATE_NOOP("Things", "alert"),
     "category": QT_TRANSLATE_NOOP("Things", "category"),
     "cell": QT_TRANSLATE_NOOP("Things", "grid cell"),
+    "campaign": QT_TRANSLATE_NOOP("Things", "campaign"),
+    "supervision_order": QT_TRANSLATE_NOOP("Things", "supervision order"),
 })
 
 

@@ -27,6 +27,8 @@ class ChangeKind(StrEnum):
     CITY = "city"                   # the regions and unit grid as a whole (a city loaded or imported)
     HISTORY = "history"             # a bulk load of past cases (the queues re-read)
     USER = "user"                   # an account added, changed, (de)activated or its password reset
+    CAMPAIGN = "campaign"           # a campaign created, edited, closed, or the cases it tags
+    SUPERVISION = "supervision"     # a supervision order (督办) raised, escalated, answered, closed
 
 
 class ChangeAction(StrEnum):
@@ -45,6 +47,9 @@ class ChangeAction(StrEnum):
     UPDATED = "updated"
     ACKNOWLEDGED = "acknowledged"
     ESCALATED = "escalated"
+    # supervision orders
+    ANSWERED = "answered"
+    CLOSED = "closed"
 
 
 #: Everything the roster consists of: who patrols, with which phone, when and where.

@@ -56,6 +56,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "officer_code": TextLimit(32),
     "department_name": TextLimit(64),
     "request_id": TextLimit(64),          # an Open311 request number or token looked up
+    "campaign_name": TextLimit(100),
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {

@@ -34,7 +34,10 @@ class Permission(StrEnum):
     ACKNOWLEDGE_ALERT = "alert.acknowledge"
     ESCALATE_ALERT = "alert.escalate"
     EDIT_ROSTER = "roster.edit"            # officers, work grids, devices, shifts, catalogues
-    EDIT_CAMPAIGN = "campaign.edit"
+    EDIT_CAMPAIGN = "campaign.edit"        # create, edit and close campaigns
+    RAISE_SUPERVISION = "supervision.raise"      # 催办/督办/挂牌督办, and raising one a step
+    ANSWER_SUPERVISION = "supervision.answer"    # the department's reply and promised time
+    CLOSE_SUPERVISION = "supervision.close"
     EDIT_SETTINGS = "settings.edit"        # the shared settings every seat reads
     MANAGE_USERS = "users.manage"          # create, edit, deactivate, reset passwords
     CHANGE_OWN_PASSWORD = "password.change_own"
@@ -68,6 +71,11 @@ TABLE: dict[Permission, frozenset[Role]] = {
     P.ESCALATE_ALERT: _DESK,
     P.EDIT_ROSTER: _COMMAND,
     P.EDIT_CAMPAIGN: _COMMAND,
+    # Leaders issue orders. The machine's own (a case far past its deadline, an order left
+    # unanswered) are the periodic check's, which takes no actor (services/supervision.py).
+    P.RAISE_SUPERVISION: _COMMAND,
+    P.ANSWER_SUPERVISION: frozenset({R.DEPARTMENT}),
+    P.CLOSE_SUPERVISION: _COMMAND,
     P.EDIT_SETTINGS: frozenset({R.ADMIN}),
     P.MANAGE_USERS: frozenset({R.ADMIN}),
     P.CHANGE_OWN_PASSWORD: _PEOPLE,

@@ -21,6 +21,7 @@ from PySide6.QtCore import Signal, Slot
 from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.loop_worker import LoopWorker, one_line
 from console.services import alerts as alert_service
+from console.services import supervision
 from console.services.cases import now as wall_clock
 from console.store import alert_lease
 from console.store.database import Database
@@ -32,6 +33,8 @@ DEFAULT_INTERVAL_MS = 5000
 #: Passes are at least this far apart, however often the feed wakes the worker.
 MIN_GAP_S = 0.3
 LEASE = timedelta(seconds=30)
+#: How often the lease holder runs the supervision orders' check (services/supervision.py).
+SUPERVISION_EVERY_S = 60.0
 MAX_BACKOFF_S = 30.0
 #: Feed kinds that make a pass worth running at once (positions wait for the timer); checked
 #: against the producers by tests/test_feed_kinds.py.
@@ -56,6 +59,7 @@ class AlertWorker(LoopWorker):
         self._wake = threading.Event()
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._lease_until: float | None = None   # time.monotonic() the lease runs out
+        self._next_supervision = 0.0
         self._leading: bool | None = None
 
     def _wake_for_stop(self) -> None:
@@ -89,6 +93,11 @@ class AlertWorker(LoopWorker):
                     with self._db.transaction() as session:
                         result = engine.evaluate(session, now)
                     self.evaluated.emit(result)
+                    if time.monotonic() >= self._next_supervision:
+                        # The one seat that holds the lease raises and escalates 督办 too.
+                        self._next_supervision = time.monotonic() + SUPERVISION_EVERY_S
+                        with self._db.transaction() as session:
+                            supervision.run_due(session, now)
                 else:
                     engine = alert_service.AlertEngine()   # start afresh if we lead again
                 backoff = 0.0

@@ -22,6 +22,7 @@ from console.domain.permissions import Permission
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
+from console.services import campaigns
 from console.services.actor import Actor, authorize
 from console.services.settings import work_calendar
 from console.store import cases as case_store
@@ -142,6 +143,7 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
                             action=Action.REPORT.value, from_status=None,
                             to_status=Status.REPORTED.value, note=None,
                             data={"category_code": cat.code, "source": source})
+    campaigns.case_reported(session, case.id, cell.id, cat.code, at)
     ticket = feed.record(session, ChangeKind.CASE, case.id, Action.REPORT, at,
                          {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
                           "category": cat.code})
@@ -199,6 +201,9 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     if not case_store.update_versioned(session, case.id, expected_version, values):
         session.refresh(case)
         raise StaleVersion(case.number, expected_version, case.version)
+    if action is Action.REGISTER and after.category_code != before.category_code:
+        campaigns.case_reported(session, case.id, case.cell_id, after.category_code, at,
+                                reclassified=True)
     note = data.get("reason") or data.get("note")
     case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,

@@ -51,6 +51,8 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     # Evaluation (console/services/evaluation.py); defaults are reference/kpis.md's.
     "evaluation_weights": (default_weights(), "Composite scores: per composite, [indicator, weight %, counts as 1 − value]"),
     "evaluation_grades": (default_grades(), "Grade bands: [grade, lowest score]; a band's lower edge belongs to it"),
+    "supervision_auto_overdue_hours": (24, "Hours past its deadline after which an unhandled case gets a 催办 by itself; 0: never"),
+    "supervision_answer_hours": (4, "Hours a department has to answer a supervision order before it is raised a step"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 

@@ -383,6 +383,15 @@ class Campaign(Base):
     categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
     targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)     # {"on_time_closure_rate": 0.95}
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # rectification (专项整治) | inspection (迎检准备) | night (夜查) | joint (联合执法)
+    kind: Mapped[str] = mapped_column(String(16), default="rectification",
+                                      server_default="rectification")
+    departments: Mapped[list[Any] | None] = mapped_column(JSON)          # responsible department ids
+    created_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(Integer)
+    # The figures as they stood when it closed (services/campaign_progress.py), kept for the record.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CaseCampaign(Base):
@@ -400,11 +409,23 @@ class SupervisionOrder(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
-    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))   # None: raised by the check
     issued_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")               # the reason
     resolved_at: Mapped[datetime | None]
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    auto: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    reply: Mapped[str | None] = mapped_column(Text)
+    promised_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[int | None] = mapped_column(Integer)
+    escalated_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(Integer)
+    # "case:<id>" / "department:<id>" while open, NULL once closed: one open order per subject,
+    # even when two seats raise one at once (as alerts.open_key).
+    open_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    __table_args__ = (Index("ix_supervision_orders_open", "resolved_at", "due_at"),)
 
 
 # --- Open311 ----------------------------------------------------------------------------

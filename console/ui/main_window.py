@@ -169,6 +169,21 @@ class MainWindow(QMainWindow):
         action.triggered.connect(show)
         return action
 
+    def _campaigns_action(self) -> QAction:
+        action = QAction(self.tr("&Campaigns"), self)
+
+        def show() -> None:
+            if getattr(self, "campaign_dock", None) is None:
+                from console.ui.campaigns.dock import CampaignDock
+                self.campaign_dock = CampaignDock(self.tasks, self.selection, self)
+                self.campaign_dock.set_actor(self.actor)
+                self.feed_changed.connect(self.campaign_dock.on_feed)
+                self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.campaign_dock)
+            self.campaign_dock.show()
+            self.campaign_dock.raise_()
+        action.triggered.connect(show)
+        return action
+
     # --- menus ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -183,6 +198,7 @@ class MainWindow(QMainWindow):
         for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self._rankings_action())
+        view.addAction(self._campaigns_action())
         view.addSeparator()
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)

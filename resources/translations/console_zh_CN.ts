@@ -309,6 +309,233 @@
     </message>
 </context>
 <context>
+    <name>CampaignDock</name>
+    <message>
+        <source>Campaigns</source>
+        <extracomment>Feed changes come in bursts (a simulator writes every second): re-read at most this often.</extracomment>
+        <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Close campaign</source>
+        <translation>结束专项行动</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达成</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>On-time rate</source>
+        <translation>按期率</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>下发</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应复</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Open focus cases</source>
+        <translation>未结重点案件</translation>
+    </message>
+    <message>
+        <source>Slowest</source>
+        <translation>滞后单位</translation>
+    </message>
+    <message>
+        <source>Supervision orders</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>No campaign yet.</source>
+        <translation>尚无专项行动。</translation>
+    </message>
+    <message>
+        <source>%1 – %2 · %3 cases tagged, %4 open · patrol coverage today %5 of %6 cells%7</source>
+        <translation>%1 – %2 · 纳入案件 %3 件，未结 %4 件 · 今日巡查覆盖 %6 个网格中的 %5 个%7</translation>
+    </message>
+    <message>
+        <source> · closed, figures frozen</source>
+        <translation> · 已结束，数据已定格</translation>
+    </message>
+    <message>
+        <source>On-time closure rate ≥</source>
+        <translation>按期结案率 ≥</translation>
+    </message>
+    <message>
+        <source>Open focus cases ≤</source>
+        <translation>未结重点案件 ≤</translation>
+    </message>
+    <message>
+        <source>Cells patrolled daily ≥</source>
+        <translation>网格日巡查覆盖率 ≥</translation>
+    </message>
+    <message>
+        <source>✔ met</source>
+        <translation>✔ 达成</translation>
+    </message>
+    <message>
+        <source>✘ not met</source>
+        <translation>✘ 未达成</translation>
+    </message>
+    <message>
+        <source>催办</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <source>督办</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>挂牌督办</source>
+        <translation>挂牌督办</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <source>Close the campaign? Its figures are kept as they stand now.</source>
+        <translation>结束该专项行动？其数据将按当前状态定格保存。</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignEditor</name>
+    <message>
+        <source>Campaign</source>
+        <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>no target</source>
+        <translation>不设目标</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Area (streets / communities)</source>
+        <translation>范围（街道/社区）</translation>
+    </message>
+    <message>
+        <source>Focus categories (none: all)</source>
+        <translation>重点类别（不选即全部）</translation>
+    </message>
+    <message>
+        <source>On-time closure rate ≥ (0: no target)</source>
+        <translation>按期结案率 ≥（0 为不设）</translation>
+    </message>
+    <message>
+        <source>Open focus cases ≤</source>
+        <translation>未结重点案件 ≤</translation>
+    </message>
+    <message>
+        <source>…by</source>
+        <translation>…截止日期</translation>
+    </message>
+    <message>
+        <source>Cells patrolled daily ≥ (0: no target)</source>
+        <translation>网格日巡查覆盖率 ≥（0 为不设）</translation>
+    </message>
+    <message>
+        <source>Responsible departments</source>
+        <translation>责任部门</translation>
+    </message>
+</context>
+<context>
     <name>CategoriesPage</name>
     <message>
         <source>Categories</source>
@@ -794,6 +1021,58 @@
         <translation>案卷 {number} 已派遣给其他部门，只有该部门可以办理。</translation>
     </message>
     <message>
+        <source>The campaign “{name}” is closed; its figures are kept as they were.</source>
+        <translation>专项行动“{name}”已结束，其数据按结束时定格。</translation>
+    </message>
+    <message>
+        <source>Give the campaign a name.</source>
+        <translation>请填写专项行动名称。</translation>
+    </message>
+    <message>
+        <source>A campaign must end after it begins.</source>
+        <translation>专项行动的结束时间须晚于开始时间。</translation>
+    </message>
+    <message>
+        <source>“{kind}” is not a kind of campaign.</source>
+        <translation>“{kind}”不是专项行动类型。</translation>
+    </message>
+    <message>
+        <source>Choose the campaign&apos;s area: streets, communities or a drawn polygon.</source>
+        <translation>请选择专项行动范围：街道、社区或绘制的区域。</translation>
+    </message>
+    <message>
+        <source>The campaign target “{target}” does not hold a usable value.</source>
+        <translation>专项行动目标“{target}”的取值无效。</translation>
+    </message>
+    <message>
+        <source>The drawn area is not a valid polygon.</source>
+        <translation>绘制的区域不是有效的多边形。</translation>
+    </message>
+    <message>
+        <source>A supervision order is about one case or one department.</source>
+        <translation>督办单须针对一个案卷或一个部门。</translation>
+    </message>
+    <message>
+        <source>Supervision levels are 1 (催办), 2 (督办) and 3 (挂牌督办).</source>
+        <translation>督办级别为 1（催办）、2（督办）、3（挂牌督办）。</translation>
+    </message>
+    <message>
+        <source>A supervision order at level {level} is already open on this; raise it a step or close it first.</source>
+        <translation>已有一张 {level} 级督办单未办结；请升级该督办单或先将其办结。</translation>
+    </message>
+    <message>
+        <source>This supervision order is already closed.</source>
+        <translation>该督办单已办结。</translation>
+    </message>
+    <message>
+        <source>This supervision order is addressed to another department.</source>
+        <translation>该督办单是发给其他部门的。</translation>
+    </message>
+    <message>
+        <source>The promised time {promised} has already passed; choose a later time.</source>
+        <translation>承诺时间 {promised} 已过，请选择更晚的时间。</translation>
+    </message>
+    <message>
         <source>The folder {path} does not exist, so no database can be created there.</source>
         <translation>文件夹 {path} 不存在，无法在此创建数据库。</translation>
     </message>
@@ -1056,6 +1335,10 @@
         <source>shifts</source>
         <translation>班次</translation>
     </message>
+    <message>
+        <source>campaign name</source>
+        <translation>专项行动名称</translation>
+    </message>
 </context>
 <context>
     <name>FirstAdministratorDialog</name>
@@ -1171,6 +1454,10 @@
     <message>
         <source>&amp;Rankings</source>
         <translation>综合评价(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Campaigns</source>
+        <translation>专项行动(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1700,6 +1987,14 @@
         <source>grid cell</source>
         <translation>单元网格</translation>
     </message>
+    <message>
+        <source>campaign</source>
+        <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>supervision order</source>
+        <translation>督办单</translation>
+    </message>
 </context>
 <context>
     <name>UserForm</name>
@@ -1809,6 +2104,25 @@
         <source>Saving…</source>
         <extracomment>The roles an account may hold, in the order the form offers them.</extracomment>
         <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>专项整治 (rectification)</source>
+        <translation>专项整治</translation>
+    </message>
+    <message>
+        <source>迎检准备 (inspection)</source>
+        <translation>迎检准备</translation>
+    </message>
+    <message>
+        <source>夜查 (night operation)</source>
+        <translation>夜查</translation>
+    </message>
+    <message>
+        <source>联合执法 (joint)</source>
+        <translation>联合执法</translation>
     </message>
 </context>
 </TS>

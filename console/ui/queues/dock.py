@@ -51,7 +51,7 @@ HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
 # Reference data the filters and forms show (categories, departments, streets, patrols).
 _CATALOGUE_KINDS = REFERENCE_KINDS | ROSTER_KINDS
 # The feed kinds the queues react to (tests/test_feed_kinds.py checks each has a producer).
-FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY}) | _CATALOGUE_KINDS
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY, ChangeKind.SUPERVISION}) | _CATALOGUE_KINDS
 
 
 class QueueDock(QDockWidget):
@@ -354,6 +354,9 @@ class QueueDock(QDockWidget):
     def on_feed(self, batch) -> None:
         """A FeedBatch: re-read the cases that changed (shortly, together)."""
         ids = {row.entity_id for row in batch.rows if row.entity == ChangeKind.CASE and row.entity_id}
+        # A supervision order on a case changes its badge (the case row, not its version).
+        ids |= {row.payload.get("case_id") for row in batch.rows
+                if row.entity == ChangeKind.SUPERVISION and row.payload.get("case_id")}
         if ids:
             self._pending_ids |= ids
             if not self._feed_timer.isActive():

@@ -1,0 +1,1 @@
+"""The campaign dashboard (专项行动) and its editor."""

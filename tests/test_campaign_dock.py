@@ -1,0 +1,47 @@
+"""The campaign dashboard: loads off the GUI thread, shows the targets and their trend, and a
+click on an open focus case selects it through the hub."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from console.common.selection import Selection
+from console.live.tasks import TaskRunner
+from console.services import campaigns
+from console.ui.campaigns.dock import CampaignDock
+from tests import evaluation_town as T
+from tests.test_campaigns import _form, town  # noqa: F401 — the fixture
+from tests.test_campaigns import database  # noqa: F401
+
+
+@pytest.fixture
+def dock(qtbot, database, town):  # noqa: F811
+    with database.transaction() as s:
+        campaigns.create(s, town.leader, _form(town), T.at(8, 9))
+    tasks = TaskRunner(database)
+    selection = Selection()
+    d = CampaignDock(tasks, selection, now=lambda: datetime(2026, 3, 20, 12))
+    d.set_actor(town.leader)
+    d.resize(1000, 640)
+    qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: d.data is not None, timeout=10_000)
+    yield d, selection
+    assert tasks.wait(5000)
+
+
+def test_targets_trend_and_case_pick(qtbot, dock):
+    d, selection = dock
+    assert d.targets.rowCount() == 3
+    assert d.targets.item(0, 2).text() == "50.0 %"
+    xs, ys = d.curve.getData()
+    assert list(ys) == [100.0, 100.0, 100.0, pytest.approx(200 / 3), 50.0, 50.0, 50.0]
+    assert [d.open_cases.item(r, 0).text() for r in range(d.open_cases.rowCount())] == [
+        "old", "a4", "a5"]
+    assert d.edit_button.isVisibleTo(d) and d.close_button.isVisibleTo(d)
+    with qtbot.waitSignal(selection.case_selected) as picked:
+        d.open_cases.cellClicked.emit(1, 0)
+    assert picked.args == [d.data.open_cases[1]["case_id"]]
+    d.targets.setCurrentCell(1, 0)
+    assert list(d.curve.getData()[1]) == [1, 2, 2, 2, 3, 3, 3]
+    d.grab().save("/tmp/campaigns-dock.png")
