@@ -5,6 +5,7 @@ Every option is validated; a bad one gets a clear message and exit code 2, never
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -90,7 +91,7 @@ def _png_path(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="city-console", description="城市管理统一指挥台 City Command Console",
-        epilog="commands: init-db, demo, bench, serve, devices, audit, backup, restore "
+        epilog="commands: init-db, demo, import, bench, serve, devices, audit, backup, restore "
                "(each has --help)")
     parser.add_argument("--db", type=_db_url, help="SQLAlchemy URL or SQLite file path "
                         "(default: a SQLite file in your data folder; with --demo, the demo file)")
@@ -150,7 +151,96 @@ def build_parser() -> argparse.ArgumentParser:
     _add_intake_commands(sub, headless)
     _add_open311_commands(sub, headless)
     _add_trail_commands(sub, headless)
+    _add_import_commands(sub, headless)
     return parser
+
+
+# --- importing the centre's own files -----------------------------------------------------------
+
+EXIT_INVALID = 1
+
+
+def _add_import_commands(sub, headless: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("import", help="import the centre's own files (the unit grid)")
+    kinds = p.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    g = kinds.add_parser("grid", parents=[headless],
+                         help="import the unit grid from a Shapefile, GeoJSON or a zip of one")
+    g.add_argument("file", metavar="FILE", help=".shp (with .shx/.dbf/.prj/.cpg), .geojson or .zip")
+    g.add_argument("--crs", help="coordinate system when the file states none or a wrong one: "
+                                 "WGS84, CGCS2000, EPSG:4490, EPSG:4513–4554, GK3, WebMercator, "
+                                 "GCJ02, BD09")
+    g.add_argument("--code-field", metavar="NAME", help="the attribute holding the cell code")
+    g.add_argument("--encoding", metavar="ENC",
+                   help="attribute encoding (default: the .cpg, else UTF-8, else GB18030)")
+    g.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    g.add_argument("--skip-invalid", action="store_true",
+                   help="import the valid features and report the rest")
+    g.add_argument("--repair", action="store_true",
+                   help="repair self-intersecting or unclosed rings (with a warning)")
+    g.add_argument("--report", metavar="OUT.json", help="save the per-feature report as JSON")
+
+
+def _import_command(args) -> int:
+    from datetime import datetime
+
+    from console.services.grid_import import (GridImportError, GridImportOptions,
+                                              apply_grid_import, plan_grid_import)
+    from console.store.database import DatabaseOpenError, open_database
+    lang = args.sub_lang or args.lang
+    out = Path(args.report).expanduser() if args.report else None
+    if out is not None and not out.parent.resolve().is_dir():
+        print(f"refused: folder does not exist: {out.parent}", file=sys.stderr)
+        return EXIT_USAGE
+    if not Path(args.file).expanduser().is_file():
+        print(f"refused: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    options = GridImportOptions(crs=args.crs, code_field=args.code_field, encoding=args.encoding,
+                                repair=args.repair, skip_invalid=args.skip_invalid)
+    try:
+        db = open_database(args.sub_db or args.db or _default_url(False))
+    except DatabaseOpenError as exc:
+        return _fail(exc, lang)
+    try:
+        try:
+            with db.transaction() as s:
+                report = plan_grid_import(s, Path(args.file).expanduser(), options)
+                if not args.dry_run and report.importable:
+                    apply_grid_import(s, report, datetime.now().replace(microsecond=0))
+        except GridImportError as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if out is not None:
+            out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
+                           encoding="utf-8")
+        _print_grid_report(report, dry_run=args.dry_run)
+        if not report.importable:
+            return EXIT_INVALID
+        return 0
+    finally:
+        db.dispose()
+
+
+def _print_grid_report(report, *, dry_run: bool) -> None:
+    print(f"{report.source}: {report.format}, {len(report.features)} features, "
+          f"encoding {report.encoding} ({report.encoding_note}), {report.crs}")
+    fields = ", ".join(f"{k}={v}" for k, v in report.fields.to_dict().items() if v)
+    print(f"fields: {fields}")
+    for p in report.problems:
+        print(f"{p.severity}: {p.code} {json.dumps(p.detail, ensure_ascii=False)}")
+    for f in report.features:
+        for p in f.problems:
+            print(f"feature {f.index} {f.code or '-'}: {p.severity}: {p.code} "
+                  f"{json.dumps(p.detail, ensure_ascii=False)}")
+    d = report.diff
+    verb = "would" if dry_run or not report.importable else "did"
+    print(f"{verb}: add {len(d.added)}, change {len(d.changed)}, keep {d.unchanged}, "
+          f"retire {len(d.retired)} ({d.cases_on_retired} cases keep them), "
+          f"bring back {len(d.reactivated)}; skip {len(report.invalid)} invalid")
+    if not report.importable:
+        print("nothing imported: " + ("the file's coordinates cannot be right"
+                                      if not report.file_ok else
+                                      "invalid features (fix them, or --skip-invalid / --repair)"),
+              file=sys.stderr)
 
 
 # --- field intake: serve, devices -------------------------------------------------------------
@@ -301,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         return _open311_command(args)
     if args.command in ("audit", "backup", "restore"):
         return _trail_command(args)
+    if args.command == "import":
+        return _import_command(args)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)

@@ -34,6 +34,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                    "GUI-thread time of the queue's per-minute update, 100,000 rows scrolled"),
     "audit": ("console.bench.audit", "run", "verify the hash chain of 1,000,000 case events"),
     "accounts": ("console.bench.accounts", "run", "a sign-in, every step included"),
+    "import": ("console.bench.imports", "run",
+               "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
 }
 
 

@@ -61,8 +61,7 @@ def run() -> Iterator[tuple[str, float, str]]:
             with db.session() as s:
                 report = plan_grid_import(s, shp)
             dry_s = time.perf_counter() - wall
-            with db.transaction() as s:
-                report = plan_grid_import(s, shp)
+            with db.transaction() as s:     # the dry run's report, as a wizard applies it
                 apply_grid_import(s, report, datetime.now())
             total, cpu = time.perf_counter() - wall, time.process_time() - cpu
         finally:

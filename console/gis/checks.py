@@ -140,7 +140,7 @@ def _structure(raw: RawFeature, fmap: FieldMap, options: CheckOptions) -> Checke
         else:
             feature.add("unclosed_ring")
         ring = np.vstack([ring, ring[:1]])
-    if len(np.unique(ring, axis=0)) < 3:
+    if len(ring) < 4:       # a triangle closed is four points; fewer encloses nothing
         feature.add("empty_geometry", points=len(ring))
         return feature
     feature.ring = ring

@@ -165,10 +165,12 @@ def _shapefile_features(label: str, shp: bytes, shx: bytes | None, dbf: bytes,
 def _group_rings(rings: list[np.ndarray]) -> list[list[np.ndarray]]:
     """Shapefile rings → polygons: a clockwise ring starts a polygon, counter-clockwise ones are
     its holes (the format's rule)."""
+    if len(rings) == 1:
+        return [rings]
     parts: list[list[np.ndarray]] = []
     for ring in rings:
         x, y = ring[:, 0], ring[:, 1]
-        signed = float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) / 2.0
+        signed = float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2.0
         if signed <= 0 or not parts:
             parts.append([ring])
         else:
