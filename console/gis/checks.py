@@ -53,8 +53,8 @@ class CheckedFeature:
     def ok(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
 
-    def add(self, code: str, severity: str = ERROR, **detail: Any) -> None:
-        self.problems.append(Problem(code, severity, detail))
+    def add(self, problem: str, severity: str = ERROR, **detail: Any) -> None:
+        self.problems.append(Problem(problem, severity, detail))
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,8 @@ def _sense(used: crsmod.SourceCrs, xs: np.ndarray, ys: np.ndarray,
             return Problem("degrees_as_metres", ERROR, {"crs": used.label})
         return None
     mx, my = float(np.median(xs)), float(np.median(ys))
+    if np.nanmax(np.abs(xs)) <= 90 < np.nanmax(np.abs(ys)) <= 180:
+        return Problem("lat_lon_swapped", ERROR, {"x": round(mx, 4), "y": round(my, 4)})
     if np.nanmax(np.abs(xs)) > 180 or np.nanmax(np.abs(ys)) > 90:
         hint = ""
         if 1_000_000 <= mx < 46_000_000 and int(mx // 1_000_000) in crsmod.GK_ZONES:

@@ -118,7 +118,11 @@ def _read_shapefile(label: str, shp: bytes, sibling, encoding: str | None) -> So
     elif encoding is not None:
         note = "as chosen"
     if encoding is not None:
-        fields, features = _shapefile_features(label, shp, shx, dbf, encoding)
+        try:
+            fields, features = _shapefile_features(label, shp, shx, dbf, encoding)
+        except UnicodeDecodeError:
+            raise ReadError(f"{label}: the attributes are not {encoding} (try --encoding gbk, "
+                            "or leave it out to detect it)") from None
     else:
         try:
             fields, features = _shapefile_features(label, shp, shx, dbf, "utf-8")
@@ -157,8 +161,14 @@ def _shapefile_features(label: str, shp: bytes, shx: bytes | None, dbf: bytes,
                 features.append(RawFeature(i, attributes, _group_rings(rings), "Polygon"))
         except UnicodeDecodeError:
             raise
-        except (shapefile.ShapefileException, ValueError, IndexError, OSError) as exc:
-            raise ReadError(f"{label}: damaged at feature {len(features) + 1} ({exc})") from None
+        except Exception as exc:    # pyshp 3 wraps a decoding failure in its own exception
+            if "decode" not in str(exc) or encoding != "utf-8":
+                if isinstance(exc, (shapefile.ShapefileException, ValueError, IndexError,
+                                    OSError)):
+                    raise ReadError(f"{label}: damaged at feature {len(features) + 1} "
+                                    f"({exc})") from None
+                raise
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from None
     return fields, features
 
 

@@ -94,9 +94,23 @@ def bd09_to_gcj02(lon, lat):
     return _out(z * np.cos(theta), z * np.sin(theta))
 
 
+def bd09_to_gcj02_exact(lon, lat):
+    """BD-09 → GCJ-02, the published inverse refined by iteration to the forward formula."""
+    blon, blat = _arrays(lon, lat)
+    glon, glat = _arrays(*bd09_to_gcj02(blon, blat))
+    for _ in range(INVERSE_MAX_STEPS):
+        flon, flat = _arrays(*gcj02_to_bd09(glon, glat))
+        dlon, dlat = blon - flon, blat - flat
+        glon, glat = glon + dlon, glat + dlat
+        if max(float(np.max(np.abs(dlon), initial=0.0)),
+               float(np.max(np.abs(dlat), initial=0.0))) < INVERSE_TOLERANCE_DEG:
+            break
+    return _out(glon, glat)
+
+
 def bd09_to_wgs84(lon, lat):
     """BD-09 → WGS 84 (through GCJ-02)."""
-    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    return gcj02_to_wgs84(*bd09_to_gcj02_exact(lon, lat))
 
 
 def wgs84_to_bd09(lon, lat):
