@@ -187,6 +187,7 @@ def _import_command(args) -> int:
                                               apply_grid_import, plan_grid_import)
     from console.store.database import DatabaseOpenError, open_database
     lang = args.sub_lang or args.lang
+    _headless_translators(lang)
     out = Path(args.report).expanduser() if args.report else None
     if out is not None and not out.parent.resolve().is_dir():
         print(f"refused: folder does not exist: {out.parent}", file=sys.stderr)
@@ -207,7 +208,8 @@ def _import_command(args) -> int:
                 if not args.dry_run and report.importable:
                     apply_grid_import(s, report, datetime.now().replace(microsecond=0))
         except GridImportError as exc:
-            print(f"refused: {exc}", file=sys.stderr)
+            from console.common.grid_texts import refusal_text
+            print(refusal_text(exc.code, exc.params), file=sys.stderr)
             return EXIT_USAGE
         if out is not None:
             out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
@@ -221,16 +223,19 @@ def _import_command(args) -> int:
 
 
 def _print_grid_report(report, *, dry_run: bool) -> None:
+    """The dry run in the reader's language (translators installed by the caller); each
+    problem keeps its code in brackets, as the saved JSON report names it."""
+    from console.common.grid_texts import problem_text, severity_text
     print(f"{report.source}: {report.format}, {len(report.features)} features, "
           f"encoding {report.encoding} ({report.encoding_note}), {report.crs}")
     fields = ", ".join(f"{k}={v}" for k, v in report.fields.to_dict().items() if v)
     print(f"fields: {fields}")
     for p in report.problems:
-        print(f"{p.severity}: {p.code} {json.dumps(p.detail, ensure_ascii=False)}")
+        print(f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]")
     for f in report.features:
         for p in f.problems:
-            print(f"feature {f.index} {f.code or '-'}: {p.severity}: {p.code} "
-                  f"{json.dumps(p.detail, ensure_ascii=False)}")
+            print(f"feature {f.index} {f.code or '-'}: {severity_text(p.severity)}: "
+                  f"{problem_text(p.code, p.detail)} [{p.code}]")
     d = report.diff
     verb = "would" if dry_run or not report.importable else "did"
     print(f"{verb}: add {len(d.added)}, change {len(d.changed)}, keep {d.unchanged}, "
@@ -413,6 +418,14 @@ def _gui(args) -> int:
              "via_http": args.sim_via_http} if args.demo else None)
     return run_gui(db_url=args.db or _default_url(args.demo), lang=args.lang, username=args.user,
                    demo=demo, screenshot=args.screenshot, quit_after=args.quit_after)
+
+
+def _headless_translators(lang: str) -> None:
+    """Translators for the command line's sentences, on a QCoreApplication (no widgets)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from console.common.i18n import install_translators
+    install_translators(QCoreApplication.instance() or QCoreApplication(["city-console"]), lang)
 
 
 def _fail(exc: Exception, lang: str) -> int:

@@ -85,7 +85,8 @@ def check_features(source: SourceFile, fmap: FieldMap, stated: crsmod.SourceCrs,
     except crsmod.CrsError as exc:
         return out, [Problem("crs_unusable", ERROR, {"why": str(exc)})], stated
     if note:
-        file_problems.append(Problem("crs_corrected", WARNING, {"note": note}))
+        file_problems.append(Problem("crs_corrected", WARNING, {
+            "crs": used.label, "stated": stated.label, "note": note}))
     mistake = _sense(used, xs, ys, options.centre)
     if mistake is not None:
         return out, file_problems + [mistake], used
@@ -121,8 +122,8 @@ def _structure(raw: RawFeature, fmap: FieldMap, options: CheckOptions) -> Checke
         for role in clashes:
             feature.add("hierarchy_clash", WARNING, field=getattr(fmap, role))
     if not raw.parts:
-        feature.add("no_geometry" if raw.geometry_type in ("", "Polygon", "MultiPolygon")
-                    else "not_polygon", type=raw.geometry_type)
+        empty = raw.geometry_type in ("", "Polygon", "MultiPolygon")
+        feature.add("no_geometry" if empty else "not_polygon", type=raw.geometry_type)
         return feature
     if len(raw.parts) > 1:
         feature.add("multipart", parts=len(raw.parts))

@@ -38,7 +38,13 @@ SAME_DEG = 2e-7
 
 
 class GridImportError(ValueError):
-    """The file or the options cannot be used at all (one sentence, for the command line)."""
+    """The file or the options cannot be used at all: a code with parameters (worded by
+    console/common/grid_texts.py) and an English sentence for logs."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -122,11 +128,13 @@ def plan_grid_import(session: Session, path: str | Path,
             fmap = detect_fields(source.fields, sample, code_field=options.code_field,
                                  **options.fields)
         except KeyError as exc:
-            raise GridImportError(f"no field {exc.args[0]!r} in the file (fields: "
-                                  f"{', '.join(source.fields) or 'none'})") from None
+            names = ", ".join(source.fields) or "-"
+            raise GridImportError("no_such_field", f"no field {exc.args[0]!r} in the file "
+                                  f"(fields: {names})", field=exc.args[0], fields=names) from None
         if fmap.code is None:
-            raise GridImportError("no field holds the cell codes; name it with --code-field "
-                                  f"(fields: {', '.join(source.fields) or 'none'})")
+            names = ", ".join(source.fields) or "-"
+            raise GridImportError("no_code_field", "no field holds the cell codes; name it with "
+                                  f"--code-field (fields: {names})", fields=names)
         if options.crs:
             stated = crsmod.parse_crs(options.crs)
         elif source.prj_wkt:
@@ -134,7 +142,7 @@ def plan_grid_import(session: Session, path: str | Path,
         else:
             stated = crsmod.crs_from_geojson(source.geojson_crs) or crsmod.parse_crs(crsmod.WGS84)
     except (ReadError, crsmod.CrsError) as exc:
-        raise GridImportError(str(exc)) from None
+        raise GridImportError("unreadable", str(exc), detail=str(exc)) from None
     centre = _centre(session)
     features, problems, used = check_features(
         source, fmap, stated, CheckOptions(options.code_lengths, options.repair, centre))
@@ -220,8 +228,10 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
     actor = command_line_actor() if actor is None else authorize(session, actor,
                                                                   Permission.EDIT_SETTINGS)
     if not report.importable:
-        raise GridImportError("the grid has problems and nothing was imported"
-                              if report.file_ok else "the file cannot be imported as it is")
+        if report.file_ok:
+            raise GridImportError("not_importable", "the grid has problems and nothing was "
+                                  "imported")
+        raise GridImportError("file_not_importable", "the file cannot be imported as it is")
     features = [f for f in report.features if f.ok]
     regions = _write_regions(session, features)
     cell_ids = _write_cells(session, features, regions["community"], at)

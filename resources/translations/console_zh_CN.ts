@@ -715,6 +715,153 @@
     </message>
 </context>
 <context>
+    <name>GridProblems</name>
+    <message>
+        <source>The file holds no polygon with usable coordinates.</source>
+        <translation>文件中没有坐标可用的多边形。</translation>
+    </message>
+    <message>
+        <source>The coordinate system cannot be used: {why}</source>
+        <translation>无法使用该坐标系：{why}</translation>
+    </message>
+    <message>
+        <source>The coordinates fit {crs}, not the stated {stated}: read as {crs}.</source>
+        <translation>坐标符合 {crs}，而非文件声明的 {stated}：已按 {crs} 读取。</translation>
+    </message>
+    <message>
+        <source>The coordinates look like degrees, but {crs} is in metres: choose a geographic coordinate system (WGS 84 or CGCS2000).</source>
+        <translation>坐标看起来是经纬度（度），但 {crs} 以米为单位：请选择地理坐标系（WGS 84 或 CGCS2000）。</translation>
+    </message>
+    <message>
+        <source>The coordinates (around {x}, {y}) look like metres, but {crs} is in degrees: choose a projected coordinate system ({hint}).</source>
+        <translation>坐标（约 {x}, {y}）看起来以米为单位，但 {crs} 以度为单位：请选择投影坐标系（{hint}）。</translation>
+    </message>
+    <message>
+        <source>Latitude and longitude seem swapped (the middle of the grid is at x {x}, y {y}): fix the file&apos;s axis order.</source>
+        <translation>经纬度似乎颠倒了（网格中心位于 x {x}, y {y}）：请修正文件的坐标轴顺序。</translation>
+    </message>
+    <message>
+        <source>Some coordinates cannot be converted from {crs}: check the coordinate system.</source>
+        <translation>部分坐标无法从 {crs} 转换：请检查坐标系。</translation>
+    </message>
+    <message>
+        <source>The grid lies {km} km from the centre&apos;s region (grid at {grid}, centre at {centre}, read as {crs}): check the coordinate system.</source>
+        <translation>网格距本中心辖区 {km} 公里（网格位于 {grid}，中心位于 {centre}，按 {crs} 读取）：请检查坐标系。</translation>
+    </message>
+    <message>
+        <source>The feature has no cell code.</source>
+        <translation>该要素没有单元网格编码。</translation>
+    </message>
+    <message>
+        <source>The cell code “{code}” is not {lengths} digits.</source>
+        <translation>单元网格编码“{code}”不是 {lengths} 位数字。</translation>
+    </message>
+    <message>
+        <source>The attribute {field} contradicts the cell code&apos;s own prefix; the code&apos;s prefix is used.</source>
+        <translation>属性 {field} 与单元网格编码的前缀不符，已采用编码前缀。</translation>
+    </message>
+    <message>
+        <source>The feature has no geometry.</source>
+        <translation>该要素没有几何图形。</translation>
+    </message>
+    <message>
+        <source>The geometry is a {type}, not a polygon.</source>
+        <translation>几何类型为 {type}，不是多边形。</translation>
+    </message>
+    <message>
+        <source>The cell has {parts} separate parts; a cell must be one polygon.</source>
+        <translation>该单元网格由 {parts} 个分离部分组成，单元网格必须是一个多边形。</translation>
+    </message>
+    <message>
+        <source>The cell&apos;s {holes} hole(s) were left out.</source>
+        <translation>已忽略该单元网格的 {holes} 个内洞。</translation>
+    </message>
+    <message>
+        <source>The geometry has coordinates that are not numbers.</source>
+        <translation>几何图形中有非数字的坐标。</translation>
+    </message>
+    <message>
+        <source>The outline is not closed (its last point is not its first).</source>
+        <translation>边界未闭合（终点与起点不同）。</translation>
+    </message>
+    <message>
+        <source>The outline was not closed and has been closed.</source>
+        <translation>边界未闭合，已自动闭合。</translation>
+    </message>
+    <message>
+        <source>The outline encloses no area ({points} points).</source>
+        <translation>边界未围出面积（{points} 个点）。</translation>
+    </message>
+    <message>
+        <source>The outline crosses itself ({reason}).</source>
+        <translation>边界自相交（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The outline is not a valid polygon ({reason}).</source>
+        <translation>边界不是有效的多边形（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The outline was repaired; the largest piece, {kept_share} of the area, was kept.</source>
+        <translation>边界已修复，保留了面积最大的部分（占 {kept_share}）。</translation>
+    </message>
+    <message>
+        <source>The cell code {code} appears {count} times (first at feature {first}).</source>
+        <translation>单元网格编码 {code} 出现了 {count} 次（首次出现于第 {first} 个要素）。</translation>
+    </message>
+    <message>
+        <source>The cell overlaps cell {other} ({share} of the smaller one).</source>
+        <translation>该单元网格与 {other} 重叠（占较小者的 {share}）。</translation>
+    </message>
+    <message>
+        <source>The cell lies more than {tolerance_m} m from every other cell of its community {community}.</source>
+        <translation>该单元网格距所属社区 {community} 的其他单元网格均超过 {tolerance_m} 米。</translation>
+    </message>
+    <message>
+        <source>The attribute {field} cannot be stored ({why}).</source>
+        <translation>属性 {field} 无法保存（{why}）。</translation>
+    </message>
+    <message>
+        <source>The patrol officer {officer} is not in the database; the work grid is imported without that officer.</source>
+        <translation>数据库中没有监督员 {officer}，该责任网格导入时不指定监督员。</translation>
+    </message>
+    <message>
+        <source>The file cannot be used: {detail}</source>
+        <translation>无法使用该文件：{detail}</translation>
+    </message>
+    <message>
+        <source>The file has no attribute “{field}” (it has: {fields}).</source>
+        <translation>文件中没有属性“{field}”（现有属性：{fields}）。</translation>
+    </message>
+    <message>
+        <source>No attribute holds the cell codes: choose it (the file has: {fields}).</source>
+        <translation>没有找到存放单元网格编码的属性，请指定（现有属性：{fields}）。</translation>
+    </message>
+    <message>
+        <source>The grid has problems, so nothing was imported.</source>
+        <translation>网格存在问题，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported as it is, so nothing was imported.</source>
+        <translation>该文件无法按现状导入，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>The grid was changed by another seat after this check, so nothing was imported: run the check again.</source>
+        <translation>检查之后网格已被其他席位修改，未导入任何内容：请重新检查。</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Problem {code}.</source>
+        <translation>问题 {code}。</translation>
+    </message>
+</context>
+<context>
     <name>LockOverlay</name>
     <message>
         <source>&amp;User name:</source>
