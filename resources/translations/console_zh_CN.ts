@@ -384,6 +384,10 @@
         <translation>不存在编码为 {code} 的单元网格。</translation>
     </message>
     <message>
+        <source>The grid cell {code} was retired by a grid import; choose a cell of the current grid.</source>
+        <translation>单元网格 {code} 已在网格导入时停用，请选择当前网格中的单元网格。</translation>
+    </message>
+    <message>
         <source>The coordinates ({lon}, {lat}) are not valid.</source>
         <translation>坐标（{lon}, {lat}）无效。</translation>
     </message>
