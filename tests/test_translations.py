@@ -256,7 +256,7 @@ GRID_SAMPLE = dict(why="no zone", crs="EPSG:4549", stated="EPSG:4528", x=512345,
 def test_every_grid_import_code_has_a_chinese_sentence(chinese):
     from console.common import grid_texts
     problems, refusals = grid_problem_codes(), grid_refusal_codes()
-    assert {"bad_code", "self_intersection", "far_from_centre"} <= problems
+    assert {"bad_code", "self_intersection", "far_from_centre", "unknown_officer"} <= problems
     assert {"unreadable"} <= refusals
     assert problems <= set(grid_texts.PROBLEM_TEXTS), problems - set(grid_texts.PROBLEM_TEXTS)
     assert refusals <= set(grid_texts.REFUSAL_TEXTS), refusals - set(grid_texts.REFUSAL_TEXTS)

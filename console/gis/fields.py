@@ -43,9 +43,10 @@ class FieldMap:
 
 
 def detect_fields(fields: list[str], sample: list[dict[str, Any]], *,
-                  code_field: str | None = None, **chosen: str | None) -> FieldMap:
+                  code_field: str | None = None, code_lengths: tuple[int, ...] = (14, 15),
+                  **chosen: str | None) -> FieldMap:
     """The field map: chosen names first, then known aliases; the code field, if no alias
-    matches, is the first whose values look like cell codes (14–15 digits)."""
+    matches, is the first whose values look like cell codes (`code_lengths` digits)."""
     by_lower = {f.lower(): f for f in fields}
     found: dict[str, str | None] = {}
     for role, aliases in _ALIASES.items():
@@ -59,7 +60,7 @@ def detect_fields(fields: list[str], sample: list[dict[str, Any]], *,
     if found["code"] is None:
         for name in fields:
             values = [text_of(row.get(name)) for row in sample[:200]]
-            digits = [v for v in values if v and v.isdigit() and len(v) in (14, 15)]
+            digits = [v for v in values if v and v.isdigit() and len(v) in code_lengths]
             if values and len(digits) >= 0.8 * len(values):
                 found["code"] = name
                 break

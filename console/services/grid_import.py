@@ -23,11 +23,13 @@ from console.domain.errors import DomainError
 from console.domain.limits import check_text
 from console.domain.permissions import Permission
 from console.gis import crs as crsmod
-from console.gis.checks import ERROR, CheckedFeature, CheckOptions, Problem, check_features
+from console.gis.checks import (ERROR, WARNING, CheckedFeature, CheckOptions, Problem,
+                                check_features)
 from console.gis.fields import FieldMap, detect_fields
 from console.gis.reader import ReadError, read_source
 from console.services.actor import Actor, authorize
 from console.services.map_grid import bump_grid_version
+from console.services.settings import SHARED_SETTINGS, get_setting
 from console.services.trail import audited, command_line_actor
 from console.store import feed
 from console.store.models import (Case, Cell, Community, District, Meta, PatrolOfficer, Street,
@@ -55,7 +57,7 @@ class GridImportOptions:
     encoding: str | None = None
     repair: bool = False                 # make invalid rings valid (with a warning) instead
     skip_invalid: bool = False           # import the valid features, report the rest
-    code_lengths: tuple[int, ...] = (14, 15)
+    code_lengths: tuple[int, ...] | None = None   # None: the shared setting grid_code_lengths
 
 
 @dataclass
@@ -124,9 +126,10 @@ def plan_grid_import(session: Session, path: str | Path,
     try:
         source = read_source(path, options.encoding)
         sample = [f.attributes for f in source.features[:200]]
+        lengths = options.code_lengths or code_lengths(session)
         try:
             fmap = detect_fields(source.fields, sample, code_field=options.code_field,
-                                 **options.fields)
+                                 code_lengths=lengths, **options.fields)
         except KeyError as exc:
             names = ", ".join(source.fields) or "-"
             raise GridImportError("no_such_field", f"no field {exc.args[0]!r} in the file "
@@ -145,13 +148,42 @@ def plan_grid_import(session: Session, path: str | Path,
         raise GridImportError("unreadable", str(exc), detail=str(exc)) from None
     centre = _centre(session)
     features, problems, used = check_features(
-        source, fmap, stated, CheckOptions(options.code_lengths, options.repair, centre))
+        source, fmap, stated, CheckOptions(lengths, options.repair, centre))
     _check_names(features)
+    if fmap.officer:
+        _check_officers(session, features)
     report = GridImportReport(source.path, source.format, source.encoding, source.encoding_note,
                               used.label, fmap, features, problems, GridDiff(), options)
     if report.file_ok:
         report.diff = _compare(session, features)
     return report
+
+
+def code_lengths(session: Session) -> tuple[int, ...]:
+    """The digits a cell code may have, from the shared setting (its default if unusable)."""
+    value = get_setting(session, "grid_code_lengths")
+    try:
+        lengths = tuple(sorted({int(v) for v in value if not isinstance(v, bool)
+                                and 4 <= int(v) <= 32}))
+    except (TypeError, ValueError):
+        lengths = ()
+    return lengths or tuple(SHARED_SETTINGS["grid_code_lengths"][0])
+
+
+def _check_officers(session: Session, features: list[CheckedFeature]) -> None:
+    """An officer the file names but the database lacks is reported on each of its features
+    (the work grid is imported without that officer), never silently passed over."""
+    named = {f.place.officer for f in features if f.place is not None and f.place.officer}
+    if not named:
+        return
+    known: set[str] = set()
+    codes = sorted(named)
+    for i in range(0, len(codes), 5000):
+        known.update(session.scalars(select(PatrolOfficer.code)
+                                     .where(PatrolOfficer.code.in_(codes[i:i + 5000]))))
+    for f in features:
+        if f.place is not None and f.place.officer and f.place.officer not in known:
+            f.add("unknown_officer", WARNING, officer=f.place.officer)
 
 
 def _centre(session: Session) -> tuple[float, float] | None:
