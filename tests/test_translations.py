@@ -257,7 +257,7 @@ def test_every_grid_import_code_has_a_chinese_sentence(chinese):
     from console.common import grid_texts
     problems, refusals = grid_problem_codes(), grid_refusal_codes()
     assert {"bad_code", "self_intersection", "far_from_centre", "unknown_officer"} <= problems
-    assert {"unreadable"} <= refusals
+    assert {"unreadable", "grid_changed"} <= refusals
     assert problems <= set(grid_texts.PROBLEM_TEXTS), problems - set(grid_texts.PROBLEM_TEXTS)
     assert refusals <= set(grid_texts.REFUSAL_TEXTS), refusals - set(grid_texts.REFUSAL_TEXTS)
     for code in grid_texts.PROBLEM_TEXTS:

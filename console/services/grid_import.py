@@ -28,10 +28,11 @@ from console.gis.checks import (ERROR, WARNING, CheckedFeature, CheckOptions, Pr
 from console.gis.fields import FieldMap, detect_fields
 from console.gis.reader import ReadError, read_source
 from console.services.actor import Actor, authorize
-from console.services.map_grid import bump_grid_version
+from console.services.map_grid import GRID_VERSION_KEY, bump_grid_version, grid_version
 from console.services.settings import SHARED_SETTINGS, get_setting
 from console.services.trail import audited, command_line_actor
 from console.store import feed
+from console.store.upsert import insert_for
 from console.store.models import (Case, Cell, Community, District, Meta, PatrolOfficer, Street,
                                   WorkGrid, WorkGridCell)
 
@@ -85,6 +86,7 @@ class GridImportReport:
     problems: list[Problem]
     diff: GridDiff
     options: GridImportOptions
+    grid_version: str = ""      # the stored grid the diff was made against ("" : none yet)
 
     @property
     def invalid(self) -> list[CheckedFeature]:
@@ -153,7 +155,8 @@ def plan_grid_import(session: Session, path: str | Path,
     if fmap.officer:
         _check_officers(session, features)
     report = GridImportReport(source.path, source.format, source.encoding, source.encoding_note,
-                              used.label, fmap, features, problems, GridDiff(), options)
+                              used.label, fmap, features, problems, GridDiff(), options,
+                              grid_version(session) or "")
     if report.file_ok:
         report.diff = _compare(session, features)
     return report
@@ -264,6 +267,9 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
             raise GridImportError("not_importable", "the grid has problems and nothing was "
                                   "imported")
         raise GridImportError("file_not_importable", "the file cannot be imported as it is")
+    if _locked_grid_version(session) != report.grid_version:
+        raise GridImportError("grid_changed", "the grid was changed since the dry run (another "
+                              "seat imported or edited it): check the file again")
     features = [f for f in report.features if f.ok]
     regions = _write_regions(session, features)
     cell_ids = _write_cells(session, features, regions["community"], at)
@@ -291,6 +297,19 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
         feed.record(session, ChangeKind.OFFICER, None, ChangeAction.CHANGED, at)
     audited(session, actor, ChangeKind.CITY, None, ChangeAction.LOADED, at, summary)
     return d
+
+
+def _locked_grid_version(session: Session) -> str:
+    """The stored grid version, read after taking the grid's write lock: a second seat
+    applying the same plan waits here, then sees the first one's version and refuses, rather
+    than applying a diff made against a grid that is gone. The no-op update is the lock
+    (PostgreSQL: the row; SQLite: the database's one writer, taken before the read)."""
+    session.execute(insert_for(session, Meta).values(key=GRID_VERSION_KEY, value="")
+                    .on_conflict_do_nothing(index_elements=[Meta.key]))
+    session.execute(update(Meta).where(Meta.key == GRID_VERSION_KEY).values(value=Meta.value)
+                    .execution_options(synchronize_session=False))
+    return session.scalar(select(Meta.value).where(Meta.key == GRID_VERSION_KEY)
+                          .execution_options(populate_existing=True)) or ""
 
 
 def _meta(session: Session, key: str, value: str) -> None:
