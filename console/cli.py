@@ -165,7 +165,8 @@ def _add_import_commands(sub, headless: argparse.ArgumentParser) -> None:
     kinds = p.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     g = kinds.add_parser("grid", parents=[headless],
                          help="import the unit grid from a Shapefile, GeoJSON or a zip of one")
-    g.add_argument("file", metavar="FILE", help=".shp (with .shx/.dbf/.prj/.cpg), .geojson or .zip")
+    g.add_argument("file", metavar="FILE", help=".shp (with .shx/.dbf/.prj/.cpg), .geojson, .zip, "
+                                                "or a folder holding one")
     g.add_argument("--crs", help="coordinate system when the file states none or a wrong one: "
                                  "WGS84, CGCS2000, EPSG:4490, EPSG:4513–4554, GK3, WebMercator, "
                                  "GCJ02, BD09")
@@ -192,7 +193,7 @@ def _import_command(args) -> int:
     if out is not None and not out.parent.resolve().is_dir():
         print(f"refused: folder does not exist: {out.parent}", file=sys.stderr)
         return EXIT_USAGE
-    if not Path(args.file).expanduser().is_file():
+    if not Path(args.file).expanduser().exists():
         print(f"refused: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
     options = GridImportOptions(crs=args.crs, code_field=args.code_field, encoding=args.encoding,

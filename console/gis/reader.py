@@ -57,6 +57,8 @@ class SourceFile:
 def read_source(path: str | Path, encoding: str | None = None) -> SourceFile:
     """Read a .shp, .geojson/.json, or a .zip holding one of them."""
     path = Path(path)
+    if path.is_dir():
+        path = _only_grid_file(path)
     if not path.is_file():
         raise ReadError(f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -79,6 +81,18 @@ def read_source(path: str | Path, encoding: str | None = None) -> SourceFile:
     if suffix in (".geojson", ".json"):
         return _read_geojson(str(path), path.read_bytes(), encoding)
     raise ReadError(f"{path.name}: not a grid file (.shp, .geojson, .json, or a .zip of one)")
+
+
+def _only_grid_file(folder: Path) -> Path:
+    """The one grid file in a folder (a Shapefile's parts, a GeoJSON, or a zip of one)."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() in (".shp", ".geojson", ".json", ".zip"))
+    shps = [p for p in found if p.suffix.lower() == ".shp"]
+    chosen = shps if len(shps) == 1 else found
+    if len(chosen) != 1:
+        names = ", ".join(p.name for p in found) or "none"
+        raise ReadError(f"{folder} must hold exactly one .shp, .geojson or .zip (found: {names})")
+    return chosen[0]
 
 
 def _read_zip(path: Path, encoding: str | None) -> SourceFile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,17 @@ from console.store.models import (Case, Cell, Community, District, Meta, PatrolO
 SAME_DEG = 2e-7
 
 
-class GridImportError(ValueError):
-    """The file or the options cannot be used at all: a code with parameters (worded by
-    console/common/grid_texts.py) and an English sentence for logs."""
+class GridImportError(DomainError):
+    """The file or the options cannot be used at all: a refusal whose code and parameters
+    console/common/grid_texts.py words (not the general table: these are the importer's own),
+    with an English sentence for logs."""
 
     def __init__(self, code: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+        super().__init__(code, **params)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,13 @@ class GridImportReport:
 
 
 def plan_grid_import(session: Session, path: str | Path,
-                     options: GridImportOptions = GridImportOptions()) -> GridImportReport:
-    """Read and check the file and compare it with the stored grid; writes nothing."""
+                     options: GridImportOptions = GridImportOptions(), *,
+                     progress: Callable[[float, str], None] | None = None) -> GridImportReport:
+    """Read and check the file and compare it with the stored grid; writes nothing.
+    `progress(fraction, stage)` hears of each stage ("read", "check", "compare"); it may raise
+    to stop (the console's cancel)."""
+    step = progress or (lambda fraction, stage: None)
+    step(0.0, "read")
     try:
         source = read_source(path, options.encoding)
         sample = [f.attributes for f in source.features[:200]]
@@ -135,11 +144,12 @@ def plan_grid_import(session: Session, path: str | Path,
         except KeyError as exc:
             names = ", ".join(source.fields) or "-"
             raise GridImportError("no_such_field", f"no field {exc.args[0]!r} in the file "
-                                  f"(fields: {names})", field=exc.args[0], fields=names) from None
+                                  f"(fields: {names})", field=exc.args[0],
+                                  fields=list(source.fields)) from None
         if fmap.code is None:
             names = ", ".join(source.fields) or "-"
             raise GridImportError("no_code_field", "no field holds the cell codes; name it with "
-                                  f"--code-field (fields: {names})", fields=names)
+                                  f"--code-field (fields: {names})", fields=list(source.fields))
         if options.crs:
             stated = crsmod.parse_crs(options.crs)
         elif source.prj_wkt:
@@ -148,6 +158,7 @@ def plan_grid_import(session: Session, path: str | Path,
             stated = crsmod.crs_from_geojson(source.geojson_crs) or crsmod.parse_crs(crsmod.WGS84)
     except (ReadError, crsmod.CrsError) as exc:
         raise GridImportError("unreadable", str(exc), detail=str(exc)) from None
+    step(0.3, "check")
     centre = _centre(session)
     features, problems, used = check_features(
         source, fmap, stated, CheckOptions(lengths, options.repair, centre))
@@ -158,7 +169,9 @@ def plan_grid_import(session: Session, path: str | Path,
                               used.label, fmap, features, problems, GridDiff(), options,
                               grid_version(session) or "")
     if report.file_ok:
+        step(0.8, "compare")
         report.diff = _compare(session, features)
+    step(1.0, "done")
     return report
 
 
