@@ -6,6 +6,7 @@ reader's language here. Needs no widgets: the command line uses it with a QCoreA
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -60,7 +61,7 @@ PROBLEM_TEXTS: dict[str, str] = {
     "empty_geometry": QT_TRANSLATE_NOOP(
         "GridProblems", "The outline encloses no area ({points} points)."),
     "self_intersection": QT_TRANSLATE_NOOP(
-        "GridProblems", "The outline crosses itself ({reason})."),
+        "GridProblems", "The outline crosses itself (at {reason})."),
     "invalid_geometry": QT_TRANSLATE_NOOP(
         "GridProblems", "The outline is not a valid polygon ({reason})."),
     "repaired": QT_TRANSLATE_NOOP(
@@ -102,6 +103,9 @@ SEVERITY_TEXTS: dict[str, str] = {
 }
 
 _UNKNOWN = QT_TRANSLATE_NOOP("GridProblems", "Problem {code}.")
+# GEOS says where an outline fails as "Self-intersection[120.1565 30.2715]": the place is the
+# part a reader can use.
+_WHERE = re.compile(r"^(?:Ring )?Self-intersection\[([-+\d.eE]+) ([-+\d.eE]+)\]$")
 
 
 class _Params(dict):
@@ -122,6 +126,9 @@ def _words(detail: dict[str, Any]) -> _Params:
     for key, value in detail.items():
         if key in ("share", "kept_share"):
             value = _percent(value)
+        elif key == "reason" and isinstance(value, str) and _WHERE.match(value):
+            x, y = _WHERE.match(value).groups()
+            value = f"{x}, {y}"
         elif key == "lengths":
             value = "/".join(str(v) for v in value)
         elif isinstance(value, (list, tuple)):

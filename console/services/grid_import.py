@@ -91,6 +91,7 @@ class GridImportReport:
     diff: GridDiff
     options: GridImportOptions
     grid_version: str = ""      # the stored grid the diff was made against ("" : none yet)
+    attributes: list[str] = field(default_factory=list)    # the file's attribute names
 
     @property
     def invalid(self) -> list[CheckedFeature]:
@@ -167,7 +168,7 @@ def plan_grid_import(session: Session, path: str | Path,
         _check_officers(session, features)
     report = GridImportReport(source.path, source.format, source.encoding, source.encoding_note,
                               used.label, fmap, features, problems, GridDiff(), options,
-                              grid_version(session) or "")
+                              grid_version(session) or "", list(source.fields))
     if report.file_ok:
         step(0.8, "compare")
         report.diff = _compare(session, features)

@@ -719,6 +719,192 @@
     </message>
 </context>
 <context>
+    <name>GridImportDialog</name>
+    <message>
+        <source>Import grid</source>
+        <translation>导入网格</translation>
+    </message>
+    <message>
+        <source>A Shapefile (.shp with .shx/.dbf/.prj/.cpg), GeoJSON, a zip, or a folder of one</source>
+        <translation>Shapefile（.shp 及 .shx/.dbf/.prj/.cpg）、GeoJSON、zip 压缩包，或包含其一的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;File…</source>
+        <translation>文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>F&amp;older…</source>
+        <translation>文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>As the file states (else WGS 84)</source>
+        <translation>按文件声明（无声明则为 WGS 84）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 geographic (EPSG:4490)</source>
+        <translation>CGCS2000 地理坐标（EPSG:4490）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 Gauss–Krüger 3° (zone from the coordinates)</source>
+        <translation>CGCS2000 高斯-克吕格 3° 带（按坐标判断带号）</translation>
+    </message>
+    <message>
+        <source>Web Mercator (EPSG:3857)</source>
+        <translation>Web 墨卡托（EPSG:3857）</translation>
+    </message>
+    <message>
+        <source>GCJ-02 (Amap, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <source>Or type an EPSG code, e.g. EPSG:4549</source>
+        <translation>也可输入 EPSG 代码，例如 EPSG:4549</translation>
+    </message>
+    <message>
+        <source>&amp;Repair crossing or unclosed outlines (with a warning)</source>
+        <translation>修复自相交或未闭合的边界（给出警告）(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Skip invalid features and import the rest</source>
+        <translation>跳过无效要素，导入其余要素(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Grid file:</source>
+        <translation>网格文件：</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>编码：</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>坐标系：</translation>
+    </message>
+    <message>
+        <source>Code field:</source>
+        <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>&amp;Check (dry run)</source>
+        <translation>检查（试运行）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <source>Cell code</source>
+        <translation>单元网格编码</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Grid file</source>
+        <translation>网格文件</translation>
+    </message>
+    <message>
+        <source>Grid files (*.shp *.geojson *.json *.zip);;All files (*)</source>
+        <translation>网格文件 (*.shp *.geojson *.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Folder of the grid file</source>
+        <translation>网格文件所在文件夹</translation>
+    </message>
+    <message>
+        <source>The options changed: check the file again.</source>
+        <translation>选项已更改，请重新检查文件。</translation>
+    </message>
+    <message>
+        <source>Choose the grid file first.</source>
+        <translation>请先选择网格文件。</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Checking the cells…</source>
+        <translation>正在检查单元网格…</translation>
+    </message>
+    <message>
+        <source>Comparing with the stored grid…</source>
+        <translation>正在与现有网格比对…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{features} features · &lt;b&gt;{added}&lt;/b&gt; added · &lt;b&gt;{changed}&lt;/b&gt; changed · {unchanged} unchanged · &lt;b&gt;{retired}&lt;/b&gt; retired ({cases} cases keep their cell) · {reactivated} back · &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; invalid · &lt;span style=&apos;color:#c07a00&apos;&gt;{warnings}&lt;/span&gt; with warnings</source>
+        <translation>共 {features} 个要素 · 新增 &lt;b&gt;{added}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 不变 {unchanged} · 停用 &lt;b&gt;{retired}&lt;/b&gt;（{cases} 件案卷保留原网格）· 恢复 {reactivated} · 无效 &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; · 有警告 &lt;span style=&apos;color:#c07a00&apos;&gt;{warnings}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>{name}: {format}, encoding {encoding}, {crs}</source>
+        <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {error}</source>
+        <translation>报告未能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>报告已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {added} added, {changed} changed, {retired} retired, {back} back.</source>
+        <translation>导入完成：新增 {added}，变更 {changed}，停用 {retired}，恢复 {back}。</translation>
+    </message>
+</context>
+<context>
+    <name>GridPreview</name>
+    <message>
+        <source>No cells to show</source>
+        <translation>没有可显示的单元网格</translation>
+    </message>
+</context>
+<context>
     <name>GridProblems</name>
     <message>
         <source>The file holds no polygon with usable coordinates.</source>
@@ -797,8 +983,8 @@
         <translation>边界未围出面积（{points} 个点）。</translation>
     </message>
     <message>
-        <source>The outline crosses itself ({reason}).</source>
-        <translation>边界自相交（{reason}）。</translation>
+        <source>The outline crosses itself (at {reason}).</source>
+        <translation>边界自相交（位于 {reason}）。</translation>
     </message>
     <message>
         <source>The outline is not a valid polygon ({reason}).</source>
@@ -961,6 +1147,10 @@
     <message>
         <source>&amp;Users…</source>
         <translation>用户管理(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;grid…</source>
+        <translation>导入网格(&amp;G)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
