@@ -143,3 +143,57 @@ def test_a_cancelled_dry_run_shows_nothing(dialog, qtbot, tmp_path, tasks):
     qtbot.waitUntil(tasks.idle, timeout=10000)
     assert shown == [] and dialog.report is None and dialog.message.text() == "已取消。"
     assert dialog.check_button.isEnabled()
+
+
+SECOND_DRY_RUN = r"""
+import json, sys
+from datetime import datetime
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from console.live.tasks import TaskRunner
+from console.services import users
+from console.store.database import open_database
+from console.ui.grid_import_dialog import GridImportDialog
+from tests.grid_problem_file import write_problem_grid
+
+app = QApplication([])
+folder = Path(sys.argv[1])
+db = open_database(f"sqlite:///{folder / 'seat.db'}")
+with db.transaction() as s:
+    admin = users.create_first_administrator(s, "gis", "GIS", "长城永不倒-2026", datetime.now())
+tasks = TaskRunner(db)
+dialog = GridImportDialog(tasks, admin)
+dialog.choose_path(write_problem_grid(folder / "grid.geojson"))
+
+def check():
+    loop = QEventLoop()
+    dialog.checked.connect(loop.quit)
+    dialog.refused.connect(loop.quit)
+    QTimer.singleShot(30000, loop.quit)
+    dialog.check_button.click()
+    loop.exec()
+    return dialog.report
+
+for crs in ("EPSG:4490", "WGS84", "EPSG:4326", "EPSG:4490"):
+    dialog.choose(crs=crs)
+    report = check()
+    assert report is not None and len(report.features) == 26, dialog.message.text()
+tasks.wait(10000)
+db.dispose()
+sys.stdout.write("ok")
+"""
+
+
+def test_dry_runs_one_after_another_on_pool_threads_do_not_crash(tmp_path):
+    """pyproj frees a thread's PROJ context when a Qt pool thread drops its Python state, yet
+    keeps using it (console/gis/crs.py pins it): the second dry run crashed the seat."""
+    import os
+    import subprocess
+    import sys
+
+    from console.resources import ROOT
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SECOND_DRY_RUN, str(tmp_path)], cwd=ROOT,
+                          env=env, capture_output=True, timeout=180)
+    assert done.returncode == 0 and done.stdout == b"ok", done.stderr.decode()[-2000:]

@@ -163,7 +163,7 @@ def _sense(used: crsmod.SourceCrs, xs: np.ndarray, ys: np.ndarray,
         if 1_000_000 <= mx < 46_000_000 and int(mx // 1_000_000) in crsmod.GK_ZONES:
             hint = f"EPSG:{crsmod.gk_zone_epsg(int(mx // 1_000_000), prefixed=True)}"
         elif 100_000 <= mx <= 900_000:
-            hint = "EPSG:4534–4554 (a Gauss–Krüger zone) or GK3"
+            hint = "EPSG:4534–4554 / GK3"
         elif abs(mx) > 1_000_000:
             hint = "EPSG:3857 (Web Mercator)"
         return Problem("metres_as_degrees", ERROR, {"x": round(mx), "y": round(my),

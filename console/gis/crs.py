@@ -9,7 +9,9 @@ CGCS2000 and WGS 84 differ by centimetres: both are stored as they come.
 """
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +29,36 @@ _NAMES = {"WGS84": WGS84, "WGS-84": WGS84, "CGCS2000": "EPSG:4490", "WEBMERCATOR
           "WEB-MERCATOR": "EPSG:3857", "MERCATOR": "EPSG:3857"}
 #: "GK3" / "CGCS2000-GK3": a Gauss–Krüger 3° zone to be read off the eastings (or the centre).
 _GK_AUTO = {"GK3", "CGCS2000-GK3", "CGCS2000GK3", "GK"}
+
+
+# pyproj keeps each OS thread's PROJ context pointer in thread-specific storage, but the object
+# that frees the context in a threading.local. A Qt pool thread drops its Python thread state
+# after every task, so the context was freed while the pointer stayed: the next task on that
+# thread used freed memory (a segfault on the second dry run in the import dialog). Holding the
+# freeing object for each OS thread keeps the context as long as the thread. (pyproj 3.7.)
+_CONTEXTS: dict[int, object] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _keeps_context(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _keep_context()
+    return wrapper
+
+
+def _keep_context() -> None:
+    try:
+        from pyproj._context import get_context_manager
+    except ImportError:          # a pyproj without it manages its contexts otherwise
+        return
+    manager = get_context_manager()
+    if manager is not None:
+        with _CONTEXTS_LOCK:
+            _CONTEXTS[threading.get_native_id()] = manager
 
 
 class CrsError(ValueError):
@@ -47,6 +79,7 @@ class SourceCrs:
         return self.shift is not None or (self.crs is not None and self.crs.is_geographic)
 
 
+@_keeps_context
 def parse_crs(text: str) -> SourceCrs:
     """A system the user named: an EPSG code ("EPSG:4549", "4549"), a name (WGS84, CGCS2000,
     WebMercator, GCJ02, BD09, GK3) or anything PROJ understands; CrsError otherwise."""
@@ -67,6 +100,7 @@ def parse_crs(text: str) -> SourceCrs:
     return _checked(crs, text)
 
 
+@_keeps_context
 def crs_from_wkt(wkt: str) -> SourceCrs:
     """The system a .prj file states (ESRI or OGC WKT)."""
     try:
@@ -113,6 +147,7 @@ def _gk_zone_of(epsg: int | None) -> int | None:
     return None
 
 
+@_keeps_context
 def settle_gk(source: SourceCrs, xs: np.ndarray,
               centre_lon: float | None) -> tuple[SourceCrs, str | None]:
     """Put a Gauss–Krüger zone right from the eastings: a prefixed easting (e.g. 40 512 345)
@@ -144,6 +179,7 @@ def settle_gk(source: SourceCrs, xs: np.ndarray,
     return settled, note
 
 
+@_keeps_context
 def to_wgs84(source: SourceCrs, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates in `source` → WGS 84 longitude, latitude (degrees)."""
     if source.shift == "gcj02":
