@@ -422,8 +422,12 @@ def _gui(args) -> int:
 
 
 def _headless_translators(lang: str) -> None:
-    """Translators for the command line's sentences, on a QCoreApplication (no widgets)."""
+    """Translators for the command line's sentences, on a QCoreApplication (no widgets).
+    English is the source text: no application object is made for it (a caller in the same
+    process, such as a test, may make its QApplication later)."""
     from PySide6.QtCore import QCoreApplication
+    if lang == "en" and QCoreApplication.instance() is None:
+        return
 
     from console.common.i18n import install_translators
     install_translators(QCoreApplication.instance() or QCoreApplication(["city-console"]), lang)

@@ -242,19 +242,38 @@ def test_cli_dry_run_writes_nothing_and_exit_codes(tmp_path, capsys):
     url = str(tmp_path / "cli.db")
     good = write_geojson(tmp_path / "good.geojson", [cell(1, square(0)), cell(2, square(1))])
     out = tmp_path / "report.json"
-    assert main(["import", "grid", str(good), "--db", url, "--dry-run", "--report", str(out)]) == 0
+    assert main(["import", "grid", str(good), "--db", url, "--lang", "en", "--dry-run", "--report", str(out)]) == 0
     assert json.loads(out.read_text())["changes"]["added"] == 2
     with open_database(f"sqlite:///{url}").session() as s:
         assert s.scalar(select(Cell.id)) is None
     bad = write_geojson(tmp_path / "bad.geojson", [cell(1, square(0)), cell(1, square(1)),
                                                    cell(3, square(2))])
-    assert main(["import", "grid", str(bad), "--db", url]) == 1
-    assert main(["import", "grid", str(bad), "--db", url, "--skip-invalid"]) == 0
-    assert main(["import", "grid", str(good), "--db", url, "--crs", "nonsense"]) == 2
-    assert main(["import", "grid", str(good), "--db", url, "--encoding", "klingon"]) == 2
-    assert main(["import", "grid", str(good), "--db", url, "--code-field", "NOPE"]) == 2
-    assert main(["import", "grid", str(tmp_path / "missing.shp"), "--db", url]) == 2
+    assert main(["import", "grid", str(bad), "--db", url, "--lang", "en"]) == 1
+    assert main(["import", "grid", str(bad), "--db", url, "--lang", "en", "--skip-invalid"]) == 0
+    assert main(["import", "grid", str(good), "--db", url, "--lang", "en", "--crs", "nonsense"]) == 2
+    assert main(["import", "grid", str(good), "--db", url, "--lang", "en", "--encoding", "klingon"]) == 2
+    assert main(["import", "grid", str(good), "--db", url, "--lang", "en", "--code-field", "NOPE"]) == 2
+    assert main(["import", "grid", str(tmp_path / "missing.shp"), "--db", url, "--lang", "en"]) == 2
     (tmp_path / "junk.geojson").write_text("{not json")
-    assert main(["import", "grid", str(tmp_path / "junk.geojson"), "--db", url]) == 2
+    assert main(["import", "grid", str(tmp_path / "junk.geojson"), "--db", url, "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "unknown coordinate system" in err
+
+
+def test_cli_report_words_each_problem_in_chinese(tmp_path):
+    """In its own process: the command line's QCoreApplication must not precede a test's
+    QApplication."""
+    import os
+    import subprocess
+    import sys
+
+    from console.resources import ROOT
+    from tests.grid_problem_file import write_problem_grid
+    grid = write_problem_grid(tmp_path / "problems.geojson")
+    done = subprocess.run([sys.executable, "-m", "console", "import", "grid", str(grid), "--db",
+                           str(tmp_path / "cli.db"), "--dry-run"], cwd=ROOT, capture_output=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=180)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 1, done.stderr.decode()
+    assert "错误: 单元网格编码“3301060010”不是 14/15 位数字。 [bad_code]" in out
+    assert "警告: 数据库中没有监督员 P9999" in out
