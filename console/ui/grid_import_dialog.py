@@ -255,17 +255,22 @@ class GridImportDialog(QDialog):
             self.report = None
             self.import_button.setEnabled(False)
             self.message.setText(self.tr("The options changed: check the file again."))
+            self._show_report(None)
 
     # --- running -----------------------------------------------------------------------------
 
-    def _set_busy(self, stage: str | None) -> None:
+    def _set_busy(self, stage: str | None, *, cancellable: bool = True) -> None:
+        """An import cannot be cancelled (it is one transaction that runs to its end: a
+        cancel would only hide that it happened), so it shows no Cancel and no percentage."""
         busy = stage is not None
         self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
+        self.cancel_button.setVisible(busy and cancellable)
         self.stage.setText(stage or "")
         self.check_button.setEnabled(not busy)
+        self.path_edit.setEnabled(not busy)
         if busy:
             self.import_button.setEnabled(False)
+            self.progress.setRange(0, 100 if cancellable else 0)
             self.progress.setValue(0)
 
     @Slot()
@@ -427,7 +432,7 @@ class GridImportDialog(QDialog):
         options = dataclasses.replace(report.options, skip_invalid=self.skip_invalid.isChecked())
         plan = dataclasses.replace(report, options=options)
         actor, at = self.actor, now()
-        self._set_busy(self.tr("Importing…"))
+        self._set_busy(self.tr("Importing…"), cancellable=False)
         self._task = self.tasks.run_long(
             lambda session, job: apply_grid_import(session, plan, at, actor=actor),
             on_done=self._imported, on_error=self._failed, owner=self,
