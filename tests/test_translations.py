@@ -225,3 +225,50 @@ def test_messages_work_with_a_bare_qcoreapplication():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=ROOT,
                          check=True, timeout=60).stdout.decode("utf-8")
     assert out == "数据库 x.db 正被其他程序锁定，请关闭该程序后重试。"
+
+
+def grid_problem_codes() -> set[str]:
+    """Every problem code the grid importer adds to a report: `.add("code"` on a feature and
+    `Problem("code"` for the file, in console/gis and the importing service."""
+    pattern = re.compile(r'(?:\.add\(|Problem\()\s*"(\w+)"|"(\w+)"\s+if\b[^\n]*?\belse\s+"(\w+)"')
+    files = [*(ROOT / "console" / "gis").glob("*.py"),
+             ROOT / "console" / "services" / "grid_import.py"]
+    found = {code for path in files for match in pattern.findall(path.read_text(encoding="utf-8"))
+             for code in match}
+    return found - {""}
+
+
+def grid_refusal_codes() -> set[str]:
+    pattern = re.compile(r'GridImportError\(\s*"(\w+)"')
+    path = ROOT / "console" / "services" / "grid_import.py"
+    return set(pattern.findall(path.read_text(encoding="utf-8")))
+
+
+GRID_SAMPLE = dict(why="no zone", crs="EPSG:4549", stated="EPSG:4528", x=512345, y=3345678,
+                   km=840, grid=[120.1, 30.2], centre=[116.4, 39.9], code="1234", lengths=[14, 15],
+                   field="JDMC", type="LineString", parts=2, holes=1, points=3,
+                   reason="Self-intersection[120.1 30.2]", kept_share=0.93, count=2, first=4,
+                   other="330106001001001", share=0.25, community="330106001001",
+                   tolerance_m=50.0, officer="P0042", detail="bad zip", fields="BM, MC",
+                   note="eastings", **{"try": "EPSG:3857 (Web Mercator)"})
+
+
+def test_every_grid_import_code_has_a_chinese_sentence(chinese):
+    from console.common import grid_texts
+    problems, refusals = grid_problem_codes(), grid_refusal_codes()
+    assert {"bad_code", "self_intersection", "far_from_centre", "unknown_officer"} <= problems
+    assert {"unreadable", "grid_changed"} <= refusals
+    assert problems <= set(grid_texts.PROBLEM_TEXTS), problems - set(grid_texts.PROBLEM_TEXTS)
+    assert refusals <= set(grid_texts.REFUSAL_TEXTS), refusals - set(grid_texts.REFUSAL_TEXTS)
+    for code in grid_texts.PROBLEM_TEXTS:
+        text = grid_texts.problem_text(code, GRID_SAMPLE)
+        assert CJK.search(text) and "{" not in text and "…" not in text, (code, text)
+    for code in grid_texts.REFUSAL_TEXTS:
+        text = grid_texts.refusal_text(code, GRID_SAMPLE)
+        assert CJK.search(text) and "{" not in text, (code, text)
+    assert grid_texts.problem_text("bad_code", {"code": "12", "lengths": [14, 15]}) == \
+        "单元网格编码“12”不是 14/15 位数字。"
+    assert grid_texts.problem_text("overlap", {"other": "X", "share": 0.25}) == \
+        "该单元网格与 X 重叠（占较小者的 25.0%）。"
+    assert grid_texts.severity_text("error") == "错误"
+    assert grid_texts.problem_text("brand_new") == "问题 brand_new。"

@@ -50,6 +50,9 @@ ERROR_TEXTS: dict[str, str] = {
     "location_outside_city": QT_TRANSLATE_NOOP(
         "Errors", "The point ({lon}, {lat}) lies outside every grid cell of the city."),
     "unknown_cell": QT_TRANSLATE_NOOP("Errors", "There is no grid cell with code {code}."),
+    "cell_retired": QT_TRANSLATE_NOOP(
+        "Errors", "The grid cell {code} was retired by a grid import; choose a cell of the "
+                  "current grid."),
     "bad_coordinates": QT_TRANSLATE_NOOP(
         "Errors", "The coordinates ({lon}, {lat}) are not valid."),
     "text_too_long": QT_TRANSLATE_NOOP(

@@ -57,6 +57,8 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "department_name": TextLimit(64),
     "request_id": TextLimit(64),          # an Open311 request number or token looked up
     "campaign_name": TextLimit(100),
+    "region_name": TextLimit(64),         # a district, street, community or work grid's name
+    "work_grid_code": TextLimit(32),
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {

@@ -127,6 +127,8 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         cell = case_store.cell_by_code(session, cell_code)
         if cell is None:
             raise DomainError("unknown_cell", code=cell_code)
+        if cell.retired_at is not None:
+            raise DomainError("cell_retired", code=cell_code)
         lon, lat = cell.centroid_lon, cell.centroid_lat
     else:
         raise DomainError("location_required")

@@ -57,6 +57,8 @@ def place_of_cell(session: Session, code: str) -> Place:
     cell = case_store.cell_by_code(session, code)
     if cell is None:
         raise DomainError("unknown_cell", code=code)
+    if cell.retired_at is not None:     # a new case goes in today's grid
+        raise DomainError("cell_retired", code=code)
     return _place(session, cell, cell.centroid_lon, cell.centroid_lat)
 
 
@@ -68,7 +70,8 @@ def find_places(session: Session, text: str, *, limit: int = 8) -> list[Place]:
         return []
     out: list[Place] = []
     if text.isdigit():
-        for cell in session.scalars(select(Cell).where(Cell.code.startswith(text))
+        for cell in session.scalars(select(Cell).where(Cell.code.startswith(text),
+                                                      Cell.retired_at.is_(None))
                                     .order_by(Cell.code).limit(limit)):
             out.append(_place(session, cell, cell.centroid_lon, cell.centroid_lat, cell.code))
         return out
@@ -77,7 +80,8 @@ def find_places(session: Session, text: str, *, limit: int = 8) -> list[Place]:
     common = q.text_is_common(session, text, 5000)
     rows = session.execute(
         select(Case.address, Case.lon, Case.lat, Case.cell_id)
-        .where(q.Case.address.contains(text, autoescape=True),
+        .join(Cell, Cell.id == Case.cell_id)     # an address on a retired cell is history
+        .where(Cell.retired_at.is_(None), q.Case.address.contains(text, autoescape=True),
                q.text_condition(session, text, use_index=not common))
         .order_by(Case.reported_at.desc()).limit(200))
     for address, lon, lat, cell_id in rows:
@@ -91,7 +95,8 @@ def find_places(session: Session, text: str, *, limit: int = 8) -> list[Place]:
         select(Community.id, Community.name).where(Community.name.contains(text, autoescape=True))
         .order_by(Community.code).limit(limit - len(out))).all()
     for community_id, name in communities:
-        cells = session.scalars(select(Cell).where(Cell.community_id == community_id)).all()
+        cells = session.scalars(select(Cell).where(Cell.community_id == community_id,
+                                              Cell.retired_at.is_(None))).all()
         if not cells:
             continue
         # The cell nearest the community's middle stands for it.

@@ -246,7 +246,8 @@ def search(session: Session, text: str, limit: int = SEARCH_LIMIT) -> list[Searc
                                  .order_by(Case.number != text, Case.number.desc()).limit(limit)):
             hits.append(SearchHit("case", str(r.id), r.number, r.lon, r.lat))
         for r in session.execute(select(Cell.code, Cell.centroid_lon, Cell.centroid_lat)
-                                 .where(Cell.code.like(pattern + "%", escape="\\"))
+                                 .where(Cell.code.like(pattern + "%", escape="\\"),
+                                        Cell.retired_at.is_(None))
                                  .order_by(Cell.code != text, Cell.code).limit(limit)):
             hits.append(SearchHit("cell", r.code, r.code, r.centroid_lon, r.centroid_lat))
     officers = session.execute(

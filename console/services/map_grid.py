@@ -156,7 +156,7 @@ def load_grid(session: Session) -> GridData:
     # take longer than the rest of the build.
     rows = session.execute(select(Cell.id, Cell.code, Cell.community_id,
                                   cast(Cell.ring, Text).label("ring"))
-                           .order_by(Cell.id)).all()
+                           .where(Cell.retired_at.is_(None)).order_by(Cell.id)).all()
     grid_of = dict(session.execute(select(WorkGridCell.cell_id, WorkGridCell.work_grid_id)).all())
     rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2)
              for r in json.loads("[" + ",".join(r.ring for r in rows) + "]")]

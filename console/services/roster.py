@@ -140,7 +140,8 @@ def set_work_grid_cells(session: Session, actor: Actor, work_grid_id: int, cell_
     if session.get(WorkGrid, work_grid_id) is None:
         raise NotFound("work_grid", work_grid_id)
     cells = sorted(set(cell_ids))
-    known = set(session.scalars(select(Cell.id).where(Cell.id.in_(cells)))) if cells else set()
+    known = set(session.scalars(select(Cell.id).where(Cell.id.in_(cells),
+                                                     Cell.retired_at.is_(None)))) if cells else set()
     if len(known) != len(cells):
         raise NotFound("cell", next(c for c in cells if c not in known))
     session.execute(delete(WorkGridCell).where(WorkGridCell.work_grid_id == work_grid_id))

@@ -23,6 +23,8 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "work_calendar": (WorkCalendar().to_dict(), "Work hours, weekends, holidays and make-up days"),
     "deadline_warning_share": (0.8, "Share of the time limit after which a case is 'near deadline'"),
     "city_name": ("", "Name of the city shown in the title"),
+    # The grid importer (console/services/grid_import.py) checks cell codes against it.
+    "grid_code_lengths": ([14, 15], "Digits a unit grid cell code may have (CJ/T 213: 14 or 15)"),
     # Alert thresholds (console/domain/alert_rules.py reads them by these keys).
     "alert_off_post_min": (10, "Minutes outside its work grid in shift before a patrol is off post (脱岗)"),
     "alert_idle_radius_m": (30, "Radius in metres within which a patrol counts as staying at one spot"),

@@ -116,7 +116,7 @@ def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, li
         rows = connection.execute(
             select(WorkGridCell.work_grid_id, cast(Cell.ring, Text))
             .join(Cell, Cell.id == WorkGridCell.cell_id)
-            .where(WorkGridCell.work_grid_id.in_(chunk))).all()
+            .where(WorkGridCell.work_grid_id.in_(chunk), Cell.retired_at.is_(None))).all()
         for (grid_id, _), ring in zip(rows, parse_rings(r[1] for r in rows)):
             out.setdefault(grid_id, []).append(ring)
     return out
@@ -139,7 +139,7 @@ def work_grid_cells(session: Session, grid_ids: Collection[int]) -> dict[int, Gr
             select(WorkGridCell.work_grid_id, Cell.min_lon, Cell.min_lat, Cell.max_lon,
                    Cell.max_lat, cast(Cell.ring, Text))
             .join(Cell, Cell.id == WorkGridCell.cell_id)
-            .where(WorkGridCell.work_grid_id.in_(chunk)))
+            .where(WorkGridCell.work_grid_id.in_(chunk), Cell.retired_at.is_(None)))
         rows = result.cursor.fetchall()   # plain tuples: 50,000 rows at a megacity
         result.close()
         for grid_id, x0, y0, x1, y1, ring in rows:

@@ -26,7 +26,8 @@ def next_case_number(session: Session, day: date) -> str:
 def cell_at(session: Session, lon: float, lat: float) -> Cell | None:
     """The unit cell containing the point (bounding-box index first, then the polygon)."""
     candidates = session.scalars(select(Cell).where(
-        Cell.min_lon <= lon, Cell.max_lon >= lon, Cell.min_lat <= lat, Cell.max_lat >= lat))
+        Cell.min_lon <= lon, Cell.max_lon >= lon, Cell.min_lat <= lat, Cell.max_lat >= lat,
+        Cell.retired_at.is_(None)))
     point = Point(lon, lat)
     for cell in candidates:
         if Polygon(cell.ring).covers(point):

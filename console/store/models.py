@@ -90,6 +90,8 @@ class Cell(Base):
     min_lat: Mapped[float] = mapped_column(Float)
     max_lon: Mapped[float] = mapped_column(Float)
     max_lat: Mapped[float] = mapped_column(Float)
+    # Set when a re-imported grid no longer has the cell: its cases keep it, the map drops it.
+    retired_at: Mapped[datetime | None]
     __table_args__ = (Index("ix_cells_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),)
 
 

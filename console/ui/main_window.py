@@ -233,6 +233,9 @@ class MainWindow(QMainWindow):
         self.users_action.triggered.connect(self.show_users)
         self.admin_menu.addAction(self.users_action)
         install_admin_entries(self)
+        self.grid_import_action = QAction(self.tr("Import &grid…"), self)
+        self.grid_import_action.triggered.connect(self.show_grid_import)
+        self.admin_menu.addAction(self.grid_import_action)
         self.admin_menu.menuAction().setVisible(False)   # until an administrator signs in
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -290,6 +293,11 @@ class MainWindow(QMainWindow):
     def show_users(self) -> None:
         if self.actor is not None:
             UsersDialog(self.tasks, self.actor, parent=self).open()
+
+    def show_grid_import(self) -> None:
+        if self.actor is not None:
+            from console.ui.grid_import_dialog import GridImportDialog
+            GridImportDialog(self.tasks, self.actor, parent=self).show()
 
     def load_idle_minutes(self) -> None:
         """The shared idle time after which seats lock, read off the GUI thread."""

@@ -889,6 +889,10 @@
         <translation>不存在编码为 {code} 的单元网格。</translation>
     </message>
     <message>
+        <source>The grid cell {code} was retired by a grid import; choose a cell of the current grid.</source>
+        <translation>单元网格 {code} 已在网格导入时停用，请选择当前网格中的单元网格。</translation>
+    </message>
+    <message>
         <source>The coordinates ({lon}, {lat}) are not valid.</source>
         <translation>坐标（{lon}, {lat}）无效。</translation>
     </message>
@@ -1376,6 +1380,185 @@
     </message>
 </context>
 <context>
+    <name>GridImportDialog</name>
+    <message>
+        <source>Import grid</source>
+        <translation>导入网格</translation>
+    </message>
+    <message>
+        <source>A Shapefile (.shp with .shx/.dbf/.prj/.cpg), GeoJSON, a zip, or a folder of one</source>
+        <translation>Shapefile（.shp 及 .shx/.dbf/.prj/.cpg）、GeoJSON、zip 压缩包，或包含其一的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;File…</source>
+        <translation>文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>F&amp;older…</source>
+        <translation>文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>As the file states (else WGS 84)</source>
+        <translation>按文件声明（无声明则为 WGS 84）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 geographic (EPSG:4490)</source>
+        <translation>CGCS2000 地理坐标（EPSG:4490）</translation>
+    </message>
+    <message>
+        <source>CGCS2000 Gauss–Krüger 3° (zone from the coordinates)</source>
+        <translation>CGCS2000 高斯-克吕格 3° 带（按坐标判断带号）</translation>
+    </message>
+    <message>
+        <source>Web Mercator (EPSG:3857)</source>
+        <translation>Web 墨卡托（EPSG:3857）</translation>
+    </message>
+    <message>
+        <source>GCJ-02 (Amap, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <source>Or type an EPSG code, e.g. EPSG:4549</source>
+        <translation>也可输入 EPSG 代码，例如 EPSG:4549</translation>
+    </message>
+    <message>
+        <source>&amp;Repair crossing or unclosed outlines (with a warning)</source>
+        <translation>修复自相交或未闭合的边界（给出警告）(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Skip invalid features and import the rest</source>
+        <translation>跳过无效要素，导入其余要素(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Grid file:</source>
+        <translation>网格文件：</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>编码：</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>坐标系：</translation>
+    </message>
+    <message>
+        <source>Code field:</source>
+        <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>&amp;Check (dry run)</source>
+        <translation>检查（试运行）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <source>Cell code</source>
+        <translation>单元网格编码</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Grid file</source>
+        <translation>网格文件</translation>
+    </message>
+    <message>
+        <source>Grid files (*.shp *.geojson *.json *.zip);;All files (*)</source>
+        <translation>网格文件 (*.shp *.geojson *.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Folder of the grid file</source>
+        <translation>网格文件所在文件夹</translation>
+    </message>
+    <message>
+        <source>The options changed: check the file again.</source>
+        <translation>选项已更改，请重新检查文件。</translation>
+    </message>
+    <message>
+        <source>Choose the grid file first.</source>
+        <translation>请先选择网格文件。</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Checking the cells…</source>
+        <translation>正在检查单元网格…</translation>
+    </message>
+    <message>
+        <source>Comparing with the stored grid…</source>
+        <translation>正在与现有网格比对…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{features} features · &lt;b&gt;{added}&lt;/b&gt; added · &lt;b&gt;{changed}&lt;/b&gt; changed · {unchanged} unchanged · &lt;b&gt;{retired}&lt;/b&gt; retired ({cases} cases keep their cell) · {reactivated} back · &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; invalid · &lt;span style=&apos;color:#c07a00&apos;&gt;{warnings}&lt;/span&gt; with warnings</source>
+        <translation>共 {features} 个要素 · 新增 &lt;b&gt;{added}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 不变 {unchanged} · 停用 &lt;b&gt;{retired}&lt;/b&gt;（{cases} 件案卷保留原网格）· 恢复 {reactivated} · 无效 &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; · 有警告 &lt;span style=&apos;color:#c07a00&apos;&gt;{warnings}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>{name}: {format}, encoding {encoding}, {crs}</source>
+        <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {error}</source>
+        <translation>报告未能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>报告已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {added} added, {changed} changed, {retired} retired, {back} back.</source>
+        <translation>导入完成：新增 {added}，变更 {changed}，停用 {retired}，恢复 {back}。</translation>
+    </message>
+</context>
+<context>
     <name>GridPage</name>
     <message>
         <source>The unit grid</source>
@@ -1396,6 +1579,160 @@
     <message>
         <source>The database holds {n} unit cells.</source>
         <translation>数据库中现有单元网格 {n} 个。</translation>
+    </message>
+</context>
+<context>
+    <name>GridPreview</name>
+    <message>
+        <source>No cells to show</source>
+        <translation>没有可显示的单元网格</translation>
+    </message>
+</context>
+<context>
+    <name>GridProblems</name>
+    <message>
+        <source>The file holds no polygon with usable coordinates.</source>
+        <translation>文件中没有坐标可用的多边形。</translation>
+    </message>
+    <message>
+        <source>The coordinate system cannot be used: {why}</source>
+        <translation>无法使用该坐标系：{why}</translation>
+    </message>
+    <message>
+        <source>The coordinates fit {crs}, not the stated {stated}: read as {crs}.</source>
+        <translation>坐标符合 {crs}，而非文件声明的 {stated}：已按 {crs} 读取。</translation>
+    </message>
+    <message>
+        <source>The coordinates look like degrees, but {crs} is in metres: choose a geographic coordinate system (WGS 84 or CGCS2000).</source>
+        <translation>坐标看起来是经纬度（度），但 {crs} 以米为单位：请选择地理坐标系（WGS 84 或 CGCS2000）。</translation>
+    </message>
+    <message>
+        <source>The coordinates (around {x}, {y}) look like metres, but {crs} is in degrees: choose a projected coordinate system ({hint}).</source>
+        <translation>坐标（约 {x}, {y}）看起来以米为单位，但 {crs} 以度为单位：请选择投影坐标系（{hint}）。</translation>
+    </message>
+    <message>
+        <source>Latitude and longitude seem swapped (the middle of the grid is at x {x}, y {y}): fix the file&apos;s axis order.</source>
+        <translation>经纬度似乎颠倒了（网格中心位于 x {x}, y {y}）：请修正文件的坐标轴顺序。</translation>
+    </message>
+    <message>
+        <source>Some coordinates cannot be converted from {crs}: check the coordinate system.</source>
+        <translation>部分坐标无法从 {crs} 转换：请检查坐标系。</translation>
+    </message>
+    <message>
+        <source>The grid lies {km} km from the centre&apos;s region (grid at {grid}, centre at {centre}, read as {crs}): check the coordinate system.</source>
+        <translation>网格距本中心辖区 {km} 公里（网格位于 {grid}，中心位于 {centre}，按 {crs} 读取）：请检查坐标系。</translation>
+    </message>
+    <message>
+        <source>The feature has no cell code.</source>
+        <translation>该要素没有单元网格编码。</translation>
+    </message>
+    <message>
+        <source>The cell code “{code}” is not {lengths} digits.</source>
+        <translation>单元网格编码“{code}”不是 {lengths} 位数字。</translation>
+    </message>
+    <message>
+        <source>The attribute {field} contradicts the cell code&apos;s own prefix; the code&apos;s prefix is used.</source>
+        <translation>属性 {field} 与单元网格编码的前缀不符，已采用编码前缀。</translation>
+    </message>
+    <message>
+        <source>The feature has no geometry.</source>
+        <translation>该要素没有几何图形。</translation>
+    </message>
+    <message>
+        <source>The geometry is a {type}, not a polygon.</source>
+        <translation>几何类型为 {type}，不是多边形。</translation>
+    </message>
+    <message>
+        <source>The cell has {parts} separate parts; a cell must be one polygon.</source>
+        <translation>该单元网格由 {parts} 个分离部分组成，单元网格必须是一个多边形。</translation>
+    </message>
+    <message>
+        <source>The cell&apos;s {holes} hole(s) were left out.</source>
+        <translation>已忽略该单元网格的 {holes} 个内洞。</translation>
+    </message>
+    <message>
+        <source>The geometry has coordinates that are not numbers.</source>
+        <translation>几何图形中有非数字的坐标。</translation>
+    </message>
+    <message>
+        <source>The outline is not closed (its last point is not its first).</source>
+        <translation>边界未闭合（终点与起点不同）。</translation>
+    </message>
+    <message>
+        <source>The outline was not closed and has been closed.</source>
+        <translation>边界未闭合，已自动闭合。</translation>
+    </message>
+    <message>
+        <source>The outline encloses no area ({points} points).</source>
+        <translation>边界未围出面积（{points} 个点）。</translation>
+    </message>
+    <message>
+        <source>The outline crosses itself (at {reason}).</source>
+        <translation>边界自相交（位于 {reason}）。</translation>
+    </message>
+    <message>
+        <source>The outline is not a valid polygon ({reason}).</source>
+        <translation>边界不是有效的多边形（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The outline was repaired; the largest piece, {kept_share} of the area, was kept.</source>
+        <translation>边界已修复，保留了面积最大的部分（占 {kept_share}）。</translation>
+    </message>
+    <message>
+        <source>The cell code {code} appears {count} times (first at feature {first}).</source>
+        <translation>单元网格编码 {code} 出现了 {count} 次（首次出现于第 {first} 个要素）。</translation>
+    </message>
+    <message>
+        <source>The cell overlaps cell {other} ({share} of the smaller one).</source>
+        <translation>该单元网格与 {other} 重叠（占较小者的 {share}）。</translation>
+    </message>
+    <message>
+        <source>The cell lies more than {tolerance_m} m from every other cell of its community {community}.</source>
+        <translation>该单元网格距所属社区 {community} 的其他单元网格均超过 {tolerance_m} 米。</translation>
+    </message>
+    <message>
+        <source>The attribute {field} cannot be stored ({why}).</source>
+        <translation>属性 {field} 无法保存（{why}）。</translation>
+    </message>
+    <message>
+        <source>The patrol officer {officer} is not in the database; the work grid is imported without that officer.</source>
+        <translation>数据库中没有监督员 {officer}，该责任网格导入时不指定监督员。</translation>
+    </message>
+    <message>
+        <source>The file cannot be used: {detail}</source>
+        <translation>无法使用该文件：{detail}</translation>
+    </message>
+    <message>
+        <source>The file has no attribute “{field}” (it has: {fields}).</source>
+        <translation>文件中没有属性“{field}”（现有属性：{fields}）。</translation>
+    </message>
+    <message>
+        <source>No attribute holds the cell codes: choose it (the file has: {fields}).</source>
+        <translation>没有找到存放单元网格编码的属性，请指定（现有属性：{fields}）。</translation>
+    </message>
+    <message>
+        <source>The grid has problems, so nothing was imported.</source>
+        <translation>网格存在问题，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported as it is, so nothing was imported.</source>
+        <translation>该文件无法按现状导入，未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>The grid was changed by another seat after this check, so nothing was imported: run the check again.</source>
+        <translation>检查之后网格已被其他席位修改，未导入任何内容：请重新检查。</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Problem {code}.</source>
+        <translation>问题 {code}。</translation>
     </message>
 </context>
 <context>
@@ -1506,6 +1843,10 @@
     <message>
         <source>&amp;Users…</source>
         <translation>用户管理(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;grid…</source>
+        <translation>导入网格(&amp;G)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>

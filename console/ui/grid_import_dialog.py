@@ -1,0 +1,456 @@
+"""The administrator's grid import: pick the GIS file, run the dry run on the long lane, read
+its report (counts, the problem features in a table and on a preview), save it, import.
+
+The dry run and the import are `plan_grid_import` / `apply_grid_import` run by the task runner
+(no SQL on the GUI thread); the report that comes back is plain data. The import re-checks that
+the grid is still the one the dry run compared against (another seat may have imported since).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.common.grid_texts import problem_text, refusal_text, severity_text
+from console.common.messages import describe_error
+from console.live.tasks import Lane, Task, TaskRunner
+from console.services.actor import Actor
+from console.services.cases import now
+from console.services.grid_import import (GridImportError, GridImportOptions, GridImportReport,
+                                          apply_grid_import, plan_grid_import)
+from console.ui.grid_preview import GridPreview, PreviewCell
+
+# Encodings offered (None: the .cpg, else UTF-8, else GB18030 — the reader decides).
+ENCODINGS = (None, "utf-8", "gbk", "gb18030")
+# Coordinate systems offered; the box is editable for any EPSG code (e.g. EPSG:4549).
+CRS_CHOICES = (None, "WGS84", "EPSG:4490", "GK3", "WebMercator", "GCJ02", "BD09")
+
+
+def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+class GridImportDialog(QDialog):
+    """Modeless. Signals for tests: `checked(report)`, `imported(diff)`, `refused(sentence)`."""
+
+    checked = Signal(object)
+    imported = Signal(object)
+    refused = Signal(str)
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gridImportDialog")
+        self.setWindowTitle(self.tr("Import grid"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.tasks, self.actor = tasks, actor
+        self.report: GridImportReport | None = None
+        self._task: Task | None = None
+        self._build()
+        self._set_busy(None)
+        self._show_report(None)
+        self.resize(1000, 680)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("gridPath")
+        self.path_edit.setPlaceholderText(self.tr(
+            "A Shapefile (.shp with .shx/.dbf/.prj/.cpg), GeoJSON, a zip, or a folder of one"))
+        self.path_edit.textChanged.connect(self._options_changed)
+        file_button = QPushButton(self.tr("&File…"), self)
+        file_button.clicked.connect(self._pick_file)
+        folder_button = QPushButton(self.tr("F&older…"), self)
+        folder_button.clicked.connect(self._pick_folder)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(file_button)
+        path_row.addWidget(folder_button)
+
+        self.encoding = QComboBox(self)
+        self.encoding.setObjectName("gridEncoding")
+        for value in ENCODINGS:
+            self.encoding.addItem(self.tr("Detect") if value is None else value.upper(), value)
+        self.crs = QComboBox(self)
+        self.crs.setObjectName("gridCrs")
+        self.crs.setEditable(True)
+        labels = {None: self.tr("As the file states (else WGS 84)"), "WGS84": "WGS 84",
+                  "EPSG:4490": self.tr("CGCS2000 geographic (EPSG:4490)"),
+                  "GK3": self.tr("CGCS2000 Gauss–Krüger 3° (zone from the coordinates)"),
+                  "WebMercator": self.tr("Web Mercator (EPSG:3857)"),
+                  "GCJ02": self.tr("GCJ-02 (Amap, Tencent)"), "BD09": self.tr("BD-09 (Baidu)")}
+        for value in CRS_CHOICES:
+            self.crs.addItem(labels[value], value)
+        self.crs.setToolTip(self.tr("Or type an EPSG code, e.g. EPSG:4549"))
+        self.code_field = QComboBox(self)
+        self.code_field.setObjectName("gridCodeField")
+        self.code_field.addItem(self.tr("Detect"), None)
+        self.repair = QCheckBox(self.tr("&Repair crossing or unclosed outlines (with a warning)"),
+                                self)
+        self.skip_invalid = QCheckBox(self.tr("&Skip invalid features and import the rest"), self)
+        self.skip_invalid.setObjectName("gridSkipInvalid")
+        self.skip_invalid.toggled.connect(self._update_import_button)
+        for box in (self.encoding, self.crs, self.code_field):
+            box.currentIndexChanged.connect(self._options_changed)
+        self.crs.editTextChanged.connect(self._options_changed)
+        self.repair.toggled.connect(self._options_changed)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Grid file:"), path_row)
+        options = QHBoxLayout()
+        for label, box in ((self.tr("Encoding:"), self.encoding),
+                           (self.tr("Coordinates:"), self.crs),
+                           (self.tr("Code field:"), self.code_field)):
+            options.addWidget(QLabel(label, self))
+            options.addWidget(box, 1 if box is self.crs else 0)
+        form.addRow(options)
+        checks = QHBoxLayout()
+        checks.addWidget(self.repair)
+        checks.addWidget(self.skip_invalid)
+        checks.addStretch(1)
+        form.addRow(checks)
+
+        self.check_button = QPushButton(self.tr("&Check (dry run)"), self)
+        self.check_button.setObjectName("gridCheck")
+        self.check_button.clicked.connect(self.run_check)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.stage = QLabel(self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.check_button)
+        run_row.addWidget(self.progress, 1)
+        run_row.addWidget(self.stage)
+        run_row.addWidget(self.cancel_button)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("gridMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("gridSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("gridProblems")
+        self.table.setHorizontalHeaderLabels([self.tr("Feature"), self.tr("Cell code"),
+                                              self.tr("Level"), self.tr("Problem")])
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.itemSelectionChanged.connect(self._row_chosen)
+        self.preview = GridPreview(self)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        self.save_button = QPushButton(self.tr("Save &report…"), self)
+        self.save_button.clicked.connect(self._pick_report_file)
+        self.import_button = QPushButton(self.tr("&Import"), self)
+        self.import_button.setObjectName("gridImport")
+        self.import_button.clicked.connect(self.run_import)
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.save_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(run_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+
+    # --- choosing ----------------------------------------------------------------------------
+
+    @Slot()
+    def _pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Grid file"), self.path_edit.text(),
+            self.tr("Grid files (*.shp *.geojson *.json *.zip);;All files (*)"))
+        if path:
+            self.choose_path(path)
+
+    @Slot()
+    def _pick_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Folder of the grid file"),
+                                                self.path_edit.text())
+        if path:
+            self.choose_path(path)
+
+    def choose_path(self, path: str | Path) -> None:
+        self.path_edit.setText(str(path))
+
+    def options(self) -> GridImportOptions:
+        crs = self.crs.currentData() if self.crs.currentText() == \
+            self.crs.itemText(self.crs.currentIndex()) else self.crs.currentText().strip() or None
+        return GridImportOptions(crs=crs, code_field=self.code_field.currentData(),
+                                 encoding=self.encoding.currentData(),
+                                 repair=self.repair.isChecked(),
+                                 skip_invalid=self.skip_invalid.isChecked())
+
+    def choose(self, *, encoding: str | None = None, crs: str | None = None,
+               code_field: str | None = None) -> None:
+        """Set options as a user would pick them (tests, screenshots)."""
+        if encoding is not None:
+            self.encoding.setCurrentIndex(self.encoding.findData(encoding))
+        if crs is not None:
+            index = self.crs.findData(crs)
+            if index >= 0:
+                self.crs.setCurrentIndex(index)
+            else:
+                self.crs.setEditText(crs)
+        if code_field is not None:
+            self._offer_fields([code_field])
+            self.code_field.setCurrentIndex(self.code_field.findData(code_field))
+
+    def _offer_fields(self, fields: list[str]) -> None:
+        current = self.code_field.currentData()
+        self.code_field.blockSignals(True)
+        for name in fields:
+            if self.code_field.findData(name) < 0:
+                self.code_field.addItem(name, name)
+        self.code_field.setCurrentIndex(max(0, self.code_field.findData(current)))
+        self.code_field.blockSignals(False)
+
+    @Slot()
+    def _options_changed(self) -> None:
+        """A report made with other options no longer says what an import would do."""
+        if self.report is not None:
+            self.report = None
+            self.import_button.setEnabled(False)
+            self.message.setText(self.tr("The options changed: check the file again."))
+            self._show_report(None)
+
+    # --- running -----------------------------------------------------------------------------
+
+    def _set_busy(self, stage: str | None, *, cancellable: bool = True) -> None:
+        """An import cannot be cancelled (it is one transaction that runs to its end: a
+        cancel would only hide that it happened), so it shows no Cancel and no percentage."""
+        busy = stage is not None
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy and cancellable)
+        self.stage.setText(stage or "")
+        self.check_button.setEnabled(not busy)
+        self.path_edit.setEnabled(not busy)
+        if busy:
+            self.import_button.setEnabled(False)
+            self.progress.setRange(0, 100 if cancellable else 0)
+            self.progress.setValue(0)
+
+    @Slot()
+    def run_check(self) -> None:
+        path = self.path_edit.text().strip()
+        if not path:
+            self.message.setText(self.tr("Choose the grid file first."))
+            return
+        options = self.options()
+        self.report = None
+        self._set_busy(self.tr("Reading the file…"))
+
+        def work(session, job):
+            def step(fraction: float, stage: str) -> None:
+                job.check()
+                job.progress(fraction, stage)
+            return plan_grid_import(session, Path(path).expanduser(), options, progress=step)
+        self._task = self.tasks.run_long(work, on_done=self._checked, on_error=self._failed,
+                                         owner=self, key=(id(self), "grid-import"))
+        self._task.progress.connect(self._progressed)
+
+    @Slot(float, str)
+    def _progressed(self, fraction: float, stage: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.stage.setText({"read": self.tr("Reading the file…"),
+                            "check": self.tr("Checking the cells…"),
+                            "compare": self.tr("Comparing with the stored grid…")
+                            }.get(stage, ""))
+
+    @Slot()
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._set_busy(None)
+        self.message.setText(self.tr("Cancelled."))
+
+    def _checked(self, report: GridImportReport) -> None:
+        self._task = None
+        self._set_busy(None)
+        self.report = report
+        self._offer_fields(report.attributes)
+        self._show_report(report)
+        self.checked.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_busy(None)
+        if isinstance(exc, GridImportError):
+            text = refusal_text(exc.code, exc.params)
+            if exc.code in ("no_code_field", "no_such_field"):
+                self._offer_fields(list(exc.params.get("fields", [])))
+                self.code_field.setFocus()
+            if exc.code == "grid_changed":
+                self.report = None
+        else:
+            text = describe_error(exc)
+        self.message.setText(text)
+        self._update_import_button()
+        self.refused.emit(text)
+
+    # --- the report --------------------------------------------------------------------------
+
+    def _importable_now(self) -> bool:
+        if self.report is None:
+            return False
+        options = dataclasses.replace(self.report.options,
+                                      skip_invalid=self.skip_invalid.isChecked())
+        return dataclasses.replace(self.report, options=options).importable
+
+    @Slot()
+    def _update_import_button(self) -> None:
+        self.import_button.setEnabled(self._task is None and self._importable_now())
+
+    def _show_report(self, report: GridImportReport | None) -> None:
+        self.save_button.setEnabled(report is not None)
+        if report is None:
+            self.summary.setText("")
+            self.table.setRowCount(0)
+            self.preview.set_cells([])
+            self._update_import_button()
+            return
+        file_errors = [p for p in report.problems]
+        self.message.setText("\n".join(f"{severity_text(p.severity)}: "
+                                       f"{problem_text(p.code, p.detail)}" for p in file_errors))
+        d = report.diff
+        warnings = sum(1 for f in report.features if f.ok and f.problems)
+        counts = self.tr(
+            "{features} features · <b>{added}</b> added · <b>{changed}</b> changed · "
+            "{unchanged} unchanged · <b>{retired}</b> retired ({cases} cases keep their cell) · "
+            "{reactivated} back · <b style='color:#e0413a'>{invalid}</b> invalid · "
+            "<span style='color:#c07a00'>{warnings}</span> with warnings").format(
+            features=len(report.features), added=len(d.added), changed=len(d.changed),
+            unchanged=d.unchanged, retired=len(d.retired), cases=d.cases_on_retired,
+            reactivated=len(d.reactivated), invalid=len(report.invalid), warnings=warnings)
+        where = self.tr("{name}: {format}, encoding {encoding}, {crs}").format(
+            name=Path(report.source.split("!")[-1]).name, format=report.format,
+            encoding=report.encoding, crs=report.crs)
+        self.summary.setText(f"{where}<br>{counts}")
+        rows = [(f, p) for f in report.features for p in f.problems]
+        rows.sort(key=lambda fp: (fp[1].severity != "error", fp[0].index))
+        self.table.setRowCount(len(rows))
+        for row, (f, p) in enumerate(rows):
+            level = _item(severity_text(p.severity))
+            level.setForeground(Qt.GlobalColor.red if p.severity == "error"
+                                else Qt.GlobalColor.darkYellow)
+            self.table.setItem(row, 0, _item(str(f.index), align_right=True))
+            self.table.setItem(row, 1, _item(f.code or "—"))
+            self.table.setItem(row, 2, level)
+            self.table.setItem(row, 3, _item(problem_text(p.code, p.detail)))
+            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, f.index)
+        self.table.resizeRowsToContents()
+        self.preview.set_cells([
+            PreviewCell(f.index, f.ring, "error" if not f.ok else
+                        "warning" if f.problems else "ok")
+            for f in report.features if f.ring is not None])
+        self._update_import_button()
+
+    @Slot()
+    def _row_chosen(self) -> None:
+        items = self.table.selectedItems()
+        index = None
+        if items:
+            first = self.table.item(items[0].row(), 0)
+            index = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
+        self.preview.highlight(index)
+
+    @Slot()
+    def _pick_report_file(self) -> None:
+        if self.report is None:
+            return
+        stem = Path(self.report.source.split("!")[-1]).stem
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), str(Path.home() / f"{stem}-report.json"),
+            self.tr("JSON (*.json)"))
+        if path:
+            self.save_report_to(path)
+
+    def save_report_to(self, path: str | Path) -> None:
+        """The dry run's per-feature report as JSON (the same as `import grid --report`)."""
+        if self.report is None:
+            return
+        try:
+            Path(path).write_text(json.dumps(self.report.to_dict(), ensure_ascii=False,
+                                             indent=1), encoding="utf-8")
+        except OSError as exc:
+            self.message.setText(self.tr("The report could not be saved: {error}").format(
+                error=exc.strerror or str(exc)))
+            return
+        self.message.setText(self.tr("Report saved to {path}").format(path=path))
+
+    # --- importing ---------------------------------------------------------------------------
+
+    @Slot()
+    def run_import(self) -> None:
+        if not self._importable_now():
+            return
+        report = self.report
+        options = dataclasses.replace(report.options, skip_invalid=self.skip_invalid.isChecked())
+        plan = dataclasses.replace(report, options=options)
+        actor, at = self.actor, now()
+        self._set_busy(self.tr("Importing…"), cancellable=False)
+        self._task = self.tasks.run_long(
+            lambda session, job: apply_grid_import(session, plan, at, actor=actor),
+            on_done=self._imported, on_error=self._failed, owner=self,
+            key=(id(self), "grid-import"))
+        self._task.progress.connect(self._progressed)
+
+    def _imported(self, diff) -> None:
+        self._task = None
+        self._set_busy(None)
+        self.report = None          # applied: a second import needs a fresh dry run
+        self.import_button.setEnabled(False)
+        self.message.setText(self.tr(
+            "Imported: {added} added, {changed} changed, {retired} retired, {back} back.").format(
+            added=len(diff.added), changed=len(diff.changed), retired=len(diff.retired),
+            back=len(diff.reactivated)))
+        self.imported.emit(diff)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        if self._task is not None and self._task.lane == Lane.LONG:
+            self._task.cancel()     # a dry run nobody will read; an import runs to its end
+        super().closeEvent(event)
