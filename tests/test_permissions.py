@@ -8,6 +8,7 @@ listed here, so a new entry point cannot slip past the test (nor past the check)
 from __future__ import annotations
 
 import ast
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import (alert_actions, campaigns, case_desk, cases, devices, hotline, roster,
+from console.services import (alert_actions, campaigns, case_desk, cases, devices, field_sessions,
+                              holidays, hotline, people_export, people_import, roster, setup_state,
                               supervision, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
@@ -129,8 +131,28 @@ ENTRY_POINTS.update({
     "supervision.close": (P.CLOSE_SUPERVISION, lambda s, a, w: supervision.close(
         s, a, 99_999, at=MON)),
 })
+ENTRY_POINTS.update({
+    "field_sessions.revoke": (P.EDIT_ROSTER, lambda s, a, w: field_sessions.revoke(
+        s, session_id=99_999, actor=a, at=MON)),
+    "holidays.seed_holidays": (P.EDIT_SETTINGS, lambda s, a, w: holidays.seed_holidays(
+        s, a, at=MON, years=[2026])),
+    "holidays.import_dated_list": (P.EDIT_SETTINGS, lambda s, a, w: holidays.import_dated_list(
+        s, a, Path("/nonexistent/holidays.csv"), at=MON, dry_run=True)),
+    "holidays.set_day": (P.EDIT_SETTINGS, lambda s, a, w: holidays.set_day(
+        s, a, MON.date(), "holiday", at=MON)),
+    # Needs both: who may manage the accounts and edit the roster (the administrator alone).
+    "people_import.import_people": (P.MANAGE_USERS, lambda s, a, w: people_import.import_people(
+        s, a, Path("/nonexistent/people.xlsx"), at=MON, dry_run=True)),
+    "people_export.export_people": (P.MANAGE_USERS, lambda s, a, w: people_export.export_people(
+        s, a, Path(tempfile.mkdtemp()) / "people.xlsx")),
+    "setup_state.save_progress": (P.EDIT_SETTINGS, lambda s, a, w: setup_state.save_progress(
+        s, a, 1)),
+    "setup_state.save_centre": (P.EDIT_SETTINGS, lambda s, a, w: setup_state.save_centre(
+        s, a, name="示范城市", region="", centre=None, at=MON)),
+})
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
-DELEGATING = {"case_desk.bulk_perform"}
+DELEGATING = {"case_desk.bulk_perform",
+              "people_accounts.set_one_time_password"}   # users.reset_password
 #: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
 #: a seat reading its own account as stored (to follow a change of role).
 NOT_ACTIONS = {"actor.authorize", "users.verify_password", "users.current_actor",
