@@ -16,7 +16,7 @@ from console.ingest.field_app import Limits, field_mount
 from console.ingest.field_exif import photo_facts
 from console.services import cases, field_sessions
 from console.services.users import HASHER
-from console.store.models import AuditRecord, Case, CaseEvent, FieldSession, User
+from console.store.models import AuditRecord, Case, CaseEvent, Device, FieldSession, User
 from tests.ingest_app import Client
 from tests.service_city import CENTRE, GARBAGE, STEP, do, report
 
@@ -277,6 +277,12 @@ def test_shift_counts_the_officers_reports_today(field):
     body = field.client.get(f"{API}/shift", headers=auth(token)).json()
     assert body["reports_today"] == 2 and len(body["recent"]) == 2
     assert body["officer_code"] == "P0001" and body["on_duty"] is False
+    # The page reports positions under the device registered to the officer.
+    assert body["position_device"] == "patrol-0001"
+    with field.db.transaction() as s:
+        s.execute(update(Device).values(active=False))
+    assert field.client.get(f"{API}/shift", headers=auth(token)).json()[
+        "position_device"] is None
 
 
 # --- EXIF --------------------------------------------------------------------------------------

@@ -18,12 +18,15 @@ from pathlib import Path
 
 import piexif
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
+from console.ingest.app import create_app
+from console.ingest.directory import DeviceDirectory
 from console.ingest.field_app import field_mount
+from console.ingest.writer import BatchWriter
 from console.services import queues
-from console.store.models import Case, CaseEvent
+from console.store.models import Case, CaseEvent, Device, LatestPosition
 from tests.service_city import CENTRE, STEP
 from tests.test_field_api import PASSWORD, Field, checking_case, give_password, roomy
 
@@ -259,3 +262,49 @@ def test_a_check_answered_with_a_photo_is_seen_by_the_console(browser, site, sho
     assert event.note == "【核查】已处置：已清理干净"
     assert event.data["check"]["result"] == "handled" and len(event.data["check"]["photos"]) == 1
     assert (field.data_dir / event.data["check"]["photos"][0]).is_file()
+
+
+def test_the_page_reports_positions_through_the_osmand_endpoint(browser, db, city, shots,
+                                                                tmp_path):
+    give_password(db)
+    directory = DeviceDirectory()
+    writer = BatchWriter(db, directory)         # not started: the test writes what arrived
+    writer.refresh_devices()
+    app = create_app(writer, directory, field_data_dir=tmp_path / "data")
+    with Served(app) as url:
+        open_signed_in(browser, url)
+        browser.find_element("css selector", '.tab[data-screen="me"]').click()
+        wait(browser, lambda d: "已关闭" in visible_text(d, "pos-status"), "switch shown, off")
+        assert not browser.find_element("id", "pos-switch").is_selected()   # off by default
+        browser.save_screenshot(str(shots / "9-positions-off.png"))
+        writer.write_pending()
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(LatestPosition)) == 0
+        tap(browser, "#pos-switch")
+        wait(browser, lambda d: "上报中，上次" in visible_text(d, "pos-status"), "a fix sent")
+        assert browser.find_element("id", "pos-on").is_displayed()
+        browser.save_screenshot(str(shots / "10-positions-on.png"))
+        writer.write_pending()
+        with db.session() as s:
+            (row,) = s.scalars(select(LatestPosition)).all()
+            device = s.get(Device, row.device_id)
+        assert device.unique_id == city.device and row.patrol_officer_id == city.officer_id
+        assert abs(row.lat - HERE[0]) < 1e-6 and abs(row.lon - HERE[1]) < 1e-6
+        assert row.accuracy == 8
+        # Switched off, it stays off across a reload (the switch is the officer's).
+        tap(browser, "#pos-switch")
+        browser.refresh()
+        wait(browser, lambda d: d.find_element("id", "screen-report").is_displayed(), "reload")
+        browser.find_element("css selector", '.tab[data-screen="me"]').click()
+        wait(browser, lambda d: "已关闭" in visible_text(d, "pos-status"), "still off")
+
+
+def test_the_page_says_so_when_no_device_is_registered(browser, site, shots):
+    url, field = site
+    with field.db.transaction() as s:
+        s.execute(update(Device).values(active=False))
+    open_signed_in(browser, url)
+    browser.find_element("css selector", '.tab[data-screen="me"]').click()
+    wait(browser, lambda d: "没有登记给您的定位设备" in visible_text(d, "pos-status"), "said")
+    assert not browser.find_element("id", "pos-switch").is_enabled()
+    browser.save_screenshot(str(shots / "11-positions-no-device.png"))

@@ -24,7 +24,7 @@ from console.services import cases
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
-from console.store.models import Alert, Case, Category, Cell, FieldReceipt, Shift
+from console.store.models import Alert, Case, Category, Cell, Device, FieldReceipt, Shift
 
 SOURCE = "patrol"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -213,10 +213,18 @@ def shift(session: Session, officer: FieldOfficer, at: datetime) -> dict[str, An
                   .join(Category, Category.code == Case.category_code)
                   .where(*mine).order_by(Case.reported_at.desc()).limit(20))]
     return {"officer": officer.actor.name, "officer_code": officer.officer_code,
-            "device": officer.device, "on_duty": window is not None,
+            "device": officer.device, "position_device": position_device(session, officer), "on_duty": window is not None,
             "shift_end": window[1].isoformat(timespec="minutes") if window else None,
             "warnings": warnings, "reports_today": today, "registered_today": registered,
             "recent": recent, "session_expires": officer.expires_at.isoformat(timespec="minutes")}
+
+
+def position_device(session: Session, officer: FieldOfficer) -> str | None:
+    """The id the page reports positions under (OsmAnd's `id`): the device the centre
+    registered to this officer; None if none, and the page says so rather than inventing one."""
+    return session.scalar(select(Device.unique_id).where(
+        Device.patrol_officer_id == officer.officer_id, Device.active.is_(True))
+        .order_by(Device.id).limit(1))
 
 
 def refusal_of(exc: DomainError) -> FieldRefused:

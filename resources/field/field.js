@@ -220,6 +220,8 @@ function show(name) {
 
 function signedOut(message) {
   state.token = null;
+  clearInterval(positions.timer); positions.timer = null; positions.device = undefined;
+  $("pos-on").hidden = true;
   localStorage.removeItem("field.token");
   show("login");
   if (message) $("login-error").textContent = message;
@@ -250,6 +252,7 @@ async function start() {
   locate();
   loadCategories();
   loadTasks();
+  loadShift();
   flush();
 }
 
@@ -294,7 +297,9 @@ function locate() {
   if (!navigator.geolocation) { $("where").textContent = "此设备无法定位"; return; }
   navigator.geolocation.watchPosition(async (p) => {
     const first = !state.pos;
-    state.pos = { lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy };
+    state.pos = { lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy,
+      at: p.timestamp };
+    if (!positions.sentFix) sendPosition();
     const text = `位置 ${state.pos.lat.toFixed(6)}, ${state.pos.lon.toFixed(6)}（±${Math.round(state.pos.acc)} 米）`;
     $("where").textContent = text;
     $("where").className = "where";
@@ -394,6 +399,55 @@ async function sendAnswer() {
   loadTasks();
 }
 
+/* --- positions ---------------------------------------------------------------------------
+   For an officer without Traccar Client: while the page is open and the switch is on, the
+   newest fix goes to the intake's OsmAnd endpoint (/?id=…) under the device the centre
+   registered to the officer. Once a minute and only a fix not sent yet: the radio sleeps
+   between, and the console's off-post and idle checks need no more. */
+const POSITION_EVERY_MS = 60000;
+const positions = { device: undefined, timer: null, sentFix: null, sentAt: null, error: null };
+
+function positionsWanted() { return localStorage.getItem("field.positions") === "on"; }
+
+function setPositions(on) {
+  localStorage.setItem("field.positions", on ? "on" : "off");
+  clearInterval(positions.timer);
+  positions.timer = null;
+  if (on && positions.device) {
+    positions.timer = setInterval(sendPosition, POSITION_EVERY_MS);
+    sendPosition();
+  }
+  showPositions();
+}
+
+async function sendPosition() {
+  const p = state.pos;
+  if (!positions.timer || !p || positions.sentFix === p.at) return;
+  const q = new URLSearchParams({ id: positions.device, lat: p.lat.toFixed(7), lon: p.lon.toFixed(7),
+    timestamp: String(Math.floor(p.at / 1000)), accuracy: String(Math.round(p.acc || 0)) });
+  try {
+    const res = await fetch(new URL(`../?${q}`, location.href), { cache: "no-store" });
+    if (res.ok) { positions.sentFix = p.at; positions.sentAt = new Date(); positions.error = null; }
+    else positions.error = res.status === 400 ? "服务器未接受此设备，请联系指挥中心" : `服务器忙（${res.status}），稍后再试`;
+  } catch (e) { positions.error = "网络不可用，恢复后继续上报"; }
+  showPositions();
+}
+
+function showPositions() {
+  const on = positionsWanted() && !!positions.device;
+  $("pos-switch").checked = on;
+  $("pos-switch").disabled = !positions.device;
+  $("pos-on").hidden = !on || !state.token;
+  let text;
+  if (positions.device === undefined) text = "正在读取定位设备…";
+  else if (!positions.device) text = "没有登记给您的定位设备，无法上报位置。\n请联系指挥中心登记设备。";
+  else if (!on) text = `已关闭。打开后，本页打开期间每分钟上报一次位置（设备 ${positions.device}）。`;
+  else if (positions.error) text = positions.error;
+  else if (positions.sentAt) text = `上报中，上次 ${positions.sentAt.toTimeString().slice(0, 5)}（设备 ${positions.device}）`;
+  else text = `上报中，等待定位…（设备 ${positions.device}）`;
+  $("pos-status").textContent = text;
+}
+
 /* --- shift -------------------------------------------------------------------------------- */
 const WARNINGS = { off_post: "指挥中心提示：您已离开责任网格", idle: "指挥中心提示：您已长时间未移动",
   offline: "指挥中心提示：您的定位已离线", left_early: "指挥中心提示：提前退岗" };
@@ -402,6 +456,10 @@ async function loadShift() {
   showOutbox();
   let s;
   try { s = await api("shift"); } catch (e) { return; }
+  if (positions.device !== (s.position_device || null)) {
+    positions.device = s.position_device || null;
+    setPositions(positionsWanted());
+  }
   const cards = [
     el("div", "card", `${s.officer}（${s.officer_code}）\n${s.on_duty ? `在班，至 ${s.shift_end.slice(11)}` : "不在班次内"}`),
     ...s.warnings.map((w) => el("div", "card warn", WARNINGS[w] || w)),
@@ -430,6 +488,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("task-send").onclick = sendAnswer;
   $("task-back").onclick = () => { $("task-detail").hidden = true; $("task-list").hidden = false; loadTasks(); };
   $("outbox-badge").onclick = () => show("me");
+  $("pos-switch").onchange = () => setPositions($("pos-switch").checked);
   $("sign-out").onclick = async () => {
     try { await api("session", { method: "DELETE" }); } catch (e) { /* signed out here anyway */ }
     signedOut();
@@ -439,6 +498,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   setInterval(() => { if (navigator.onLine) flush(); }, 15000);
   net();
   await showOutbox();
+  showPositions();
   if (state.token) start(); else show("login");
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
 });
