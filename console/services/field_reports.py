@@ -20,7 +20,7 @@ from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import DomainError
 from console.domain.patrol_state import distance_m, on_shift
 from console.domain.workflow import Status
-from console.services import cases
+from console.services import cases, field_messages
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
@@ -228,20 +228,5 @@ def position_device(session: Session, officer: FieldOfficer) -> str | None:
 
 
 def refusal_of(exc: DomainError) -> FieldRefused:
-    """A service's refusal as the phone shows it."""
-    text = _SENTENCES.get(exc.code, "请求被拒绝")
-    return FieldRefused(400, exc.code, f"{text}（{exc.code}）")
-
-
-_SENTENCES = {
-    "location_outside_city": "位置不在本市网格范围内",
-    "unknown_category": "没有这个类别",
-    "text_too_long": "文字太长",
-    "text_bad_character": "文字含有无效字符",
-    "not_text": "字段格式错误",
-    "too_many_items": "照片太多",
-    "user_inactive": "账号已停用",
-    "role_not_allowed": "此账号无权进行该操作",
-    "stale_version": "案卷已被他人更新，请刷新",
-    "bad_coordinates": "坐标无效",
-}
+    """A service's refusal as the phone shows it: the console's own sentence."""
+    return FieldRefused(400, exc.code, field_messages.sentence(exc))
