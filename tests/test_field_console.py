@@ -20,7 +20,7 @@ from console.store.models import Case, FieldSession
 from console.ui.field_sessions_dialog import FieldSessionsDialog, install_field_sessions
 from console.ui.photo_viewer import PhotoViewer
 from console.ui.queues.detail_pane import DetailPane
-from tests.test_field_api import API, INSIDE, auth, checking_case, make_field
+from tests.test_field_api import API, auth, checking_case, make_field
 
 SHOTS = os.environ.get("FIELD_SCREENSHOTS")
 

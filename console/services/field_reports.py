@@ -20,7 +20,7 @@ from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import DomainError
 from console.domain.patrol_state import distance_m, on_shift
 from console.domain.workflow import Status
-from console.services import cases, field_messages
+from console.services import cases, field_figures, field_messages
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
@@ -187,8 +187,15 @@ def where(session: Session, lat: object, lon: object) -> dict[str, Any]:
     lat_, lon_ = _number("lat", lat, -90, 90), _number("lon", lon, -180, 180)
     cell = case_store.cell_at(session, lon_, lat_)
     if cell is None:
-        return {"inside": False, "cell_code": None}
-    return {"inside": True, "cell_code": cell.code}
+        return {"inside": False, "cell_code": None, "cell": None}
+    return {"inside": True, "cell_code": cell.code, "cell": cell_geojson(cell.ring)}
+
+
+def cell_geojson(ring: object) -> dict[str, Any] | None:
+    """A cell's outline for the page's small map (GeoJSON, [lon, lat] as stored)."""
+    if not isinstance(ring, list) or len(ring) < 3:
+        return None
+    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def shift(session: Session, officer: FieldOfficer, at: datetime) -> dict[str, Any]:
@@ -216,7 +223,8 @@ def shift(session: Session, officer: FieldOfficer, at: datetime) -> dict[str, An
             "device": officer.device, "position_device": position_device(session, officer), "on_duty": window is not None,
             "shift_end": window[1].isoformat(timespec="minutes") if window else None,
             "warnings": warnings, "reports_today": today, "registered_today": registered,
-            "recent": recent, "session_expires": officer.expires_at.isoformat(timespec="minutes")}
+            "recent": recent, "figures": field_figures.figures(session, officer, at),
+            "session_expires": officer.expires_at.isoformat(timespec="minutes")}
 
 
 def position_device(session: Session, officer: FieldOfficer) -> str | None:

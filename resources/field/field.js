@@ -193,18 +193,37 @@ function thumbs(container, blobs, onRemove) {
   }));
 }
 
-function smallMap(name, lat, lon, accuracy) {
+/* The small maps: the centre's base tiles when it has set some (served by this server when they
+   are files), the case's unit cell outlined, the point and its accuracy. */
+function smallMap(name, lat, lon, accuracy, cell) {
   if (!window.L || lat == null) return;
   let m = state.maps[name];
   if (!m) {
-    // No base tiles (nothing from the internet): the point and its accuracy on a plain ground.
     m = state.maps[name] = { map: L.map(`${name}-map`, { zoomControl: false, attributionControl: false }) };
     m.marker = L.circleMarker([lat, lon], { radius: 9, color: "#b00000", weight: 3 }).addTo(m.map);
     m.circle = L.circle([lat, lon], { radius: accuracy || 20, weight: 1 }).addTo(m.map);
   }
+  if (state.tiles && !m.tiles) {
+    m.tiles = L.tileLayer(state.tiles.tiles, { maxNativeZoom: state.tiles.max_native_zoom || 18,
+      maxZoom: 20 }).addTo(m.map);
+    m.tiles.bringToBack();
+  }
+  if (cell !== undefined) {
+    if (m.cell) m.cell.remove();
+    m.cell = cell ? L.geoJSON(cell, { style: { color: "#0b4f8a", weight: 3, fill: true,
+      fillOpacity: 0.08, dashArray: "6 4" }, interactive: false }).addTo(m.map) : null;
+  }
   m.marker.setLatLng([lat, lon]); m.circle.setLatLng([lat, lon]).setRadius(accuracy || 20);
   m.map.setView([lat, lon], 17);
   m.map.invalidateSize();
+}
+
+async function loadMap() {
+  try {
+    const info = await api("map");
+    state.tiles = info.tiles ? info : null;
+  } catch (e) { state.tiles = null; }
+  if (state.pos) smallMap("report", state.pos.lat, state.pos.lon, state.pos.acc);
 }
 
 /* --- screens ------------------------------------------------------------------------------ */
@@ -249,6 +268,7 @@ async function signIn(ev) {
 async function start() {
   $("who").textContent = localStorage.getItem("field.who") || "";
   show("report");
+  loadMap();
   locate();
   loadCategories();
   loadTasks();
@@ -269,19 +289,48 @@ async function loadCategories() {
 
 function recentCodes() { return JSON.parse(localStorage.getItem("field.recent") || "[]"); }
 
+/* Category search without pinyin: every word typed must be found in the kind, 大类, 小类 or
+   code; failing that, the typed characters in order within the 小类 or 大类 (暴垃 finds
+   暴露垃圾). Names that begin with the words come first, then 小类, then 大类 and codes. */
+function categoryScore(c, words) {
+  const fields = [c.name, c.major, c.code, c.kind];
+  let score = 0;
+  for (const w of words) {
+    if (c.name.startsWith(w) || c.code.startsWith(w)) score += 4;
+    else if (c.name.includes(w)) score += 3;
+    else if (c.major.includes(w)) score += 2;
+    else if (fields.some((f) => f.includes(w))) score += 1;
+    else if (inOrder(c.name, w) || inOrder(c.major + c.name, w)) score += 0.5;
+    else return 0;
+  }
+  return score;
+}
+
+function inOrder(text, chars) {
+  let i = 0;
+  for (const ch of text) if (ch === chars[i]) i += 1;
+  return chars.length > 1 && i === chars.length;
+}
+
 function listCategories() {
   const q = $("cat-search").value.trim();
   const recent = recentCodes();
   const byCode = new Map(state.categories.map((c) => [c.code, c]));
   let rows;
   if (!q) rows = recent.map((c) => byCode.get(c)).filter(Boolean);
-  else rows = state.categories.filter((c) => `${c.kind}${c.major}${c.name}${c.code}`.includes(q)).slice(0, 40);
+  else {
+    const words = q.split(/[\s,，、]+/).filter(Boolean);
+    rows = state.categories.map((c) => [categoryScore(c, words), c]).filter(([s]) => s > 0)
+      .sort((a, b) => b[0] - a[0] || (recent.indexOf(a[1].code) + 1 || 99) - (recent.indexOf(b[1].code) + 1 || 99))
+      .slice(0, 40).map(([, c]) => c);
+  }
   $("cat-list").replaceChildren(...rows.map((c) => {
     const li = el("li", !q ? "recent" : "", c.name);
     li.append(el("small", "", `${c.kind} · ${c.major} · ${c.code}`));
     li.onclick = () => chooseCategory(c);
     return li;
   }));
+  if (q && !rows.length) $("cat-list").append(el("li", "none", "没有匹配的类别，换个词试试"));
 }
 
 function chooseCategory(c) {
@@ -309,6 +358,7 @@ function locate() {
       try {
         const w = await api(`where?lat=${state.pos.lat}&lon=${state.pos.lon}`);
         $("where").textContent = w.inside ? `单元网格 ${w.cell_code}\n${text}` : `不在本市网格内\n${text}`;
+        smallMap("report", state.pos.lat, state.pos.lon, state.pos.acc, w.cell || null);
         $("where").className = w.inside ? "where" : "where bad";
         $("where").style.whiteSpace = "pre-line";
       } catch (e) { /* offline: the point alone */ }
@@ -377,7 +427,7 @@ async function openTask(t) {
   }));
   thumbs($("task-thumbs"), []);
   $("task-note").value = ""; $("task-msg").textContent = "";
-  smallMap("task", t.lat, t.lon, 15);
+  smallMap("task", t.lat, t.lon, 15, t.cell || null);
   const blobs = [];
   for (const p of t.photos) {
     try {
@@ -452,6 +502,25 @@ function showPositions() {
 const WARNINGS = { off_post: "指挥中心提示：您已离开责任网格", idle: "指挥中心提示：您已长时间未移动",
   offline: "指挥中心提示：您的定位已离线", left_early: "指挥中心提示：提前退岗" };
 
+function percent(x) { return x == null ? "—" : `${(x * 100).toFixed(1)}%`; }
+
+function figuresCard(f) {
+  const card = el("div", "card figures");
+  card.id = "figures";
+  card.append(el("div", "fig-title", `本月考评（${f.month}）`));
+  const grid = el("div", "fig-grid");
+  for (const [value, label, note] of [
+    [String(f.reports), "上报", "件"],
+    [percent(f.valid_report_rate), "有效上报率", `立案 ${f.registered}/${f.reports}`],
+    [percent(f.on_time_check_rate), "按时核查率", `${f.checks_on_time}/${f.checks_due}（${f.check_within_h} 小时内）`]]) {
+    const cell = el("div", "fig");
+    cell.append(el("b", "", value), el("span", "", label), el("small", "", note));
+    grid.append(cell);
+  }
+  card.append(grid);
+  return card;
+}
+
 async function loadShift() {
   showOutbox();
   let s;
@@ -464,6 +533,7 @@ async function loadShift() {
     el("div", "card", `${s.officer}（${s.officer_code}）\n${s.on_duty ? `在班，至 ${s.shift_end.slice(11)}` : "不在班次内"}`),
     ...s.warnings.map((w) => el("div", "card warn", WARNINGS[w] || w)),
     el("div", "card", `今日上报 ${s.reports_today} 件，已立案 ${s.registered_today} 件`),
+    figuresCard(s.figures),
     ...s.recent.map((r) => el("div", "card", `${r.at.slice(11)} ${r.category} · ${r.number}`)),
     el("div", "card", `设备 ${s.device}\n登录有效至 ${s.session_expires.replace("T", " ")}`),
   ];

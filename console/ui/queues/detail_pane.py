@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.common.messages import action_name, role_name, source_name, status_name
+from console.common.theme import severity_color
 from console.paths import data_dir
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
-from console.common.messages import action_name, role_name, source_name, status_name
 from console.ui.queues.action_dialog import unit_name
 from console.ui.queues.texts import full_time
-from console.common.theme import severity_color
 
 THUMBNAIL = QSize(120, 90)
 # What the field app (城管通) writes into a report's description when a photo's own time or
@@ -44,10 +44,10 @@ def photo_file(path: str) -> str:
 class _PhotoLabel(QLabel):
     clicked = Signal()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def mousePressEvent(self, event) -> None:
         event.accept()
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def mouseReleaseEvent(self, event) -> None:
         event.accept()
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit()
