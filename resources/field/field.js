@@ -570,5 +570,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   await showOutbox();
   showPositions();
   if (state.token) start(); else show("login");
+  performance.mark("field-interactive");      // the sign-in form works from here (bench field)
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
 });
