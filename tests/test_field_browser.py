@@ -26,7 +26,7 @@ from console.ingest.directory import DeviceDirectory
 from console.ingest.field_app import field_mount
 from console.ingest.writer import BatchWriter
 from console.services import queues
-from console.store.models import Case, CaseEvent, Device, LatestPosition
+from console.store.models import Case, CaseEvent, Device, FieldSession, LatestPosition
 from tests.service_city import CENTRE, STEP
 from tests.test_field_api import PASSWORD, Field, checking_case, give_password, roomy
 
@@ -226,6 +226,11 @@ def test_a_report_from_sign_in_to_the_consoles_queue(browser, site, shots, tmp_p
     browser.find_element("css selector", '.tab[data-screen="me"]').click()
     wait(browser, lambda d: "今日上报 1 件" in visible_text(d, "shift"), "shift screen")
     browser.save_screenshot(str(shots / "4-me.png"))
+    # The session is named after the phone's model and browser (the console's session list).
+    with field.db.session() as s:
+        (device,) = s.scalars(select(FieldSession.device)).all()
+    assert device.startswith("Pixel 7 Chrome · ") and "Pixel 7 Chrome" in visible_text(
+        browser, "shift")
     # The page fits a 360-px screen: nothing wider than the viewport.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= WIDTH
 

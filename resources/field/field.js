@@ -246,11 +246,24 @@ function signedOut(message) {
   if (message) $("login-error").textContent = message;
 }
 
+/* What the console's session list shows for this phone: its model where the browser tells it,
+   and the browser (a short random tail tells two alike apart). */
+function phoneName() {
+  const ua = navigator.userAgent;
+  const android = ua.match(/Android [\d.]+; (?:[a-z]{2}-[a-z]{2}; )?([^;)]+?)(?: Build|\))/i);
+  const model = android && android[1] !== "K" ? android[1]
+    : /iPad/.test(ua) ? "iPad" : /iPhone/.test(ua) ? "iPhone"
+    : (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "手机";
+  const browser = /MicroMessenger/.test(ua) ? "微信" : /HuaweiBrowser/.test(ua) ? "华为浏览器"
+    : /EdgA?\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox"
+    : /CriOS|Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "浏览器";
+  return `${model.trim().slice(0, 32)} ${browser}`;
+}
+
 async function signIn(ev) {
   ev.preventDefault();
   $("login-error").textContent = "";
-  const device = localStorage.getItem("field.device") ||
-    `${(navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "手机"}-${newKey().slice(0, 6)}`;
+  const device = localStorage.getItem("field.device") || `${phoneName()} · ${newKey().slice(0, 6)}`;
   localStorage.setItem("field.device", device);
   try {
     const body = await api("session", { method: "POST", headers: { "Content-Type": "application/json" },
