@@ -19,7 +19,8 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import alert_actions, case_desk, cases, devices, hotline, roster, users
+from console.services import (alert_actions, case_desk, cases, devices, field_sessions, hotline,
+                              roster, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
@@ -85,6 +86,8 @@ ENTRY_POINTS = {
         s, w.device, s.get(PatrolOfficer, w.officer).code, actor=a)),
     "devices.disable_device": (P.EDIT_ROSTER, lambda s, a, w: devices.disable_device(
         s, w.device, actor=a)),
+    "field_sessions.revoke": (P.EDIT_ROSTER, lambda s, a, w: field_sessions.revoke(
+        s, username="patrol", actor=a, at=MON)),
     "settings.set_setting": (P.EDIT_SETTINGS, lambda s, a, w: set_setting(
         s, a, "city_name", "杭州市", MON)),
     "users.list_users": (P.MANAGE_USERS, lambda s, a, w: users.list_users(s, a)),
