@@ -19,8 +19,16 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import (alert_actions, case_desk, cases, devices, field_sessions, hotline,
-                              roster, users)
+from console.services import (
+    alert_actions,
+    case_desk,
+    cases,
+    devices,
+    field_sessions,
+    hotline,
+    roster,
+    users,
+)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
