@@ -14,9 +14,17 @@ from starlette.applications import Starlette
 from console.domain.roles import Role
 from console.ingest.field_app import Limits, field_mount
 from console.ingest.field_exif import photo_facts
-from console.services import cases, field_sessions
+from console.services import cases, field_figures, field_sessions
 from console.services.users import HASHER
-from console.store.models import AuditRecord, Case, CaseEvent, FieldSession, User
+from console.store.models import (
+    AuditRecord,
+    Case,
+    CaseEvent,
+    Device,
+    FieldSession,
+    Setting,
+    User,
+)
 from tests.ingest_app import Client
 from tests.service_city import CENTRE, GARBAGE, STEP, do, report
 
@@ -155,10 +163,9 @@ def test_expired_revoked_and_deactivated_sessions_are_refused(field):
 def test_a_dispatcher_revokes_nothing_a_leader_revokes(field):
     field.sign_in()
     from console.domain.errors import DomainError
-    with field.db.transaction() as s:
-        with pytest.raises(DomainError):
-            field_sessions.revoke(s, username="patrol", actor=field.city.dispatcher,
-                                  at=datetime.now())
+    with field.db.transaction() as s, pytest.raises(DomainError):
+        field_sessions.revoke(s, username="patrol", actor=field.city.dispatcher,
+                              at=datetime.now())
     with field.db.transaction() as s:
         (row,) = field_sessions.list_sessions(s)
         assert field_sessions.revoke(s, session_id=row.id, actor=field.city.leader,
@@ -173,7 +180,9 @@ def test_categories_and_where(field):
     garbage = next(r for r in rows if r["code"] == GARBAGE)
     assert garbage["kind"] == "事件" and garbage["major"] and garbage["name"] == "暴露垃圾"
     inside = field.client.get(f"{API}/where", params=INSIDE, headers=auth(token)).json()
-    assert inside == {"inside": True, "cell_code": field.city.cell_codes[3]}
+    assert inside["inside"] is True and inside["cell_code"] == field.city.cell_codes[3]
+    # The cell's outline for the page's small map, as GeoJSON.
+    assert inside["cell"]["type"] == "Polygon" and len(inside["cell"]["coordinates"][0]) >= 4
     outside = field.client.get(f"{API}/where", params={"lat": "1", "lon": "1"},
                                headers=auth(token)).json()
     assert outside["inside"] is False
@@ -277,6 +286,12 @@ def test_shift_counts_the_officers_reports_today(field):
     body = field.client.get(f"{API}/shift", headers=auth(token)).json()
     assert body["reports_today"] == 2 and len(body["recent"]) == 2
     assert body["officer_code"] == "P0001" and body["on_duty"] is False
+    # The page reports positions under the device registered to the officer.
+    assert body["position_device"] == "patrol-0001"
+    with field.db.transaction() as s:
+        s.execute(update(Device).values(active=False))
+    assert field.client.get(f"{API}/shift", headers=auth(token)).json()[
+        "position_device"] is None
 
 
 # --- EXIF --------------------------------------------------------------------------------------
@@ -332,6 +347,7 @@ def test_a_check_is_listed_and_answered_with_a_photo(field):
     (task,) = field.client.get(f"{API}/tasks", headers=auth(token)).json()
     assert task["case_number"] == change.number and task["kind"] == "check"
     assert task["request_note"] == "请核查是否清理干净" and task["answers"]["handled"] == "已处置"
+    assert task["cell"]["type"] == "Polygon"
     data = {"kind": "check", "case_number": change.number, "result": "handled",
             "note": "已清理"}
     files = [("photo", ("a.jpg", JPEG, "image/jpeg"))]
@@ -393,3 +409,52 @@ def test_field_sessions_from_the_command_line(field, db, capsys):
     with db.session() as s:
         revokes = [a for a in s.scalars(select(AuditRecord)) if a.data.get("field") == "revoke"]
         assert len(revokes) == 1 and revokes[0].actor_name.startswith("os:")
+
+
+# --- the officer's figures, the base map ---------------------------------------------------------
+
+def test_the_shift_screen_has_the_officers_figures_this_month(field):
+    token = field.sign_in()
+    field.report(token)
+    field.report(token)
+    first = patrol_cases(field.db)[0]
+    with field.db.transaction() as s:
+        cases.register(s, field.city.dispatcher, first.id, first.version)
+    checking_case(field)                    # asked, never answered
+    prompt = checking_case(field)
+    r = field.client.post(f"{API}/tasks/answer", headers=auth(token, "c" * 16), data={
+        "kind": "check", "case_number": prompt.number, "result": "handled"})
+    assert r.status_code == 201
+    f = field.client.get(f"{API}/shift", headers=auth(token)).json()["figures"]
+    assert (f["reports"], f["registered"], f["valid_report_rate"]) == (2, 1, 0.5)
+    # Now the unanswered request is not yet due: one answered on time of one due.
+    assert (f["checks_due"], f["checks_on_time"], f["on_time_check_rate"]) == (1, 1, 1.0)
+    assert f["month"] == datetime.now().strftime("%Y-%m")
+    # Three hours on, the unanswered one is late (events are append-only: ask at a later time).
+    later = datetime.now() + field_figures.CHECK_WITHIN + timedelta(minutes=5)
+    if later.month != datetime.now().month:
+        pytest.skip("the month turns within the check time limit")
+    with field.db.session() as s:
+        officer = field_sessions.resolve(s, token, datetime.now())
+        f = field_figures.figures(s, officer, later)
+    assert (f["checks_due"], f["checks_on_time"], f["on_time_check_rate"]) == (2, 1, 0.5)
+
+
+def test_the_centres_file_tiles_are_served_to_the_page(field, tmp_path):
+    token = field.sign_in()
+    assert field.client.get(f"{API}/map", headers=auth(token)).json()["tiles"] is None
+    folder = tmp_path / "tiles"
+    (folder / "17" / "106000").mkdir(parents=True)
+    (folder / "17" / "106000" / "54000.png").write_bytes(PNG)
+    with field.db.transaction() as s:      # as an administrator sets it
+        s.add(Setting(key="field_tile_url", value={"v": f"file://{folder}/{{z}}/{{x}}/{{y}}.png"},
+                      updated_at=datetime.now()))
+    app = make_field(field.db, field.city, field.data_dir)     # a fresh app: no cached setting
+    token = app.sign_in()
+    info = app.client.get(f"{API}/map", headers=auth(token)).json()
+    assert info["tiles"] == "tiles/{z}/{x}/{y}.png"
+    r = app.client.get("/field/tiles/17/106000/54000.png")
+    assert r.status_code == 200 and r.content == PNG
+    for missing in ("17/106000/54001.png", "17/999999/1.png", "40/1/1.png", "17/-1/1.png",
+                    "17/106000/..%2F..%2Fx.png"):
+        assert app.client.get(f"/field/tiles/{missing}").status_code == 404, missing

@@ -18,12 +18,15 @@ from pathlib import Path
 
 import piexif
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
+from console.ingest.app import create_app
+from console.ingest.directory import DeviceDirectory
 from console.ingest.field_app import field_mount
+from console.ingest.writer import BatchWriter
 from console.services import queues
-from console.store.models import Case, CaseEvent
+from console.store.models import Case, CaseEvent, Device, FieldSession, LatestPosition
 from tests.service_city import CENTRE, STEP
 from tests.test_field_api import PASSWORD, Field, checking_case, give_password, roomy
 
@@ -73,21 +76,40 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def browser():
+def make_driver(width: int, height: int, ua: str):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={WIDTH},{HEIGHT}", "--lang=zh-CN"):
+                f"--window-size={width},{height}", "--lang=zh-CN"):
         options.add_argument(arg)
     options.add_experimental_option("mobileEmulation", {
-        "deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2.0, "touch": True},
-        "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
-                     "(KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"})
+        "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0, "touch": True},
+        "userAgent": ua})
     driver = webdriver.Chrome(options=options, service=Service(DRIVER))
     driver.set_page_load_timeout(WAIT_S)
+    return driver
+
+
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/156.0 Mobile Safari/537.36")
+TABLET_UA = ("Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/156.0 Safari/537.36")
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver(WIDTH, HEIGHT, PHONE_UA)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def tablet():
+    driver = make_driver(820, 1180, TABLET_UA)
     try:
         yield driver
     finally:
@@ -204,6 +226,11 @@ def test_a_report_from_sign_in_to_the_consoles_queue(browser, site, shots, tmp_p
     browser.find_element("css selector", '.tab[data-screen="me"]').click()
     wait(browser, lambda d: "今日上报 1 件" in visible_text(d, "shift"), "shift screen")
     browser.save_screenshot(str(shots / "4-me.png"))
+    # The session is named after the phone's model and browser (the console's session list).
+    with field.db.session() as s:
+        (device,) = s.scalars(select(FieldSession.device)).all()
+    assert device.startswith("Pixel 7 Chrome · ") and "Pixel 7 Chrome" in visible_text(
+        browser, "shift")
     # The page fits a 360-px screen: nothing wider than the viewport.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= WIDTH
 
@@ -259,3 +286,157 @@ def test_a_check_answered_with_a_photo_is_seen_by_the_console(browser, site, sho
     assert event.note == "【核查】已处置：已清理干净"
     assert event.data["check"]["result"] == "handled" and len(event.data["check"]["photos"]) == 1
     assert (field.data_dir / event.data["check"]["photos"][0]).is_file()
+
+
+def test_the_page_reports_positions_through_the_osmand_endpoint(browser, db, city, shots,
+                                                                tmp_path):
+    give_password(db)
+    directory = DeviceDirectory()
+    writer = BatchWriter(db, directory)         # not started: the test writes what arrived
+    writer.refresh_devices()
+    app = create_app(writer, directory, field_data_dir=tmp_path / "data")
+    with Served(app) as url:
+        open_signed_in(browser, url)
+        browser.find_element("css selector", '.tab[data-screen="me"]').click()
+        wait(browser, lambda d: "已关闭" in visible_text(d, "pos-status"), "switch shown, off")
+        assert not browser.find_element("id", "pos-switch").is_selected()   # off by default
+        browser.save_screenshot(str(shots / "9-positions-off.png"))
+        writer.write_pending()
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(LatestPosition)) == 0
+        tap(browser, "#pos-switch")
+        wait(browser, lambda d: "上报中，上次" in visible_text(d, "pos-status"), "a fix sent")
+        assert browser.find_element("id", "pos-on").is_displayed()
+        browser.save_screenshot(str(shots / "10-positions-on.png"))
+        writer.write_pending()
+        with db.session() as s:
+            (row,) = s.scalars(select(LatestPosition)).all()
+            device = s.get(Device, row.device_id)
+        assert device.unique_id == city.device and row.patrol_officer_id == city.officer_id
+        assert abs(row.lat - HERE[0]) < 1e-6 and abs(row.lon - HERE[1]) < 1e-6
+        assert row.accuracy == 8
+        # Switched off, it stays off across a reload (the switch is the officer's).
+        tap(browser, "#pos-switch")
+        browser.refresh()
+        wait(browser, lambda d: d.find_element("id", "screen-report").is_displayed(), "reload")
+        browser.find_element("css selector", '.tab[data-screen="me"]').click()
+        wait(browser, lambda d: "已关闭" in visible_text(d, "pos-status"), "still off")
+
+
+def test_the_page_says_so_when_no_device_is_registered(browser, site, shots):
+    url, field = site
+    with field.db.transaction() as s:
+        s.execute(update(Device).values(active=False))
+    open_signed_in(browser, url)
+    browser.find_element("css selector", '.tab[data-screen="me"]').click()
+    wait(browser, lambda d: "没有登记给您的定位设备" in visible_text(d, "pos-status"), "said")
+    assert not browser.find_element("id", "pos-switch").is_enabled()
+    browser.save_screenshot(str(shots / "11-positions-no-device.png"))
+
+
+def open_first_task(driver) -> None:
+    """Tap the first task; the list is redrawn when it loads, so a tap may meet a stale row."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def tapped(d) -> bool:
+        try:
+            d.find_element("css selector", "#task-list li").click()
+        except StaleElementReferenceException:
+            return False
+        return d.find_element("id", "task-detail").is_displayed()
+    wait(driver, tapped, "task opened")
+
+
+def png_tile(rgb: tuple[int, int, int]) -> bytes:
+    """A plain 256-px PNG tile with a grid line, made without an imaging library."""
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + (bytes((60, 60, 60)) * 256 if y % 64 == 0 else
+                               (bytes(rgb) * 63 + bytes((60, 60, 60))) * 4)
+                    for y in range(256))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def tile_folder(db, folder: Path) -> None:
+    """The centre's tiles around HERE at zoom 16–18, configured as a file:// address."""
+    import math
+
+    from console.store.models import Setting
+    for z in (16, 17, 18):
+        n = 2 ** z
+        x0 = int((HERE[1] + 180) / 360 * n)
+        y0 = int((1 - math.asinh(math.tan(math.radians(HERE[0]))) / math.pi) / 2 * n)
+        for x in range(x0 - 3, x0 + 4):
+            for y in range(y0 - 4, y0 + 5):
+                path = folder / str(z) / str(x) / f"{y}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(png_tile((222, 232, 214) if (x + y) % 2 else (236, 236, 226)))
+    with db.transaction() as s:
+        s.add(Setting(key="field_tile_url", value={"v": f"file://{folder}/{{z}}/{{x}}/{{y}}.png"},
+                      updated_at=datetime.now()))
+
+
+def loaded_tiles(driver, map_id: str) -> int:
+    return driver.execute_script(
+        f"return document.querySelectorAll('#{map_id} img.leaflet-tile-loaded').length")
+
+
+def outlines(driver, map_id: str) -> int:
+    """Paths drawn on the map besides the point and its accuracy circle: the cell outline."""
+    return driver.execute_script(
+        f"return document.querySelectorAll('#{map_id} path[stroke-dasharray]').length")
+
+
+def test_the_small_maps_show_the_centres_tiles_and_the_cell(browser, site, shots, tmp_path):
+    url, field = site
+    tile_folder(field.db, tmp_path / "tiles")
+    checking_case(field)
+    open_signed_in(browser, url)
+    wait(browser, lambda d: loaded_tiles(d, "report-map") > 0, "tiles on the report map")
+    wait(browser, lambda d: outlines(d, "report-map") == 1, "the cell outlined")
+    # Category search matches any part of 大类/小类, or the characters in order.
+    browser.find_element("id", "cat-search").send_keys("暴垃")
+    wait(browser, lambda d: "暴露垃圾" in visible_text(d, "cat-list"), "in-order match")
+    browser.save_screenshot(str(shots / "12-report-tiles.png"))
+    browser.find_element("id", "cat-search").clear()
+    browser.find_element("css selector", '.tab[data-screen="tasks"]').click()
+    wait(browser, lambda d: d.find_elements("css selector", "#task-list li"), "task listed")
+    open_first_task(browser)
+    wait(browser, lambda d: loaded_tiles(d, "task-map") > 0 and outlines(d, "task-map") == 1,
+         "tiles and the cell on the task map")
+    tap(browser, "#task-map")
+    browser.save_screenshot(str(shots / "13-task-tiles.png"))
+    browser.find_element("css selector", '.tab[data-screen="me"]').click()
+    wait(browser, lambda d: "有效上报率" in visible_text(d, "shift"), "the officer's figures")
+    assert "按时核查率" in visible_text(browser, "shift")
+    browser.execute_script("document.getElementById('figures').scrollIntoView()")
+    browser.save_screenshot(str(shots / "14-me-figures.png"))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_on_a_tablet_the_form_sits_beside_the_map(tablet, site, shots, tmp_path):
+    url, field = site
+    tile_folder(field.db, tmp_path / "tiles")
+    checking_case(field)
+    open_signed_in(tablet, url, None)
+    wait(tablet, lambda d: loaded_tiles(d, "report-map") > 0, "tiles")
+    form = tablet.find_element("id", "cat-search").rect
+    map_ = tablet.find_element("id", "report-map").rect
+    assert map_["x"] > form["x"] + form["width"] - 1 and map_["y"] < 400
+    tablet.save_screenshot(str(shots / "20-tablet-report.png"))
+    tablet.find_element("css selector", '.tab[data-screen="tasks"]').click()
+    wait(tablet, lambda d: d.find_elements("css selector", "#task-list li"), "task listed")
+    open_first_task(tablet)
+    wait(tablet, lambda d: loaded_tiles(d, "task-map") > 0, "task map")
+    # The list stays beside the open task.
+    assert tablet.find_element("id", "task-list").is_displayed()
+    tablet.save_screenshot(str(shots / "21-tablet-task.png"))
+    tablet.find_element("css selector", '.tab[data-screen="me"]').click()
+    wait(tablet, lambda d: "有效上报率" in visible_text(d, "shift"), "figures")
+    tablet.save_screenshot(str(shots / "22-tablet-me.png"))
+    assert tablet.execute_script("return document.documentElement.scrollWidth") <= 820

@@ -5,6 +5,7 @@ import pytest
 
 from console.store.database import open_database
 from tests.pg_server import fresh_database, needs_pg
+
 # Collected again here, where `db` (and so `city` and `field`) is PostgreSQL.
 from tests.test_field_api import (  # noqa: F401
     field,
@@ -12,11 +13,18 @@ from tests.test_field_api import (  # noqa: F401
     test_a_report_lands_in_the_intake_queue_as_the_officer,
     test_bad_answers_are_refused,
     test_bad_reports_are_refused_and_write_nothing,
+    test_categories_and_where,
     test_expired_revoked_and_deactivated_sessions_are_refused,
     test_garbage_bodies_and_tokens_are_refused_without_a_fault,
     test_shift_counts_the_officers_reports_today,
     test_sign_in_gives_a_hashed_session_and_sign_out_ends_it,
+    test_the_centres_file_tiles_are_served_to_the_page,
     test_the_same_idempotency_key_never_makes_a_second_case,
+    test_the_shift_screen_has_the_officers_figures_this_month,
+)
+from tests.test_field_console import (  # noqa: F401
+    test_a_leader_sees_the_phones_and_signs_one_out,
+    zh,
 )
 
 pytestmark = needs_pg

@@ -4,12 +4,17 @@
   its case number (upload, checks, EXIF read, case, receipt, audit, photo written and synced).
 - field.first_load_kb: what the page's first load transfers (gzip as the server sends it):
   the page, its script and styles, Leaflet, the manifest and icon — before any photo.
+- field.interactive_slow_s: Debian's chromium, a fresh profile, throttled as a slow phone on a
+  slow network (Slow 4G: 400 kbit/s each way, 400 ms round trip; the CPU 4× slower), from the
+  start of navigation until the sign-in form works (the page's "field-interactive" mark, set
+  once its script has wired the form). Skipped without chromium and its driver.
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -88,6 +93,55 @@ def first_load_bytes(http: httpx.Client, base: str) -> int:
     return total
 
 
+SLOW_4G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
+           "uploadThroughput": 400_000 / 8}
+CPU_SLOWDOWN = 4
+SLOW_RUNS = int(os.environ.get("CITY_CONSOLE_BENCH_FIELD_SLOW_RUNS", "3"))
+
+
+def interactive_slow_s(base: str) -> float | None:
+    """Median seconds, over SLOW_RUNS fresh browsers, until the sign-in form works."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        return None
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        return None
+    runs = []
+    for _ in range(SLOW_RUNS):
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--window-size=360,780"):
+            options.add_argument(arg)
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {
+            "width": 360, "height": 780, "pixelRatio": 2.0, "touch": True}})
+        driver = webdriver.Chrome(options=options, service=Service(driver_path))
+        try:
+            driver.set_page_load_timeout(120)
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
+            driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+            driver.get(base)
+            mark = None
+            deadline = time.monotonic() + 120
+            while mark is None and time.monotonic() < deadline:
+                mark = driver.execute_script(
+                    "const m = performance.getEntriesByName('field-interactive');"
+                    "return m.length ? m[0].startTime : null;")
+                if mark is None:
+                    time.sleep(0.1)
+            if mark is None:
+                raise RuntimeError("the page never became interactive")
+            runs.append(mark / 1000)
+        finally:
+            driver.quit()
+    return statistics.median(runs)
+
+
 def run() -> Iterator[Figure]:
     from console.sim.demo import build_demo
 
@@ -103,6 +157,7 @@ def run() -> Iterator[Figure]:
         try:
             with httpx.Client(timeout=60) as http:
                 first = first_load_bytes(http, base)
+                slow = interactive_slow_s(base)
                 r = http.post(base + "api/session", json={
                     "username": "bench-patrol", "password": PASSWORD, "device": "bench"})
                 r.raise_for_status()
@@ -133,3 +188,5 @@ def run() -> Iterator[Figure]:
         yield "field.report_median_ms", statistics.median(times), "ms"
         yield "field.reports_refused", refused, "requests"
         yield "field.first_load_kb", first / 1024, "KB"
+        if slow is not None:
+            yield "field.interactive_slow_s", slow, "s"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -20,10 +21,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from console.domain.errors import DomainError
@@ -34,6 +35,7 @@ from console.resources import RESOURCES
 from console.services import field_reports, field_sessions, field_tasks
 from console.services.field_reports import FieldReport, Raced
 from console.services.field_sessions import FieldOfficer, FieldRefused
+from console.services.settings import get_setting
 from console.store.database import Database
 from console.store.retry import in_transaction
 
@@ -48,6 +50,8 @@ MAX_FIELDS = 32
 MAX_FIELD = 8 * 1024             # one text part (a description is at most 2,000 characters)
 MAX_MULTIPART = MAX_PHOTOS * (media.MAX_PHOTO_BYTES + 4096) + MAX_FIELDS * MAX_FIELD
 RETRY_AFTER_S = 5
+TILES_EVERY_S = 30.0             # the tile setting is re-read this often, not once per tile
+MAX_TILE_ZOOM = 22
 _STATIC = {"index.html", "field.js", "field.css", "manifest.webmanifest", "sw.js", "icon.svg"}
 _LEAFLET = {"leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marker-icon-2x.png",
             "images/marker-shadow.png"}
@@ -57,9 +61,11 @@ class Limits:
     """Requests a second (sustained, burst): sign-ins per address, requests per session."""
 
     def __init__(self, sign_in: tuple[float, float] = (0.2, 10),
-                 session: tuple[float, float] = (5, 60)) -> None:
+                 session: tuple[float, float] = (5, 60),
+                 tiles: tuple[float, float] = (40, 400)) -> None:
         self.sign_in = TokenBucket(*sign_in)
         self.session = TokenBucket(*session)
+        self.tiles = TokenBucket(*tiles)        # per address: tiles carry no session
 
 
 def _now() -> datetime:
@@ -182,6 +188,44 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
             raise FieldRefused(404, "not_found", "没有这张照片")
         return FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
 
+    # --- the base map ---------------------------------------------------------------------
+    # The centre's tiles (the shared setting field_tile_url): a file:// template is served from
+    # here, so the phone needs nothing but this server; an http(s) one is handed to the page.
+
+    tile_setting: list = [None, float("-inf")]
+
+    def tile_template() -> str:
+        if time.monotonic() - tile_setting[1] > TILES_EVERY_S:
+            with db.session() as s:
+                tile_setting[0] = str(get_setting(s, "field_tile_url") or "").strip()
+            tile_setting[1] = time.monotonic()
+        return tile_setting[0]
+
+    async def map_info(request: Request) -> Response:
+        await as_officer(request, lambda s, o: None)
+        url = await run_in_threadpool(tile_template)
+        if url.startswith("file://"):
+            ext = url.rpartition(".")[2].lower()
+            tiles = f"tiles/{{z}}/{{x}}/{{y}}.{ext if ext in ('png', 'jpg', 'jpeg', 'webp') else 'png'}"
+        elif url.startswith(("http://", "https://")):
+            tiles = url
+        else:
+            tiles = None
+        return JSONResponse({"tiles": tiles, "max_native_zoom": 18})
+
+    async def tile(request: Request) -> Response:
+        address = request.client.host if request.client else "-"
+        if limits.tiles.take(address):
+            raise FieldRefused(429, "too_many", "请求过于频繁")
+        z, x, y = (request.path_params[k] for k in ("z", "x", "y"))
+        url = await run_in_threadpool(tile_template)
+        if not url.startswith("file://") or z > MAX_TILE_ZOOM or x >= 2 ** z or y >= 2 ** z:
+            raise FieldRefused(404, "not_found", "没有这块地图")
+        path = Path(url[len("file://"):].format(z=z, x=x, y=y, s="a"))
+        if not path.is_file():
+            raise FieldRefused(404, "not_found", "没有这块地图")
+        return FileResponse(path, headers={"Cache-Control": "max-age=86400"})
+
     # --- writing --------------------------------------------------------------------------
 
     async def multipart(request: Request) -> tuple[dict[str, str], list[media.Photo]]:
@@ -294,6 +338,8 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         Route("/api/tasks/answer", answer, methods=["POST"]),
         Route("/api/reports", report, methods=["POST"]),
         Route("/api/photos/{name}", photo, methods=["GET"]),
+        Route("/api/map", map_info, methods=["GET"]),
+        Route("/tiles/{z:int}/{x:int}/{y:int}.{ext}", tile, methods=["GET"]),
         Route("/{name}", page, methods=["GET"]),
     ]
 

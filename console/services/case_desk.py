@@ -59,6 +59,8 @@ class TimelineEntry:
     patrol_name: str = ""
     category: str = ""
     deadline: datetime | None = None
+    photos: tuple[str, ...] = ()        # an answer's photos from the field app (城管通)
+    check_result: str = ""              # a 核查 answered from the field app: handled | not_handled
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,15 @@ def _names(session: Session, model, ids: Iterable[int | None], column) -> dict[i
     return dict(session.execute(select(model.id, column).where(model.id.in_(wanted))).all())
 
 
+def _field_answer(data: dict) -> dict:
+    """A 核查 answered from the phone (services/field_tasks): its result and photos."""
+    answer = data.get("check")
+    if not isinstance(answer, dict):
+        return {}
+    photos = tuple(p for p in answer.get("photos") or () if isinstance(p, str))
+    return {"photos": photos, "check_result": str(answer.get("result") or "")}
+
+
 def case_detail(session: Session, case_id: int) -> CaseDetail:
     """The whole case as the detail pane shows it; NotFound if it does not exist."""
     case = session.get(Case, case_id)
@@ -146,7 +157,8 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         patrol_name=patrols.get(e.data.get("patrol_id"), ""),
         category=(f"{e.data['category_code']} {categories.get(e.data['category_code'], '')}"
                   if e.action == Action.REGISTER and "category_code" in e.data else ""),
-        deadline=datetime.fromisoformat(e.data["deadline"]) if "deadline" in e.data else None)
+        deadline=datetime.fromisoformat(e.data["deadline"]) if "deadline" in e.data else None,
+        **_field_answer(e.data))
         for e in events]
     duplicate_of = (session.scalar(select(Case.number).where(Case.id == case.duplicate_of_id))
                     if case.duplicate_of_id else None)

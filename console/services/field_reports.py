@@ -20,11 +20,11 @@ from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import DomainError
 from console.domain.patrol_state import distance_m, on_shift
 from console.domain.workflow import Status
-from console.services import cases
+from console.services import cases, field_figures, field_messages
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
-from console.store.models import Alert, Case, Category, Cell, FieldReceipt, Shift
+from console.store.models import Alert, Case, Category, Cell, Device, FieldReceipt, Shift
 
 SOURCE = "patrol"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -187,8 +187,15 @@ def where(session: Session, lat: object, lon: object) -> dict[str, Any]:
     lat_, lon_ = _number("lat", lat, -90, 90), _number("lon", lon, -180, 180)
     cell = case_store.cell_at(session, lon_, lat_)
     if cell is None:
-        return {"inside": False, "cell_code": None}
-    return {"inside": True, "cell_code": cell.code}
+        return {"inside": False, "cell_code": None, "cell": None}
+    return {"inside": True, "cell_code": cell.code, "cell": cell_geojson(cell.ring)}
+
+
+def cell_geojson(ring: object) -> dict[str, Any] | None:
+    """A cell's outline for the page's small map (GeoJSON, [lon, lat] as stored)."""
+    if not isinstance(ring, list) or len(ring) < 3:
+        return None
+    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def shift(session: Session, officer: FieldOfficer, at: datetime) -> dict[str, Any]:
@@ -213,27 +220,21 @@ def shift(session: Session, officer: FieldOfficer, at: datetime) -> dict[str, An
                   .join(Category, Category.code == Case.category_code)
                   .where(*mine).order_by(Case.reported_at.desc()).limit(20))]
     return {"officer": officer.actor.name, "officer_code": officer.officer_code,
-            "device": officer.device, "on_duty": window is not None,
+            "device": officer.device, "position_device": position_device(session, officer), "on_duty": window is not None,
             "shift_end": window[1].isoformat(timespec="minutes") if window else None,
             "warnings": warnings, "reports_today": today, "registered_today": registered,
-            "recent": recent, "session_expires": officer.expires_at.isoformat(timespec="minutes")}
+            "recent": recent, "figures": field_figures.figures(session, officer, at),
+            "session_expires": officer.expires_at.isoformat(timespec="minutes")}
+
+
+def position_device(session: Session, officer: FieldOfficer) -> str | None:
+    """The id the page reports positions under (OsmAnd's `id`): the device the centre
+    registered to this officer; None if none, and the page says so rather than inventing one."""
+    return session.scalar(select(Device.unique_id).where(
+        Device.patrol_officer_id == officer.officer_id, Device.active.is_(True))
+        .order_by(Device.id).limit(1))
 
 
 def refusal_of(exc: DomainError) -> FieldRefused:
-    """A service's refusal as the phone shows it."""
-    text = _SENTENCES.get(exc.code, "请求被拒绝")
-    return FieldRefused(400, exc.code, f"{text}（{exc.code}）")
-
-
-_SENTENCES = {
-    "location_outside_city": "位置不在本市网格范围内",
-    "unknown_category": "没有这个类别",
-    "text_too_long": "文字太长",
-    "text_bad_character": "文字含有无效字符",
-    "not_text": "字段格式错误",
-    "too_many_items": "照片太多",
-    "user_inactive": "账号已停用",
-    "role_not_allowed": "此账号无权进行该操作",
-    "stale_version": "案卷已被他人更新，请刷新",
-    "bad_coordinates": "坐标无效",
-}
+    """A service's refusal as the phone shows it: the console's own sentence."""
+    return FieldRefused(400, exc.code, field_messages.sentence(exc))

@@ -66,6 +66,7 @@ class SessionRow:
     username: str
     officer_code: str
     device: str
+    officer_name: str
     issued_at: datetime
     expires_at: datetime
     last_seen_at: datetime
@@ -202,12 +203,12 @@ def revoke(session: Session, *, session_id: int | None = None, username: str | N
 def list_sessions(session: Session, *, open_only: bool = True, at: datetime | None = None
                   ) -> list[SessionRow]:
     """The phones' sessions, newest first (open ones only: not revoked, not expired)."""
-    q = (select(FieldSession, User.username, PatrolOfficer.code)
+    q = (select(FieldSession, User.username, PatrolOfficer.code, PatrolOfficer.name)
          .join(User, User.id == FieldSession.user_id)
          .join(PatrolOfficer, PatrolOfficer.id == FieldSession.patrol_officer_id))
     if open_only:
         q = q.where(FieldSession.revoked_at.is_(None),
                     FieldSession.expires_at > (at or datetime.now()))
-    return [SessionRow(r.id, name, code, r.device, r.issued_at, r.expires_at, r.last_seen_at,
-                       r.revoked_at, r.revoked_by)
-            for r, name, code in session.execute(q.order_by(FieldSession.id.desc()).limit(1000))]
+    return [SessionRow(r.id, name, code, r.device, officer, r.issued_at, r.expires_at,
+                       r.last_seen_at, r.revoked_at, r.revoked_by)
+            for r, name, code, officer in session.execute(q.order_by(FieldSession.id.desc()).limit(1000))]

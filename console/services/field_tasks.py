@@ -24,7 +24,13 @@ from console.domain.errors import StaleVersion
 from console.domain.permissions import Permission
 from console.domain.workflow import Action, Status
 from console.services.actor import authorize
-from console.services.field_reports import Raced, check_key, keep_receipt, receipt
+from console.services.field_reports import (
+    Raced,
+    cell_geojson,
+    check_key,
+    keep_receipt,
+    receipt,
+)
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
@@ -51,7 +57,7 @@ class Answer:
 def tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]:
     """The officer's open tasks, oldest request first, with what they need on site."""
     rows = session.execute(
-        select(Case, Category.name, Cell.code)
+        select(Case, Category.name, Cell.code, Cell.ring)
         .join(Category, Category.code == Case.category_code)
         .outerjoin(Cell, Cell.id == Case.cell_id)
         .where(Case.status == Status.CHECKING.value,
@@ -65,7 +71,8 @@ def tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]:
                                                    if isinstance(p, str)
                                                    and p.startswith("photos/")],
              "requested_at": c.updated_at.isoformat(timespec="minutes"),
-             "request_note": notes.get(c.id, "")} for c, name, cell in rows]
+             "request_note": notes.get(c.id, ""), "cell": cell_geojson(ring)}
+            for c, name, cell, ring in rows]
 
 
 def _request_notes(session: Session, case_ids: list[int]) -> dict[int, str]:
@@ -138,4 +145,4 @@ def _state(case: Case) -> workflow.CaseState:
         version=case.version)
 
 
-__all__ = ["ANSWERS", "Answer", "Raced", "TASK_KINDS", "answer", "tasks"]
+__all__ = ["ANSWERS", "TASK_KINDS", "Answer", "Raced", "answer", "tasks"]

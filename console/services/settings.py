@@ -45,6 +45,9 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "backup_folder": ("", "Folder of the daily backups; empty: 'backups' beside a SQLite file, "
                           "else in the data folder of the machine that runs serve"),
     "backup_keep": (7, "How many daily backups are kept (older ones are deleted); 0: no daily backup"),
+    # The officers' phone app (console/ingest/field_app.py).
+    "field_tile_url": ("", "Base map of the phone app (城管通): the console's XYZ tile address; a "
+                           "file:// one is served by serve itself; empty: no base map"),
     # Accounts (console/services/users.py reads them by these keys).
     "password_min_length": (10, "Fewest characters a password may have"),
     "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),

@@ -234,7 +234,10 @@ class _Startup:
             self.listener.health.connect(self.window.status.show_listener)
             self.listener.state.connect(self.window.status.show_listener_state)
             self.listener.start()
-        install_devices_menu(self.window.menuBar(), self.tasks, self.listener, self.window)
+        menu = install_devices_menu(self.window.menuBar(), self.tasks, self.listener,
+                                    self.window)
+        from console.ui.field_sessions_dialog import install_field_sessions
+        install_field_sessions(menu, self.tasks, lambda: self.window.actor, self.window)
 
     def sign_in(self, username: str | None) -> Actor | int:
         """Who works at this seat: in the demo city its user without a password, else the

@@ -193,18 +193,37 @@ function thumbs(container, blobs, onRemove) {
   }));
 }
 
-function smallMap(name, lat, lon, accuracy) {
+/* The small maps: the centre's base tiles when it has set some (served by this server when they
+   are files), the case's unit cell outlined, the point and its accuracy. */
+function smallMap(name, lat, lon, accuracy, cell) {
   if (!window.L || lat == null) return;
   let m = state.maps[name];
   if (!m) {
-    // No base tiles (nothing from the internet): the point and its accuracy on a plain ground.
     m = state.maps[name] = { map: L.map(`${name}-map`, { zoomControl: false, attributionControl: false }) };
     m.marker = L.circleMarker([lat, lon], { radius: 9, color: "#b00000", weight: 3 }).addTo(m.map);
     m.circle = L.circle([lat, lon], { radius: accuracy || 20, weight: 1 }).addTo(m.map);
   }
+  if (state.tiles && !m.tiles) {
+    m.tiles = L.tileLayer(state.tiles.tiles, { maxNativeZoom: state.tiles.max_native_zoom || 18,
+      maxZoom: 20 }).addTo(m.map);
+    m.tiles.bringToBack();
+  }
+  if (cell !== undefined) {
+    if (m.cell) m.cell.remove();
+    m.cell = cell ? L.geoJSON(cell, { style: { color: "#0b4f8a", weight: 3, fill: true,
+      fillOpacity: 0.08, dashArray: "6 4" }, interactive: false }).addTo(m.map) : null;
+  }
   m.marker.setLatLng([lat, lon]); m.circle.setLatLng([lat, lon]).setRadius(accuracy || 20);
   m.map.setView([lat, lon], 17);
   m.map.invalidateSize();
+}
+
+async function loadMap() {
+  try {
+    const info = await api("map");
+    state.tiles = info.tiles ? info : null;
+  } catch (e) { state.tiles = null; }
+  if (state.pos) smallMap("report", state.pos.lat, state.pos.lon, state.pos.acc);
 }
 
 /* --- screens ------------------------------------------------------------------------------ */
@@ -220,16 +239,31 @@ function show(name) {
 
 function signedOut(message) {
   state.token = null;
+  clearInterval(positions.timer); positions.timer = null; positions.device = undefined;
+  $("pos-on").hidden = true;
   localStorage.removeItem("field.token");
   show("login");
   if (message) $("login-error").textContent = message;
 }
 
+/* What the console's session list shows for this phone: its model where the browser tells it,
+   and the browser (a short random tail tells two alike apart). */
+function phoneName() {
+  const ua = navigator.userAgent;
+  const android = ua.match(/Android [\d.]+; (?:[a-z]{2}-[a-z]{2}; )?([^;)]+?)(?: Build|\))/i);
+  const model = android && android[1] !== "K" ? android[1]
+    : /iPad/.test(ua) ? "iPad" : /iPhone/.test(ua) ? "iPhone"
+    : (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "手机";
+  const browser = /MicroMessenger/.test(ua) ? "微信" : /HuaweiBrowser/.test(ua) ? "华为浏览器"
+    : /EdgA?\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox"
+    : /CriOS|Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "浏览器";
+  return `${model.trim().slice(0, 32)} ${browser}`;
+}
+
 async function signIn(ev) {
   ev.preventDefault();
   $("login-error").textContent = "";
-  const device = localStorage.getItem("field.device") ||
-    `${(navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "手机"}-${newKey().slice(0, 6)}`;
+  const device = localStorage.getItem("field.device") || `${phoneName()} · ${newKey().slice(0, 6)}`;
   localStorage.setItem("field.device", device);
   try {
     const body = await api("session", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -247,9 +281,11 @@ async function signIn(ev) {
 async function start() {
   $("who").textContent = localStorage.getItem("field.who") || "";
   show("report");
+  loadMap();
   locate();
   loadCategories();
   loadTasks();
+  loadShift();
   flush();
 }
 
@@ -266,19 +302,48 @@ async function loadCategories() {
 
 function recentCodes() { return JSON.parse(localStorage.getItem("field.recent") || "[]"); }
 
+/* Category search without pinyin: every word typed must be found in the kind, 大类, 小类 or
+   code; failing that, the typed characters in order within the 小类 or 大类 (暴垃 finds
+   暴露垃圾). Names that begin with the words come first, then 小类, then 大类 and codes. */
+function categoryScore(c, words) {
+  const fields = [c.name, c.major, c.code, c.kind];
+  let score = 0;
+  for (const w of words) {
+    if (c.name.startsWith(w) || c.code.startsWith(w)) score += 4;
+    else if (c.name.includes(w)) score += 3;
+    else if (c.major.includes(w)) score += 2;
+    else if (fields.some((f) => f.includes(w))) score += 1;
+    else if (inOrder(c.name, w) || inOrder(c.major + c.name, w)) score += 0.5;
+    else return 0;
+  }
+  return score;
+}
+
+function inOrder(text, chars) {
+  let i = 0;
+  for (const ch of text) if (ch === chars[i]) i += 1;
+  return chars.length > 1 && i === chars.length;
+}
+
 function listCategories() {
   const q = $("cat-search").value.trim();
   const recent = recentCodes();
   const byCode = new Map(state.categories.map((c) => [c.code, c]));
   let rows;
   if (!q) rows = recent.map((c) => byCode.get(c)).filter(Boolean);
-  else rows = state.categories.filter((c) => `${c.kind}${c.major}${c.name}${c.code}`.includes(q)).slice(0, 40);
+  else {
+    const words = q.split(/[\s,，、]+/).filter(Boolean);
+    rows = state.categories.map((c) => [categoryScore(c, words), c]).filter(([s]) => s > 0)
+      .sort((a, b) => b[0] - a[0] || (recent.indexOf(a[1].code) + 1 || 99) - (recent.indexOf(b[1].code) + 1 || 99))
+      .slice(0, 40).map(([, c]) => c);
+  }
   $("cat-list").replaceChildren(...rows.map((c) => {
     const li = el("li", !q ? "recent" : "", c.name);
     li.append(el("small", "", `${c.kind} · ${c.major} · ${c.code}`));
     li.onclick = () => chooseCategory(c);
     return li;
   }));
+  if (q && !rows.length) $("cat-list").append(el("li", "none", "没有匹配的类别，换个词试试"));
 }
 
 function chooseCategory(c) {
@@ -294,7 +359,9 @@ function locate() {
   if (!navigator.geolocation) { $("where").textContent = "此设备无法定位"; return; }
   navigator.geolocation.watchPosition(async (p) => {
     const first = !state.pos;
-    state.pos = { lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy };
+    state.pos = { lat: p.coords.latitude, lon: p.coords.longitude, acc: p.coords.accuracy,
+      at: p.timestamp };
+    if (!positions.sentFix) sendPosition();
     const text = `位置 ${state.pos.lat.toFixed(6)}, ${state.pos.lon.toFixed(6)}（±${Math.round(state.pos.acc)} 米）`;
     $("where").textContent = text;
     $("where").className = "where";
@@ -304,6 +371,7 @@ function locate() {
       try {
         const w = await api(`where?lat=${state.pos.lat}&lon=${state.pos.lon}`);
         $("where").textContent = w.inside ? `单元网格 ${w.cell_code}\n${text}` : `不在本市网格内\n${text}`;
+        smallMap("report", state.pos.lat, state.pos.lon, state.pos.acc, w.cell || null);
         $("where").className = w.inside ? "where" : "where bad";
         $("where").style.whiteSpace = "pre-line";
       } catch (e) { /* offline: the point alone */ }
@@ -372,7 +440,7 @@ async function openTask(t) {
   }));
   thumbs($("task-thumbs"), []);
   $("task-note").value = ""; $("task-msg").textContent = "";
-  smallMap("task", t.lat, t.lon, 15);
+  smallMap("task", t.lat, t.lon, 15, t.cell || null);
   const blobs = [];
   for (const p of t.photos) {
     try {
@@ -394,18 +462,91 @@ async function sendAnswer() {
   loadTasks();
 }
 
+/* --- positions ---------------------------------------------------------------------------
+   For an officer without Traccar Client: while the page is open and the switch is on, the
+   newest fix goes to the intake's OsmAnd endpoint (/?id=…) under the device the centre
+   registered to the officer. Once a minute and only a fix not sent yet: the radio sleeps
+   between, and the console's off-post and idle checks need no more. */
+const POSITION_EVERY_MS = 60000;
+const positions = { device: undefined, timer: null, sentFix: null, sentAt: null, error: null };
+
+function positionsWanted() { return localStorage.getItem("field.positions") === "on"; }
+
+function setPositions(on) {
+  localStorage.setItem("field.positions", on ? "on" : "off");
+  clearInterval(positions.timer);
+  positions.timer = null;
+  if (on && positions.device) {
+    positions.timer = setInterval(sendPosition, POSITION_EVERY_MS);
+    sendPosition();
+  }
+  showPositions();
+}
+
+async function sendPosition() {
+  const p = state.pos;
+  if (!positions.timer || !p || positions.sentFix === p.at) return;
+  const q = new URLSearchParams({ id: positions.device, lat: p.lat.toFixed(7), lon: p.lon.toFixed(7),
+    timestamp: String(Math.floor(p.at / 1000)), accuracy: String(Math.round(p.acc || 0)) });
+  try {
+    const res = await fetch(new URL(`../?${q}`, location.href), { cache: "no-store" });
+    if (res.ok) { positions.sentFix = p.at; positions.sentAt = new Date(); positions.error = null; }
+    else positions.error = res.status === 400 ? "服务器未接受此设备，请联系指挥中心" : `服务器忙（${res.status}），稍后再试`;
+  } catch (e) { positions.error = "网络不可用，恢复后继续上报"; }
+  showPositions();
+}
+
+function showPositions() {
+  const on = positionsWanted() && !!positions.device;
+  $("pos-switch").checked = on;
+  $("pos-switch").disabled = !positions.device;
+  $("pos-on").hidden = !on || !state.token;
+  let text;
+  if (positions.device === undefined) text = "正在读取定位设备…";
+  else if (!positions.device) text = "没有登记给您的定位设备，无法上报位置。\n请联系指挥中心登记设备。";
+  else if (!on) text = `已关闭。打开后，本页打开期间每分钟上报一次位置（设备 ${positions.device}）。`;
+  else if (positions.error) text = positions.error;
+  else if (positions.sentAt) text = `上报中，上次 ${positions.sentAt.toTimeString().slice(0, 5)}（设备 ${positions.device}）`;
+  else text = `上报中，等待定位…（设备 ${positions.device}）`;
+  $("pos-status").textContent = text;
+}
+
 /* --- shift -------------------------------------------------------------------------------- */
 const WARNINGS = { off_post: "指挥中心提示：您已离开责任网格", idle: "指挥中心提示：您已长时间未移动",
   offline: "指挥中心提示：您的定位已离线", left_early: "指挥中心提示：提前退岗" };
+
+function percent(x) { return x == null ? "—" : `${(x * 100).toFixed(1)}%`; }
+
+function figuresCard(f) {
+  const card = el("div", "card figures");
+  card.id = "figures";
+  card.append(el("div", "fig-title", `本月考评（${f.month}）`));
+  const grid = el("div", "fig-grid");
+  for (const [value, label, note] of [
+    [String(f.reports), "上报", "件"],
+    [percent(f.valid_report_rate), "有效上报率", `立案 ${f.registered}/${f.reports}`],
+    [percent(f.on_time_check_rate), "按时核查率", `${f.checks_on_time}/${f.checks_due}（${f.check_within_h} 小时内）`]]) {
+    const cell = el("div", "fig");
+    cell.append(el("b", "", value), el("span", "", label), el("small", "", note));
+    grid.append(cell);
+  }
+  card.append(grid);
+  return card;
+}
 
 async function loadShift() {
   showOutbox();
   let s;
   try { s = await api("shift"); } catch (e) { return; }
+  if (positions.device !== (s.position_device || null)) {
+    positions.device = s.position_device || null;
+    setPositions(positionsWanted());
+  }
   const cards = [
     el("div", "card", `${s.officer}（${s.officer_code}）\n${s.on_duty ? `在班，至 ${s.shift_end.slice(11)}` : "不在班次内"}`),
     ...s.warnings.map((w) => el("div", "card warn", WARNINGS[w] || w)),
     el("div", "card", `今日上报 ${s.reports_today} 件，已立案 ${s.registered_today} 件`),
+    figuresCard(s.figures),
     ...s.recent.map((r) => el("div", "card", `${r.at.slice(11)} ${r.category} · ${r.number}`)),
     el("div", "card", `设备 ${s.device}\n登录有效至 ${s.session_expires.replace("T", " ")}`),
   ];
@@ -430,6 +571,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("task-send").onclick = sendAnswer;
   $("task-back").onclick = () => { $("task-detail").hidden = true; $("task-list").hidden = false; loadTasks(); };
   $("outbox-badge").onclick = () => show("me");
+  $("pos-switch").onchange = () => setPositions($("pos-switch").checked);
   $("sign-out").onclick = async () => {
     try { await api("session", { method: "DELETE" }); } catch (e) { /* signed out here anyway */ }
     signedOut();
@@ -439,6 +581,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   setInterval(() => { if (navigator.onLine) flush(); }, 15000);
   net();
   await showOutbox();
+  showPositions();
   if (state.token) start(); else show("login");
+  performance.mark("field-interactive");      // the sign-in form works from here (bench field)
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
 });

@@ -1,6 +1,6 @@
 /* The page's own files, kept so the page opens without a network; the API is never cached. */
 "use strict";
-const CACHE = "field-shell-v1";
+const CACHE = "field-shell-v2";
 const SHELL = ["./", "field.js", "field.css", "manifest.webmanifest", "icon.svg",
   "lib/leaflet/leaflet.js", "lib/leaflet/leaflet.css"];
 
@@ -13,7 +13,9 @@ self.addEventListener("activate", (e) => {
 });
 self.addEventListener("fetch", (e) => {
   const url = new URL(e.request.url);
-  if (e.request.method !== "GET" || url.pathname.includes("/api/")) return;
+  // The API and anything outside the page (the OsmAnd endpoint at /) go to the network alone.
+  if (e.request.method !== "GET" || url.pathname.includes("/api/")
+      || !e.request.url.startsWith(self.registration.scope)) return;
   // Network first (an update reaches the phone at once), the cached copy when offline.
   e.respondWith(fetch(e.request).then((res) => {
     if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(e.request, copy)); }

@@ -1250,6 +1250,81 @@
     </message>
 </context>
 <context>
+    <name>FieldSessionsDialog</name>
+    <message>
+        <source>Field terminal sessions</source>
+        <translation>外勤终端会话</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>监督员</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>登录时间</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>有效至</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Show &amp;ended sessions</source>
+        <translation>显示已结束的会话(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>ended {time} by {who}</source>
+        <translation>已注销 {time}（{who}）</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>signed in</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Officers&apos; phones signed in to the field app. Signing one out ends its session at once: the phone asks for the password again.</source>
+        <translation>已登录城管通的监督员手机。注销后该会话立即失效，手机需重新输入密码登录。</translation>
+    </message>
+    <message>
+        <source>No phone is signed in to the field app.</source>
+        <translation>没有手机登录城管通。</translation>
+    </message>
+    <message>
+        <source>Sign out a phone</source>
+        <translation>注销外勤终端</translation>
+    </message>
+    <message>
+        <source>Sign out {officer} on {device}?</source>
+        <translation>注销 {officer} 在 {device} 上的登录？</translation>
+    </message>
+    <message>
+        <source>Field terminal &amp;sessions…</source>
+        <translation>外勤终端会话(&amp;S)…</translation>
+    </message>
+</context>
+<context>
     <name>Fields</name>
     <message>
         <source>description</source>
@@ -2084,6 +2159,33 @@
     <message>
         <source>Now: {deps} departments, {accounts} accounts.</source>
         <translation>现有：部门 {deps} 个，账号 {accounts} 个。</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>‹ &amp;Previous</source>
+        <translation>‹ 上一张(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Next ›</source>
+        <translation>下一张(&amp;N) ›</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Photo {i} of {n}</source>
+        <translation>照片 {i}/{n}</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>The photo cannot be read.</source>
+        <translation>无法读取此照片。</translation>
     </message>
 </context>
 <context>

@@ -287,6 +287,10 @@
         <translation>问题描述</translation>
     </message>
     <message>
+        <source>Photo check</source>
+        <translation>照片核验</translation>
+    </message>
+    <message>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -359,6 +363,22 @@
         <translation>重复上报</translation>
     </message>
     <message>
+        <source>Field check: handled</source>
+        <translation>城管通核查：已处置</translation>
+    </message>
+    <message>
+        <source>Field check: not handled</source>
+        <translation>城管通核查：未处置</translation>
+    </message>
+    <message>
+        <source>Field check</source>
+        <translation>城管通核查</translation>
+    </message>
+    <message>
+        <source>Reported photo</source>
+        <translation>上报照片</translation>
+    </message>
+    <message>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
@@ -373,6 +393,10 @@
     <message>
         <source>deadline {deadline}</source>
         <translation>时限 {deadline}</translation>
+    </message>
+    <message>
+        <source> ({n} photos)</source>
+        <translation>（{n} 张照片）</translation>
     </message>
 </context>
 <context>

@@ -19,14 +19,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.common.messages import action_name, role_name, source_name, status_name
+from console.common.theme import severity_color
+from console.paths import data_dir
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
-from console.common.messages import action_name, role_name, source_name, status_name
 from console.ui.queues.action_dialog import unit_name
 from console.ui.queues.texts import full_time
-from console.common.theme import severity_color
 
 THUMBNAIL = QSize(120, 90)
+# What the field app (城管通) writes into a report's description when a photo's own time or
+# place disagrees with the report (services/field_reports.photo_flags).
+PHOTO_CHECK = "【照片核验】"
+CHECK_COLOURS = {"handled": "#1b7f3b", "not_handled": "#c0392b"}
+
+
+def photo_file(path: str) -> str:
+    """A stored photo's file: intake keeps `photos/<sha256>.<ext>` under the data folder."""
+    if Path(path).is_absolute() or Path(path).is_file():
+        return path
+    return str(data_dir() / path)
+
+
+class _PhotoLabel(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event) -> None:
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        event.accept()
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
 
 
 def load_thumbnail(path: str) -> QImage:
@@ -74,6 +98,7 @@ class DetailPane(QScrollArea):
 
     show_on_map = Signal(int)
     photo_wanted = Signal(str)
+    photo_opened = Signal(list, int)    # [(file, caption)], the one clicked: show it large
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +196,15 @@ class DetailPane(QScrollArea):
         if d.extension_pending:
             badges.append(html.escape(self.tr("Extension to {deadline} awaits approval").format(
                 deadline=full_time(d.requested_deadline))))
+        red = severity_color("critical").name()
+        if PHOTO_CHECK in d.description:
+            badges.append(f"<span style='background:{red}; color:white'>&nbsp;"
+                          f"{html.escape(self.tr('Photo check'))}&nbsp;</span>")
+        answers = [e for e in d.timeline if e.check_result]
+        if answers:
+            last = answers[-1].check_result
+            badges.append(f"<span style='background:{CHECK_COLOURS.get(last, red)}; "
+                          f"color:white'>&nbsp;{html.escape(self._check_text(last))}&nbsp;</span>")
         self.badges.setText(" · ".join(badges))
         self.map_button.setEnabled(d.lon is not None)
         self.show_actions(buttons)
@@ -194,9 +228,11 @@ class DetailPane(QScrollArea):
                 item.widget().deleteLater()
         self._photo_labels = {}
 
-    def _row(self, label: str, value: str, name: str = "") -> None:
+    def _row(self, label: str, value: str, name: str = "", colour: str = "") -> None:
         text = QLabel(value or "—")
         text.setWordWrap(True)
+        if colour:
+            text.setStyleSheet(f"color:{colour}; font-weight:bold")
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if name:
             text.setObjectName(name)
@@ -215,7 +251,11 @@ class DetailPane(QScrollArea):
         self._row(self.tr("Address"), d.address, "detailAddress")
         if d.lon is not None:
             self._row(self.tr("Coordinates"), f"{d.lon:.6f}, {d.lat:.6f}")
-        self._row(self.tr("Description"), d.description, "detailDescription")
+        description, _, flags = d.description.partition(PHOTO_CHECK)
+        self._row(self.tr("Description"), description.strip(), "detailDescription")
+        if flags:
+            self._row(self.tr("Photo check"), flags.strip(), "detailPhotoCheck",
+                      colour=severity_color("critical").name())
         reporter = " ".join(x for x in (d.reporter_name, d.reporter_phone, d.reporter_patrol) if x)
         self._row(self.tr("Source"), f"{source_name(d.source)} · {reporter}" if reporter
                   else source_name(d.source), "detailSource")
@@ -243,22 +283,42 @@ class DetailPane(QScrollArea):
         if d.duplicates:
             self._row(self.tr("Duplicate reports"), "、".join(d.duplicates))
 
+    def _check_text(self, result: str) -> str:
+        return {"handled": self.tr("Field check: handled"),
+                "not_handled": self.tr("Field check: not handled")}.get(
+            result, self.tr("Field check"))
+
     def _fill_photos(self, d: CaseDetail) -> None:
-        for path in d.photos:
-            label = QLabel(self.widget())
+        """The case's photos, then those of 核查 answers (framed in the answer's colour);
+        a click shows them large."""
+        shown: list[tuple[str, str, str]] = [(p, self.tr("Reported photo"), "") for p in d.photos]
+        for e in d.timeline:
+            for p in e.photos:
+                shown.append((p, f"{self._check_text(e.check_result)} · {full_time(e.at)}",
+                              CHECK_COLOURS.get(e.check_result, "")))
+        files = [(photo_file(p), caption) for p, caption, _ in shown
+                 if not p.startswith(("http://", "https://"))]
+        for path, caption, frame in shown:
+            label = _PhotoLabel(self.widget())
             label.setObjectName("detailPhoto")
             label.setFixedSize(THUMBNAIL)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setProperty("kind", "photo")
-            label.setToolTip(path)
+            label.setToolTip(caption)
+            if frame:
+                label.setStyleSheet(f"border: 3px solid {frame}")
+            file = photo_file(path)
             if path.startswith(("http://", "https://")):
                 link = html.escape(self.tr("Photo"))
                 label.setText(f"<a href='{html.escape(path)}'>{link}</a>")
                 label.setOpenExternalLinks(True)
-            elif Path(path).is_file():
+            elif Path(file).is_file():
                 label.setText(self.tr("Loading…"))
-                self._photo_labels[path] = label
-                self.photo_wanted.emit(path)
+                label.setCursor(Qt.CursorShape.PointingHandCursor)
+                self._photo_labels[file] = label
+                index = [f for f, _ in files].index(file)
+                label.clicked.connect(lambda i=index: self.photo_opened.emit(files, i))
+                self.photo_wanted.emit(file)
             else:
                 label.setText(self.tr("Photo not found"))
             self.photos.addWidget(label)
@@ -282,9 +342,20 @@ class DetailPane(QScrollArea):
                 extra.append(self.tr("deadline {deadline}").format(deadline=full_time(e.deadline)))
             details = html.escape(" · ".join(extra))
             note = f"<br><i>{html.escape(e.note)}</i>" if e.note else ""
+            lead = ""
+            if e.check_result:      # a 核查 answered on site: the answer the desk waits for
+                colour = CHECK_COLOURS.get(e.check_result, muted)
+                lead = (f"<span style='background:{colour}; color:white'>&nbsp;"
+                        f"{html.escape(self._check_text(e.check_result))}&nbsp;</span> ")
+                if e.photos:
+                    note += html.escape(self.tr(" ({n} photos)").format(n=len(e.photos)))
+            elif PHOTO_CHECK in e.note:
+                red = severity_color("critical").name()
+                lead = (f"<span style='background:{red}; color:white'>&nbsp;"
+                        f"{html.escape(self.tr('Photo check'))}&nbsp;</span> ")
             rows.append(
                 f"<tr><td style='padding:3px 10px 3px 0; white-space:nowrap; color:{muted}'>"
-                f"{full_time(e.at)}</td><td style='padding:3px 0'><b>{what}</b> "
+                f"{full_time(e.at)}</td><td style='padding:3px 0'>{lead}<b>{what}</b> "
                 f"{details}<br><span style='color:{muted}'>{html.escape(e.actor_name)} · "
                 f"{html.escape(role_name(e.actor_role))}</span>{note}</td></tr>")
         self.timeline.setText("<table cellspacing='0'>" + "".join(rows) + "</table>")

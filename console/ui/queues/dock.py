@@ -182,6 +182,7 @@ class QueueDock(QDockWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_sort)
         self.detail.show_on_map.connect(self.selection.show_case_on_map)
         self.detail.photo_wanted.connect(self._load_photo)
+        self.detail.photo_opened.connect(self._open_photo)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -419,6 +420,10 @@ class QueueDock(QDockWidget):
     def _load_photo(self, path: str) -> None:
         self.tasks.call(lambda: load_thumbnail(path),
                         on_done=lambda image: self._photo_loaded(path, image), owner=self)
+
+    def _open_photo(self, photos: list, index: int) -> None:
+        from console.ui.photo_viewer import PhotoViewer
+        PhotoViewer(self.tasks, photos, index, parent=self).open()
 
     def _photo_loaded(self, path: str, image: QImage) -> None:
         self.detail.set_photo(path, image)
