@@ -297,10 +297,14 @@ class MainWindow(QMainWindow):
         worker.status.connect(self.status.show_feed_status)
         worker.status.connect(self._on_feed_status)
         worker.error.connect(self.status.show_feed_error)
+        worker.resynced.connect(self._on_feed_resynced)
 
     @Slot(object)
     def _on_feed_changes(self, batch) -> None:
         self.feed_changed.emit(batch)
+        if batch.resync:
+            self.resync()
+            return
         entities = {row.entity for row in batch.rows}
         if entities & _COUNTED_KINDS:
             self.schedule_overview()
@@ -312,6 +316,26 @@ class MainWindow(QMainWindow):
                 row.entity == ChangeKind.USER and row.entity_id == self.actor.user_id
                 for row in batch.rows):
             self._reload_actor()
+
+    def resync(self) -> None:
+        """Read every view again in full: the changes since this seat's last read are gone
+        from the feed (it slept longer than the feed is kept), so no delta can be trusted."""
+        self.queue_dock.reload()
+        self.alerts_dock.reload()
+        self.status_dock.refresh()
+        self.map_widget.live.refresh_roster()
+        self.map_widget.live.refresh_cases()
+        self.schedule_overview()
+        self.load_city_name()
+        self.load_idle_minutes()
+        self._reload_actor()
+
+    @Slot(int, int)
+    def _on_feed_resynced(self, since: int, seq: int) -> None:
+        self.status.showMessage(self.tr(
+            "This seat was away longer than changes are kept (changes {since}–{seq} are gone): "
+            "queues, map and alerts were read again in full.").format(since=since + 1, seq=seq),
+            60_000)
 
     @Slot(dict)
     def _on_feed_status(self, status: dict) -> None:
