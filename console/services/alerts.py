@@ -41,6 +41,8 @@ from console.domain.patrol_state import (
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services import device_alerts
+from console.services.device_alerts import SuspectWatch
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
@@ -139,6 +141,7 @@ class AlertEngine:
         self._patrol_next: dict[int, datetime] = {}
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
         self._hotspot_findings: list[Finding] = []
+        self.suspects = SuspectWatch()      # devices flagged for an impossible speed
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
@@ -197,6 +200,7 @@ class AlertEngine:
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
+        plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
@@ -300,6 +304,7 @@ class AlertEngine:
                 for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th)]
         out += self._hotspots(session, now)
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
+        out += rules.device_findings(device_alerts.suspect_devices(session))
         return out
 
     # --- reading --------------------------------------------------------------------------
@@ -407,6 +412,7 @@ class AlertEngine:
                     if r.entity != ChangeKind.ALERT or (r.seq, r.entity_id) not in own]
             self._own = [(t, ids) for t, ids in self._own if t.seq is not None and t.seq > seq]
         entities = {r.entity for r in rows}
+        self.suspects.note(entities)
         dirty: set[int] = set()
         if entities & _REFERENCE:
             self._read_settings(session)
