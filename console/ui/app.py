@@ -220,6 +220,7 @@ class _Startup:
         """The seat's field listener (a setting), or one on a free loopback port for the
         simulator's phones (--sim-via-http); never inside this process."""
         from console.ui.devices_dialog import install_devices_menu
+        from console.ui.open311_keys_dialog import add_open311_keys_action
         from console.ui.listener import ListenerSupervisor, free_port
         if self.settings.get("listener/enabled"):
             host, port = self.settings.get("listener/host"), self.settings.get("listener/port")
@@ -233,7 +234,8 @@ class _Startup:
             self.listener.health.connect(self.window.status.show_listener)
             self.listener.state.connect(self.window.status.show_listener_state)
             self.listener.start()
-        install_devices_menu(self.window.menuBar(), self.tasks, self.listener, self.window)
+        field = install_devices_menu(self.window.menuBar(), self.tasks, self.listener, self.window)
+        add_open311_keys_action(field, self.tasks, self.window)
 
     def sign_in(self, username: str | None) -> Actor | int:
         """Who works at this seat: in the demo city its user without a password, else the

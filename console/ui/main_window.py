@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
     overview_loaded = Signal(object)   # Overview, after each refresh
     feed_changed = Signal(object)      # every FeedBatch from the feed worker, for feature widgets
     first_screen = Signal()            # once: the queue's first rows and the map's grid shown
+    actor_changed = Signal(object)     # the signed-in Actor, whenever it changes (menus follow)
 
     def __init__(self, tasks: TaskRunner, settings: SeatSettings, *, user_name: str = "",
                  role: str = "", database_url: str = "", parent: QWidget | None = None) -> None:
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         self.password_action.setVisible(
             not actor.demo and may(actor.role, Permission.CHANGE_OWN_PASSWORD))
         self._update_title()
+        self.actor_changed.emit(actor)
 
     @Slot()
     def lock_seat(self) -> None:
