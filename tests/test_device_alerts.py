@@ -110,3 +110,42 @@ def test_a_newer_speed_alone_does_not_rewrite_the_alert():
     later = rules.SuspectDevice(7, "phone-7", 3, "P0003", "李雷", datetime(2026, 3, 9, 11), 4000.0)
     assert not rules.reconcile([open_], rules.device_findings([later]))
     assert rules.reconcile([open_], []).resolve == [open_]
+
+
+def test_the_panel_words_it_in_chinese_and_opens_the_officer(db, city, qtbot, qapp,
+                                                               monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from console.common.i18n import install_translators
+    from console.common.seat_settings import SeatSettings
+    from console.common.selection import Selection
+    from console.live.tasks import TaskRunner
+    from console.ui.alerts import alert_panel, texts
+    from console.ui.alerts.alert_panel import AlertsDock
+    fixes(db, city, T, [LAT0, LAT0 + 10 * KM_NORTH])
+    C.evaluate(db, AlertEngine(), T + timedelta(minutes=1))
+    install_translators(qapp, "zh_CN")
+    monkeypatch.setattr(alert_panel.QApplication, "alert", lambda widget, ms=0: None)
+    tasks, selection = TaskRunner(db), Selection()
+    dock = AlertsDock(tasks, selection, settings=SeatSettings.open())
+    dock.set_actor(city.desk)
+    qtbot.addWidget(dock)
+    dock.resize(380, 600)
+    dock.show()
+    try:
+        qtbot.waitUntil(lambda: any(a.kind == "impossible_speed" for a in dock.model.alerts()),
+                        timeout=5000)
+        (alert,) = [a for a in dock.model.alerts() if a.kind == "impossible_speed"]
+        assert texts.kind_name(alert.kind) == "定位跳变"
+        assert texts.subject(alert) == f"P0001 王强 · 设备 {city.device}"
+        assert "两地上报" in texts.detail(alert, T) and "km/h" in texts.detail(alert, T)
+        dock.select_alert(alert.id)
+        with qtbot.waitSignal(selection.show_patrol_on_map) as blocker:
+            qtbot.mouseClick(dock.open_button, Qt.MouseButton.LeftButton)
+        assert blocker.args == [city.officer_id]
+        if shot := __import__("os").environ.get("INGEST_FEATURES_SHOT"):
+            dock.grab().save(shot)
+    finally:
+        dock.header._flash.stop()
+        assert tasks.wait(5000)
+        install_translators(qapp, "en")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.common.messages import describe_error, register_error_texts
+from console.common.theme import severity_color
 from console.domain.permissions import Permission, may
 from console.live.tasks import TaskRunner
 from console.services import open311_keys
@@ -81,8 +82,8 @@ class KeyShownDialog(QDialog):
             "revoke it and issue a new one."), self)
         self.warning.setObjectName("keyWarning")
         self.warning.setWordWrap(True)
-        self.warning.setProperty("state", "warning")
-        self.warning.setStyleSheet("font-weight: bold;")
+        self.warning.setStyleSheet(
+            f"font-weight: bold; color: {severity_color('warning').name()};")
         self.copied = QLabel(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.accept)

@@ -178,7 +178,7 @@
     </message>
     <message>
         <source>Reported from two places {kmh} km/h apart at {time}: two phones with one id, or a false fix</source>
-        <translation>{time} 两地上报，折合 {kmh} km/h：可能一号多机或定位有误</translation>
+        <translation>{time} 两地上报，折合 {kmh} km/h，疑一号多机或误定位</translation>
     </message>
     <message>
         <source>someone</source>
