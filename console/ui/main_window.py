@@ -420,4 +420,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.lock_overlay.release()
         self.save_layout()
+        # A closed window's map must stop following the feed now, not at the application's
+        # quit: its clock would go on starting patrol work for a window nobody sees.
+        self.map_widget.shutdown()
         super().closeEvent(event)

@@ -6,6 +6,7 @@ check that the one acting is an administrator as stored now, whatever this page 
 """
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
@@ -255,7 +256,12 @@ def add_open311_keys_action(menu: QMenu, tasks: TaskRunner, window: QWidget) -> 
         if dialogs and (not allowed or dialogs[0].actor != actor):
             dialogs.pop().close()       # the next user opens a page of their own
 
+    # The action's connection must not hold the window (the window holds the action): a
+    # window closed for good would never be deleted, its map timers running on.
+    window_ref = weakref.ref(window)
+
     def open_dialog() -> None:
+        window = window_ref()
         actor = getattr(window, "actor", None)
         if actor is None or not may(actor.role, Permission.MANAGE_USERS):
             return
