@@ -374,8 +374,10 @@ def _open311_command(args) -> int:
                 for info in open311_keys.list_keys(s):
                     state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at \
                         else "active"
+                    used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
                     print(f"{info.name}\t{info.hint}…\tissued {info.issued_at:%Y-%m-%d %H:%M}"
-                          f"\t{state}")
+                          f" by {info.issued_by or '?'}\t{state}\t{info.requests} requests,"
+                          f" last {used}")
         return 0
     except (DomainError, ValueError) as exc:
         print(f"refused: {getattr(exc, 'code', exc)} {getattr(exc, 'params', '')}".rstrip(),

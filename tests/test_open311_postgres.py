@@ -13,6 +13,10 @@ from tests.test_open311_api import (  # noqa: F401
     test_get_requests_filters_and_the_ninety_day_window,
     test_workflow_states_map_to_open_and_closed,
 )
+from tests.test_open311_photo_commit import (  # noqa: F401
+    test_a_report_whose_commit_fails_leaves_no_photo,
+    test_a_staged_photo_is_named_at_commit_and_dropped_on_rollback,
+)
 from tests.test_open311_serve import (  # noqa: F401
     test_every_method_in_both_formats_against_serve,
     test_open311_keys_issue_list_revoke_reissue,

@@ -21,8 +21,8 @@ from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
 from console.services import (alert_actions, campaigns, case_desk, cases, devices, field_sessions,
-                              holidays, hotline, people_export, people_import, roster, setup_state,
-                              supervision, users)
+                              holidays, hotline, open311_keys, people_export, people_import, roster,
+                              setup_state, supervision, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
@@ -106,6 +106,12 @@ ENTRY_POINTS = {
     "settings.set_setting": (P.EDIT_SETTINGS, lambda s, a, w: set_setting(
         s, a, "city_name", "杭州市", MON)),
     "users.list_users": (P.MANAGE_USERS, lambda s, a, w: users.list_users(s, a)),
+    "open311_keys.issue_key": (P.MANAGE_USERS, lambda s, a, w: open311_keys.issue_key(
+        s, "perm-app", actor=a)),
+    "open311_keys.revoke_key": (P.MANAGE_USERS, lambda s, a, w: open311_keys.revoke_key(
+        s, "nobody-app", actor=a)),
+    "open311_keys.list_keys": (P.MANAGE_USERS, lambda s, a, w: open311_keys.list_keys(
+        s, actor=a)),
     "users.create_user": (P.MANAGE_USERS, lambda s, a, w: users.create_user(
         s, a, username="newcomer", display_name="新人", role="dispatcher",
         password="x", at=MON)),   # a password the policy refuses: no hashing needed

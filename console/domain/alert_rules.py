@@ -38,6 +38,7 @@ class Kind(StrEnum):
     HOTSPOT = "hotspot"                # 高发
     RECURRENCE = "recurrence"          # 回潮
     BACKLOG = "backlog"                # 部门积压
+    IMPOSSIBLE_SPEED = "impossible_speed"  # 定位异常: a device reported from two places too far apart
 
 
 class Severity(StrEnum):
@@ -54,15 +55,16 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.NEAR_DEADLINE: Severity.INFO, Kind.OFF_POST: Severity.WARNING,
     Kind.IDLE: Severity.WARNING, Kind.OFFLINE: Severity.WARNING, Kind.LEFT_EARLY: Severity.WARNING,
     Kind.HOTSPOT: Severity.WARNING, Kind.RECURRENCE: Severity.INFO, Kind.BACKLOG: Severity.WARNING,
+    Kind.IMPOSSIBLE_SPEED: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
     Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
     Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
-    Kind.BACKLOG: "department",
+    Kind.BACKLOG: "department", Kind.IMPOSSIBLE_SPEED: "device",
 }
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
-VOLATILE_PARAMS = frozenset({"open", "overdue"})
+VOLATILE_PARAMS = frozenset({"open", "overdue", "kmh", "flagged_at"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
 MAX_LEVEL = 3
 _URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
@@ -256,6 +258,29 @@ def backlog_findings(cases: Iterable[CaseFacts], now: datetime, th: Thresholds,
 
 
 # --- patrols ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SuspectDevice:
+    """A device flagged for reporting from two places at an impossible speed (the newest flag)."""
+
+    device_id: int
+    unique_id: str
+    officer_id: int | None
+    officer_code: str | None
+    officer_name: str | None
+    flagged_at: datetime
+    kmh: float
+
+
+def device_findings(devices: Iterable[SuspectDevice]) -> list[Finding]:
+    """One finding per flagged device for as long as the flag stands (registering the device
+    again clears it): every further flagged fix of it keeps the same alert, and its speed and
+    time are volatile, so the alert says what the first flag saw and is not rewritten per fix."""
+    return [Finding(Kind.IMPOSSIBLE_SPEED, d.device_id,
+                    {"device": d.unique_id, "officer_id": d.officer_id, "code": d.officer_code,
+                     "name": d.officer_name, "kmh": round(d.kmh), "flagged_at": _iso(d.flagged_at)})
+            for d in devices]
+
 
 @dataclass(frozen=True, slots=True)
 class PatrolFacts:

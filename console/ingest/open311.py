@@ -233,7 +233,7 @@ def create_open311_app(db: Database, *, data_dir: Path, limits: Limits | None = 
         def work(session):
             done = open311.submit(session, api_key, sub, photos=[p.name for p in photos])
             for photo in photos:        # only now: the report passed every check
-                media.store(photo, data_dir)
+                media.store_at_commit(session, photo, data_dir)
             return done
 
         done = await run_in_threadpool(in_transaction, db, work)

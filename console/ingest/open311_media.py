@@ -2,16 +2,24 @@
 
 A photo is named by the SHA-256 of its bytes, so the same photo sent twice is one file and a
 name can never point at other content. Files are written to a temporary name and renamed, so
-a reader never sees half a photo; they are written only inside the transaction that stores
-the report, after every check of the report has passed.
+a reader never sees half a photo. `store_at_commit` writes the temporary file inside the
+transaction that stores the report (a full disk fails the report, not the photo alone) and
+renames it only once that transaction has committed: a report whose commit fails leaves no
+photo behind, and a stored case never names a photo that is not there.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 4
@@ -64,20 +72,46 @@ def check_photo(data: bytes, field: str = "media") -> Photo:
     return Photo(data, hashlib.sha256(data).hexdigest(), ext)
 
 
-def store(photo: Photo, data_dir: Path) -> Path:
-    """Write `photo` under `data_dir` (nothing to do if that content is there already)."""
-    path = data_dir / photo.name
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+_STAGED = "console.open311_staged_photos"
+
+
+def _write_temporary(photo: Photo, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(photo.data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def store_at_commit(session: Session, photo: Photo, data_dir: Path) -> Path:
+    """Write `photo` to a temporary file now and give it its name when `session`'s transaction
+    commits; a rollback (or a failed commit) removes it. The path it will have is returned."""
+    path = data_dir / photo.name
+    if path.exists():
+        return path     # that content is stored already (another report sent it)
+    tmp = _write_temporary(photo, path.parent)
+    session.info.setdefault(_STAGED, []).append((tmp, path))
     return path
+
+
+@event.listens_for(Session, "after_commit")
+def _name_staged(session: Session) -> None:
+    # after_commit fires for the outermost transaction only: a savepoint's photos wait for it.
+    for tmp, path in session.info.pop(_STAGED, ()):
+        try:
+            os.replace(tmp, path)
+        except OSError:     # the report is committed: say so loudly, do not undo it
+            log.exception("open311: could not name the photo %s", path)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_staged(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:      # rolled back or its commit failed: nothing is named
+        for tmp, _path in session.info.pop(_STAGED, ()):
+            tmp.unlink(missing_ok=True)

@@ -31,6 +31,10 @@ class FeedWorker(LoopWorker):
     changes = Signal(object)   # console.store.feed.FeedBatch
     status = Signal(dict)      # {"seq", "last_change_at", "rows_per_s", "ok"}
     error = Signal(str)
+    #: (last sequence read, newest sequence): the rows between were pruned while this seat was
+    #: away (asleep longer than feed_keep_days); the `changes` batch that follows has
+    #: `resync` set, and every view reads itself again in full.
+    resynced = Signal(int, int)
 
     def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
                  since: int | None = None) -> None:
@@ -82,7 +86,9 @@ class FeedWorker(LoopWorker):
                 self.status.emit(self._snapshot())
                 return None
             batch = feed.changes_since(session, self._since)
-        if batch.seq <= self._since:
+        if batch.resync:
+            self.resynced.emit(batch.since, batch.seq)
+        elif batch.seq <= self._since:
             return None
         self._since = batch.seq
         self._count(len(batch.rows) + len(batch.positions))

@@ -33,7 +33,9 @@ from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services import device_alerts
 from console.services.alert_writes import write_plan
+from console.services.device_alerts import SuspectWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
@@ -122,6 +124,7 @@ class AlertEngine(PatrolAlerts):
         self._own: list[tuple[feed.Ticket, set[int]]] = []
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
         self._hotspot_findings: list[Finding] = []
+        self.suspects = SuspectWatch()      # devices flagged for an impossible speed
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
@@ -177,6 +180,7 @@ class AlertEngine(PatrolAlerts):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
+        plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
@@ -255,6 +259,7 @@ class AlertEngine(PatrolAlerts):
                 for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th)]
         out += self._hotspots(session, now)
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
+        out += rules.device_findings(device_alerts.suspect_devices(session))
         return out
 
     # --- reading --------------------------------------------------------------------------
@@ -287,6 +292,7 @@ class AlertEngine(PatrolAlerts):
                     if r.entity != ChangeKind.ALERT or (r.seq, r.entity_id) not in own]
             self._own = [(t, ids) for t, ids in self._own if t.seq is not None and t.seq > seq]
         entities = {r.entity for r in rows}
+        self.suspects.note(entities)
         dirty: set[int] = set()
         if entities & _REFERENCE:
             self._read_settings(session)

@@ -23,7 +23,7 @@ from console.domain.roles import Role
 from console.domain.workflow import OPEN, TERMINAL, Status
 from console.services import cases, hotline
 from console.services.actor import Actor
-from console.services.open311_keys import application_for
+from console.services.open311_keys import application_for, count_use
 from console.store.models import Case, CaseEvent, Category, Cell, Department
 
 SOURCE = "public"
@@ -264,6 +264,7 @@ def submit(session: Session, api_key: str | None, sub: Submission, *,
             if exc.code == "duplicate_report":
                 continue
             raise
+        count_use(session, application, cases.now())
         if "cell_code" in where:
             cell = session.get(Case, change.case_id)
             notice_where = {"lat": cell.lat, "lon": cell.lon}

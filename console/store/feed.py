@@ -8,6 +8,13 @@ holding it waits for nothing but its own commit). Its row lock (PostgreSQL) or t
 write lock (SQLite) is held to commit, so sequences commit in order: a reader whose snapshot
 holds N holds every sequence below N.
 
+Feed rows are pruned after `feed_keep_days` (store/retention.py). The pruner records the
+newest sequence it deleted in a second counter row (PRUNED_ROW), in the transaction that
+deletes it; a reader whose last sequence is below that mark has missed rows for good, and
+`changes_since` says so (`FeedBatch.resync`) instead of handing it the rows that are left.
+(The oldest kept row cannot tell: transactions that only move positions take a sequence and
+leave no feed row, so a gap below the oldest row is usual.)
+
 A read (`changes_since`) runs in one snapshot of the database (SQLite: an explicit read
 transaction; PostgreSQL: REPEATABLE READ), so the feed rows and the latest
 positions it returns are exactly the committed sequence up to the counter it read.
@@ -33,8 +40,13 @@ _SNAPSHOT = "console.feed_snapshot"
 #: A reader takes at most this many feed rows at once; the rest come on the next poll.
 MAX_ROWS_PER_READ = 20_000
 _PG_SNAPSHOT = {"isolation_level": "REPEATABLE READ"}
+#: The feed_counter row that holds the newest pruned sequence (row 1 is the counter itself).
+PRUNED_ROW = 2
 _FEED_ROWS = select(ChangeFeed.seq, ChangeFeed.at, ChangeFeed.entity, ChangeFeed.entity_id,
                     ChangeFeed.action, ChangeFeed.payload)
+_POSITIONS = select(LatestPosition.device_id, LatestPosition.patrol_officer_id, LatestPosition.at,
+                    LatestPosition.lat, LatestPosition.lon, LatestPosition.speed,
+                    LatestPosition.heading, LatestPosition.battery)
 
 
 def ensure_counter(session: Session) -> None:
@@ -193,15 +205,34 @@ class FeedBatch:
     seq: int
     rows: list[FeedRow] = field(default_factory=list)
     positions: list[PositionRow] = field(default_factory=list)
+    #: The rows after `since` were pruned: the reader must read everything again (`rows` is
+    #: empty, `positions` holds every latest position up to `seq`).
+    resync: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.rows and not self.positions
+        return not self.rows and not self.positions and not self.resync
 
 
 def current_seq(session: Session) -> int:
     """The newest committed sequence (a new reader starts here)."""
     return session.execute(select(FeedCounter.value).where(FeedCounter.id == 1)).scalar() or 0
+
+
+def pruned_seq(session: Session) -> int:
+    """The newest sequence whose feed rows have been pruned (0: none ever)."""
+    return session.execute(select(FeedCounter.value).where(FeedCounter.id == PRUNED_ROW)
+                           ).scalar() or 0
+
+
+def mark_pruned(session: Session, seq: int) -> None:
+    """Record that feed rows up to `seq` are gone, in the pruning transaction itself."""
+    row = session.get(FeedCounter, PRUNED_ROW)
+    if row is None:
+        session.add(FeedCounter(id=PRUNED_ROW, value=seq))
+    elif row.value < seq:
+        row.value = seq
+    session.flush()
 
 
 class FeedReadError(RuntimeError):
@@ -240,6 +271,8 @@ def changes_since(session: Session, since: int, *, with_positions: bool = True) 
     newest = current_seq(session)
     if newest <= since:
         return FeedBatch(since=since, seq=since)
+    if pruned_seq(session) > since:
+        return _resync(session, since, newest, with_positions)
     rows = session.execute(_FEED_ROWS.where(ChangeFeed.seq > since, ChangeFeed.seq <= newest)
                            .order_by(ChangeFeed.seq, ChangeFeed.id)
                            .limit(MAX_ROWS_PER_READ + 1)).all()
@@ -257,11 +290,16 @@ def changes_since(session: Session, since: int, *, with_positions: bool = True) 
             rows = [r for r in rows if r.seq <= upper]
     batch = FeedBatch(since=since, seq=upper, rows=[FeedRow(*r) for r in rows])
     if with_positions:
-        q = select(LatestPosition.device_id, LatestPosition.patrol_officer_id, LatestPosition.at,
-                   LatestPosition.lat, LatestPosition.lon, LatestPosition.speed,
-                   LatestPosition.heading, LatestPosition.battery
-                   ).where(LatestPosition.seq > since, LatestPosition.seq <= upper)
+        q = _POSITIONS.where(LatestPosition.seq > since, LatestPosition.seq <= upper)
         batch.positions = [PositionRow(*r) for r in session.execute(q)]
+    return batch
+
+
+def _resync(session: Session, since: int, newest: int, with_positions: bool) -> FeedBatch:
+    batch = FeedBatch(since=since, seq=newest, resync=True)
+    if with_positions:
+        batch.positions = [PositionRow(*r) for r in session.execute(
+            _POSITIONS.where(LatestPosition.seq <= newest))]
     return batch
 
 

@@ -442,6 +442,9 @@ class Open311Key(Base):
     key_hint: Mapped[str] = mapped_column(String(8))               # first characters, for lists
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    issued_by: Mapped[str | None] = mapped_column(String(64))       # who issued the current key
+    last_used_at: Mapped[datetime | None]                           # its last accepted report
+    requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- the officers' phones (城管通) ---------------------------------------------------------

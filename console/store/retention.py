@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from console.store import feed
 from console.store.models import ChangeFeed, Device, Position
 
 
@@ -61,4 +62,6 @@ def prune_feed(session: Session, before: datetime, limit: int) -> int:
         last_old = max(last_old, head[0].seq)
     result = session.execute(delete(ChangeFeed).where(ChangeFeed.seq <= last_old),
                              execution_options={"synchronize_session": False})
+    # A seat that has not read this far must learn its rows are gone (feed.changes_since).
+    feed.mark_pruned(session, last_old)
     return result.rowcount or 0

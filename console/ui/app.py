@@ -221,6 +221,7 @@ class _Startup:
         """The seat's field listener (a setting), or one on a free loopback port for the
         simulator's phones (--sim-via-http); never inside this process."""
         from console.ui.devices_dialog import install_devices_menu
+        from console.ui.open311_keys_dialog import add_open311_keys_action
         from console.ui.listener import ListenerSupervisor, free_port
         if self.settings.get("listener/enabled"):
             host, port = self.settings.get("listener/host"), self.settings.get("listener/port")
@@ -236,6 +237,7 @@ class _Startup:
             self.listener.start()
         menu = install_devices_menu(self.window.menuBar(), self.tasks, self.listener,
                                     self.window)
+        add_open311_keys_action(menu, self.tasks, self.window)
         from console.ui.field_sessions_dialog import install_field_sessions
         install_field_sessions(menu, self.tasks, lambda: self.window.actor, self.window)
 

@@ -6,6 +6,7 @@ local listener's /admin/unknown-devices (a pool thread: only a running `serve` k
 """
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -180,10 +181,12 @@ def install_devices_menu(menu_bar: QMenuBar, tasks: TaskRunner,
     menu = QMenu(QCoreApplication.translate("DevicesDialog", "Fi&eld"), menu_bar)
     menu.setObjectName("fieldMenu")
     dialogs: list[DevicesDialog] = []
+    # Not the window itself: the action's connection holding it would keep it alive for good.
+    parent_ref = weakref.ref(parent)
 
     def open_dialog() -> None:
         if not dialogs:
-            dialogs.append(DevicesDialog(tasks, listener, parent))
+            dialogs.append(DevicesDialog(tasks, listener, parent_ref()))
         dialog = dialogs[0]
         dialog.reload()
         dialog.show()

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
     overview_loaded = Signal(object)   # Overview, after each refresh
     feed_changed = Signal(object)      # every FeedBatch from the feed worker, for feature widgets
     first_screen = Signal()            # once: the queue's first rows and the map's grid shown
+    actor_changed = Signal(object)     # the signed-in Actor, whenever it changes (menus follow)
 
     def __init__(self, tasks: TaskRunner, settings: SeatSettings, *, user_name: str = "",
                  role: str = "", database_url: str = "", parent: QWidget | None = None) -> None:
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         self.password_action.setVisible(
             not actor.demo and may(actor.role, Permission.CHANGE_OWN_PASSWORD))
         self._update_title()
+        self.actor_changed.emit(actor)
 
     @Slot()
     def lock_seat(self) -> None:
@@ -348,10 +350,14 @@ class MainWindow(QMainWindow):
         worker.status.connect(self.status.show_feed_status)
         worker.status.connect(self._on_feed_status)
         worker.error.connect(self.status.show_feed_error)
+        worker.resynced.connect(self._on_feed_resynced)
 
     @Slot(object)
     def _on_feed_changes(self, batch) -> None:
         self.feed_changed.emit(batch)
+        if batch.resync:
+            self.resync()
+            return
         entities = {row.entity for row in batch.rows}
         if entities & _COUNTED_KINDS:
             self.schedule_overview()
@@ -363,6 +369,26 @@ class MainWindow(QMainWindow):
                 row.entity == ChangeKind.USER and row.entity_id == self.actor.user_id
                 for row in batch.rows):
             self._reload_actor()
+
+    def resync(self) -> None:
+        """Read every view again in full: the changes since this seat's last read are gone
+        from the feed (it slept longer than the feed is kept), so no delta can be trusted."""
+        self.queue_dock.reload()
+        self.alerts_dock.reload()
+        self.status_dock.refresh()
+        self.map_widget.live.refresh_roster()
+        self.map_widget.live.refresh_cases()
+        self.schedule_overview()
+        self.load_city_name()
+        self.load_idle_minutes()
+        self._reload_actor()
+
+    @Slot(int, int)
+    def _on_feed_resynced(self, since: int, seq: int) -> None:
+        self.status.showMessage(self.tr(
+            "This seat was away longer than changes are kept (changes {since}–{seq} are gone): "
+            "queues, map and alerts were read again in full.").format(since=since + 1, seq=seq),
+            60_000)
 
     @Slot(dict)
     def _on_feed_status(self, status: dict) -> None:
@@ -445,4 +471,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.lock_overlay.release()
         self.save_layout()
+        # A closed window's map must stop following the feed now, not at the application's
+        # quit: its clock would go on starting patrol work for a window nobody sees.
+        self.map_widget.shutdown()
         super().closeEvent(event)

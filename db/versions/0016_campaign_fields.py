@@ -2,7 +2,7 @@
 their answer, escalation and one open order per subject
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06
 
 The lead re-chains this at merge (the brief named 0010; on this branch main already had 0011,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

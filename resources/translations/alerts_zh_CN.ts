@@ -101,6 +101,10 @@
         <source>Department backlog</source>
         <translation>部门积压</translation>
     </message>
+    <message>
+        <source>Impossible jump</source>
+        <translation>定位跳变</translation>
+    </message>
 </context>
 <context>
     <name>AlertTexts</name>
@@ -123,6 +127,10 @@
     <message>
         <source>Cell {cell}</source>
         <translation>网格 {cell}</translation>
+    </message>
+    <message>
+        <source>Device {device}</source>
+        <translation>设备 {device}</translation>
     </message>
     <message>
         <source>Reported at {time}, waiting {wait}</source>
@@ -167,6 +175,10 @@
     <message>
         <source>{open} open, {overdue} overdue</source>
         <translation>在办 {open} 件，超期 {overdue} 件</translation>
+    </message>
+    <message>
+        <source>Reported from two places {kmh} km/h apart at {time}: two phones with one id, or a false fix</source>
+        <translation>{time} 两地上报，折合 {kmh} km/h，疑一号多机或误定位</translation>
     </message>
     <message>
         <source>someone</source>

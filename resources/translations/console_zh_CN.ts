@@ -1248,6 +1248,18 @@
         <source>The work calendar has no holidays for {years}: deadlines count them as workdays until an administrator updates the calendar.</source>
         <translation>工作日历中没有 {years} 年的节假日安排：在管理员更新日历之前，办理时限会把节假日算作工作日。</translation>
     </message>
+    <message>
+        <source>An application name has 1 to {limit} characters and no spaces.</source>
+        <translation>应用名称须为 1 至 {limit} 个字符，且不含空格。</translation>
+    </message>
+    <message>
+        <source>The application “{name}” already has an active key: revoke it first.</source>
+        <translation>应用“{name}”已有有效密钥：请先吊销。</translation>
+    </message>
+    <message>
+        <source>There is no Open311 application named “{name}”.</source>
+        <translation>没有名为“{name}”的 Open311 应用。</translation>
+    </message>
 </context>
 <context>
     <name>FieldSessionsDialog</name>
@@ -1811,6 +1823,29 @@
     </message>
 </context>
 <context>
+    <name>KeyShownDialog</name>
+    <message>
+        <source>New Open311 key</source>
+        <translation>新的 Open311 密钥</translation>
+    </message>
+    <message>
+        <source>The key of the application “{name}”:</source>
+        <translation>应用“{name}”的密钥：</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>This key will not be shown again: only a fingerprint of it is stored. Copy it now and give it to the application&apos;s developer over a safe channel. If it is lost, revoke it and issue a new one.</source>
+        <translation>此密钥不会再次显示：系统只保存其指纹。请立即复制，并通过安全渠道交给应用开发方。如遗失，请吊销后重新签发。</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
     <name>LockOverlay</name>
     <message>
         <source>&amp;User name:</source>
@@ -1950,6 +1985,97 @@
     <message>
         <source>{title} · Demo</source>
         <translation>{title} · 演示</translation>
+    </message>
+    <message>
+        <source>This seat was away longer than changes are kept (changes {since}–{seq} are gone): queues, map and alerts were read again in full.</source>
+        <translation>本席位离线时间超过变更保留期（变更 {since}–{seq} 已清除）：已重新完整读取队列、地图和告警。</translation>
+    </message>
+</context>
+<context>
+    <name>Open311KeysDialog</name>
+    <message>
+        <source>Open311 API keys</source>
+        <translation>Open311 API 密钥</translation>
+    </message>
+    <message>
+        <source>Applications that may file citizens&apos; reports through Open311 GeoReport v2 (/open311/v2/ on the centre&apos;s serve). Each has one key; its reports come in as source “public”, reported by open311:NAME.</source>
+        <translation>可通过 Open311 GeoReport v2（中心 serve 的 /open311/v2/）提交市民上报的应用。每个应用一个密钥；其上报以来源“公众”进入，上报人为 open311:应用名。</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Key begins</source>
+        <translation>密钥开头</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>签发人</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>签发时间</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>&amp;Issue a key…</source>
+        <translation>签发密钥(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Revoke…</source>
+        <translation>吊销(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>刷新(&amp;F)</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>revoked {time}</source>
+        <translation>已吊销 {time}</translation>
+    </message>
+    <message>
+        <source>Issue an Open311 key</source>
+        <translation>签发 Open311 密钥</translation>
+    </message>
+    <message>
+        <source>Application name (letters, digits, - and _; no spaces):</source>
+        <translation>应用名称（字母、数字、- 和 _，不含空格）：</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Revoke the key</source>
+        <translation>吊销密钥</translation>
+    </message>
+    <message>
+        <source>Revoke the key of “{name}”? The application&apos;s reports are refused from now on; the reports it filed stay.</source>
+        <translation>吊销“{name}”的密钥？此后该应用的上报将被拒绝；已提交的上报保留。</translation>
+    </message>
+    <message>
+        <source>The key of “{name}” is revoked.</source>
+        <translation>“{name}”的密钥已吊销。</translation>
+    </message>
+    <message>
+        <source>Open311 API &amp;keys…</source>
+        <translation>Open311 API 密钥(&amp;K)…</translation>
     </message>
 </context>
 <context>

@@ -294,6 +294,10 @@ class AlertsDock(QDockWidget):
         elif a.subject_type == "cell" and a.params.get("cell_code"):
             self.selection.cell_selected.emit(a.params["cell_code"])
             self.selection.show_cell_on_map.emit(a.params["cell_code"])
+        elif a.subject_type == "device" and a.params.get("officer_id"):
+            # The phone's officer: where the map shows the jump.
+            self.selection.patrol_selected.emit(a.params["officer_id"])
+            self.selection.show_patrol_on_map.emit(a.params["officer_id"])
 
     @Slot()
     def escalate_selected(self) -> None:

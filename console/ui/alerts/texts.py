@@ -19,6 +19,7 @@ KIND_NAMES = Names("AlertKinds", {
     "hotspot": QT_TRANSLATE_NOOP("AlertKinds", "Hotspot"),
     "recurrence": QT_TRANSLATE_NOOP("AlertKinds", "Recurrence"),
     "backlog": QT_TRANSLATE_NOOP("AlertKinds", "Department backlog"),
+    "impossible_speed": QT_TRANSLATE_NOOP("AlertKinds", "Impossible jump"),
 })
 #: The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.
 KIND_ORDER = tuple(KIND_NAMES)
@@ -86,6 +87,10 @@ def subject(a: AlertView) -> str:
         return f"{p.get('code', a.subject_id)} {p.get('name', '')}".strip()
     if a.subject_type == "cell":
         return translate("AlertTexts", "Cell {cell}").format(cell=p.get("cell_code", a.subject_id))
+    if a.subject_type == "device":
+        who = f"{p.get('code') or ''} {p.get('name') or ''}".strip()
+        device = translate("AlertTexts", "Device {device}").format(device=p.get("device", "?"))
+        return f"{who} · {device}" if who else device
     return p.get("name") or str(a.subject_id)
 
 
@@ -134,6 +139,10 @@ def _condition(a: AlertView, now: datetime) -> str:
         case "backlog":
             return translate("AlertTexts", "{open} open, {overdue} overdue").format(
                 open=p.get("open", "?"), overdue=p.get("overdue", "?"))
+        case "impossible_speed":
+            return translate("AlertTexts", "Reported from two places {kmh} km/h apart at {time}: "
+                             "two phones with one id, or a false fix").format(
+                kmh=p.get("kmh", "?"), time=_day_time(p.get("flagged_at")))
     return ""
 
 
