@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.domain.errors import DomainError
 from console.store import migrations, secrets
+from console.store.notify import application_name
 from console.store.seed import seed_reference_data
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -37,12 +37,6 @@ PG_STATEMENT_TIMEOUT_MS = _env_int("CITY_CONSOLE_PG_STATEMENT_TIMEOUT_MS", 30_00
 PG_LOCK_TIMEOUT_MS = _env_int("CITY_CONSOLE_PG_LOCK_TIMEOUT_MS", 5_000)
 #: PostgreSQL's SQLSTATEs for the two timeouts: lock_not_available, query_canceled.
 _TIMEOUT_CODES = {"55P03": "db_lock_timeout", "57014": "db_statement_timeout"}
-
-
-def application_name() -> str:
-    """How this process shows in pg_stat_activity: one name per seat (host and process)."""
-    name = os.environ.get("CITY_CONSOLE_APPLICATION_NAME")
-    return (name or f"city-console:{socket.gethostname()}:{os.getpid()}")[:50]
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 

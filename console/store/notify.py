@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import select
+import socket
 import threading
 import time
 
@@ -23,13 +24,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from console.store.database import application_name
-
 log = logging.getLogger(__name__)
 
 CHANNEL = "console_feed"
 #: After a lost listener connection, try again at most this often (polling covers the gap).
 RECONNECT_EVERY_S = 5.0
+
+
+def application_name() -> str:
+    """How this process's connections show in pg_stat_activity: one name per seat (host and
+    process), the listener's with a suffix; CITY_CONSOLE_APPLICATION_NAME names it instead."""
+    name = os.environ.get("CITY_CONSOLE_APPLICATION_NAME")
+    return (name or f"city-console:{socket.gethostname()}:{os.getpid()}")[:50]
 
 
 def announce(session: Session, seq: int) -> None:
