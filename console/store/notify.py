@@ -141,8 +141,8 @@ class FeedListener:
     def _drop(self) -> None:
         try:
             self._conn.close()
-        except Exception:   # noqa: BLE001 — already broken
-            pass
+        except Exception:   # noqa: BLE001 — already broken: closing is all that is left
+            log.debug("closing a broken listener connection", exc_info=True)
         self._conn = None
         self._retry_at = time.monotonic() + RECONNECT_EVERY_S
 
