@@ -141,7 +141,7 @@ class FeedListener:
     def _drop(self) -> None:
         try:
             self._conn.close()
-        except Exception:   # noqa: BLE001 — already broken: closing is all that is left
+        except Exception:   # already broken: closing is all that is left
             log.debug("closing a broken listener connection", exc_info=True)
         self._conn = None
         self._retry_at = time.monotonic() + RECONNECT_EVERY_S
