@@ -10,7 +10,6 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import text, update
-from sqlalchemy.exc import OperationalError
 
 from console.domain.errors import DomainError
 from console.domain.permissions import Permission
@@ -48,7 +47,7 @@ def test_a_deactivation_waits_for_the_action_that_checked_first(pg):
     try:
         assert authorize(action, leader, Permission.CANCEL).role.value == "leader"
         # The administrator's seat, while the action is still open: its update must wait.
-        with pytest.raises(OperationalError, match="lock"), pg.transaction() as s:
+        with pytest.raises(DomainError, match="db_lock_timeout"), pg.transaction() as s:
             s.execute(text("SET LOCAL lock_timeout = '300ms'"))
             s.execute(update(User).where(User.id == leader.user_id).values(active=False))
         action.commit()

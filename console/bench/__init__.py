@@ -40,6 +40,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                       "the organisation workbook: 5,000 officers, accounts, phones, shifts"),
     "leader": ("console.bench.leader", "run",
                "evaluation of every department, street and community over 30 days (1M cases)"),
+    "seats": ("console.bench.seats", "run",
+              "N headless seats on one PostgreSQL: commit → seen by all (p95), peak connections"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
 }

@@ -170,6 +170,12 @@ ERROR_TEXTS: dict[str, str] = {
         "Errors", "The database driver for {url} is not installed ({detail})."),
     "db_unreachable": QT_TRANSLATE_NOOP(
         "Errors", "The database {url} cannot be reached: {detail}"),
+    "db_lock_timeout": QT_TRANSLATE_NOOP(
+        "Errors", "Someone else is changing the same records and did not finish within {seconds} "
+                  "seconds. Nothing was saved; try again in a moment."),
+    "db_statement_timeout": QT_TRANSLATE_NOOP(
+        "Errors", "The database did not answer within {seconds} seconds, so the request was "
+                  "stopped. Nothing was saved; try again, or narrow the request."),
 }
 _UNKNOWN_DOMAIN = QT_TRANSLATE_NOOP("Errors", "The action was refused (reason code: {code}).")
 _UNKNOWN_DATABASE = QT_TRANSLATE_NOOP(

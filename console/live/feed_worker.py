@@ -16,7 +16,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 
 from console.live.loop_worker import LoopWorker, one_line
-from console.store import feed
+from console.store import feed, notify
 from console.store.database import Database
 
 DEFAULT_INTERVAL_MS = 250
@@ -46,14 +46,36 @@ class FeedWorker(LoopWorker):
         self._seen: deque[tuple[float, int]] = deque()   # (monotonic time, changes) for the rate
         self._last_change_at: datetime | None = None
         self._ok = True
+        self._listener: notify.FeedListener | None = None
 
     @property
     def seq(self) -> int | None:
         """The newest sequence this worker has delivered (None before the first read)."""
         return self._since
 
+    def _wake_for_stop(self) -> None:
+        listener = self._listener
+        if listener is not None:
+            listener.interrupt()
+
     def _run(self) -> None:
-        """The polling loop (feed thread)."""
+        """The polling loop (feed thread); on PostgreSQL a commit's NOTIFY ends the pause."""
+        self._listener = notify.FeedListener.open(self._db.engine, "feed")
+        try:
+            self._loop()
+        finally:
+            listener, self._listener = self._listener, None
+            if listener is not None:
+                listener.close()
+
+    def _pause(self, seconds: float) -> None:
+        """Wait for the next poll: the interval, or less when a commit is announced."""
+        if self._listener is None or seconds <= 0 or self._stop.is_set():
+            self._stop.wait(seconds)
+        else:
+            self._listener.wait(seconds)
+
+    def _loop(self) -> None:
         backoff = 0.0
         last_status = 0.0
         while not self._stop.is_set():
@@ -75,7 +97,7 @@ class FeedWorker(LoopWorker):
                 self.status.emit(self._snapshot())
             # A read near the per-read cap means a backlog: read on at once, not after a pause.
             behind = batch is not None and len(batch.rows) >= feed.MAX_ROWS_PER_READ // 2
-            self._stop.wait(0 if behind else self._interval_s)
+            self._pause(0 if behind else self._interval_s)
 
     def _poll(self) -> feed.FeedBatch | None:
         """One batch of everything since the last delivered sequence, or None if nothing changed."""

@@ -12,10 +12,31 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.domain.errors import DomainError
 from console.store import migrations, secrets
+from console.store.notify import application_name
 from console.store.seed import seed_reference_data
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+# A seat's share of the server: twenty seats, `serve` and the listeners must fit in PostgreSQL's
+# default max_connections (100). A seat's threads wait for a pooled connection (bounded by
+# PG_POOL_TIMEOUT_S) rather than open more; its feed listener is one more (store/notify.py).
+PG_POOL_SIZE = _env_int("CITY_CONSOLE_PG_POOL_SIZE", 3)
+PG_POOL_TIMEOUT_S = _env_int("CITY_CONSOLE_PG_POOL_TIMEOUT_S", 30)
+#: A stuck statement or a lock held elsewhere ends with a refusal instead of freezing a lane.
+PG_STATEMENT_TIMEOUT_MS = _env_int("CITY_CONSOLE_PG_STATEMENT_TIMEOUT_MS", 30_000)
+PG_LOCK_TIMEOUT_MS = _env_int("CITY_CONSOLE_PG_LOCK_TIMEOUT_MS", 5_000)
+#: PostgreSQL's SQLSTATEs for the two timeouts: lock_not_available, query_canceled.
+_TIMEOUT_CODES = {"55P03": "db_lock_timeout", "57014": "db_statement_timeout"}
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -180,8 +201,12 @@ def _sqlite_pragmas(dbapi_con, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str, *, pragmas: bool = True) -> Engine:
-    """An engine with the pragmas this product relies on (without them: for read-only checks)."""
+def make_engine(url: str, *, pragmas: bool = True, timeouts: bool = True,
+                pool_size: int | None = None) -> Engine:
+    """An engine with the pragmas this product relies on (without them: for read-only checks).
+
+    On PostgreSQL a small pool named after this seat, with statement and lock timeouts
+    (`timeouts=False` for migrations, whose index builds may rightly run for minutes)."""
     try:
         u = make_url(url)
     except ArgumentError:
@@ -197,11 +222,31 @@ def make_engine(url: str, *, pragmas: bool = True) -> Engine:
     except secrets.SecretError as exc:
         raise DatabaseOpenError("db_unreachable", url=u.render_as_string(hide_password=True),
                                 detail=str(exc)) from None
+    connect_args = {}
+    if u.get_backend_name() == "postgresql" and u.get_driver_name() == "psycopg2":
+        connect_args["application_name"] = u.query.get("application_name") or application_name()
+        if timeouts:
+            connect_args["options"] = (f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
+                                       f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}")
     try:
-        return create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = create_engine(u, pool_pre_ping=True, pool_size=pool_size or PG_POOL_SIZE,
+                               max_overflow=0, pool_timeout=PG_POOL_TIMEOUT_S,
+                               connect_args=connect_args)
     except (ImportError, SQLAlchemyError) as exc:
         raise DatabaseOpenError("db_driver_missing", url=u.render_as_string(hide_password=True),
                                 detail=str(exc)) from None
+    if timeouts:
+        event.listen(engine, "handle_error", _timeout_refusal)
+    return engine
+
+
+def _timeout_refusal(ctx) -> DomainError | None:
+    """A statement or lock timeout becomes a refusal the seat can word: nothing was saved."""
+    code = _TIMEOUT_CODES.get(getattr(ctx.original_exception, "pgcode", None))
+    if code is None:
+        return None
+    limit = PG_LOCK_TIMEOUT_MS if code == "db_lock_timeout" else PG_STATEMENT_TIMEOUT_MS
+    return DomainError(code, seconds=f"{limit / 1000:g}")
 
 
 class Database:
@@ -256,11 +301,14 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             if current is None and _has_foreign_tables(con):
                 raise DatabaseOpenError("db_not_ours", url=engine.url.render_as_string(True))
         engine.dispose()
-        engine = make_engine(url)
+        engine = make_engine(url, timeouts=False, pool_size=1)
         if upgrade:
             migrations.upgrade(engine)
             with Session(engine) as session, session.begin():
                 seed_reference_data(session)
+        if engine.dialect.name != "sqlite":
+            engine.dispose()
+            engine = make_engine(url)
     except DatabaseOpenError:
         engine.dispose()
         raise

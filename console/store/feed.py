@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from console.domain.changes import ChangeAction, ChangeKind, is_action
 from console.domain.workflow import Action
 from console.store.models import ChangeFeed, FeedCounter, LatestPosition
+from console.store.notify import announce
 
 _PENDING = "console.feed_pending"
 _COMMITTING = "console.feed_committing"
@@ -140,6 +141,7 @@ def _take_seq(session: Session) -> None:
         session.execute(insert(ChangeFeed), [row | {"seq": seq} for _, row in pending.rows])
     for _, write in pending.writers:
         write(seq)
+    announce(session, seq)   # PostgreSQL wakes the listening seats at commit (store/notify.py)
     pending.ticket.seq = seq   # provisional: cleared again if the commit fails
     session.info[_COMMITTING] = pending
 

@@ -1133,6 +1133,14 @@
         <translation>无法连接数据库 {url}：{detail}</translation>
     </message>
     <message>
+        <source>Someone else is changing the same records and did not finish within {seconds} seconds. Nothing was saved; try again in a moment.</source>
+        <translation>其他人正在修改相同的记录，{seconds} 秒内未完成。本次未保存任何内容，请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The database did not answer within {seconds} seconds, so the request was stopped. Nothing was saved; try again, or narrow the request.</source>
+        <translation>数据库在 {seconds} 秒内没有响应，请求已停止。本次未保存任何内容，请重试或缩小查询范围。</translation>
+    </message>
+    <message>
         <source>The action was refused (reason code: {code}).</source>
         <translation>操作未能完成（原因代码：{code}）。</translation>
     </message>
