@@ -70,6 +70,9 @@ def style_sheet(name: str) -> str:
 def apply_theme(app: QApplication, name: str | None) -> str:
     """Switch the whole application to a theme; returns the theme applied."""
     name = normalise_theme(name)
+    sheet = style_sheet(name)
+    if getattr(app, _CURRENT, None) == name and app.styleSheet() == sheet:
+        return name   # already applied: no repolish walk over every widget for nothing
     # Qt repolishes every widget of the application in these calls. A Python garbage collection
     # inside that walk can delete a closed, parentless widget the walk is about to touch (seen:
     # a segmentation fault in "Garbage-collecting" under apply_theme), so collect first and
@@ -80,7 +83,7 @@ def apply_theme(app: QApplication, name: str | None) -> str:
         if app.style().name().lower() != "fusion":
             app.setStyle("Fusion")   # the same look on every platform; it honours the palette
         app.setPalette(_palette(name))
-        app.setStyleSheet(style_sheet(name))
+        app.setStyleSheet(sheet)
     finally:
         gc.enable()
     setattr(app, _CURRENT, name)
