@@ -75,3 +75,9 @@ def test_a_task_that_lost_the_server_raises_the_banner_too(make_window, qtbot):
     window.tasks.run(fails, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert not window.outage.isHidden()
+
+
+def test_the_status_bar_names_both_hosts_of_a_multi_host_url():
+    from console.ui.status_bar import describe_database
+    url = "postgresql+psycopg2://seat@/city?host=db1:5432&host=db2:5432&target_session_attrs=read-write"
+    assert describe_database(url) == ("PostgreSQL", "db1,db2/city")
