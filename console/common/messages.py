@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 # Faults are told from refusals and logged where every background failure passes: the runner.
-from console.live.tasks import is_refusal, log_fault  # noqa: F401 — for the views
+from console.live.tasks import is_connection_lost, is_refusal, log_fault  # noqa: F401 — for the views
 
 # QT_TRANSLATE_NOOP marks a source string for lupdate (which needs that literal name); the
 # text is translated when used.
@@ -183,6 +183,9 @@ _UNKNOWN_DATABASE = QT_TRANSLATE_NOOP(
 _FAULT = QT_TRANSLATE_NOOP(
     "Errors", "Something unexpected went wrong and nothing was saved. What you entered is kept; "
               "the details are in the log.")
+_GONE = QT_TRANSLATE_NOOP(
+    "Errors", "The connection to the database was lost, so this may not have been saved. What you "
+              "entered is kept: try again when the connection is back.")
 _BUSY = QT_TRANSLATE_NOOP(
     "Errors", "The database is held by another program (or a long write of another seat), so "
               "nothing was saved. What you entered is kept: try again in a moment.")
@@ -391,7 +394,10 @@ _PG_RETRY = frozenset({"40001", "40P01", "55P03"})
 
 
 def is_busy(exc: BaseException) -> bool:
-    """The database was held by someone else beyond the wait: nothing was saved, try again."""
+    """The database was held by someone else beyond the wait, or could not be reached: try
+    again (the form that failed keeps what was entered)."""
+    if is_connection_lost(exc):
+        return True
     # A SQLAlchemy DBAPIError wraps the driver's error as `.orig` (widgets import no SQLAlchemy).
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, sqlite3.OperationalError):
@@ -404,6 +410,8 @@ def describe_error(exc: BaseException) -> str:
     """A translated sentence for a refusal (DomainError, DatabaseOpenError), a busy database,
     or — for any other exception — a plain sentence that sends the details to the log."""
     if not is_refusal(exc):
+        if is_connection_lost(exc):
+            return _tr("Errors", _GONE)
         return _tr("Errors", _BUSY if is_busy(exc) else _FAULT)
     code, params = exc.code, exc.params
     values = _Params({k: (_name(_PARAM_NAMES[k], v) if k in _PARAM_NAMES else v)

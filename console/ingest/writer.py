@@ -15,8 +15,10 @@ from collections import deque
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from console.domain.errors import DomainError
 from console.ingest.directory import DeviceDirectory
 from console.services.intake import IntakeFix, active_devices, write_fixes
+from console.store import retry
 from console.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,16 @@ DEFAULT_CAPACITY = 100_000
 MAX_BATCH = 20_000
 WINDOW_S = 0.05          # gather this long after the first fix: well inside the 200 ms promise
 REFRESH_S = 3.0          # how often the known-device set is re-read
-RETRY_S = 1.0            # after a failed write (database down or locked)
+#: The database's refusals of a moment (statement or lock timeout): the batch waits and goes again.
+_MOMENTARY = frozenset({"db_lock_timeout", "db_statement_timeout"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure of the database, not of the fixes: server gone, busy, locked or timed out.
+    The batch is kept and written again later; nothing in it is dropped."""
+    if isinstance(exc, DomainError):
+        return exc.code in _MOMENTARY
+    return isinstance(exc, OperationalError) or retry.is_connection_lost(exc)
 
 
 class BatchWriter:
@@ -46,6 +57,7 @@ class BatchWriter:
         self.written = 0
         self.refused_late = 0          # device disabled between the answer and the write
         self.failures = 0
+        self._backoff = 0.0            # the wait before the next try of a failed batch
         self.last_write: float | None = None     # time.monotonic() of the last commit
 
     # --- the request side (event loop thread) ----------------------------------------------
@@ -131,7 +143,9 @@ class BatchWriter:
             if time.monotonic() - self.directory.refreshed_at > REFRESH_S:
                 try:
                     self.refresh_devices()
-                except SQLAlchemyError as exc:
+                except (SQLAlchemyError, DomainError) as exc:
+                    # The known set stays as it was; the next round tries again.
+                    self.directory.refreshed_at = time.monotonic()
                     log.warning("cannot refresh devices: %s", str(exc).splitlines()[0])
             if not batch:
                 batch = self._take()
@@ -141,6 +155,7 @@ class BatchWriter:
                 continue
             if self._write(batch):
                 batch = []
+                self._backoff = 0.0
                 with self._cond:
                     self._in_flight = 0
             elif self._stopping and time.monotonic() > self._deadline:
@@ -148,23 +163,33 @@ class BatchWriter:
                           self.depth)
                 return
             else:
-                time.sleep(RETRY_S)
+                # Requests are still answered meanwhile: the queue fills, then they get 503.
+                self._backoff = retry.next_backoff(self._backoff)
+                self._pause(self._backoff)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before trying a failed batch again; a stop cuts the wait short once its
+        deadline has passed (until then it keeps trying, as `stop` promises)."""
+        with self._cond:
+            if self._stopping:
+                seconds = min(seconds, max(0.0, self._deadline - time.monotonic()))
+            self._cond.wait(timeout=seconds)
 
     def _write(self, batch: list[IntakeFix]) -> bool:
         try:
             with self.db.transaction() as s:
                 result = write_fixes(s, batch)
-        except OperationalError as exc:
+        except (SQLAlchemyError, DomainError) as exc:
+            if not is_transient(exc):
+                # Not the database's mood but a row it refuses: write one by one, drop the culprit.
+                log.exception("batch of %d refused; writing fix by fix", len(batch))
+                return self._write_singly(batch)
             # Down, locked or restarting: keep the batch and try again; new requests get 503
             # once the queue fills, and the phones keep their fixes meanwhile.
             self.failures += 1
             log.warning("write of %d fixes failed, retrying: %s", len(batch),
-                        str(exc.orig).strip().splitlines()[0])
+                        str(getattr(exc, "orig", exc)).strip().splitlines()[0])
             return False
-        except SQLAlchemyError:
-            # Not the database's mood but a row it refuses: write one by one, drop the culprit.
-            log.exception("batch of %d refused; writing fix by fix", len(batch))
-            return self._write_singly(batch)
         self._done(result.written, result.refused)
         return True
 
@@ -173,12 +198,12 @@ class BatchWriter:
             try:
                 with self.db.transaction() as s:
                     result = write_fixes(s, [fix])
-            except OperationalError:
+            except (SQLAlchemyError, DomainError) as exc:
+                if not is_transient(exc):
+                    log.error("fix dropped (%s): %r", str(exc).splitlines()[0], fix)
+                    continue
                 del batch[:i]           # the retry must not write these twice
                 return False
-            except SQLAlchemyError as exc:
-                log.error("fix dropped (%s): %r", str(exc).splitlines()[0], fix)
-                continue
             self._done(result.written, result.refused)
         return True
 

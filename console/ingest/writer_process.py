@@ -18,6 +18,7 @@ import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.domain.errors import DomainError
 from console.ingest.directory import DeviceDirectory
 from console.ingest.writer import (
     DEFAULT_CAPACITY,
@@ -146,7 +147,7 @@ class ProcessWriter:
         while not self._stopping.wait(REFRESH_S):
             try:
                 self.refresh_devices()
-            except SQLAlchemyError as exc:
+            except (SQLAlchemyError, DomainError) as exc:   # a timeout too: try next round
                 log.warning("cannot refresh devices: %s", str(exc).splitlines()[0])
 
     def start(self) -> None:

@@ -16,13 +16,13 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 
 from console.live.loop_worker import LoopWorker, one_line
-from console.store import feed, notify
+from console.store import feed, notify, retry
 from console.store.database import Database
 
 DEFAULT_INTERVAL_MS = 250
 STATUS_INTERVAL_S = 1.0
 RATE_WINDOW_S = 5.0
-MAX_BACKOFF_S = 10.0
+MAX_BACKOFF_S = 10.0   # for faults other than a lost server (those back off per store/retry.py)
 
 
 class FeedWorker(LoopWorker):
@@ -35,6 +35,10 @@ class FeedWorker(LoopWorker):
     #: away (asleep longer than feed_keep_days); the `changes` batch that follows has
     #: `resync` set, and every view reads itself again in full.
     resynced = Signal(int, int)
+    #: The database server cannot be reached (since this time); the worker keeps trying and
+    #: then goes on from its last sequence, so every change made meanwhile arrives once.
+    connection_lost = Signal(object)   # datetime
+    connection_back = Signal()
 
     def __init__(self, db: Database, *, interval_ms: int = DEFAULT_INTERVAL_MS,
                  since: int | None = None) -> None:
@@ -46,6 +50,7 @@ class FeedWorker(LoopWorker):
         self._seen: deque[tuple[float, int]] = deque()   # (monotonic time, changes) for the rate
         self._last_change_at: datetime | None = None
         self._ok = True
+        self._lost_since: datetime | None = None
         self._listener: notify.FeedListener | None = None
 
     @property
@@ -84,11 +89,18 @@ class FeedWorker(LoopWorker):
             except Exception as exc:   # noqa: BLE001 — the worker must outlive any database error
                 self._set_ok(False)
                 self.error.emit(one_line(exc))
-                backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
+                if retry.is_connection_lost(exc):
+                    self._lost()
+                    backoff = retry.next_backoff(backoff)
+                else:
+                    backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
                 self._stop.wait(backoff)
                 continue
             backoff = 0.0
             self._set_ok(True)
+            if self._lost_since is not None:
+                self._lost_since = None
+                self.connection_back.emit()
             if batch is not None:
                 self.changes.emit(batch)
             now = time.monotonic()
@@ -98,6 +110,11 @@ class FeedWorker(LoopWorker):
             # A read near the per-read cap means a backlog: read on at once, not after a pause.
             behind = batch is not None and len(batch.rows) >= feed.MAX_ROWS_PER_READ // 2
             self._pause(0 if behind else self._interval_s)
+
+    def _lost(self) -> None:
+        if self._lost_since is None:
+            self._lost_since = datetime.now().replace(microsecond=0)
+            self.connection_lost.emit(self._lost_since)
 
     def _poll(self) -> feed.FeedBatch | None:
         """One batch of everything since the last delivered sequence, or None if nothing changed."""

@@ -144,6 +144,9 @@ class Task(QObject):
         # Every background failure passes here, so here it is logged, once: the sentence the
         # user sees (a fault "…the details are in the log") is then true whoever shows it.
         log_fault(exc)
+        if is_connection_lost(exc):
+            # The whole seat learns at once, whichever widget asked (it may be gone already).
+            self._runner.connection_lost.emit()
         if self._dropped or self._owner_gone():
             return
         if self._on_error is not None:
@@ -173,6 +176,7 @@ class TaskRunner(QObject):
     """Runs functions of a session on two private thread pools; results return on the GUI thread."""
 
     task_failed = Signal(object)   # failures of tasks that brought no error callback
+    connection_lost = Signal()     # a task failed because the database server cannot be reached
 
     def __init__(self, db: Database | None = None, *, max_threads: int = 4,
                  long_threads: int = LONG_THREADS, parent: QObject | None = None) -> None:
@@ -318,9 +322,19 @@ def is_refusal(exc: BaseException) -> bool:
     return isinstance(exc, (DomainError, DatabaseOpenError))
 
 
+def is_connection_lost(exc: BaseException) -> bool:
+    """The database server could not be reached: neither a refusal nor a bug. Nothing about the
+    work was wrong; whether a write in flight was saved is unknown, so the form stays open."""
+    return retry.is_connection_lost(exc)
+
+
 def log_fault(exc: BaseException, what: str = "a background task") -> None:
-    """Write an exception that is not a refusal to the log, with its traceback."""
-    if not is_refusal(exc):
+    """Write an exception that is not a refusal to the log, with its traceback (a lost server
+    in one line: it is an outage to note, not a bug to trace)."""
+    if is_connection_lost(exc):
+        faults.warning("%s: database unreachable: %s", what, str(exc).strip().splitlines()[0]
+                       if str(exc).strip() else type(exc).__name__)
+    elif not is_refusal(exc):
         faults.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
 
 

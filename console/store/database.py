@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from console.domain.errors import DomainError
 from console.store import migrations, secrets
-from console.store.notify import application_name
+from console.store.notify import PG_CONNECT_DEFAULTS, application_name
 from console.store.seed import seed_reference_data
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -225,6 +225,8 @@ def make_engine(url: str, *, pragmas: bool = True, timeouts: bool = True,
     connect_args = {}
     if u.get_backend_name() == "postgresql" and u.get_driver_name() == "psycopg2":
         connect_args["application_name"] = u.query.get("application_name") or application_name()
+        connect_args.update({k: v for k, v in PG_CONNECT_DEFAULTS.items()
+                             if k not in u.query})
         if timeouts:
             connect_args["options"] = (f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
                                        f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}")

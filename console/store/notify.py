@@ -27,6 +27,13 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 CHANNEL = "console_feed"
+#: libpq settings that make a cut network fail fast instead of hanging a worker for the kernel's
+#: minutes: a connect gives up after 5 s, an idle connection is probed after 10 s, unacknowledged
+#: data fails the connection after 10 s. A URL's own values win (store/database.py); the
+#: listener connects with them too.
+PG_CONNECT_DEFAULTS = {"connect_timeout": "5", "keepalives": "1", "keepalives_idle": "10",
+                       "keepalives_interval": "3", "keepalives_count": "3",
+                       "tcp_user_timeout": "10000"}
 #: After a lost listener connection, try again at most this often (polling covers the gap).
 RECONNECT_EVERY_S = 5.0
 
@@ -78,7 +85,8 @@ class FeedListener:
             return
         try:
             cargs, cparams = self._engine.dialect.create_connect_args(self._engine.url)
-            cparams = {**cparams, "application_name": self._application_name}
+            cparams = {**PG_CONNECT_DEFAULTS, **cparams,
+                       "application_name": self._application_name}
             conn = self._engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
             conn.autocommit = True   # a LISTEN inside an open transaction hears nothing
             with conn.cursor() as cur:

@@ -27,6 +27,7 @@ from console.common.selection import Selection
 from console.ui.lock_overlay import IdleWatch, LockOverlay
 from console.ui.admin_entries import install_admin_entries
 from console.ui.calendar_watch import CalendarWatch
+from console.ui.outage_banner import OutageBanner
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.users_dialog import PasswordDialog, UsersDialog
 from console.common.theme import THEME_NAMES, apply_theme, current_theme
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.status_dock], [150], Qt.Orientation.Vertical)
 
+        self.outage = OutageBanner(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.outage)
+        self.tasks.connection_lost.connect(self.outage.connection_lost)
         self.status = ConsoleStatusBar(self)
         self.setStatusBar(self.status)
         if database_url:
@@ -98,6 +102,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock_seat)
         self._default_state = self.saveState()
         self._restore_layout()
+        self.outage.setVisible(self.outage.since is not None)   # a saved layout has no say
         self._update_title()
         self.status_dock.apply_theme(current_theme())
 
@@ -351,6 +356,9 @@ class MainWindow(QMainWindow):
         worker.status.connect(self._on_feed_status)
         worker.error.connect(self.status.show_feed_error)
         worker.resynced.connect(self._on_feed_resynced)
+        worker.connection_lost.connect(self.outage.connection_lost)
+        worker.connection_back.connect(self.outage.connection_back)
+        worker.status.connect(self.outage.feed_status)
 
     @Slot(object)
     def _on_feed_changes(self, batch) -> None:

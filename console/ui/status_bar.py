@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path, PurePath
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import QTime, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -22,7 +22,10 @@ def describe_database(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     kind = {"postgresql": "PostgreSQL", "postgres": "PostgreSQL", "mysql": "MySQL"}.get(
         backend, backend or "?")
-    return kind, f"{parts.hostname or 'localhost'}{parts.path or ''}"
+    # A primary and its standby named in the query (?host=a:5432&host=b:5432): show both.
+    hosts = [h for value in parse_qs(parts.query).get("host", []) for h in value.split(",")]
+    where = parts.hostname or ",".join(h.split(":")[0] for h in hosts) or "localhost"
+    return kind, f"{where}{parts.path or ''}"
 
 
 class ConsoleStatusBar(QStatusBar):

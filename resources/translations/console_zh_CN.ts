@@ -1153,6 +1153,10 @@
         <translation>发生意外错误，未保存任何内容。您输入的内容已保留，详细信息见日志。</translation>
     </message>
     <message>
+        <source>The connection to the database was lost, so this may not have been saved. What you entered is kept: try again when the connection is back.</source>
+        <translation>与数据库的连接已中断，本次内容可能未保存。您填写的内容已保留，连接恢复后请重试。</translation>
+    </message>
+    <message>
         <source>The database is held by another program (or a long write of another seat), so nothing was saved. What you entered is kept: try again in a moment.</source>
         <translation>数据库正被其他程序占用（或其他席位正在进行较长的写入），未保存任何内容。您输入的内容已保留，请稍后重试。</translation>
     </message>
@@ -2084,6 +2088,13 @@
     <message>
         <source>Open311 API &amp;keys…</source>
         <translation>Open311 API 密钥(&amp;K)…</translation>
+    </message>
+</context>
+<context>
+    <name>OutageBanner</name>
+    <message>
+        <source>Database connection lost, reconnecting… (since {time})</source>
+        <translation>数据库连接中断，正在重连…（自 {time}）</translation>
     </message>
 </context>
 <context>
