@@ -8,10 +8,13 @@ from pathlib import Path
 
 import piexif
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from console.domain.roles import Role
+from console.ingest import open311_media as media
 from console.ingest.field_app import Limits, field_mount
 from console.ingest.field_exif import photo_facts
 from console.services import cases, field_figures, field_sessions
@@ -374,6 +377,41 @@ def test_a_check_is_listed_and_answered_with_a_photo(field):
     assert field.client.get(f"{API}/tasks", headers=auth(token)).json() == []
     r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, "b" * 20))
     assert r.status_code == 409 and r.json()["error"] == "task_gone"
+
+
+@pytest.fixture
+def failing_commit():
+    """Every commit that would name a staged photo fails, as a full disk or a lost server would."""
+    def fail(session):
+        if session.info.get(media._STAGED):
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+    event.listen(Session, "before_commit", fail)
+    yield
+    event.remove(Session, "before_commit", fail)
+
+
+def photo_files(field) -> list[Path]:
+    folder = field.data_dir / "photos"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_a_report_whose_commit_fails_leaves_no_photo(field, failing_commit):
+    token = field.sign_in()
+    r = field.report(token, photos=(JPEG, PNG))
+    assert r.status_code == 503 and r.json()["error"] == "unavailable", r.text
+    assert patrol_cases(field.db) == []
+    assert photo_files(field) == []         # neither the named photo nor its temporary file
+
+
+def test_an_answer_whose_commit_fails_leaves_no_photo(field, failing_commit):
+    change = checking_case(field)
+    token = field.sign_in()
+    data = {"kind": "check", "case_number": change.number, "result": "handled"}
+    r = field.client.post(f"{API}/tasks/answer", data=data,
+                          files=[("photo", ("a.jpg", JPEG, "image/jpeg"))],
+                          headers=auth(token, uuid.uuid4().hex))
+    assert r.status_code == 503, r.text
+    assert photo_files(field) == []
 
 
 @pytest.mark.parametrize("change, code", [

@@ -283,7 +283,7 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
             done = field_reports.report(s, officer, sub, _now())
             if not done["replayed"]:
                 for p in photos:        # only now: the report passed every check
-                    media.store(p, data_dir)
+                    media.store_at_commit(s, p, data_dir)
             return done
         done = await once(request, key, work)
         log.info("field: report %s (%d photos%s)", done["case_number"], len(photos),
@@ -300,8 +300,8 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         def work(s, officer):
             done = field_tasks.answer(s, officer, ans, _now())
             if not done["replayed"]:
-                for p in photos:
-                    media.store(p, data_dir)
+                for p in photos:        # named only once the answer has committed
+                    media.store_at_commit(s, p, data_dir)
             return done
         done = await once(request, key, work)
         return JSONResponse(done, status_code=200 if done["replayed"] else 201)
