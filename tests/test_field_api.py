@@ -389,6 +389,18 @@ def test_uploads_beyond_the_cap_wait_outside(db, city, tmp_path):
     assert body.read == 2 and status == 400
 
 
+@pytest.mark.parametrize("made_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                     "yesterday"])
+def test_an_unusable_phone_time_is_the_time_of_receipt(field, made_at):
+    token = field.sign_in()
+    before = datetime.now().replace(microsecond=0)
+    r = field.report(token, made_at=made_at)
+    assert r.status_code == 201, r.text
+    with field.db.session() as s:
+        (audit,) = s.scalars(select(AuditRecord).where(AuditRecord.entity == "case")).all()
+    assert before <= datetime.fromisoformat(audit.data["made_at"]) <= datetime.now()
+
+
 def test_shift_counts_the_officers_reports_today(field):
     token = field.sign_in()
     field.report(token)

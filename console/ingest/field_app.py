@@ -86,9 +86,10 @@ def _made_at(text: object) -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(text.strip())
-    except ValueError:
+        # 0001-01-01T00:00+14:00 is a valid text whose local time is before year 1.
+        return at.astimezone().replace(tzinfo=None) if at.tzinfo else at
+    except (ValueError, OverflowError, OSError):
         return None
-    return at.astimezone().replace(tzinfo=None) if at.tzinfo else at
 
 
 def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = None
