@@ -135,6 +135,16 @@ def test_failed_sign_ins_are_counted_and_lock_the_account(field):
     assert r.status_code == 403 and r.json()["error"] == "account_locked"
 
 
+def test_a_password_with_a_lone_surrogate_is_a_failed_sign_in(field):
+    body = b'{"username": "patrol", "password": "\\ud800"}'
+    for _ in range(4):
+        r = field.client.post(f"{API}/session", content=body,
+                              headers={"content-type": "application/json"})
+        assert (r.status_code, r.json()["error"]) == (401, "sign_in_failed"), r.text
+    with field.db.session() as s:
+        assert s.scalar(select(User.failed_attempts).where(User.username == "patrol")) == 4
+
+
 def test_garbage_bodies_and_tokens_are_refused_without_a_fault(field):
     c = field.client
     for body in (b"", b"{", b"[1]", b"\xff\xfe", b'{"a":' * 5000, b"x" * 20000):
