@@ -72,6 +72,18 @@ def test_sign_in_locks_the_account_after_the_set_number_of_failures(db):
     assert sign_in(db, "admin", GOOD, MON + timedelta(minutes=15)).actor is not None
 
 
+def test_a_password_with_a_lone_surrogate_is_a_counted_failure_not_a_fault(db):
+    first_admin(db)
+    with db.transaction() as s:
+        set_setting(s, actor_for(s, "admin"), "sign_in_max_failures", 2, MON)
+    assert sign_in(db, "admin", "x\ud800").refusal.code == "sign_in_failed"
+    assert sign_in(db, "admin", "\udfff" * 3).refusal.code == "account_locked"
+    # Nobody can be given such a password either.
+    with db.transaction() as s, pytest.raises(DomainError) as err:
+        users.check_password_policy(s, "admin", "Good-Pass-2026\ud800")
+    assert err.value.code == "text_bad_character" and err.value.params["character"] == "U+D800"
+
+
 def test_unknown_names_and_inactive_accounts_get_the_same_refusal(db):
     admin = first_admin(db)
     with db.transaction() as s:

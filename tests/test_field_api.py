@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import anyio
 import piexif
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from console.domain.roles import Role
+from console.ingest import open311_media as media
 from console.ingest.field_app import Limits, field_mount
 from console.ingest.field_exif import photo_facts
 from console.services import cases, field_figures, field_sessions
@@ -129,6 +133,16 @@ def test_failed_sign_ins_are_counted_and_lock_the_account(field):
         field.client.post(f"{API}/session", json={"username": "patrol", "password": "x"})
     r = field.client.post(f"{API}/session", json={"username": "patrol", "password": PASSWORD})
     assert r.status_code == 403 and r.json()["error"] == "account_locked"
+
+
+def test_a_password_with_a_lone_surrogate_is_a_failed_sign_in(field):
+    body = b'{"username": "patrol", "password": "\\ud800"}'
+    for _ in range(4):
+        r = field.client.post(f"{API}/session", content=body,
+                              headers={"content-type": "application/json"})
+        assert (r.status_code, r.json()["error"]) == (401, "sign_in_failed"), r.text
+    with field.db.session() as s:
+        assert s.scalar(select(User.failed_attempts).where(User.username == "patrol")) == 4
 
 
 def test_garbage_bodies_and_tokens_are_refused_without_a_fault(field):
@@ -279,6 +293,124 @@ def test_sign_ins_per_address_are_rate_limited(db, city, tmp_path):
     assert codes == [401, 401, 429]
 
 
+class Body:
+    """An upload's body as ASGI messages, counting what the app asked for; `gate` holds the
+    last chunk back until it is set (an upload still arriving)."""
+
+    def __init__(self, chunks: int, gate: anyio.Event | None = None) -> None:
+        self.left, self.read, self.gate = chunks, 0, gate
+
+    async def receive(self) -> dict:
+        if self.left == 1 and self.gate is not None:
+            await self.gate.wait()
+        chunk = b"x" * 65536
+        if self.read == 0:      # a photo part that is not an image: refused once it is all in
+            chunk = (b'--b\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"'
+                     b"\r\nContent-Type: image/jpeg\r\n\r\n") + chunk
+        self.read += 1
+        self.left -= 1
+        if not self.left:
+            chunk += b"\r\n--b--\r\n"
+        return {"type": "http.request", "body": chunk, "more_body": self.left > 0}
+
+
+async def post_raw(app, path: str, headers: dict[str, str], body: Body) -> tuple[int, dict]:
+    """POST straight to the ASGI app: (status, headers)."""
+    sent: dict = {}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            sent["status"] = message["status"]
+            sent["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
+    raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    raw.append((b"content-type", b"multipart/form-data; boundary=b"))
+    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
+             "root_path": "", "query_string": b"", "headers": raw, "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000), "http_version": "1.1"}
+    await app(scope, body.receive, send)
+    return sent["status"], sent["headers"]
+
+
+@pytest.mark.parametrize("path", [f"{API}/reports", f"{API}/tasks/answer"])
+def test_an_upload_without_a_session_is_refused_before_its_body_is_read(field, path):
+    token = field.sign_in()
+    app = field.client.app
+
+    async def run():
+        bodies = [Body(150) for _ in range(8)]      # 8 × 10 MB nobody may send
+        results = []
+        async with anyio.create_task_group() as tg:
+            for i, body in enumerate(bodies):
+                async def one(body=body, i=i):
+                    results.append(await post_raw(app, path, auth(f"forged{i}", "k" * 20), body))
+                tg.start_soon(one)
+        return bodies, results
+    bodies, results = anyio.run(run)
+    assert [status for status, _ in results] == [401] * 8
+    assert [b.read for b in bodies] == [0] * 8
+    # A signed-in officer's upload is read as usual (the garbage is refused as a bad form).
+    body = Body(2)
+    status, _ = anyio.run(post_raw, app, path, auth(token, "k" * 20), body)
+    assert body.read == 2 and 400 <= status < 500
+
+
+def test_an_upload_over_the_sessions_rate_is_refused_before_its_body_is_read(db, city,
+                                                                           tmp_path):
+    field = make_field(db, city, tmp_path / "data",
+                       Limits(sign_in=(1e6, 1e6), session=(0.001, 2)))
+    token = field.sign_in()
+    assert field.client.get(f"{API}/tasks", headers=auth(token)).status_code == 200
+    body = Body(2)
+    status, _ = anyio.run(post_raw, field.client.app, f"{API}/reports", auth(token, "k" * 20),
+                          body)
+    assert body.read == 2 and status == 400         # the second request: taken, then bad
+    body = Body(2)
+    status, headers = anyio.run(post_raw, field.client.app, f"{API}/reports",
+                                auth(token, "k" * 20), body)
+    assert (status, body.read) == (429, 0) and "retry-after" in headers
+
+
+def test_uploads_beyond_the_cap_wait_outside(db, city, tmp_path):
+    field = make_field(db, city, tmp_path / "data",
+                       Limits(sign_in=(1e6, 1e6), session=(1e6, 1e6), uploads=1))
+    token = field.sign_in()
+    app = field.client.app
+
+    async def run():
+        gate = anyio.Event()
+        slow, late = Body(3, gate), Body(2)
+        out = {}
+        async with anyio.create_task_group() as tg:
+            async def first():
+                out["slow"] = await post_raw(app, f"{API}/reports", auth(token, "a" * 20), slow)
+            tg.start_soon(first)
+            while slow.read < 2:            # the first upload is arriving: its slot is taken
+                await anyio.sleep(0)
+            out["late"] = await post_raw(app, f"{API}/reports", auth(token, "b" * 20), late)
+            gate.set()
+        return out, late
+    out, late = anyio.run(run)
+    status, headers = out["late"]
+    assert (status, late.read) == (503, 0) and headers["retry-after"] == "5"
+    assert 400 <= out["slow"][0] < 500
+    # The slot is given back: the next upload is read.
+    body = Body(2)
+    status, _ = anyio.run(post_raw, app, f"{API}/reports", auth(token, "c" * 20), body)
+    assert body.read == 2 and status == 400
+
+
+@pytest.mark.parametrize("made_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                     "yesterday"])
+def test_an_unusable_phone_time_is_the_time_of_receipt(field, made_at):
+    token = field.sign_in()
+    before = datetime.now().replace(microsecond=0)
+    r = field.report(token, made_at=made_at)
+    assert r.status_code == 201, r.text
+    with field.db.session() as s:
+        (audit,) = s.scalars(select(AuditRecord).where(AuditRecord.entity == "case")).all()
+    assert before <= datetime.fromisoformat(audit.data["made_at"]) <= datetime.now()
+
+
 def test_shift_counts_the_officers_reports_today(field):
     token = field.sign_in()
     field.report(token)
@@ -374,6 +506,41 @@ def test_a_check_is_listed_and_answered_with_a_photo(field):
     assert field.client.get(f"{API}/tasks", headers=auth(token)).json() == []
     r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, "b" * 20))
     assert r.status_code == 409 and r.json()["error"] == "task_gone"
+
+
+@pytest.fixture
+def failing_commit():
+    """Every commit that would name a staged photo fails, as a full disk or a lost server would."""
+    def fail(session):
+        if session.info.get(media._STAGED):
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+    event.listen(Session, "before_commit", fail)
+    yield
+    event.remove(Session, "before_commit", fail)
+
+
+def photo_files(field) -> list[Path]:
+    folder = field.data_dir / "photos"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_a_report_whose_commit_fails_leaves_no_photo(field, failing_commit):
+    token = field.sign_in()
+    r = field.report(token, photos=(JPEG, PNG))
+    assert r.status_code == 503 and r.json()["error"] == "unavailable", r.text
+    assert patrol_cases(field.db) == []
+    assert photo_files(field) == []         # neither the named photo nor its temporary file
+
+
+def test_an_answer_whose_commit_fails_leaves_no_photo(field, failing_commit):
+    change = checking_case(field)
+    token = field.sign_in()
+    data = {"kind": "check", "case_number": change.number, "result": "handled"}
+    r = field.client.post(f"{API}/tasks/answer", data=data,
+                          files=[("photo", ("a.jpg", JPEG, "image/jpeg"))],
+                          headers=auth(token, uuid.uuid4().hex))
+    assert r.status_code == 503, r.text
+    assert photo_files(field) == []
 
 
 @pytest.mark.parametrize("change, code", [

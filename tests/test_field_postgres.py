@@ -8,8 +8,13 @@ from tests.pg_server import fresh_database, needs_pg
 
 # Collected again here, where `db` (and so `city` and `field`) is PostgreSQL.
 from tests.test_field_api import (  # noqa: F401
+    failing_commit,
     field,
+    test_a_report_whose_commit_fails_leaves_no_photo,
+    test_an_answer_whose_commit_fails_leaves_no_photo,
+    test_an_upload_without_a_session_is_refused_before_its_body_is_read,
     test_a_check_is_listed_and_answered_with_a_photo,
+    test_a_password_with_a_lone_surrogate_is_a_failed_sign_in,
     test_a_report_lands_in_the_intake_queue_as_the_officer,
     test_bad_answers_are_refused,
     test_bad_reports_are_refused_and_write_nothing,

@@ -19,6 +19,9 @@ import shapefile
 
 #: Files larger than this are refused before reading (a city's grid is tens of megabytes).
 MAX_FILE_BYTES = 2 * 1024**3
+#: A zip's members are read whole: what they unpack to is capped before any is read (a zip of
+#: 600 KB can declare 600 MB of GeoJSON).
+MAX_UNPACKED_BYTES = 256 * 1024**2
 _CPG = {"936": "gbk", "cp936": "gbk", "gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030",
         "65001": "utf-8", "utf8": "utf-8", "utf-8": "utf-8", "utf_8": "utf-8"}
 _FALLBACK_ENCODING = "gb18030"
@@ -101,6 +104,10 @@ def _read_zip(path: Path, encoding: str | None) -> SourceFile:
     except zipfile.BadZipFile:
         raise ReadError(f"{path.name} is not a readable zip file") from None
     with archive:
+        unpacked = sum(i.file_size for i in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ReadError(f"{path.name} unpacks to more than "
+                            f"{MAX_UNPACKED_BYTES // 1024**2} MB")
         names = [n for n in archive.namelist() if not n.endswith("/")
                  and not Path(n).name.startswith(".") and "__MACOSX" not in n]
         shps = [n for n in names if n.lower().endswith(".shp")]

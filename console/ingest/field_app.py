@@ -58,14 +58,16 @@ _LEAFLET = {"leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marke
 
 
 class Limits:
-    """Requests a second (sustained, burst): sign-ins per address, requests per session."""
+    """Requests a second (sustained, burst): sign-ins per address, requests per session; and
+    how many uploads (each up to MAX_MULTIPART in memory) the server takes at once."""
 
     def __init__(self, sign_in: tuple[float, float] = (0.2, 10),
                  session: tuple[float, float] = (5, 60),
-                 tiles: tuple[float, float] = (40, 400)) -> None:
+                 tiles: tuple[float, float] = (40, 400), uploads: int = 4) -> None:
         self.sign_in = TokenBucket(*sign_in)
         self.session = TokenBucket(*session)
         self.tiles = TokenBucket(*tiles)        # per address: tiles carry no session
+        self.uploads = uploads
 
 
 def _now() -> datetime:
@@ -84,9 +86,10 @@ def _made_at(text: object) -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(text.strip())
-    except ValueError:
+        # 0001-01-01T00:00+14:00 is a valid text whose local time is before year 1.
+        return at.astimezone().replace(tzinfo=None) if at.tzinfo else at
+    except (ValueError, OverflowError, OSError):
         return None
-    return at.astimezone().replace(tzinfo=None) if at.tzinfo else at
 
 
 def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = None
@@ -99,11 +102,13 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
         return field_sessions.resolve(s, token, _now())
 
-    async def as_officer(request: Request, fn, *args, write: bool = False):
-        """`fn(session, officer, *args)` in one transaction as the request's officer."""
+    async def as_officer(request: Request, fn, *args, write: bool = False,
+                         counted: bool = True):
+        """`fn(session, officer, *args)` in one transaction as the request's officer; the
+        request counts towards the session's rate unless `admit` counted it already."""
         def work(s):
             officer = officer_of(request, s)
-            wait = limits.session.take(str(officer.session_id))
+            wait = limits.session.take(str(officer.session_id)) if counted else 0
             if wait:
                 raise FieldRefused(429, "too_many", f"请求过于频繁，请 {wait:.0f} 秒后再试")
             return fn(s, officer, *args)
@@ -255,22 +260,42 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         finally:
             await form.close()
 
+    uploading = [0]     # uploads being read or stored now (one event loop: no lock needed)
+
+    async def admit(request: Request) -> None:
+        """Refuse an upload before its body is read: a stranger's or a flooding session's
+        megabytes are never parsed, and only `limits.uploads` bodies are in memory at once."""
+        await as_officer(request, lambda s, o: None)
+        if uploading[0] >= limits.uploads:
+            raise FieldRefused(503, "busy", "服务器正忙，稍后自动重试")
+
+    async def upload(request: Request, handle) -> Response:
+        await admit(request)
+        uploading[0] += 1
+        try:
+            return await handle()
+        finally:
+            uploading[0] -= 1
+
     def idempotency_key(request: Request) -> str:
         return field_reports.check_key(request.headers.get("idempotency-key"))
 
     async def once(request: Request, key: str, work) -> dict:
         """Run `work` in a transaction; a key another request took meanwhile gives its answer."""
         try:
-            return await as_officer(request, work, write=True)
+            return await as_officer(request, work, write=True, counted=False)
         except Raced:
             done = await as_officer(request, lambda s, o: field_reports.receipt(
-                s, o.actor.user_id, key))
+                s, o.actor.user_id, key), counted=False)
             if done is None:
                 raise FieldRefused(409, "retry", "请重试") from None
             return done
 
     async def report(request: Request) -> Response:
         key = idempotency_key(request)
+        return await upload(request, lambda: report_body(request, key))
+
+    async def report_body(request: Request, key: str) -> Response:
         fields, photos = await multipart(request)
         facts = [photo_facts(p.name, p.data, p.ext) for p in photos]
         sub = FieldReport(key=key, category_code=fields.get("category_code"),
@@ -283,7 +308,7 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
             done = field_reports.report(s, officer, sub, _now())
             if not done["replayed"]:
                 for p in photos:        # only now: the report passed every check
-                    media.store(p, data_dir)
+                    media.store_at_commit(s, p, data_dir)
             return done
         done = await once(request, key, work)
         log.info("field: report %s (%d photos%s)", done["case_number"], len(photos),
@@ -292,6 +317,9 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
 
     async def answer(request: Request) -> Response:
         key = idempotency_key(request)
+        return await upload(request, lambda: answer_body(request, key))
+
+    async def answer_body(request: Request, key: str) -> Response:
         fields, photos = await multipart(request)
         ans = field_tasks.Answer(key, fields.get("kind", "check"),
                                  fields.get("case_number", ""), fields.get("result", ""),
@@ -300,8 +328,8 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
         def work(s, officer):
             done = field_tasks.answer(s, officer, ans, _now())
             if not done["replayed"]:
-                for p in photos:
-                    media.store(p, data_dir)
+                for p in photos:        # named only once the answer has committed
+                    media.store_at_commit(s, p, data_dir)
             return done
         done = await once(request, key, work)
         return JSONResponse(done, status_code=200 if done["replayed"] else 201)

@@ -69,6 +69,11 @@ def _password(value: object) -> str:
     value = unicodedata.normalize("NFC", value)
     if len(value) > PASSWORD_MAX:
         raise DomainError("text_too_long", field="password", limit=PASSWORD_MAX)
+    try:
+        value.encode("utf-8")       # a lone surrogate (JSON "\ud800") cannot be hashed
+    except UnicodeEncodeError as exc:
+        raise DomainError("text_bad_character", field="password",
+                          character=f"U+{ord(value[exc.start]):04X}") from None
     return value
 
 
@@ -90,9 +95,12 @@ def _set_password(user: User, password: str, at: datetime) -> None:
     user.locked_until = None
 
 
-def _verify(hash_: str | None, password: str) -> bool:
+def _verify(hash_: str | None, password: str | None) -> bool:
+    """Whether `password` matches; None (a password nobody can have) never does, in the time
+    a real check takes."""
     try:
-        return HASHER.verify(hash_ or _DUMMY_HASH, password) and hash_ is not None
+        return HASHER.verify(hash_ or _DUMMY_HASH, password if password is not None else "") \
+            and hash_ is not None and password is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -106,9 +114,15 @@ def sign_in(session: Session, username: str, password: str, at: datetime) -> Sig
     An unknown name, a wrong password and a deactivated account get the same refusal."""
     try:
         name = check_text("username", username) or ""
-        password = _password(password)
     except DomainError:
         return SignIn(None, DomainError("sign_in_failed"))
+    if not isinstance(password, str):
+        return SignIn(None, DomainError("sign_in_failed"))
+    try:
+        checked: str | None = _password(password)
+    except DomainError:
+        checked = None      # too long or unencodable: a wrong password, counted like one
+    password = checked
     user = session.scalars(select(User).where(User.username == name).with_for_update()).first()
     if user is None or user.role == Role.SYSTEM.value:
         _verify(None, password)
