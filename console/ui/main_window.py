@@ -165,6 +165,26 @@ class MainWindow(QMainWindow):
         action.triggered.connect(show)
         return action
 
+    def _wall_action(self) -> QAction:
+        # Also the window's own action: its shortcut works while the menu bar is hidden.
+        self.wall_action = QAction(self.tr("&Wall display"), self, checkable=True)
+        self.wall_action.setShortcut(QKeySequence("F11"))
+        self.wall_action.triggered.connect(lambda on: self.show_wall(on))
+        self.addAction(self.wall_action)
+        return self.wall_action
+
+    def show_wall(self, on: bool = True, *, can_leave: bool = True) -> None:
+        """The wall display (大屏) on or off; `can_leave=False` (--wall) keeps it on."""
+        if getattr(self, "wall", None) is None:
+            from console.ui.wall.mode import WallMode
+            self.wall = WallMode(self)
+            self.wall.changed.connect(self.wall_action.setChecked)
+        if on:
+            self.wall.enter(can_leave=can_leave)
+        elif self.wall.view is None or self.wall.view.can_leave:
+            self.wall.leave()
+        self.wall_action.setChecked(self.wall.active)
+
     # --- menus ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -179,6 +199,7 @@ class MainWindow(QMainWindow):
         for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self._rankings_action())
+        view.addAction(self._wall_action())
         view.addSeparator()
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
