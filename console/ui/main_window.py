@@ -189,6 +189,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.setObjectName("fileMenu")
+        export = QAction(self.tr("&Export the queue to Excel…"), self)
+        export.setObjectName("exportQueueAction")
+        export.triggered.connect(self.queue_dock.export_view)
+        file_menu.addAction(export)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
