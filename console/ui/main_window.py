@@ -165,6 +165,14 @@ class MainWindow(QMainWindow):
         action.triggered.connect(show)
         return action
 
+    def write_report(self, kind: str) -> None:
+        """The shift hand-over or daily report as PDF (console/ui/reports/shift_report.py)."""
+        if getattr(self, "reports", None) is None:
+            from console.ui.reports.shift_report import ShiftReportRunner
+            self.reports = ShiftReportRunner(self.tasks, self, map_widget=self.map_widget)
+            self.reports.message.connect(lambda text: self.status.showMessage(text, 10_000))
+        self.reports.ask(kind)
+
     def _wall_action(self) -> QAction:
         # Also the window's own action: its shortcut works while the menu bar is hidden.
         self.wall_action = QAction(self.tr("&Wall display"), self, checkable=True)
@@ -194,6 +202,12 @@ class MainWindow(QMainWindow):
         export.setObjectName("exportQueueAction")
         export.triggered.connect(self.queue_dock.export_view)
         file_menu.addAction(export)
+        for kind, text in (("shift", self.tr("&Shift hand-over report (PDF)…")),
+                           ("daily", self.tr("&Daily report (PDF)…"))):
+            action = QAction(text, self)
+            action.setObjectName(f"{kind}ReportAction")
+            action.triggered.connect(lambda _=False, k=kind: self.write_report(k))
+            file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
