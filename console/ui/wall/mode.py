@@ -7,15 +7,10 @@ window's idle lock pauses meanwhile: a wall nobody touches must not lock itself.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QByteArray, QObject, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from console.ui.wall.wall_view import WallView
-
-if TYPE_CHECKING:
-    from console.ui.main_window import MainWindow
 
 
 class WallMode(QObject):
@@ -23,7 +18,8 @@ class WallMode(QObject):
 
     changed = Signal(bool)   # on the wall or not
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
+        """`window`: the console's main window (its tasks, idle watch and feed signal)."""
         super().__init__(window)
         self.window = window
         self.view: WallView | None = None
