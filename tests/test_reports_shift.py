@@ -48,6 +48,11 @@ def test_the_figures_are_the_databases(db, town):
             Case.closed_at >= start, Case.closed_at < end))
     assert report.flow["reported"] == reported == sum(report.trends["reported"]) > 0
     assert report.flow["closed"] == closed == sum(report.trends["closed"])
+    with db.session() as s:
+        for name, column in (("registered", Case.registered_at),
+                             ("dispatched", Case.dispatched_at), ("handled", Case.handled_at)):
+            assert report.flow[name] == s.scalar(select(func.count()).select_from(Case).where(
+                column >= start, column < end)), name
     assert report.attendance_total == 3 and report.alerts_by_kind["offline"] == 1
     assert {e.officer for e in report.attendance} <= {"近巡查", "远巡查", "下班巡查"}
     assert [o.subject for o in report.orders] == [town[1]]
