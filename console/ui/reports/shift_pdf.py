@@ -23,16 +23,16 @@ from console.services.reports_shift import ShiftReport
 from console.ui.alerts.texts import kind_name
 
 translate = QCoreApplication.translate
-CONTEXT = "ShiftReport"
 CHART_SIZE = (1200, 400)
 MAP_SIZE = (1400, 1000)
 LATIN_FAMILIES = ("Noto Sans", "Liberation Sans", "Arial", "DejaVu Sans", "Helvetica")
-#: open cases in a cell → colour (the map's own scale: none, 1, 2–3, 4–6, ≥7)
+# open cases in a cell → colour (the map's own scale: none, 1, 2–3, 4–6, ≥7)
 _SHADES = ((7, "#c62828"), (4, "#e0622c"), (2, "#e69a2e"), (1, "#d6b42a"))
 
 
 def tr(text: str) -> str:
-    return translate(CONTEXT, text)
+    # lupdate files module-level tr("…") calls under the empty context.
+    return translate("", text)
 
 
 # --- pictures -----------------------------------------------------------------------------
@@ -143,33 +143,37 @@ def report_html(report: ShiftReport, *, centre: str, generated_at: datetime,
     title = tr("Shift hand-over report") if report.kind == "shift" else tr("Daily report")
     flow_names = {"reported": tr("Reported"), "registered": tr("Registered"),
                   "dispatched": tr("Dispatched"), "handled": tr("Handled"), "closed": tr("Closed")}
+    heads = [tr("What happened"), tr("New urgent cases"), tr("Open urgent cases"),
+             tr("Supervision orders"), tr("Alerts and attendance exceptions"),
+             tr("Evaluation of departments"), tr("Map"), tr("Trends")]
+    h = [html.escape(f"{i}. {text}") for i, text in enumerate(heads, start=1)]
     parts = [
         f"<h1>{html.escape(centre)} · {html.escape(title)}</h1>",
         "<p>" + html.escape(tr("Period: {start} – {end}; generated {at}").format(
             start=f"{report.start:%Y-%m-%d %H:%M}", end=f"{report.end:%Y-%m-%d %H:%M}",
             at=f"{generated_at:%Y-%m-%d %H:%M:%S}")) + "</p>",
-        f"<h2>1. {html.escape(tr('What happened'))}</h2>",
+        f"<h2>{h[0]}</h2>",
         _table([tr("Stage reached"), tr("Cases")],
                [[flow_names[k], f"{v:,}"] for k, v in report.flow.items()]),
         "<p>" + html.escape(tr("Queues at the end: ") + ", ".join(
             f"{stage_name(k)} {v:,}" for k, v in report.queue_counts.items() if k != "all")) + "</p>",
-        f"<h2>2. {html.escape(tr('New urgent cases'))} ({report.new_urgent_total})</h2>",
+        f"<h2>{h[1]} ({report.new_urgent_total})</h2>",
         _table([tr("Reported"), tr("Number"), tr("Category"), tr("Address"), tr("Status")],
                [[_t(c.reported_at), c.number, c.category, c.address, status_name(c.status)]
                 for c in report.new_urgent]),
         _more(len(report.new_urgent), report.new_urgent_total),
-        f"<h2>3. {html.escape(tr('Open urgent cases'))} ({report.open_urgent_total})</h2>",
+        f"<h2>{h[2]} ({report.open_urgent_total})</h2>",
         _table([tr("Reported"), tr("Number"), tr("Category"), tr("Department"), tr("Deadline"),
                 tr("Status")],
                [[_t(c.reported_at), c.number, c.category, c.department, _t(c.deadline),
                  status_name(c.status)] for c in report.open_urgent]),
         _more(len(report.open_urgent), report.open_urgent_total),
-        f"<h2>4. {html.escape(tr('Supervision orders'))}</h2>",
+        f"<h2>{h[3]}</h2>",
         _table([tr("Level"), tr("Case or department"), tr("Issued"), tr("Due"), tr("Resolved"),
                 tr("Note")],
                [[_level(o.level), o.subject, _t(o.issued_at), _t(o.due_at), _t(o.resolved_at),
                  o.note] for o in report.orders]),
-        f"<h2>5. {html.escape(tr('Alerts and attendance exceptions'))}</h2>",
+        f"<h2>{h[4]}</h2>",
         _table([tr("Alert"), tr("Raised in the period")],
                [[kind_name(k), f"{n:,}"] for k, n in sorted(report.alerts_by_kind.items(),
                                                            key=lambda kv: -kv[1])]),
@@ -178,15 +182,15 @@ def report_html(report: ShiftReport, *, centre: str, generated_at: datetime,
                [[kind_name(e.kind), e.officer, _t(e.raised_at), _t(e.resolved_at)]
                 for e in report.attendance]),
         _more(len(report.attendance), report.attendance_total),
-        f"<h2>6. {html.escape(tr('Evaluation of departments'))}</h2>",
+        f"<h2>{h[5]}</h2>",
         _table([tr("Rank"), tr("Department"), tr("Score"), tr("Grade"), tr("Due"),
                 tr("Closure rate"), tr("On-time handling"), tr("Rework rate"), tr("Overdue")],
                _ranking_rows(report.ranking)),
-        f"<h2>7. {html.escape(tr('Map'))}</h2>",
+        f"<h2>{h[6]}</h2>",
         ('<p><img src="img://map" width=640></p>' if has_map else
          "<p>" + html.escape(tr("No map picture.")) + "</p>"),
         "<p>" + html.escape(tr("Cells shaded by open cases: 1, 2–3, 4–6, 7 and more.")) + "</p>",
-        f"<h2>8. {html.escape(tr('Trends'))}</h2>",
+        f"<h2>{h[7]}</h2>",
         "".join(f'<p><img src="img://chart{i}" width=640></p>' for i in range(charts)),
     ]
     return "\n".join(parts)
