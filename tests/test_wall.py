@@ -129,10 +129,11 @@ def test_type_scales_with_the_wall(wall):
     from console.ui.wall.wall_style import scaled
     assert scaled(2160)["value"] == 2 * scaled(1080)["value"]
     view = wall()
-    for size in ((1920, 1080), (3840, 2160)):
+    for size in ((1366, 768), (1920, 1080), (3840, 2160), (1600, 1200)):
         view.resize(*size)
-        assert view.height() == size[1]   # the content fits: its minimum is not larger
-        assert view.tiles["overdue_now"].value.font().pixelSize() == scaled(size[1])["value"]
+        assert view.size().toTuple() == size   # the content fits: its minimum is not larger
+        assert view.tiles["overdue_now"].value.font().pixelSize() == scaled(*size[::-1])["value"]
+    assert scaled(1200, 1600)["value"] < scaled(1080, 1920)["value"]   # 4:3: by the width
 
 
 def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, town):

@@ -7,7 +7,7 @@ GUI thread a few hundred `setText` calls at most. Type sizes come from the wall'
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from console.common.messages import status_name
 from console.services.queues import QueueRow
@@ -39,6 +39,11 @@ class WallTile(QFrame):
         layout.setSpacing(0)
         self.caption = _label(self, "tileCaption", caption, align=Qt.AlignmentFlag.AlignCenter)
         self.value = _label(self, "tileValue", DASH, align=Qt.AlignmentFlag.AlignCenter)
+        # A long caption (English) wraps rather than widening the row past the screen.
+        self.caption.setWordWrap(True)
+        for label in (self.caption, self.value):
+            label.setMinimumWidth(1)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from console.common.theme import SEVERITY_COLORS, normalise_theme
 
 REFERENCE_HEIGHT = 1080
+REFERENCE_WIDTH = 1920
 #: pixel sizes at REFERENCE_HEIGHT
 SIZES = {"title": 44, "clock": 44, "caption": 26, "value": 64, "panel_title": 34,
          "row": 28, "note": 24, "pad": 12}
@@ -18,15 +19,19 @@ _BACKGROUND = {"dark": ("#08101c", "#101b2d", "#e8eef8", "#8d9bb3"),
                "light": ("#eef2f7", "#ffffff", "#1b2430", "#5f6b7a")}
 
 
-def scaled(height: int) -> dict[str, int]:
-    """Each size for a wall `height` pixels tall (never below the 1080-pixel design / 2)."""
-    factor = max(height / REFERENCE_HEIGHT, 0.5)
+def scaled(height: int, width: int | None = None) -> dict[str, int]:
+    """Each size for a wall `height` pixels tall and `width` wide (by the narrower of the two
+    against 1920×1080, so a row of tiles still fits a 4:3 screen; never below half)."""
+    factor = height / REFERENCE_HEIGHT
+    if width is not None:
+        factor = min(factor, width / REFERENCE_WIDTH)
+    factor = max(factor, 0.5)
     return {k: max(1, round(v * factor)) for k, v in SIZES.items()}
 
 
-def wall_style(height: int, theme: str) -> str:
+def wall_style(height: int, theme: str, width: int | None = None) -> str:
     theme = normalise_theme(theme)
-    s = scaled(height)
+    s = scaled(height, width)
     bg, panel, text, muted = _BACKGROUND[theme]
     sev = SEVERITY_COLORS[theme]
     grades = "\n".join(

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from console.common.theme import current_theme
@@ -67,6 +67,7 @@ class WallView(QWidget):
         self.title.setProperty("kind", "wallTitle")
         self.clock = QLabel(self)
         self.clock.setProperty("kind", "clock")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head.addWidget(self.title, 1)
         head.addWidget(self.clock)
         outer.addLayout(head)
@@ -95,6 +96,9 @@ class WallView(QWidget):
         body.addLayout(self.map_slot, 3)
         side = QVBoxLayout()
         self.stack = QStackedWidget(self)
+        # The panels take the room the screen leaves them: a long address or name is cut at
+        # the panel's edge, never widening the wall past the screen.
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.panels = {
             "departments": RankingPanel("departments", self.tr("Departments: best and worst"), self),
             "streets": RankingPanel("streets", self.tr("Streets: best and worst"), self),
@@ -172,7 +176,7 @@ class WallView(QWidget):
         self._restyle()
 
     def _restyle(self) -> None:
-        key = (self.height(), current_theme())
+        key = (self.height(), current_theme(), self.width())
         if key != self._styled_for:
             self._styled_for = key
             self.setStyleSheet(wall_style(*key))
@@ -257,7 +261,7 @@ class WallView(QWidget):
         for key, (value, state) in values.items():
             self.tiles[key].set_value(f"{value:,}", state)
         self.tiles["on_time_rate"].set_value(
-            "—" if rate is None else f"{rate:.1%}",
+            "—" if rate is None else "100%" if rate >= 0.9995 else f"{rate:.1%}",
             "" if rate is None else "ok" if rate >= 0.9 else "warning" if rate >= 0.8 else "critical")
         self.panels["urgent"].show_cases(live.urgent)
         if live.campaigns is not None:
