@@ -64,7 +64,7 @@ def test_the_figures_are_the_databases(db, town):
 
 @needs_poppler
 def test_the_pdf_has_every_section_in_extractable_chinese(db, town, qtbot, tmp_path):
-    city, order_case = town
+    _city, order_case = town
     tasks = TaskRunner(db)
     runner = ShiftReportRunner(tasks, now=lambda: Q.NOW)
     path = tmp_path / "shift.pdf"

@@ -9,6 +9,7 @@ there at the end, so a cancelled or failed export leaves nothing behind.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -87,10 +88,8 @@ def export_queue(session: Session, query: QueueQuery, path: Path, *, title: str,
         os.replace(part, path)
     except BaseException:
         # The write-only sheet holds an open temporary file: closed now, not by the collector.
-        try:
+        with contextlib.suppress(Exception):   # the error that brought us here is the one raised
             ws.close()
-        except Exception:   # noqa: BLE001 — the error that brought us here is the one to raise
-            pass
         raise
     finally:
         part.unlink(missing_ok=True)

@@ -173,6 +173,14 @@ class MainWindow(QMainWindow):
             self.reports.message.connect(lambda text: self.status.showMessage(text, 10_000))
         self.reports.ask(kind)
 
+    def write_briefing_map(self) -> None:
+        """The queue filter's campaign or street (else the city) as an offline HTML map."""
+        if getattr(self, "briefing", None) is None:
+            from console.ui.reports.briefing import BriefingMap
+            self.briefing = BriefingMap(self.tasks, self)
+            self.briefing.message.connect(lambda text: self.status.showMessage(text, 10_000))
+        self.briefing.ask(self.queue_dock.current_filter())
+
     def _wall_action(self) -> QAction:
         # Also the window's own action: its shortcut works while the menu bar is hidden.
         self.wall_action = QAction(self.tr("&Wall display"), self, checkable=True)
@@ -208,6 +216,10 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"{kind}ReportAction")
             action.triggered.connect(lambda _=False, k=kind: self.write_report(k))
             file_menu.addAction(action)
+        briefing = QAction(self.tr("&Briefing map (HTML)…"), self)
+        briefing.setObjectName("briefingMapAction")
+        briefing.triggered.connect(self.write_briefing_map)
+        file_menu.addAction(briefing)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

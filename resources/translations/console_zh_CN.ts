@@ -1193,6 +1193,10 @@
         <translation>日报 (PDF)(&amp;D)…</translation>
     </message>
     <message>
+        <source>&amp;Briefing map (HTML)…</source>
+        <translation>简报地图 (HTML)(&amp;B)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>

@@ -209,6 +209,21 @@
     </message>
 </context>
 <context>
+    <name>BriefingMap</name>
+    <message>
+        <source>Briefing map</source>
+        <translation>简报地图</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>网页文件 (*.html)</translation>
+    </message>
+    <message>
+        <source>Briefing map written to {path}</source>
+        <translation>简报地图已保存到 {path}</translation>
+    </message>
+</context>
+<context>
     <name>QueueExport</name>
     <message>
         <source>Scope</source>

@@ -12,9 +12,27 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
-                           QTextDocument)
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 
 from console.common.messages import stage_name, status_name
 from console.common.theme import pick_font_family
@@ -123,16 +141,20 @@ def _more(shown: int, total: int) -> str:
         shown=shown, total=total)) + "</i></p>"
 
 
+def _rate(figures, key: str) -> str:
+    value = figures[key].value
+    return "—" if value is None else f"{value:.1%}"
+
+
 def _ranking_rows(ranking: Ranking) -> list[list[str]]:
     rows = []
     for r in ranking.rows:
         if r.score is None:
             continue
         f = r.figures
-        rate = lambda k: "—" if f[k].value is None else f"{f[k].value:.1%}"   # noqa: E731
         rows.append([str(r.rank or ""), r.name, f"{r.score:.1f}", r.grade or "",
-                     f"{int(f['due'].value or 0)}", rate("closure_rate"),
-                     rate("on_time_handling_rate"), rate("rework_rate"),
+                     f"{int(f['due'].value or 0)}", _rate(f, "closure_rate"),
+                     _rate(f, "on_time_handling_rate"), _rate(f, "rework_rate"),
                      f"{int(f['overdue'].value or 0)}"])
     return rows
 

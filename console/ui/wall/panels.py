@@ -7,11 +7,23 @@ GUI thread a few hundred `setText` calls at most. Type sizes come from the wall'
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.common.messages import status_name
 from console.services.queues import QueueRow
-from console.services.wall_data import RANKED_SHOWN, URGENT_SHOWN, CampaignProgress, RankedUnit
+from console.services.wall_data import (
+    RANKED_SHOWN,
+    URGENT_SHOWN,
+    CampaignProgress,
+    RankedUnit,
+)
 
 CAMPAIGNS_SHOWN = 4
 DASH = "—"

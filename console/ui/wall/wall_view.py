@@ -14,8 +14,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QSizePolicy, QLabel, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.common.theme import current_theme
 from console.domain.changes import ROSTER_KINDS, ChangeKind
@@ -171,7 +177,7 @@ class WallView(QWidget):
 
     # --- size and rotation ---------------------------------------------------------------
 
-    def resizeEvent(self, event) -> None:   # noqa: N802 — Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._restyle()
 
