@@ -24,8 +24,15 @@ from console.domain.evaluation import Level, Period
 from console.domain.workflow import OPEN
 from console.services.evaluation import Ranking, evaluate
 from console.services.queues import QueueFilter, stage_counts
-from console.store.models import (Alert, Case, Category, Cell, Department, PatrolOfficer,
-                                  SupervisionOrder)
+from console.store.models import (
+    Alert,
+    Case,
+    Category,
+    Cell,
+    Department,
+    PatrolOfficer,
+    SupervisionOrder,
+)
 
 LISTED = 40            # urgent cases, orders and exceptions listed at most (the rest counted)
 SHIFT_HOURS = 12
