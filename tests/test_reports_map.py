@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from console.domain.workflow import OPEN
@@ -12,6 +13,28 @@ from console.mappage.briefing_page import write_scope_html
 from console.services.reports_map import scope_map
 from console.store.models import Campaign, Case, CaseCampaign, Cell, Community
 from tests import queue_city as Q
+from tests.pg_server import PG_URL, fresh_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """Each test on SQLite, and on a fresh PostgreSQL database when one is set."""
+    from console.store.database import open_database
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
+        with fresh_database("console_reports") as url:
+            database = open_database(url)
+            try:
+                yield database
+            finally:
+                database.dispose()
+        return
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 def test_a_street_and_a_campaign_as_offline_html(db, tmp_path):

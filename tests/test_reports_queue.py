@@ -17,6 +17,28 @@ from console.services.queues import QueueFilter, QueueQuery, queue_page
 from console.services.reports_queue import COLUMNS, HEADER_ROWS, export_queue
 from console.ui.queues import QueueDock
 from tests import queue_city as Q
+from tests.pg_server import PG_URL, fresh_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """Each test on SQLite, and on a fresh PostgreSQL database when one is set."""
+    from console.store.database import open_database
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
+        with fresh_database("console_reports") as url:
+            database = open_database(url)
+            try:
+                yield database
+            finally:
+                database.dispose()
+        return
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 LABELS = {"scope": "Scope", "as_of": "Queue as of", "exported": "Exported",
           **{k: k for k in COLUMNS}}

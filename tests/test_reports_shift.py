@@ -16,6 +16,28 @@ from console.services.reports_shift import ATTENDANCE, read_shift_report, shift_
 from console.store.models import Alert, Case, SupervisionOrder
 from console.ui.reports.shift_report import ShiftReportRunner
 from tests import queue_city as Q
+from tests.pg_server import PG_URL, fresh_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """Each test on SQLite, and on a fresh PostgreSQL database when one is set."""
+    from console.store.database import open_database
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
+        with fresh_database("console_reports") as url:
+            database = open_database(url)
+            try:
+                yield database
+            finally:
+                database.dispose()
+        return
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext) not installed")
