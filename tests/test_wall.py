@@ -164,3 +164,13 @@ def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, t
     window.wall.view.stop()
     the_map.shutdown()   # the map's page may come up later: its thread with it
     assert tasks.wait(10000)
+
+
+def test_the_command_line_opens_the_wall(monkeypatch):
+    from console import cli
+    seen = {}
+    monkeypatch.setattr("console.ui.app.run_gui", lambda **kw: seen.update(kw) or 0)
+    assert cli.main(["--db", "/tmp/nowhere-wall.db", "--wall"]) == 0
+    assert seen["wall"] is True
+    assert cli.main(["--db", "/tmp/nowhere-wall.db"]) == 0
+    assert seen["wall"] is False
