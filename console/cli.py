@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quit-after", type=_quit_after,
                         help="quit after this many seconds (with --screenshot: then save it; "
                              f"at most {MAX_QUIT_AFTER_S:g})")
+    parser.add_argument("--wall", action="store_true",
+                        help="open as the wall display (大屏): full screen, no way back but quitting")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -474,7 +476,8 @@ def _gui(args) -> int:
     demo = ({"seed": args.seed, "cells": args.cells, "cases": args.cases, "speed": args.sim_speed,
              "via_http": args.sim_via_http} if args.demo else None)
     return run_gui(db_url=args.db or _default_url(args.demo), lang=args.lang, username=args.user,
-                   demo=demo, screenshot=args.screenshot, quit_after=args.quit_after)
+                   demo=demo, screenshot=args.screenshot, quit_after=args.quit_after,
+                   wall=args.wall)
 
 
 def _headless_translators(lang: str) -> None:

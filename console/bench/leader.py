@@ -5,6 +5,10 @@ The city is read in place, read-only (CITY_CONSOLE_BENCH_DB names another SQLite
 default is the shared one in /work/benchdata). What is timed is what the rankings page waits
 for: a new session, the settings, both periods' grouped scans, the scores and the names.
 Process CPU time is printed beside the wall time, which other work on the machine inflates.
+
+Then report.shift_pdf_s (console/bench/leader_reports.py): the hand-over PDF of a busy shift on
+the same city; and wall.frame_ms (console/bench/leader_wall.py): one refresh of the wall display on the GUI
+thread with the simulator running.
 """
 from __future__ import annotations
 
@@ -51,8 +55,12 @@ def run() -> Iterator[Figure]:
             walls.append((time.perf_counter() - t0) * 1000)
             cpus.append((time.process_time() - c0) * 1000)
         units = sum(len(r.rows) for r in rankings.values())
+        yield "kpi.evaluate_30d_1m_ms", statistics.median(walls), "ms"
+        yield "kpi.evaluate_30d_1m_cpu_ms", statistics.median(cpus), "ms"
+        yield "kpi.evaluate_30d_units", units, "units"
+        from console.bench import leader_reports
+        yield from leader_reports.run(db)
     finally:
         db.dispose()
-    yield "kpi.evaluate_30d_1m_ms", statistics.median(walls), "ms"
-    yield "kpi.evaluate_30d_1m_cpu_ms", statistics.median(cpus), "ms"
-    yield "kpi.evaluate_30d_units", units, "units"
+    from console.bench import leader_wall
+    yield from leader_wall.run()

@@ -113,7 +113,7 @@ class _Startup:
         self.dialog.show()
 
     def run(self, db_url: str, username: str | None, demo: dict | None,
-            screenshot: str | None, quit_after: float | None) -> int:
+            screenshot: str | None, quit_after: float | None, wall: bool = False) -> int:
         from console.store.database import open_database
 
         self.progress(translate("Startup", "Opening the database…"))
@@ -152,6 +152,8 @@ class _Startup:
         self.window.queue_dock.model.loaded.connect(lambda: trace("queue rows"))
         self.window.map_widget.on_screen.connect(lambda _s: trace("map grid"))
         self.window.show()
+        if wall:
+            self.window.show_wall(True, can_leave=False)
         _mark_startup()
         trace("window shown")
         self.dialog.close()
@@ -339,7 +341,7 @@ class _Startup:
 
 
 def run_gui(*, db_url: str, lang: str, username: str | None, demo: dict | None,
-            screenshot: str | None, quit_after: float | None) -> int:
+            screenshot: str | None, quit_after: float | None, wall: bool = False) -> int:
     """Run the console until its window closes; returns the process exit code (3: database)."""
     trace("imported")
     settings = SeatSettings.open()
@@ -355,7 +357,7 @@ def run_gui(*, db_url: str, lang: str, username: str | None, demo: dict | None,
     wake.start()
     startup = _Startup(app, settings)
     try:
-        return startup.run(db_url, username, demo, screenshot, quit_after)
+        return startup.run(db_url, username, demo, screenshot, quit_after, wall)
     finally:
         wake.stop()
         startup.shutdown()

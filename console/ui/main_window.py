@@ -189,11 +189,62 @@ class MainWindow(QMainWindow):
             self.campaign_dock.raise_()
         action.triggered.connect(show)
         return action
+    def write_report(self, kind: str) -> None:
+        """The shift hand-over or daily report as PDF (console/ui/reports/shift_report.py)."""
+        if getattr(self, "reports", None) is None:
+            from console.ui.reports.shift_report import ShiftReportRunner
+            self.reports = ShiftReportRunner(self.tasks, self, map_widget=self.map_widget)
+            self.reports.message.connect(lambda text: self.status.showMessage(text, 10_000))
+        self.reports.ask(kind)
+
+    def write_briefing_map(self) -> None:
+        """The queue filter's campaign or street (else the city) as an offline HTML map."""
+        if getattr(self, "briefing", None) is None:
+            from console.ui.reports.briefing import BriefingMap
+            self.briefing = BriefingMap(self.tasks, self)
+            self.briefing.message.connect(lambda text: self.status.showMessage(text, 10_000))
+        self.briefing.ask(self.queue_dock.current_filter())
+
+    def _wall_action(self) -> QAction:
+        # Also the window's own action: its shortcut works while the menu bar is hidden.
+        self.wall_action = QAction(self.tr("&Wall display"), self, checkable=True)
+        self.wall_action.setShortcut(QKeySequence("F11"))
+        self.wall_action.triggered.connect(lambda on: self.show_wall(on))
+        self.addAction(self.wall_action)
+        return self.wall_action
+
+    def show_wall(self, on: bool = True, *, can_leave: bool = True) -> None:
+        """The wall display (大屏) on or off; `can_leave=False` (--wall) keeps it on."""
+        if getattr(self, "wall", None) is None:
+            from console.ui.wall.mode import WallMode
+            self.wall = WallMode(self)
+            self.wall.changed.connect(self.wall_action.setChecked)
+        if on:
+            self.wall.enter(can_leave=can_leave)
+        elif self.wall.view is None or self.wall.view.can_leave:
+            self.wall.leave()
+        self.wall_action.setChecked(self.wall.active)
 
     # --- menus ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.setObjectName("fileMenu")
+        export = QAction(self.tr("&Export the queue to Excel…"), self)
+        export.setObjectName("exportQueueAction")
+        export.triggered.connect(self.queue_dock.export_view)
+        file_menu.addAction(export)
+        for kind, text in (("shift", self.tr("&Shift hand-over report (PDF)…")),
+                           ("daily", self.tr("&Daily report (PDF)…"))):
+            action = QAction(text, self)
+            action.setObjectName(f"{kind}ReportAction")
+            action.triggered.connect(lambda _=False, k=kind: self.write_report(k))
+            file_menu.addAction(action)
+        briefing = QAction(self.tr("&Briefing map (HTML)…"), self)
+        briefing.setObjectName("briefingMapAction")
+        briefing.triggered.connect(self.write_briefing_map)
+        file_menu.addAction(briefing)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -205,6 +256,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addAction(self._rankings_action())
         view.addAction(self._campaigns_action())
+        view.addAction(self._wall_action())
         view.addSeparator()
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)

@@ -1919,8 +1919,28 @@
         <translation>专项行动(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Wall display</source>
+        <translation>大屏显示(&amp;W)</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export the queue to Excel…</source>
+        <translation>导出队列到 Excel(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Shift hand-over report (PDF)…</source>
+        <translation>交接班报告 (PDF)(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Daily report (PDF)…</source>
+        <translation>日报 (PDF)(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Briefing map (HTML)…</source>
+        <translation>简报地图 (HTML)(&amp;B)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>

@@ -753,6 +753,14 @@
         <translation>筛选</translation>
     </message>
     <message>
+        <source>Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Export this view (tab, filter, order) to Excel</source>
+        <translation>将当前视图（标签页、筛选、排序）导出到 Excel</translation>
+    </message>
+    <message>
         <source>Clear</source>
         <translation>清除</translation>
     </message>

@@ -112,6 +112,12 @@ class QueueDock(QDockWidget):
         top.addWidget(self.new_case_button)
         top.addWidget(self.search, 1)
         top.addWidget(self.filter_toggle)
+        self.export_button = QToolButton(body)
+        self.export_button.setObjectName("queueExport")
+        self.export_button.setText(self.tr("Excel…"))
+        self.export_button.setToolTip(self.tr("Export this view (tab, filter, order) to Excel"))
+        self.export_button.clicked.connect(self.export_view)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         self.filters = FilterBar(body)
         self.filters.hide()
@@ -229,6 +235,14 @@ class QueueDock(QDockWidget):
         self.schedule_counts()
         if self.detail.detail is not None and self.detail.detail.id in case_ids:
             self._reload_case(self.detail.detail.id)
+
+    def export_view(self) -> None:
+        """The view shown, to Excel, as long work (console/ui/reports/queue_export.py)."""
+        if getattr(self, "exporter", None) is None:
+            from console.ui.reports.queue_export import QueueExport
+            self.exporter = QueueExport(self)
+            self.exporter.message.connect(self.message)
+        self.exporter.ask()
 
     # --- tabs, filters, sorting --------------------------------------------------------------
 

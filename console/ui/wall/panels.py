@@ -1,0 +1,187 @@
+"""The wall's pieces: big KPI tiles and the rotating panels (rankings, urgent cases, campaigns).
+
+Each is a fixed grid of labels made once; an update only sets texts, so a refresh costs the
+GUI thread a few hundred `setText` calls at most. Type sizes come from the wall's style sheet
+(wall_style.py), keyed by object names and the `kind` property.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.common.messages import status_name
+from console.services.queues import QueueRow
+from console.services.wall_data import (
+    RANKED_SHOWN,
+    URGENT_SHOWN,
+    CampaignProgress,
+    RankedUnit,
+)
+
+CAMPAIGNS_SHOWN = 4
+DASH = "—"
+translate = QCoreApplication.translate
+
+
+def _label(parent: QWidget, kind: str, text: str = "", *, align=None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("kind", kind)
+    if align is not None:
+        label.setAlignment(align)
+    return label
+
+
+class WallTile(QFrame):
+    """A caption over a large figure, coloured by state."""
+
+    def __init__(self, key: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"wallTile_{key}")
+        self.setProperty("kind", "wallTile")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.caption = _label(self, "tileCaption", caption, align=Qt.AlignmentFlag.AlignCenter)
+        self.value = _label(self, "tileValue", DASH, align=Qt.AlignmentFlag.AlignCenter)
+        # A long caption (English) wraps rather than widening the row past the screen.
+        self.caption.setWordWrap(True)
+        for label in (self.caption, self.value):
+            label.setMinimumWidth(1)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def set_value(self, text: str, state: str = "") -> None:
+        if self.value.text() != text:
+            self.value.setText(text)
+        if self.value.property("state") != state:
+            self.value.setProperty("state", state)
+            self.value.style().unpolish(self.value)
+            self.value.style().polish(self.value)
+
+
+class Panel(QFrame):
+    """A titled page of the rotation."""
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"wallPanel_{key}")
+        self.setProperty("kind", "wallPanel")
+        self.layout_ = QVBoxLayout(self)
+        self.title = _label(self, "panelTitle", title)
+        self.layout_.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(4)
+        self.layout_.addLayout(self.grid)
+        self.layout_.addStretch(1)
+        self.note = _label(self, "panelNote")
+        self.layout_.addWidget(self.note)
+
+    def _row(self, row: int, kinds: tuple[str, ...], stretch_col: int) -> list[QLabel]:
+        cells = [_label(self, k) for k in kinds]
+        for col, cell in enumerate(cells):
+            self.grid.addWidget(cell, row, col)
+        self.grid.setColumnStretch(stretch_col, 1)
+        return cells
+
+    def texts(self) -> list[list[str]]:
+        """What the panel shows, row by row (for tests and the log)."""
+        out = []
+        for r in range(self.grid.rowCount()):
+            row = [self.grid.itemAtPosition(r, c).widget().text()
+                   for c in range(self.grid.columnCount()) if self.grid.itemAtPosition(r, c)]
+            if any(row):
+                out.append(row)
+        return out
+
+
+class RankingPanel(Panel):
+    """The best units over the period, a gap, then the worst (worst last)."""
+
+    KINDS = ("rank", "name", "score", "grade", "change")
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(key, title, parent)
+        self.best = [self._row(i, self.KINDS, 1) for i in range(RANKED_SHOWN)]
+        self.gap = _label(self, "gap", "⋯", align=Qt.AlignmentFlag.AlignCenter)
+        self.grid.addWidget(self.gap, RANKED_SHOWN, 0, 1, len(self.KINDS))
+        self.worst = [self._row(RANKED_SHOWN + 1 + i, self.KINDS, 1) for i in range(RANKED_SHOWN)]
+
+    def show_units(self, best: tuple[RankedUnit, ...], worst: tuple[RankedUnit, ...],
+                   note: str) -> None:
+        for rows, units in ((self.best, best), (self.worst, worst)):
+            for i, cells in enumerate(rows):
+                unit = units[i] if i < len(units) else None
+                self._fill(cells, unit)
+        self.gap.setVisible(bool(worst))
+        self.note.setText(note)
+
+    @staticmethod
+    def _fill(cells: list[QLabel], u: RankedUnit | None) -> None:
+        if u is None:
+            for c in cells:
+                c.setText("")
+            return
+        change = "" if u.change is None else (
+            f"▲{u.change:.1f}" if u.change > 0.05 else f"▼{-u.change:.1f}" if u.change < -0.05
+            else "–")
+        texts = (str(u.rank or ""), u.name, f"{u.score:.1f}" if u.score is not None else DASH,
+                 u.grade or "", change)
+        for c, t in zip(cells, texts):
+            c.setText(t)
+        grade = cells[3]
+        if grade.property("grade") != (u.grade or ""):
+            grade.setProperty("grade", u.grade or "")
+            grade.style().unpolish(grade)
+            grade.style().polish(grade)
+
+
+class UrgentPanel(Panel):
+    """The newest urgent cases: time, number, category, where, state."""
+
+    KINDS = ("time", "number", "category", "address", "status")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("urgent", translate("WallView", "Newest urgent cases"), parent)
+        self.rows = [self._row(i, self.KINDS, 3) for i in range(URGENT_SHOWN)]
+
+    def show_cases(self, cases: tuple[QueueRow, ...]) -> None:
+        for i, cells in enumerate(self.rows):
+            c = cases[i] if i < len(cases) else None
+            texts = ("", "", "", "", "") if c is None else (
+                f"{c.reported_at:%H:%M}", c.number, c.category_name,
+                c.address or c.cell_code, status_name(c.status))
+            for cell, t in zip(cells, texts):
+                if cell.text() != t:
+                    cell.setText(t)
+        self.note.setText("" if cases else translate("WallView", "No urgent case."))
+
+
+class CampaignPanel(Panel):
+    """Running campaigns and the share of each target reached."""
+
+    KINDS = ("name", "target", "share")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("campaigns", translate("WallView", "Running campaigns"), parent)
+        self.rows = [self._row(i, self.KINDS, 1) for i in range(CAMPAIGNS_SHOWN * 2)]
+
+    def show_campaigns(self, campaigns: tuple[CampaignProgress, ...]) -> None:
+        lines = [(c.name if j == 0 else "", label, DASH if share is None else f"{share:.0%}")
+                 for c in campaigns[:CAMPAIGNS_SHOWN] for j, (label, share) in
+                 enumerate(c.targets or (("", None),))]
+        for i, cells in enumerate(self.rows):
+            texts = lines[i] if i < len(lines) else ("", "", "")
+            for cell, t in zip(cells, texts):
+                cell.setText(t)
+        self.note.setText("" if campaigns else translate("WallView", "No campaign running."))
