@@ -64,9 +64,13 @@ def test_near_deadline_then_overdue_with_the_time(db, city):
     C.evaluate(db, engine, warn)
     assert f"near_deadline:case:{change.case_id}" in keys(db)
     C.evaluate(db, engine, T + timedelta(hours=1))
-    assert case_keys(db) == {f"overdue:case:{change.case_id}"}
-    kinds = [(a.kind, a.resolved_at) for a in C.all_alerts(db) if a.subject_type == "case"]
-    assert kinds == [("near_deadline", T + timedelta(hours=1)), ("overdue", None)]
+    # An ordinary case's overdue joins its department's digest (tests/test_alert_digests.py).
+    assert case_keys(db) == set()
+    kinds = [(a.kind, a.resolved_at) for a in C.all_alerts(db)
+             if a.subject_type in ("case", "digest")]
+    assert kinds == [("near_deadline", T + timedelta(hours=1)), ("overdue_digest", None)]
+    (digest,) = [a for a in C.all_alerts(db) if a.kind == "overdue_digest"]
+    assert [m["id"] for m in digest.members] == [change.case_id]
 
 
 def test_deadline_alerts_follow_the_working_calendar_across_a_weekend(db, city):
@@ -108,9 +112,10 @@ def test_recurrence_within_seven_days_of_a_closure(db, city):
     again = C.report(db, city, T + timedelta(days=7, hours=1), cell=3)     # exactly 7 days
     later = C.report(db, city, T + timedelta(days=7, hours=1, seconds=1), cell=1)   # other cell
     C.evaluate(db, engine, T + timedelta(days=7, hours=1, minutes=1))
-    alert = C.open_alerts(db)[f"recurrence:case:{again.case_id}"]
-    assert alert.params["previous"] == first.number and alert.severity == "info"
-    assert f"recurrence:case:{later.case_id}" not in keys(db)
+    # Recurrences are digested per community: the one in cell 3, not the other cell's case.
+    alert = C.open_alerts(db)["recurrence_digest:digest:1"]
+    assert alert.severity == "info" and alert.params["name"] == "东坡社区"
+    assert [(m["id"], m["previous"]) for m in alert.members] == [(again.case_id, first.number)]
 
 
 def test_department_backlog_over_the_limit(db, city):

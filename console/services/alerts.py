@@ -33,10 +33,13 @@ from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services import alert_digests as digests
+from console.services.alert_digests import DigestBook
 from console.services.alert_writes import write_plan
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
+from console.store import digest_queries
 from console.store import feed
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
@@ -49,6 +52,7 @@ _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
+_OFFLINE = Kind.OFFLINE.value
 
 
 @dataclass
@@ -76,7 +80,8 @@ def thresholds(session: Session) -> Thresholds:
 
 def _open_alert(r: Any) -> OpenAlert:
     return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
-                     r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id)
+                     r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id,
+                     tuple(r.members or ()))
 
 
 @contextmanager
@@ -125,6 +130,8 @@ class AlertEngine(PatrolAlerts):
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
+        self.case_book = DigestBook()                      # overdue and recurrence digests
+        self._communities: dict[int, tuple[int, str]] = {}  # cell id → (community id, name)
         self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
@@ -163,22 +170,92 @@ class AlertEngine(PatrolAlerts):
         """Findings of each scope against the open alerts of the same scope."""
         th = self.th
         patrols = self._patrols_to_decide(now)
-        by_scope: dict[str, list[OpenAlert]] = {"case": [], "patrol": [], "cell": [],
-                                                "department": []}
+        cases: list[OpenAlert] = []
+        by_patrol: list[OpenAlert] = []
+        offline: list[OpenAlert] = []
+        by_scope: dict[str, list[OpenAlert]] = {"cell": [], "department": [], "digest": []}
         for a in self.alerts.values():
             scope = a.subject_type
-            if ((scope != "case" or a.subject_id in dirty)
-                    and (scope != "patrol" or patrols is None or a.subject_id in patrols)):
+            if scope == "case":
+                if a.subject_id in dirty:
+                    cases.append(a)
+            elif scope == "patrol":
+                if a.kind == _OFFLINE:
+                    offline.append(a)     # decided together: one digest when many
+                elif patrols is None or a.subject_id in patrols:
+                    by_patrol.append(a)
+            else:
                 by_scope.setdefault(scope, []).append(a)
-        plan = rules.reconcile(by_scope["case"], self._case_findings(dirty, now))
-        plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
+        alone = self._route_cases(session, self._case_findings(dirty, now), dirty, now)
+        plan = rules.reconcile(cases, alone)
+        plan.extend(rules.reconcile(by_patrol, self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
+        plan.extend(self._digest_plan(by_scope["digest"], offline, now))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
+
+    # --- digests (services/alert_digests.py) ---------------------------------------------
+
+    def _route_cases(self, session: Session, found: list[Finding], dirty: set[int],
+                     now: datetime, book: DigestBook | None = None) -> list[Finding]:
+        """Overdue and recurrence findings into their digests; the rest stand alone."""
+        cells = {self.cases[f.subject_id].cell_id for f in found if f.kind is Kind.RECURRENCE}
+        missing = {c for c in cells if c is not None and c not in self._communities}
+        if missing:
+            self._communities.update(digest_queries.cell_communities(session, missing))
+        communities = self._communities
+
+        def community_of(cell_id: int | None) -> int:
+            return communities.get(cell_id, (0, ""))[0] if cell_id is not None else 0
+        return digests.route_cases(book or self.case_book, found, dirty, self.cases,
+                                   community_of, now)
+
+    def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
+                     now: datetime) -> rules.Plan:
+        """The digests whose members changed, and the offline officers: one digest when many
+        fell silent together, else an alert each."""
+        changed = self.case_book.take_changed()
+        if self._offline_dirty:
+            changed |= self.offline_book.take_changed() | {digests.OFFLINE_KEY}
+        if not changed:
+            return rules.Plan()
+        found = self._case_digests(self.case_book, changed - {digests.OFFLINE_KEY})
+        plan = rules.Plan()
+        if self._offline_dirty:
+            self._offline_dirty = False
+            digest, alone = self._offline_digest(self.offline_book, self._offline_found, now)
+            found += digest
+            plan.extend(rules.reconcile(offline, alone))
+        plan.extend(digests.reconcile_digests([a for a in stored if a.key in changed], found))
+        return plan
+
+    def _case_digests(self, book: DigestBook, keys: set[str]) -> list[Finding]:
+        names = {cid: name for cid, name in self._communities.values()}
+        found: list[Finding] = []
+        for key in keys:
+            kind, group = book.groups[key]
+            params = ({"department_id": group, "name": self._departments.get(group, "")}
+                      if kind is Kind.OVERDUE_DIGEST
+                      else {"community_id": group, "name": names.get(group, "")})
+            f = digests.digest_finding(kind, group, book.members.get(key, {}), params)
+            if f is not None:
+                found.append(f)
+        return found
+
+    def _offline_digest(self, book: DigestBook, found: dict[int, Finding],
+                        now: datetime) -> tuple[list[Finding], list[Finding]]:
+        """(the offline digest, or nothing; the officers' own offline findings, or none)."""
+        members = book.members.get(digests.OFFLINE_KEY, {})
+        on_shift = len(self._on_shift)
+        if not digests.mass_offline(members, on_shift, self.th):
+            return [], list(found.values())
+        cause = digests.offline_cause(self._newest_fix, now, on_shift, len(members), self.th)
+        f = digests.digest_finding(Kind.OFFLINE_DIGEST, 0, members, cause)
+        return ([f] if f is not None else []), []
 
     def _push_escalation(self, alert: OpenAlert) -> None:
         due = rules.escalation_due(alert, self.th)
@@ -248,11 +325,25 @@ class AlertEngine(PatrolAlerts):
              for cell, code, n, first in groups), th, self._names)
 
     def findings(self, session: Session, now: datetime) -> list[Finding]:
-        """Every condition that holds at `now`, computed afresh (for tests and inspection)."""
-        out = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
+        """Every condition that holds at `now`, computed afresh and digested as the passes do
+        (for tests and inspection; members' joined times are not compared)."""
+        book = DigestBook()
+        raw = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
                                                                            self._names)]
-        out += [f for p in self.patrols.values()
-                for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th)]
+        out = self._route_cases(session, raw, set(self.cases), now, book)
+        out += self._case_digests(book, set(book.groups))
+        offline_book, offline = DigestBook(), {}
+        for p in self.patrols.values():
+            for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th):
+                if f.kind is not Kind.OFFLINE:
+                    out.append(f)
+                    continue
+                offline[p.id] = f
+                offline_book.place(p.id, ((Kind.OFFLINE_DIGEST, 0, {
+                    "id": p.id, "code": p.code, "name": p.name,
+                    "since": digests.silent_since(f.params)}),), now)
+        digest, alone = self._offline_digest(offline_book, offline, now)
+        out += digest + alone
         out += self._hotspots(session, now)
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
         return out
@@ -271,6 +362,11 @@ class AlertEngine(PatrolAlerts):
         self._refresh_cases(session, q.open_cases(session), set(), now)
         self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
+        self.case_book, self.offline_book = DigestBook(), DigestBook()
+        stored = [a for a in self.alerts.values() if a.subject_type == "digest"]
+        self.case_book.remember(a for a in stored if a.kind != Kind.OFFLINE_DIGEST.value)
+        self.offline_book.remember(a for a in stored if a.kind == Kind.OFFLINE_DIGEST.value)
+        self._offline_found, self._on_shift, self._offline_dirty = {}, set(), True
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
@@ -410,8 +506,16 @@ class AlertEngine(PatrolAlerts):
         for alert_id, f in done.opened:
             alert = self.alerts[alert_id] = OpenAlert(
                 alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                f.subject_type, f.subject_id)
+                f.subject_type, f.subject_id, f.members)
             self._push_escalation(alert)
+        for alert, params, members, rearm in done.members:
+            alert = self.alerts[alert.id] = replace(
+                self.alerts.get(alert.id, alert), params=params, members=members)
+            if rearm:
+                alert = self.alerts[alert.id] = replace(alert, acknowledged_at=None)
+                self._push_escalation(alert)
+        self.case_book.forget_remembered()
+        self.offline_book.forget_remembered()
         for alert in plan.resolve:
             self.alerts.pop(alert.id, None)   # resolved now, or by another seat before
         for alert, params in done.updated:
@@ -422,4 +526,5 @@ class AlertEngine(PatrolAlerts):
         if done.ticket is not None:
             self._own.append((done.ticket, {alert_id for alert_id, _, _ in done.changes}))
         result.opened, result.resolved = len(done.opened), len(done.resolved)
-        result.updated, result.escalated = len(done.updated), len(done.escalated)
+        result.updated = len(done.updated) + len(done.members)
+        result.escalated = len(done.escalated)
