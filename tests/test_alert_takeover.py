@@ -229,7 +229,7 @@ def test_on_a_generated_city_the_first_pass_raises_what_the_running_seat_does(se
     assert taking_over.tracks == running.tracks
     assert b_alerts == a_alerts and b_findings == a_findings
     kinds = {k for k, *_ in b_alerts}
-    assert {"off_post", "near_deadline", "overdue_digest", "recurrence_digest",
+    assert {"off_post", "near_deadline_digest", "overdue_digest", "recurrence_digest",
             "new_urgent"} <= kinds, kinds
     assert kinds & {"offline", "offline_digest"}, kinds
     replayed, c_alerts, _ = first_pass(db, later, forget_summaries=True)
@@ -237,7 +237,8 @@ def test_on_a_generated_city_the_first_pass_raises_what_the_running_seat_does(se
     assert ({a for a in c_alerts if a[1] == "case"} == {a for a in b_alerts if a[1] == "case"})
     alone, digested = case_alerts_the_slow_way(db, later)
     assert {a[:4] for a in b_alerts if a[1] == "case"} == alone
-    assert {(a[0], i) for a in b_alerts if a[0] in ("overdue_digest", "recurrence_digest")
+    assert {(a[0], i) for a in b_alerts if a[0] in ("overdue_digest", "near_deadline_digest",
+                                                     "recurrence_digest")
             for i in a[4]} == digested
 
 
@@ -277,8 +278,9 @@ def case_alerts_the_slow_way(db, now):
                                     case.reported_at, case.deadline, warn_at, previous,
                                     case.dispatched_at)
             for f in rules.case_findings(facts, now, th, names):
-                if f.kind is rules.Kind.RECURRENCE or (f.kind is rules.Kind.OVERDUE
-                                                       and not case.urgent):
+                if f.kind is rules.Kind.RECURRENCE or (
+                        f.kind in (rules.Kind.OVERDUE, rules.Kind.NEAR_DEADLINE)
+                        and not case.urgent):
                     digested.add((f"{f.kind.value}_digest", case.id))
                 else:
                     out.add((f.kind, "case", case.id, repr(sorted(f.params.items()))))

@@ -40,7 +40,8 @@ class Kind(StrEnum):
     BACKLOG = "backlog"                # 部门积压
     # Digests: one alert standing for many (services/alert_digests.py keeps their members).
     OVERDUE_DIGEST = "overdue_digest"          # 超期汇总: a department's overdue cases
-    RECURRENCE_DIGEST = "recurrence_digest"    # 回潮汇总: a community's recurrences
+    NEAR_DEADLINE_DIGEST = "near_deadline_digest"   # 临期汇总: its cases near the deadline
+    RECURRENCE_DIGEST = "recurrence_digest"    # 回潮汇总: one category's recurrences
     OFFLINE_DIGEST = "offline_digest"          # 集体离线: many patrols silent together
 
 
@@ -58,17 +59,19 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.NEAR_DEADLINE: Severity.INFO, Kind.OFF_POST: Severity.WARNING,
     Kind.IDLE: Severity.WARNING, Kind.OFFLINE: Severity.WARNING, Kind.LEFT_EARLY: Severity.WARNING,
     Kind.HOTSPOT: Severity.WARNING, Kind.RECURRENCE: Severity.INFO, Kind.BACKLOG: Severity.WARNING,
-    Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.RECURRENCE_DIGEST: Severity.INFO,
-    Kind.OFFLINE_DIGEST: Severity.WARNING,
+    Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.NEAR_DEADLINE_DIGEST: Severity.INFO,
+    Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
     Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
     Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
-    Kind.BACKLOG: "department", Kind.OVERDUE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
+    Kind.BACKLOG: "department", Kind.OVERDUE_DIGEST: "digest",
+    Kind.NEAR_DEADLINE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
     Kind.OFFLINE_DIGEST: "digest",
 }
-DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
+DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
+                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
 VOLATILE_PARAMS = frozenset({"open", "overdue"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).

@@ -39,7 +39,6 @@ from console.services.alert_writes import write_plan
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
-from console.store import digest_queries
 from console.store import feed
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
@@ -131,7 +130,6 @@ class AlertEngine(PatrolAlerts):
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
         self.case_book = DigestBook()                      # overdue and recurrence digests
-        self._communities: dict[int, tuple[int, str]] = {}  # cell id → (community id, name)
         self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
@@ -186,7 +184,7 @@ class AlertEngine(PatrolAlerts):
                     by_patrol.append(a)
             else:
                 by_scope.setdefault(scope, []).append(a)
-        alone = self._route_cases(session, self._case_findings(dirty, now), dirty, now)
+        alone = self._route_cases(self._case_findings(dirty, now), dirty, now)
         plan = rules.reconcile(cases, alone)
         plan.extend(rules.reconcile(by_patrol, self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
@@ -200,19 +198,10 @@ class AlertEngine(PatrolAlerts):
 
     # --- digests (services/alert_digests.py) ---------------------------------------------
 
-    def _route_cases(self, session: Session, found: list[Finding], dirty: set[int],
-                     now: datetime, book: DigestBook | None = None) -> list[Finding]:
-        """Overdue and recurrence findings into their digests; the rest stand alone."""
-        cells = {self.cases[f.subject_id].cell_id for f in found if f.kind is Kind.RECURRENCE}
-        missing = {c for c in cells if c is not None and c not in self._communities}
-        if missing:
-            self._communities.update(digest_queries.cell_communities(session, missing))
-        communities = self._communities
-
-        def community_of(cell_id: int | None) -> int:
-            return communities.get(cell_id, (0, ""))[0] if cell_id is not None else 0
-        return digests.route_cases(book or self.case_book, found, dirty, self.cases,
-                                   community_of, now)
+    def _route_cases(self, found: list[Finding], dirty: set[int], now: datetime,
+                     book: DigestBook | None = None) -> list[Finding]:
+        """Deadline and recurrence findings into their digests; the rest stand alone."""
+        return digests.route_cases(book or self.case_book, found, dirty, self.cases, now)
 
     def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
                      now: datetime) -> rules.Plan:
@@ -234,13 +223,13 @@ class AlertEngine(PatrolAlerts):
         return plan
 
     def _case_digests(self, book: DigestBook, keys: set[str]) -> list[Finding]:
-        names = {cid: name for cid, name in self._communities.values()}
         found: list[Finding] = []
         for key in keys:
             kind, group = book.groups[key]
-            params = ({"department_id": group, "name": self._departments.get(group, "")}
-                      if kind is Kind.OVERDUE_DIGEST
-                      else {"community_id": group, "name": names.get(group, "")})
+            params = ({"category": group[1], "name": self._names.get(group[1], "")}
+                      if kind is Kind.RECURRENCE_DIGEST
+                      else {"department_id": group[0],
+                            "name": self._departments.get(group[0], "")})
             f = digests.digest_finding(kind, group, book.members.get(key, {}), params)
             if f is not None:
                 found.append(f)
@@ -254,7 +243,7 @@ class AlertEngine(PatrolAlerts):
         if not digests.mass_offline(members, on_shift, self.th):
             return [], list(found.values())
         cause = digests.offline_cause(self._newest_fix, now, on_shift, len(members), self.th)
-        f = digests.digest_finding(Kind.OFFLINE_DIGEST, 0, members, cause)
+        f = digests.digest_finding(Kind.OFFLINE_DIGEST, digests.OFFLINE_GROUP, members, cause)
         return ([f] if f is not None else []), []
 
     def _push_escalation(self, alert: OpenAlert) -> None:
@@ -330,7 +319,7 @@ class AlertEngine(PatrolAlerts):
         book = DigestBook()
         raw = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
                                                                            self._names)]
-        out = self._route_cases(session, raw, set(self.cases), now, book)
+        out = self._route_cases(raw, set(self.cases), now, book)
         out += self._case_digests(book, set(book.groups))
         offline_book, offline = DigestBook(), {}
         for p in self.patrols.values():
@@ -339,7 +328,7 @@ class AlertEngine(PatrolAlerts):
                     out.append(f)
                     continue
                 offline[p.id] = f
-                offline_book.place(p.id, ((Kind.OFFLINE_DIGEST, 0, {
+                offline_book.place(p.id, ((Kind.OFFLINE_DIGEST, digests.OFFLINE_GROUP, {
                     "id": p.id, "code": p.code, "name": p.name,
                     "since": digests.silent_since(f.params)}),), now)
         digest, alone = self._offline_digest(offline_book, offline, now)

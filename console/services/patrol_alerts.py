@@ -25,7 +25,7 @@ from console.domain.patrol_state import (
     shift_window,
 )
 from console.domain.work_areas import GridAreas
-from console.services.alert_digests import DigestBook, silent_since
+from console.services.alert_digests import OFFLINE_GROUP, DigestBook, silent_since
 from console.store import alert_queries as q
 from console.store import patrol_tracks as tracks_store
 
@@ -131,7 +131,7 @@ class PatrolAlerts:
                     out.append(f)
             if silent is not None:
                 offline[pid] = silent
-                book.place(pid, ((Kind.OFFLINE_DIGEST, 0, {
+                book.place(pid, ((Kind.OFFLINE_DIGEST, OFFLINE_GROUP, {
                     "id": pid, "code": p.code, "name": p.name,
                     "since": silent_since(silent.params)}),), now)
             elif offline.pop(pid, None) is not None:
