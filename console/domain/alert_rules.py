@@ -222,7 +222,8 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
     if not (urgent or due or recurs):
         return out     # most cases of a first pass: no parameters made for nothing
     base = {"number": c.number, "category": c.category_code,
-            "category_name": (names or {}).get(c.category_code, "")}
+            "category_name": (names or {}).get(c.category_code, ""),
+            "department_id": c.department_id}    # whose seat shows it (seat_sees)
     if urgent:
         out.append(Finding(Kind.NEW_URGENT, c.id, base | {"reported_at": _iso(c.reported_at)}))
     if due is not None:
@@ -318,6 +319,20 @@ def patrol_findings(p: PatrolFacts, track: PatrolTrack | None, now: datetime,
 #: The patrol condition each patrol alert kind stands for.
 PATROL_KIND_STATUS = {Kind.OFF_POST: PatrolStatus.OFF_POST, Kind.IDLE: PatrolStatus.IDLE,
                       Kind.OFFLINE: PatrolStatus.OFFLINE, Kind.LEFT_EARLY: PatrolStatus.LEFT_EARLY}
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+def seat_sees(role: str, department_id: int | None, subject_type: str, subject_id: int,
+              params: Mapping[str, Any]) -> bool:
+    """Whether a seat shows an alert: a department's seat (专业部门, with its department set)
+    sees its own department's digests, backlog and cases; every other seat sees them all (the
+    duty leader the digests first of all)."""
+    if role != "department" or department_id is None:
+        return True
+    if subject_type == "department":
+        return subject_id == department_id
+    return params.get("department_id") == department_id
 
 
 # --- stored alerts follow the findings ----------------------------------------------------

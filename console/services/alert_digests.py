@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from console.domain.alert_rules import (
     CaseFacts,
     Finding,
@@ -28,6 +30,7 @@ from console.domain.alert_rules import (
     Thresholds,
     alert_key,
 )
+from console.store import digest_queries
 
 Member = dict[str, Any]
 #: A case's finding kind → the digest it joins (urgent cases keep their own deadline alerts).
@@ -199,3 +202,8 @@ def offline_cause(newest_fix: datetime | None, now: datetime, on_shift: int, off
     return {"cause": NO_POSITIONS if quiet else MANY_SILENT,
             "newest_fix": newest_fix.isoformat(timespec="seconds") if newest_fix else None,
             "on_shift": on_shift, "reporting": max(0, on_shift - offline)}
+
+
+def members(session: Session, alert_id: int) -> list[Member]:
+    """A digest's members as stored (oldest first), for the panel's list; plain dicts."""
+    return [dict(m) for m in digest_queries.alert_members(session, alert_id)]
