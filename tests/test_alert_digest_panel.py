@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from console.common.i18n import install_translators
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
 from console.domain.roles import Role
 from console.live.tasks import TaskRunner
 from console.services.actor import Actor
@@ -14,9 +17,6 @@ from console.services.alerts import AlertEngine
 from console.store.models import Case, Department
 from console.ui.alerts import alert_panel
 from console.ui.alerts.alert_panel import AlertsDock
-from console.common.i18n import install_translators
-from console.common.seat_settings import SeatSettings
-from console.common.selection import Selection
 from tests import alert_city as C
 from tests.alert_city import MONDAY, URGENT
 

@@ -29,6 +29,7 @@ from console.domain.alert_rules import (
     Plan,
     Thresholds,
     alert_key,
+    reconcile,
 )
 from console.store import digest_queries
 
@@ -207,3 +208,67 @@ def offline_cause(newest_fix: datetime | None, now: datetime, on_shift: int, off
 def members(session: Session, alert_id: int) -> list[Member]:
     """A digest's members as stored (oldest first), for the panel's list; plain dicts."""
     return [dict(m) for m in digest_queries.alert_members(session, alert_id)]
+
+
+class DigestSteps:
+    """The digest steps of an AlertEngine's pass (mixed into services/alerts.AlertEngine and
+    sharing its state: the case snapshot, the names, the books, the officers on shift)."""
+
+    th: Thresholds
+    cases: dict[int, CaseFacts]
+    case_book: DigestBook
+    offline_book: DigestBook
+    _offline_found: dict[int, Finding]
+    _offline_dirty: bool
+    _on_shift: set[int]
+    _newest_fix: datetime | None
+    _names: dict[str, str]
+    _departments: dict[int, str]
+
+    def _route_cases(self, found: list[Finding], dirty: set[int], now: datetime,
+                     book: DigestBook | None = None) -> list[Finding]:
+        """Deadline and recurrence findings into their digests; the rest stand alone."""
+        return route_cases(book or self.case_book, found, dirty, self.cases, now)
+
+    def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
+                     now: datetime) -> Plan:
+        """The digests whose members changed, and the offline officers: one digest when many
+        fell silent together, else an alert each."""
+        changed = self.case_book.take_changed()
+        if self._offline_dirty:
+            changed |= self.offline_book.take_changed() | {OFFLINE_KEY}
+        if not changed:
+            return Plan()
+        found = self._case_digests(self.case_book, changed - {OFFLINE_KEY})
+        plan = Plan()
+        if self._offline_dirty:
+            self._offline_dirty = False
+            digest, alone = self._offline_digest(self.offline_book, self._offline_found, now)
+            found += digest
+            plan.extend(reconcile(offline, alone))
+        plan.extend(reconcile_digests([a for a in stored if a.key in changed], found))
+        return plan
+
+    def _case_digests(self, book: DigestBook, keys: set[str]) -> list[Finding]:
+        found: list[Finding] = []
+        for key in keys:
+            kind, group = book.groups[key]
+            params = ({"category": group[1], "name": self._names.get(group[1], "")}
+                      if kind is Kind.RECURRENCE_DIGEST
+                      else {"department_id": group[0],
+                            "name": self._departments.get(group[0], "")})
+            f = digest_finding(kind, group, book.members.get(key, {}), params)
+            if f is not None:
+                found.append(f)
+        return found
+
+    def _offline_digest(self, book: DigestBook, found: dict[int, Finding],
+                        now: datetime) -> tuple[list[Finding], list[Finding]]:
+        """(the offline digest, or nothing; the officers' own offline findings, or none)."""
+        members = book.members.get(OFFLINE_KEY, {})
+        on_shift = len(self._on_shift)
+        if not mass_offline(members, on_shift, self.th):
+            return [], list(found.values())
+        cause = offline_cause(self._newest_fix, now, on_shift, len(members), self.th)
+        f = digest_finding(Kind.OFFLINE_DIGEST, OFFLINE_GROUP, members, cause)
+        return ([f] if f is not None else []), []

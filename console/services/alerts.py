@@ -34,7 +34,7 @@ from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services import alert_digests as digests
-from console.services.alert_digests import DigestBook
+from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
@@ -103,9 +103,10 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-class AlertEngine(PatrolAlerts):
+class AlertEngine(PatrolAlerts, DigestSteps):
     """Evaluates the alert rules incrementally against one database; not thread-safe. The
-    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's."""
+    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's, the digests'
+    steps services/alert_digests.py's."""
 
     def __init__(self) -> None:
         self.loaded = False
@@ -195,56 +196,6 @@ class AlertEngine(PatrolAlerts):
         plan.extend(self._digest_plan(by_scope["digest"], offline, now))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
-
-    # --- digests (services/alert_digests.py) ---------------------------------------------
-
-    def _route_cases(self, found: list[Finding], dirty: set[int], now: datetime,
-                     book: DigestBook | None = None) -> list[Finding]:
-        """Deadline and recurrence findings into their digests; the rest stand alone."""
-        return digests.route_cases(book or self.case_book, found, dirty, self.cases, now)
-
-    def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
-                     now: datetime) -> rules.Plan:
-        """The digests whose members changed, and the offline officers: one digest when many
-        fell silent together, else an alert each."""
-        changed = self.case_book.take_changed()
-        if self._offline_dirty:
-            changed |= self.offline_book.take_changed() | {digests.OFFLINE_KEY}
-        if not changed:
-            return rules.Plan()
-        found = self._case_digests(self.case_book, changed - {digests.OFFLINE_KEY})
-        plan = rules.Plan()
-        if self._offline_dirty:
-            self._offline_dirty = False
-            digest, alone = self._offline_digest(self.offline_book, self._offline_found, now)
-            found += digest
-            plan.extend(rules.reconcile(offline, alone))
-        plan.extend(digests.reconcile_digests([a for a in stored if a.key in changed], found))
-        return plan
-
-    def _case_digests(self, book: DigestBook, keys: set[str]) -> list[Finding]:
-        found: list[Finding] = []
-        for key in keys:
-            kind, group = book.groups[key]
-            params = ({"category": group[1], "name": self._names.get(group[1], "")}
-                      if kind is Kind.RECURRENCE_DIGEST
-                      else {"department_id": group[0],
-                            "name": self._departments.get(group[0], "")})
-            f = digests.digest_finding(kind, group, book.members.get(key, {}), params)
-            if f is not None:
-                found.append(f)
-        return found
-
-    def _offline_digest(self, book: DigestBook, found: dict[int, Finding],
-                        now: datetime) -> tuple[list[Finding], list[Finding]]:
-        """(the offline digest, or nothing; the officers' own offline findings, or none)."""
-        members = book.members.get(digests.OFFLINE_KEY, {})
-        on_shift = len(self._on_shift)
-        if not digests.mass_offline(members, on_shift, self.th):
-            return [], list(found.values())
-        cause = digests.offline_cause(self._newest_fix, now, on_shift, len(members), self.th)
-        f = digests.digest_finding(Kind.OFFLINE_DIGEST, digests.OFFLINE_GROUP, members, cause)
-        return ([f] if f is not None else []), []
 
     def _push_escalation(self, alert: OpenAlert) -> None:
         due = rules.escalation_due(alert, self.th)
