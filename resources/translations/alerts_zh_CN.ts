@@ -209,6 +209,10 @@
         <translation>结案后再现；最早 {time} 上报</translation>
     </message>
     <message>
+        <source>No position has ever arrived from the field: intake or network</source>
+        <translation>外场从未收到任何定位：接入服务或网络故障</translation>
+    </message>
+    <message>
         <source>No positions arriving from the field at all (newest {time}): intake or network</source>
         <translation>外场定位全部中断（最新 {time}）：接入服务或网络故障</translation>
     </message>

@@ -155,6 +155,9 @@ def _condition(a: AlertView, now: datetime) -> str:
             return translate("AlertTexts", "Back again after closing; the oldest reported {time}"
                              ).format(time=_day_time(p.get("oldest")))
         case "offline_digest":
+            if p.get("cause") == "no_positions" and not p.get("newest_fix"):
+                return translate("AlertTexts", "No position has ever arrived from the field: "
+                                 "intake or network")
             if p.get("cause") == "no_positions":
                 return translate("AlertTexts", "No positions arriving from the field at all "
                                  "(newest {time}): intake or network").format(
