@@ -41,6 +41,9 @@ CASE_DIGEST = {Kind.OVERDUE: Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE: Kind.NEAR_
 Group = tuple[int, str]
 OFFLINE_GROUP = (0, "")
 OFFLINE_KEY = alert_key(Kind.OFFLINE_DIGEST.value, "digest", *OFFLINE_GROUP)
+#: Digest figures that move with every fix: a change alone does not rewrite the stored digest
+#: (with 7,500 members, rewriting it each pass cost more than the rest of the pass).
+VOLATILE = frozenset({"newest_fix"})
 #: The likely causes a mass offline digest names.
 NO_POSITIONS = "no_positions"    # no fix from any phone for the offline time: intake or network
 MANY_SILENT = "many_silent"      # others still report: those phones, or their area
@@ -147,6 +150,10 @@ def rearms(alert: OpenAlert, members: Iterable[Member]) -> bool:
     return acked is not None and any(datetime.fromisoformat(m["joined"]) > acked for m in members)
 
 
+def _stable(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k not in VOLATILE}
+
+
 def reconcile_digests(open_alerts: Iterable[OpenAlert], findings: Iterable[Finding]) -> Plan:
     """Open new digests, resolve emptied ones, rewrite changed ones in place (re-alerting an
     acknowledged one when a member joined after its acknowledgement)."""
@@ -156,7 +163,7 @@ def reconcile_digests(open_alerts: Iterable[OpenAlert], findings: Iterable[Findi
         f = wanted.pop(alert.key, None)
         if f is None:
             plan.resolve.append(alert)
-        elif f.members != alert.members or f.params != alert.params:
+        elif f.members != alert.members or _stable(f.params) != _stable(alert.params):
             plan.members.append((alert, f.params, f.members, rearms(alert, f.members)))
     plan.open = list(wanted.values())
     return plan
