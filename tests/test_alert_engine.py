@@ -62,17 +62,23 @@ def test_near_deadline_then_overdue_with_the_time(db, city):
     C.evaluate(db, engine, warn - timedelta(seconds=1))
     assert not any(k.startswith("near_deadline") for k in keys(db))
     C.evaluate(db, engine, warn)
-    assert f"near_deadline:case:{change.case_id}" in keys(db)
+    # An ordinary case's deadline alerts join its department's digests
+    # (tests/test_alert_digests.py); an urgent one's stand alone.
+    (near,) = [a for a in C.open_alerts(db).values() if a.kind == "near_deadline_digest"]
+    assert [m["id"] for m in near.members] == [change.case_id]
     C.evaluate(db, engine, T + timedelta(hours=1))
-    assert case_keys(db) == {f"overdue:case:{change.case_id}"}
-    kinds = [(a.kind, a.resolved_at) for a in C.all_alerts(db) if a.subject_type == "case"]
-    assert kinds == [("near_deadline", T + timedelta(hours=1)), ("overdue", None)]
+    assert case_keys(db) == set()
+    kinds = [(a.kind, a.resolved_at) for a in C.all_alerts(db)
+             if a.subject_type in ("case", "digest")]
+    assert kinds == [("near_deadline_digest", T + timedelta(hours=1)), ("overdue_digest", None)]
+    (digest,) = [a for a in C.all_alerts(db) if a.kind == "overdue_digest"]
+    assert [m["id"] for m in digest.members] == [change.case_id]
 
 
 def test_deadline_alerts_follow_the_working_calendar_across_a_weekend(db, city):
     friday = MONDAY + timedelta(days=4, hours=16)
     engine = AlertEngine()
-    change = C.report(db, city, friday)
+    change = C.report(db, city, friday, urgent=True)   # urgent: its own alert, not a digest
     with db.transaction() as s:
         deadline = shared.work_calendar(s).deadline(friday, 2, "work_hours")
     C.dispatch(db, city, change, friday, deadline=deadline)
@@ -108,9 +114,10 @@ def test_recurrence_within_seven_days_of_a_closure(db, city):
     again = C.report(db, city, T + timedelta(days=7, hours=1), cell=3)     # exactly 7 days
     later = C.report(db, city, T + timedelta(days=7, hours=1, seconds=1), cell=1)   # other cell
     C.evaluate(db, engine, T + timedelta(days=7, hours=1, minutes=1))
-    alert = C.open_alerts(db)[f"recurrence:case:{again.case_id}"]
-    assert alert.params["previous"] == first.number and alert.severity == "info"
-    assert f"recurrence:case:{later.case_id}" not in keys(db)
+    # Recurrences are digested per category: the one in cell 3, not the other cell's case.
+    alert = C.open_alerts(db)["recurrence_digest:digest:0:10101"]
+    assert alert.severity == "info" and alert.params["name"] == "上水井盖"
+    assert [(m["id"], m["previous"]) for m in alert.members] == [(again.case_id, first.number)]
 
 
 def test_department_backlog_over_the_limit(db, city):

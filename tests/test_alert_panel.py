@@ -125,7 +125,7 @@ def test_acknowledging_every_critical_stops_the_flashing(db, panel, qtbot, monke
     panel.acknowledge_selected()
     qtbot.waitUntil(lambda: not panel.header.flashing, timeout=5000)
     assert all(stored(db, a.id).acknowledged_by == "张伟" for a in panel.model.alerts())
-    assert panel.header.banner_text.text() == "3 open · 0 not acknowledged"
+    assert panel.header.banner_text.text() == "0 need a human · 3 open"
     assert not panel.ack_button.isEnabled()
 
 

@@ -80,7 +80,8 @@ def first_pass(db, now, *, forget_summaries=False):
         if forget_summaries:
             s.execute(delete(PatrolTrackSummary))
         engine.evaluate(s, now)
-        alerts = {(a.kind, a.subject_type, a.subject_id, repr(sorted(a.params.items())))
+        alerts = {(a.kind, a.subject_type, a.subject_id, repr(sorted(a.params.items())),
+                   tuple(m["id"] for m in a.members or ()))
                   for a in s.scalars(select(Alert).where(Alert.resolved_at.is_(None)))}
         findings = {(f.kind, f.subject_id, repr(sorted(f.params.items())))
                     for f in engine.findings(s, now) if f.kind in PATROL_KIND_STATUS}
@@ -92,7 +93,8 @@ def continued(engine, db, now):
     """What the seat that died would have found had it run one more pass (rolled back)."""
     with db.session() as s:
         engine.evaluate(s, now)
-        alerts = {(a.kind, a.subject_type, a.subject_id, repr(sorted(a.params.items())))
+        alerts = {(a.kind, a.subject_type, a.subject_id, repr(sorted(a.params.items())),
+                   tuple(m["id"] for m in a.members or ()))
                   for a in s.scalars(select(Alert).where(Alert.resolved_at.is_(None)))}
         findings = {(f.kind, f.subject_id, repr(sorted(f.params.items())))
                     for f in engine.findings(s, now) if f.kind in PATROL_KIND_STATUS}
@@ -227,15 +229,21 @@ def test_on_a_generated_city_the_first_pass_raises_what_the_running_seat_does(se
     assert taking_over.tracks == running.tracks
     assert b_alerts == a_alerts and b_findings == a_findings
     kinds = {k for k, *_ in b_alerts}
-    assert {"off_post", "offline", "near_deadline", "overdue", "recurrence", "new_urgent"} <= kinds, kinds
+    assert {"off_post", "near_deadline_digest", "overdue_digest", "recurrence_digest",
+            "new_urgent"} <= kinds, kinds
+    assert kinds & {"offline", "offline_digest"}, kinds
     replayed, c_alerts, _ = first_pass(db, later, forget_summaries=True)
     assert replayed.started_from == "history"
     assert ({a for a in c_alerts if a[1] == "case"} == {a for a in b_alerts if a[1] == "case"})
-    assert {a for a in b_alerts if a[1] == "case"} == case_alerts_the_slow_way(db, later)
+    alone, digested = case_alerts_the_slow_way(db, later)
+    assert {a[:4] for a in b_alerts if a[1] == "case"} == alone
+    assert {(a[0], i) for a in b_alerts if a[0] in ("overdue_digest", "near_deadline_digest",
+                                                     "recurrence_digest")
+            for i in a[4]} == digested
 
 
 def case_alerts_the_slow_way(db, now):
-    """The case alerts due at `now`, from each open case's ORM row, the calendar walk of
+    """(the case alerts, (digest kind, case id) of the digested ones) due at `now`, from each open case's ORM row, the calendar walk of
     warning_instant and one query per case for the closure it recurs after: none of the
     first pass's shortcuts (driver tuples, the warning clock, closures read at once)."""
     from console.domain import alert_rules as rules
@@ -244,7 +252,7 @@ def case_alerts_the_slow_way(db, now):
     from console.services.settings import work_calendar
     from console.store.models import Case, Category
 
-    out = set()
+    out, digested = set(), set()
     with db.session() as s:
         th, calendar = thresholds(s), work_calendar(s)
         units = dict(s.execute(select(Category.code, Category.time_unit)).all())
@@ -269,6 +277,11 @@ def case_alerts_the_slow_way(db, now):
                                     case.category_code, case.cell_id, case.department_id,
                                     case.reported_at, case.deadline, warn_at, previous,
                                     case.dispatched_at)
-            out |= {(f.kind, "case", case.id, repr(sorted(f.params.items())))
-                    for f in rules.case_findings(facts, now, th, names)}
-    return out
+            for f in rules.case_findings(facts, now, th, names):
+                if f.kind is rules.Kind.RECURRENCE or (
+                        f.kind in (rules.Kind.OVERDUE, rules.Kind.NEAR_DEADLINE)
+                        and not case.urgent):
+                    digested.add((f"{f.kind.value}_digest", case.id))
+                else:
+                    out.add((f.kind, "case", case.id, repr(sorted(f.params.items()))))
+    return out, digested

@@ -49,3 +49,26 @@ def test_stored_alerts_are_written_in_ascending_id_order(db, monkeypatch):
     assert [(x.id, p) for x, p in done.updated] == [(a.id, {"count": 2}), (c.id, {"count": 3})]
     assert [change[:2] for change in done.changes] == [
         (a.id, "updated"), (a.id, "escalated"), (b.id, "resolved"), (c.id, "updated")]
+
+
+def test_digest_member_writes_keep_the_id_order(db, monkeypatch):
+    """A digest's new members (with its re-alert) are written in the same ascending order."""
+    a, b, c = new_alerts(db, 3, MON)
+    touched: list[tuple[str, int]] = []
+    for name in ("resolve", "set_members"):
+        real = getattr(alert_queries, name)
+
+        def spy(session, alert_id, *args, _real=real, _name=name, **kw):
+            touched.append((_name, alert_id))
+            return _real(session, alert_id, *args, **kw)
+
+        monkeypatch.setattr(alert_queries, name, spy)
+    member = {"id": 7, "since": None, "joined": MON.isoformat()}
+    plan = Plan(resolve=[b], members=[(c, {"count": 1}, (member,), True),
+                                      (a, {"count": 1}, (member,), False)])
+    with db.transaction() as s:
+        done = write_plan(s, plan, MON)
+    assert touched == [("set_members", a.id), ("resolve", b.id), ("set_members", c.id)]
+    assert [(x.id, rearm) for x, _, _, rearm in done.members] == [(a.id, False), (c.id, True)]
+    assert [change[:2] for change in done.changes] == [
+        (a.id, "updated"), (b.id, "resolved"), (c.id, "updated")]

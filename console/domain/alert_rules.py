@@ -39,6 +39,11 @@ class Kind(StrEnum):
     RECURRENCE = "recurrence"          # 回潮
     BACKLOG = "backlog"                # 部门积压
     IMPOSSIBLE_SPEED = "impossible_speed"  # 定位异常: a device reported from two places too far apart
+    # Digests: one alert standing for many (services/alert_digests.py keeps their members).
+    OVERDUE_DIGEST = "overdue_digest"          # 超期汇总: a department's overdue cases
+    NEAR_DEADLINE_DIGEST = "near_deadline_digest"   # 临期汇总: its cases near the deadline
+    RECURRENCE_DIGEST = "recurrence_digest"    # 回潮汇总: one category's recurrences
+    OFFLINE_DIGEST = "offline_digest"          # 集体离线: many patrols silent together
 
 
 class Severity(StrEnum):
@@ -56,13 +61,20 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.IDLE: Severity.WARNING, Kind.OFFLINE: Severity.WARNING, Kind.LEFT_EARLY: Severity.WARNING,
     Kind.HOTSPOT: Severity.WARNING, Kind.RECURRENCE: Severity.INFO, Kind.BACKLOG: Severity.WARNING,
     Kind.IMPOSSIBLE_SPEED: Severity.WARNING,
+    Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.NEAR_DEADLINE_DIGEST: Severity.INFO,
+    Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
     Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
     Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
     Kind.BACKLOG: "department", Kind.IMPOSSIBLE_SPEED: "device",
+    Kind.BACKLOG: "department", Kind.OVERDUE_DIGEST: "digest",
+    Kind.NEAR_DEADLINE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
+    Kind.OFFLINE_DIGEST: "digest",
 }
+DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
+                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
 VOLATILE_PARAMS = frozenset({"open", "overdue", "kmh", "flagged_at"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
@@ -88,6 +100,12 @@ class Thresholds:
     backlog_open: int = 100
     backlog_overdue: int = 20
     escalate_min: float = 15
+    # Many patrols offline together become one alert: at least `offline_digest_min` and that
+    # share of the officers on shift, or `offline_burst` silent within `offline_burst_min`.
+    offline_digest_min: int = 5
+    offline_digest_share: float = 0.3
+    offline_burst: int = 10
+    offline_burst_min: float = 10
 
     @cached_property
     def patrol_rules(self) -> PatrolRules:
@@ -117,6 +135,9 @@ SETTING_KEYS = {
     "hotspot_cases": "alert_hotspot_cases", "hotspot_hours": "alert_hotspot_hours",
     "recurrence_days": "alert_recurrence_days", "backlog_open": "alert_backlog_open",
     "backlog_overdue": "alert_backlog_overdue", "escalate_min": "alert_escalate_min",
+    "offline_digest_min": "alert_offline_digest_min",
+    "offline_digest_share": "alert_offline_digest_share",
+    "offline_burst": "alert_offline_burst", "offline_burst_min": "alert_offline_burst_min",
 }
 
 
@@ -128,6 +149,7 @@ class Finding:
     subject_id: int
     params: dict[str, Any] = field(default_factory=dict)
     discriminator: str = ""   # e.g. the category of a hotspot: one cell may have several
+    members: tuple[dict[str, Any], ...] = ()   # what a digest stands for (Kind.*_DIGEST)
 
     @property
     def subject_type(self) -> str:
@@ -203,7 +225,8 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
     if not (urgent or due or recurs):
         return out     # most cases of a first pass: no parameters made for nothing
     base = {"number": c.number, "category": c.category_code,
-            "category_name": (names or {}).get(c.category_code, "")}
+            "category_name": (names or {}).get(c.category_code, ""),
+            "department_id": c.department_id}    # whose seat shows it (seat_sees)
     if urgent:
         out.append(Finding(Kind.NEW_URGENT, c.id, base | {"reported_at": _iso(c.reported_at)}))
     if due is not None:
@@ -324,6 +347,20 @@ PATROL_KIND_STATUS = {Kind.OFF_POST: PatrolStatus.OFF_POST, Kind.IDLE: PatrolSta
                       Kind.OFFLINE: PatrolStatus.OFFLINE, Kind.LEFT_EARLY: PatrolStatus.LEFT_EARLY}
 
 
+# --- who sees what -------------------------------------------------------------------------
+
+def seat_sees(role: str, department_id: int | None, subject_type: str, subject_id: int,
+              params: Mapping[str, Any]) -> bool:
+    """Whether a seat shows an alert: a department's seat (专业部门, with its department set)
+    sees its own department's digests, backlog and cases; every other seat sees them all (the
+    duty leader the digests first of all)."""
+    if role != "department" or department_id is None:
+        return True
+    if subject_type == "department":
+        return subject_id == department_id
+    return params.get("department_id") == department_id
+
+
 # --- stored alerts follow the findings ----------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +377,7 @@ class OpenAlert:
     params: dict[str, Any]
     subject_type: str = ""
     subject_id: int = 0
+    members: tuple[dict[str, Any], ...] = ()   # a digest's, as stored
 
 
 @dataclass
@@ -350,15 +388,20 @@ class Plan:
     resolve: list[OpenAlert] = field(default_factory=list)
     update: list[tuple[OpenAlert, dict[str, Any]]] = field(default_factory=list)
     escalate: list[tuple[OpenAlert, Severity]] = field(default_factory=list)
+    # Digests whose members changed: (alert, params, members, re-alert: clear the
+    # acknowledgement because a member joined after it).
+    members: list[tuple[OpenAlert, dict[str, Any], tuple[dict[str, Any], ...], bool]] = field(
+        default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.open or self.resolve or self.update or self.escalate)
+        return bool(self.open or self.resolve or self.update or self.escalate or self.members)
 
     def extend(self, other: Plan) -> None:
         self.open += other.open
         self.resolve += other.resolve
         self.update += other.update
         self.escalate += other.escalate
+        self.members += other.members
 
 
 def _stable(params: Mapping[str, Any]) -> dict[str, Any]:

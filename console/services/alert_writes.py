@@ -30,6 +30,8 @@ class Written:
     resolved: list[OpenAlert] = field(default_factory=list)
     updated: list[tuple[OpenAlert, dict[str, Any]]] = field(default_factory=list)
     escalated: list[tuple[OpenAlert, Severity]] = field(default_factory=list)
+    members: list[tuple[OpenAlert, dict[str, Any], tuple[dict[str, Any], ...], bool]] = field(
+        default_factory=list)
     changes: list[tuple[int, ChangeAction, dict[str, Any]]] = field(default_factory=list)
     ticket: feed.Ticket | None = None
 
@@ -38,6 +40,8 @@ def _existing(plan: rules.Plan) -> list[tuple[int, int, Any]]:
     """The plan's writes to stored alerts as (alert id, order within the alert, write)."""
     out: list[tuple[int, int, Any]] = [(a.id, 0, ("resolve", a)) for a in plan.resolve]
     out += [(a.id, 1, ("update", a, params)) for a, params in plan.update]
+    out += [(a.id, 1, ("members", a, params, members, rearm))
+            for a, params, members, rearm in plan.members]
     out += [(a.id, 2, ("escalate", a, severity)) for a, severity in plan.escalate]
     out.sort(key=lambda w: (w[0], w[1]))
     return out
@@ -52,7 +56,8 @@ def write_plan(session: Session, plan: rules.Plan, now: datetime) -> Written:
         by_key = {f.key: f for f in plan.open}
         rows = [{"kind": f.kind.value, "severity": f.severity.value,
                  "subject_type": f.subject_type, "subject_id": f.subject_id,
-                 "params": f.params, "raised_at": now, "open_key": f.key, "level": 0}
+                 "params": f.params, "raised_at": now, "open_key": f.key, "level": 0,
+                 "members": list(f.members) if f.members else None}
                 for f in plan.open]
         for alert_id, key in q.insert_alerts(session, rows):
             f = by_key[key]
@@ -66,6 +71,12 @@ def write_plan(session: Session, plan: rules.Plan, now: datetime) -> Written:
             if q.resolve(session, alert_id, now):
                 done.resolved.append(alert)
                 changes.append((alert_id, ChangeAction.RESOLVED, {"kind": alert.kind}))
+        elif write[0] == "members":
+            _, _, params, members, rearm = write
+            if q.set_members(session, alert_id, params, list(members), rearm=rearm):
+                done.members.append((alert, params, members, rearm))
+                changes.append((alert_id, ChangeAction.UPDATED, {
+                    "kind": alert.kind, "count": len(members), "realerted": rearm}))
         elif write[0] == "update":
             if q.set_params(session, alert_id, write[2]):
                 done.updated.append((alert, write[2]))

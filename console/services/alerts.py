@@ -34,6 +34,8 @@ from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services import device_alerts
+from console.services import alert_digests as digests
+from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
 from console.services.device_alerts import SuspectWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
@@ -51,6 +53,7 @@ _DISPATCHED = Status.DISPATCHED.value
 _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
+_OFFLINE = Kind.OFFLINE.value
 
 
 @dataclass
@@ -78,7 +81,8 @@ def thresholds(session: Session) -> Thresholds:
 
 def _open_alert(r: Any) -> OpenAlert:
     return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
-                     r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id)
+                     r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id,
+                     tuple(r.members or ()))
 
 
 @contextmanager
@@ -101,9 +105,10 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-class AlertEngine(PatrolAlerts):
+class AlertEngine(PatrolAlerts, DigestSteps):
     """Evaluates the alert rules incrementally against one database; not thread-safe. The
-    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's."""
+    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's, the digests'
+    steps services/alert_digests.py's."""
 
     def __init__(self) -> None:
         self.loaded = False
@@ -128,6 +133,7 @@ class AlertEngine(PatrolAlerts):
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
+        self.case_book = DigestBook()                      # overdue and recurrence digests
         self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
@@ -166,21 +172,32 @@ class AlertEngine(PatrolAlerts):
         """Findings of each scope against the open alerts of the same scope."""
         th = self.th
         patrols = self._patrols_to_decide(now)
-        by_scope: dict[str, list[OpenAlert]] = {"case": [], "patrol": [], "cell": [],
-                                                "department": []}
+        cases: list[OpenAlert] = []
+        by_patrol: list[OpenAlert] = []
+        offline: list[OpenAlert] = []
+        by_scope: dict[str, list[OpenAlert]] = {"cell": [], "department": [], "digest": []}
         for a in self.alerts.values():
             scope = a.subject_type
-            if ((scope != "case" or a.subject_id in dirty)
-                    and (scope != "patrol" or patrols is None or a.subject_id in patrols)):
+            if scope == "case":
+                if a.subject_id in dirty:
+                    cases.append(a)
+            elif scope == "patrol":
+                if a.kind == _OFFLINE:
+                    offline.append(a)     # decided together: one digest when many
+                elif patrols is None or a.subject_id in patrols:
+                    by_patrol.append(a)
+            else:
                 by_scope.setdefault(scope, []).append(a)
-        plan = rules.reconcile(by_scope["case"], self._case_findings(dirty, now))
-        plan.extend(rules.reconcile(by_scope["patrol"], self._patrol_findings(patrols, now)))
+        alone = self._route_cases(self._case_findings(dirty, now), dirty, now)
+        plan = rules.reconcile(cases, alone)
+        plan.extend(rules.reconcile(by_patrol, self._patrol_findings(patrols, now)))
         plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
         plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
+        plan.extend(self._digest_plan(by_scope["digest"], offline, now))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
@@ -252,11 +269,25 @@ class AlertEngine(PatrolAlerts):
              for cell, code, n, first in groups), th, self._names)
 
     def findings(self, session: Session, now: datetime) -> list[Finding]:
-        """Every condition that holds at `now`, computed afresh (for tests and inspection)."""
-        out = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
+        """Every condition that holds at `now`, computed afresh and digested as the passes do
+        (for tests and inspection; members' joined times are not compared)."""
+        book = DigestBook()
+        raw = [f for c in self.cases.values() for f in rules.case_findings(c, now, self.th,
                                                                            self._names)]
-        out += [f for p in self.patrols.values()
-                for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th)]
+        out = self._route_cases(raw, set(self.cases), now, book)
+        out += self._case_digests(book, set(book.groups))
+        offline_book, offline = DigestBook(), {}
+        for p in self.patrols.values():
+            for f in rules.patrol_findings(p, self.tracks.get(p.id), now, self.th):
+                if f.kind is not Kind.OFFLINE:
+                    out.append(f)
+                    continue
+                offline[p.id] = f
+                offline_book.place(p.id, ((Kind.OFFLINE_DIGEST, digests.OFFLINE_GROUP, {
+                    "id": p.id, "code": p.code, "name": p.name,
+                    "since": digests.silent_since(f.params)}),), now)
+        digest, alone = self._offline_digest(offline_book, offline, now)
+        out += digest + alone
         out += self._hotspots(session, now)
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
         out += rules.device_findings(device_alerts.suspect_devices(session))
@@ -276,6 +307,11 @@ class AlertEngine(PatrolAlerts):
         self._refresh_cases(session, q.open_cases(session), set(), now)
         self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
+        self.case_book, self.offline_book = DigestBook(), DigestBook()
+        stored = [a for a in self.alerts.values() if a.subject_type == "digest"]
+        self.case_book.remember(a for a in stored if a.kind != Kind.OFFLINE_DIGEST.value)
+        self.offline_book.remember(a for a in stored if a.kind == Kind.OFFLINE_DIGEST.value)
+        self._offline_found, self._on_shift, self._offline_dirty = {}, set(), True
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
@@ -416,8 +452,16 @@ class AlertEngine(PatrolAlerts):
         for alert_id, f in done.opened:
             alert = self.alerts[alert_id] = OpenAlert(
                 alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                f.subject_type, f.subject_id)
+                f.subject_type, f.subject_id, f.members)
             self._push_escalation(alert)
+        for alert, params, members, rearm in done.members:
+            alert = self.alerts[alert.id] = replace(
+                self.alerts.get(alert.id, alert), params=params, members=members)
+            if rearm:
+                alert = self.alerts[alert.id] = replace(alert, acknowledged_at=None)
+                self._push_escalation(alert)
+        self.case_book.forget_remembered()
+        self.offline_book.forget_remembered()
         for alert in plan.resolve:
             self.alerts.pop(alert.id, None)   # resolved now, or by another seat before
         for alert, params in done.updated:
@@ -428,4 +472,5 @@ class AlertEngine(PatrolAlerts):
         if done.ticket is not None:
             self._own.append((done.ticket, {alert_id for alert_id, _, _ in done.changes}))
         result.opened, result.resolved = len(done.opened), len(done.resolved)
-        result.updated, result.escalated = len(done.updated), len(done.escalated)
+        result.updated = len(done.updated) + len(done.members)
+        result.escalated = len(done.escalated)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.domain import alert_rules as rules
-from console.domain.alert_rules import Finding, PatrolFacts, Thresholds
+from console.domain.alert_rules import Finding, Kind, PatrolFacts, Thresholds
 from console.domain.patrol_replay import replay_many
 from console.domain.patrol_state import (
     PatrolTrack,
@@ -25,6 +25,7 @@ from console.domain.patrol_state import (
     shift_window,
 )
 from console.domain.work_areas import GridAreas
+from console.services.alert_digests import OFFLINE_GROUP, DigestBook, silent_since
 from console.store import alert_queries as q
 from console.store import patrol_tracks as tracks_store
 
@@ -77,6 +78,13 @@ class PatrolAlerts:
         self._save_all = False
         #: How the last start was made: "summaries" or "history" (for tests and the bench).
         self.started_from = ""
+        # Offline officers are decided together (one digest when many fall silent at once):
+        # each one's finding, the digest's book, who is on shift, the newest fix of all.
+        self.offline_book = DigestBook()
+        self._offline_found: dict[int, Finding] = {}
+        self._on_shift: set[int] = set()
+        self._offline_dirty = True
+        self._newest_fix: datetime | None = None
 
 
 
@@ -95,15 +103,42 @@ class PatrolAlerts:
         if ids is None:
             ids = set(self.patrols)
             self._patrol_next = {}
+            self._on_shift = set()
+            gone = set(self._offline_found) - ids
+            for pid in gone:
+                self._offline_found.pop(pid)
+                self.offline_book.place(pid, (), now)
         out: list[Finding] = []
+        offline, on_shift, book = self._offline_found, self._on_shift, self.offline_book
         for pid in ids:
             p = self.patrols.get(pid)
             if p is None:
                 self._patrol_next.pop(pid, None)
+                on_shift.discard(pid)
+                if offline.pop(pid, None) is not None:
+                    book.place(pid, (), now)
                 continue
             track, window = self.tracks.get(pid), self._window(p, now)
-            out += rules.patrol_findings(p, track, now, th, window)
+            if window.current is not None:
+                on_shift.add(pid)
+            else:
+                on_shift.discard(pid)
+            silent = None
+            for f in rules.patrol_findings(p, track, now, th, window):
+                if f.kind is Kind.OFFLINE:
+                    silent = f
+                else:
+                    out.append(f)
+            if silent is not None:
+                offline[pid] = silent
+                book.place(pid, ((Kind.OFFLINE_DIGEST, OFFLINE_GROUP, {
+                    "id": pid, "code": p.code, "name": p.name,
+                    "since": silent_since(silent.params)}),), now)
+            elif offline.pop(pid, None) is not None:
+                book.place(pid, (), now)
             self._patrol_next[pid] = next_state_change(track, window, now, rules_)
+        if ids:
+            self._offline_dirty = True
         self._patrol_all = False
         self._patrol_dirty = set()
         return out
@@ -151,6 +186,9 @@ class PatrolAlerts:
         self._take_fixes(start.fixes)
         if missing:
             self._latest_fixes(session, set(missing))
+        else:
+            self._newest_fix = max((t.last_at for t in self.tracks.values()
+                                    if t.last_at is not None), default=None)
         self._patrol_dirty = set()
 
 
@@ -162,6 +200,8 @@ class PatrolAlerts:
             if track.last_at is None or r.at > track.last_at:
                 track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
                 track.last_speed = r.speed
+        self._newest_fix = max((t.last_at for t in self.tracks.values()
+                                if t.last_at is not None), default=None)
 
 
     def _save_tracks(self, session: Session, now: datetime) -> None:
@@ -276,4 +316,8 @@ class PatrolAlerts:
             track.add(at, lon, lat, inside=within, radius_m=radius, accuracy=accuracy,
                       speed=speed)
             dirty.add(officer)
+        if fixes:
+            newest = max(f[2] for f in fixes)
+            if self._newest_fix is None or newest > self._newest_fix:
+                self._newest_fix = newest
         return len(fixes)

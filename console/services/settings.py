@@ -37,6 +37,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "alert_backlog_open": (100, "More open dispatched cases than this: a department's backlog"),
     "alert_backlog_overdue": (20, "…or with more overdue cases than this"),
     "alert_escalate_min": (15, "Minutes after which an unacknowledged warning alert is escalated"),
+    "alert_offline_digest_min": (5, "Offline patrols that, with the share below, make one digest alert instead of one each"),
+    "alert_offline_digest_share": (0.3, "…when they are at least this share of the officers on shift"),
+    "alert_offline_burst": (10, "…or when this many fell silent within the minutes below"),
+    "alert_offline_burst_min": (10, "Minutes within which that many falling silent is one event"),
     # Field intake (console/services/intake.py, console/ingest/pruner.py).
     "positions_keep_days": (90, "Days of position history kept; older fixes are pruned"),
     "positions_max_speed_kmh": (300, "Faster than this between two fixes of a device: the fix is implausible and the device suspect"),

@@ -393,7 +393,7 @@ def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[An
     """Unresolved alerts (all), or these alerts in whatever state (`resolved_at` tells)."""
     q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
                Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
-               Alert.resolved_at)
+               Alert.resolved_at, Alert.members)
     connection = session.connection()   # Core rows: a first pass reads thousands
     if ids is None:
         return connection.execute(q.where(Alert.resolved_at.is_(None))).all()
@@ -438,6 +438,18 @@ def resolve(session: Session, alert_id: int, at: datetime) -> bool:
 def set_params(session: Session, alert_id: int, params: dict[str, Any]) -> bool:
     r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.resolved_at.is_(None))
                         .values(params=params).execution_options(synchronize_session=False))
+    return r.rowcount == 1
+
+
+def set_members(session: Session, alert_id: int, params: dict[str, Any], members: list[Any], *,
+                rearm: bool) -> bool:
+    """A digest's new members and figures; `rearm` also clears its acknowledgement (a member
+    joined after it). False if the digest was resolved meanwhile."""
+    values: dict[str, Any] = {"params": params, "members": members}
+    if rearm:
+        values.update(acknowledged_at=None, acknowledged_by=None, ack_note=None)
+    r = session.execute(update(Alert).where(Alert.id == alert_id, Alert.resolved_at.is_(None))
+                        .values(**values).execution_options(synchronize_session=False))
     return r.rowcount == 1
 
 

@@ -338,6 +338,9 @@ class Alert(Base):
     open_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # escalations
     escalated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A digest's members ([{id, number|code, since, joined, ...}], services/alert_digests.py):
+    # what the one alert stands for, listed by the panel; NULL for an alert about one subject.
+    members: Mapped[list[Any] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_alerts_open", "resolved_at", "kind", "subject_type", "subject_id"),)
 
 

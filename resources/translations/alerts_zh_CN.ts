@@ -43,8 +43,12 @@
         <translation>{n} 条严重告警未确认</translation>
     </message>
     <message>
-        <source>{total} open · {unack} not acknowledged</source>
-        <translation>未解除 {total} 条 · 未确认 {unack} 条</translation>
+        <source>{unack} need a human · {total} open</source>
+        <translation>{unack} 条待处理 · 共 {total} 条</translation>
+    </message>
+    <message>
+        <source> · standing for {n} cases and officers</source>
+        <translation> · 涉及 {n} 件案卷和队员</translation>
     </message>
     <message>
         <source>No open alerts: the rules are watching</source>
@@ -74,6 +78,18 @@
         <translation>超期</translation>
     </message>
     <message>
+        <source>Overdue cases</source>
+        <translation>超期汇总</translation>
+    </message>
+    <message>
+        <source>Cases near deadline</source>
+        <translation>临期汇总</translation>
+    </message>
+    <message>
+        <source>Patrols offline</source>
+        <translation>集体离线</translation>
+    </message>
+    <message>
         <source>Off post</source>
         <translation>脱岗</translation>
     </message>
@@ -92,6 +108,10 @@
     <message>
         <source>Hotspot</source>
         <translation>高发</translation>
+    </message>
+    <message>
+        <source>Recurrences</source>
+        <translation>回潮汇总</translation>
     </message>
     <message>
         <source>Recurrence</source>
@@ -131,6 +151,18 @@
     <message>
         <source>Device {device}</source>
         <translation>设备 {device}</translation>
+    </message>
+    <message>
+        <source>{n} of {on_shift} officers on shift</source>
+        <translation>在岗 {on_shift} 人中 {n} 人</translation>
+    </message>
+    <message>
+        <source>No department</source>
+        <translation>未派部门</translation>
+    </message>
+    <message>
+        <source>{name} · {n} cases</source>
+        <translation>{name} · {n} 件</translation>
     </message>
     <message>
         <source>Reported at {time}, waiting {wait}</source>
@@ -173,12 +205,52 @@
         <translation>此网格同类案卷 {number} 已于 {time} 结案</translation>
     </message>
     <message>
+        <source>Oldest overdue by {late} (deadline {time})</source>
+        <translation>最久已超期 {late}（时限 {time}）</translation>
+    </message>
+    <message>
+        <source>The first due at {time}</source>
+        <translation>最早 {time} 到期</translation>
+    </message>
+    <message>
+        <source>Back again after closing; the oldest reported {time}</source>
+        <translation>结案后再现；最早 {time} 上报</translation>
+    </message>
+    <message>
+        <source>No position has ever arrived from the field: intake or network</source>
+        <translation>外场从未收到任何定位：接入服务或网络故障</translation>
+    </message>
+    <message>
+        <source>No positions arriving from the field at all (newest {time}): intake or network</source>
+        <translation>外场定位全部中断（最新 {time}）：接入服务或网络故障</translation>
+    </message>
+    <message>
+        <source>{n} others still report: those phones or their area</source>
+        <translation>其他 {n} 人仍在上报：查这些终端或所在区域</translation>
+    </message>
+    <message>
         <source>{open} open, {overdue} overdue</source>
         <translation>在办 {open} 件，超期 {overdue} 件</translation>
     </message>
     <message>
         <source>Reported from two places {kmh} km/h apart at {time}: two phones with one id, or a false fix</source>
         <translation>{time} 两地上报，折合 {kmh} km/h，疑一号多机或误定位</translation>
+    </message>
+    <message>
+        <source>{code} {name} · silent {since}</source>
+        <translation>{code} {name} · 已静默 {since}</translation>
+    </message>
+    <message>
+        <source>overdue by {late}</source>
+        <translation>已超期 {late}</translation>
+    </message>
+    <message>
+        <source>due {time}</source>
+        <translation>{time} 到期</translation>
+    </message>
+    <message>
+        <source>after {number}</source>
+        <translation>前案 {number}</translation>
     </message>
     <message>
         <source>someone</source>
@@ -249,10 +321,17 @@
     </message>
 </context>
 <context>
+    <name>DigestMembers</name>
+    <message>
+        <source>{kind}: {n} — click one to show it</source>
+        <translation>{kind}：{n} 项 — 点击查看</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>{by} already acknowledged this alert at {at}.</source>
-        <extracomment>The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.</extracomment>
+        <extracomment>Kinds whose alert stands for many cases or officers (services/alert_digests.py). The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.</extracomment>
         <translation>{by} 已于 {at} 确认此告警。</translation>
     </message>
     <message>

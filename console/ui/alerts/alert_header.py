@@ -83,8 +83,10 @@ class AlertHeader(QWidget):
         return self._flash.isActive()
 
     def show_counts(self, counts: Mapping[str, int], *, total: int, unacknowledged: int,
-                    critical: int) -> None:
-        """Chip labels, which chips show, and the banner's words and state."""
+                    critical: int, stands_for: int | None = None) -> None:
+        """Chip labels, which chips show, and the banner's words and state. The banner counts
+        what needs a human: open alerts not yet acknowledged, a digest as one (and says how
+        many cases and officers the open alerts stand for)."""
         self.chips[""].setText(self.tr("All {n}").format(n=total))
         for kind in texts.KIND_ORDER:
             n = counts.get(kind, 0)
@@ -104,8 +106,11 @@ class AlertHeader(QWidget):
             self._flash.stop()
             self._flash_on = False
             if total:
-                self.banner_text.setText(self.tr("{total} open · {unack} not acknowledged").format(
-                    total=total, unack=unacknowledged))
+                text = self.tr("{unack} need a human · {total} open").format(
+                    total=total, unack=unacknowledged)
+                if stands_for is not None and stands_for > total:
+                    text += self.tr(" · standing for {n} cases and officers").format(n=stands_for)
+                self.banner_text.setText(text)
                 self._set_banner("attention" if unacknowledged else "calm")
             else:
                 self.banner_text.setText(self.tr("No open alerts: the rules are watching"))

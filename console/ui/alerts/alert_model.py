@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from console.domain.alert_rules import SEVERITY_RANK, Severity
+from console.domain.alert_rules import SEVERITY_RANK, Severity, seat_sees
 from console.services.alert_actions import AlertView
 from console.ui.alerts import texts
 from console.common.messages import severity_name
@@ -48,6 +48,7 @@ class AlertListModel(QAbstractListModel):
         self._row_of: dict[int, int] = {}
         self.counts: Counter[str] = Counter()
         self.unacknowledged_critical: set[int] = set()
+        self._audience: tuple[str, int | None] | None = None
 
     # --- Qt interface --------------------------------------------------------------------
 
@@ -90,18 +91,31 @@ class AlertListModel(QAbstractListModel):
     def row_of(self, alert_id: int) -> int | None:
         return self._row_of.get(alert_id)
 
+    def set_audience(self, role: str | None, department_id: int | None) -> bool:
+        """Whose seat this is (domain.alert_rules.seat_sees); takes effect with the next
+        replace_all. True if what the seat sees may change (the panel reloads then)."""
+        audience = ((role, department_id) if role == "department" and department_id is not None
+                    else None)
+        changed, self._audience = audience != self._audience, audience
+        return changed
+
+    def _shown(self, v: AlertView) -> bool:
+        return v.open and (self._audience is None or seat_sees(
+            *self._audience, v.subject_type, v.subject_id, v.params))
+
     def replace_all(self, views: Iterable[AlertView]) -> None:
-        """Show exactly these alerts (the open ones among them)."""
+        """Show exactly these alerts (the open ones among them this seat is shown)."""
         self.beginResetModel()
-        self._rows = sorted((v for v in views if v.open), key=sort_key)
+        self._rows = sorted((v for v in views if self._shown(v)), key=sort_key)
         self._reindex()
         self.endResetModel()
 
     def apply(self, views: Iterable[AlertView]) -> None:
         """Take changed alerts: resolved ones leave, new ones come in, others are updated."""
         views = list(views)
-        gone = [v.id for v in views if not v.open and v.id in self._row_of]
-        new = [v for v in views if v.open and v.id not in self._row_of]
+        shown = {v.id for v in views if self._shown(v)}
+        gone = [v.id for v in views if v.id not in shown and v.id in self._row_of]
+        new = [v for v in views if v.id in shown and v.id not in self._row_of]
         if len(gone) + len(new) > _RESET_ABOVE:
             keep = {a.id: a for a in self._rows}
             keep.update({v.id: v for v in views})
@@ -115,7 +129,7 @@ class AlertListModel(QAbstractListModel):
             self.endRemoveRows()
         for v in views:
             row = self._row_of.get(v.id)
-            if v.open and row is not None:
+            if v.id in shown and row is not None:
                 self._rows[row] = v
                 self.dataChanged.emit(self.index(row), self.index(row))
         if new:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from console.domain.alert_rules import MAX_LEVEL
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
-from console.services import alert_actions
+from console.services import alert_actions, alert_digests
 from console.domain.permissions import Permission, may
 from console.services.actor import Actor
 from console.services.alert_actions import AlertView
@@ -36,6 +36,8 @@ from console.ui.alerts import ack_dialog
 from console.ui.alerts.alert_delegate import AlertDelegate
 from console.ui.alerts.alert_header import AlertHeader
 from console.ui.alerts.alert_model import AlertListModel, AlertRole, KindFilter
+from console.ui.alerts.digest_members import DigestMembers
+from console.ui.alerts.texts import DIGEST_KINDS, stands_for
 from console.ui.alerts.sound import AlertSound
 from console.ui.alerts.style import panel_style
 from console.common.messages import describe_error
@@ -88,8 +90,12 @@ class AlertsDock(QDockWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda _: self.open_selected())
-        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        layout.addWidget(self.view, 1)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        layout.addWidget(self.view, 3)
+        # A selected digest's members, under the list (alert_digests.members, off the GUI
+        # thread); a click selects the case or centres the officer.
+        self.members = DigestMembers(selection, body)
+        layout.addWidget(self.members, 2)
 
         buttons = QHBoxLayout()
         self.ack_button = QPushButton(self.tr("&Acknowledge…"), body)
@@ -141,6 +147,9 @@ class AlertsDock(QDockWidget):
         not do either does not see the buttons (the services refuse it anyway)."""
         self.actor = actor
         role = actor.role if actor is not None else None
+        # A department's seat shows its own department's digests and cases.
+        if self.model.set_audience(role, actor.department_id if actor is not None else None):
+            self.reload()
         self.ack_button.setVisible(role is not None and may(role, Permission.ACKNOWLEDGE_ALERT))
         self.escalate_button.setVisible(role is not None and may(role, Permission.ESCALATE_ALERT))
 
@@ -210,9 +219,11 @@ class AlertsDock(QDockWidget):
     def _after_change(self) -> None:
         rows = self.model.alerts()
         critical = self.model.unacknowledged_critical
+        # What needs a human: an alert not yet acknowledged, a digest counting as one.
         self.header.show_counts(self.model.counts, total=len(rows),
                                 unacknowledged=sum(1 for a in rows if a.acknowledged_at is None),
-                                critical=len(critical))
+                                critical=len(critical),
+                                stands_for=sum(stands_for(a) for a in rows))
         new = sorted(critical - self._known_critical)
         self._known_critical = set(critical)
         if new:
@@ -223,7 +234,7 @@ class AlertsDock(QDockWidget):
             self._repeat.start()
         elif not critical:
             self._repeat.stop()
-        self._update_buttons()
+        self._selection_changed()
         if self.worker is None:   # with a worker, its passes speak in the footer
             self._footer(self.tr("Alerts read at {time}").format(
                 time=datetime.now().strftime("%H:%M:%S")))
@@ -319,11 +330,34 @@ class AlertsDock(QDockWidget):
         self._footer(describe_error(exc), error=True)
         self.reload()
 
+    def _selection_changed(self) -> None:
+        self._update_buttons()
+        chosen = self.selected()
+        one = chosen[0] if len(chosen) == 1 else None
+        if one is None or one.kind not in DIGEST_KINDS:
+            self.members.clear_members()
+            return
+        shown = self.members.alert
+        if shown is not None and shown == one:
+            return     # the same digest as listed, unchanged
+        alert_id = one.id
+        self.tasks.run(lambda s: alert_digests.members(s, alert_id),
+                       on_done=lambda members: self._show_members(alert_id, members),
+                       on_error=self._action_failed, owner=self, key=(self, "digest-members"))
+
+    def _show_members(self, alert_id: int, members: list[dict]) -> None:
+        alert = self.model.alert(alert_id)
+        chosen = self.selected()
+        if alert is None or len(chosen) != 1 or chosen[0].id != alert_id:
+            return     # the selection moved on meanwhile
+        self.members.show_members(alert, members, datetime.now())
+
     def _update_buttons(self) -> None:
         chosen = self.selected()
         one = chosen[0] if len(chosen) == 1 else None
         self.ack_button.setEnabled(any(a.acknowledged_at is None for a in chosen))
-        self.open_button.setEnabled(one is not None and one.subject_type != "department")
+        self.open_button.setEnabled(one is not None and one.subject_type not in ("department",
+                                                                                 "digest"))
         self.open_button.setToolTip(
             self.tr("Department alerts have nothing to show on the map or in the queues")
             if one is not None and one.subject_type == "department" else "")

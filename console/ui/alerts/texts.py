@@ -10,17 +10,24 @@ from console.common.messages import Names, register_error_texts
 
 KIND_NAMES = Names("AlertKinds", {
     "new_urgent": QT_TRANSLATE_NOOP("AlertKinds", "Urgent case"),
-    "near_deadline": QT_TRANSLATE_NOOP("AlertKinds", "Near deadline"),
+    "overdue_digest": QT_TRANSLATE_NOOP("AlertKinds", "Overdue cases"),
     "overdue": QT_TRANSLATE_NOOP("AlertKinds", "Overdue"),
+    "near_deadline_digest": QT_TRANSLATE_NOOP("AlertKinds", "Cases near deadline"),
+    "near_deadline": QT_TRANSLATE_NOOP("AlertKinds", "Near deadline"),
+    "offline_digest": QT_TRANSLATE_NOOP("AlertKinds", "Patrols offline"),
     "off_post": QT_TRANSLATE_NOOP("AlertKinds", "Off post"),
     "idle": QT_TRANSLATE_NOOP("AlertKinds", "Idle"),
     "offline": QT_TRANSLATE_NOOP("AlertKinds", "Offline"),
     "left_early": QT_TRANSLATE_NOOP("AlertKinds", "Left early"),
     "hotspot": QT_TRANSLATE_NOOP("AlertKinds", "Hotspot"),
+    "recurrence_digest": QT_TRANSLATE_NOOP("AlertKinds", "Recurrences"),
     "recurrence": QT_TRANSLATE_NOOP("AlertKinds", "Recurrence"),
     "backlog": QT_TRANSLATE_NOOP("AlertKinds", "Department backlog"),
     "impossible_speed": QT_TRANSLATE_NOOP("AlertKinds", "Impossible jump"),
 })
+#: Kinds whose alert stands for many cases or officers (services/alert_digests.py).
+DIGEST_KINDS = frozenset({"overdue_digest", "near_deadline_digest", "recurrence_digest",
+                          "offline_digest"})
 #: The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.
 KIND_ORDER = tuple(KIND_NAMES)
 
@@ -91,6 +98,13 @@ def subject(a: AlertView) -> str:
         who = f"{p.get('code') or ''} {p.get('name') or ''}".strip()
         device = translate("AlertTexts", "Device {device}").format(device=p.get("device", "?"))
         return f"{who} · {device}" if who else device
+    if a.kind == "offline_digest":
+        return translate("AlertTexts", "{n} of {on_shift} officers on shift").format(
+            n=p.get("count", "?"), on_shift=p.get("on_shift", "?"))
+    if a.kind in DIGEST_KINDS:
+        name = p.get("name") or translate("AlertTexts", "No department")
+        return translate("AlertTexts", "{name} · {n} cases").format(name=name,
+                                                                     n=p.get("count", "?"))
     return p.get("name") or str(a.subject_id)
 
 
@@ -136,6 +150,25 @@ def _condition(a: AlertView, now: datetime) -> str:
         case "recurrence":
             return translate("AlertTexts", "Case {number} here was closed {time}").format(
                 number=p.get("previous", "?"), time=_day_time(p.get("previous_closed_at")))
+        case "overdue_digest":
+            return translate("AlertTexts", "Oldest overdue by {late} (deadline {time})").format(
+                late=_since(p.get("oldest"), now), time=_deadline(p.get("oldest"), now))
+        case "near_deadline_digest":
+            return translate("AlertTexts", "The first due at {time}").format(
+                time=_deadline(p.get("oldest"), now))
+        case "recurrence_digest":
+            return translate("AlertTexts", "Back again after closing; the oldest reported {time}"
+                             ).format(time=_day_time(p.get("oldest")))
+        case "offline_digest":
+            if p.get("cause") == "no_positions" and not p.get("newest_fix"):
+                return translate("AlertTexts", "No position has ever arrived from the field: "
+                                 "intake or network")
+            if p.get("cause") == "no_positions":
+                return translate("AlertTexts", "No positions arriving from the field at all "
+                                 "(newest {time}): intake or network").format(
+                    time=_day_time(p.get("newest_fix")))
+            return translate("AlertTexts", "{n} others still report: those phones or their "
+                             "area").format(n=p.get("reporting", "?"))
         case "backlog":
             return translate("AlertTexts", "{open} open, {overdue} overdue").format(
                 open=p.get("open", "?"), overdue=p.get("overdue", "?"))
@@ -170,6 +203,30 @@ def _deadline(value: str | None, now: datetime) -> str:
     except ValueError:
         return value
     return t.strftime("%H:%M") if t.date() == now.date() else t.strftime("%m-%d %H:%M")
+
+
+def member_line(kind: str, m: dict, now: datetime) -> str:
+    """One member of a digest as its list shows it."""
+    if kind == "offline_digest":
+        return translate("AlertTexts", "{code} {name} · silent {since}").format(
+            code=m.get("code", ""), name=m.get("name", ""), since=_since(m.get("since"), now))
+    head = f"{m.get('number', m.get('id'))} · {m.get('category_name', '')}"
+    match kind:
+        case "overdue_digest":
+            return head + " · " + translate("AlertTexts", "overdue by {late}").format(
+                late=_since(m.get("since"), now))
+        case "near_deadline_digest":
+            return head + " · " + translate("AlertTexts", "due {time}").format(
+                time=_deadline(m.get("since"), now))
+        case "recurrence_digest":
+            return head + " · " + translate("AlertTexts", "after {number}").format(
+                number=m.get("previous", "?"))
+    return head
+
+
+def stands_for(a: AlertView) -> int:
+    """How many cases or officers an alert stands for (a digest's count, else one)."""
+    return int(a.params.get("count", 1) or 1) if a.kind in DIGEST_KINDS else 1
 
 
 def raised(a: AlertView, now: datetime) -> str:
