@@ -86,6 +86,31 @@ def test_a_bad_dated_list_changes_nothing(db, tmp_path):
         holidays.import_dated_list(s, actor_for(s, "admin"), binary, at=AT)
 
 
+def test_a_line_the_csv_module_cannot_read_is_a_problem_on_its_row(db, tmp_path):
+    listed = tmp_path / "long.csv"
+    listed.write_text("date,kind,name\n2026-10-01,holiday,\"" + "x" * 140_000 + "\"\n",
+                      encoding="utf-8")     # one field over csv's 131,072-character limit
+    with db.transaction() as s, pytest.raises(DomainError) as caught:
+        holidays.import_dated_list(s, actor_for(s, "admin"), listed, at=AT)
+    assert [(p.row, p.code) for p in caught.value.report.problems] == [(2, "dated_list_bad_line")]
+
+
+def test_a_list_too_large_is_refused_by_name_without_being_read(db, tmp_path):
+    import tracemalloc
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as f:
+        f.truncate(64 * 1024 * 1024)      # sparse: 64 MB that cost no disk
+    tracemalloc.start()
+    try:
+        with db.transaction() as s, pytest.raises(DomainError) as caught:
+            holidays.import_dated_list(s, actor_for(s, "admin"), huge, at=AT)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == "workbook_too_large" and caught.value.params["path"] == str(huge)
+    assert peak < 4 * 1024 * 1024, peak       # read up to the limit, not the whole file
+
+
 def test_the_warning_names_the_years_without_a_schedule(db):
     with db.transaction() as s:
         assert holidays.calendar_warning(s, date(2026, 11, 29)).years == (2026,)

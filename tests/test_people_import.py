@@ -86,6 +86,21 @@ def test_round_trip_changes_nothing(db, book):
     assert _counts(db) == before
 
 
+def test_names_that_look_like_formulas_are_text_and_round_trip(db, tmp_path):
+    _city(db)
+    link = '=HYPERLINK("http://x.example/","点我")'
+    with db.transaction() as s:
+        s.scalar(select(User).where(User.username == "liaison")).display_name = link
+        s.scalar(select(PatrolOfficer).where(PatrolOfficer.code == "P1")).name = "=1+1"
+    path = _export(db, tmp_path / "people.xlsx")
+    users = load_workbook(path)["users"]
+    cell = next(r[1] for r in users.iter_rows(min_row=2) if r[0].value == "liaison")
+    assert cell.value == link and cell.data_type == "s"     # Excel shows it, never follows it
+    before = _counts(db)
+    report = _run(db, path)
+    assert report.ok and report.changes == 0 and _counts(db) == before
+
+
 def test_changes_are_applied_with_feed_and_audit(db, book, tmp_path):
     wb = load_workbook(book)
     wb["officers"].append(["P3", "新人", None, "WG1", None, "yes"])

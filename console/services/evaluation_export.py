@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from console.domain.evaluation import reference
 from console.services.evaluation import Ranking
+from console.services.workbook import keep_text
 
 GRADE_FILL = {"A": "2E7D32", "B": "558B2F", "C": "F9A825", "D": "EF6C00", "E": "C62828"}
 
@@ -60,6 +61,7 @@ def export_ranking(ranking: Ranking, path: Path, *, title: str, scope_text: str,
             c.number_format = "0.00%" if indicators[key].rate else "0"
         if progress is not None and i % 50 == 0:
             progress(i / n)
+    keep_text(ws)   # a unit or scope named `=1+1` is a name, not a formula
     ws.freeze_panes = ws.cell(first + 1, 3)
     ws.column_dimensions["B"].width = 24
     for col in range(3, len(header) + 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -137,7 +138,8 @@ def read_dated_list(path: Path) -> tuple[list[tuple[int, date, str, str | None]]
     """Lines of `date,kind,name` (kind holiday/workday, or 假/班); a header line is allowed."""
     name = Path(path).name
     try:
-        raw = Path(path).read_bytes()[:MAX_LIST_BYTES + 1]
+        with open(path, "rb") as f:
+            raw = f.read(MAX_LIST_BYTES + 1)   # never more: a larger file is refused unread
     except OSError as exc:
         raise DomainError("workbook_unreadable", path=str(path),
                           detail=exc.strerror or type(exc).__name__) from None
@@ -151,7 +153,7 @@ def read_dated_list(path: Path) -> tuple[list[tuple[int, date, str, str | None]]
         except UnicodeDecodeError:
             raise DomainError("dated_list_not_text", path=str(path)) from None
     rows, problems, seen = [], [], {}
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, cells in _lines(text, name, problems):
         if number > MAX_LIST_LINES:
             problems.append(Problem(name, number, None, None, "workbook_too_many_rows",
                                     {"sheet": name, "limit": MAX_LIST_LINES}))
@@ -183,6 +185,23 @@ def read_dated_list(path: Path) -> tuple[list[tuple[int, date, str, str | None]]
         seen[day] = number
         rows.append((number, day, kind, label))
     return rows, problems
+
+
+def _lines(text: str, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records of `text`, numbered from 1; one the csv module cannot read (a field over
+    its 128 KB limit, a stray quote in strict files) is a problem on its row and ends the list."""
+    reader = csv.reader(io.StringIO(text))
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            problems.append(Problem(name, number, None, None, "dated_list_bad_line", {}))
+            return
+        yield number, cells
 
 
 def import_dated_list(session: Session, actor: Actor, path: Path, *, at: datetime,

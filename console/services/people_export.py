@@ -12,6 +12,7 @@ from console.domain.permissions import Permission
 from console.domain.roles import Role
 from console.services.actor import Actor, authorize
 from console.services.people_book import SHEETS, USER_ROLE_CHOICES, YES_NO
+from console.services.workbook import keep_text
 from console.store.models import Department, Device, PatrolOfficer, Shift, User, WorkGrid
 
 CHOICES_SHEET = "choices"
@@ -69,6 +70,7 @@ def export_people(session: Session, actor: Actor, path: Path) -> dict[str, int]:
             choices.cell(i, col, v)
         ranges[name] = (f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:"
                         f"${letter}${len(values) + 1}")
+    keep_text(choices)
     choices.sheet_state = "hidden"
     for name, columns in SHEETS.items():
         ws = book.create_sheet(name, index=len(book.sheetnames) - 1)
@@ -86,6 +88,7 @@ def export_people(session: Session, actor: Actor, path: Path) -> dict[str, int]:
                 ws.add_data_validation(dv)
         for r in rows:
             ws.append(r)
+        keep_text(ws)
         # Codes, phones and weekdays are text: typed into a number cell, 01234 would read 1234.
         for col in range(1, len(columns) + 1):
             for row in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=col, max_col=col):

@@ -53,6 +53,16 @@ class Problem:
 FORMULA = object()
 
 
+def keep_text(ws: Any) -> None:
+    """Write every string of `ws` as text: openpyxl takes a string starting with `=` for a
+    formula, so a name such as `=HYPERLINK(...)` would become a live link in Excel and be
+    refused as a formula when the workbook is imported again."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 class WorkbookRefused(DomainError):
     """The workbook as a whole cannot be read (kind, size, damage): nothing was looked at."""
 
@@ -164,8 +174,8 @@ def _read_sheet(ws: Any, name: str, columns: tuple[str, ...]
         for key, i in index.items():
             cell = cells[i] if i < len(cells) else None
             value = None if cell is None else cell.value
-            if cell is not None and (cell.data_type == "f" or
-                                     (isinstance(value, str) and value.startswith("="))):
+            # Only a cell holding a formula: a text cell starting with `=` is a name.
+            if cell is not None and cell.data_type == "f":
                 problems.append(Problem(name, number, letters[key], cell_text(value),
                                         "cell_formula", {}))
                 value = FORMULA

@@ -45,6 +45,9 @@ register_error_texts({
         "Errors", "Name the administrator who acts (--as); there is not exactly one."),
     "dated_list_has_problems": QT_TRANSLATE_NOOP(
         "Errors", "The list has {count} problems; the calendar was not changed."),
+    "dated_list_bad_line": QT_TRANSLATE_NOOP(
+        "Errors", "This line cannot be read as CSV: a field is far too long or a quote is "
+                  "not closed."),
     "dated_list_not_text": QT_TRANSLATE_NOOP(
         "Errors", "{path} is not a text (CSV) file."),
     "holidays_not_published": QT_TRANSLATE_NOOP(

@@ -1249,6 +1249,10 @@
         <translation>列表有 {count} 处问题，工作日历未作更改。</translation>
     </message>
     <message>
+        <source>This line cannot be read as CSV: a field is far too long or a quote is not closed.</source>
+        <translation>这一行无法按 CSV 读取：某个字段过长，或引号没有闭合。</translation>
+    </message>
+    <message>
         <source>{path} is not a text (CSV) file.</source>
         <translation>{path} 不是文本（CSV）文件。</translation>
     </message>
