@@ -1,7 +1,14 @@
 """The command line of the imports: exit codes and one-line refusals."""
 from __future__ import annotations
 
+import pytest
+
 from console.cli import main
+
+# The refusals load translators into the running Qt application, or make a QCoreApplication when
+# there is none; a QCoreApplication made here would abort the QApplication of every later Qt
+# test in the run ("Fatal Python error: Aborted"). So the test run's QApplication comes first.
+pytestmark = pytest.mark.usefixtures("qapp")
 
 
 def test_export_import_and_refusals(tmp_path, capsys):
