@@ -128,6 +128,7 @@ def stored_state(case: Case) -> CaseState:
         department_id=case.department_id, deadline=case.deadline,
         dispatched_at=case.dispatched_at, handled_at=case.handled_at, closed_at=case.closed_at,
         requested_deadline=case.requested_deadline, check_patrol_id=case.check_patrol_id,
+        verify_patrol_id=case.verify_patrol_id,
         rework_count=case.rework_count, extension_count=case.extension_count,
         return_count=case.return_count, version=case.version)
 

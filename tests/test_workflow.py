@@ -23,6 +23,8 @@ PATROL = 42
 # How to reach each status from a fresh report, as (action, role) steps with valid params.
 PATHS: dict[Status, list[Action]] = {
     Status.REPORTED: [],
+    Status.VERIFYING: [Action.REQUEST_VERIFY],
+    Status.VERIFIED: [Action.REQUEST_VERIFY, Action.CONFIRM],
     Status.REGISTERED: [Action.REGISTER],
     Status.REJECTED: [Action.REJECT],
     Status.DISPATCHED: [Action.REGISTER, Action.DISPATCH],

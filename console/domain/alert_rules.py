@@ -38,6 +38,8 @@ class Kind(StrEnum):
     HOTSPOT = "hotspot"                # 高发
     RECURRENCE = "recurrence"          # 回潮
     BACKLOG = "backlog"                # 部门积压
+    CENTRE_NEAR = "centre_near"        # the centre's own stage limit nearly used (受理/核实/立案/派遣/核查)
+    CENTRE_OVERDUE = "centre_overdue"  # …or passed
 
 
 class Severity(StrEnum):
@@ -54,18 +56,20 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.NEAR_DEADLINE: Severity.INFO, Kind.OFF_POST: Severity.WARNING,
     Kind.IDLE: Severity.WARNING, Kind.OFFLINE: Severity.WARNING, Kind.LEFT_EARLY: Severity.WARNING,
     Kind.HOTSPOT: Severity.WARNING, Kind.RECURRENCE: Severity.INFO, Kind.BACKLOG: Severity.WARNING,
+    Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
     Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
     Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
-    Kind.BACKLOG: "department",
+    Kind.BACKLOG: "department", Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
 }
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
 VOLATILE_PARAMS = frozenset({"open", "overdue"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
 MAX_LEVEL = 3
-_URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
+_URGENT_WAITING = frozenset({Status.REPORTED.value, Status.VERIFYING.value,
+                             Status.VERIFIED.value, Status.REGISTERED.value})
 _TERMINAL = frozenset({Status.CLOSED.value, Status.REJECTED.value, Status.CANCELLED.value})
 _DISPATCHED = Status.DISPATCHED.value   # an enum member's .value is a lookup each time
 
@@ -183,6 +187,10 @@ class CaseFacts:
     warn_at: datetime | None = None           # from warning_instant, for dispatched cases
     previous: tuple[str, datetime] | None = None   # (number, closed_at) this case recurs after
     dispatched_at: datetime | None = None
+    # The centre's own clock on the case's stage (domain/centre_clock.py), stored on the case.
+    stage_key: str | None = None
+    stage_warn_at: datetime | None = None
+    stage_due: datetime | None = None
 
 
 def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
@@ -198,6 +206,13 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
             out.append(Finding(Kind.OVERDUE, c.id, base | {"deadline": _iso(c.deadline)}))
         elif c.warn_at is not None and now >= c.warn_at:
             out.append(Finding(Kind.NEAR_DEADLINE, c.id, base | {"deadline": _iso(c.deadline)}))
+    if c.stage_due is not None and c.stage_key is not None:
+        stage = base | {"stage": c.stage_key, "due": _iso(c.stage_due)}
+        # The discriminator keeps one stage's alert from standing for the next stage's.
+        if now >= c.stage_due:
+            out.append(Finding(Kind.CENTRE_OVERDUE, c.id, stage, c.stage_key))
+        elif c.stage_warn_at is not None and now >= c.stage_warn_at:
+            out.append(Finding(Kind.CENTRE_NEAR, c.id, stage, c.stage_key))
     if (c.previous is not None and c.status not in _TERMINAL
             and now - c.reported_at <= timedelta(days=th.recurrence_days)):
         number, closed_at = c.previous
@@ -380,7 +395,7 @@ def escalations(open_alerts: Iterable[OpenAlert], now: datetime,
 
 def next_change(c: CaseFacts, now: datetime, th: Thresholds) -> datetime | None:
     """The next instant after `now` at which this case's findings change by time alone."""
-    instants = [c.warn_at, c.deadline]
+    instants = [c.warn_at, c.deadline, c.stage_warn_at, c.stage_due]
     if c.previous is not None:
         instants.append(c.reported_at + timedelta(days=th.recurrence_days, seconds=1))
     later = [t for t in instants if t is not None and t > now]

@@ -183,7 +183,8 @@ def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
 # --- cases --------------------------------------------------------------------------------
 
 _CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_code, Case.cell_id,
-                 Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline)
+                 Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline,
+                 Case.stage_key, Case.stage_warn_at, Case.stage_due)
 
 
 def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Any]:

@@ -27,8 +27,13 @@ class ActionSpec:
 
 
 # Letters a dispatcher can hit without looking: R(egister), D(ispatch), K (核查 check),
-# C(lose), W (rework), N(ote); Shift turns an action into its "no" (reject, return, deny).
+# C(lose), W (rework), N(ote), V (核实 verify) with Y / Shift+Y for its answer; Shift turns an action into its "no" (reject, return, deny).
 SPECS: dict[str, ActionSpec] = {s.action: s for s in (
+    ActionSpec("request_verify", "V", ("patrol", "note")),
+    ActionSpec("confirm", "Y", ("note",)),
+    ActionSpec("refute", "Shift+Y", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Not confirmed on site"),
+        QT_TRANSLATE_NOOP("Reasons", "Already gone when the officer arrived"))),
     ActionSpec("register", "R", ("category", "note")),
     ActionSpec("reject", "Shift+R", ("reason",), presets=(
         QT_TRANSLATE_NOOP("Reasons", "Not confirmed on site"),
