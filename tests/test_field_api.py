@@ -362,7 +362,7 @@ def test_a_check_is_listed_and_answered_with_a_photo(field):
 
 @pytest.mark.parametrize("change, code", [
     ({"result": "maybe"}, "bad_result"),
-    ({"kind": "verify"}, "bad_kind"),
+    ({"kind": "inspect"}, "bad_kind"),
     ({"case_number": "000"}, "task_gone"),
     ({"note": "x" * 2100}, "text_too_long"),
 ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from console.domain import alert_rules as rules
 from console.domain.errors import DomainError
@@ -13,10 +13,21 @@ from console.domain.stages import stages_of
 from console.services import case_desk, cases, field_tasks, queues
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.settings import set_setting
-from console.store.models import AuditRecord, Case, User
+from console.store.models import AuditRecord, Case, Setting, User
 from tests.service_city import GARBAGE, MON, do, feed_after, load, report
 
 ADMIN_NAME = "verify-admin"
+
+
+@pytest.fixture(autouse=True)
+def verified_sources(request):
+    """The tiny city turns 核实 off for the other tests; here it has its defaults again."""
+    if "city" not in request.fixturenames:
+        return
+    db = request.getfixturevalue("db")
+    request.getfixturevalue("city")
+    with db.transaction() as s:
+        s.execute(delete(Setting).where(Setting.key == "verification_sources"))
 
 
 def officer_of(db, city) -> FieldOfficer:

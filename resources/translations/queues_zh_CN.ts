@@ -152,6 +152,10 @@
 {address}</translation>
     </message>
     <message>
+        <source>{stage}: limit {due}</source>
+        <translation>{stage}：时限 {due}</translation>
+    </message>
+    <message>
         <source>Deadline {deadline}</source>
         <translation>处置时限 {deadline}</translation>
     </message>
@@ -758,6 +762,10 @@
     <message>
         <source>Not confirmed on site</source>
         <translation>现场核实不属实</translation>
+    </message>
+    <message>
+        <source>Already gone when the officer arrived</source>
+        <translation>监督员到场时问题已不存在</translation>
     </message>
     <message>
         <source>Duplicate report</source>
