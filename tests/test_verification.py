@@ -221,3 +221,54 @@ def test_centre_limits_raise_near_and_overdue_alerts():
                           stage_key="register", stage_due=at)
     (again,) = rules.case_findings(nxt, at, th)
     assert again.key != over.key
+
+
+# --- post evaluation ---------------------------------------------------------------------------
+
+def test_on_time_verification_and_the_dispatchers_correct_dispatch_rate(db, city):
+    from console.domain.evaluation import Level, Period
+    from console.services import evaluation
+    dept = city.departments["环卫处"]
+    worker = city.dept_user(db, dept)
+    week = Period(MON - timedelta(days=1), MON + timedelta(days=6))
+    # Two 核实 asked of the officer: one answered in 30 min (limit 60), one after 90.
+    quick = do(db, cases.request_verify, city.dispatcher, report(db, city.dispatcher),
+               patrol_id=city.officer_id, at=MON + timedelta(minutes=5))
+    do(db, cases.confirm, city.dispatcher, quick, at=MON + timedelta(minutes=35))
+    slow = do(db, cases.request_verify, city.dispatcher, report(db, city.dispatcher),
+              patrol_id=city.officer_id, at=MON + timedelta(minutes=5))
+    slow = do(db, cases.confirm, city.dispatcher, slow, at=MON + timedelta(minutes=95))
+    # The dispatcher dispatches twice; the department returns one as not theirs, and the
+    # leader dispatches that one again (the leader's, correct).
+    slow = do(db, cases.register, city.dispatcher, slow, at=MON + timedelta(minutes=100))
+    slow = do(db, cases.dispatch, city.dispatcher, slow, department_id=dept,
+              at=MON + timedelta(minutes=110))
+    slow = do(db, cases.return_case, worker, slow, reason="非本部门",
+              at=MON + timedelta(minutes=120))
+    do(db, cases.dispatch, city.leader, slow, department_id=dept,
+       at=MON + timedelta(minutes=130))
+    with db.session() as s:
+        c = s.get(Case, quick.case_id)
+        quick_version = c.version
+    quick = cases.CaseChange(quick.case_id, quick.number, "verified", quick_version, quick.ticket)
+    quick = do(db, cases.register, city.dispatcher, quick, at=MON + timedelta(minutes=40))
+    do(db, cases.dispatch, city.dispatcher, quick, department_id=dept,
+       at=MON + timedelta(minutes=45))
+    now = MON + timedelta(days=1)
+    with db.session() as s:
+        patrols = evaluation.evaluate(s, Level.PATROL, week, now)
+        desk = evaluation.evaluate(s, Level.DISPATCHER, week, now)
+        officer = next(r for r in patrols.rows if r.unit_id == city.officer_id)
+        verify = officer.figures["on_time_verify_rate"]
+        assert (verify.numerator, verify.denominator, verify.value) == (1, 2, 0.5)
+        behind = evaluation.cases_behind(s, Level.PATROL, city.officer_id, "on_time_verify_rate",
+                                         week, now)
+        assert [r["id"] for r in behind] == [quick.case_id]
+        rows = {r.unit_id: r.figures["correct_dispatch_rate"] for r in desk.rows}
+        assert (rows[city.dispatcher.user_id].numerator,
+                rows[city.dispatcher.user_id].denominator) == (1, 2)
+        assert rows[city.leader.user_id].value == 1.0
+        assert desk.indicators == ("correct_dispatch_rate",) and desk.rows[0].score is None
+        returned = evaluation.cases_behind(s, Level.DISPATCHER, city.dispatcher.user_id,
+                                           "correct_dispatch_rate", week, now, "denominator")
+        assert {r["id"] for r in returned} == {quick.case_id, slow.case_id}
