@@ -19,7 +19,7 @@ from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import OPEN, Status
 from console.services.cases import SOURCES
 from console.services.cases import now as wall_clock
-from console.services.settings import get_setting, work_calendar
+from console.services.settings import get_setting, verification_sources, work_calendar
 from console.store import queue_queries as q
 from console.store.models import (
     Campaign,
@@ -335,6 +335,7 @@ class References:
     statuses: tuple[str, ...]
     calendar: WorkCalendar
     warning_share: float
+    verified_sources: frozenset[str] = frozenset()   # reports from these are verified before 立案
 
     def category(self, code: str) -> CategoryRef | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -361,7 +362,8 @@ def references(session: Session) -> References:
         s.value for s in Status if s not in OPEN)
     return References(cats, departments, districts, streets, communities, campaigns, SOURCES,
                       statuses, work_calendar(session),
-                      float(get_setting(session, "deadline_warning_share")))
+                      float(get_setting(session, "deadline_warning_share")),
+                      verification_sources(session))
 
 
 def due_between(session: Session, since: datetime, until: datetime) -> list[int]:

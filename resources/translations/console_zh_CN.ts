@@ -1682,7 +1682,7 @@
     </message>
     <message>
         <source>Verified</source>
-        <translation>核实属实</translation>
+        <translation>已核实</translation>
     </message>
     <message>
         <source>Registered</source>

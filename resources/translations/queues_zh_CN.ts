@@ -48,6 +48,10 @@
         <translation>核查监督员</translation>
     </message>
     <message>
+        <source>Verify by</source>
+        <translation>核实监督员</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -67,7 +67,7 @@ def preset_reasons(spec: ActionSpec) -> list[str]:
 
 
 def available(actor: Actor | None, status: str, *, extension_pending: bool,
-              department_id: int | None) -> list[str]:
+              department_id: int | None, needs_verification: bool = False) -> list[str]:
     """The actions `actor` may take on a case in `status`, in workflow order.
 
     A department acts only on cases dispatched to it (the service refuses the others too;
@@ -78,6 +78,9 @@ def available(actor: Actor | None, status: str, *, extension_pending: bool,
             and department_id != actor.department_id:
         return []
     allowed = allowed_actions(Status(status), actor.role, extension_pending=extension_pending)
+    if needs_verification and status == Status.REPORTED:
+        # Its source is verified on site first: 立案 would only be refused (核实 before 立案).
+        allowed = [a for a in allowed if a is not Action.REGISTER]
     return [a.value for a in allowed if a.value in SPECS]
 
 
