@@ -272,3 +272,29 @@ def test_on_time_verification_and_the_dispatchers_correct_dispatch_rate(db, city
         returned = evaluation.cases_behind(s, Level.DISPATCHER, city.dispatcher.user_id,
                                            "correct_dispatch_rate", week, now, "denominator")
         assert {r["id"] for r in returned} == {quick.case_id, slow.case_id}
+
+
+def test_the_alert_engine_raises_and_clears_the_centres_own_limits(db):
+    from console.services.alerts import AlertEngine
+    from tests import alert_city as C
+    city = C.build(db)
+    with db.transaction() as s:
+        s.execute(delete(Setting).where(Setting.key == "verification_sources"))
+    t = C.MONDAY.replace(hour=9)
+    change = C.report(db, city, t)                                   # hotline: send within 10 min
+    engine = AlertEngine()
+    C.evaluate(db, engine, t + timedelta(minutes=7))
+    assert not [k for k in C.open_alerts(db) if k.startswith("centre_")]
+    C.evaluate(db, engine, t + timedelta(minutes=8))
+    assert f"centre_near:case:{change.case_id}:verify_send" in C.open_alerts(db)
+    C.evaluate(db, engine, t + timedelta(minutes=11))
+    over = C.open_alerts(db)[f"centre_overdue:case:{change.case_id}:verify_send"]
+    assert over.severity == "warning" and over.params["stage"] == "verify_send"
+    assert f"centre_near:case:{change.case_id}:verify_send" not in C.open_alerts(db)
+    with db.transaction() as s:
+        cases.request_verify(s, city.desk, change.case_id, change.version,
+                             patrol_id=city.officer_id, at=t + timedelta(minutes=12))
+    C.evaluate(db, engine, t + timedelta(minutes=12))
+    assert not [k for k in C.open_alerts(db) if k.startswith("centre_")]   # the next clock runs
+    C.evaluate(db, engine, t + timedelta(minutes=12 + 60))
+    assert f"centre_overdue:case:{change.case_id}:verify_answer" in C.open_alerts(db)
