@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import func, select
 
+from console.domain.centre_clock import STAGE_KEYS
 from console.domain.roles import Role
 from console.domain.workflow import CaseState, Status, replay
 from console.services import cases
@@ -73,6 +74,13 @@ class City:
 def square(lon: float, lat: float) -> list[list[float]]:
     ring = [[lon, lat], [lon + STEP, lat], [lon + STEP, lat + STEP], [lon, lat + STEP]]
     return ring + ring[:1]
+
+
+def without_centre_clock(session) -> None:
+    """No limit on the centre's own stages: for the tests of the other alert rules, which count
+    exactly the alerts they expect; tests/test_verification.py times the stages."""
+    session.merge(Setting(key="centre_stage_limits_min", updated_at=MON,
+                          value={"v": dict.fromkeys(STAGE_KEYS, 0)}))
 
 
 @pytest.fixture

@@ -116,6 +116,11 @@ def test_patrol_reports_and_unlisted_sources_register_without_verification(db, c
         case = s.get(Case, c.case_id)
         assert (case.stage_key, case.stage_due) == ("register", MON + timedelta(minutes=5))
     assert do(db, cases.register, city.dispatcher, c).status == "registered"
+    with db.transaction() as s:                          # 0: the centre times no 立案
+        set_setting(s, admin, "centre_stage_limits_min", {"register": 0}, MON)
+    c = report(db, city.dispatcher)
+    with db.session() as s:
+        assert s.get(Case, c.case_id).stage_key is None
 
 
 def test_who_may_send_and_answer(db, city):
@@ -279,7 +284,8 @@ def test_the_alert_engine_raises_and_clears_the_centres_own_limits(db):
     from tests import alert_city as C
     city = C.build(db)
     with db.transaction() as s:
-        s.execute(delete(Setting).where(Setting.key == "verification_sources"))
+        s.execute(delete(Setting).where(Setting.key.in_(("verification_sources",
+                                                         "centre_stage_limits_min"))))
     t = C.MONDAY.replace(hour=9)
     change = C.report(db, city, t)                                   # hotline: send within 10 min
     engine = AlertEngine()

@@ -43,12 +43,13 @@ def stage_key(status: Status | str, needs_verification: bool) -> str | None:
 
 
 def limits_from_setting(value: Any) -> dict[str, float]:
-    """The stored limits over the defaults; a missing, non-positive or bad entry keeps its default."""
+    """The stored limits over the defaults: 0 times no limit on that stage; a missing, negative
+    or bad entry keeps its default."""
     out = dict(DEFAULT_LIMITS_MIN)
     if isinstance(value, dict):
         for key in STAGE_KEYS:
             v = value.get(key)
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0:
                 out[key] = float(v)
     return out
 
@@ -72,9 +73,9 @@ class CentreClock:
 
     def start(self, key: str | None, at: datetime) -> StageClock | None:
         """The clock of stage `key` entered at `at`."""
-        if key is None:
-            return None
-        minutes = self.limits_min[key]
+        minutes = self.limits_min.get(key) if key is not None else None
+        if not minutes:
+            return None   # the centre times no limit on this stage
         unit = TimeUnit.HOURS if self.round_the_clock else TimeUnit.WORK_HOURS
         due = self.calendar.deadline(at, minutes / 60, unit)
         warn_at = self.calendar.deadline(at, minutes * self.warning_share / 60, unit)

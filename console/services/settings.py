@@ -55,7 +55,7 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "evaluation_grades": (default_grades(), "Grade bands: [grade, lowest score]; a band's lower edge belongs to it"),
     # 核实 and the centre's own stage limits (console/domain/centre_clock.py).
     "verification_sources": (list(DEFAULT_VERIFIED_SOURCES), "Sources whose reports a patrol officer verifies on site (核实) before 立案"),
-    "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage: verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
+    "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage (0: no limit): verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
     "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
