@@ -175,9 +175,9 @@ def stage_columns(session: Session, status: Status, needs: bool, at: datetime) -
     """The centre's clock of the stage a case enters at `at` (all None where none runs)."""
     clock = centre_clock(session).start(stage_key(status, needs), at)
     if clock is None:
-        return dict(stage_key=None, stage_at=None, stage_warn_at=None, stage_due=None)
-    return dict(stage_key=clock.key, stage_at=clock.at, stage_warn_at=clock.warn_at,
-                stage_due=clock.due)
+        return {"stage_key": None, "stage_at": None, "stage_warn_at": None, "stage_due": None}
+    return {"stage_key": clock.key, "stage_at": clock.at, "stage_warn_at": clock.warn_at,
+            "stage_due": clock.due}
 
 
 def act(session: Session, actor: Actor, case_id: int, expected_version: int, action: Action | str,
@@ -208,9 +208,10 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
             raise NotFound("department", params["department_id"])
         if not department.active:
             raise DomainError("department_retired", name=department.name)
-    if action in (Action.REQUEST_CHECK, Action.REQUEST_VERIFY) and params.get("patrol_id") is not None:
-        if session.get(PatrolOfficer, params["patrol_id"]) is None:
-            raise NotFound("patrol", params["patrol_id"])
+    patrol_id = params.get("patrol_id")
+    if (action in (Action.REQUEST_CHECK, Action.REQUEST_VERIFY) and patrol_id is not None
+            and session.get(PatrolOfficer, patrol_id) is None):
+        raise NotFound("patrol", patrol_id)
     needs = needs_verification(session, case.source)
     after, data = workflow.perform(before, action, actor.role, at=at, needs_verification=needs,
                                    **params)

@@ -81,11 +81,11 @@ def phone_answer(session: Session, officer: FieldOfficer, key: str, case_number:
     try:
         if result == "confirmed":
             change = cases.confirm(session, officer.actor, case.id, case.version,
-                                   note=f"【核实】属实" + (f"：{note}" if note else ""),
+                                   note="【核实】属实" + (f"：{note}" if note else ""),
                                    at=at, evidence=evidence)
         else:
             change = cases.refute(session, officer.actor, case.id, case.version,
-                                  reason=f"【核实】不属实" + (f"：{note}" if note else ""),
+                                  reason="【核实】不属实" + (f"：{note}" if note else ""),
                                   at=at, evidence=evidence)
     except DomainError as e:
         raise FieldRefused(409, e.code, "无法记录核实结果") from e
