@@ -32,6 +32,7 @@ from console.store.models import (
     WorkGrid,
     WorkGridCell,
 )
+from tests.service_city import without_centre_clock, without_verification
 
 MONDAY = datetime(2026, 11, 23)          # a Monday: the work calendar's week starts here
 ORDINARY = "10101"                       # 上水井盖: 3 work days, not urgent
@@ -58,6 +59,8 @@ class City:
 
 def build(db, *, shift: tuple[str, str, str] = SHIFT) -> City:
     with db.transaction() as s:
+        without_verification(s)
+        without_centre_clock(s)
         for row in (District(id=1, code="330102", name="上城区"),
                     Street(id=1, code="330102001", name="湖滨街道", district_id=1),
                     Community(id=1, code="330102001001", name="东坡社区", street_id=1)):

@@ -10,6 +10,7 @@ import pytest
 from console.ingest.open311 import Limits, create_open311_app
 from console.services.open311_keys import issue_key
 from tests.ingest_app import Client
+from tests.service_city import without_verification
 
 BASE = "/open311/v2"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -32,6 +33,7 @@ def roomy() -> Limits:
 def make_open311(db, data_dir: Path, limits: Limits | None = None) -> Open311:
     with db.transaction() as s:
         key = issue_key(s, "city-app")
+        without_verification(s)
     app = create_open311_app(db, data_dir=data_dir, limits=limits or roomy())
     return Open311(Client(app), key, db, data_dir)
 

@@ -10,14 +10,15 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from console.domain.roles import Role
 from console.services import cases
 from console.services.actor import Actor
 from console.store.models import (Campaign, Case, CaseCampaign, Cell, Community, Department,
                                   Device, District, LatestPosition, PatrolOfficer, Shift, Street,
-                                  User, WorkGrid, WorkGridCell)
+                                  Setting, User, WorkGrid, WorkGridCell)
+from tests.service_city import without_verification
 
 NOW = datetime(2026, 3, 11, 15, 0)      # a Wednesday afternoon, in working time
 CENTRE = (120.15, 30.27)
@@ -72,6 +73,7 @@ def cell_centre(i: int, j: int) -> tuple[float, float]:
 def build_city(db) -> QueueCity:
     """The regions, people and patrols; no cases yet."""
     with db.transaction() as s:
+        without_verification(s)
         districts = [District(code=f"33010{d + 1}", name=f"第{d + 1}区") for d in range(2)]
         s.add_all(districts)
         s.flush()
@@ -201,3 +203,21 @@ def add_history(db, city: QueueCity, n: int = 160, seed: int = 3) -> list[int]:
 def all_cases(db) -> list[Case]:
     with db.session() as s:
         return list(s.scalars(select(Case).order_by(Case.id)))
+
+
+def add_verifying(db, city: QueueCity, n: int = 3) -> None:
+    """Hotline reports sent out for 核实 (待核实), every other one answered 属实 (back in 待受理)."""
+    with db.transaction() as s:
+        s.execute(delete(Setting).where(Setting.key == "verification_sources"))
+    for k in range(n):
+        at = NOW - timedelta(minutes=30 + 20 * k)
+        with db.transaction() as s:
+            lon, lat = cell_centre(k % 4, 1)
+            c = cases.report(s, city.dispatcher, category_code=GARBAGE, source="hotline",
+                             lon=lon, lat=lat, address="核实路1号", at=at)
+            c = cases.request_verify(s, city.dispatcher, c.case_id, c.version,
+                                     patrol_id=city.officers[0], at=at + timedelta(minutes=5))
+            if k % 2:
+                cases.confirm(s, city.dispatcher, c.case_id, c.version, note="属实",
+                              at=at + timedelta(minutes=15))
+            city.case_ids.append(c.case_id)

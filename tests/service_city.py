@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import func, select
 
+from console.domain.centre_clock import STAGE_KEYS
 from console.domain.roles import Role
 from console.domain.workflow import CaseState, Status, replay
 from console.services import cases
@@ -26,6 +27,7 @@ from console.store.models import (
     LatestPosition,
     PatrolOfficer,
     Position,
+    Setting,
     Street,
     User,
     WorkGrid,
@@ -42,6 +44,12 @@ COLLAPSE = "20401"                     # 路面塌陷: urgent, 2 natural hours
 
 
 # --- a tiny city ---------------------------------------------------------------------------
+
+def without_verification(session) -> None:
+    """No source is verified before 立案 (核实): for the tests of everything else, whose cities
+    register hotline reports straight away; tests/test_verification.py turns it back on."""
+    session.merge(Setting(key="verification_sources", value={"v": []}, updated_at=MON))
+
 
 @dataclass
 class City:
@@ -68,10 +76,18 @@ def square(lon: float, lat: float) -> list[list[float]]:
     return ring + ring[:1]
 
 
+def without_centre_clock(session) -> None:
+    """No limit on the centre's own stages: for the tests of the other alert rules, which count
+    exactly the alerts they expect; tests/test_verification.py times the stages."""
+    session.merge(Setting(key="centre_stage_limits_min", updated_at=MON,
+                          value={"v": dict.fromkeys(STAGE_KEYS, 0)}))
+
+
 @pytest.fixture
 def city(db) -> City:
     """Four square cells (2×2) around CENTRE in one community and one work grid; one patrol."""
     with db.transaction() as s:
+        without_verification(s)
         district = District(code="330106", name="西湖区")
         s.add(district)
         s.flush()
@@ -128,6 +144,7 @@ def stored_state(case: Case) -> CaseState:
         department_id=case.department_id, deadline=case.deadline,
         dispatched_at=case.dispatched_at, handled_at=case.handled_at, closed_at=case.closed_at,
         requested_deadline=case.requested_deadline, check_patrol_id=case.check_patrol_id,
+        verify_patrol_id=case.verify_patrol_id,
         rework_count=case.rework_count, extension_count=case.extension_count,
         return_count=case.return_count, version=case.version)
 

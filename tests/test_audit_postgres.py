@@ -152,7 +152,11 @@ def test_the_seat_role_cannot_rewrite_the_trail_but_works_a_day(pg, seat_url):
         with seat.session() as s:
             device = s.scalar(select(Device.unique_id).limit(1))
             patrol = s.scalar(select(PatrolOfficer.id).limit(1))
-        for step in (lambda s, c: svc.register(s, DESK, c.case_id, c.version),
+        # A hotline report: 核实 (sent, 属实) before 立案, as the seat's role.
+        for step in (lambda s, c: svc.request_verify(s, DESK, c.case_id, c.version,
+                                                     patrol_id=patrol),
+                     lambda s, c: svc.confirm(s, DESK, c.case_id, c.version),
+                     lambda s, c: svc.register(s, DESK, c.case_id, c.version),
                      lambda s, c: svc.dispatch(s, DESK, c.case_id, c.version),
                      lambda s, c: svc.mark_handled(s, LEADER, c.case_id, c.version),
                      lambda s, c: svc.request_check(s, DESK, c.case_id, c.version, patrol_id=patrol),
@@ -164,7 +168,8 @@ def test_the_seat_role_cannot_rewrite_the_trail_but_works_a_day(pg, seat_url):
         with seat.session() as s:
             batch = feed.changes_since(s, since)
         assert [r.action for r in batch.rows if r.entity == "case"] == [
-            "report", "register", "dispatch", "mark_handled", "request_check", "close"]
+            "report", "request_verify", "confirm", "register", "dispatch", "mark_handled",
+            "request_check", "close"]
         assert any(p.device_id for p in batch.positions)
         assert audit.verify(engine).ok
     finally:

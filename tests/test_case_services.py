@@ -77,7 +77,9 @@ def test_report_to_close_through_the_services(db, city):
     assert case.deadline == WorkCalendar().deadline(t2, 4, TimeUnit.WORK_HOURS)
     assert (case.status, case.department_id, case.dispatched_at, case.version) == (
         "dispatched", dept, t2, 3)
-    assert events[-1].data == {"department_id": dept, "deadline": case.deadline.isoformat()}
+    # The centre's own 派遣 limit (30 work minutes from 立案 at 10:05) was kept.
+    assert events[-1].data == {"department_id": dept, "deadline": case.deadline.isoformat(),
+                               "centre_stage": {"key": "dispatch", "on_time": True}}
     batch = feed_after(db, seq0 + 2)
     assert [(r.seq, r.action) for r in batch.rows] == [(seq0 + 3, "dispatch")]
     assert batch.rows[0].payload == {"status": "dispatched", "from": "registered",
@@ -172,7 +174,8 @@ def test_register_can_correct_the_category(db, city):
     case, events = load(db, c.case_id)
     assert case.category_code == MANHOLE
     assert events[0].data["category_code"] == GARBAGE
-    assert events[1].data == {"category_code": MANHOLE}
+    assert events[1].data == {"category_code": MANHOLE,
+                              "centre_stage": {"key": "register", "on_time": True}}
     c = do(db, cases.dispatch, city.dispatcher, c, at=FRI)
     case, _ = load(db, c.case_id)
     assert case.department_id == city.departments["排水公司"]

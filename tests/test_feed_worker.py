@@ -35,7 +35,8 @@ def add_cell(db) -> None:
 
 def report_case(db) -> cases.CaseChange:
     with db.transaction() as s:
-        return cases.report(s, actor_for(s), category_code=CATEGORY, source="hotline",
+        # An officer's report: registered without 核实 (a citizen's would be verified first).
+        return cases.report(s, actor_for(s), category_code=CATEGORY, source="patrol",
                             cell_code=CELL, description="井盖缺失")
 
 

@@ -545,7 +545,7 @@ def test_an_answer_whose_commit_fails_leaves_no_photo(field, failing_commit):
 
 @pytest.mark.parametrize("change, code", [
     ({"result": "maybe"}, "bad_result"),
-    ({"kind": "verify"}, "bad_kind"),
+    ({"kind": "inspect"}, "bad_kind"),
     ({"case_number": "000"}, "task_gone"),
     ({"note": "x" * 2100}, "text_too_long"),
 ])

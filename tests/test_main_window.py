@@ -83,7 +83,7 @@ def test_queue_counts_follow_the_feed(db, make_window, qtbot):
         # Dispatched two days ago with a one-hour deadline: overdue now.
         cases.dispatch(s, actor_for(s), second.case_id, c.version, at=past,
                        deadline=past + timedelta(hours=1))
-    expected = {"reported": 1, "registered": 1, "dispatched": 1, "checking": 0, "overdue": 1,
+    expected = {"reported": 1, "verifying": 0, "registered": 1, "dispatched": 1, "checking": 0, "overdue": 1,
                 "closed_today": 0, "all": 3}
     qtbot.waitUntil(lambda: window.queue_dock.counts == expected, timeout=5000)
     tabs = window.queue_dock.tabs
@@ -171,7 +171,8 @@ def test_titles_follow_the_language(make_window, qapp):
     en = make_window()
     assert en.queue_dock.windowTitle() == "Case queues"
     assert en.status_dock.windowTitle() == "Status and KPIs"
-    assert en.queue_dock.tabs.tabText(5).startswith("Closed today")
+    closed = en.queue_dock.STAGES.index("closed_today")
+    assert en.queue_dock.tabs.tabText(closed).startswith("Closed today")
 
 
 @pytest.fixture

@@ -63,6 +63,10 @@ ENTRY_POINTS = {
         s, a, w.case_id, w.version, Action.ADD_NOTE, note="备注")),
     "case_desk.perform": (P.ADD_NOTE, lambda s, a, w: case_desk.perform(
         s, a, w.case_id, w.version, "add_note", {"note": "备注"})),
+    "cases.request_verify": (P.REQUEST_VERIFY, lambda s, a, w: cases.request_verify(
+        s, a, w.case_id, w.version, patrol_id=w.officer)),
+    "cases.confirm": (P.CONFIRM, _case_call(cases.confirm)),
+    "cases.refute": (P.REFUTE, _case_call(cases.refute, reason="现场不属实")),
     "cases.register": (P.REGISTER, _case_call(cases.register)),
     "cases.reject": (P.REJECT, _case_call(cases.reject, reason="不属实")),
     "cases.dispatch": (P.DISPATCH, _case_call(cases.dispatch)),

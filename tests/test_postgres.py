@@ -59,7 +59,11 @@ def test_full_cycle_and_events(pg):
         patrol = s.scalar(select(PatrolOfficer.id).limit(1))
     with pg.transaction() as s:
         c = svc.report(s, actor_for(s), category_code="20301", source="hotline", cell_code=cell)
-    for step in (lambda s, c: svc.register(s, actor_for(s), c.case_id, c.version),
+    # A hotline report is verified on site (核实) before 立案.
+    for step in (lambda s, c: svc.request_verify(s, actor_for(s), c.case_id, c.version,
+                                                 patrol_id=patrol),
+                 lambda s, c: svc.confirm(s, actor_for(s), c.case_id, c.version),
+                 lambda s, c: svc.register(s, actor_for(s), c.case_id, c.version),
                  lambda s, c: svc.dispatch(s, actor_for(s), c.case_id, c.version),
                  lambda s, c: svc.mark_handled(s, actor_for(s, "leader1"), c.case_id, c.version),
                  lambda s, c: svc.request_check(s, actor_for(s), c.case_id, c.version, patrol_id=patrol),
@@ -70,8 +74,10 @@ def test_full_cycle_and_events(pg):
         case = s.get(Case, c.case_id)
         actions = s.scalars(select(CaseEvent.action).where(CaseEvent.case_id == c.case_id)
                             .order_by(CaseEvent.id)).all()
-    assert case.status == "closed" and case.version == 6 and case.deadline is not None
-    assert actions == ["report", "register", "dispatch", "mark_handled", "request_check", "close"]
+    assert case.status == "closed" and case.version == 8 and case.deadline is not None
+    assert actions == ["report", "request_verify", "confirm", "register", "dispatch",
+                       "mark_handled", "request_check", "close"]
+    assert case.verify_patrol_id == patrol and case.verified_at is not None
 
 
 def test_concurrent_reports_get_unique_consecutive_numbers(pg, pg_url):
@@ -103,7 +109,7 @@ def test_concurrent_reports_get_unique_consecutive_numbers(pg, pg_url):
 
 def test_stale_version_refused_and_nothing_written(pg):
     with pg.transaction() as s:
-        c = svc.report(s, actor_for(s), category_code="20301", source="hotline", cell_code=_a_cell(pg))
+        c = svc.report(s, actor_for(s), category_code="20301", source="patrol", cell_code=_a_cell(pg))
     with pg.transaction() as s:
         svc.register(s, actor_for(s), c.case_id, c.version)
     with pg.session() as s:

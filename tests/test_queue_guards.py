@@ -46,7 +46,7 @@ def gated(monkeypatch, module, name) -> threading.Event:
 def two_registered(db, city, qtbot, seat):
     made = [new_case(db, city, to="registered", where=(k, 0)) for k in range(2)]
     dock = seat(city.dispatcher)
-    dock.tabs.setCurrentIndex(1)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("registered"))
     qtbot.waitUntil(lambda: dock.model.rowCount() == 2 and not dock.model.busy, timeout=5000)
     return made, dock
 

@@ -104,7 +104,7 @@ def test_search_and_filters_through_the_widgets_match_the_service(db, city, qtbo
                     timeout=5000)
     assert ids_in(dock) == expected(db, "reported", Q.QueueFilter(category="井盖",
                                                                   district_id=city.district_ids[1]))
-    dock.tabs.setCurrentIndex(1)                             # filters stay with the tab switch
+    dock.tabs.setCurrentIndex(dock.STAGES.index("registered"))   # filters stay with the tab switch
     qtbot.waitUntil(lambda: dock.model.query.stage == "registered" and not dock.model._fetching,
                     timeout=5000)
     assert ids_in(dock) == expected(db, "registered", Q.QueueFilter(

@@ -16,7 +16,7 @@ from console.services import queues as Q
 from console.store import queue_queries
 from console.store.models import Case, CaseCampaign, Category, Cell, Community, Street
 from tests.pg_server import fresh_database, needs_pg
-from tests.queue_city import CATEGORIES, NOW, add_history, build_city
+from tests.queue_city import CATEGORIES, NOW, add_history, add_verifying, build_city
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ def history(request, tmp_path_factory):
 def _history(db):
     city = build_city(db)
     add_history(db, city)
+    add_verifying(db, city, n=18)
     with db.session() as s:
         cats = {c.code: c for c in s.scalars(select(Category))}
         regions = {cell_id: (code, cm, stt, d) for cell_id, code, cm, stt, d in s.execute(
@@ -83,7 +84,8 @@ def _history(db):
 def in_stage(case: Case, stage: str, now: datetime) -> bool:
     midnight = now.replace(hour=0, minute=0, second=0)
     return {
-        "reported": case.status == "reported", "registered": case.status == "registered",
+        "reported": case.status in ("reported", "verified"),
+        "verifying": case.status == "verifying", "registered": case.status == "registered",
         "dispatched": case.status == "dispatched",
         "checking": case.status in ("handled", "checking"),
         "overdue": case.status == "dispatched" and case.deadline < now,

@@ -168,7 +168,7 @@ def test_countdown_ticks_without_a_query(db, city, qtbot, seat, monkeypatch):
     # An urgent category counts natural hours, so the clock runs whatever the time of day.
     c = new_case(db, city, category=COLLAPSE, to="dispatched")
     dock = seat(city.dispatcher)
-    dock.tabs.setCurrentIndex(2)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("dispatched"))
     qtbot.waitUntil(lambda: dock.model.row_of(c.case_id) == 0, timeout=5000)
     before = dock.model.index(0, 6).data()
     assert before.endswith("left")
@@ -234,7 +234,9 @@ def test_dispatch_with_a_changed_department_and_deadline_by_keyboard(db, city, q
     qtbot.waitUntil(lambda: dock.runner.dialog is None, timeout=5000)
     case, events = stored(db, c.case_id)
     assert (case.status, case.department_id, case.deadline) == ("dispatched", other, wanted)
-    assert events[-1].data == {"department_id": other, "deadline": wanted.isoformat()}
+    data = dict(events[-1].data)
+    assert data.pop("centre_stage")["key"] == "dispatch"     # the centre's own 派遣 limit ended
+    assert data == {"department_id": other, "deadline": wanted.isoformat()}
 
 
 @pytest.mark.parametrize(("start", "role", "action", "fill", "status"), [
@@ -330,7 +332,7 @@ def test_bulk_dispatch_and_bulk_close(db, city, qtbot, seat):
     registered = [new_case(db, city, to="registered", where=(k, 0)) for k in range(3)]
     checking = [new_case(db, city, to="checking", where=(k, 1)) for k in range(2)]
     dock = seat(city.dispatcher)
-    dock.tabs.setCurrentIndex(1)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("registered"))
     qtbot.waitUntil(lambda: dock.model.rowCount() == 3, timeout=5000)
     dock.table.selectAll()
     assert {n for n, a in dock.workflow_actions.items() if a.isEnabled()} == {"dispatch"}
@@ -340,7 +342,7 @@ def test_bulk_dispatch_and_bulk_close(db, city, qtbot, seat):
     for c in registered:
         case, events = stored(db, c.case_id)
         assert (case.status, case.department_id) == ("dispatched", city.departments["环卫处"])
-    dock.tabs.setCurrentIndex(3)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("checking"))
     qtbot.waitUntil(lambda: dock.model.rowCount() == 2 and dock.model.query.stage == "checking",
                     timeout=5000)
     dock.table.selectAll()
@@ -415,14 +417,14 @@ def test_the_context_menu_offers_what_the_buttons_offer(db, city, qtbot, seat, m
     monkeypatch.setattr("PySide6.QtWidgets.QMenu.popup", lambda menu, *_: shown.append(menu))
     dock.table.context_menu_requested.emit(dock.table.visualRect(dock.model.index(0, 0)).center())
     names = [a.objectName() for a in shown[0].actions() if a.objectName()]
-    assert names == ["register", "reject", "add_note", "showOnMap", "newCase"]
+    assert names == ["request_verify", "register", "reject", "add_note", "showOnMap", "newCase"]
 
 
 def test_a_mixed_selection_closes_what_it_can_and_names_the_rest(db, city, qtbot, seat):
     checking = new_case(db, city, to="checking")
     handled = new_case(db, city, to="handled")
     dock = seat(city.dispatcher)
-    dock.tabs.setCurrentIndex(3)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("checking"))
     qtbot.waitUntil(lambda: dock.model.rowCount() == 2 and dock.model.query.stage == "checking",
                     timeout=5000)
     dock.table.selectAll()
@@ -441,7 +443,7 @@ def test_a_case_a_minute_from_the_keyboard(db, city, qtbot, seat):
     first = new_case(db, city, to="registered", where=(0, 0))
     second = new_case(db, city, to="registered", where=(1, 0))
     dock = seat(city.dispatcher)
-    dock.tabs.setCurrentIndex(1)
+    dock.tabs.setCurrentIndex(dock.STAGES.index("registered"))
     qtbot.waitUntil(lambda: dock.model.query.stage == "registered" and not dock.model.busy,
                     timeout=5000)
     dock.search.setFocus()

@@ -41,7 +41,8 @@ def test_one_simulated_hour_moves_the_whole_workflow(demo_db):
             state = workflow.replay(events[0][1]["category_code"], events)
             assert (state.status.value, state.version, state.department_id, state.deadline) == \
                 (case.status, case.version, case.department_id, case.deadline), case.number
-    for action in ("report", "register", "dispatch", "mark_handled", "request_check", "close"):
+    for action in ("report", "request_verify", "confirm", "register", "dispatch",
+                   "mark_handled", "request_check", "close"):
         assert actions.get(action, 0) > 0, (action, actions)
     assert fixes > 0 and latest > 0
     # Every case change reached the feed; positions are read from the latest-position table.

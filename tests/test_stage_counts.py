@@ -12,13 +12,14 @@ from console.services.overview import TAB_STAGES, overview
 from console.services.queues import stage_counts
 from console.store.models import Case
 from console.store.queue_queries import stage_condition
-from tests.queue_city import NOW, add_history, build_city
+from tests.queue_city import NOW, add_history, add_verifying, build_city
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_overview_counts_what_the_queue_tabs_hold(db, seed):
     city = build_city(db)
     add_history(db, city, n=30 + 15 * seed, seed=seed)
+    add_verifying(db, city)
     for now in (NOW, NOW - timedelta(hours=14), NOW + timedelta(hours=9, minutes=30),
                 NOW + timedelta(days=3)):
         with db.session() as s:
@@ -44,6 +45,7 @@ def test_each_case_sits_in_the_tabs_the_domain_names(db, seed):
     picked on the map is looked for) names exactly the tabs whose SQL finds it."""
     city = build_city(db)
     add_history(db, city, n=60, seed=seed)
+    add_verifying(db, city)
     seen = set()
     for now in (NOW, NOW - timedelta(hours=14), NOW + timedelta(days=3)):
         with db.session() as s:

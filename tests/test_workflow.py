@@ -23,6 +23,8 @@ PATROL = 42
 # How to reach each status from a fresh report, as (action, role) steps with valid params.
 PATHS: dict[Status, list[Action]] = {
     Status.REPORTED: [],
+    Status.VERIFYING: [Action.REQUEST_VERIFY],
+    Status.VERIFIED: [Action.REQUEST_VERIFY, Action.CONFIRM],
     Status.REGISTERED: [Action.REGISTER],
     Status.REJECTED: [Action.REJECT],
     Status.DISPATCHED: [Action.REGISTER, Action.DISPATCH],
@@ -172,10 +174,11 @@ def test_action_by_wrong_role_is_refused(action, source, role):
 
 
 def test_roles_outside_the_desk_cannot_run_the_case():
-    # The field and machines may only report (and patrols annotate): no workflow step at all.
+    # The field and machines may only report (and patrols annotate, and answer a 核实 they
+    # were sent): no other workflow step at all.
     for action, t in TRANSITIONS.items():
         assert Role.SYSTEM not in t.roles
-        if action is not Action.ADD_NOTE:
+        if action not in (Action.ADD_NOTE, Action.CONFIRM, Action.REFUTE):
             assert Role.PATROL not in t.roles
     assert TRANSITIONS[Action.REQUEST_EXTENSION].roles == {Role.DEPARTMENT}
     assert Role.DISPATCHER not in TRANSITIONS[Action.APPROVE_EXTENSION].roles
@@ -202,7 +205,7 @@ def test_a_refusal_leaves_the_state_untouched():
 # --- needs: reasons, departments, deadlines ---------------------------------------------------
 
 NEEDS_REASON = [Action.REJECT, Action.RETURN, Action.REWORK, Action.PARK, Action.CANCEL,
-                Action.DENY_EXTENSION, Action.REQUEST_EXTENSION]
+                Action.DENY_EXTENSION, Action.REQUEST_EXTENSION, Action.REFUTE]
 
 
 def test_the_documented_actions_need_a_reason():

@@ -34,6 +34,9 @@ ERROR_TEXTS: dict[str, str] = {
         "Errors", "The deadline {deadline} has already passed; choose a later time."),
     "patrol_required": QT_TRANSLATE_NOOP(
         "Errors", "Choose the patrol officer who is to check the result."),
+    "verification_required": QT_TRANSLATE_NOOP(
+        "Errors", "Reports from this source are verified on site before registration: send it "
+                  "to a patrol officer for verification first."),
     "extension_already_requested": QT_TRANSLATE_NOOP(
         "Errors", "An extension has already been requested for this case and awaits a decision."),
     "extension_not_later": QT_TRANSLATE_NOOP(
@@ -204,6 +207,8 @@ class Names(dict):
 
 STATUS_NAMES = Names("Statuses", {
     "reported": QT_TRANSLATE_NOOP("Statuses", "Reported"),
+    "verifying": QT_TRANSLATE_NOOP("Statuses", "Being verified"),
+    "verified": QT_TRANSLATE_NOOP("Statuses", "Verified"),
     "registered": QT_TRANSLATE_NOOP("Statuses", "Registered"),
     "rejected": QT_TRANSLATE_NOOP("Statuses", "Rejected"),
     "dispatched": QT_TRANSLATE_NOOP("Statuses", "Dispatched"),
@@ -215,6 +220,9 @@ STATUS_NAMES = Names("Statuses", {
 })
 ACTION_NAMES = Names("Actions", {
     "report": QT_TRANSLATE_NOOP("Actions", "Report"),
+    "request_verify": QT_TRANSLATE_NOOP("Actions", "Send for verification"),
+    "confirm": QT_TRANSLATE_NOOP("Actions", "Verified: true"),
+    "refute": QT_TRANSLATE_NOOP("Actions", "Verified: not true"),
     "register": QT_TRANSLATE_NOOP("Actions", "Register"),
     "reject": QT_TRANSLATE_NOOP("Actions", "Reject"),
     "dispatch": QT_TRANSLATE_NOOP("Actions", "Dispatch"),
@@ -259,11 +267,20 @@ SOURCE_NAMES = Names("Sources", {
 # The queue stages of the case queues dock (not statuses: 待核查 is two statuses, 超期 none).
 STAGE_NAMES = Names("Stages", {
     "reported": QT_TRANSLATE_NOOP("Stages", "To accept"),
+    "verifying": QT_TRANSLATE_NOOP("Stages", "To verify"),
     "registered": QT_TRANSLATE_NOOP("Stages", "To dispatch"),
     "dispatched": QT_TRANSLATE_NOOP("Stages", "In progress"),
     "checking": QT_TRANSLATE_NOOP("Stages", "To check"),
     "overdue": QT_TRANSLATE_NOOP("Stages", "Overdue"),
     "closed_today": QT_TRANSLATE_NOOP("Stages", "Closed today"),
+})
+# The centre's own stage limits (console/domain/centre_clock.py).
+CENTRE_STAGE_NAMES = Names("CentreStages", {
+    "verify_send": QT_TRANSLATE_NOOP("CentreStages", "Sending for verification"),
+    "verify_answer": QT_TRANSLATE_NOOP("CentreStages", "Verification answer"),
+    "register": QT_TRANSLATE_NOOP("CentreStages", "Registration"),
+    "dispatch": QT_TRANSLATE_NOOP("CentreStages", "Dispatch"),
+    "check_answer": QT_TRANSLATE_NOOP("CentreStages", "Check answer"),
 })
 SEVERITY_NAMES = Names("Severities", {
     "info": QT_TRANSLATE_NOOP("Severities", "Info"),
@@ -354,6 +371,10 @@ def source_name(code: str) -> str:
 
 def stage_name(code: str) -> str:
     return _name(STAGE_NAMES, code)
+
+
+def centre_stage_name(code: str) -> str:
+    return _name(CENTRE_STAGE_NAMES, code)
 
 
 def severity_name(code: str) -> str:

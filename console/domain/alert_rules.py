@@ -44,6 +44,8 @@ class Kind(StrEnum):
     NEAR_DEADLINE_DIGEST = "near_deadline_digest"   # 临期汇总: its cases near the deadline
     RECURRENCE_DIGEST = "recurrence_digest"    # 回潮汇总: one category's recurrences
     OFFLINE_DIGEST = "offline_digest"          # 集体离线: many patrols silent together
+    CENTRE_NEAR = "centre_near"        # the centre's own stage limit nearly used (受理/核实/立案/派遣/核查)
+    CENTRE_OVERDUE = "centre_overdue"  # …or passed
 
 
 class Severity(StrEnum):
@@ -63,15 +65,17 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.IMPOSSIBLE_SPEED: Severity.WARNING,
     Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.NEAR_DEADLINE_DIGEST: Severity.INFO,
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
+    Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
     Kind.RECURRENCE: "case", Kind.OFF_POST: "patrol", Kind.IDLE: "patrol",
     Kind.OFFLINE: "patrol", Kind.LEFT_EARLY: "patrol", Kind.HOTSPOT: "cell",
     Kind.BACKLOG: "department", Kind.IMPOSSIBLE_SPEED: "device",
-    Kind.BACKLOG: "department", Kind.OVERDUE_DIGEST: "digest",
+    Kind.OVERDUE_DIGEST: "digest",
     Kind.NEAR_DEADLINE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
     Kind.OFFLINE_DIGEST: "digest",
+    Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
 }
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
                           Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
@@ -79,7 +83,8 @@ DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
 VOLATILE_PARAMS = frozenset({"open", "overdue", "kmh", "flagged_at"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
 MAX_LEVEL = 3
-_URGENT_WAITING = frozenset({Status.REPORTED.value, Status.REGISTERED.value})
+_URGENT_WAITING = frozenset({Status.REPORTED.value, Status.VERIFYING.value,
+                             Status.VERIFIED.value, Status.REGISTERED.value})
 _TERMINAL = frozenset({Status.CLOSED.value, Status.REJECTED.value, Status.CANCELLED.value})
 _DISPATCHED = Status.DISPATCHED.value   # an enum member's .value is a lookup each time
 
@@ -207,6 +212,10 @@ class CaseFacts(NamedTuple):
     warn_at: datetime | None = None           # from warning_instant, for dispatched cases
     previous: tuple[str, datetime] | None = None   # (number, closed_at) this case recurs after
     dispatched_at: datetime | None = None
+    # The centre's own clock on the case's stage (domain/centre_clock.py), stored on the case.
+    stage_key: str | None = None
+    stage_warn_at: datetime | None = None
+    stage_due: datetime | None = None
 
 
 def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
@@ -222,7 +231,9 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
             due = Kind.NEAR_DEADLINE
     recurs = (c.previous is not None and c.status not in _TERMINAL
               and now - c.reported_at <= timedelta(days=th.recurrence_days))
-    if not (urgent or due or recurs):
+    stage_due = c.stage_due is not None and c.stage_key is not None and (
+        now >= c.stage_due or (c.stage_warn_at is not None and now >= c.stage_warn_at))
+    if not (urgent or due or stage_due or recurs):
         return out     # most cases of a first pass: no parameters made for nothing
     base = {"number": c.number, "category": c.category_code,
             "category_name": (names or {}).get(c.category_code, ""),
@@ -231,6 +242,11 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
         out.append(Finding(Kind.NEW_URGENT, c.id, base | {"reported_at": _iso(c.reported_at)}))
     if due is not None:
         out.append(Finding(due, c.id, base | {"deadline": _iso(c.deadline)}))
+    if stage_due:
+        stage = base | {"stage": c.stage_key, "due": _iso(c.stage_due)}
+        # The discriminator keeps one stage's alert from standing for the next stage's.
+        kind = Kind.CENTRE_OVERDUE if now >= c.stage_due else Kind.CENTRE_NEAR
+        out.append(Finding(kind, c.id, stage, c.stage_key))
     if recurs:
         number, closed_at = c.previous
         out.append(Finding(Kind.RECURRENCE, c.id, base | {"previous": number,
@@ -455,7 +471,7 @@ def escalations(open_alerts: Iterable[OpenAlert], now: datetime,
 
 def next_change(c: CaseFacts, now: datetime, th: Thresholds) -> datetime | None:
     """The next instant after `now` at which this case's findings change by time alone."""
-    instants = [c.warn_at, c.deadline]
+    instants = [c.warn_at, c.deadline, c.stage_warn_at, c.stage_due]
     if c.previous is not None:
         instants.append(c.reported_at + timedelta(days=th.recurrence_days, seconds=1))
     later = [t for t in instants if t is not None and t > now]

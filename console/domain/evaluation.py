@@ -23,6 +23,7 @@ class Level(StrEnum):
     STREET = "street"
     COMMUNITY = "community"
     PATROL = "patrol"
+    DISPATCHER = "dispatcher"    # 岗位评价: the desk's people, by who dispatched
 
 
 class PeriodKind(StrEnum):
@@ -34,7 +35,9 @@ class PeriodKind(StrEnum):
 
 #: Which composite of the reference each level is scored by.
 COMPOSITE_OF = {Level.DEPARTMENT: "department", Level.STREET: "region",
-                Level.COMMUNITY: "region", Level.PATROL: "patrol officer"}
+                Level.COMMUNITY: "region", Level.PATROL: "patrol officer",
+                # The reference defines no composite for the desk's posts: figures, no score.
+                Level.DISPATCHER: "dispatcher"}
 
 #: The reference's English names → the keys the store computes. "按时核实率 / 按时核查率" is
 #: one row of the table holding two indicators. 监督举报率 is used by the region composite but

@@ -15,6 +15,9 @@ from console.domain.roles import Role
 class Permission(StrEnum):
     # The case workflow: the values are the workflow's action names.
     REPORT = "report"
+    REQUEST_VERIFY = "request_verify"
+    CONFIRM = "confirm"
+    REFUTE = "refute"
     REGISTER = "register"
     REJECT = "reject"
     DISPATCH = "dispatch"
@@ -52,6 +55,10 @@ P = Permission
 
 TABLE: dict[Permission, frozenset[Role]] = {
     P.REPORT: frozenset({R.DISPATCHER, R.LEADER, R.ADMIN, R.PATROL, R.SYSTEM}),
+    # 核实: the desk sends it out and may record an answer given by phone; the officer answers.
+    P.REQUEST_VERIFY: _DESK,
+    P.CONFIRM: _DESK | {R.PATROL},
+    P.REFUTE: _DESK | {R.PATROL},
     P.REGISTER: _DESK,
     P.REJECT: _DESK,
     P.DISPATCH: _DESK,

@@ -19,6 +19,8 @@ from console.domain.roles import Role
 
 class Status(StrEnum):
     REPORTED = "reported"        # 上报 — 待受理
+    VERIFYING = "verifying"      # 核实中 — 待核实: a patrol officer is verifying it on site
+    VERIFIED = "verified"        # 核实属实 — ready for 立案
     REGISTERED = "registered"    # 立案 — 待派遣
     REJECTED = "rejected"        # 不予立案
     DISPATCHED = "dispatched"    # 派遣 — 处置中
@@ -37,6 +39,9 @@ RUNNING: frozenset[Status] = frozenset({Status.DISPATCHED})
 
 class Action(StrEnum):
     REPORT = "report"
+    REQUEST_VERIFY = "request_verify"        # 核实派出: to a patrol officer, on site
+    CONFIRM = "confirm"                      # 核实属实
+    REFUTE = "refute"                        # 核实不属实 → 作废
     REGISTER = "register"
     REJECT = "reject"
     DISPATCH = "dispatch"
@@ -73,8 +78,11 @@ def _t(action: Action, sources: set[Status], target: Status | None, *needs: str)
 
 S = Status
 TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
-    _t(Action.REGISTER, {S.REPORTED}, S.REGISTERED),
-    _t(Action.REJECT, {S.REPORTED}, S.REJECTED, "reason"),
+    _t(Action.REQUEST_VERIFY, {S.REPORTED, S.VERIFYING}, S.VERIFYING, "patrol"),
+    _t(Action.CONFIRM, {S.VERIFYING}, S.VERIFIED),
+    _t(Action.REFUTE, {S.VERIFYING}, S.CANCELLED, "reason"),
+    _t(Action.REGISTER, {S.REPORTED, S.VERIFIED}, S.REGISTERED),
+    _t(Action.REJECT, {S.REPORTED, S.VERIFIED}, S.REJECTED, "reason"),
     _t(Action.DISPATCH, {S.REGISTERED}, S.DISPATCHED, "department", "deadline"),
     _t(Action.RETURN, {S.DISPATCHED}, S.REGISTERED, "reason"),
     _t(Action.REQUEST_EXTENSION, {S.DISPATCHED}, None, "reason", "deadline"),
@@ -86,7 +94,8 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
     _t(Action.REWORK, {S.HANDLED, S.CHECKING}, S.DISPATCHED, "reason", "deadline"),
     _t(Action.PARK, {S.REGISTERED, S.DISPATCHED}, S.PARKED, "reason"),
     _t(Action.RESUME, {S.PARKED}, S.REGISTERED),
-    _t(Action.CANCEL, {S.REPORTED, S.REGISTERED, S.DISPATCHED, S.PARKED}, S.CANCELLED, "reason"),
+    _t(Action.CANCEL, {S.REPORTED, S.VERIFYING, S.VERIFIED, S.REGISTERED, S.DISPATCHED, S.PARKED},
+       S.CANCELLED, "reason"),
     _t(Action.ADD_NOTE, set(Status), None, "note"),
 )}
 #: Who may put a new case into the system.
@@ -106,6 +115,7 @@ class CaseState:
     closed_at: datetime | None = None
     requested_deadline: datetime | None = None   # an extension waiting for approval
     check_patrol_id: int | None = None
+    verify_patrol_id: int | None = None
     rework_count: int = 0
     extension_count: int = 0
     return_count: int = 0
@@ -138,8 +148,13 @@ def parse_action(action: Action | str) -> Action:
 def perform(state: CaseState, action: Action | str, role: Role | str, *, at: datetime,
             reason: str | None = None, note: str | None = None, department_id: int | None = None,
             deadline: datetime | None = None, patrol_id: int | None = None,
-            category_code: str | None = None) -> tuple[CaseState, dict[str, Any]]:
-    """Check `action` by `role` on `state`; return the new state and the event data to record."""
+            category_code: str | None = None, needs_verification: bool = False,
+            ) -> tuple[CaseState, dict[str, Any]]:
+    """Check `action` by `role` on `state`; return the new state and the event data to record.
+
+    `needs_verification`: the case came from a source whose reports are verified on site
+    before 立案 (a shared setting the service reads); such a case is registered only once
+    verified (any report may be sent for verification)."""
     action = parse_action(action)
     role = role if isinstance(role, Role) else Role(role)
     t = TRANSITIONS.get(action)
@@ -150,6 +165,8 @@ def perform(state: CaseState, action: Action | str, role: Role | str, *, at: dat
                           status=state.status.value)
     if role not in t.roles:
         raise DomainError("role_not_allowed", action=action.value, role=role.value)
+    if action is Action.REGISTER and state.status is Status.REPORTED and needs_verification:
+        raise DomainError("verification_required")
     # The trail is append-only: what is refused here can never be taken out again.
     reason = check_text("reason", reason, optional=True)
     note = check_text("note", note, optional=True)
@@ -186,7 +203,7 @@ def perform(state: CaseState, action: Action | str, role: Role | str, *, at: dat
         data["department_id"] = department_id if department_id is not None else state.department_id
     if deadline is not None and "deadline" in t.needs:
         data["deadline"] = deadline.isoformat()
-    if action is Action.REQUEST_CHECK:
+    if action in (Action.REQUEST_CHECK, Action.REQUEST_VERIFY):
         data["patrol_id"] = patrol_id
     return apply(state, action, data, at), data
 
@@ -220,6 +237,8 @@ def apply(state: CaseState, action: Action | str, data: dict[str, Any], at: date
             changes.update(handled_at=at, requested_deadline=None)
         case Action.REQUEST_CHECK:
             changes["check_patrol_id"] = data["patrol_id"]
+        case Action.REQUEST_VERIFY:
+            changes["verify_patrol_id"] = data["patrol_id"]
         case Action.CLOSE:
             changes["closed_at"] = at
         case Action.REWORK:

@@ -417,13 +417,14 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases
         for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,
-             dispatched_at, deadline) in rows:
+             dispatched_at, deadline, stage, stage_warn_at, stage_due) in rows:
             warn_at = None
             if status == _DISPATCHED and deadline is not None and dispatched_at:
                 warn_at = instant(dispatched_at, deadline, units.get(code, "work_days"))
             cases[case_id] = CaseFacts(case_id, number, status, bool(urgent), code, cell_id,
                                        department_id, reported_at, deadline, warn_at,
-                                       previous.get(case_id), dispatched_at)
+                                       previous.get(case_id), dispatched_at, stage,
+                                       stage_warn_at, stage_due)
 
     def _facts(self, r: Any, previous: tuple[str, datetime] | None,
                before: CaseFacts | None = None) -> CaseFacts:
@@ -437,7 +438,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                 warn_at = self._warnings.instant(r.dispatched_at, r.deadline, unit)
         return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
                          r.department_id, r.reported_at, r.deadline, warn_at, previous,
-                         r.dispatched_at)
+                         r.dispatched_at, r.stage_key, r.stage_warn_at, r.stage_due)
 
     def _recompute_warnings(self) -> None:
         """The calendar or the share changed: every dispatched case's warning instant moves."""

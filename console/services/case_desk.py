@@ -283,6 +283,8 @@ _USE_CASES: dict[Action, Callable[..., cases.CaseChange]] = {
     Action.REQUEST_CHECK: cases.request_check, Action.CLOSE: cases.close,
     Action.REWORK: cases.rework, Action.PARK: cases.park, Action.RESUME: cases.resume,
     Action.CANCEL: cases.cancel, Action.ADD_NOTE: cases.add_note,
+    Action.REQUEST_VERIFY: cases.request_verify, Action.CONFIRM: cases.confirm,
+    Action.REFUTE: cases.refute,
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.domain import workflow
+from console.domain.centre_clock import stage_key
 from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError, NotFound, StaleVersion
 from console.domain.limits import check_count, check_text
@@ -24,7 +25,7 @@ from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
 from console.services import campaigns
 from console.services.actor import Actor, authorize
-from console.services.settings import work_calendar
+from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
 from console.store import feed
 from console.store.models import Case, Category, Department, PatrolOfficer
@@ -60,7 +61,7 @@ def _state_of(case: Case) -> CaseState:
         department_id=case.department_id, deadline=case.deadline,
         dispatched_at=case.dispatched_at, handled_at=case.handled_at, closed_at=case.closed_at,
         requested_deadline=case.requested_deadline, check_patrol_id=case.check_patrol_id,
-        rework_count=case.rework_count, extension_count=case.extension_count,
+        verify_patrol_id=case.verify_patrol_id, rework_count=case.rework_count, extension_count=case.extension_count,
         return_count=case.return_count, version=case.version)
 
 
@@ -69,7 +70,8 @@ def _columns_of(state: CaseState) -> dict[str, Any]:
                 department_id=state.department_id, deadline=state.deadline,
                 dispatched_at=state.dispatched_at, handled_at=state.handled_at,
                 closed_at=state.closed_at, requested_deadline=state.requested_deadline,
-                check_patrol_id=state.check_patrol_id, rework_count=state.rework_count,
+                check_patrol_id=state.check_patrol_id, verify_patrol_id=state.verify_patrol_id,
+                rework_count=state.rework_count,
                 extension_count=state.extension_count, return_count=state.return_count,
                 version=state.version)
 
@@ -138,7 +140,8 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
                 photos=photos, urgent=cat.urgent if urgent is None else urgent,
                 status=Status.REPORTED.value, reported_at=at, reporter_name=reporter_name,
                 reporter_phone=phone, reporter_patrol_id=reporter_patrol_id,
-                external_id=external_id, version=1, updated_at=at)
+                external_id=external_id, version=1, updated_at=at,
+                **stage_columns(session, Status.REPORTED, needs_verification(session, source), at))
     _insert_report(session, case)
     case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,
@@ -167,9 +170,26 @@ def _insert_report(session: Session, case: Case) -> None:
         raise
 
 
+def needs_verification(session: Session, source: str) -> bool:
+    """Whether a report from `source` is verified on site (核实) before 立案."""
+    return source in verification_sources(session)
+
+
+def stage_columns(session: Session, status: Status, needs: bool, at: datetime) -> dict[str, Any]:
+    """The centre's clock of the stage a case enters at `at` (all None where none runs)."""
+    clock = centre_clock(session).start(stage_key(status, needs), at)
+    if clock is None:
+        return {"stage_key": None, "stage_at": None, "stage_warn_at": None, "stage_due": None}
+    return {"stage_key": clock.key, "stage_at": clock.at, "stage_warn_at": clock.warn_at,
+            "stage_due": clock.due}
+
+
 def act(session: Session, actor: Actor, case_id: int, expected_version: int, action: Action | str,
-        *, at: datetime | None = None, **params: Any) -> CaseChange:
-    """Perform one workflow action on a case the caller saw at `expected_version`."""
+        *, at: datetime | None = None, evidence: dict[str, Any] | None = None,
+        **params: Any) -> CaseChange:
+    """Perform one workflow action on a case the caller saw at `expected_version`.
+
+    `evidence`: what a service adds to the event's data (an officer's photos and device)."""
     at = at or now()
     action = workflow.parse_action(action)
     actor = authorize(session, actor, Permission(action.value))
@@ -192,14 +212,30 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
             raise NotFound("department", params["department_id"])
         if not department.active:
             raise DomainError("department_retired", name=department.name)
-    if action is Action.REQUEST_CHECK and params.get("patrol_id") is not None:
-        if session.get(PatrolOfficer, params["patrol_id"]) is None:
-            raise NotFound("patrol", params["patrol_id"])
-    after, data = workflow.perform(before, action, actor.role, at=at, **params)
+    patrol_id = params.get("patrol_id")
+    if (action in (Action.REQUEST_CHECK, Action.REQUEST_VERIFY) and patrol_id is not None
+            and session.get(PatrolOfficer, patrol_id) is None):
+        raise NotFound("patrol", patrol_id)
+    needs = needs_verification(session, case.source)
+    after, data = workflow.perform(before, action, actor.role, at=at, needs_verification=needs,
+                                   **params)
     values = _columns_of(after)
     values["updated_at"] = at
     if action is Action.REGISTER:
         values["registered_at"] = at
+    if after.status is not before.status or action is Action.REQUEST_VERIFY:
+        # A stage of the centre's own ends: the event says whether within its limit (the
+        # posts' evaluation counts these), and the next stage's clock starts.
+        if case.stage_key is not None and case.stage_due is not None:
+            data["centre_stage"] = {"key": case.stage_key, "on_time": at <= case.stage_due}
+        values.update(stage_columns(session, after.status, needs, at))
+    if action is Action.REQUEST_VERIFY:
+        values.update(verify_requested_at=at, verify_due=values["stage_due"], verified_at=None)
+    if action in (Action.CONFIRM, Action.REFUTE):
+        values["verified_at"] = at
+        data["verified"] = action is Action.CONFIRM
+    if evidence:
+        data.update(evidence)
     if not case_store.update_versioned(session, case.id, expected_version, values):
         session.refresh(case)
         raise StaleVersion(case.number, expected_version, case.version)
@@ -319,3 +355,21 @@ def cancel(session, actor, case_id, version, *, reason, at=None):
 def add_note(session, actor, case_id, version, *, note, at=None):
     """A note on the case's timeline; changes nothing else."""
     return act(session, actor, case_id, version, Action.ADD_NOTE, at=at, note=note)
+
+
+def request_verify(session, actor, case_id, version, *, patrol_id, note=None, at=None):
+    """核实派出: ask a patrol officer to verify a report on site before 立案."""
+    return act(session, actor, case_id, version, Action.REQUEST_VERIFY, at=at,
+               patrol_id=patrol_id, note=note)
+
+
+def confirm(session, actor, case_id, version, *, note=None, at=None, evidence=None):
+    """核实属实: the report is confirmed on site; it is ready for 立案."""
+    return act(session, actor, case_id, version, Action.CONFIRM, at=at, note=note,
+               evidence=evidence)
+
+
+def refute(session, actor, case_id, version, *, reason, at=None, evidence=None):
+    """核实不属实: not confirmed on site; the case is cancelled (作废) with the reason."""
+    return act(session, actor, case_id, version, Action.REFUTE, at=at, reason=reason,
+               evidence=evidence)

@@ -19,6 +19,7 @@ from console.domain.evaluation import (COMPOSITE_OF, Level, Period, Term, compos
                                        grades_from_setting, ratio, reference, weights_from_setting)
 from console.services.settings import get_setting
 from console.store import evaluation_queries as q
+from console.store import post_queries
 from console.store.evaluation_queries import Scope
 
 #: indicator → (numerator count, denominator count); a count has no denominator.
@@ -33,8 +34,7 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "overdue": ("overdue", None),
     "extension_rate": ("extension", "due"),
     "valid_report_rate": ("valid_reports", "reports"),
-    # 核实 (verifying a public report) is not in the workflow yet: no data, not 0 %.
-    "on_time_verify_rate": (None, None),
+    "on_time_verify_rate": ("verifies_on_time", "verifies"),
     "on_time_check_rate": ("checks_on_time", "checks"),
     "correct_dispatch_rate": ("dispatched_correctly", "dispatched"),
     "supervision_report_rate": ("registered_by_patrol", "registered"),
@@ -46,6 +46,10 @@ SHOWN: dict[Level, tuple[str, ...]] = {
     Level.STREET: ("registered", "due", "closure_rate", "on_time_closure_rate", "rework_rate",
                    "supervision_report_rate", "extension_rate", "overdue"),
     Level.PATROL: ("valid_report_rate", "on_time_verify_rate", "on_time_check_rate"),
+    # 岗位评价 of the desk: of the reference's indicators only 准确派遣率 is a post's own (see
+    # store/post_queries.py); 按时受理率, 按时立案率, 准确立案率 and 按时派遣率 have no row in
+    # the reference yet, so none is invented here (each event records its centre_stage on_time).
+    Level.DISPATCHER: ("correct_dispatch_rate",),
 }
 SHOWN[Level.COMMUNITY] = SHOWN[Level.STREET]
 
@@ -125,7 +129,7 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
     levels = [Level(x) for x in levels]
     weights, bands, check_hours = _settings(session)
     prev = period.previous()
-    regional = [lv for lv in levels if lv is not Level.PATROL]
+    regional = [lv for lv in levels if lv not in (Level.PATROL, Level.DISPATCHER)]
     scans = {}
     streets: dict[int, int] = {}
     for name, p in (("now", period), ("previous", prev)):
@@ -139,12 +143,15 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
         for lv in levels:
             if lv is Level.PATROL:
                 scans[name, lv] = q.patrol_counts(session, p.start, upto, check_hours, scope)
+            elif lv is Level.DISPATCHER:
+                scans[name, lv] = post_queries.dispatcher_counts(session, p.start, upto, scope)
             else:
                 scans[name, lv] = _rollup(rows, lv)
     out = {}
     for lv in levels:
-        terms = weights[COMPOSITE_OF[lv]]
-        names = q.names(session, lv.value)
+        terms = weights.get(COMPOSITE_OF[lv], ())
+        names = (post_queries.dispatcher_names(session) if lv is Level.DISPATCHER
+                 else q.names(session, lv.value))
         ranked = []
         for unit_id, name in names.items():
             figs = figures(scans["now", lv].get(unit_id, {}))
@@ -183,6 +190,9 @@ def cases_behind(session: Session, level: Level | str, unit_id: int, indicator: 
     if count is None:
         return []
     _, _, check_hours = _settings(session)
+    if Level(level) is Level.DISPATCHER:
+        return post_queries.dispatcher_cases(session, unit_id, count, period.start,
+                                             _upto(period, now), scope)
     return q.cases_of(session, Level(level).value, unit_id, count, period.start,
                       _upto(period, now), check_hours, scope)
 

@@ -1,4 +1,5 @@
-"""An officer's tasks on the phone and their answers: 核查 (checking a department's work).
+"""An officer's tasks on the phone and their answers: 核查 (checking a department's work) and
+核实 (verifying a report before 立案, console/services/verification.py).
 
 A 核查 request is a case in `checking` whose `check_patrol_id` is the officer. The answer —
 已处置 / 未处置, a note, photos — is a note event on the case by the officer (the workflow's
@@ -23,6 +24,7 @@ from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import StaleVersion
 from console.domain.permissions import Permission
 from console.domain.workflow import Action, Status
+from console.services import verification
 from console.services.actor import authorize
 from console.services.field_reports import (
     Raced,
@@ -37,10 +39,11 @@ from console.store import cases as case_store
 from console.store import feed
 from console.store.models import Case, CaseEvent, Category, Cell
 
-#: task kind → its name on the phone. 核实 ("verify") is issue 15's.
-TASK_KINDS = {"check": "核查"}
+#: task kind → its name on the phone; 核实 is console/services/verification.py's.
+TASK_KINDS = {"check": "核查", verification.KIND: verification.KIND_NAME}
 #: task kind → answer value → what the officer says.
-ANSWERS = {"check": {"handled": "已处置", "not_handled": "未处置"}}
+ANSWERS = {"check": {"handled": "已处置", "not_handled": "未处置"},
+           verification.KIND: verification.ANSWERS}
 MAX_TASKS = 200
 
 
@@ -72,7 +75,7 @@ def tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]:
                                                    and p.startswith("photos/")],
              "requested_at": c.updated_at.isoformat(timespec="minutes"),
              "request_note": notes.get(c.id, ""), "cell": cell_geojson(ring)}
-            for c, name, cell, ring in rows]
+            for c, name, cell, ring in rows] + verification.phone_tasks(session, officer)
 
 
 def _request_notes(session: Session, case_ids: list[int]) -> dict[int, str]:
@@ -98,6 +101,9 @@ def answer(session: Session, officer: FieldOfficer, ans: Answer, at: datetime
         return done
     if ans.kind not in TASK_KINDS:
         raise FieldRefused(400, "bad_kind", "没有这种任务")
+    if ans.kind == verification.KIND:
+        return verification.phone_answer(session, officer, key, ans.case_number, ans.result,
+                                         ans.note, tuple(ans.photos), at)
     label = ANSWERS[ans.kind].get(ans.result)
     if label is None:
         raise FieldRefused(400, "bad_result", "请选择核查结果")
@@ -140,7 +146,8 @@ def _state(case: Case) -> workflow.CaseState:
         department_id=case.department_id, deadline=case.deadline,
         dispatched_at=case.dispatched_at, handled_at=case.handled_at,
         closed_at=case.closed_at, requested_deadline=case.requested_deadline,
-        check_patrol_id=case.check_patrol_id, rework_count=case.rework_count,
+        check_patrol_id=case.check_patrol_id, verify_patrol_id=case.verify_patrol_id,
+        rework_count=case.rework_count,
         extension_count=case.extension_count, return_count=case.return_count,
         version=case.version)
 

@@ -18,6 +18,7 @@ class Overview:
     """Counts for the queue tabs and the KPI strip, read in one short transaction."""
 
     reported: int = 0          # 待受理
+    verifying: int = 0         # 待核实
     registered: int = 0        # 待派遣
     dispatched: int = 0        # 处置中
     checking: int = 0          # 待核查: handled + checking
@@ -30,7 +31,7 @@ class Overview:
 
 
 #: The queue tabs the overview counts, named as the queue names them.
-TAB_STAGES = ("reported", "registered", "dispatched", "checking", "overdue", "closed_today")
+TAB_STAGES = ("reported", "verifying", "registered", "dispatched", "checking", "overdue", "closed_today")
 
 
 def overview(session: Session, now: datetime | None = None) -> Overview:
@@ -55,7 +56,7 @@ def overview(session: Session, now: datetime | None = None) -> Overview:
         .where(LatestPosition.at >= now - timedelta(minutes=5)).scalar_subquery()
         .label("online"))).one()
     return Overview(
-        reported=row.reported, registered=row.registered, dispatched=row.dispatched,
+        reported=row.reported, verifying=row.verifying, registered=row.registered, dispatched=row.dispatched,
         checking=row.checking, overdue=row.overdue, closed_today=row.closed_today,
         reported_today=row.reported_today, open_total=row.open_total,
         patrols_online=row.online, at=now)

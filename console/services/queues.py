@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.domain import stages
+from console.domain import centre_clock, stages
 from console.domain.limits import check_text
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import OPEN, Status
 from console.services.cases import SOURCES
 from console.services.cases import now as wall_clock
-from console.services.settings import get_setting, work_calendar
+from console.services.settings import get_setting, verification_sources, work_calendar
 from console.store import queue_queries as q
 from console.store.models import (
     Campaign,
@@ -36,6 +36,7 @@ PAGE_SIZE = 200
 #: What each tab is sorted by until the user chooses otherwise: the work order of the stage.
 DEFAULT_SORT: dict[str, tuple[str, bool]] = {
     "reported": ("reported_at", False),       # first come, first accepted
+    "verifying": ("reported_at", False),
     "registered": ("reported_at", False),
     "dispatched": ("remaining", False),       # nearest deadline first
     "checking": ("reported_at", False),
@@ -112,6 +113,10 @@ class QueueRow:
     requested_deadline: datetime | None
     supervision_level: int
     version: int
+    # The centre's own clock on the row's stage (受理/核实/立案/派遣/核查), if one runs.
+    stage_key: str | None = None
+    stage_warn_at: datetime | None = None
+    stage_due: datetime | None = None
 
     def sort_value(self, sort: str) -> Any:
         """The value this row is ordered by under `sort` (as the SQL orders it)."""
@@ -177,7 +182,8 @@ def _row(r) -> QueueRow:
         status=r.status, urgent=bool(r.urgent), reported_at=r.reported_at, deadline=r.deadline,
         dispatched_at=r.dispatched_at, handled_at=r.handled_at, closed_at=r.closed_at,
         requested_deadline=r.requested_deadline, supervision_level=r.supervision_level or 0,
-        version=r.version)
+        version=r.version, stage_key=r.stage_key, stage_warn_at=r.stage_warn_at,
+        stage_due=r.stage_due)
 
 
 def queue_page(session: Session, query: QueueQuery, *, after: tuple[Any, int] | None = None,
@@ -258,11 +264,23 @@ class TimeLeft:
 
     state: str
     seconds: float | None = None
+    centre_stage: str | None = None   # the centre's own stage limit this counts down, if any
+
+
+_CENTRE_STATUSES = frozenset(s.value for s in (Status.REPORTED, Status.VERIFYING, Status.VERIFIED,
+                                                Status.REGISTERED, Status.CHECKING))
 
 
 def time_left(row: QueueRow, calendar: WorkCalendar, now: datetime,
               warning_share: float) -> TimeLeft:
-    """The countdown of one row at `now` (pure: the table calls it once a minute per row)."""
+    """The countdown of one row at `now` (pure: the table calls it once a minute per row).
+
+    While the case waits on the centre itself (受理, 核实, 立案, 派遣, 核查) its stage limit
+    counts down, in wall-clock seconds to the limit's end (that end was worked out in the
+    centre's own clock when the stage began)."""
+    if row.stage_due is not None and row.status in _CENTRE_STATUSES:
+        state = centre_clock.state_at(row.stage_warn_at, row.stage_due, now)
+        return TimeLeft(state, (row.stage_due - now).total_seconds(), row.stage_key)
     if row.deadline is None:
         return TimeLeft("none")
     unit = TimeUnit.HOURS if row.time_unit == TimeUnit.HOURS else TimeUnit.WORK_HOURS
@@ -317,6 +335,7 @@ class References:
     statuses: tuple[str, ...]
     calendar: WorkCalendar
     warning_share: float
+    verified_sources: frozenset[str] = frozenset()   # reports from these are verified before 立案
 
     def category(self, code: str) -> CategoryRef | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -343,7 +362,8 @@ def references(session: Session) -> References:
         s.value for s in Status if s not in OPEN)
     return References(cats, departments, districts, streets, communities, campaigns, SOURCES,
                       statuses, work_calendar(session),
-                      float(get_setting(session, "deadline_warning_share")))
+                      float(get_setting(session, "deadline_warning_share")),
+                      verification_sources(session))
 
 
 def due_between(session: Session, since: datetime, until: datetime) -> list[int]:

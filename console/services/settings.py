@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError
+from console.domain.centre_clock import (DEFAULT_LIMITS_MIN, DEFAULT_VERIFIED_SOURCES,
+                                         CentreClock, limits_from_setting)
 from console.domain.evaluation import default_grades, default_weights
 from console.domain.limits import COUNT_LIMITS, check_text
 from console.domain.changes import ChangeAction, ChangeKind
@@ -62,6 +64,10 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "evaluation_grades": (default_grades(), "Grade bands: [grade, lowest score]; a band's lower edge belongs to it"),
     "supervision_auto_overdue_hours": (24, "Hours past its deadline after which an unhandled case gets a 催办 by itself; 0: never"),
     "supervision_answer_hours": (4, "Hours a department has to answer a supervision order before it is raised a step"),
+    # 核实 and the centre's own stage limits (console/domain/centre_clock.py).
+    "verification_sources": (list(DEFAULT_VERIFIED_SOURCES), "Sources whose reports a patrol officer verifies on site (核实) before 立案"),
+    "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage (0: no limit): verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
+    "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 
@@ -124,3 +130,18 @@ def set_setting(session: Session, actor: Actor, key: str, value: Any, at: dateti
 def work_calendar(session: Session) -> WorkCalendar:
     """The city's work calendar."""
     return WorkCalendar.from_dict(get_setting(session, "work_calendar"))
+
+
+def verification_sources(session: Session) -> frozenset[str]:
+    """The sources whose reports are verified on site before 立案."""
+    value = get_setting(session, "verification_sources")
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
+
+
+def centre_clock(session: Session) -> CentreClock:
+    """The centre's stage limits in the city's calendar."""
+    share = get_setting(session, "deadline_warning_share")
+    share = float(share) if isinstance(share, (int, float)) and 0 < share < 1 else 0.8
+    return CentreClock(work_calendar(session),
+                       limits_from_setting(get_setting(session, "centre_stage_limits_min")),
+                       share, get_setting(session, "centre_clock_unit") == "hours")

@@ -25,6 +25,7 @@ from console.domain.workflow import Status
 from console.services import cases as case_services
 from console.services.actor import SYSTEM_ACTOR, Actor
 from console.services.positions import Fix, record_positions
+from console.services.settings import verification_sources
 from console.sim.history import HOURLY
 from console.store.database import Database
 from console.store.models import (
@@ -125,6 +126,10 @@ class SimCore:
                                             (r.weekdays, r.start, r.end), habit,
                                             rng=random.Random(self.seed * 100_003 + r.id)))
             self.all_cells = all_cells
+            # Officers with an account answer 核实 themselves (as from the phone); for the
+            # others the desk records the answer given by phone.
+            self._walker_of = {w.officer_id: w for w in self.walkers if w.actor.role is Role.PATROL}
+            self._verified_sources: frozenset[str] = frozenset()
             days = 7
             since = datetime.now() - timedelta(days=days)
             recent = s.scalar(select(func.count()).select_from(Case).where(Case.reported_at >= since))
@@ -246,10 +251,13 @@ class SimCore:
 
     def _advance_cases(self, now: datetime) -> None:
         with self.db.session() as s:
+            self._verified_sources = verification_sources(s)
             rows = s.execute(select(Case.id, Case.version, Case.status, Case.updated_at,
                                     Case.deadline, Case.dispatched_at, Case.requested_deadline,
-                                    Case.department_id, Case.cell_id)
-                             .where(Case.status.in_([Status.REPORTED, Status.REGISTERED,
+                                    Case.department_id, Case.cell_id, Case.source,
+                                    Case.verify_patrol_id)
+                             .where(Case.status.in_([Status.REPORTED, Status.VERIFYING,
+                                                     Status.VERIFIED, Status.REGISTERED,
                                                      Status.DISPATCHED, Status.HANDLED,
                                                      Status.CHECKING]))
                              .order_by(Case.updated_at).limit(3000)).all()
@@ -273,7 +281,21 @@ class SimCore:
         waited = (now - row.updated_at).total_seconds() / 60 * self.speed   # simulated minutes
         desk = self.desk[row.id % len(self.desk)]
         cid, v = row.id, row.version
-        if row.status == Status.REPORTED and waited >= r.uniform(3, 12):
+        if row.status == Status.REPORTED and row.source in self._verified_sources:
+            # 核实: a citizen's report goes to the officer of its grid before 立案.
+            officer = self._officer_for(row)
+            if officer is None or waited < r.uniform(2, 8):
+                return None
+            return lambda s: case_services.request_verify(s, desk, cid, v, patrol_id=officer,
+                                                          note="请现场核实", at=now)
+        if row.status == Status.VERIFYING and waited >= r.uniform(8, 45):
+            walker = self._walker_of.get(row.verify_patrol_id)
+            answerer = walker.actor if walker is not None else desk   # else told by phone
+            if r.random() < 0.12:
+                return lambda s: case_services.refute(s, answerer, cid, v,
+                                                      reason="【核实】不属实：现场未发现", at=now)
+            return lambda s: case_services.confirm(s, answerer, cid, v, note="【核实】属实", at=now)
+        if row.status in (Status.REPORTED, Status.VERIFIED) and waited >= r.uniform(3, 12):
             if r.random() < 0.08:
                 return lambda s: case_services.reject(s, desk, cid, v, reason="非城管职责范围", at=now)
             return lambda s: case_services.register(s, desk, cid, v, at=now)
@@ -301,9 +323,7 @@ class SimCore:
                 return lambda s: case_services.mark_handled(s, dept, cid, v, note="已处置完毕", at=now)
             return None
         if row.status == Status.HANDLED and waited >= r.uniform(5, 20):
-            officer = self.officer_of_grid.get(self.grid_of_cell.get(row.cell_id))
-            if officer is None and self.walkers:
-                officer = self.walkers[row.id % len(self.walkers)].officer_id
+            officer = self._officer_for(row)
             if officer is None:
                 return None
             return lambda s: case_services.request_check(s, desk, cid, v, patrol_id=officer, at=now)
@@ -312,6 +332,14 @@ class SimCore:
                 return lambda s: case_services.rework(s, desk, cid, v, reason="核查未通过，问题仍存在", at=now)
             return lambda s: case_services.close(s, desk, cid, v, note="核查通过", at=now)
         return None
+
+
+    def _officer_for(self, row) -> int | None:
+        """The patrol officer of the case's grid, else one of the walkers."""
+        officer = self.officer_of_grid.get(self.grid_of_cell.get(row.cell_id))
+        if officer is None and self.walkers:
+            officer = self.walkers[row.id % len(self.walkers)].officer_id
+        return officer
 
 
 class Simulator:

@@ -197,8 +197,9 @@ def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
 # --- cases --------------------------------------------------------------------------------
 
 _CASE_COLUMNS = (Case.id, Case.number, Case.status, Case.urgent, Case.category_code, Case.cell_id,
-                 Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline)
-_CASE_TIMES = (7, 8, 9)
+                 Case.department_id, Case.reported_at, Case.dispatched_at, Case.deadline,
+                 Case.stage_key, Case.stage_warn_at, Case.stage_due)
+_CASE_TIMES = (7, 8, 9, 11, 12)
 
 
 class CaseRow(NamedTuple):
@@ -214,6 +215,9 @@ class CaseRow(NamedTuple):
     reported_at: datetime
     dispatched_at: datetime | None
     deadline: datetime | None
+    stage_key: str | None           # the centre's own clock on the case's stage
+    stage_warn_at: datetime | None
+    stage_due: datetime | None
 
 
 def open_cases(session: Session, ids: Collection[int] | None = None) -> list[CaseRow]:

@@ -90,6 +90,12 @@ def flags(start: datetime, upto: datetime, check_hours: float,
                         c.handled_at < upto),
         "checked_in_time": and_(c.closed_at.is_not(None),
                                 _hours(c.handled_at, c.closed_at, dialect) <= check_hours),
+        # 核实: asked in the period (its latest request); answered by the limit the request
+        # set (the centre's verify_answer limit, stored as verify_due).
+        "verify_asked": and_(recent, c.verify_patrol_id.is_not(None),
+                             c.verify_requested_at >= start, c.verify_requested_at < upto),
+        "verified_in_time": and_(c.verified_at.is_not(None), c.verified_at < upto,
+                                 c.verified_at <= c.verify_due),
     }
 
 
@@ -111,6 +117,8 @@ COUNTS: dict[str, tuple[str, ...]] = {
     "valid_reports": ("reported", "valid"),
     "checks": ("checked",),
     "checks_on_time": ("checked", "checked_in_time"),
+    "verifies": ("verify_asked",),
+    "verifies_on_time": ("verify_asked", "verified_in_time"),
 }
 
 
@@ -124,6 +132,7 @@ def condition(count: str, start: datetime, upto: datetime, check_hours: float,
 #: Counts whose unit is the patrol officer who reported the case, or who was asked to check it.
 BY_REPORTER = ("reports", "valid_reports")
 BY_CHECKER = ("checks", "checks_on_time")
+BY_VERIFIER = ("verifies", "verifies_on_time")
 
 
 def candidates(start: datetime, upto: datetime) -> ColumnElement[bool]:
@@ -183,7 +192,7 @@ def unit_counts(session: Session, start: datetime, upto: datetime, check_hours: 
     """The counts per (department, community): one grouped scan of the period's cases.
     Departments, communities and streets are sums of these rows (thousands, not cases)."""
     dialect = session.get_bind().dialect.name
-    names = [n for n in COUNTS if n not in BY_REPORTER + BY_CHECKER]
+    names = [n for n in COUNTS if n not in BY_REPORTER + BY_CHECKER + BY_VERIFIER]
     needed = tuple(dict.fromkeys(f for n in names for f in COUNTS[n]))
     sub = _flagged(start, upto, check_hours, dialect, needed,
                    [Case.department_id, Cell.community_id], scope)
@@ -194,10 +203,12 @@ def unit_counts(session: Session, start: datetime, upto: datetime, check_hours: 
 
 def patrol_counts(session: Session, start: datetime, upto: datetime, check_hours: float,
                   scope: Scope | None = None) -> dict[int, dict[str, int]]:
-    """The counts per patrol officer: reports by the reporter, checks by the checker."""
+    """The counts per patrol officer: reports by the reporter, checks by the checker, 核实 by
+    the officer asked to verify."""
     dialect = session.get_bind().dialect.name
     out: dict[int, dict[str, int]] = {}
-    for column, names in ((Case.reporter_patrol_id, BY_REPORTER), (Case.check_patrol_id, BY_CHECKER)):
+    for column, names in ((Case.reporter_patrol_id, BY_REPORTER), (Case.check_patrol_id, BY_CHECKER),
+                          (Case.verify_patrol_id, BY_VERIFIER)):
         needed = tuple(dict.fromkeys(f for n in names for f in COUNTS[n]))
         sub = _flagged(start, upto, check_hours, dialect, needed, [column.label("unit")], scope)
         stmt = (select(sub.c.unit, *_sums(sub, names)).where(sub.c.unit.is_not(None))
@@ -216,7 +227,8 @@ def member_condition(level: str, member_id: int, count: str) -> ColumnElement[bo
     if level == "street":
         return Case.cell_id.in_(select(Cell.id).join(Community).where(Community.street_id == member_id))
     if level == "patrol":
-        column = Case.check_patrol_id if count in BY_CHECKER else Case.reporter_patrol_id
+        column = (Case.check_patrol_id if count in BY_CHECKER else Case.verify_patrol_id
+                  if count in BY_VERIFIER else Case.reporter_patrol_id)
         return column == member_id
     raise ValueError(f"unknown level {level!r}")
 

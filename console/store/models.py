@@ -267,6 +267,17 @@ class Case(Base):
     reporter_patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
     check_patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # 核实: who verifies on site, when asked, by when, when answered (属实 or 不属实).
+    verify_patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_officers.id"))
+    verify_requested_at: Mapped[datetime | None]
+    verify_due: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    # The centre's own clock on the stage the case is in (domain/centre_clock.py): which
+    # limit runs, since when, its warning instant and its end; NULL where none runs.
+    stage_key: Mapped[str | None] = mapped_column(String(16))
+    stage_at: Mapped[datetime | None]
+    stage_warn_at: Mapped[datetime | None]
+    stage_due: Mapped[datetime | None]
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     return_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -281,6 +292,7 @@ class Case(Base):
         Index("ix_cases_department_status", "department_id", "status"),
         Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_closed_at", "closed_at"),
+        Index("ix_cases_verify_requested_at", "verify_requested_at"),
     )
 
 

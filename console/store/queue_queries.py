@@ -293,7 +293,8 @@ def row_select() -> Select:
                    Case.source, Case.department_id, Department.name.label("department_name"),
                    Case.status, Case.urgent, Case.reported_at, Case.deadline, Case.dispatched_at,
                    Case.handled_at, Case.closed_at, Case.requested_deadline,
-                   Case.supervision_level, Case.version)
+                   Case.supervision_level, Case.version, Case.stage_key, Case.stage_warn_at,
+                   Case.stage_due)
             .select_from(Case)
             # Outer joins keep `cases` the driving table, so its sort index is still usable.
             .outerjoin(Category, Category.code == Case.category_code)

@@ -2,7 +2,7 @@
 community's recurrences, the patrols offline together), listed by the panel
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 revision = "0018"
 # The brief names 0010; 0011 is main's head now, and two heads would stop `upgrade head`.
 # The lead re-chains at merge.
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -90,6 +90,14 @@
         <translation>集体离线</translation>
     </message>
     <message>
+        <source>Centre stage near its limit</source>
+        <translation>中心环节临近时限</translation>
+    </message>
+    <message>
+        <source>Centre stage over its limit</source>
+        <translation>中心环节超时</translation>
+    </message>
+    <message>
         <source>Off post</source>
         <translation>脱岗</translation>
     </message>
@@ -175,6 +183,14 @@
     <message>
         <source>Deadline {time}, overdue by {late}</source>
         <translation>期限 {time}，已超期 {late}</translation>
+    </message>
+    <message>
+        <source>{stage} due at {time}</source>
+        <translation>{stage}时限 {time}</translation>
+    </message>
+    <message>
+        <source>{stage} due {time}, over by {late}</source>
+        <translation>{stage}时限 {time}，已超 {late}</translation>
     </message>
     <message>
         <source>Outside the work grid for {duration}</source>

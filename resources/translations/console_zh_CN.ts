@@ -8,6 +8,18 @@
         <translation>上报</translation>
     </message>
     <message>
+        <source>Send for verification</source>
+        <translation>派出核实</translation>
+    </message>
+    <message>
+        <source>Verified: true</source>
+        <translation>核实属实</translation>
+    </message>
+    <message>
+        <source>Verified: not true</source>
+        <translation>核实不属实</translation>
+    </message>
+    <message>
         <source>Register</source>
         <translation>立案</translation>
     </message>
@@ -590,6 +602,29 @@
     </message>
 </context>
 <context>
+    <name>CentreStages</name>
+    <message>
+        <source>Sending for verification</source>
+        <translation>受理→核实派出</translation>
+    </message>
+    <message>
+        <source>Verification answer</source>
+        <translation>核实应答</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Check answer</source>
+        <translation>核查应答</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
@@ -847,6 +882,10 @@
     <message>
         <source>Choose the patrol officer who is to check the result.</source>
         <translation>请选择负责核查的监督员。</translation>
+    </message>
+    <message>
+        <source>Reports from this source are verified on site before registration: send it to a patrol officer for verification first.</source>
+        <translation>该来源的上报须先经现场核实才能立案：请先派监督员核实。</translation>
     </message>
     <message>
         <source>An extension has already been requested for this case and awaits a decision.</source>
@@ -2475,6 +2514,10 @@
         <translation>待受理</translation>
     </message>
     <message>
+        <source>To verify</source>
+        <translation>待核实</translation>
+    </message>
+    <message>
         <source>To dispatch</source>
         <translation>待派遣</translation>
     </message>
@@ -2531,6 +2574,14 @@
     <message>
         <source>Reported</source>
         <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Being verified</source>
+        <translation>核实中</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核实</translation>
     </message>
     <message>
         <source>Registered</source>

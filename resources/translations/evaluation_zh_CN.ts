@@ -47,6 +47,10 @@
         <translation>监督员</translation>
     </message>
     <message>
+        <source>Dispatchers (posts)</source>
+        <translation>派遣员（岗位）</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>今日</translation>
     </message>

@@ -48,6 +48,10 @@
         <translation>核查监督员</translation>
     </message>
     <message>
+        <source>Verify by</source>
+        <translation>核实监督员</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -150,6 +154,10 @@
 {address}</source>
         <translation>网格 {cell}
 {address}</translation>
+    </message>
+    <message>
+        <source>{stage}: limit {due}</source>
+        <translation>{stage}：时限 {due}</translation>
     </message>
     <message>
         <source>Deadline {deadline}</source>
@@ -790,6 +798,10 @@
     <message>
         <source>Not confirmed on site</source>
         <translation>现场核实不属实</translation>
+    </message>
+    <message>
+        <source>Already gone when the officer arrived</source>
+        <translation>监督员到场时问题已不存在</translation>
     </message>
     <message>
         <source>Duplicate report</source>

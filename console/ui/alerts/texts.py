@@ -6,7 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.services.alert_actions import AlertView
-from console.common.messages import Names, register_error_texts
+from console.common.messages import Names, centre_stage_name, register_error_texts
 
 KIND_NAMES = Names("AlertKinds", {
     "new_urgent": QT_TRANSLATE_NOOP("AlertKinds", "Urgent case"),
@@ -15,6 +15,8 @@ KIND_NAMES = Names("AlertKinds", {
     "near_deadline_digest": QT_TRANSLATE_NOOP("AlertKinds", "Cases near deadline"),
     "near_deadline": QT_TRANSLATE_NOOP("AlertKinds", "Near deadline"),
     "offline_digest": QT_TRANSLATE_NOOP("AlertKinds", "Patrols offline"),
+    "centre_near": QT_TRANSLATE_NOOP("AlertKinds", "Centre stage near its limit"),
+    "centre_overdue": QT_TRANSLATE_NOOP("AlertKinds", "Centre stage over its limit"),
     "off_post": QT_TRANSLATE_NOOP("AlertKinds", "Off post"),
     "idle": QT_TRANSLATE_NOOP("AlertKinds", "Idle"),
     "offline": QT_TRANSLATE_NOOP("AlertKinds", "Offline"),
@@ -129,6 +131,13 @@ def _condition(a: AlertView, now: datetime) -> str:
         case "overdue":
             return translate("AlertTexts", "Deadline {time}, overdue by {late}").format(
                 time=_deadline(p.get("deadline"), now), late=_since(p.get("deadline"), now))
+        case "centre_near":
+            return translate("AlertTexts", "{stage} due at {time}").format(
+                stage=centre_stage_name(p.get("stage", "")), time=_deadline(p.get("due"), now))
+        case "centre_overdue":
+            return translate("AlertTexts", "{stage} due {time}, over by {late}").format(
+                stage=centre_stage_name(p.get("stage", "")), time=_deadline(p.get("due"), now),
+                late=_since(p.get("due"), now))
         case "off_post":
             return translate("AlertTexts", "Outside the work grid for {duration}").format(
                 duration=_since(p.get("since"), now))

@@ -138,7 +138,8 @@ class ActionDialog(QDialog):
             self.patrols.setMinimumHeight(170)
             self.patrols.setColumnWidth(0, 190)
             self.patrols.itemActivated.connect(lambda *_: self.confirm())
-            form.addRow(self.tr("Check by"), self.patrols)
+            form.addRow(self.tr("Verify by") if action == "request_verify" else self.tr("Check by"),
+                        self.patrols)
 
         self.reason = self._line("actionReason", form, self.tr("Reason"), fields, "reason",
                                  self.tr("Why (required)"))

@@ -27,8 +27,13 @@ class ActionSpec:
 
 
 # Letters a dispatcher can hit without looking: R(egister), D(ispatch), K (核查 check),
-# C(lose), W (rework), N(ote); Shift turns an action into its "no" (reject, return, deny).
+# C(lose), W (rework), N(ote), V (核实 verify) with Y / Shift+Y for its answer; Shift turns an action into its "no" (reject, return, deny).
 SPECS: dict[str, ActionSpec] = {s.action: s for s in (
+    ActionSpec("request_verify", "V", ("patrol", "note")),
+    ActionSpec("confirm", "Y", ("note",)),
+    ActionSpec("refute", "Shift+Y", ("reason",), presets=(
+        QT_TRANSLATE_NOOP("Reasons", "Not confirmed on site"),
+        QT_TRANSLATE_NOOP("Reasons", "Already gone when the officer arrived"))),
     ActionSpec("register", "R", ("category", "note")),
     ActionSpec("reject", "Shift+R", ("reason",), presets=(
         QT_TRANSLATE_NOOP("Reasons", "Not confirmed on site"),
@@ -62,7 +67,7 @@ def preset_reasons(spec: ActionSpec) -> list[str]:
 
 
 def available(actor: Actor | None, status: str, *, extension_pending: bool,
-              department_id: int | None) -> list[str]:
+              department_id: int | None, needs_verification: bool = False) -> list[str]:
     """The actions `actor` may take on a case in `status`, in workflow order.
 
     A department acts only on cases dispatched to it (the service refuses the others too;
@@ -73,6 +78,9 @@ def available(actor: Actor | None, status: str, *, extension_pending: bool,
             and department_id != actor.department_id:
         return []
     allowed = allowed_actions(Status(status), actor.role, extension_pending=extension_pending)
+    if needs_verification and status == Status.REPORTED:
+        # Its source is verified on site first: 立案 would only be refused (核实 before 立案).
+        allowed = [a for a in allowed if a is not Action.REGISTER]
     return [a.value for a in allowed if a.value in SPECS]
 
 

@@ -36,7 +36,7 @@ from PySide6.QtGui import QFont
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
-from console.common.messages import source_name, status_name
+from console.common.messages import centre_stage_name, source_name, status_name
 from console.ui.queues.texts import (
     COUNTDOWN_SEVERITY,
     column_title,
@@ -364,6 +364,10 @@ class CaseQueueModel(QAbstractTableModel):
         seconds = QTime.currentTime().second()
         self._clock.start((60 - seconds) * 1000 + 50)
 
+    def _countdown_of(self, row: QueueRow) -> TimeLeft:
+        left = self._left.get(row.id)
+        return left if left is not None else self._time_left(row, self._clock_at)
+
     def _countdown(self, i: int) -> TimeLeft:
         """Row `i`'s countdown at the last turn of the minute, worked out on first use."""
         row = self._rows[i]
@@ -528,6 +532,9 @@ class CaseQueueModel(QAbstractTableModel):
         if column == "location":
             return self.tr("Cell {cell}\n{address}").format(cell=row.cell_code or "—",
                                                             address=row.address or "—")
+        if column == "remaining" and self._countdown_of(row).centre_stage:
+            return self.tr("{stage}: limit {due}").format(
+                stage=centre_stage_name(row.stage_key or ""), due=full_time(row.stage_due))
         if column == "remaining" and row.deadline is not None:
             text = self.tr("Deadline {deadline}").format(deadline=full_time(row.deadline))
             if row.requested_deadline is not None:

@@ -41,8 +41,10 @@ from console.common.theme import set_state, severity_color
 COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
 FEED_COALESCE_MS = 120            # changes arriving together become one read
 # Columns a tab starts without: what is the same on every row there, or not yet known.
-HIDDEN_BY_DEFAULT = {"reported": {"department", "remaining", "status"},
-                     "registered": {"department", "remaining", "status"},
+# 待受理, 待核实 and 待派遣 show the centre's own stage limit counting down (domain/centre_clock.py).
+HIDDEN_BY_DEFAULT = {"reported": {"department"},
+                     "verifying": {"department", "status"},
+                     "registered": {"department", "status"},
                      "dispatched": {"source", "status", "reported_at"},
                      "overdue": {"source", "status", "reported_at"},
                      "checking": {"source", "reported_at"},

@@ -86,7 +86,9 @@ class QueueActions(QObject):
         elif detail is not None:
             possible = available(dock.actor, detail.status,
                                  extension_pending=detail.extension_pending,
-                                 department_id=detail.department_id)
+                                 department_id=detail.department_id,
+                                 needs_verification=dock.refs is not None
+                                 and detail.source in dock.refs.verified_sources)
         else:
             possible = []
         for name, action in self.workflow.items():
