@@ -27,6 +27,8 @@ def closed_port() -> int:
 
 
 def urls() -> list[str]:
+    if not PG_URL:
+        return ["unused"]   # collected then skipped (needs_pg): no PostgreSQL to point at
     u = make_url(PG_URL)
     host, port, dead = u.host or "localhost", u.port or 5432, closed_port()
     auth = f"{u.username}:{u.password}@" if u.password else f"{u.username}@"
