@@ -14,6 +14,8 @@ from console.domain.errors import DomainError
 SENTENCES: dict[str, str] = {
     "action_not_allowed_in_state": "案卷当前为“{status}”状态，不能执行“{action}”。",
     "bad_coordinates": "坐标（{lon}, {lat}）无效。",
+    "cell_retired": "单元网格 {code} 已在网格导入时停用，请选择当前网格中的单元网格。",
+    "verification_required": "该来源的上报须先经现场核实才能立案：请先派监督员核实。",
     "bad_phone": "“{phone}”不是有效的电话号码。",
     "deadline_in_past": "截止时间 {deadline} 已过，请选择更晚的时间。",
     "deadline_required": "“{action}”须设定处置时限。",
