@@ -25,6 +25,7 @@ from console.store.models import (
     Case,
     CaseEvent,
     Device,
+    FieldReceipt,
     FieldSession,
     Setting,
     User,
@@ -230,14 +231,53 @@ def test_a_report_lands_in_the_intake_queue_as_the_officer(field):
 
 def test_the_same_idempotency_key_never_makes_a_second_case(field):
     token = field.sign_in()
-    first = field.report(token, key="k" * 32)
-    again = field.report(token, key="k" * 32, description="重试")
+    first = field.report(token, key="k" * 32, made_at="2020-01-01T08:00:00")
+    again = field.report(token, key="k" * 32, made_at="2020-01-01T08:00:00")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["case_number"] == first.json()["case_number"]
     assert again.json()["replayed"] is True
     assert len(patrol_cases(field.db)) == 1
     # Another officer's key is theirs: the same text is no clash (keys are per officer).
     assert field.report(token, key="j" * 32).status_code == 201
+
+
+@pytest.mark.parametrize("change", [
+    {"description": "另一处垃圾"}, {"category_code": "nope"}, {"address": "曙光路14号"},
+    {"lat": str(CENTRE[1] + STEP / 4)}, {"made_at": "2020-01-01T09:00:00"},
+    {"photos": (PNG,)}, {"photos": (JPEG, PNG)}, {"photos": ()},
+])
+def test_a_reused_key_with_another_content_is_refused_not_replayed(field, change):
+    token = field.sign_in()
+    assert field.report(token, key="r" * 32, made_at="2020-01-01T08:00:00").status_code == 201
+    r = field.report(token, key="r" * 32, **({"made_at": "2020-01-01T08:00:00"} | change))
+    assert r.status_code == 409 and r.json()["error"] == "idempotency_key_reused", r.text
+    assert "幂等键" in r.json()["message"]
+    assert len(patrol_cases(field.db)) == 1
+
+
+def test_a_report_key_reused_for_an_answer_is_refused(field):
+    change = checking_case(field)
+    token = field.sign_in()
+    assert field.report(token, key="x" * 32).status_code == 201
+    data = {"kind": "check", "case_number": change.number, "result": "handled"}
+    r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, "x" * 32))
+    assert r.status_code == 409 and r.json()["error"] == "idempotency_key_reused"
+    # And the other way round: an answer's key is no report's.
+    assert field.client.post(f"{API}/tasks/answer", data=data,
+                             headers=auth(token, "y" * 32)).status_code == 201
+    r = field.report(token, key="y" * 32)
+    assert r.status_code == 409 and r.json()["error"] == "idempotency_key_reused"
+    assert len(patrol_cases(field.db)) == 1
+
+
+def test_a_receipt_kept_before_digests_is_replayed_whatever_the_content(field):
+    token = field.sign_in()
+    first = field.report(token, key="o" * 32)
+    with field.db.transaction() as s:       # as a row from before migration 0019
+        s.execute(update(FieldReceipt).values(digest=None))
+    again = field.report(token, key="o" * 32, description="重试")
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    assert again.json()["case_number"] == first.json()["case_number"]
 
 
 @pytest.mark.parametrize("change, status, code", [
@@ -489,6 +529,12 @@ def test_a_check_is_listed_and_answered_with_a_photo(field):
     again = field.client.post(f"{API}/tasks/answer", data=data, files=files,
                               headers=auth(token, "a" * 20))
     assert again.status_code == 200 and again.json()["replayed"] is True
+    for other in ({"result": "not_handled"}, {"note": "未清理"}, {"case_number": "X1"}):
+        r = field.client.post(f"{API}/tasks/answer", data=data | other, files=files,
+                              headers=auth(token, "a" * 20))
+        assert r.status_code == 409 and r.json()["error"] == "idempotency_key_reused"
+    r = field.client.post(f"{API}/tasks/answer", data=data, headers=auth(token, "a" * 20))
+    assert r.status_code == 409 and r.json()["error"] == "idempotency_key_reused"
     with field.db.session() as s:
         events = s.scalars(select(CaseEvent).where(CaseEvent.case_id == change.case_id,
                                                    CaseEvent.action == "add_note")).all()

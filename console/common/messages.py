@@ -53,6 +53,9 @@ ERROR_TEXTS: dict[str, str] = {
     "location_outside_city": QT_TRANSLATE_NOOP(
         "Errors", "The point ({lon}, {lat}) lies outside every grid cell of the city."),
     "unknown_cell": QT_TRANSLATE_NOOP("Errors", "There is no grid cell with code {code}."),
+    "idempotency_key_reused": QT_TRANSLATE_NOOP(
+        "Errors", "The idempotency key {key} was already used for a different submission; "
+                  "a new submission needs a new key."),
     "cell_retired": QT_TRANSLATE_NOOP(
         "Errors", "The grid cell {code} was retired by a grid import; choose a cell of the "
                   "current grid."),

@@ -280,13 +280,14 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
     def idempotency_key(request: Request) -> str:
         return field_reports.check_key(request.headers.get("idempotency-key"))
 
-    async def once(request: Request, key: str, work) -> dict:
-        """Run `work` in a transaction; a key another request took meanwhile gives its answer."""
+    async def once(request: Request, key: str, endpoint: str, digest: str, work) -> dict:
+        """Run `work` in a transaction; a key another request took meanwhile gives its answer
+        (or its refusal, if that request asked something else)."""
         try:
             return await as_officer(request, work, write=True, counted=False)
         except Raced:
             done = await as_officer(request, lambda s, o: field_reports.receipt(
-                s, o.actor.user_id, key), counted=False)
+                s, o.actor.user_id, key, endpoint, digest), counted=False)
             if done is None:
                 raise FieldRefused(409, "retry", "请重试") from None
             return done
@@ -310,7 +311,7 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
                 for p in photos:        # only now: the report passed every check
                     media.store_at_commit(s, p, data_dir)
             return done
-        done = await once(request, key, work)
+        done = await once(request, key, "report", field_reports.report_digest(sub), work)
         log.info("field: report %s (%d photos%s)", done["case_number"], len(photos),
                  ", replayed" if done["replayed"] else "")
         return JSONResponse(done, status_code=200 if done["replayed"] else 201)
@@ -331,7 +332,7 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
                 for p in photos:        # named only once the answer has committed
                     media.store_at_commit(s, p, data_dir)
             return done
-        done = await once(request, key, work)
+        done = await once(request, key, "answer", field_tasks.answer_digest(ans), work)
         return JSONResponse(done, status_code=200 if done["replayed"] else 201)
 
     # --- the page -------------------------------------------------------------------------
@@ -376,7 +377,7 @@ def create_field_app(db: Database, *, data_dir: Path, limits: Limits | None = No
 
     async def domain(request: Request, exc: DomainError) -> Response:
         r = field_reports.refusal_of(exc)
-        return _refuse(409 if exc.code == "stale_version" else r.status, r.code, r.message)
+        return _refuse(r.status, r.code, r.message)
 
     async def too_large(request: Request, exc: TooLarge) -> Response:
         return _refuse(413, "too_large", f"上传过大（每张照片不超过 "

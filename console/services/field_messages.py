@@ -20,6 +20,7 @@ SENTENCES: dict[str, str] = {
     "deadline_in_past": "截止时间 {deadline} 已过，请选择更晚的时间。",
     "deadline_required": "“{action}”须设定处置时限。",
     "department_required": "请选择负责处置的专业部门。",
+    "idempotency_key_reused": "幂等键 {key} 已用于另一项不同的提交，请为新的提交生成新的键。",
     "duplicate_report": "该上报（编号 {external_id}）已经收到，不再重复受理。",
     "extension_already_requested": "该案卷已申请延期，正在等待审批。",
     "extension_not_later": "延期后的截止时间必须晚于当前截止时间（{deadline}）。",

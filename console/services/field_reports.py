@@ -7,6 +7,8 @@ case it already made instead of making a second one.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,20 +76,49 @@ def check_key(key: object) -> str:
     return key
 
 
-def receipt(session: Session, user_id: int, key: str) -> dict[str, Any] | None:
-    """What this key already did for this officer (with `replayed`), None if nothing yet."""
+#: receipt kind → the endpoint that made it: a key is reused if asked of the other one.
+ENDPOINTS = {"report": "report", "check": "answer", "verify": "answer"}
+
+
+def content_digest(endpoint: str, content: dict[str, Any]) -> str:
+    """SHA-256 over what a request asks (photos by their names, which are their bytes'
+    SHA-256): the same key with another content is a different request, not a retry."""
+    text = json.dumps({"endpoint": endpoint, **content}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def report_digest(sub: FieldReport) -> str:
+    return content_digest("report", {
+        "category": str(sub.category_code or ""), "text": str(sub.description or ""),
+        "address": str(sub.address or ""), "lat": str(sub.lat), "lon": str(sub.lon),
+        "made_at": sub.made_at.isoformat() if sub.made_at else None,
+        "photos": [p.name for p in sub.photos]})
+
+
+def receipt(session: Session, user_id: int, key: str, endpoint: str | None = None,
+            digest: str | None = None) -> dict[str, Any] | None:
+    """What this key already did for this officer (with `replayed`), None if nothing yet.
+
+    Asked of another endpoint, or with another content than the receipt's (where both are
+    known), the key is being reused for a different request: refused, never replayed."""
     row = session.scalars(select(FieldReceipt).where(FieldReceipt.user_id == user_id,
                                                      FieldReceipt.key == key)).first()
-    return None if row is None else {**row.result, "replayed": True}
+    if row is None:
+        return None
+    if endpoint is not None and ENDPOINTS.get(row.kind, row.kind) != endpoint \
+            or digest is not None and row.digest is not None and row.digest != digest:
+        raise DomainError("idempotency_key_reused", key=key)
+    return {**row.result, "replayed": True}
 
 
 def keep_receipt(session: Session, user_id: int, key: str, kind: str, case_id: int,
-                 result: dict[str, Any], at: datetime) -> None:
+                 result: dict[str, Any], at: datetime, digest: str | None = None) -> None:
     """Remember the key with its result; Raced if another request took the key meanwhile."""
     try:
         with session.begin_nested():
             session.add(FieldReceipt(user_id=user_id, key=key, kind=kind, case_id=case_id,
-                                     result=result, at=at))
+                                     result=result, at=at, digest=digest))
             session.flush()
     except IntegrityError:
         raise Raced from None
@@ -147,7 +178,8 @@ def report(session: Session, officer: FieldOfficer, sub: FieldReport, at: dateti
            ) -> dict[str, Any]:
     """上报 as the officer; the same key again gives the first answer (`replayed`)."""
     key = check_key(sub.key)
-    done = receipt(session, officer.actor.user_id, key)
+    digest = report_digest(sub)
+    done = receipt(session, officer.actor.user_id, key, "report", digest)
     if done is not None:
         return done
     lat = _number("lat", sub.lat, -90, 90)
@@ -166,7 +198,8 @@ def report(session: Session, officer: FieldOfficer, sub: FieldReport, at: dateti
                                .where(Case.id == change.case_id))
     result = {"case_number": change.number, "status": change.status, "cell_code": cell_code,
               "photos": len(sub.photos), "flags": list(flags)}
-    keep_receipt(session, officer.actor.user_id, key, "report", change.case_id, result, at)
+    keep_receipt(session, officer.actor.user_id, key, "report", change.case_id, result, at,
+                 digest)
     audited(session, officer.actor, ChangeKind.CASE, change.case_id, ChangeAction.ADDED, at,
             {"field": "report", "device": officer.device, "session": officer.session_id,
              "key": key, "photos": [p.name for p in sub.photos], "flags": list(flags),
@@ -235,6 +268,12 @@ def position_device(session: Session, officer: FieldOfficer) -> str | None:
         .order_by(Device.id).limit(1))
 
 
+#: Refusals that are conflicts with what the server already has (HTTP 409).
+CONFLICTS = frozenset({"stale_version", "idempotency_key_reused"})
+
+
 def refusal_of(exc: DomainError) -> FieldRefused:
     """A service's refusal as the phone shows it: the console's own sentence."""
+    if exc.code in CONFLICTS:
+        return FieldRefused(409, exc.code, field_messages.sentence(exc))
     return FieldRefused(400, exc.code, field_messages.sentence(exc))

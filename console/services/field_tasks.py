@@ -30,6 +30,7 @@ from console.services.field_reports import (
     Raced,
     cell_geojson,
     check_key,
+    content_digest,
     keep_receipt,
     receipt,
 )
@@ -92,18 +93,25 @@ def _request_notes(session: Session, case_ids: list[int]) -> dict[int, str]:
     return out
 
 
+def answer_digest(ans: Answer) -> str:
+    return content_digest("answer", {
+        "kind": str(ans.kind), "task": str(ans.case_number), "answer": str(ans.result),
+        "note": str(ans.note or ""), "photos": list(ans.photos)})
+
+
 def answer(session: Session, officer: FieldOfficer, ans: Answer, at: datetime
            ) -> dict[str, Any]:
     """The officer's answer to a task; the same key again gives the first answer back."""
     key = check_key(ans.key)
-    done = receipt(session, officer.actor.user_id, key)
+    digest = answer_digest(ans)
+    done = receipt(session, officer.actor.user_id, key, "answer", digest)
     if done is not None:
         return done
     if ans.kind not in TASK_KINDS:
         raise FieldRefused(400, "bad_kind", "没有这种任务")
     if ans.kind == verification.KIND:
         return verification.phone_answer(session, officer, key, ans.case_number, ans.result,
-                                         ans.note, tuple(ans.photos), at)
+                                         ans.note, tuple(ans.photos), at, digest)
     label = ANSWERS[ans.kind].get(ans.result)
     if label is None:
         raise FieldRefused(400, "bad_result", "请选择核查结果")
@@ -132,7 +140,7 @@ def answer(session: Session, officer: FieldOfficer, ans: Answer, at: datetime
                  "cell_id": case.cell_id, "department_id": case.department_id})
     result = {"case_number": case.number, "kind": ans.kind, "result": ans.result,
               "photos": len(ans.photos)}
-    keep_receipt(session, officer.actor.user_id, key, ans.kind, case.id, result, at)
+    keep_receipt(session, officer.actor.user_id, key, ans.kind, case.id, result, at, digest)
     audited(session, actor, ChangeKind.CASE, case.id, ChangeAction.UPDATED, at,
             {"field": ans.kind, "device": officer.device, "session": officer.session_id,
              "key": key, "result": ans.result, "photos": list(ans.photos)})

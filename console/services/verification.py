@@ -64,8 +64,8 @@ def _request_notes(session: Session, case_ids: list[int]) -> dict[int, str]:
 
 
 def phone_answer(session: Session, officer: FieldOfficer, key: str, case_number: str,
-                 result: str, note: str, photos: tuple[str, ...], at: datetime
-                 ) -> dict[str, Any]:
+                 result: str, note: str, photos: tuple[str, ...], at: datetime,
+                 digest: str | None = None) -> dict[str, Any]:
     """The officer's 属实 / 不属实 (the receipt check is the caller's, field_tasks.answer)."""
     label = ANSWERS.get(result)
     if label is None:
@@ -90,7 +90,7 @@ def phone_answer(session: Session, officer: FieldOfficer, key: str, case_number:
     except DomainError as e:
         raise FieldRefused(409, e.code, "无法记录核实结果") from e
     out = {"case_number": case.number, "kind": KIND, "result": result, "photos": len(photos)}
-    keep_receipt(session, officer.actor.user_id, key, KIND, case.id, out, at)
+    keep_receipt(session, officer.actor.user_id, key, KIND, case.id, out, at, digest)
     audited(session, officer.actor, ChangeKind.CASE, case.id, ChangeAction.UPDATED, at,
             {"field": KIND, "device": officer.device, "session": officer.session_id,
              "key": key, "result": result, "photos": list(photos), "status": change.status})

@@ -487,10 +487,13 @@ class FieldReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))          # report | check
+    kind: Mapped[str] = mapped_column(String(16))          # report | check | verify
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
+    # SHA-256 of what the request asked (field_reports.content_digest); NULL on rows kept
+    # before 0019, which are not compared.
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_field_receipts_user_key"),)
 
 

@@ -928,6 +928,10 @@
         <translation>不存在编码为 {code} 的单元网格。</translation>
     </message>
     <message>
+        <source>The idempotency key {key} was already used for a different submission; a new submission needs a new key.</source>
+        <translation>幂等键 {key} 已用于另一项不同的提交，请为新的提交生成新的键。</translation>
+    </message>
+    <message>
         <source>The grid cell {code} was retired by a grid import; choose a cell of the current grid.</source>
         <translation>单元网格 {code} 已在网格导入时停用，请选择当前网格中的单元网格。</translation>
     </message>
