@@ -24,10 +24,13 @@ from console.store.models import (
     AuditRecord,
     Case,
     CaseEvent,
+    Cell,
+    Community,
     Device,
     FieldReceipt,
     FieldSession,
     Setting,
+    Street,
     User,
 )
 from tests.ingest_app import Client
@@ -196,6 +199,12 @@ def test_categories_and_where(field):
     assert garbage["kind"] == "事件" and garbage["major"] and garbage["name"] == "暴露垃圾"
     inside = field.client.get(f"{API}/where", params=INSIDE, headers=auth(token)).json()
     assert inside["inside"] is True and inside["cell_code"] == field.city.cell_codes[3]
+    with field.db.session() as s:
+        community, street = s.execute(
+            select(Community.name, Street.name).join(Street, Street.id == Community.street_id)
+            .join(Cell, Cell.community_id == Community.id)
+            .where(Cell.code == inside["cell_code"])).one()
+    assert (inside["community"], inside["street"]) == (community, street) and community
     # The cell's outline for the page's small map, as GeoJSON.
     assert inside["cell"]["type"] == "Polygon" and len(inside["cell"]["coordinates"][0]) >= 4
     outside = field.client.get(f"{API}/where", params={"lat": "1", "lon": "1"},

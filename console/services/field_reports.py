@@ -26,7 +26,17 @@ from console.services import cases, field_figures, field_messages
 from console.services.field_sessions import FieldOfficer, FieldRefused
 from console.services.trail import audited
 from console.store import cases as case_store
-from console.store.models import Alert, Case, Category, Cell, Device, FieldReceipt, Shift
+from console.store.models import (
+    Alert,
+    Case,
+    Category,
+    Cell,
+    Community,
+    Device,
+    FieldReceipt,
+    Shift,
+    Street,
+)
 
 SOURCE = "patrol"
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -220,8 +230,14 @@ def where(session: Session, lat: object, lon: object) -> dict[str, Any]:
     lat_, lon_ = _number("lat", lat, -90, 90), _number("lon", lon, -180, 180)
     cell = case_store.cell_at(session, lon_, lat_)
     if cell is None:
-        return {"inside": False, "cell_code": None, "cell": None}
-    return {"inside": True, "cell_code": cell.code, "cell": cell_geojson(cell.ring)}
+        return {"inside": False, "cell_code": None, "cell": None, "street": None,
+                "community": None}
+    # The place's names, so the officer confirms where they are, not only a cell code.
+    names = session.execute(
+        select(Community.name, Street.name).join(Street, Street.id == Community.street_id)
+        .where(Community.id == cell.community_id)).first() or (None, None)
+    return {"inside": True, "cell_code": cell.code, "cell": cell_geojson(cell.ring),
+            "community": names[0], "street": names[1]}
 
 
 def cell_geojson(ring: object) -> dict[str, Any] | None:

@@ -370,7 +370,9 @@ function locate() {
       state.whereAt = Date.now();
       try {
         const w = await api(`where?lat=${state.pos.lat}&lon=${state.pos.lon}`);
-        $("where").textContent = w.inside ? `单元网格 ${w.cell_code}\n${text}` : `不在本市网格内\n${text}`;
+        $("where").textContent = w.inside
+            ? `${[w.street, w.community].filter(Boolean).join(" · ")} 单元网格 ${w.cell_code}\n${text}`
+            : `不在本市网格内\n${text}`;
         smallMap("report", state.pos.lat, state.pos.lon, state.pos.acc, w.cell || null);
         $("where").className = w.inside ? "where" : "where bad";
         $("where").style.whiteSpace = "pre-line";
