@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -135,3 +136,39 @@ def test_devices_add_list_disable(db, city, capsys):
     assert main(["devices", "list", "--db", url]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == ["patrol-0001\tP0001\t王巡\tdisabled\t-", "phone-9\tP0001\t王巡\tactive\t-"]
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:   # the field after the state is the parent's pid
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
+def test_the_writer_process_stops_when_serve_is_killed_outright(db, city):
+    """kill -9 of serve sends the writer no end; it must notice and leave, not hold the
+    database for ever (such orphans were found after test runs)."""
+    serve = Serve(db.engine.url.render_as_string(hide_password=False))
+    try:
+        with httpx.Client(base_url=serve.url, timeout=30) as client:
+            assert client.get("/", params={"id": city.device, "lat": 30.27, "lon": 120.15,
+                                           "timestamp": 1773050400}).status_code == 200
+        writers = [p for p in _children(serve.proc.pid)
+                   if "multiprocessing" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
+                   and "resource_tracker" not in Path(f"/proc/{p}/cmdline").read_text(
+                       errors="replace")]
+        assert writers, "serve runs its writer in a child process"
+    finally:
+        serve.proc.kill()
+        serve.proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in writers):
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{p}").exists() for p in writers), "the writer outlived serve"

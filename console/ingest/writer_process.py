@@ -59,12 +59,18 @@ def _child(url: str, inbox, ready, written, refused, last_write, window: float,
         refused.value = writer.refused_late
         if writer.last_write is not None:
             last_write.value = time.time() - (time.monotonic() - writer.last_write)
+    parent = multiprocessing.parent_process()
     try:
         while True:
             try:
                 chunk = inbox.get(timeout=STATS_S)
             except queue_module.Empty:
                 publish()
+                # A serve killed outright never sends the end: write what came and leave, rather
+                # than wait for ever holding the database (orphans were found after test runs).
+                if parent is not None and not parent.is_alive():
+                    log.error("serve is gone: the writer process writes what it has and stops")
+                    break
                 continue
             if chunk is None:
                 break
