@@ -165,7 +165,9 @@ class GridImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setWordWrap(True)
+        # One line per problem, the whole sentence in the tooltip: a report may list tens of
+        # thousands of features, and measuring wrapped rows would freeze the dialog.
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.itemSelectionChanged.connect(self._row_chosen)
         self.preview = GridPreview(self)
@@ -380,9 +382,10 @@ class GridImportDialog(QDialog):
             self.table.setItem(row, 0, _item(str(f.index), align_right=True))
             self.table.setItem(row, 1, _item(f.code or "—"))
             self.table.setItem(row, 2, level)
-            self.table.setItem(row, 3, _item(problem_text(p.code, p.detail)))
+            sentence = _item(problem_text(p.code, p.detail))
+            sentence.setToolTip(sentence.text())
+            self.table.setItem(row, 3, sentence)
             self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, f.index)
-        self.table.resizeRowsToContents()
         self.preview.set_cells([
             PreviewCell(f.index, f.ring, "error" if not f.ok else
                         "warning" if f.problems else "ok")
