@@ -3,7 +3,6 @@ others from (`.ci/run` starts a local server and sets it); without it, PostgreSQ
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,6 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
 
 PG_URL = os.environ.get("CITY_CONSOLE_TEST_PG_URL")
 needs_pg = pytest.mark.skipif(not PG_URL, reason="CITY_CONSOLE_TEST_PG_URL is not set")
@@ -27,22 +25,8 @@ def fresh_database(prefix: str) -> Iterator[str]:
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        try:
-            _drop(admin, name)
-        finally:
-            admin.dispose()
-
-
-def _drop(admin, name: str) -> None:
-    # FORCE ends the test's own leftover connections; an autovacuum worker that happens to be
-    # in the database may only be ended by a member of pg_signal_backend (.ci/run grants it),
-    # and it leaves by itself soon: try again a few times before failing the test.
-    for attempt in range(20):
-        try:
-            with admin.connect() as con:
-                con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except ProgrammingError:
-            if attempt == 19:
-                raise
-            time.sleep(0.25)
+        # FORCE also ends an autovacuum worker still inside; that needs pg_signal_backend,
+        # which .ci/run grants the test role (PostgreSQL 15).
+        with admin.connect() as con:
+            con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
