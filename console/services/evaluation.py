@@ -8,11 +8,11 @@ The counting is SQL (store/evaluation_queries.py); the scoring is domain/evaluat
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from console.domain.evaluation import (COMPOSITE_OF, Level, Period, Term, composite, grade,
@@ -125,28 +125,27 @@ def evaluate(session: Session, level: Level | str, period: Period, now: datetime
 
 def evaluate_many(session: Session, levels, period: Period, now: datetime,
                   scope: Scope | None = None) -> dict[Level, Ranking]:
-    """Several levels at once: departments and regions share one grouped scan per period."""
+    """Several levels at once: departments and regions of both periods share one grouped scan."""
     levels = [Level(x) for x in levels]
     weights, bands, check_hours = _settings(session)
     prev = period.previous()
     regional = [lv for lv in levels if lv not in (Level.PATROL, Level.DISPATCHER)]
     scans = {}
-    streets: dict[int, int] = {}
-    for name, p in (("now", period), ("previous", prev)):
+    periods = {"now": period, "previous": prev}
+    if regional:
+        rows = q.unit_counts_many(session, [(p.start, _upto(p, now)) for p in periods.values()],
+                                  check_hours, scope)
+        streets = q.community_streets(session) if Level.STREET in regional else {}
+        for i, name in enumerate(periods):
+            for lv in regional:
+                scans[name, lv] = _rollup(rows, lv, streets, i)
+    for name, p in periods.items():
         upto = _upto(p, now)
-        if regional:
-            rows = q.unit_counts(session, p.start, upto, check_hours, scope)
-            if Level.STREET in regional:
-                streets = streets or q.community_streets(session)
-                for row in rows:
-                    row["street_id"] = streets.get(row["community_id"])
         for lv in levels:
             if lv is Level.PATROL:
                 scans[name, lv] = q.patrol_counts(session, p.start, upto, check_hours, scope)
             elif lv is Level.DISPATCHER:
                 scans[name, lv] = post_queries.dispatcher_counts(session, p.start, upto, scope)
-            else:
-                scans[name, lv] = _rollup(rows, lv)
     out = {}
     for lv in levels:
         terms = weights.get(COMPOSITE_OF[lv], ())
@@ -166,18 +165,27 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
     return out
 
 
-def _rollup(rows: list[dict[str, Any]], level: Level) -> dict[int, dict[str, int]]:
-    column = {Level.DEPARTMENT: "department_id", Level.COMMUNITY: "community_id",
-              Level.STREET: "street_id"}[level]
-    units: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        unit = row[column]
-        if unit is None:
-            continue
-        for k, v in row.items():
-            if k not in ("department_id", "community_id", "street_id"):
-                units[unit][k] += int(v or 0)
-    return units
+def _rollup(rows: list[tuple], level: Level, streets: dict[int, int],
+            period_index: int) -> dict[int, dict[str, int]]:
+    """One period's counts per unit of a level, summed from the (department, community) rows
+    of q.unit_counts_many (tens of thousands of rows: numpy, not a dict per row)."""
+    names = q.UNIT_COUNTS
+    if not rows:
+        return {}
+    first = 2 + period_index * len(names)
+    counts = np.array([r[first:first + len(names)] for r in rows], dtype=np.int64)
+    if level is Level.DEPARTMENT:
+        units = [r[0] for r in rows]
+    elif level is Level.COMMUNITY:
+        units = [r[1] for r in rows]
+    else:
+        units = [streets.get(r[1]) for r in rows]
+    keys = np.array([-1 if u is None else u for u in units], dtype=np.int64)
+    ids, where = np.unique(keys, return_inverse=True)
+    totals = np.zeros((len(ids), len(names)), dtype=np.int64)
+    np.add.at(totals, where, counts)
+    return {int(unit): dict(zip(names, map(int, total)))
+            for unit, total in zip(ids, totals) if unit != -1}
 
 
 def cases_behind(session: Session, level: Level | str, unit_id: int, indicator: str,

@@ -187,18 +187,58 @@ def _sums(sub, names: Iterable[str]) -> list:
     return out
 
 
+#: Flags that do not depend on the period: computed once a row however many periods are scanned.
+PERIOD_FREE = frozenset({"by_patrol", "on_time", "reworked", "extended", "not_returned", "valid"})
+#: Counts summed per (department, community): every count but the patrol officers' own.
+UNIT_COUNTS = tuple(n for n in COUNTS if n not in BY_REPORTER + BY_CHECKER + BY_VERIFIER)
+
+
+def unit_counts_many(session: Session, periods: list[tuple[datetime, datetime]], check_hours: float,
+                     scope: Scope | None = None) -> list[tuple]:
+    """The counts per (department, community) for several periods in one grouped scan.
+
+    Each row is (department_id, community_id, *counts of period 0 in UNIT_COUNTS order, *counts
+    of period 1, ...). The candidates are those of the periods' hull — a superset of each
+    period's own, which changes nothing because every count's condition implies its period's
+    bound — so a period and the one before it share one pass over the cases, one join to the
+    cells and one sort for the grouping."""
+    dialect = session.get_bind().dialect.name
+    needed = tuple(dict.fromkeys(f for n in UNIT_COUNTS for f in COUNTS[n]))
+    columns, free = [], set()
+    for i, (start, upto) in enumerate(periods):
+        f = flags(start, upto, check_hours, dialect)
+        for name in needed:
+            if name in PERIOD_FREE:
+                if name not in free:
+                    free.add(name)
+                    columns.append(case((f[name], 1), else_=0).label(name))
+            else:
+                columns.append(case((f[name], 1), else_=0).label(f"{name}_{i}"))
+    hull = candidates(min(s for s, _ in periods), max(u for _, u in periods))
+    inner = (select(Case.department_id, Cell.community_id, *columns)
+             .select_from(Case).outerjoin(Cell, Cell.id == Case.cell_id)
+             .where(hull, *scoped(scope)))
+    # On SQLite, LIMIT -1 keeps the subquery from being flattened into the sums (which would
+    # evaluate a flag again in every count that uses it).
+    sub = (inner.limit(-1) if dialect == "sqlite" else inner).subquery()
+    sums = []
+    for i in range(len(periods)):
+        for name in UNIT_COUNTS:
+            product = None
+            for flag in COUNTS[name]:
+                column = sub.c[flag if flag in PERIOD_FREE else f"{flag}_{i}"]
+                product = column if product is None else product * column
+            sums.append(func.coalesce(func.sum(product), 0))
+    stmt = (select(sub.c.department_id, sub.c.community_id, *sums)
+            .group_by(sub.c.department_id, sub.c.community_id))
+    return [tuple(r) for r in session.execute(stmt)]
+
+
 def unit_counts(session: Session, start: datetime, upto: datetime, check_hours: float,
                 scope: Scope | None = None) -> list[dict[str, Any]]:
-    """The counts per (department, community): one grouped scan of the period's cases.
-    Departments, communities and streets are sums of these rows (thousands, not cases)."""
-    dialect = session.get_bind().dialect.name
-    names = [n for n in COUNTS if n not in BY_REPORTER + BY_CHECKER + BY_VERIFIER]
-    needed = tuple(dict.fromkeys(f for n in names for f in COUNTS[n]))
-    sub = _flagged(start, upto, check_hours, dialect, needed,
-                   [Case.department_id, Cell.community_id], scope)
-    stmt = (select(sub.c.department_id, sub.c.community_id, *_sums(sub, names))
-            .group_by(sub.c.department_id, sub.c.community_id))
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    """The counts per (department, community) of one period, as dicts."""
+    return [dict(zip(("department_id", "community_id", *UNIT_COUNTS), row))
+            for row in unit_counts_many(session, [(start, upto)], check_hours, scope)]
 
 
 def patrol_counts(session: Session, start: datetime, upto: datetime, check_hours: float,
