@@ -273,10 +273,65 @@ def test_on_time_verification_and_the_dispatchers_correct_dispatch_rate(db, city
         assert (rows[city.dispatcher.user_id].numerator,
                 rows[city.dispatcher.user_id].denominator) == (1, 2)
         assert rows[city.leader.user_id].value == 1.0
-        assert desk.indicators == ("correct_dispatch_rate",) and desk.rows[0].score is None
+        assert "correct_dispatch_rate" in desk.indicators and desk.rows[0].score is None
         returned = evaluation.cases_behind(s, Level.DISPATCHER, city.dispatcher.user_id,
                                            "correct_dispatch_rate", week, now, "denominator")
         assert {r["id"] for r in returned} == {quick.case_id, slow.case_id}
+
+
+def test_the_desk_posts_on_time_and_correct_rates_computed_by_hand(db, city):
+    """按时受理率 (receiver), 按时立案率 and 准确立案率 (shift leader), 按时派遣率 (dispatcher), each
+    from the events that end the centre's own stages; limits 10 / 30 / 30 working minutes."""
+    from console.domain.evaluation import Level, Period
+    from console.services import evaluation
+    dept = city.departments["环卫处"]
+    d, lead = city.dispatcher, city.leader
+    m = lambda minutes: MON + timedelta(minutes=minutes)   # noqa: E731
+    # A: sent to 核实 at +5 (limit 10: on time), confirmed at +20; registered by the leader at
+    # +70 (20 minutes late), dispatched at +80 (on time).
+    a = do(db, cases.request_verify, d, report(db, d), patrol_id=city.officer_id, at=m(5))
+    a = do(db, cases.confirm, d, a, at=m(20))
+    a = do(db, cases.register, lead, a, at=m(70))
+    a = do(db, cases.dispatch, d, a, department_id=dept, at=m(80))
+    # B: sent to 核实 at +15 (late), confirmed at +20, registered by the leader at +30 (on
+    # time) — and cancelled afterwards as registered in error.
+    b = do(db, cases.request_verify, d, report(db, d), patrol_id=city.officer_id, at=m(15))
+    b = do(db, cases.confirm, d, b, at=m(20))
+    b = do(db, cases.register, lead, b, at=m(30))
+    do(db, cases.cancel, lead, b, reason="重复立案", at=m(200))
+    # C: a leader's own report needs no 核实; the dispatcher refuses it at +45 (limit 30: late).
+    c = report(db, d, source="leader")
+    do(db, cases.reject, d, c, reason="不属于受理范围", at=m(45))
+    week = Period(MON - timedelta(days=1), MON + timedelta(days=6))
+    now = MON + timedelta(days=1)
+    with db.session() as s:
+        desk = evaluation.evaluate(s, Level.DISPATCHER, week, now)
+        rows = {r.unit_id: r.figures for r in desk.rows}
+
+        def parts(user, key):
+            f = rows[user.user_id][key]
+            return f.numerator, f.denominator, f.value
+
+        assert parts(d, "on_time_accept_rate") == (1, 2, 0.5)
+        assert parts(d, "on_time_register_rate") == (0, 1, 0.0)
+        assert parts(d, "correct_register_rate") == (0, 0, None)
+        assert parts(d, "on_time_dispatch_rate") == (1, 1, 1.0)
+        assert parts(lead, "on_time_register_rate") == (1, 2, 0.5)
+        assert parts(lead, "correct_register_rate") == (1, 2, 0.5)
+        assert parts(lead, "on_time_accept_rate") == (0, 0, None)
+        late = evaluation.cases_behind(s, Level.DISPATCHER, d.user_id, "on_time_accept_rate",
+                                       week, now, "denominator")
+        on_time = evaluation.cases_behind(s, Level.DISPATCHER, d.user_id, "on_time_accept_rate",
+                                          week, now)
+        assert {r["id"] for r in late} == {a.case_id, b.case_id}
+        assert [r["id"] for r in on_time] == [a.case_id]
+        wrong = evaluation.cases_behind(s, Level.DISPATCHER, lead.user_id,
+                                        "correct_register_rate", week, now)
+        assert [r["id"] for r in wrong] == [a.case_id]
+        # A period that ends before the cancellation still counts B's registration as correct.
+        early = evaluation.evaluate(s, Level.DISPATCHER, Period(MON, m(100)), m(100))
+        f = {r.unit_id: r.figures for r in early.rows}[lead.user_id]["correct_register_rate"]
+        assert (f.numerator, f.denominator) == (2, 2)
 
 
 def test_the_alert_engine_raises_and_clears_the_centres_own_limits(db):

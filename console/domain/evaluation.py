@@ -51,7 +51,21 @@ _KEY_OF_ENGLISH = {
     "check rate": "on_time_check_rate", "correct dispatch rate": "correct_dispatch_rate",
 }
 SUPPLEMENT = {"supervision_report_rate": ("监督举报率", "supervision report rate",
-                                          "registered cases reported by patrol officers / registered")}
+                                          "registered cases reported by patrol officers / registered"),
+              # 岗位评价 of the desk (issue: receivers, shift leaders, dispatchers); the reference
+              # has only 准确派遣率 of these. "Within the limit": the centre's own stage limits.
+              "on_time_accept_rate": ("按时受理率", "on-time acceptance rate",
+                                      "reports accepted (sent to 核实, or refused) within the "
+                                      "centre's limit / reports accepted"),
+              "on_time_register_rate": ("按时立案率", "on-time registration rate",
+                                        "立案 decisions (registered or refused) within the centre's "
+                                        "limit / 立案 decisions"),
+              "correct_register_rate": ("准确立案率", "correct registration rate",
+                                        "(registered − cancelled afterwards as registered in "
+                                        "error) / registered"),
+              "on_time_dispatch_rate": ("按时派遣率", "on-time dispatch rate",
+                                        "dispatches within the centre's limit after 立案 / "
+                                        "dispatches")}
 
 
 @dataclass(frozen=True)

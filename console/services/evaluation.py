@@ -38,6 +38,10 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "on_time_check_rate": ("checks_on_time", "checks"),
     "correct_dispatch_rate": ("dispatched_correctly", "dispatched"),
     "supervision_report_rate": ("registered_by_patrol", "registered"),
+    "on_time_accept_rate": ("accepted_on_time", "accepted"),
+    "on_time_register_rate": ("registered_on_time", "register_decisions"),
+    "correct_register_rate": ("registered_correctly", "desk_registered"),
+    "on_time_dispatch_rate": ("dispatched_on_time", "dispatch_decisions"),
 }
 #: The indicators each level's table shows, in column order.
 SHOWN: dict[Level, tuple[str, ...]] = {
@@ -46,10 +50,11 @@ SHOWN: dict[Level, tuple[str, ...]] = {
     Level.STREET: ("registered", "due", "closure_rate", "on_time_closure_rate", "rework_rate",
                    "supervision_report_rate", "extension_rate", "overdue"),
     Level.PATROL: ("valid_report_rate", "on_time_verify_rate", "on_time_check_rate"),
-    # 岗位评价 of the desk: of the reference's indicators only 准确派遣率 is a post's own (see
-    # store/post_queries.py); 按时受理率, 按时立案率, 准确立案率 and 按时派遣率 have no row in
-    # the reference yet, so none is invented here (each event records its centre_stage on_time).
-    Level.DISPATCHER: ("correct_dispatch_rate",),
+    # 岗位评价 of the desk, one row per person: the receiver's 受理, the shift leader's 立案 and
+    # the dispatcher's 派遣 (store/post_queries.py); a person who did none of a post's work shows
+    # no figure for it.
+    Level.DISPATCHER: ("on_time_accept_rate", "on_time_register_rate", "correct_register_rate",
+                       "on_time_dispatch_rate", "correct_dispatch_rate"),
 }
 SHOWN[Level.COMMUNITY] = SHOWN[Level.STREET]
 

@@ -21,7 +21,7 @@ from console.domain.case_number import format_case_number
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
-from console.services.settings import work_calendar
+from console.services.settings import centre_clock, work_calendar
 from console.store import audit, feed
 from console.store.bulk import insert_rows
 from console.store.database import Database
@@ -60,6 +60,7 @@ class HistoryGenerator:
         rng = self.rng
         with self.db.session() as s:
             self.calendar = work_calendar(s)
+            self.centre_clock = centre_clock(s)
             cats = s.execute(select(Category.code, Category.kind, Category.department_id,
                                     Category.time_limit, Category.time_unit, Category.name)
                              .where(Category.active.is_(True)).order_by(Category.code)).all()
@@ -140,12 +141,16 @@ class HistoryGenerator:
         trail = _Trail(case_id, at, self.now, cat.code, reporter or self.dispatchers[0], source)
         desk = self.dispatchers[rng.randrange(len(self.dispatchers))]
         r = rng.random()
+        # The history registers every source directly (it predates 核实): the register stage
+        # runs from the report, as the service's clock would time it.
+        stage = self._stage("register", at)
         if r < 0.004:
-            trail.step(Action.CANCEL, self.leaders[0], rng.uniform(30, 600),
+            trail.step(Action.CANCEL, self.leaders[0], rng.uniform(30, 600), stage=stage,
                        reason=rng.choice(CANCEL_REASONS))
         elif r < 0.06 + (0.04 if source in ("hotline", "public") else 0):
-            trail.step(Action.REJECT, desk, rng.uniform(3, 40), reason=rng.choice(REJECT_REASONS))
-        elif trail.step(Action.REGISTER, desk, rng.uniform(3, 40)):
+            trail.step(Action.REJECT, desk, rng.uniform(3, 40), stage=stage,
+                       reason=rng.choice(REJECT_REASONS))
+        elif trail.step(Action.REGISTER, desk, rng.uniform(3, 40), stage=stage):
             trail.registered_at = trail.t
             right = cat.department_id
             first = right
@@ -182,7 +187,7 @@ class HistoryGenerator:
         while True:
             when = trail.t + timedelta(minutes=rng.uniform(2, 30))
             if not trail.step(Action.DISPATCH, desk, when=when, department_id=dept,
-                              deadline=deadline_from(when)):
+                              deadline=deadline_from(when), stage=self._stage("dispatch", trail.t)):
                 return False
             if dept == right:
                 break
@@ -220,6 +225,11 @@ class HistoryGenerator:
                 reworked = True
                 continue
             return trail.step(Action.CLOSE, desk, rng.uniform(20, 240))
+
+    def _stage(self, key: str, at: datetime) -> tuple[str, datetime] | None:
+        """The centre's stage `key` entered at `at`: (key, due), None when it has no limit."""
+        clock = self.centre_clock.start(key, at)
+        return (key, clock.due) if clock is not None else None
 
     def officer_for_check(self) -> int | None:
         return self.rng.choice(self.officer_ids) if self.officer_ids else None
@@ -288,12 +298,16 @@ class _Trail:
                               {"category_code": category_code, "source": source})]
 
     def step(self, action: Action, person: _Person, minutes: float | None = None,
-             when: datetime | None = None, **params) -> bool:
-        """Take `action` after `minutes` (or at `when`); False, doing nothing, if that is after now."""
+             when: datetime | None = None, stage: tuple[str, datetime] | None = None,
+             **params) -> bool:
+        """Take `action` after `minutes` (or at `when`); False, doing nothing, if that is after now.
+        `stage` (key, due): the centre's stage this action ends, recorded as the service does."""
         at = when or (self.t + timedelta(minutes=minutes))
         if at > self.now:
             return False
         new, data = workflow.perform(self.state, action, person.role, at=at, **params)
+        if stage is not None:
+            data["centre_stage"] = {"key": stage[0], "on_time": at <= stage[1]}
         self.events.append(_event(self.case_id, at, person, action, self.state.status, new.status,
                                   data.get("reason") or data.get("note"), data))
         self.state, self.t = new, at

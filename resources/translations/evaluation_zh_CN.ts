@@ -47,8 +47,8 @@
         <translation>监督员</translation>
     </message>
     <message>
-        <source>Dispatchers (posts)</source>
-        <translation>派遣员（岗位）</translation>
+        <source>Desk posts: receiving, registering, dispatching</source>
+        <translation>岗位评价（受理、立案、派遣）</translation>
     </message>
     <message>
         <source>Today</source>

@@ -41,7 +41,7 @@ class EvaluationDock(QDockWidget):
         self.level = QComboBox(body)
         for lv, text in zip(Level, (self.tr("Departments"), self.tr("Streets"),
                                            self.tr("Communities"), self.tr("Patrol officers"),
-                                           self.tr("Dispatchers (posts)"))):
+                                           self.tr("Desk posts: receiving, registering, dispatching"))):
             self.level.addItem(text, lv.value)
         self.period = QComboBox(body)
         for kind, text in ((PeriodKind.DAY, self.tr("Today")), (PeriodKind.WEEK, self.tr("This week")),
