@@ -201,6 +201,16 @@ def _sqlite_pragmas(dbapi_con, _record) -> None:
     cur.close()
 
 
+def _begin_before_savepoint(conn, _name) -> None:
+    """pysqlite opens its transaction only before a write statement, so a SAVEPOINT that comes
+    first (session.begin_nested() before any write) would open one itself — and releasing it
+    would COMMIT everything so far, whatever the outer transaction does next: a refusal after
+    it would leave a partial write. Begin the real transaction first."""
+    raw = conn.connection.driver_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 def make_engine(url: str, *, pragmas: bool = True, timeouts: bool = True,
                 pool_size: int | None = None) -> Engine:
     """An engine with the pragmas this product relies on (without them: for read-only checks).
@@ -216,6 +226,7 @@ def make_engine(url: str, *, pragmas: bool = True, timeouts: bool = True,
                                                 "check_same_thread": False})
         if pragmas:
             event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     try:
         u = secrets.with_password(u)
