@@ -95,6 +95,9 @@ ERROR_TEXTS: dict[str, str] = {
     "bad_battery": QT_TRANSLATE_NOOP("Errors", "Battery level {battery} is outside 0–100."),
     "duplicate_report": QT_TRANSLATE_NOOP(
         "Errors", "This report (reference {external_id}) has already been received."),
+    "form_already_saved": QT_TRANSLATE_NOOP(
+        "Errors", "This form was already saved as case {number} (the answer to that save was "
+        "lost); the changes made since were not saved. Open case {number} to change it."),
     "text_bad_character": QT_TRANSLATE_NOOP(
         "Errors", "The {field} contains a character that cannot be stored ({character}): remove "
                   "it and try again."),

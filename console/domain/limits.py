@@ -42,6 +42,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "reporter_name": TextLimit(64),
     "reporter_phone": TextLimit(32),
     "external_id": TextLimit(64),
+    "client_key": TextLimit(64),          # a seat form's own key (services/cases.report)
     "photo": TextLimit(500),              # one photo reference (a URL or a file name)
     "note": TextLimit(2000, multiline=True),
     "reason": TextLimit(2000, multiline=True),

@@ -100,10 +100,21 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
            address: str = "", description: str = "", urgent: bool | None = None,
            reporter_name: str | None = None, reporter_phone: str | None = None,
            reporter_patrol_id: int | None = None, photos: list[str] | None = None,
-           external_id: str | None = None, at: datetime | None = None) -> CaseChange:
-    """上报: a new case in state `reported`, located by point or by cell code."""
+           external_id: str | None = None, client_key: str | None = None,
+           at: datetime | None = None) -> CaseChange:
+    """上报: a new case in state `reported`, located by point or by cell code.
+
+    `client_key`: the seat's form's own key. Saving the same form again — after the connection
+    dropped during the commit, so the seat never heard whether it was saved — returns the case
+    it filed instead of filing a second one; changed since, it is refused (`form_already_saved`)."""
     at = at or now()
     actor = authorize(session, actor, Permission.REPORT)
+    client_key = check_text("client_key", client_key, optional=True)
+    if client_key is not None:
+        earlier = case_store.case_by_client_key(session, client_key)
+        if earlier is not None:
+            return _saved_before(earlier, category_code, source, address, description,
+                                 reporter_name, reporter_phone)
     if source not in SOURCES:
         raise DomainError("unknown_source", source=source)
     cat = category(session, category_code)
@@ -134,15 +145,17 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         lon, lat = cell.centroid_lon, cell.centroid_lat
     else:
         raise DomainError("location_required")
-    number = case_store.next_case_number(session, at.date())
-    case = Case(number=number, source=source, category_code=cat.code, cell_id=cell.id, lon=lon,
+    case = Case(source=source, category_code=cat.code, cell_id=cell.id, lon=lon,
                 lat=lat, address=address, description=description,
                 photos=photos, urgent=cat.urgent if urgent is None else urgent,
                 status=Status.REPORTED.value, reported_at=at, reporter_name=reporter_name,
                 reporter_phone=phone, reporter_patrol_id=reporter_patrol_id,
-                external_id=external_id, version=1, updated_at=at,
+                external_id=external_id, client_key=client_key, version=1, updated_at=at,
                 **stage_columns(session, Status.REPORTED, needs_verification(session, source), at))
-    _insert_report(session, case)
+    earlier = _insert_report(session, case)
+    if earlier is not None:
+        return _saved_before(earlier, category_code, source, address, description, reporter_name,
+                             reporter_phone)
     case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=Action.REPORT.value, from_status=None,
@@ -152,22 +165,44 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
     ticket = feed.record(session, ChangeKind.CASE, case.id, Action.REPORT, at,
                          {"status": case.status, "cell_id": cell.id, "urgent": case.urgent,
                           "category": cat.code})
-    return CaseChange(case.id, number, case.status, case.version, ticket)
+    return CaseChange(case.id, case.number, case.status, case.version, ticket)
 
 
-def _insert_report(session: Session, case: Case) -> None:
-    """Insert a new case; the same external id filed meanwhile by another seat or intake is the
-    `duplicate_report` refusal. The check before is only the fast path: between it and this
-    insert another transaction may commit the same id, and only the unique constraint knows."""
+def _saved_before(case: Case, category_code: str, source: str, address: str | None,
+                  description: str | None, reporter_name: str | None,
+                  reporter_phone: str | None) -> CaseChange:
+    """The case a form filed before, when the form is saved again unchanged."""
+    asked = (category_code, source, (address or "").strip(), (description or "").strip(),
+             (reporter_name or "").strip() or None, validate_phone(reporter_phone))
+    filed = (case.category_code, case.source, case.address, case.description,
+             case.reporter_name, case.reporter_phone)
+    if asked != filed:
+        raise DomainError("form_already_saved", number=case.number)
+    return CaseChange(case.id, case.number, case.status, case.version, feed.Ticket())
+
+
+def _insert_report(session: Session, case: Case) -> Case | None:
+    """Number and insert a new case; the same external id filed meanwhile by another seat or
+    intake is the `duplicate_report` refusal. The checks before are only the fast path: between
+    them and this insert another transaction may commit the same id, and only the unique index
+    knows. The number is taken inside the savepoint, so a refused insert leaves no gap."""
     try:
         with session.begin_nested():
+            case.number = case_store.next_case_number(session, case.reported_at.date())
             session.add(case)
             session.flush()
     except IntegrityError:
         if (case.external_id is not None
                 and case_store.case_by_external_id(session, case.external_id) is not None):
             raise DomainError("duplicate_report", external_id=case.external_id) from None
+        if case.client_key is not None:
+            # The same form saved twice at once (a retry racing an attempt whose answer was
+            # lost): the unique index waited for the first to commit; this one returns its case.
+            earlier = case_store.case_by_client_key(session, case.client_key)
+            if earlier is not None:
+                return earlier
         raise
+    return None
 
 
 def needs_verification(session: Session, source: str) -> bool:

@@ -43,6 +43,10 @@ def case_by_external_id(session: Session, external_id: str) -> Case | None:
     return session.scalars(select(Case).where(Case.external_id == external_id)).first()
 
 
+def case_by_client_key(session: Session, client_key: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.client_key == client_key)).first()
+
+
 def cell_by_code(session: Session, code: str) -> Cell | None:
     return session.scalars(select(Cell).where(Cell.code == code)).first()
 

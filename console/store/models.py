@@ -283,6 +283,9 @@ class Case(Base):
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     supervision_level: Mapped[int] = mapped_column(Integer, default=0)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # Open311 token
+    # The key of the seat's form that filed it (services/cases.report): saving that form again
+    # after a lost answer finds this case instead of filing a second one.
+    client_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime]
     events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id", viewonly=True)
@@ -293,6 +296,7 @@ class Case(Base):
         Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_closed_at", "closed_at"),
         Index("ix_cases_verify_requested_at", "verify_requested_at"),
+        Index("ix_cases_client_key", "client_key", unique=True),
     )
 
 

@@ -1020,6 +1020,10 @@
         <translation>该上报（编号 {external_id}）已经收到，不再重复受理。</translation>
     </message>
     <message>
+        <source>This form was already saved as case {number} (the answer to that save was lost); the changes made since were not saved. Open case {number} to change it.</source>
+        <translation>此表单已保存为案件 {number}（当时未收到保存结果）；之后的修改未保存。请打开案件 {number} 修改。</translation>
+    </message>
+    <message>
         <source>The {field} contains a character that cannot be stored ({character}): remove it and try again.</source>
         <translation>{field}中含有无法保存的字符（{character}），请删除后重试。</translation>
     </message>

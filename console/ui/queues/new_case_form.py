@@ -7,6 +7,7 @@ as a duplicate instead of a new case. Nothing the user typed is lost on a refusa
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -62,6 +63,9 @@ class NewCaseForm(QDialog):
         self.place: Place | None = None
         self.candidates: list[DuplicateCandidate] = []
         self._busy = False
+        # The form's own key, sent with every save: when a save's answer is lost (the connection
+        # dropped during the commit), saving again returns the case filed, not a second one.
+        self._client_key = uuid.uuid4().hex
         self._dup_timer = QTimer(self, singleShot=True, interval=DUPLICATE_DELAY_MS)
         self._dup_timer.timeout.connect(self._look_for_duplicates)
 
@@ -346,9 +350,10 @@ class NewCaseForm(QDialog):
         except DomainError as exc:
             self._show_refusal(exc)
             return
-        actor = self._actor
+        actor, key = self._actor, self._client_key
         self._set_busy(True)
-        self._tasks.run(lambda s: cases.report(s, actor, **fields), on_done=self._saved,
+        self._tasks.run(lambda s: cases.report(s, actor, client_key=key, **fields),
+                        on_done=self._saved,
                         on_error=self._failed, owner=self)
 
     def _merge(self) -> None:
