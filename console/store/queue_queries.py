@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from console.domain.stages import STAGE_STATUSES, start_of_day
+from console.store.position_days import is_position_partition
 from console.store.models import (
     Case,
     CaseCampaign,
@@ -313,7 +314,8 @@ def capped_count_select(conditions: list[ColumnElement[bool]], cap: int) -> Sele
 
 
 def include_in_schema_comparison(name: str | None, type_: str, parent_names) -> bool:
-    """Alembic `include_name`: the search index is not a model, so comparisons skip it."""
+    """Alembic `include_name`: the search index and the days of positions (PostgreSQL) are
+    not models, so comparisons skip them."""
     if type_ == "index":
         return name != SEARCH_INDEX_PG
-    return not (type_ == "table" and is_search_index(name))
+    return not (type_ == "table" and (is_search_index(name) or is_position_partition(name)))
