@@ -4,10 +4,13 @@ whole days, and every reader of positions (trail, day track, takeover replay, in
 reads across the partitions."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from console.ingest.pruner import prune_once
 from console.services import map_patrols
@@ -15,7 +18,8 @@ from console.services.intake import IntakeFix, write_fixes
 from console.store import alert_queries, migrations, position_days
 from console.store.database import open_database
 from console.store.models import Device, LatestPosition, Position
-from tests.pg_server import fresh_database, needs_pg
+from console.cli import main
+from tests.pg_server import PG_URL, fresh_database, needs_pg
 
 pytestmark = needs_pg
 DEV = "patrol-0001"
@@ -26,8 +30,36 @@ def db():
     """A fresh migrated PostgreSQL database per test (the `city` fixture fills it)."""
     with fresh_database("position_days") as url:
         database = open_database(url)
+        database.test_url = url
         yield database
         database.dispose()
+
+
+@pytest.fixture
+def seat_db(db, monkeypatch):
+    """The same database as the seat role `serve` connects with (init-db --grant-seat-role)."""
+    with db.engine.connect() as con:
+        if not con.execute(text("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user")
+                           ).scalar():
+            pytest.skip("the test server's role may not create roles (.ci/run grants CREATEROLE)")
+    name, password = f"seat_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    monkeypatch.setenv("CITY_CONSOLE_SEAT_PASSWORD", password)
+    assert main(["init-db", "--db", db.test_url, "--grant-seat-role", name]) == 0
+    seat = open_database(make_url(db.test_url).set(username=name, password=password)
+                         .render_as_string(False), upgrade=False)
+    yield seat
+    seat.dispose()
+    with db.engine.begin() as con:
+        database = con.execute(text("SELECT current_database()")).scalar_one()
+        for sql in ("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}",
+                    "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {r}",
+                    "REVOKE ALL ON SCHEMA public FROM {r}",
+                    f'REVOKE ALL ON DATABASE "{database}" FROM {{r}}'):
+            con.execute(text(sql.format(r=f'"{name}"')))
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+    admin.dispose()
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -84,6 +116,27 @@ def test_retention_drops_whole_old_days_and_old_strays(db, city):
         assert kept in position_days.days(s)
         left = list(s.scalars(select(Position.id).order_by(Position.id)))
     assert left == ids[3:]        # the dropped day, the old stray of the default partition gone
+
+
+def test_serve_as_the_seat_role_keeps_the_days_but_cannot_drop_a_kept_one(db, city, seat_db):
+    """`serve` connects as the seat role, which owns no table: the days are made and dropped
+    through the owner's functions, and those refuse a day retention keeps."""
+    today = date.today()
+    old, stray = today - timedelta(days=100), today - timedelta(days=3)
+    with db.transaction() as s:
+        position_days.add_day(s, old)
+    ids = _insert(db, [_at(old), _at(stray)])
+    with seat_db.session() as s:
+        with pytest.raises(DBAPIError):          # the role itself may not make a table
+            s.execute(text("CREATE TABLE positions_20991231 (LIKE positions)"))
+    prune_once(seat_db, datetime.now())
+    assert _where(db, ids[1:]) == [position_days.partition_name(stray)]
+    with db.session() as s:
+        assert old not in position_days.days(s) and s.scalar(select(func.count(Position.id))) == 1
+    with seat_db.session() as s, pytest.raises(DBAPIError, match="within positions_keep_days"):
+        position_days.drop_day(s, today - timedelta(days=1))
+    with db.session() as s:
+        assert today - timedelta(days=1) in position_days.days(s)
 
 
 def test_every_reader_of_positions_reads_across_days_and_the_default_partition(db, city):

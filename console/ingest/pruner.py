@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from console.services.settings import get_setting
 from console.store import feed_readers, position_days, retention
@@ -90,7 +90,7 @@ def _by_day(db: Database, now: datetime, before: datetime, chunk: int,
             return removed
         try:
             removed += in_transaction(db, step)
-        except OperationalError as exc:    # a lock not had within LOCK_TIMEOUT: next pass
+        except DBAPIError as exc:    # a lock not had within LOCK_TIMEOUT (or refused): next pass
             log.warning("partition maintenance deferred: %s", str(exc).splitlines()[0])
         if between:
             between()

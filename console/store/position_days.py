@@ -7,12 +7,13 @@ partition yet (a phone whose clock is off, a late buffer from before the first p
 refused for want of a partition; the maintenance moves such rows into their own day when it
 creates it, or deletes them once they are older than the retention.
 
-A new day is made as a plain table, filled from the default partition and ATTACHed: ATTACH
-takes only SHARE UPDATE EXCLUSIVE on `positions`, so the intake's inserts and the seats' reads
-go on (CREATE TABLE .. PARTITION OF would lock the whole table). Dropping a day does take an
-ACCESS EXCLUSIVE lock on `positions` for a moment; every DDL here runs under a short
-lock_timeout, so it gives up (and the next pass retries) instead of queueing every reader
-behind a long read.
+The DDL runs in SECURITY DEFINER functions of migration 0024 (`serve` connects as the seat
+role, which may create and drop no table). A new day is made as a plain table, filled from the
+default partition and ATTACHed: ATTACH takes only SHARE UPDATE EXCLUSIVE on `positions`, so the
+intake's inserts and the seats' reads go on (CREATE TABLE .. PARTITION OF would lock the whole
+table). Dropping a day does take an ACCESS EXCLUSIVE lock on `positions` for a moment; every
+DDL here runs under a short lock_timeout, so it gives up (and the next pass retries) instead of
+queueing every reader behind a long read.
 
 SQLite keeps one plain table; nothing here runs there.
 """
@@ -76,29 +77,13 @@ def _short_locks(session: Session) -> None:
 def add_day(session: Session, day: date) -> int:
     """Create the partition of `day` (if missing), moving that day's rows out of the default
     partition into it; returns how many rows moved. One transaction: the caller's."""
-    name = partition_name(day)
-    if day in days(session):
-        return 0
     _short_locks(session)
-    start, end = _bounds(day)
-    session.execute(text(f'CREATE TABLE "{name}" (LIKE positions INCLUDING DEFAULTS)'))
-    moved = session.execute(text(
-        f'WITH moved AS (DELETE FROM {DEFAULT} WHERE at >= :start AND at < :end RETURNING *) '
-        f'INSERT INTO "{name}" SELECT * FROM moved'), {"start": start, "end": end}).rowcount
-    # The CHECK lets ATTACH skip its validating scan of the new table.
-    session.execute(text(f'ALTER TABLE "{name}" ADD CONSTRAINT "{name}_at" '
-                         f"CHECK (at IS NOT NULL AND at >= '{start.isoformat()}' "
-                         f"AND at < '{end.isoformat()}')"))
-    session.execute(text(f"ALTER TABLE positions ATTACH PARTITION \"{name}\" "
-                         f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"))
-    session.execute(text(f'ALTER TABLE "{name}" DROP CONSTRAINT "{name}_at"'))
-    return moved or 0
+    return session.execute(text("SELECT console_position_day_add(:d)"), {"d": day}).scalar_one()
 
 
 def days_in_default(session: Session) -> list[date]:
     """The days the default partition holds rows of (it is small: only strays land there)."""
-    return [d.date() if isinstance(d, datetime) else d for d in session.execute(text(
-        f"SELECT DISTINCT date_trunc('day', at) FROM {DEFAULT} ORDER BY 1")).scalars()]
+    return list(session.execute(text("SELECT console_position_stray_days()")).scalars())
 
 
 def days_to_add(session: Session, today: date, before: datetime) -> list[date]:
@@ -120,18 +105,12 @@ def droppable(session: Session, before: datetime) -> list[date]:
 
 def drop_day(session: Session, day: date) -> int:
     """Drop one day's partition; returns the planner's estimate of its rows (counting them
-    would read the whole day)."""
-    name = partition_name(day)
+    would read the whole day). The function refuses a day within positions_keep_days."""
     _short_locks(session)
-    rows = session.execute(text("SELECT reltuples FROM pg_class WHERE relname = :n"),
-                           {"n": name}).scalar()
-    session.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
-    return max(int(rows or 0), 0)
+    return session.execute(text("SELECT console_position_day_drop(:d)"), {"d": day}).scalar_one()
 
 
 def prune_default(session: Session, before: datetime, limit: int) -> int:
     """Delete at most `limit` rows older than `before` from the default partition."""
-    return session.execute(text(
-        f"DELETE FROM {DEFAULT} WHERE ctid IN "
-        f"(SELECT ctid FROM {DEFAULT} WHERE at < :before LIMIT :limit)"),
-        {"before": before, "limit": limit}).rowcount or 0
+    return session.execute(text("SELECT console_position_strays_prune(:before, :limit)"),
+                           {"before": before, "limit": limit}).scalar_one()

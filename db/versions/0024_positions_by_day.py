@@ -13,6 +13,10 @@ as long as writing the table and needs its size again in free disk until the old
 dropped at the end; the intake and the seats are stopped meanwhile (upgrades run with the
 console closed). Measured: see docs/deployment.md.
 
+The days are made and dropped by `serve`'s pruner, which connects as the seat role: that role
+owns no table and may create none, so the DDL lives in four SECURITY DEFINER functions owned by
+the schema's owner (FUNCTIONS below), each doing one narrow thing to positions' partitions only.
+
 SQLite keeps its plain table: nothing changes there.
 
 Revision ID: 0024
@@ -42,6 +46,70 @@ _RENAMES = (("pk_positions", "pk_positions_old"),
             ("fk_positions_patrol_officer_id_patrol_officers", "fk_positions_old_officer_id"))
 _INDEXES = (("ix_positions_device_at", "device_id, at"),
             ("ix_positions_officer_at", "patrol_officer_id, at"))
+
+
+# Each name is built from a date inside the function (no name from the caller), and a day within
+# positions_keep_days (plus a day: the server's clock zone may differ from the seats') is never
+# dropped, whoever asks.
+FUNCTIONS = (
+    """CREATE FUNCTION console_position_day_add(day date) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+        name text := 'positions_' || to_char(day, 'YYYYMMDD');
+        lo timestamp := day::timestamp;
+        hi timestamp := (day + 1)::timestamp;
+        moved bigint;
+    BEGIN
+        IF to_regclass(name) IS NOT NULL THEN RETURN 0; END IF;
+        -- A plain table filled from the default partition, then attached: ATTACH locks
+        -- positions only against other DDL, where CREATE .. PARTITION OF would lock it whole.
+        EXECUTE format('CREATE TABLE %I (LIKE positions INCLUDING DEFAULTS)', name);
+        EXECUTE format('WITH moved AS (DELETE FROM positions_default WHERE at >= $1 AND at < $2 '
+                       'RETURNING *) INSERT INTO %I SELECT * FROM moved', name) USING lo, hi;
+        GET DIAGNOSTICS moved = ROW_COUNT;
+        -- The CHECK spares ATTACH its validating scan of the new table.
+        EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (at IS NOT NULL AND at >= %L '
+                       'AND at < %L)', name, name || '_at', lo, hi);
+        EXECUTE format('ALTER TABLE positions ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                       name, lo, hi);
+        EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', name, name || '_at');
+        RETURN moved;
+    END $$""",
+    """CREATE FUNCTION console_position_day_drop(day date) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+        name text := 'positions_' || to_char(day, 'YYYYMMDD');
+        keep float := coalesce((SELECT (value->>'v')::float FROM settings
+                                WHERE key = 'positions_keep_days'), 90);
+        estimate bigint;
+    BEGIN
+        IF (day + 1)::timestamp > localtimestamp - (keep - 1) * interval '1 day' THEN
+            RAISE EXCEPTION 'day % is within positions_keep_days', day;
+        END IF;
+        SELECT greatest(c.reltuples, 0)::bigint INTO estimate
+          FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid
+         WHERE c.oid = to_regclass(name) AND i.inhparent = 'positions'::regclass;
+        IF estimate IS NULL THEN RETURN 0; END IF;
+        EXECUTE format('DROP TABLE %I', name);
+        RETURN estimate;
+    END $$""",
+    """CREATE FUNCTION console_position_stray_days() RETURNS SETOF date
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT DISTINCT date_trunc('day', at)::date FROM positions_default ORDER BY 1
+    $$""",
+    """CREATE FUNCTION console_position_strays_prune(before timestamp, chunk integer)
+    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE gone bigint;
+    BEGIN
+        DELETE FROM positions_default WHERE ctid IN
+            (SELECT ctid FROM positions_default WHERE at < before LIMIT chunk);
+        GET DIAGNOSTICS gone = ROW_COUNT;
+        RETURN gone;
+    END $$""",
+)
+FUNCTION_NAMES = ("console_position_day_add(date)", "console_position_day_drop(date)",
+                  "console_position_stray_days()",
+                  "console_position_strays_prune(timestamp, integer)")
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
@@ -115,6 +183,8 @@ def upgrade() -> None:
                    f"FOR VALUES FROM ('{start}') TO ('{end}')")
     op.execute("CREATE TABLE positions_default PARTITION OF positions DEFAULT")
     _copy_and_drop(OLD)
+    for function in FUNCTIONS:
+        op.execute(function)
 
 
 def downgrade() -> None:
@@ -122,5 +192,7 @@ def downgrade() -> None:
     op.drop_table("feed_readers")
     if op.get_bind().dialect.name != "postgresql":
         return
+    for name in FUNCTION_NAMES:
+        op.execute(f"DROP FUNCTION {name}")
     _swap_in_new("positions_partitioned", "CONSTRAINT pk_positions PRIMARY KEY (id))")
     _copy_and_drop("positions_partitioned")
