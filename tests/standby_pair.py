@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 def _as_postgres(*args: str, timeout: float = 60) -> str:
     done = subprocess.run(["runuser", "-u", USER, "--", *args], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout

@@ -12,13 +12,13 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from console.cli import main
 from console.ingest.pruner import prune_once
 from console.services import map_patrols
 from console.services.intake import IntakeFix, write_fixes
 from console.store import alert_queries, migrations, position_days
 from console.store.database import open_database
 from console.store.models import Device, LatestPosition, Position
-from console.cli import main
 from tests.pg_server import PG_URL, fresh_database, needs_pg
 
 pytestmark = needs_pg
@@ -70,8 +70,8 @@ def _insert(db, times: list[datetime]) -> list[int]:
     with db.transaction() as s:
         device = s.scalars(select(Device)).one()
         return list(s.scalars(insert(Position).returning(Position.id),
-                              [dict(device_id=device.id, patrol_officer_id=device.patrol_officer_id,
-                                    at=at, lat=30.27, lon=120.15) for at in times]))
+                              [{"device_id": device.id, "patrol_officer_id": device.patrol_officer_id,
+                                "at": at, "lat": 30.27, "lon": 120.15} for at in times]))
 
 
 def _where(db, ids: list[int]) -> list[str]:
@@ -126,9 +126,8 @@ def test_serve_as_the_seat_role_keeps_the_days_but_cannot_drop_a_kept_one(db, ci
     with db.transaction() as s:
         position_days.add_day(s, old)
     ids = _insert(db, [_at(old), _at(stray)])
-    with seat_db.session() as s:
-        with pytest.raises(DBAPIError):          # the role itself may not make a table
-            s.execute(text("CREATE TABLE positions_20991231 (LIKE positions)"))
+    with seat_db.session() as s, pytest.raises(DBAPIError):   # the role may make no table
+        s.execute(text("CREATE TABLE positions_20991231 (LIKE positions)"))
     prune_once(seat_db, datetime.now())
     assert _where(db, ids[1:]) == [position_days.partition_name(stray)]
     with db.session() as s:

@@ -79,17 +79,15 @@ def _by_day(db: Database, now: datetime, before: datetime, chunk: int,
     with db.session() as s:
         adding = position_days.days_to_add(s, now.date(), before)
         dropping = position_days.droppable(s, before)
-    def add(s, day) -> int:
-        position_days.add_day(s, day)
-        return 0     # rows moved out of the default partition stay: not removed
-    steps = ([lambda s, d=day: add(s, d) for day in adding]
-             + [lambda s, d=day: position_days.drop_day(s, d) for day in dropping])
     removed = 0
-    for step in steps:
+    # (step, day, whether its rows count as removed: those moved into a new day stay)
+    for step, day, removes in ([(position_days.add_day, d, False) for d in adding]
+                               + [(position_days.drop_day, d, True) for d in dropping]):
         if stopped():
             return removed
         try:
-            removed += in_transaction(db, step)
+            n = in_transaction(db, lambda s, f=step, d=day: f(s, d))
+            removed += n if removes else 0
         except DBAPIError as exc:    # a lock not had within LOCK_TIMEOUT (or refused): next pass
             log.warning("partition maintenance deferred: %s", str(exc).splitlines()[0])
         if between:

@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from console.domain.stages import STAGE_STATUSES, start_of_day
-from console.store.position_days import is_position_partition
 from console.store.models import (
     Case,
     CaseCampaign,
@@ -47,6 +46,7 @@ from console.store.models import (
     Department,
     Street,
 )
+from console.store.position_days import is_position_partition
 
 #: Sort keys of the queue columns; `location` sorts by cell, `remaining` by deadline.
 SORT_COLUMNS = {
