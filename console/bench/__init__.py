@@ -42,6 +42,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                "evaluation of every department, street and community over 30 days (1M cases)"),
     "seats": ("console.bench.seats", "run",
               "N headless seats on one PostgreSQL: commit → seen by all (p95), peak connections"),
+    "pg": ("console.bench.pg", "run",
+           "the queue's first rows on the 1,000,000-case city on PostgreSQL (built once)"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
 }

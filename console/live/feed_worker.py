@@ -9,15 +9,19 @@ The FeedWorker object itself stays in the GUI thread while its loop runs in a QT
 """
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections import deque
 from datetime import datetime
 
 from PySide6.QtCore import Signal
 
 from console.live.loop_worker import LoopWorker, one_line
-from console.store import feed, notify, retry
+from console.store import feed, feed_readers, notify, retry
 from console.store.database import Database
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 250
 STATUS_INTERVAL_S = 1.0
@@ -52,6 +56,9 @@ class FeedWorker(LoopWorker):
         self._ok = True
         self._lost_since: datetime | None = None
         self._listener: notify.FeedListener | None = None
+        # This worker's row in feed_readers: the pruner keeps every feed row it has not read.
+        self._reader = str(uuid.uuid4())
+        self._said: float | None = None     # monotonic time of the last heartbeat
 
     @property
     def seq(self) -> int | None:
@@ -72,6 +79,8 @@ class FeedWorker(LoopWorker):
             listener, self._listener = self._listener, None
             if listener is not None:
                 listener.close()
+            if self._said is not None:
+                self._quietly(lambda s: feed_readers.leave(s, self._reader))
 
     def _pause(self, seconds: float) -> None:
         """Wait for the next poll: the interval, or less when a commit is announced."""
@@ -97,6 +106,7 @@ class FeedWorker(LoopWorker):
                 self._stop.wait(backoff)
                 continue
             backoff = 0.0
+            self._heartbeat()
             self._set_ok(True)
             if self._lost_since is not None:
                 self._lost_since = None
@@ -132,6 +142,26 @@ class FeedWorker(LoopWorker):
         self._since = batch.seq
         self._count(len(batch.rows) + len(batch.positions))
         return batch
+
+    def _heartbeat(self) -> None:
+        """Say how far this seat has read, every HEARTBEAT_S (after the read it reports)."""
+        now = time.monotonic()
+        if self._since is None or (self._said is not None
+                                   and now - self._said < feed_readers.HEARTBEAT_S):
+            return
+        self._said = now
+        seq = self._since
+        self._quietly(lambda s: feed_readers.heartbeat(
+            s, self._reader, notify.application_name(), seq, datetime.now()))
+
+    def _quietly(self, write) -> None:
+        """A heartbeat that fails (a seat role without the grant, a lost server) costs the seat
+        nothing but the pruner's regard: the feed itself goes on."""
+        try:
+            with self._db.transaction() as session:
+                write(session)
+        except Exception as exc:   # noqa: BLE001
+            log.warning("feed reader heartbeat failed: %s", one_line(exc))
 
     def _count(self, n: int) -> None:
         self._last_change_at = datetime.now().replace(microsecond=0)

@@ -8,7 +8,8 @@ holding it waits for nothing but its own commit). Its row lock (PostgreSQL) or t
 write lock (SQLite) is held to commit, so sequences commit in order: a reader whose snapshot
 holds N holds every sequence below N.
 
-Feed rows are pruned after `feed_keep_days` (store/retention.py). The pruner records the
+Feed rows are pruned once every running seat has read them (store/feed_readers.py) and at the
+latest after `feed_keep_days` (store/retention.py). The pruner records the
 newest sequence it deleted in a second counter row (PRUNED_ROW), in the transaction that
 deletes it; a reader whose last sequence is below that mark has missed rows for good, and
 `changes_since` says so (`FeedBatch.resync`) instead of handing it the rows that are left.

@@ -34,7 +34,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # The config is an .ini parser: a multi-host URL's escaped ':' (%3A) must be doubled.
+        cfg.set_main_option("sqlalchemy.url",
+                            engine.url.render_as_string(hide_password=False).replace("%", "%%"))
         cfg.attributes["engine"] = engine
     return cfg
 

@@ -570,5 +570,17 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class FeedReader(Base):
+    """A seat reading the change feed: the newest sequence it has read and when it last said
+    so (a heartbeat). The pruner keeps every feed row above the lowest sequence of the readers
+    seen lately (store/feed_readers.py)."""
+
+    __tablename__ = "feed_readers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)    # a uuid per running reader
+    name: Mapped[str] = mapped_column(String(64))                     # host / application name
+    seq: Mapped[int] = mapped_column(WideInt)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
 __all__ = [name for name, obj in list(globals().items())
            if isinstance(obj, type) and issubclass(obj, Base) and obj is not Base] + ["Base"]

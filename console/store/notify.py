@@ -100,13 +100,13 @@ class FeedListener:
         """Block up to `timeout` seconds (worker thread) for a notification; the newest
         sequence announced, or None on a timeout, an interrupt or a lost connection."""
         self._connect()
-        if self._conn is None:
+        seq = self._take() if self._conn is not None else None
+        if seq is not None:
+            return seq
+        if self._conn is None:      # not connected, or _take found the connection broken
             select.select([self._wake_r], [], [], timeout)
             self._drain_pipe()
             return None
-        seq = self._take()
-        if seq is not None:
-            return seq
         try:
             ready, _, _ = select.select([self._conn, self._wake_r], [], [], timeout)
         except (OSError, ValueError):   # the connection's socket went away under us

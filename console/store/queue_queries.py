@@ -46,6 +46,7 @@ from console.store.models import (
     Department,
     Street,
 )
+from console.store.position_days import is_position_partition
 
 #: Sort keys of the queue columns; `location` sorts by cell, `remaining` by deadline.
 SORT_COLUMNS = {
@@ -313,7 +314,8 @@ def capped_count_select(conditions: list[ColumnElement[bool]], cap: int) -> Sele
 
 
 def include_in_schema_comparison(name: str | None, type_: str, parent_names) -> bool:
-    """Alembic `include_name`: the search index is not a model, so comparisons skip it."""
+    """Alembic `include_name`: the search index and the days of positions (PostgreSQL) are
+    not models, so comparisons skip them."""
     if type_ == "index":
         return name != SEARCH_INDEX_PG
-    return not (type_ == "table" and is_search_index(name))
+    return not (type_ == "table" and (is_search_index(name) or is_position_partition(name)))

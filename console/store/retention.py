@@ -2,16 +2,17 @@
 
 Every function deletes one small chunk in the caller's (short) transaction and says how many
 rows went, so the pruner's transactions hold their locks for milliseconds, whatever the size of
-the tables, and the intake's writes slip in between them.
+the tables, and the intake's writes slip in between them. (On PostgreSQL, position history is
+partitioned by day and goes a whole day at a time instead: store/position_days.py.)
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from console.store import feed
+from console.store import feed, feed_readers
 from console.store.models import ChangeFeed, Device, Position
 
 
@@ -37,14 +38,17 @@ def prune_positions(session: Session, device_ids: list[int], before: datetime, l
     return result.rowcount or 0
 
 
-def prune_feed(session: Session, before: datetime, limit: int) -> int:
-    """Delete the oldest feed transactions whose rows are all older than `before`, at most
-    about `limit` rows (whole transactions: a reader never sees one in part).
+def prune_feed(session: Session, before: datetime, limit: int, upto_seq: int | None = None) -> int:
+    """Delete the oldest feed transactions whose rows are all older than `before` (and whose
+    sequence is at most `upto_seq`, when given), at most about `limit` rows (whole
+    transactions: a reader never sees one in part).
 
     Walks the seq index from the oldest row and stops at the first young one, so a table with
     nothing to prune costs one index probe, not a scan."""
-    head = session.execute(select(ChangeFeed.seq, ChangeFeed.at).order_by(ChangeFeed.seq)
-                           .limit(limit)).all()
+    oldest = select(ChangeFeed.seq, ChangeFeed.at).order_by(ChangeFeed.seq).limit(limit)
+    if upto_seq is not None:
+        oldest = oldest.where(ChangeFeed.seq <= upto_seq)
+    head = session.execute(oldest).all()
     last_old = earlier = None       # the newest wholly old seq; the one before the current
     for seq, at in head:
         if seq != last_old:
@@ -65,3 +69,12 @@ def prune_feed(session: Session, before: datetime, limit: int) -> int:
     # A seat that has not read this far must learn its rows are gone (feed.changes_since).
     feed.mark_pruned(session, last_old)
     return result.rowcount or 0
+
+
+def prune_feed_read(session: Session, now: datetime, limit: int) -> int:
+    """Delete feed transactions every running seat has read (feed_readers.lowest_needed) and
+    older than feed_readers.ACTIVE_S, at most about `limit` rows. With no seat running, every
+    row older than that goes; a seat that starts later starts at the present."""
+    lowest = feed_readers.lowest_needed(session, now)
+    return prune_feed(session, now - timedelta(seconds=feed_readers.ACTIVE_S), limit,
+                      upto_seq=lowest)
