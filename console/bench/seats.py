@@ -24,41 +24,19 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from console.bench import Figure
+from console.bench.seat_process import collect, seat_main
+from console.live.refresh_policy import COUNTS_MIN_INTERVAL_MS
+from console.store.models import User
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 READY_TIMEOUT_S = 180
 ROUND_TIMEOUT_S = 10
-
-
-def _seat(url: str, index: int, ready, seen, stop) -> None:
-    """One headless seat (its own process): the seat's engine and a FeedWorker, no window."""
-    os.environ["CITY_CONSOLE_APPLICATION_NAME"] = f"bench-seat-{index}"
-    from PySide6.QtCore import QCoreApplication, Qt
-
-    from console.live.feed_worker import FeedWorker
-    from console.store.database import open_database
-    app = QCoreApplication.instance() or QCoreApplication([])   # noqa: F841 — QThread needs it
-    db = open_database(url, upgrade=False)
-    worker = FeedWorker(db)
-
-    def delivered(batch) -> None:
-        now = time.time()
-        for row in batch.rows:
-            if "bench_mark" in row.payload:
-                seen.put((index, row.payload["bench_mark"], now))
-    # Direct: the seat process runs no event loop; the callback only timestamps and queues.
-    worker.changes.connect(delivered, Qt.ConnectionType.DirectConnection)
-    worker.start()
-    while worker.seq is None and not stop.is_set():
-        stop.wait(0.05)
-    ready.put(index)
-    stop.wait()
-    worker.stop()
-    db.dispose()
+#: A busy dispatcher's pace in the load figure: a change every this many seconds per seat.
+BUSY_EVERY_S = 0.5
 
 
 def _bench_url() -> str:
@@ -80,60 +58,55 @@ def _peak_sampler(admin, name: str, stop: threading.Event, peak: list[int]) -> N
 
 
 def run() -> Iterator[Figure]:
-    from console.domain.changes import ChangeAction, ChangeKind
-    from console.store import feed
+    from console.sim.demo import build_demo
     from console.store.database import open_database
 
     base = _bench_url()
     seats = int(os.environ.get("CITY_CONSOLE_BENCH_SEATS", "20"))
     rounds = int(os.environ.get("CITY_CONSOLE_BENCH_ROUNDS", "40"))
+    busy_s = float(os.environ.get("CITY_CONSOLE_BENCH_BUSY_S", "15"))
     name = f"console_bench_seats_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as con:
         con.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     ctx = mp.get_context("spawn")   # a fresh interpreter per seat: no forked Qt or pool state
-    ready, seen, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
+    commands = [ctx.Queue() for _ in range(seats)]
+    replies, marks = ctx.Queue(), ctx.Queue()
     procs = []
     sampling, peak = threading.Event(), [0]
     sampler = threading.Thread(target=_peak_sampler, args=(admin, name, sampling, peak))
     db = None
     try:
         db = open_database(url)
-        procs = [ctx.Process(target=_seat, args=(url, i, ready, seen, stop), daemon=True)
-                 for i in range(seats)]
+        # A small city whose open cases the busy seats write notes on.
+        build_demo(db, cells=60, cases=300, seed=3)
+        with db.session() as s:
+            users = list(s.scalars(select(User.username).where(User.role == "dispatcher")
+                                   .order_by(User.id)))
+        procs = [ctx.Process(target=seat_main, args=(url, i, commands[i], replies, marks),
+                             daemon=True) for i in range(seats)]
         for p in procs:
             p.start()
         sampler.start()
-        for _ in range(seats):
-            ready.get(timeout=READY_TIMEOUT_S)
-        worst: list[float] = []
-        for mark in range(rounds):
-            started = time.time()
-            with db.transaction() as s:
-                feed.record(s, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, datetime.now(),
-                            {"bench_mark": mark})
-            last = 0.0
-            got: set[int] = set()
-            deadline = time.monotonic() + ROUND_TIMEOUT_S
-            while len(got) < seats:
-                try:
-                    index, m, at = seen.get(timeout=max(0.01, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise SystemExit(f"seats: round {mark}: {seats - len(got)} seats never "
-                                     "saw the commit") from None
-                if m == mark:
-                    got.add(index)
-                    last = max(last, at)
-            worst.append((last - started) * 1000)
-            time.sleep(0.1)   # let the rounds stand apart: each is one commit, not a burst
+        collect(replies, "ready", seats, READY_TIMEOUT_S)
+        worst = _visibility(db, seats, rounds, marks)
         p95 = statistics.quantiles(worst, n=20, method="inclusive")[-1] if len(worst) >= 2 else worst[0]
         yield "seats.visibility_p95_ms", p95, f"ms (commit → all {seats} seats, {rounds} rounds)"
         yield "seats.visibility_max_ms", max(worst), "ms"
+        for active in sorted({1, seats}):
+            per_change, ms_per_change, changes = _load(commands, replies, seats, active,
+                                                       busy_s, users)
+            yield (f"seats.statements_per_change_{active}_active", per_change,
+                   f"view statements per seat per committed change ({active} of {seats} seats "
+                   f"writing a note every {BUSY_EVERY_S:g} s, {changes} changes)")
+            yield (f"seats.statement_ms_per_change_{active}_active", ms_per_change,
+                   "ms of view statements per seat per committed change")
         yield "seats.db_connections", float(peak[0]), f"connections (peak, {seats} seats + writer + sampler)"
         yield "seats.load_1min", os.getloadavg()[0], "load average during the bench"
     finally:
-        stop.set()
+        for q in commands:
+            q.put(("stop",))
         sampling.set()
         for p in procs:
             p.join(timeout=20)
@@ -146,3 +119,49 @@ def run() -> Iterator[Figure]:
         with admin.connect() as con:
             con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _visibility(db, seats: int, rounds: int, marks) -> list[float]:
+    """Per round: from the start of a commit to the moment the last seat has it (ms)."""
+    from console.domain.changes import ChangeAction, ChangeKind
+    from console.store import feed
+    worst: list[float] = []
+    for mark in range(rounds):
+        started = time.time()
+        with db.transaction() as s:
+            feed.record(s, ChangeKind.SETTINGS, None, ChangeAction.CHANGED, datetime.now(),
+                        {"bench_mark": mark})
+        last = 0.0
+        got: set[int] = set()
+        deadline = time.monotonic() + ROUND_TIMEOUT_S
+        while len(got) < seats:
+            try:
+                index, m, at = marks.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise SystemExit(f"seats: round {mark}: {seats - len(got)} seats never "
+                                 "saw the commit") from None
+            if m == mark:
+                got.add(index)
+                last = max(last, at)
+        worst.append((last - started) * 1000)
+        time.sleep(0.1)   # let the rounds stand apart: each is one commit, not a burst
+    return worst
+
+
+def _load(commands, replies, seats: int, active: int, busy_s: float,
+          users: list[str]) -> tuple[float, float, int]:
+    """`active` seats write notes for `busy_s`; every seat's view statements per change."""
+    for q in commands:
+        q.put(("reset",))
+    collect(replies, "reset", seats, ROUND_TIMEOUT_S)
+    for i in range(active):
+        commands[i].put(("busy", busy_s, BUSY_EVERY_S, users[i % len(users)]))
+    changes = sum(collect(replies, "busy", active, busy_s + 60).values())
+    time.sleep(2 * COUNTS_MIN_INTERVAL_MS / 1000)   # the last burst's reads land in the figure
+    for q in commands:
+        q.put(("meter",))
+    meters = collect(replies, "meter", seats, ROUND_TIMEOUT_S)
+    views = [m.get("views", (0, 0.0)) for m in meters.values()]
+    per_seat = statistics.mean(n for n, _ in views) / max(changes, 1)
+    ms = statistics.mean(t for _, t in views) * 1000 / max(changes, 1)
+    return per_seat, ms, changes
