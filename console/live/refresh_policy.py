@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from console.domain.changes import ChangeKind
+from console.domain.changes import ROSTER_KINDS, ChangeKind
 
 ROW_COALESCE_MS = 120           # changes arriving together become one read
 COUNTS_MIN_INTERVAL_MS = 700    # however fast cases change, counts are re-read at most this often
+KPIS_MIN_INTERVAL_MS = 5_000    # the KPI strip's figures, at most this often
 
 #: Feed kinds that move the queue tabs' counts.
 COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
+#: Feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked against
+#: the producers by tests/test_feed_kinds.py (as the KPI strip's).
+KPI_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
 
 
 def case_ids(rows: Iterable) -> set[int]:

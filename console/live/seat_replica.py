@@ -23,7 +23,7 @@ from sqlalchemy import event
 
 from console.domain.changes import ChangeKind
 from console.live import refresh_policy as policy
-from console.services import alert_actions, queues
+from console.services import alert_actions, kpis, queues
 from console.services.alert_actions import AlertView
 from console.services.queues import QueueQuery, QueueRow
 from console.store.database import Database
@@ -100,6 +100,8 @@ class SeatReplica:
         self._counts_due = False
         self._full = False
         self._last_counts = 0.0
+        self._kpis_due = False
+        self._last_kpis = 0.0
         self._reading = False
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="seat-replica", daemon=True)
@@ -118,6 +120,8 @@ class SeatReplica:
                                 if r.entity == ChangeKind.ALERT and r.entity_id is not None}
             if policy.moves_counts(batch.rows):
                 self._counts_due = True
+            if any(r.entity in policy.KPI_KINDS for r in batch.rows):
+                self._kpis_due = True
             self._lock.notify_all()
 
     def tick(self) -> None:
@@ -200,6 +204,13 @@ class SeatReplica:
                 with self._lock:
                     self._counts_due = False
                 self._read_counts()
+            if self._kpis_due and time.monotonic() - self._last_kpis >= \
+                    policy.KPIS_MIN_INTERVAL_MS / 1000:
+                # The KPI strip's figures: read, not kept (nothing to compare them with).
+                self._kpis_due = False
+                self._last_kpis = time.monotonic()
+                with self._db.session() as s:
+                    kpis.kpis(s)
             elif self._counts_due:
                 time.sleep(max(0.0, wait))   # the counts' own minimum interval, then read them
 

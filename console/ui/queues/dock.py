@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
+from console.live import refresh_policy
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
@@ -38,8 +39,9 @@ from console.ui.queues.texts import compact_count
 from console.common.selection import Selection
 from console.common.theme import set_state, severity_color
 
-COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
-FEED_COALESCE_MS = 120            # changes arriving together become one read
+# Shared with the headless seats the benches measure (console/live/refresh_policy.py).
+COUNTS_MIN_INTERVAL_MS = refresh_policy.COUNTS_MIN_INTERVAL_MS
+FEED_COALESCE_MS = refresh_policy.ROW_COALESCE_MS
 # Columns a tab starts without: what is the same on every row there, or not yet known.
 # 待受理, 待核实 and 待派遣 show the centre's own stage limit counting down (domain/centre_clock.py).
 HIDDEN_BY_DEFAULT = {"reported": {"department"},
@@ -370,10 +372,7 @@ class QueueDock(QDockWidget):
 
     def on_feed(self, batch) -> None:
         """A FeedBatch: re-read the cases that changed (shortly, together)."""
-        ids = {row.entity_id for row in batch.rows if row.entity == ChangeKind.CASE and row.entity_id}
-        # A supervision order on a case changes its badge (the case row, not its version).
-        ids |= {row.payload.get("case_id") for row in batch.rows
-                if row.entity == ChangeKind.SUPERVISION and row.payload.get("case_id")}
+        ids = refresh_policy.case_ids(batch.rows)
         if ids:
             self._pending_ids |= ids
             if not self._feed_timer.isActive():
