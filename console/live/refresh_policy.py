@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from console.domain.changes import ROSTER_KINDS, ChangeKind
+from console.domain.workflow import Action
 
 ROW_COALESCE_MS = 120           # changes arriving together become one read
 COUNTS_MIN_INTERVAL_MS = 700    # however fast cases change, counts are re-read at most this often
@@ -31,6 +32,21 @@ def case_ids(rows: Iterable) -> set[int]:
     ids |= {r.payload.get("case_id") for r in rows
             if r.entity == ChangeKind.SUPERVISION and r.payload.get("case_id")}
     return ids
+
+
+def adds_cases(rows: Iterable) -> bool:
+    """Whether a batch's feed rows bring new cases (the only change to the unfiltered total)."""
+    return any(r.entity == ChangeKind.HISTORY
+               or (r.entity == ChangeKind.CASE and r.action == Action.REPORT)
+               for r in rows)
+
+
+def stages_to_count(stages: tuple[str, ...], filtered: bool, total_current: bool) -> tuple[str, ...]:
+    """The tabs a re-count reads: the unfiltered "all" tab counts every case (a scan of the
+    table on a million-case city), and only a new case moves it; the others, every time."""
+    if filtered or not total_current:
+        return stages
+    return tuple(s for s in stages if s != "all")
 
 
 def moves_counts(rows: Iterable) -> bool:

@@ -100,6 +100,7 @@ class SeatReplica:
         self._counts_due = False
         self._full = False
         self._last_counts = 0.0
+        self._total_counted = False
         self._kpis_due = False
         self._last_kpis = 0.0
         self._reading = False
@@ -120,12 +121,16 @@ class SeatReplica:
                                 if r.entity == ChangeKind.ALERT and r.entity_id is not None}
             if policy.moves_counts(batch.rows):
                 self._counts_due = True
+            if policy.adds_cases(batch.rows):
+                self._total_counted = False
             if any(r.entity in policy.KPI_KINDS for r in batch.rows):
                 self._kpis_due = True
             self._lock.notify_all()
 
     def tick(self) -> None:
-        """The docks' minute timer: time alone moves counts (overdue, closed today)."""
+        """The docks' minute timer: time alone moves counts (overdue, closed today). The
+        dock re-counts the total then too, as a safety net; the replica does not, so that a
+        room test proves new cases alone move it."""
         with self._lock:
             self._counts_due = True
             self._lock.notify_all()
@@ -216,8 +221,11 @@ class SeatReplica:
 
     def _read_counts(self) -> None:
         self._last_counts = time.monotonic()
+        with self._lock:
+            stages = policy.stages_to_count(queues.STAGES, False, self._total_counted)
+            self._total_counted = True
         with self._db.session() as s:
-            self.state.counts = queues.stage_counts(s)
+            self.state.counts = {**self.state.counts, **queues.stage_counts(s, stages=stages)}
 
     def _read_all(self) -> None:
         with self._role():
@@ -232,6 +240,8 @@ class SeatReplica:
                 alerts = alert_actions.open_alerts(s)
             self.state.rows = rows
             self.state.alerts = {}
+            with self._lock:
+                self._total_counted = False
             for view in alerts:
                 self._put_alert(view)
             with self._lock:
