@@ -1,16 +1,21 @@
-"""A room of seats on one PostgreSQL: how fast a commit is seen everywhere, how many connections.
+"""A room of seats on one PostgreSQL: how fast a commit is seen everywhere, what each seat reads
+per change, whether races end clean, how many connections.
 
-N headless seat processes each open the database as a seat does (its engine, pool and feed
-listener) and run the real FeedWorker with no window; the bench process commits a change and
-waits until every seat's worker has delivered it. Loopback servers only.
+N headless seat processes (console/bench/seat_process.py) each open the database as a seat does
+(its engine, pool and feed listener), run the real FeedWorker and keep a replica of their views
+(queue rows, tab counts, alerts) read as the docks read them. Loopback servers only.
 
 Figures: `seats.visibility_p95_ms` — from the start of a commit to the moment the last of the N
 seats has the batch (95th percentile over the rounds; target ≤ 500 ms with 20 seats);
+`seats.statements_per_change_<k>_active` — the statements a seat's views run per change
+committed while k seats write (target: not growing with k), with their time;
+`seats.room_problems` — the 20-seat proof (console/bench/room.py; target 0);
 `seats.db_connections` — peak connections to the bench database while the seats run (seats,
 the writer and the sampler itself; target ≤ 100 with 20 seats).
 
 Configuration: CITY_CONSOLE_BENCH_PG_URL (else CITY_CONSOLE_TEST_PG_URL) names a server whose
-user may create databases; CITY_CONSOLE_BENCH_SEATS (default 20), CITY_CONSOLE_BENCH_ROUNDS (40).
+user may create databases; CITY_CONSOLE_BENCH_SEATS (default 20), CITY_CONSOLE_BENCH_ROUNDS (40),
+CITY_CONSOLE_BENCH_BUSY_S (15: seconds of writing per load figure).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import multiprocessing as mp
 import os
 import queue
 import statistics
+import sys
 import threading
 import time
 import uuid
@@ -28,6 +34,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from console.bench import Figure
+from console.bench import room
 from console.bench.seat_process import collect, seat_main
 from console.live.refresh_policy import COUNTS_MIN_INTERVAL_MS
 from console.store.models import User
@@ -37,6 +44,7 @@ READY_TIMEOUT_S = 180
 ROUND_TIMEOUT_S = 10
 #: A busy dispatcher's pace in the load figure: a change every this many seconds per seat.
 BUSY_EVERY_S = 0.5
+RACE_CASES = 4   # cases raced through claim, dispatch, handling, check and close
 
 
 def _bench_url() -> str:
@@ -89,7 +97,7 @@ def run() -> Iterator[Figure]:
         for p in procs:
             p.start()
         sampler.start()
-        collect(replies, "ready", seats, READY_TIMEOUT_S)
+        starts = collect(replies, "ready", seats, READY_TIMEOUT_S)
         worst = _visibility(db, seats, rounds, marks)
         p95 = statistics.quantiles(worst, n=20, method="inclusive")[-1] if len(worst) >= 2 else worst[0]
         yield "seats.visibility_p95_ms", p95, f"ms (commit → all {seats} seats, {rounds} rounds)"
@@ -102,6 +110,15 @@ def run() -> Iterator[Figure]:
                    f"writing a note every {BUSY_EVERY_S:g} s, {changes} changes)")
             yield (f"seats.statement_ms_per_change_{active}_active", ms_per_change,
                    "ms of view statements per seat per committed change")
+        # The room proof with every seat: races on the same cases, then every replica equal.
+        outcomes, problems = room.race_cases(db, commands, replies, RACE_CASES)
+        problems += room.compare_replicas(db, commands, replies, starts)
+        for problem in problems:
+            print(f"seats: {problem}", file=sys.stderr)
+        yield "seats.races", float(len(outcomes)), f"races of all {seats} seats on one case"
+        yield ("seats.room_problems", float(len(problems)),
+               "races without one winner and clean refusals, replicas unequal to the database "
+               "(target 0)")
         yield "seats.db_connections", float(peak[0]), f"connections (peak, {seats} seats + writer + sampler)"
         yield "seats.load_1min", os.getloadavg()[0], "load average during the bench"
     finally:
