@@ -103,13 +103,15 @@ def run() -> Iterator[Figure]:
         yield "seats.visibility_p95_ms", p95, f"ms (commit → all {seats} seats, {rounds} rounds)"
         yield "seats.visibility_max_ms", max(worst), "ms"
         for active in sorted({1, seats}):
-            per_change, ms_per_change, changes = _load(commands, replies, seats, active,
-                                                       busy_s, users)
+            per_change, ms_per_change, feed_per_change, changes = _load(
+                commands, replies, seats, active, busy_s, users)
             yield (f"seats.statements_per_change_{active}_active", per_change,
                    f"view statements per seat per committed change ({active} of {seats} seats "
                    f"writing a note every {BUSY_EVERY_S:g} s, {changes} changes)")
             yield (f"seats.statement_ms_per_change_{active}_active", ms_per_change,
-                   "ms of view statements per seat per committed change")
+                   "ms of view statements per seat per committed change (wall clock)")
+            yield (f"seats.feed_statements_per_change_{active}_active", feed_per_change,
+                   "feed-worker statements per seat per committed change")
         # The room proof with every seat: races on the same cases, then every replica equal.
         outcomes, problems = room.race_cases(db, commands, replies, RACE_CASES)
         problems += room.compare_replicas(db, commands, replies, starts)
@@ -166,7 +168,7 @@ def _visibility(db, seats: int, rounds: int, marks) -> list[float]:
 
 
 def _load(commands, replies, seats: int, active: int, busy_s: float,
-          users: list[str]) -> tuple[float, float, int]:
+          users: list[str]) -> tuple[float, float, float, int]:
     """`active` seats write notes for `busy_s`; every seat's view statements per change."""
     for q in commands:
         q.put(("reset",))
@@ -179,6 +181,8 @@ def _load(commands, replies, seats: int, active: int, busy_s: float,
         q.put(("meter",))
     meters = collect(replies, "meter", seats, ROUND_TIMEOUT_S)
     views = [m.get("views", (0, 0.0)) for m in meters.values()]
+    feed = [m.get("other", (0, 0.0)) for m in meters.values()]   # the feed worker's reads
     per_seat = statistics.mean(n for n, _ in views) / max(changes, 1)
     ms = statistics.mean(t for _, t in views) * 1000 / max(changes, 1)
-    return per_seat, ms, changes
+    feed_per_seat = statistics.mean(n for n, _ in feed) / max(changes, 1)
+    return per_seat, ms, feed_per_seat, changes
