@@ -44,6 +44,7 @@ READY_TIMEOUT_S = 180
 ROUND_TIMEOUT_S = 10
 #: A busy dispatcher's pace in the load figure: a change every this many seconds per seat.
 BUSY_EVERY_S = 0.5
+OPEN_CASES_PER_SEAT = 3
 RACE_CASES = 4   # cases raced through claim, dispatch, handling, check and close
 
 
@@ -87,11 +88,12 @@ def run() -> Iterator[Figure]:
     db = None
     try:
         db = open_database(url)
-        # A small city whose open cases the busy seats write notes on.
+        # A small city, and open cases enough for the busy seats to rarely note the same one.
         build_demo(db, cells=60, cases=300, seed=3)
         with db.session() as s:
             users = list(s.scalars(select(User.username).where(User.role == "dispatcher")
                                    .order_by(User.id)))
+        _report_cases(db, users[0], OPEN_CASES_PER_SEAT * seats)
         procs = [ctx.Process(target=seat_main, args=(url, i, commands[i], replies, marks),
                              daemon=True) for i in range(seats)]
         for p in procs:
@@ -138,6 +140,20 @@ def run() -> Iterator[Figure]:
         with admin.connect() as con:
             con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _report_cases(db, username: str, n: int) -> None:
+    from console.services import cases
+    from console.services.actor import actor_for
+    from console.store.models import Category, Cell
+    with db.transaction() as s:
+        actor = actor_for(s, username)
+        category = s.scalar(select(Category.code).where(Category.active.is_(True))
+                            .order_by(Category.code))
+        cells = list(s.scalars(select(Cell.code).order_by(Cell.id)))
+        for k in range(n):
+            cases.report(s, actor, category_code=category, source="patrol",
+                         cell_code=cells[k % len(cells)], description=f"bench case {k}")
 
 
 def _visibility(db, seats: int, rounds: int, marks) -> list[float]:

@@ -205,10 +205,6 @@ class SeatReplica:
                 with self._db.session() as s:
                     for view in alert_actions.alerts_by_id(s, alert_ids):
                         self._put_alert(view)
-            if counts:
-                with self._lock:
-                    self._counts_due = False
-                self._read_counts()
             if self._kpis_due and time.monotonic() - self._last_kpis >= \
                     policy.KPIS_MIN_INTERVAL_MS / 1000:
                 # The KPI strip's figures: read, not kept (nothing to compare them with).
@@ -216,6 +212,10 @@ class SeatReplica:
                 self._last_kpis = time.monotonic()
                 with self._db.session() as s:
                     kpis.kpis(s)
+            if counts:
+                with self._lock:
+                    self._counts_due = False
+                self._read_counts()
             elif self._counts_due:
                 time.sleep(max(0.0, wait))   # the counts' own minimum interval, then read them
 
