@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 
 from console.domain.changes import ROSTER_KINDS, ChangeKind
 from console.live.loop_worker import LoopWorker, one_line
@@ -69,9 +69,17 @@ class AlertWorker(LoopWorker):
         """Run a pass as soon as possible (thread-safe)."""
         self._wake.set()
 
+    def follow(self, feed_worker) -> None:
+        """Be woken by `feed_worker` in its own thread, as soon as it has read a batch.
+
+        On PostgreSQL the feed worker waits on LISTEN, so a case committed at any seat wakes
+        this worker within a notification's time; the GUI thread is not on the way (a busy
+        window would otherwise hold the wake up until its event loop came round)."""
+        feed_worker.changes.connect(self.on_feed, Qt.ConnectionType.DirectConnection)
+
     @Slot(object)
     def on_feed(self, batch) -> None:
-        """A feed batch arrived: wake at once if cases or settings changed."""
+        """A feed batch arrived: wake at once if cases or settings changed (any thread)."""
         if any(row.entity in FEED_KINDS for row in batch.rows):
             self._wake.set()
 

@@ -27,6 +27,14 @@ DEFAULT_INTERVAL_MS = 250
 STATUS_INTERVAL_S = 1.0
 RATE_WINDOW_S = 5.0
 MAX_BACKOFF_S = 10.0   # for faults other than a lost server (those back off per store/retry.py)
+#: While the LISTEN connection is up, commits announce themselves: the poll is only the
+#: fallback, and runs this often at most (status still goes out about once a second). Twenty
+#: idle seats polling every 250 ms were 80 feed reads a second for nothing.
+LISTENING_POLL_S = 1.0
+#: A burst of notifications (a room of seats writing) is read at most once per this long, so
+#: a seat's feed reads per second stop growing with the number of writers. A lone commit
+#: after a quiet moment is read at once.
+MIN_READ_GAP_S = 0.05
 
 
 class FeedWorker(LoopWorker):
@@ -59,6 +67,7 @@ class FeedWorker(LoopWorker):
         # This worker's row in feed_readers: the pruner keeps every feed row it has not read.
         self._reader = str(uuid.uuid4())
         self._said: float | None = None     # monotonic time of the last heartbeat
+        self._last_read = 0.0   # time.monotonic() of the last feed read
 
     @property
     def seq(self) -> int | None:
@@ -84,16 +93,23 @@ class FeedWorker(LoopWorker):
 
     def _pause(self, seconds: float) -> None:
         """Wait for the next poll: the interval, or less when a commit is announced."""
-        if self._listener is None or seconds <= 0 or self._stop.is_set():
+        listener = self._listener
+        if listener is None or seconds <= 0 or self._stop.is_set():
             self._stop.wait(seconds)
-        else:
-            self._listener.wait(seconds)
+            return
+        if listener.connected:
+            seconds = max(seconds, LISTENING_POLL_S)
+        if listener.wait(seconds) is not None:
+            gap = MIN_READ_GAP_S - (time.monotonic() - self._last_read)
+            if gap > 0:
+                self._stop.wait(gap)   # more may be committing right now: one read for all
 
     def _loop(self) -> None:
         backoff = 0.0
         last_status = 0.0
         while not self._stop.is_set():
             try:
+                self._last_read = time.monotonic()
                 batch = self._poll()
             except Exception as exc:   # noqa: BLE001 — the worker must outlive any database error
                 self._set_ok(False)

@@ -201,11 +201,12 @@ class _Startup:
                                since=since)
         self.window.attach_feed(self.feed)
         self.feed.start()
-        # The alert rules run on their own worker; the feed wakes it when cases change.
+        # The alert rules run on their own worker; the feed wakes it when cases change, from
+        # the feed's thread (a NOTIFY away from any seat's commit, never behind the GUI).
         from console.live.alert_worker import AlertWorker
         self.alert_worker = AlertWorker(self.db)
         self.window.alerts_dock.attach_worker(self.alert_worker)
-        self.window.feed_changed.connect(self.alert_worker.on_feed)
+        self.alert_worker.follow(self.feed)
         self.alert_worker.start()
         self.start_listener(demo is not None and demo.get("via_http", False))
         if demo is not None:

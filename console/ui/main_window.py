@@ -40,10 +40,12 @@ OVERVIEW_MIN_INTERVAL_MS = 500
 # …and at least this often: time alone makes cases overdue, and patrols report positions
 # (which are too frequent to trigger a re-read each).
 OVERVIEW_PERIOD_MS = 15_000
-# Feed entities whose changes move the queue counts.
-# The feed kinds the window reacts to: counts follow cases (and bulk loads), the title the
-# city's settings (tests/test_feed_kinds.py checks that something produces each).
-_COUNTED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY})
+# The feed kinds the window reacts to: the overview follows bulk loads, the title the city's
+# settings (tests/test_feed_kinds.py checks that something produces each). A single case's
+# change is re-counted by the queue dock alone (one read per burst, console/live/
+# refresh_policy.py) and reaches the KPI strip by its own feed reaction: re-reading the
+# overview too had every seat count every tab twice for every change in the room.
+_COUNTED_KINDS = frozenset({ChangeKind.HISTORY})
 # Accounts: the signed-in user's own row changed (role, deactivation) → the menus follow it.
 FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
 # The KPI strip's sparklines come with the first screen, or after this long without one.

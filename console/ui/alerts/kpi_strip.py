@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.domain.changes import ROSTER_KINDS, ChangeKind
+from console.live import refresh_policy
 from console.live.tasks import TaskRunner
 from console.services import kpis as kpi_service
 from console.services.kpis import Kpis
@@ -33,11 +33,12 @@ from console.ui.alerts.style import strip_style
 from console.common.theme import SEVERITY_COLORS, current_theme, normalise_theme, set_state
 
 RATE_HISTORY = 120        # feed status arrives about once a second: two minutes of history
-MIN_INTERVAL_MS = 5_000   # KPIs are re-read at most this often, however busy the feed
+# KPIs are re-read at most this often, however busy the feed (shared with the headless seats
+# the benches measure, console/live/refresh_policy.py)…
+MIN_INTERVAL_MS = refresh_policy.KPIS_MIN_INTERVAL_MS
 PERIOD_MS = 60_000        # …and at least this often
-# The feed kinds that move a KPI (patrols on duty follow the roster and shifts); checked
-# against the producers by tests/test_feed_kinds.py.
-FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
+# The feed kinds that move a KPI; checked against the producers by tests/test_feed_kinds.py.
+FEED_KINDS = refresh_policy.KPI_KINDS
 SPARK_HEIGHT = 26
 log = logging.getLogger(__name__)
 

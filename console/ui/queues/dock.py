@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
+from console.live import refresh_policy
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
@@ -38,8 +39,9 @@ from console.ui.queues.texts import compact_count
 from console.common.selection import Selection
 from console.common.theme import set_state, severity_color
 
-COUNTS_MIN_INTERVAL_MS = 700      # however fast cases change, counts are re-read at most this often
-FEED_COALESCE_MS = 120            # changes arriving together become one read
+# Shared with the headless seats the benches measure (console/live/refresh_policy.py).
+COUNTS_MIN_INTERVAL_MS = refresh_policy.COUNTS_MIN_INTERVAL_MS
+FEED_COALESCE_MS = refresh_policy.ROW_COALESCE_MS
 # Columns a tab starts without: what is the same on every row there, or not yet known.
 # 待受理, 待核实 and 待派遣 show the centre's own stage limit counting down (domain/centre_clock.py).
 HIDDEN_BY_DEFAULT = {"reported": {"department"},
@@ -75,6 +77,7 @@ class QueueDock(QDockWidget):
         self._hidden: dict[str, set[str]] = {s: set(HIDDEN_BY_DEFAULT.get(s, ())) for s in STAGES}
         self._pending_ids: set[int] = set()
         self._counting = self._count_again = self._count_after_load = False
+        self._total_counted = False   # counts["all"] holds the unfiltered total, still current
         self._last_due_check = datetime.now().replace(microsecond=0)
 
         self._build()
@@ -311,6 +314,7 @@ class QueueDock(QDockWidget):
     def reload(self) -> None:
         """Read the current tab, the counts and the selected case again."""
         self.model.reload()
+        self._total_counted = False
         self.refresh_counts()
         if self.detail.detail is not None:
             self._reload_case(self.detail.detail.id)
@@ -328,12 +332,16 @@ class QueueDock(QDockWidget):
             return
         self._counting = True
         wanted = self.current_filter()
-        self.tasks.run(lambda s: queues.stage_counts(s, wanted), on_done=self._show_counts,
-                       on_error=self._counts_failed, owner=self)
+        stages = refresh_policy.stages_to_count(STAGES, wanted.active, self._total_counted)
+        # What this read leaves current; a new case arriving meanwhile clears it again.
+        self._total_counted = not wanted.active
+        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages),
+                       on_done=self._show_counts, on_error=self._counts_failed, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self._counting = False
-        self.counts = counts
+        self.counts = {**self.counts, **counts}
+        counts = self.counts
         for i, stage in enumerate(STAGES):
             name = stage_name(stage) if stage != "all" else self.tr("All cases")
             count = compact_count(min(counts[stage], queues.COUNT_CAP))
@@ -360,6 +368,7 @@ class QueueDock(QDockWidget):
 
     def _counts_failed(self, exc: BaseException) -> None:
         self._counting = False
+        self._total_counted = False
         self._failed(exc)
 
     def show_overview(self, _overview) -> None:
@@ -370,10 +379,9 @@ class QueueDock(QDockWidget):
 
     def on_feed(self, batch) -> None:
         """A FeedBatch: re-read the cases that changed (shortly, together)."""
-        ids = {row.entity_id for row in batch.rows if row.entity == ChangeKind.CASE and row.entity_id}
-        # A supervision order on a case changes its badge (the case row, not its version).
-        ids |= {row.payload.get("case_id") for row in batch.rows
-                if row.entity == ChangeKind.SUPERVISION and row.payload.get("case_id")}
+        ids = refresh_policy.case_ids(batch.rows)
+        if refresh_policy.adds_cases(batch.rows):
+            self._total_counted = False
         if ids:
             self._pending_ids |= ids
             if not self._feed_timer.isActive():
@@ -400,6 +408,7 @@ class QueueDock(QDockWidget):
             return
         self.tasks.run(lambda s: queues.due_between(s, since, now),
                        on_done=lambda ids: self.model.refresh_cases(set(ids)), owner=self)
+        self._total_counted = False   # once a minute the total too, whoever wrote the cases
         self.schedule_counts()
 
     # --- references, detail, photos -------------------------------------------------------------
