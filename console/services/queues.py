@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
 
 from console.domain import centre_clock, stages
 from console.domain.limits import check_text
@@ -310,6 +310,7 @@ class CategoryRef:
     time_limit: float
     time_unit: str
     urgent: bool
+    parent_code: str = ""          # a 细类's 小类; "" for a 小类
 
 
 @dataclass(frozen=True)
@@ -343,10 +344,15 @@ class References:
 
 def references(session: Session) -> References:
     """Categories, departments, regions, campaigns, the work calendar and the warning share."""
+    # A 细类 of a retired 小类 leaves the pickers with it (services/categories.py).
+    parent = aliased(Category)
     cats = [CategoryRef(c.code, c.name, c.major_name, c.kind, c.department_id, c.time_limit,
-                        c.time_unit, bool(c.urgent))
-            for c in session.scalars(select(Category).where(Category.active.is_(True))
-                                     .order_by(Category.code))]
+                        c.time_unit, bool(c.urgent), parent_code or "")
+            for c, parent_code in session.execute(
+                select(Category, parent.code).outerjoin(parent, parent.id == Category.parent_id)
+                .where(Category.active.is_(True),
+                       or_(Category.parent_id.is_(None), parent.active.is_(True)))
+                .order_by(Category.code))]
     departments = [Named(i, n) for i, n in session.execute(
         select(Department.id, Department.name).where(Department.active.is_(True))
         .order_by(Department.name))]

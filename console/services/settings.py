@@ -71,6 +71,43 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 
+#: key → (lowest, highest) a numeric setting may be; a whole-number default takes whole numbers
+#: only. A threshold outside these would not fall back quietly (alert_rules.Thresholds takes any
+#: positive number) but make the alerts useless: 0.1 minutes off post, a hotspot of one case.
+SETTING_BOUNDS: dict[str, tuple[float, float]] = {
+    "deadline_warning_share": (0.1, 0.99),
+    "alert_off_post_min": (1, 240),
+    "alert_idle_radius_m": (5, 1000),
+    "alert_idle_min": (1, 480),
+    "alert_offline_min": (1, 240),
+    "alert_leave_early_min": (1, 480),
+    "alert_hotspot_cases": (2, 1000),
+    "alert_hotspot_hours": (1, 720),
+    "alert_recurrence_days": (1, 365),
+    "alert_backlog_open": (1, 100_000),
+    "alert_backlog_overdue": (1, 100_000),
+    "alert_escalate_min": (1, 1440),
+    "alert_offline_digest_min": (2, 10_000),
+    "alert_offline_digest_share": (0.01, 1.0),
+    "alert_offline_burst": (2, 10_000),
+    "alert_offline_burst_min": (1, 240),
+}
+
+
+def _in_bounds(key: str, value: float, default: Any) -> float:
+    """A bounded number within its bounds (a whole one for a count); DomainError otherwise."""
+    low, high = SETTING_BOUNDS[key]
+    if value != value:                      # NaN compares false with everything
+        raise DomainError("bad_setting", key=key)
+    if not (low <= value <= high):          # infinities end here too
+        raise DomainError("setting_out_of_range", key=key, value=str(value)[:40], low=low,
+                          high=high)
+    if isinstance(default, int):
+        if not float(value).is_integer():
+            raise DomainError("bad_setting", key=key)
+        return int(value)
+    return value
+
 
 def get_setting(session: Session, key: str) -> Any:
     """The stored value of a shared setting, or its default."""
@@ -89,6 +126,8 @@ def checked_value(key: str, value: Any) -> Any:
     if isinstance(value, bool) or not (isinstance(value, type(default)) or (
             isinstance(default, numeric) and isinstance(value, numeric))):
         raise DomainError("bad_setting", key=key)
+    if key in SETTING_BOUNDS:
+        value = _in_bounds(key, value, default)
     items = 0
 
     def walk(v: Any) -> Any:
