@@ -186,9 +186,18 @@ class CategoriesPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, self.tr("Categories"), self.tr(
             "The 部件/事件 categories start from the national standard shipped with the "
-            "console, with their default departments and time limits; a centre edits them and "
-            "adds its own later under Administration."))
+            "console, with their default departments and time limits. Edit them now or later "
+            "under Administration: departments and limits, a third level (细类), the centre's "
+            "own classes; retire the ones the centre does not use."))
+        self.button(self.tr("Categories and time limits…"), "openCategories",
+                    self.open_categories)
         self.finish_layout()
+
+    def open_categories(self) -> None:
+        from console.ui.categories_dialog import CategoriesDialog
+        dialog = CategoriesDialog(self.wizard_.tasks, self.wizard_.actor, parent=self)
+        dialog.finished.connect(lambda _r: self.wizard_.reload())
+        dialog.open()
 
     def show_status(self, status: setup_state.SetupStatus) -> None:
         self.state.setText(self.tr("{n} categories of the national defaults are in place.")
