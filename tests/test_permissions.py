@@ -20,10 +20,12 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import (alert_actions, campaigns, case_desk, cases, categories, devices,
-                              field_sessions, holidays, hotline, open311_keys, people_export,
-                              people_import, roster, setup_state, supervision, users)
+from console.services import (alert_actions, base_map, campaigns, case_desk, cases, categories,
+                              devices, field_sessions, holidays, hotline, open311_keys,
+                              people_export, people_import, roster, setup_state, supervision,
+                              users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
+from console.services.base_map import BaseMap
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
 from tests.service_city import MANHOLE, MON
@@ -167,6 +169,9 @@ ENTRY_POINTS.update({
     "categories.edit_category": (P.EDIT_SETTINGS, lambda s, a, w: categories.edit_category(
         s, a, MANHOLE, name="污水井盖", department_id=None, time_limit=3,
         time_unit="work_days", urgent=False, at=MON)),
+    "base_map.save_centre_base_map": (P.EDIT_SETTINGS, lambda s, a, w:
+                                      base_map.save_centre_base_map(
+                                          s, a, BaseMap("http://t.example/{z}/{x}/{y}.png"), MON)),
     "categories.set_active": (P.EDIT_SETTINGS, lambda s, a, w: categories.set_active(
         s, a, MANHOLE, True, at=MON)),
 })

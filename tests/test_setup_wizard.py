@@ -1,5 +1,5 @@
 """初始设置向导: a new centre's name, region and map centre saved; every page skippable; left
-and resumed at the page reached; the calendar seeded from it; the base map kept for the seat;
+and resumed at the page reached; the calendar seeded from it; the centre's base map saved;
 finished, it no longer opens at start."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from console.common.i18n import install_translators
 from console.common.seat_settings import SeatSettings
 from console.live.tasks import TaskRunner
 from console.services import setup_state, users
+from console.services.base_map import centre_base_map
 from console.services.overview import city_name
 from console.services.settings import work_calendar
 from console.ui.setup_wizard import SetupWizard, parse_centre, resume_setup
@@ -106,7 +107,9 @@ def test_the_wizard_saves_the_centre_resumes_and_finishes(db, admin, tasks, qtbo
     with qtbot.waitSignal(again.progress_saved, timeout=5000) as saved:
         again.button(QWizard.WizardButton.FinishButton).click()
     assert saved.args == [5, True]
-    assert settings.get("map/tile_url") == "http://tiles.example/{z}/{x}/{y}.png"
+    with db.transaction() as s:   # the centre's base map, for every seat (services/base_map.py)
+        assert centre_base_map(s).url == "http://tiles.example/{z}/{x}/{y}.png"
+    assert settings.get("map/tile_url") == "", "the seat keeps no address of its own"
     assert not _status(db)[1], "finished: it no longer opens at start"
     with db.transaction() as s:
         assert city_name(s) == "西湖区城市管理指挥中心"

@@ -114,6 +114,9 @@ ERROR_TEXTS: dict[str, str] = {
     "unknown_setting": QT_TRANSLATE_NOOP("Errors", "There is no shared setting “{key}”."),
     "setting_out_of_range": QT_TRANSLATE_NOOP(
         "Errors", "“{value}” is outside the range of “{key}”: from {low} to {high}."),
+    "bad_tile_url": QT_TRANSLATE_NOOP(
+        "Errors", "“{url}” is not a tile address: it must start with http://, https:// or "
+                  "file:// and hold the z, x and y placeholders in braces."),
     # --- the category catalogue (console/services/categories.py) ---
     "category_name_required": QT_TRANSLATE_NOOP("Errors", "Give the category a name."),
     "category_name_taken": QT_TRANSLATE_NOOP(

@@ -54,6 +54,12 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     # The officers' phone app (console/ingest/field_app.py).
     "field_tile_url": ("", "Base map of the phone app (城管通): the console's XYZ tile address; a "
                            "file:// one is served by serve itself; empty: no base map"),
+    # The centre's base map (console/services/base_map.py): every seat's map draws it unless
+    # the seat has a tile address of its own.
+    "map_tile_url": ("", "Base map of every seat: an XYZ tile address with {z}, {x} and {y} "
+                         "(http, https or file); empty: no tiles, no network request"),
+    "map_tile_subdomains": ("abc", "What {s} in the tile address stands for, in turn"),
+    "map_tile_attribution": ("", "The tiles' source, shown in the map's corner"),
     # Accounts (console/services/users.py reads them by these keys).
     "password_min_length": (10, "Fewest characters a password may have"),
     "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),
@@ -94,6 +100,15 @@ SETTING_BOUNDS: dict[str, tuple[float, float]] = {
 }
 
 
+def valid_tile_url(url: str) -> bool:
+    """An XYZ template: http(s) or file, with {z}, {x} and {y} in it (or empty: no tiles)."""
+    url = url.strip()
+    if not url:
+        return True
+    return url.startswith(("http://", "https://", "file://")) and all(
+        part in url for part in ("{z}", "{x}", "{y}"))
+
+
 def _in_bounds(key: str, value: float, default: Any) -> float:
     """A bounded number within its bounds (a whole one for a count); DomainError otherwise."""
     low, high = SETTING_BOUNDS[key]
@@ -128,6 +143,8 @@ def checked_value(key: str, value: Any) -> Any:
         raise DomainError("bad_setting", key=key)
     if key in SETTING_BOUNDS:
         value = _in_bounds(key, value, default)
+    if key == "map_tile_url" and not valid_tile_url(value):
+        raise DomainError("bad_tile_url", url=value[:80])
     items = 0
 
     def walk(v: Any) -> Any:

@@ -127,8 +127,59 @@
         <translation>告警阈值(&amp;H)…</translation>
     </message>
     <message>
+        <source>&amp;Base map of the centre…</source>
+        <translation>中心底图(&amp;B)…</translation>
+    </message>
+    <message>
         <source>First-start &amp;setup…</source>
         <translation>初始设置向导(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>BaseMapDialog</name>
+    <message>
+        <source>Base map of the centre</source>
+        <translation>中心底图</translation>
+    </message>
+    <message>
+        <source>e.g. 市测绘院</source>
+        <translation>例如：市测绘院</translation>
+    </message>
+    <message>
+        <source>Tile address</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>Subdomains</source>
+        <translation>子域名</translation>
+    </message>
+    <message>
+        <source>Attribution</source>
+        <translation>版权说明</translation>
+    </message>
+    <message>
+        <source>Every seat&apos;s map draws these tiles: an intranet tile server, or 天地图 with the centre&apos;s key. {s} in the address stands for each subdomain in turn. Empty: the grid and boundaries alone, with no network request. A seat on another network may name tiles of its own in its map (Base map… in the map&apos;s menu).</source>
+        <translation>每个席位的地图都绘制这些瓦片：内网瓦片服务，或使用本中心密钥的天地图。地址中的 {s} 依次代表各个子域名。留空则只绘制网格和边界，不发出任何网络请求。处在其他网络中的席位可在其地图中另设本席位的瓦片（地图菜单中的“底图…”）。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Saved; every seat&apos;s map redraws with it.</source>
+        <translation>已保存，各席位的地图随之重绘。</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有修改。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
 </context>
 <context>
@@ -138,8 +189,8 @@
         <translation>底图</translation>
     </message>
     <message>
-        <source>An XYZ tile address for this seat&apos;s map (an intranet tile server, 天地图 with a key). Empty: the grid and boundaries alone, with no network request.</source>
-        <translation>本席位地图使用的 XYZ 瓦片地址（内网瓦片服务，或带密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
+        <source>An XYZ tile address every seat&apos;s map draws (an intranet tile server, 天地图 with the centre&apos;s key). Empty: the grid and boundaries alone, with no network request.</source>
+        <translation>每个席位地图都绘制的 XYZ 瓦片地址（内网瓦片服务，或使用本中心密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
     </message>
     <message>
         <source>Tile address</source>
@@ -1257,6 +1308,10 @@
     <message>
         <source>“{value}” is outside the range of “{key}”: from {low} to {high}.</source>
         <translation>“{value}”超出“{key}”的允许范围（{low} 至 {high}）。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a tile address: it must start with http://, https:// or file:// and hold the z, x and y placeholders in braces.</source>
+        <translation>“{url}”不是有效的瓦片地址：须以 http://、https:// 或 file:// 开头，并含有用花括号括起的 z、x、y 占位符。</translation>
     </message>
     <message>
         <source>Give the category a name.</source>
