@@ -125,20 +125,32 @@ def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh):
             _next(wizard, qtbot, step)
         qtbot.waitUntil(lambda: bool(wizard.currentPage().title()), timeout=1000)
         wizard.grab().save(f"/tmp/people-import-wizard-{step}.png")
+        if step == 3:   # 部件/事件分类: the page opens the catalogue's administration page
+            from console.ui.categories_dialog import CategoriesDialog
+            wizard.currentPage().findChild(QPushButton, "openCategories").click()
+            qtbot.waitUntil(lambda: any(d.isVisible() and d.data is not None
+                                        for d in wizard.findChildren(CategoriesDialog)),
+                            timeout=5000)
+            wizard.findChild(CategoriesDialog).reject()
     assert wizard.currentId() == 5
 
 
-def test_the_administration_menu_opens_the_three_pages(db, admin, tasks, qtbot, zh):
+def test_the_administration_menu_opens_every_page(db, admin, tasks, qtbot, zh):
     from PySide6.QtGui import QAction
+    from console.ui.base_map_dialog import BaseMapDialog
     from console.ui.calendar_dialog import CalendarDialog
+    from console.ui.categories_dialog import CategoriesDialog
     from console.ui.main_window import MainWindow
     from console.ui.people_dialog import PeopleDialog
+    from console.ui.thresholds_dialog import ThresholdsDialog
     window = MainWindow(tasks, SeatSettings.open(), database_url=db.url)
     qtbot.addWidget(window)
     window.show()
     window.set_actor(admin)
     assert window.admin_menu.menuAction().isVisible()
     for name, kind in (("peopleAction", PeopleDialog), ("calendarAction", CalendarDialog),
+                       ("categoriesAction", CategoriesDialog),
+                       ("thresholdsAction", ThresholdsDialog), ("baseMapAction", BaseMapDialog),
                        ("setupAction", SetupWizard)):
         window.findChild(QAction, name).trigger()
         qtbot.waitUntil(lambda k=kind: any(isinstance(w, k) and w.isVisible()

@@ -186,10 +186,8 @@ class PeoplePage(_Page):
 class CategoriesPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, self.tr("Categories"), self.tr(
-            "The 部件/事件 categories start from the national standard shipped with the "
-            "console, with their default departments and time limits. Edit them now or later "
-            "under Administration: departments and limits, a third level (细类), the centre's "
-            "own classes; retire the ones the centre does not use."))
+            "Categories start from the national standard with default departments and limits; "
+            "add 细类 and local classes, or retire some, now or later under Administration."))
         self.button(self.tr("Categories and time limits…"), "openCategories",
                     self.open_categories)
         self.finish_layout()
@@ -249,8 +247,8 @@ class CalendarPage(_Page):
 class BaseMapPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, self.tr("Base map"), self.tr(
-            "An XYZ tile address every seat's map draws (an intranet tile server, 天地图 with "
-            "the centre's key). Empty: the grid and boundaries alone, with no network request."))
+            "The tile address every seat's map draws (an intranet server, 天地图 with a key); "
+            "empty: the grid alone, with no network request."))
         form = QFormLayout()
         self.url = QLineEdit(self)
         self.url.setObjectName("tileUrl")

@@ -189,8 +189,8 @@
         <translation>底图</translation>
     </message>
     <message>
-        <source>An XYZ tile address every seat&apos;s map draws (an intranet tile server, 天地图 with the centre&apos;s key). Empty: the grid and boundaries alone, with no network request.</source>
-        <translation>每个席位地图都绘制的 XYZ 瓦片地址（内网瓦片服务，或使用本中心密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
+        <source>The tile address every seat&apos;s map draws (an intranet server, 天地图 with a key); empty: the grid alone, with no network request.</source>
+        <translation>各席位地图绘制的瓦片地址（内网瓦片服务或天地图）；留空则只绘制网格，不发出网络请求。</translation>
     </message>
     <message>
         <source>Tile address</source>
@@ -796,8 +796,8 @@
         <translation>案件分类</translation>
     </message>
     <message>
-        <source>The 部件/事件 categories start from the national standard shipped with the console, with their default departments and time limits. Edit them now or later under Administration: departments and limits, a third level (细类), the centre&apos;s own classes; retire the ones the centre does not use.</source>
-        <translation>部件/事件分类以系统自带的国家标准为起点，含默认责任部门和处置时限。可现在或以后在“管理”菜单中修改：部门和时限、第三级细类、本中心自己的分类；不用的分类可停用。</translation>
+        <source>Categories start from the national standard with default departments and limits; add 细类 and local classes, or retire some, now or later under Administration.</source>
+        <translation>分类以国家标准为起点（含默认部门和时限）；细类、本地分类和停用可现在或以后在“管理”菜单中处理。</translation>
     </message>
     <message>
         <source>Categories and time limits…</source>
