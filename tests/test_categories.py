@@ -204,3 +204,35 @@ def test_the_catalogue_on_postgresql():
         finally:
             other.dispose()
             pg.dispose()
+
+
+@needs_pg
+def test_two_administrators_adding_at_once_get_two_codes_on_postgresql():
+    """Another seat commits the code this one is about to insert, between its read of the codes
+    in use and its INSERT: the insert collides, and the next free code is taken instead."""
+    from sqlalchemy import event
+    from console.store.database import open_database
+    with fresh_database("console_categories_race") as url:
+        pg, other = open_database(url), open_database(url)
+        injected: list[str] = []
+
+        def meanwhile(_con, _cursor, statement, *_args):
+            if statement.lstrip().upper().startswith("INSERT INTO CATEGORIES") and not injected:
+                injected.append(_add(other, major_code="05", name="其他席位的新类"))
+        event.listen(pg.engine, "before_cursor_execute", meanwhile)
+        try:
+            mine = _add(pg, major_code="05", name="本席位的新类")
+        finally:
+            event.remove(pg.engine, "before_cursor_execute", meanwhile)
+            other.dispose()
+        try:
+            assert (injected, mine) == (["205901"], "205902")
+            with pg.session() as s:
+                tree = categories.category_tree(s)
+                audits = s.scalars(select(AuditRecord.action).where(
+                    AuditRecord.entity == "category")).all()
+            assert (tree.get("205901").name, tree.get("205902").name) == ("其他席位的新类",
+                                                                          "本席位的新类")
+            assert audits == ["added", "added"]
+        finally:
+            pg.dispose()
