@@ -294,10 +294,12 @@ def edit_category(session: Session, actor: Actor, code: str, *, name: str,
 
 
 def set_active(session: Session, actor: Actor, code: str, active: bool, *,
-               at: datetime | None = None) -> bool:
+               at: datetime | None = None) -> list[str]:
     """Retire a class (it leaves the pickers for new cases; cases that name it keep it) or
-    reinstate it; False if it already was. A retired 小类 takes its 细类 out of the pickers
-    with it, so a 细类 cannot come back while its 小类 is retired."""
+    reinstate it; the codes changed (none if it already was). Retiring a 小类 retires its 细类
+    with it, so every reader of `active` (pickers, cases.category, the field app, Open311)
+    agrees without knowing the tree; reinstating it leaves them to be reinstated one by one,
+    and a 细类 cannot come back while its 小类 is retired."""
     actor = authorize(session, actor, Permission.EDIT_SETTINGS)
     category = _category(session, code)
     if active and category.parent_id is not None:
@@ -305,8 +307,15 @@ def set_active(session: Session, actor: Actor, code: str, active: bool, *,
         if parent is not None and not parent.active:
             raise DomainError("category_parent_retired", code=category.code, parent=parent.code)
     if bool(category.active) == bool(active):
-        return False
-    category.active = bool(active)
-    _told(session, actor, category, ChangeAction.CHANGED, at or wall_clock(),
-          {"active": bool(active)})
-    return True
+        return []
+    at = at or wall_clock()
+    changed = [category]
+    if not active:
+        changed += session.scalars(select(Category).where(
+            Category.parent_id == category.id, Category.active.is_(True))
+            .order_by(Category.code).with_for_update()).all()
+    for c in changed:
+        c.active = bool(active)
+        _told(session, actor, c, ChangeAction.CHANGED, at,
+              {"active": bool(active), **({"with": category.code} if c is not category else {})})
+    return [c.code for c in changed]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from console.domain import centre_clock, stages
@@ -344,15 +344,12 @@ class References:
 
 def references(session: Session) -> References:
     """Categories, departments, regions, campaigns, the work calendar and the warning share."""
-    # A 细类 of a retired 小类 leaves the pickers with it (services/categories.py).
-    parent = aliased(Category)
+    parent = aliased(Category)    # a 细类 names its 小类 (services/categories.py)
     cats = [CategoryRef(c.code, c.name, c.major_name, c.kind, c.department_id, c.time_limit,
                         c.time_unit, bool(c.urgent), parent_code or "")
             for c, parent_code in session.execute(
                 select(Category, parent.code).outerjoin(parent, parent.id == Category.parent_id)
-                .where(Category.active.is_(True),
-                       or_(Category.parent_id.is_(None), parent.active.is_(True)))
-                .order_by(Category.code))]
+                .where(Category.active.is_(True)).order_by(Category.code))]
     departments = [Named(i, n) for i, n in session.execute(
         select(Department.id, Department.name).where(Department.active.is_(True))
         .order_by(Department.name))]
