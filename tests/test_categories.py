@@ -3,19 +3,18 @@ national ones, 细类 under a 小类, edits, retire and reinstate (old cases kee
 refusals for bad input, every write audited and told to every seat through the feed."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError
-from console.services import cases, case_desk, categories, queues
+from console.services import case_desk, cases, categories, queues
 from console.services.actor import actor_for
 from console.store import feed
 from console.store.models import AuditRecord, Category
 from console.store.seed import read_categories
 from tests.pg_server import fresh_database, needs_pg
 from tests.service_city import GARBAGE, MANHOLE, MON
-
-import pytest
 
 
 def _admin(s):
@@ -217,6 +216,7 @@ def test_two_administrators_adding_at_once_get_two_codes_on_postgresql():
     """Another seat commits the code this one is about to insert, between its read of the codes
     in use and its INSERT: the insert collides, and the next free code is taken instead."""
     from sqlalchemy import event
+
     from console.store.database import open_database
     with fresh_database("console_categories_race") as url:
         pg, other = open_database(url), open_database(url)

@@ -69,6 +69,16 @@ def _stored(db, code):
         return s.scalars(select(Category).where(Category.code == code)).first()
 
 
+def test_the_search_narrows_the_tree(dialog):
+    dialog.search.setText("垃圾")
+    assert not _item(dialog, GARBAGE).isHidden() and _item(dialog, MANHOLE).isHidden()
+    assert not _item(dialog, GARBAGE).parent().isHidden()
+    dialog.search.setText("1010")
+    assert not _item(dialog, MANHOLE).isHidden() and _item(dialog, GARBAGE).isHidden()
+    dialog.search.clear()
+    assert not _item(dialog, MANHOLE).isHidden()
+
+
 def test_edit_add_and_retire_through_the_services(db, dialog, qtbot):
     _choose(dialog, GARBAGE)
     assert dialog.name.text() == "暴露垃圾" and dialog.save_button.isEnabled()

@@ -1,6 +1,7 @@
 """Settings stored in the database (shared by every seat): read with defaults, write with feed."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -112,7 +113,7 @@ def valid_tile_url(url: str) -> bool:
 def _in_bounds(key: str, value: float, default: Any) -> float:
     """A bounded number within its bounds (a whole one for a count); DomainError otherwise."""
     low, high = SETTING_BOUNDS[key]
-    if value != value:                      # NaN compares false with everything
+    if math.isnan(value):
         raise DomainError("bad_setting", key=key)
     if not (low <= value <= high):          # infinities end here too
         raise DomainError("setting_out_of_range", key=key, value=str(value)[:40], low=low,

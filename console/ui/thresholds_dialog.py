@@ -28,7 +28,12 @@ from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.services.actor import Actor
 from console.services.cases import now
-from console.services.settings import SETTING_BOUNDS, SHARED_SETTINGS, get_setting, set_setting
+from console.services.settings import (
+    SETTING_BOUNDS,
+    SHARED_SETTINGS,
+    get_setting,
+    set_setting,
+)
 
 CONTEXT = "Thresholds"
 
