@@ -146,12 +146,26 @@ def test_a_change_elsewhere_is_read_again_without_losing_the_typing(db, dialog, 
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"], indirect=True)
-def test_screenshots(dialog, qtbot, lang):
-    dialog.resize(1366, 720)
-    _choose(dialog, GARBAGE)
-    qtbot.waitUntil(lambda: dialog.name.text() != "")
-    assert dialog.grab().width() == 1366
-    dialog.grab().save(f"/tmp/cats-categories-{lang}.png")
+def test_screenshots(db, dialog, qtbot, qapp, lang):
+    from console.common.theme import apply_theme, current_theme
+    with db.transaction() as s:
+        admin = actor_for(s, "admin")
+        categories.add_subclass(s, admin, GARBAGE, name="建筑垃圾", at=MON)
+        categories.add_class(s, admin, kind="event", major_code="01", name="共享单车乱停放",
+                             time_limit=2, time_unit="work_hours", at=MON)
+        categories.set_active(s, admin, "20105", False, at=MON)
+    before = current_theme()
+    apply_theme(qapp, "dark")
+    try:
+        with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+            dialog.reload()
+        dialog.resize(1366, 720)
+        _choose(dialog, GARBAGE + "01")
+        qtbot.waitUntil(lambda: dialog.name.text() == "建筑垃圾")
+        assert dialog.grab().width() == 1366
+        dialog.grab().save(f"/tmp/cats-categories-{lang}.png")
+    finally:
+        apply_theme(qapp, before)
 
 
 def test_the_picker_offers_fine_classes_under_their_class_and_no_retired_one(db, qtbot):
