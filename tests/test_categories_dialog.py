@@ -143,6 +143,12 @@ def test_a_change_elsewhere_is_read_again_without_losing_the_typing(db, dialog, 
         dialog.on_feed(batch)
     assert _item(dialog, MANHOLE).text(4) == "已停用"
     assert dialog.name.text() == "半截名字" and dialog.current_code() == GARBAGE
+    # Retired meanwhile while the name is being typed: the button says what it will do now.
+    with db.transaction() as s:
+        categories.set_active(s, actor_for(s, "admin"), GARBAGE, False, at=MON)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.on_feed(batch)
+    assert dialog.name.text() == "半截名字" and dialog.retire_button.text().startswith("恢复")
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"], indirect=True)

@@ -254,6 +254,8 @@ class CategoriesDialog(QDialog):
             self.tree.blockSignals(False)
             if not self._dirty:
                 self._show_form(data.get(keep))
+            elif self.mode == EDIT:     # the typing stays; Retire/Reinstate follows the class
+                self._enable(data.get(self.target), "")
         elif not self._dirty:
             self._show_form(None)
         self.loaded.emit(data)
