@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -470,6 +470,21 @@ def test_hovering_a_patrol_names_it_and_a_missing_one_is_said_so(make_map, city,
     h.js(f"(CCC.store._remove({officer.id}), 1)")   # as if the phone had never reported
     h.selection.show_patrol_on_map.emit(officer.id)
     qtbot.waitUntil(lambda: officer.name in h.widget.toolbar.info.text(), timeout=3000)
+
+
+def test_the_centres_base_map_reaches_a_seat_without_tiles_of_its_own(make_map, qtbot):
+    from console.services import base_map
+    from console.services.actor import actor_for
+    h = make_map()
+    assert h.widget.view.guard.allowed_hosts == set()
+    loaded = []
+    h.widget.page_loaded.connect(loaded.append)
+    with h.db.transaction() as s:   # an administrator at another seat (services/base_map.py)
+        base_map.save_centre_base_map(s, actor_for(s, "admin"), base_map.BaseMap(
+            "http://c{s}.tiles.example/{z}/{x}/{y}.png", "12", "中心底图"), datetime.now())
+    qtbot.waitUntil(lambda: bool(loaded) and h.widget.ready, timeout=30_000)
+    assert h.widget.view.guard.allowed_hosts == {"c1.tiles.example:80", "c2.tiles.example:80"}
+    assert "中心底图" in h.js("CCC.map.attributionControl._container.textContent")
 
 
 def test_a_new_base_map_rebuilds_the_page_with_its_tiles(make_map, qtbot):

@@ -20,10 +20,12 @@ from console.domain.errors import DomainError
 from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
-from console.services import (alert_actions, campaigns, case_desk, cases, devices, field_sessions,
-                              holidays, hotline, open311_keys, people_export, people_import, roster,
-                              setup_state, supervision, users)
+from console.services import (alert_actions, base_map, campaigns, case_desk, cases, categories,
+                              devices, field_sessions, holidays, hotline, open311_keys,
+                              people_export, people_import, roster, setup_state, supervision,
+                              users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
+from console.services.base_map import BaseMap
 from console.services.settings import set_setting
 from console.store.models import PatrolOfficer, User
 from tests.service_city import MANHOLE, MON
@@ -159,6 +161,19 @@ ENTRY_POINTS.update({
         s, a, 1)),
     "setup_state.save_centre": (P.EDIT_SETTINGS, lambda s, a, w: setup_state.save_centre(
         s, a, name="示范城市", region="", centre=None, at=MON)),
+    "categories.add_class": (P.EDIT_SETTINGS, lambda s, a, w: categories.add_class(
+        s, a, kind="event", major_code="01", name="本地小类", time_limit=2,
+        time_unit="work_hours", at=MON)),
+    "categories.add_subclass": (P.EDIT_SETTINGS, lambda s, a, w: categories.add_subclass(
+        s, a, MANHOLE, name="本地细类", at=MON)),
+    "categories.edit_category": (P.EDIT_SETTINGS, lambda s, a, w: categories.edit_category(
+        s, a, MANHOLE, name="污水井盖", department_id=None, time_limit=3,
+        time_unit="work_days", urgent=False, at=MON)),
+    "base_map.save_centre_base_map": (P.EDIT_SETTINGS, lambda s, a, w:
+                                      base_map.save_centre_base_map(
+                                          s, a, BaseMap("http://t.example/{z}/{x}/{y}.png"), MON)),
+    "categories.set_active": (P.EDIT_SETTINGS, lambda s, a, w: categories.set_active(
+        s, a, MANHOLE, True, at=MON)),
 })
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",

@@ -175,3 +175,21 @@ def test_a_stale_duplicate_keeps_the_form(db, city, qtbot, seat):
     qtbot.waitUntil(lambda: form.candidates and form.candidates[0].version == 2, timeout=5000)
     qtbot.mouseClick(form.merge, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dock.form is None, timeout=5000)
+
+
+def test_an_open_form_follows_a_catalogue_change_and_keeps_the_call(db, city, qtbot, seat):
+    from console.services import categories
+    from console.services.actor import actor_for
+    dock = seat(city.dispatcher)
+    form = open_form(qtbot, dock)
+    fill(form, qtbot)
+    with db.transaction() as s:   # an administrator at another seat
+        admin = actor_for(s, "admin")
+        fine = categories.add_subclass(s, admin, GARBAGE, name="建筑垃圾")
+        categories.set_active(s, admin, MANHOLE, False)
+    assert form.category.findData(MANHOLE) >= 0
+    with qtbot.waitSignal(dock.references_loaded, timeout=5000):
+        dock.load_references()       # what the feed's CATEGORY row makes the dock do
+    assert form.category.findData(fine) >= 0 and form.category.findData(MANHOLE) < 0
+    assert form.category.code() == GARBAGE
+    assert form.description.toPlainText() == "路边暴露垃圾，气味很大"

@@ -1,5 +1,5 @@
 """初始设置向导: a new centre's name, region and map centre saved; every page skippable; left
-and resumed at the page reached; the calendar seeded from it; the base map kept for the seat;
+and resumed at the page reached; the calendar seeded from it; the centre's base map saved;
 finished, it no longer opens at start."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from console.common.i18n import install_translators
 from console.common.seat_settings import SeatSettings
 from console.live.tasks import TaskRunner
 from console.services import setup_state, users
+from console.services.base_map import centre_base_map
 from console.services.overview import city_name
 from console.services.settings import work_calendar
 from console.ui.setup_wizard import SetupWizard, parse_centre, resume_setup
@@ -106,7 +107,9 @@ def test_the_wizard_saves_the_centre_resumes_and_finishes(db, admin, tasks, qtbo
     with qtbot.waitSignal(again.progress_saved, timeout=5000) as saved:
         again.button(QWizard.WizardButton.FinishButton).click()
     assert saved.args == [5, True]
-    assert settings.get("map/tile_url") == "http://tiles.example/{z}/{x}/{y}.png"
+    with db.transaction() as s:   # the centre's base map, for every seat (services/base_map.py)
+        assert centre_base_map(s).url == "http://tiles.example/{z}/{x}/{y}.png"
+    assert settings.get("map/tile_url") == "", "the seat keeps no address of its own"
     assert not _status(db)[1], "finished: it no longer opens at start"
     with db.transaction() as s:
         assert city_name(s) == "西湖区城市管理指挥中心"
@@ -122,20 +125,32 @@ def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh):
             _next(wizard, qtbot, step)
         qtbot.waitUntil(lambda: bool(wizard.currentPage().title()), timeout=1000)
         wizard.grab().save(f"/tmp/people-import-wizard-{step}.png")
+        if step == 3:   # 部件/事件分类: the page opens the catalogue's administration page
+            from console.ui.categories_dialog import CategoriesDialog
+            wizard.currentPage().findChild(QPushButton, "openCategories").click()
+            qtbot.waitUntil(lambda: any(d.isVisible() and d.data is not None
+                                        for d in wizard.findChildren(CategoriesDialog)),
+                            timeout=5000)
+            wizard.findChild(CategoriesDialog).reject()
     assert wizard.currentId() == 5
 
 
-def test_the_administration_menu_opens_the_three_pages(db, admin, tasks, qtbot, zh):
+def test_the_administration_menu_opens_every_page(db, admin, tasks, qtbot, zh):
     from PySide6.QtGui import QAction
+    from console.ui.base_map_dialog import BaseMapDialog
     from console.ui.calendar_dialog import CalendarDialog
+    from console.ui.categories_dialog import CategoriesDialog
     from console.ui.main_window import MainWindow
     from console.ui.people_dialog import PeopleDialog
+    from console.ui.thresholds_dialog import ThresholdsDialog
     window = MainWindow(tasks, SeatSettings.open(), database_url=db.url)
     qtbot.addWidget(window)
     window.show()
     window.set_actor(admin)
     assert window.admin_menu.menuAction().isVisible()
     for name, kind in (("peopleAction", PeopleDialog), ("calendarAction", CalendarDialog),
+                       ("categoriesAction", CategoriesDialog),
+                       ("thresholdsAction", ThresholdsDialog), ("baseMapAction", BaseMapDialog),
                        ("setupAction", SetupWizard)):
         window.findChild(QAction, name).trigger()
         qtbot.waitUntil(lambda k=kind: any(isinstance(w, k) and w.isVisible()

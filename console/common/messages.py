@@ -115,6 +115,26 @@ ERROR_TEXTS: dict[str, str] = {
     "department_retired": QT_TRANSLATE_NOOP(
         "Errors", "The department “{name}” no longer receives cases; choose another one."),
     "unknown_setting": QT_TRANSLATE_NOOP("Errors", "There is no shared setting “{key}”."),
+    "setting_out_of_range": QT_TRANSLATE_NOOP(
+        "Errors", "“{value}” is outside the range of “{key}”: from {low} to {high}."),
+    "bad_tile_url": QT_TRANSLATE_NOOP(
+        "Errors", "“{url}” is not a tile address: it must start with http://, https:// or "
+                  "file:// and hold the z, x and y placeholders in braces."),
+    # --- the category catalogue (console/services/categories.py) ---
+    "category_name_required": QT_TRANSLATE_NOOP("Errors", "Give the category a name."),
+    "category_name_taken": QT_TRANSLATE_NOOP(
+        "Errors", "“{name}” is already the name of category {code} beside it; choose another."),
+    "category_codes_exhausted": QT_TRANSLATE_NOOP(
+        "Errors", "No free code is left for a local category here (99 at most per class)."),
+    "bad_category_kind": QT_TRANSLATE_NOOP(
+        "Errors", "“{kind}” is not a kind of category: component (部件) or event (事件)."),
+    "category_too_deep": QT_TRANSLATE_NOOP(
+        "Errors", "Category {code} is already a third-level class (细类); add beside it instead."),
+    "category_retired": QT_TRANSLATE_NOOP(
+        "Errors", "Category {code} {name} is retired; reinstate it first."),
+    "category_parent_retired": QT_TRANSLATE_NOOP(
+        "Errors", "Category {code} cannot come back while its class {parent} is retired; "
+                  "reinstate {parent} first."),
     "bad_setting": QT_TRANSLATE_NOOP(
         "Errors", "That value does not fit the setting “{key}”."),
     "not_your_department": QT_TRANSLATE_NOOP(
@@ -326,6 +346,7 @@ _FIELD_NAMES = Names("Fields", {
     "request_id": QT_TRANSLATE_NOOP("Fields", "request number"),
     "shifts": QT_TRANSLATE_NOOP("Fields", "shifts"),
     "campaign_name": QT_TRANSLATE_NOOP("Fields", "campaign name"),
+    "category_name": QT_TRANSLATE_NOOP("Fields", "category name"),
 })
 _THING_NAMES = Names("Things", {
     "case": QT_TRANSLATE_NOOP("Things", "case"),

@@ -60,6 +60,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "campaign_name": TextLimit(100),
     "region_name": TextLimit(64),         # a district, street, community or work grid's name
     "work_grid_code": TextLimit(32),
+    "category_name": TextLimit(64),       # a 大类, 小类 or 细类 name (the column's length)
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {

@@ -1,19 +1,12 @@
-"""The base map of this seat: an XYZ tile URL (an intranet tile server, 天地图 with a key)."""
+"""This seat's own base map: an XYZ tile URL (an intranet tile server, 天地图 with a key) that
+replaces the centre's (console/services/base_map.py) at this seat only."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
 from console.common.seat_settings import SeatSettings
-
-
-def valid_tile_url(url: str) -> bool:
-    """An XYZ template: http(s) or file, with {z}, {x} and {y} in it (or empty: no tiles)."""
-    url = url.strip()
-    if not url:
-        return True
-    return url.startswith(("http://", "https://", "file://")) and all(
-        part in url for part in ("{z}", "{x}", "{y}"))
+from console.services.settings import valid_tile_url
 
 
 class TilesDialog(QDialog):
@@ -28,9 +21,10 @@ class TilesDialog(QDialog):
         self.url.setPlaceholderText("http://tiles.example/{z}/{x}/{y}.png")
         self.subdomains = QLineEdit(settings.get("map/tile_subdomains"), self)
         self.attribution = QLineEdit(settings.get("map/tile_attribution"), self)
-        note = QLabel(self.tr("Leave the address empty to draw the grid and boundaries alone: "
-                              "the map then makes no network request at all. {s} in the "
-                              "address stands for each of the subdomains in turn."), self)
+        note = QLabel(self.tr("These tiles are for this seat only. Leave the address empty "
+                              "to draw the centre's base map (Administration → Base map of the "
+                              "centre), or nothing but the grid if the centre has none. {s} in "
+                              "the address stands for each of the subdomains in turn."), self)
         note.setWordWrap(True)
         note.setProperty("kind", "note")
         self.error = QLabel(self)

@@ -7,6 +7,7 @@ a case, a patrol or a cell through the same selection hub.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -28,7 +29,8 @@ from console.map.tiles_dialog import TilesDialog
 from console.map.toolbar import MapToolBar
 from console.map.view import MapView
 from console.paths import data_dir
-from console.services import map_data, map_patrols
+from console.domain.changes import ChangeKind
+from console.services import base_map, map_data, map_patrols
 from console.common.messages import describe_error
 from console.common.selection import Selection
 from console.common.seat_settings import SeatSettings
@@ -150,10 +152,17 @@ class MapWidget(QWidget):
         self.toolbar.info.setText(self.tr("Loading the map…"))
         # The grid's page first; the rest is read once it is written, and sent when the page
         # has connected (see _fill_read): the grid is on screen without waiting for it.
-        self.tasks.run(lambda s: loader.build_page(s, folder, options, measure=measure,
-                                                   now=datetime.now(), cache=cache,
-                                                   verify=verify),
-                       on_done=lambda model: self._built(model, options, heat_days, number),
+        def build_page(s) -> tuple[loader.MapModel, page.PageOptions]:
+            # The centre's base map unless this seat names tiles of its own (services/base_map).
+            tiles = base_map.tiles_for_seat(s, base_map.BaseMap(
+                options.tile_url, options.tile_subdomains, options.tile_attribution))
+            drawn = dataclasses.replace(options, tile_url=tiles.url,
+                                        tile_subdomains=tiles.subdomains,
+                                        tile_attribution=tiles.attribution)
+            return loader.build_page(s, folder, drawn, measure=measure, now=datetime.now(),
+                                     cache=cache, verify=verify), drawn
+        self.tasks.run(build_page,
+                       on_done=lambda built: self._built(built[0], built[1], heat_days, number),
                        on_error=self._build_failed, owner=self)
 
     def _built(self, model: loader.MapModel, options: page.PageOptions, heat_days: int,
@@ -229,6 +238,11 @@ class MapWidget(QWidget):
 
     def apply_feed(self, batch) -> None:
         """Every FeedBatch of the change feed (connected to MainWindow.feed_changed)."""
+        if not self.settings.get("map/tile_url").strip() and any(
+                row.entity == ChangeKind.SETTINGS and (row.payload or {}).get("key") in
+                base_map.KEYS for row in batch.rows):
+            self.build()     # the centre's base map changed, and this seat draws it
+            return
         self.live.accept(batch)
 
     def _on_event(self, name: str, data: dict) -> None:

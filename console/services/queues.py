@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from console.domain import centre_clock, stages
 from console.domain.limits import check_text
@@ -315,6 +315,7 @@ class CategoryRef:
     time_limit: float
     time_unit: str
     urgent: bool
+    parent_code: str = ""          # a 细类's 小类; "" for a 小类
 
 
 @dataclass(frozen=True)
@@ -348,10 +349,12 @@ class References:
 
 def references(session: Session) -> References:
     """Categories, departments, regions, campaigns, the work calendar and the warning share."""
+    parent = aliased(Category)    # a 细类 names its 小类 (services/categories.py)
     cats = [CategoryRef(c.code, c.name, c.major_name, c.kind, c.department_id, c.time_limit,
-                        c.time_unit, bool(c.urgent))
-            for c in session.scalars(select(Category).where(Category.active.is_(True))
-                                     .order_by(Category.code))]
+                        c.time_unit, bool(c.urgent), parent_code or "")
+            for c, parent_code in session.execute(
+                select(Category, parent.code).outerjoin(parent, parent.id == Category.parent_id)
+                .where(Category.active.is_(True)).order_by(Category.code))]
     departments = [Named(i, n) for i, n in session.execute(
         select(Department.id, Department.name).where(Department.active.is_(True))
         .order_by(Department.name))]

@@ -1,6 +1,7 @@
 """Settings stored in the database (shared by every seat): read with defaults, write with feed."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,12 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     # The officers' phone app (console/ingest/field_app.py).
     "field_tile_url": ("", "Base map of the phone app (城管通): the console's XYZ tile address; a "
                            "file:// one is served by serve itself; empty: no base map"),
+    # The centre's base map (console/services/base_map.py): every seat's map draws it unless
+    # the seat has a tile address of its own.
+    "map_tile_url": ("", "Base map of every seat: an XYZ tile address with {z}, {x} and {y} "
+                         "(http, https or file); empty: no tiles, no network request"),
+    "map_tile_subdomains": ("abc", "What {s} in the tile address stands for, in turn"),
+    "map_tile_attribution": ("", "The tiles' source, shown in the map's corner"),
     # Accounts (console/services/users.py reads them by these keys).
     "password_min_length": (10, "Fewest characters a password may have"),
     "sign_in_max_failures": (5, "Failed sign-ins in a row after which the account is locked"),
@@ -70,6 +77,52 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
+
+#: key → (lowest, highest) a numeric setting may be; a whole-number default takes whole numbers
+#: only. A threshold outside these would not fall back quietly (alert_rules.Thresholds takes any
+#: positive number) but make the alerts useless: 0.1 minutes off post, a hotspot of one case.
+SETTING_BOUNDS: dict[str, tuple[float, float]] = {
+    "deadline_warning_share": (0.1, 0.99),
+    "alert_off_post_min": (1, 240),
+    "alert_idle_radius_m": (5, 1000),
+    "alert_idle_min": (1, 480),
+    "alert_offline_min": (1, 240),
+    "alert_leave_early_min": (1, 480),
+    "alert_hotspot_cases": (2, 1000),
+    "alert_hotspot_hours": (1, 720),
+    "alert_recurrence_days": (1, 365),
+    "alert_backlog_open": (1, 100_000),
+    "alert_backlog_overdue": (1, 100_000),
+    "alert_escalate_min": (1, 1440),
+    "alert_offline_digest_min": (2, 10_000),
+    "alert_offline_digest_share": (0.01, 1.0),
+    "alert_offline_burst": (2, 10_000),
+    "alert_offline_burst_min": (1, 240),
+}
+
+
+def valid_tile_url(url: str) -> bool:
+    """An XYZ template: http(s) or file, with {z}, {x} and {y} in it (or empty: no tiles)."""
+    url = url.strip()
+    if not url:
+        return True
+    return url.startswith(("http://", "https://", "file://")) and all(
+        part in url for part in ("{z}", "{x}", "{y}"))
+
+
+def _in_bounds(key: str, value: float, default: Any) -> float:
+    """A bounded number within its bounds (a whole one for a count); DomainError otherwise."""
+    low, high = SETTING_BOUNDS[key]
+    if math.isnan(value):
+        raise DomainError("bad_setting", key=key)
+    if not (low <= value <= high):          # infinities end here too
+        raise DomainError("setting_out_of_range", key=key, value=str(value)[:40], low=low,
+                          high=high)
+    if isinstance(default, int):
+        if not float(value).is_integer():
+            raise DomainError("bad_setting", key=key)
+        return int(value)
+    return value
 
 
 def get_setting(session: Session, key: str) -> Any:
@@ -89,6 +142,10 @@ def checked_value(key: str, value: Any) -> Any:
     if isinstance(value, bool) or not (isinstance(value, type(default)) or (
             isinstance(default, numeric) and isinstance(value, numeric))):
         raise DomainError("bad_setting", key=key)
+    if key in SETTING_BOUNDS:
+        value = _in_bounds(key, value, default)
+    if key == "map_tile_url" and not valid_tile_url(value):
+        raise DomainError("bad_tile_url", url=value[:80])
     items = 0
 
     def walk(v: Any) -> Any:

@@ -7,6 +7,7 @@ menu opens it again later.
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
 from console.common.messages import describe_error
 from console.common.seat_settings import SeatSettings
 from console.live.tasks import TaskRunner
-from console.map.tiles_dialog import valid_tile_url
-from console.services import holidays, setup_state
+from console.services import base_map, holidays, setup_state
 from console.services.actor import Actor
 from console.services.cases import now
+from console.services.settings import valid_tile_url
 
 GRID_DIALOG_MODULE = "console.ui.grid_import_dialog"
 
@@ -185,10 +186,17 @@ class PeoplePage(_Page):
 class CategoriesPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, self.tr("Categories"), self.tr(
-            "The 部件/事件 categories start from the national standard shipped with the "
-            "console, with their default departments and time limits; a centre edits them and "
-            "adds its own later under Administration."))
+            "Categories start from the national standard with default departments and limits; "
+            "add 细类 and local classes, or retire some, now or later under Administration."))
+        self.button(self.tr("Categories and time limits…"), "openCategories",
+                    self.open_categories)
         self.finish_layout()
+
+    def open_categories(self) -> None:
+        from console.ui.categories_dialog import CategoriesDialog
+        dialog = CategoriesDialog(self.wizard_.tasks, self.wizard_.actor, parent=self)
+        dialog.finished.connect(lambda _r: self.wizard_.reload())
+        dialog.open()
 
     def show_status(self, status: setup_state.SetupStatus) -> None:
         self.state.setText(self.tr("{n} categories of the national defaults are in place.")
@@ -239,26 +247,41 @@ class CalendarPage(_Page):
 class BaseMapPage(_Page):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, self.tr("Base map"), self.tr(
-            "An XYZ tile address for this seat's map (an intranet tile server, 天地图 with a "
-            "key). Empty: the grid and boundaries alone, with no network request."))
+            "The tile address every seat's map draws (an intranet server, 天地图 with a key); "
+            "empty: the grid alone, with no network request."))
         form = QFormLayout()
-        self.url = QLineEdit(wizard.settings.get("map/tile_url"), self)
+        self.url = QLineEdit(self)
         self.url.setObjectName("tileUrl")
         self.url.setPlaceholderText("http://tiles.example/{z}/{x}/{y}.png")
         form.addRow(self.tr("Tile address"), self.url)
         self.layout_.addLayout(form)
+        self._loaded = ""
         self.finish_layout()
 
     def show_status(self, status: setup_state.SetupStatus) -> None:
         pass
 
+    def initializePage(self) -> None:
+        self._loaded = self.wizard_.tasks.run_and_wait(base_map.centre_base_map).url
+        if not self.url.isModified():
+            self.url.setText(self._loaded)
+
     def validatePage(self) -> bool:
         url = self.url.text().strip()
+        if url == self._loaded:
+            return True          # nothing changed: skipped
         if not valid_tile_url(url):
             self.message.setText(self.tr("The address must start with http://, https:// or "
                                          "file:// and contain {z}, {x} and {y}."))
             return False
-        self.wizard_.settings.set("map/tile_url", url)
+        actor = self.wizard_.actor
+        try:
+            self.wizard_.tasks.run_and_wait(lambda s: base_map.save_centre_base_map(
+                s, actor, replace(base_map.centre_base_map(s), url=url), now()))
+        except Exception as exc:   # noqa: BLE001 — a refusal, shown; a fault, logged by tasks
+            self.message.setText(describe_error(exc))
+            return False
+        self._loaded = url
         return True
 
 

@@ -115,12 +115,71 @@
         <translation>人员导入导出(&amp;P)…</translation>
     </message>
     <message>
+        <source>Ca&amp;tegories and time limits…</source>
+        <translation>部件/事件分类与时限(&amp;T)…</translation>
+    </message>
+    <message>
         <source>Work &amp;calendar…</source>
         <translation>工作日历(&amp;C)…</translation>
     </message>
     <message>
+        <source>Alert t&amp;hresholds…</source>
+        <translation>告警阈值(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Base map of the centre…</source>
+        <translation>中心底图(&amp;B)…</translation>
+    </message>
+    <message>
         <source>First-start &amp;setup…</source>
         <translation>初始设置向导(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>BaseMapDialog</name>
+    <message>
+        <source>Base map of the centre</source>
+        <translation>中心底图</translation>
+    </message>
+    <message>
+        <source>e.g. 市测绘院</source>
+        <translation>例如：市测绘院</translation>
+    </message>
+    <message>
+        <source>Tile address</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <source>Subdomains</source>
+        <translation>子域名</translation>
+    </message>
+    <message>
+        <source>Attribution</source>
+        <translation>版权说明</translation>
+    </message>
+    <message>
+        <source>Every seat&apos;s map draws these tiles: an intranet tile server, or 天地图 with the centre&apos;s key. {s} in the address stands for each subdomain in turn. Empty: the grid and boundaries alone, with no network request. A seat on another network may name tiles of its own in its map (Base map… in the map&apos;s menu).</source>
+        <translation>每个席位的地图都绘制这些瓦片：内网瓦片服务，或使用本中心密钥的天地图。地址中的 {s} 依次代表各个子域名。留空则只绘制网格和边界，不发出任何网络请求。处在其他网络中的席位可在其地图中另设本席位的瓦片（地图菜单中的“底图…”）。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Saved; every seat&apos;s map redraws with it.</source>
+        <translation>已保存，各席位的地图随之重绘。</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有修改。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
 </context>
 <context>
@@ -130,8 +189,8 @@
         <translation>底图</translation>
     </message>
     <message>
-        <source>An XYZ tile address for this seat&apos;s map (an intranet tile server, 天地图 with a key). Empty: the grid and boundaries alone, with no network request.</source>
-        <translation>本席位地图使用的 XYZ 瓦片地址（内网瓦片服务，或带密钥的天地图）。留空则只绘制网格和边界，不发出任何网络请求。</translation>
+        <source>The tile address every seat&apos;s map draws (an intranet server, 天地图 with a key); empty: the grid alone, with no network request.</source>
+        <translation>各席位地图绘制的瓦片地址（内网瓦片服务或天地图）；留空则只绘制网格，不发出网络请求。</translation>
     </message>
     <message>
         <source>Tile address</source>
@@ -548,14 +607,201 @@
     </message>
 </context>
 <context>
+    <name>CategoriesDialog</name>
+    <message>
+        <source>Categories</source>
+        <translation>部件/事件分类</translation>
+    </message>
+    <message>
+        <source>work hours</source>
+        <translation>工作时</translation>
+    </message>
+    <message>
+        <source>work days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>hours (round the clock)</source>
+        <translation>自然时</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>自然时</translation>
+    </message>
+    <message>
+        <source>Components (部件)</source>
+        <translation>部件</translation>
+    </message>
+    <message>
+        <source>Events (事件)</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Find by code or name</source>
+        <translation>按编码或名称查找</translation>
+    </message>
+    <message>
+        <source>Show retired</source>
+        <translation>显示已停用</translation>
+    </message>
+    <message>
+        <source>Code · name</source>
+        <translation>编码 · 名称</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>责任部门</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>急件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>案卷数</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>e.g. 夜间经济</source>
+        <translation>例如：夜间经济</translation>
+    </message>
+    <message>
+        <source>Urgent (急件)</source>
+        <translation>急件</translation>
+    </message>
+    <message>
+        <source>New class (大类)</source>
+        <translation>新大类名称</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Default department</source>
+        <translation>默认责任部门</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>撤销修改(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Retire</source>
+        <translation>停用(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>A third level (细类) under this class…</source>
+        <translation>在此小类下新增细类…</translation>
+    </message>
+    <message>
+        <source>A local class (小类) in this 大类…</source>
+        <translation>在此大类下新增本地小类…</translation>
+    </message>
+    <message>
+        <source>A new local 大类 with its first class…</source>
+        <translation>新增本地大类及其第一个小类…</translation>
+    </message>
+    <message>
+        <source>Local codes are longer than the national five digits, so a later national list can never take one. Classes are retired, never deleted: cases that name one keep it.</source>
+        <translation>本地分类的编码长于国家标准的五位编码，今后的国家目录不会与之冲突。分类只能停用、不能删除：已用该分类的案卷保持不变。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>retired</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>local</source>
+        <translation>本地</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Choose a class in the tree.</source>
+        <translation>请在左侧树中选择一个分类。</translation>
+    </message>
+    <message>
+        <source>A 大类: add a local class to it, or choose one of its classes.</source>
+        <translation>这是一个大类：可在其下新增本地小类，或选择其中的小类。</translation>
+    </message>
+    <message>
+        <source>细类 under {parent}</source>
+        <translation>{parent} 下的细类</translation>
+    </message>
+    <message>
+        <source>小类 of {major} {name}</source>
+        <translation>{major} {name} 下的小类</translation>
+    </message>
+    <message>
+        <source>retired: not offered for new cases</source>
+        <translation>已停用：新案卷不再可选</translation>
+    </message>
+    <message>
+        <source>&amp;Reinstate</source>
+        <translation>恢复启用(&amp;R)</translation>
+    </message>
+    <message>
+        <source>New 细类 under {code}</source>
+        <translation>在 {code} 下新增细类</translation>
+    </message>
+    <message>
+        <source>New local class in {major} {name}</source>
+        <translation>在 {major} {name} 下新增本地小类</translation>
+    </message>
+    <message>
+        <source>New local 大类 of {kind}</source>
+        <translation>新增{kind}本地大类</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>{code} saved; every seat&apos;s pickers follow.</source>
+        <translation>{code} 已保存，各席位的分类选项随之更新。</translation>
+    </message>
+</context>
+<context>
     <name>CategoriesPage</name>
     <message>
         <source>Categories</source>
         <translation>案件分类</translation>
     </message>
     <message>
-        <source>The 部件/事件 categories start from the national standard shipped with the console, with their default departments and time limits; a centre edits them and adds its own later under Administration.</source>
-        <translation>部件/事件分类以系统自带的国家标准为起点，含默认处置部门和办理时限；中心可稍后在“管理”菜单中修改并增加本地分类。</translation>
+        <source>Categories start from the national standard with default departments and limits; add 细类 and local classes, or retire some, now or later under Administration.</source>
+        <translation>分类以国家标准为起点（含默认部门和时限）；细类、本地分类和停用可现在或以后在“管理”菜单中处理。</translation>
+    </message>
+    <message>
+        <source>Categories and time limits…</source>
+        <translation>部件/事件分类与时限…</translation>
     </message>
     <message>
         <source>{n} categories of the national defaults are in place.</source>
@@ -1064,6 +1310,42 @@
         <translation>没有名为“{key}”的共享设置。</translation>
     </message>
     <message>
+        <source>“{value}” is outside the range of “{key}”: from {low} to {high}.</source>
+        <translation>“{value}”超出“{key}”的允许范围（{low} 至 {high}）。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a tile address: it must start with http://, https:// or file:// and hold the z, x and y placeholders in braces.</source>
+        <translation>“{url}”不是有效的瓦片地址：须以 http://、https:// 或 file:// 开头，并含有用花括号括起的 z、x、y 占位符。</translation>
+    </message>
+    <message>
+        <source>Give the category a name.</source>
+        <translation>请填写分类名称。</translation>
+    </message>
+    <message>
+        <source>“{name}” is already the name of category {code} beside it; choose another.</source>
+        <translation>同级的分类 {code} 已叫“{name}”，请换一个名称。</translation>
+    </message>
+    <message>
+        <source>No free code is left for a local category here (99 at most per class).</source>
+        <translation>此处已没有可用的本地分类编码（每类最多 99 个）。</translation>
+    </message>
+    <message>
+        <source>“{kind}” is not a kind of category: component (部件) or event (事件).</source>
+        <translation>“{kind}”不是分类的种类：应为部件或事件。</translation>
+    </message>
+    <message>
+        <source>Category {code} is already a third-level class (细类); add beside it instead.</source>
+        <translation>分类 {code} 已是第三级细类，不能再往下分；请在它的同级新增。</translation>
+    </message>
+    <message>
+        <source>Category {code} {name} is retired; reinstate it first.</source>
+        <translation>分类 {code} {name} 已停用，请先恢复启用。</translation>
+    </message>
+    <message>
+        <source>Category {code} cannot come back while its class {parent} is retired; reinstate {parent} first.</source>
+        <translation>上级分类 {parent} 已停用，分类 {code} 不能单独恢复；请先恢复 {parent}。</translation>
+    </message>
+    <message>
         <source>That value does not fit the setting “{key}”.</source>
         <translation>该值不适用于设置“{key}”。</translation>
     </message>
@@ -1492,6 +1774,10 @@
     <message>
         <source>campaign name</source>
         <translation>专项行动名称</translation>
+    </message>
+    <message>
+        <source>category name</source>
+        <translation>分类名称</translation>
     </message>
 </context>
 <context>
@@ -2665,6 +2951,224 @@
     <message>
         <source>supervision order</source>
         <translation>督办单</translation>
+    </message>
+</context>
+<context>
+    <name>Thresholds</name>
+    <message>
+        <source>Cases</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Near deadline at</source>
+        <translation>临期提醒</translation>
+    </message>
+    <message>
+        <source>of the limit</source>
+        <translation>（占时限的比例）</translation>
+    </message>
+    <message>
+        <source>Share of a case&apos;s time limit used after which it is near its deadline (0.8: at 80%).</source>
+        <translation>案卷已用时间占处置时限的比例达到此值即为临期（0.8 即 80%）。</translation>
+    </message>
+    <message>
+        <source>Hotspot</source>
+        <translation>热点</translation>
+    </message>
+    <message>
+        <source>cases</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>Cases of one minor category in one cell that make a hotspot.</source>
+        <translation>同一网格内同一小类的案卷达到此数即为热点。</translation>
+    </message>
+    <message>
+        <source>Hotspot window</source>
+        <translation>热点时间窗</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Hours within which those cases must be reported.</source>
+        <translation>上述案卷须在此小时数内上报。</translation>
+    </message>
+    <message>
+        <source>Recurrence (回潮)</source>
+        <translation>回潮</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <source>Days after a closure in which the same problem in the same cell counts as recurring.</source>
+        <translation>结案后此天数内同一网格再现同类问题即为回潮。</translation>
+    </message>
+    <message>
+        <source>Department backlog</source>
+        <translation>部门积压</translation>
+    </message>
+    <message>
+        <source>open cases</source>
+        <translation>件在办</translation>
+    </message>
+    <message>
+        <source>More open dispatched cases than this: the department has a backlog.</source>
+        <translation>已派遣未办结的案卷多于此数，即为部门积压。</translation>
+    </message>
+    <message>
+        <source>…or overdue</source>
+        <translation>…或超期</translation>
+    </message>
+    <message>
+        <source>…or more overdue cases than this.</source>
+        <translation>…或超期案卷多于此数。</translation>
+    </message>
+    <message>
+        <source>Patrols</source>
+        <translation>巡查</translation>
+    </message>
+    <message>
+        <source>Off post (脱岗)</source>
+        <translation>脱岗</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Minutes outside its work grid during a shift before a patrol is off post.</source>
+        <translation>在岗时段内离开责任网格超过此分钟数即为脱岗。</translation>
+    </message>
+    <message>
+        <source>Idle radius</source>
+        <translation>窝岗半径</translation>
+    </message>
+    <message>
+        <source>metres</source>
+        <translation>米</translation>
+    </message>
+    <message>
+        <source>Radius within which a patrol counts as staying at one spot.</source>
+        <translation>在此半径内活动即视为停留在一处。</translation>
+    </message>
+    <message>
+        <source>Idle (窝岗)</source>
+        <translation>窝岗</translation>
+    </message>
+    <message>
+        <source>Minutes within that radius during a shift before a patrol is idle.</source>
+        <translation>在岗时段内在上述半径内停留超过此分钟数即为窝岗。</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Minutes without a position during a shift before a patrol is offline.</source>
+        <translation>在岗时段内超过此分钟数没有位置即为离线。</translation>
+    </message>
+    <message>
+        <source>Left early (提前退岗)</source>
+        <translation>提前退岗</translation>
+    </message>
+    <message>
+        <source>Last seen this many minutes before its shift ended: the patrol left early.</source>
+        <translation>最后一次位置早于下班时间此分钟数以上，即为提前退岗。</translation>
+    </message>
+    <message>
+        <source>Offline together</source>
+        <translation>集中离线</translation>
+    </message>
+    <message>
+        <source>patrols</source>
+        <translation>名</translation>
+    </message>
+    <message>
+        <source>At least this many offline patrols, with the share below, make one digest alert instead of one each.</source>
+        <translation>离线巡查员达到此人数且满足下方比例时，合并为一条汇总告警，而不是每人一条。</translation>
+    </message>
+    <message>
+        <source>…and at least</source>
+        <translation>…且至少占</translation>
+    </message>
+    <message>
+        <source>of those on shift</source>
+        <translation>（在岗人数的比例）</translation>
+    </message>
+    <message>
+        <source>…when they are at least this share of the officers on shift.</source>
+        <translation>…且占在岗巡查员的比例不低于此值。</translation>
+    </message>
+    <message>
+        <source>Falling silent at once</source>
+        <translation>同时失联</translation>
+    </message>
+    <message>
+        <source>…or when this many fall silent within the minutes below.</source>
+        <translation>…或在下方分钟数内有这么多人失联。</translation>
+    </message>
+    <message>
+        <source>…within</source>
+        <translation>…时间窗</translation>
+    </message>
+    <message>
+        <source>Minutes within which that many falling silent is one event.</source>
+        <translation>在此分钟数内集中失联视为同一事件。</translation>
+    </message>
+    <message>
+        <source>Escalation</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>Escalate after</source>
+        <translation>未确认升级</translation>
+    </message>
+    <message>
+        <source>Minutes after which an unacknowledged warning alert is escalated.</source>
+        <translation>警告级告警超过此分钟数未确认即自动升级。</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdsDialog</name>
+    <message>
+        <source>Alert thresholds</source>
+        <translation>告警阈值</translation>
+    </message>
+    <message>
+        <source>The alert engine of every seat uses these numbers; a change reaches every seat within seconds. Each field accepts only its range.</source>
+        <translation>各席位的告警引擎都使用这些数值；修改后数秒内到达每个席位。每一项只接受其允许范围内的值。</translation>
+    </message>
+    <message>
+        <source>&amp;Defaults</source>
+        <translation>恢复默认值(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>From {low} to {high}; default {default}.</source>
+        <translation>范围 {low} 至 {high}；默认 {default}。</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有修改。</translation>
+    </message>
+    <message>
+        <source>{n} thresholds saved; every seat&apos;s alerts use them now.</source>
+        <translation>已保存 {n} 项阈值，各席位的告警即刻采用。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
 </context>
 <context>

@@ -321,8 +321,8 @@
         <translation>底图</translation>
     </message>
     <message>
-        <source>Leave the address empty to draw the grid and boundaries alone: the map then makes no network request at all. {s} in the address stands for each of the subdomains in turn.</source>
-        <translation>地址留空则只绘制网格和边界，地图不发出任何网络请求。地址中的 {s} 依次代表各个子域名。</translation>
+        <source>These tiles are for this seat only. Leave the address empty to draw the centre&apos;s base map (Administration → Base map of the centre), or nothing but the grid if the centre has none. {s} in the address stands for each of the subdomains in turn.</source>
+        <translation>这里的瓦片只用于本席位。地址留空则绘制中心底图（管理 → 中心底图）；中心未设底图时只绘制网格。地址中的 {s} 依次代表各个子域名。</translation>
     </message>
     <message>
         <source>Tile address</source>

@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 from console.services.queues import CategoryRef
 
 
-def category_label(c: CategoryRef) -> str:
-    return f"{c.code} {c.name}（{c.major_name}）"
+def category_label(c: CategoryRef, parent: CategoryRef | None = None) -> str:
+    """"20102 暴露垃圾（市容环境）"; a 细类 names its 小类: "2010201 建筑垃圾（暴露垃圾）"."""
+    return f"{c.code} {c.name}（{parent.name if parent else c.major_name}）"
 
 
 class CategoryPicker(QComboBox):
@@ -38,8 +39,12 @@ class CategoryPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         self._categories = {c.code: c for c in categories}
-        for c in categories:
-            self.addItem(category_label(c), c.code)
+        # A 细类 right after its 小类 (its code extends the 小类's, so code order does it) and
+        # indented, so a dispatcher sees the finer choice where a centre has one. A retired
+        # class is not in `categories` at all (services/queues.py references).
+        for c in sorted(categories, key=lambda c: c.code):
+            parent = self._categories.get(c.parent_code) if c.parent_code else None
+            self.addItem(("　" if c.parent_code else "") + category_label(c, parent), c.code)
         self.setCurrentIndex(-1)
         self.blockSignals(False)
         if keep:

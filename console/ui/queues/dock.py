@@ -421,6 +421,8 @@ class QueueDock(QDockWidget):
         self.refs = self.runner.refs = refs
         self.model.set_references(refs)
         self.filters.set_references(refs)
+        if self.form is not None:   # an open hotline form offers the catalogue as it is now
+            self.form.set_references(refs)
         self.update_actions()
         self.references_loaded.emit(refs)
 

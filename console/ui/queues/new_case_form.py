@@ -273,6 +273,12 @@ class NewCaseForm(QDialog):
 
     # --- category, phone, duplicates ---------------------------------------------------------
 
+    def set_references(self, refs: References) -> None:
+        """The catalogue changed (a class added, edited or retired at any seat): offer it as it
+        is now, keeping the chosen class unless it was retired."""
+        self._refs = refs
+        self.category.set_categories(refs.categories)
+
     def _category_changed(self, code: str) -> None:
         cat = self._refs.category(code) if code else None
         if cat is not None:
