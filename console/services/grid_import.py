@@ -27,7 +27,8 @@ from console.gis import crs as crsmod
 from console.gis.checks import (ERROR, WARNING, CheckedFeature, CheckOptions, Problem,
                                 check_features)
 from console.gis.fields import FieldMap, detect_fields
-from console.gis.reader import ReadError, read_source
+from console.gis.errors import GisError
+from console.gis.reader import read_source
 from console.services.actor import Actor, authorize
 from console.services.map_grid import GRID_VERSION_KEY, bump_grid_version, grid_version
 from console.services.settings import SHARED_SETTINGS, get_setting
@@ -151,14 +152,9 @@ def plan_grid_import(session: Session, path: str | Path,
             names = ", ".join(source.fields) or "-"
             raise GridImportError("no_code_field", "no field holds the cell codes; name it with "
                                   f"--code-field (fields: {names})", fields=list(source.fields))
-        if options.crs:
-            stated = crsmod.parse_crs(options.crs)
-        elif source.prj_wkt:
-            stated = crsmod.crs_from_wkt(source.prj_wkt)
-        else:
-            stated = crsmod.crs_from_geojson(source.geojson_crs) or crsmod.parse_crs(crsmod.WGS84)
-    except (ReadError, crsmod.CrsError) as exc:
-        raise GridImportError("unreadable", str(exc), detail=str(exc)) from None
+        stated = crsmod.stated_crs(options.crs, source.prj_wkt, source.geojson_crs)
+    except GisError as exc:             # the reader's code reaches the user, worded
+        raise GridImportError(exc.code, str(exc), **exc.params) from None
     step(0.3, "check")
     centre = _centre(session)
     features, problems, used = check_features(
