@@ -77,6 +77,16 @@ PROBLEM_TEXTS: dict[str, str] = {
     "unknown_officer": QT_TRANSLATE_NOOP(
         "GridProblems", "The patrol officer {officer} is not in the database; the work grid is "
                         "imported without that officer."),
+    "officer_in_two_grids": QT_TRANSLATE_NOOP(
+        "GridProblems", "The patrol officer {officer} is also named under work grid {other}, "
+                        "which keeps the officer."),
+    # --- a work-grid file (console/gis/areas.py, console/services/workgrid_import.py) ---
+    "no_areas": QT_TRANSLATE_NOOP(
+        "GridProblems", "The file holds no work grid polygon with a code and usable "
+                        "coordinates."),
+    "no_work_grid_code": QT_TRANSLATE_NOOP("GridProblems", "The feature has no work grid code."),
+    "empty_work_grid": QT_TRANSLATE_NOOP(
+        "GridProblems", "The work grid holds no cell (no cell's middle lies in it)."),
 }
 
 # Refusals of the whole import (GridImportError codes).
@@ -85,6 +95,9 @@ REFUSAL_TEXTS: dict[str, str] = {
         "GridProblems", "The file has no attribute “{field}” (it has: {fields})."),
     "no_code_field": QT_TRANSLATE_NOOP(
         "GridProblems", "No attribute holds the cell codes: choose it (the file has: {fields})."),
+    "no_work_grid_field": QT_TRANSLATE_NOOP(
+        "GridProblems", "No attribute holds the work grid codes: choose it (the file has: "
+                        "{fields})."),
     "not_importable": QT_TRANSLATE_NOOP(
         "GridProblems", "The grid has problems, so nothing was imported."),
     "file_not_importable": QT_TRANSLATE_NOOP(

@@ -159,7 +159,7 @@ def plan_grid_import(session: Session, path: str | Path,
     except GisError as exc:             # the reader's code reaches the user, worded
         raise GridImportError(exc.code, str(exc), **exc.params) from None
     step(0.3, "check")
-    centre = _centre(session)
+    centre = centre_of(session)
     features, problems, used = check_features(
         source, fmap, stated, CheckOptions(lengths, options.repair, centre))
     _check_names(features)
@@ -227,7 +227,8 @@ def _work_grid_plan(session: Session, features: list[CheckedFeature]):
     return planned, names, {o: g for o, g in officers.items() if o in known}
 
 
-def _centre(session: Session) -> tuple[float, float] | None:
+def centre_of(session: Session) -> tuple[float, float] | None:
+    """The centre's region (lon, lat) as the database records it, or None."""
     row = session.get(Meta, "centre")
     try:
         lon, lat = json.loads(row.value) if row is not None else (None, None)
@@ -306,7 +307,7 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
             raise GridImportError("not_importable", "the grid has problems and nothing was "
                                   "imported")
         raise GridImportError("file_not_importable", "the file cannot be imported as it is")
-    if _locked_grid_version(session) != report.grid_version:
+    if locked_grid_version(session) != report.grid_version:
         raise GridImportError("grid_changed", "the grid was changed since the dry run (another "
                               "seat imported or edited it): check the file again")
     features = [f for f in report.features if f.ok]
@@ -341,7 +342,7 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
     return d
 
 
-def _locked_grid_version(session: Session) -> str:
+def locked_grid_version(session: Session) -> str:
     """The stored grid version, read after taking the grid's write lock: a second seat
     applying the same plan waits here, then sees the first one's version and refuses, rather
     than applying a diff made against a grid that is gone. The no-op update is the lock
