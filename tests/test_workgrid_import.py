@@ -250,3 +250,33 @@ def test_cli_exit_statuses_and_report(tmp_path, capsys):
     assert "Traceback" not in err
     assert "The file has no attribute “NOPE”" in err
     assert "The grid has problems, so nothing was imported." in err
+
+
+# --- the same from an attribute of the grid file ------------------------------------------------
+
+def test_the_grid_files_attribute_reports_and_moves_work_grids(db, tmp_path):
+    with db.transaction() as s:
+        s.add(PatrolOfficer(code="P001", name="张三"))
+    v1 = write_geojson(tmp_path / "v1.geojson", [
+        cell(1, square(0), ZRWG="W1", ZRWGMC="一", JDY="P001"), cell(2, square(1), ZRWG="W1"),
+        cell(3, square(2), ZRWG="W2"), cell(4, square(3), ZRWG="W3")])
+    with db.session() as s:
+        first = plan_grid_import(s, v1)
+    assert (first.work_grids.created, first.work_grids.officers) == (["W1", "W2", "W3"], ["P001"])
+    with db.transaction() as s:
+        apply_grid_import(s, first, NOW)
+    # v2: cell 02 moves to W2, W3 loses its only cell, W1 is renamed.
+    v2 = write_geojson(tmp_path / "v2.geojson", [
+        cell(1, square(0), ZRWG="W1", ZRWGMC="一号"), cell(2, square(1), ZRWG="W2"),
+        cell(3, square(2), ZRWG="W2"), cell(4, square(3))])
+    with db.session() as s:
+        second = plan_grid_import(s, v2)
+    d = second.work_grids
+    assert (d.created, d.changed, d.emptied, d.cells_moved) == ([], ["W1", "W2"], ["W3"], 2)
+    assert second.to_dict()["work_grids"]["emptied"] == ["W3"]
+    with db.transaction() as s:
+        apply_grid_import(s, second, NOW)
+    assert membership(db) == {c(1): "W1", c(2): "W2", c(3): "W2"}
+    assert officers(db) == {"P001": "W1"}
+    with db.session() as s:
+        assert s.scalar(select(WorkGrid.name).where(WorkGrid.code == "W1")) == "一号"

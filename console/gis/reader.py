@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,7 +185,7 @@ def _shapefile_features(label: str, shp: bytes, shx: bytes | None, dbf: bytes,
         reader = shapefile.Reader(shp=io.BytesIO(shp), shx=io.BytesIO(shx) if shx else None,
                                   dbf=io.BytesIO(dbf), encoding=encoding,
                                   encodingErrors="strict")
-    except shapefile.ShapefileException as exc:
+    except (shapefile.ShapefileException, struct.error, ValueError, IndexError) as exc:
         raise ReadError("shapefile_unreadable", f"{label}: not a readable Shapefile ({exc})",
                         name=_name(label)) from None
     with reader:
@@ -210,7 +211,8 @@ def _shapefile_features(label: str, shp: bytes, shx: bytes | None, dbf: bytes,
         except Exception as exc:    # pyshp 3 wraps a decoding failure in its own exception
             if "decode" in str(exc):
                 raise UnicodeDecodeError(encoding, b"", 0, 1, str(exc)) from None
-            if isinstance(exc, (shapefile.ShapefileException, ValueError, IndexError, OSError)):
+            if isinstance(exc, (shapefile.ShapefileException, struct.error, ValueError,
+                                IndexError, OSError)):
                 raise ReadError("shapefile_damaged", f"{label}: damaged at feature "
                                 f"{len(features) + 1} ({exc})", name=_name(label),
                                 feature=len(features) + 1) from None
