@@ -85,6 +85,11 @@ PROBLEM_TEXTS: dict[str, str] = {
         "GridProblems", "The file holds no work grid polygon with a code and usable "
                         "coordinates."),
     "no_work_grid_code": QT_TRANSLATE_NOOP("GridProblems", "The feature has no work grid code."),
+    "cell_in_no_grid": QT_TRANSLATE_NOOP(
+        "GridProblems", "The cell lies in no work grid: it will belong to none."),
+    "cell_in_two_grids": QT_TRANSLATE_NOOP(
+        "GridProblems", "The cell's middle lies in the work grids {grids}; it goes to {kept}, "
+                        "which covers more of it."),
     "empty_work_grid": QT_TRANSLATE_NOOP(
         "GridProblems", "The work grid holds no cell (no cell's middle lies in it)."),
 }

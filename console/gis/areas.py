@@ -56,7 +56,9 @@ def detect_area_fields(fields: list[str], *, code_field: str | None = None,
     by_lower = {f.lower(): f for f in fields}
     found: dict[str, str | None] = {}
     for role, wanted in (("code", code_field), ("name", name_field), ("officer", officer_field)):
-        if wanted is not None:
+        if wanted == "":            # left out on purpose, whatever the attributes are called
+            found[role] = None
+        elif wanted is not None:
             if wanted not in fields:
                 raise KeyError(wanted)
             found[role] = wanted

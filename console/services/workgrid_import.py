@@ -72,6 +72,8 @@ class WorkGridImportReport:
     names: dict[str, str | None] = field(default_factory=dict)
     officers: dict[str, str] = field(default_factory=dict)            # known officer → grid
     diff: work_grid_plan.WorkGridDiff = field(default_factory=work_grid_plan.WorkGridDiff)
+    # The outlines of the cells in no or two work grids (the first LISTED_CELLS), for a preview.
+    cell_rings: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def invalid(self) -> list[CheckedArea]:
@@ -175,6 +177,9 @@ def _assign(session: Session, report: WorkGridImportReport) -> None:
                       for c, i in zip(codes, done.area_of.tolist())}
     report.no_grid = [c for c, g in report.planned.items() if g is None]
     report.in_two = [(codes[c], [area_code[i] for i in found]) for c, found in done.in_two]
+    index = {c: i for i, c in enumerate(codes)}
+    shown = report.no_grid[:LISTED_CELLS] + [c for c, _ in report.in_two[:LISTED_CELLS]]
+    report.cell_rings = {c: rings[index[c]] for c in shown}
     held = np.bincount(done.area_of[done.area_of >= 0], minlength=len(report.areas))
     for i, a in enumerate(report.areas):
         if geometries[i] is not None and held[i] == 0:

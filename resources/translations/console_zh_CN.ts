@@ -1529,6 +1529,7 @@
     <name>GridImportDialog</name>
     <message>
         <source>Import grid</source>
+        <extracomment>The work-grid roles of the field mapping (console.gis.fields.FieldMap).</extracomment>
         <translation>导入网格</translation>
     </message>
     <message>
@@ -1576,6 +1577,10 @@
         <translation>也可输入 EPSG 代码，例如 EPSG:4549</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>&amp;Repair crossing or unclosed outlines (with a warning)</source>
         <translation>修复自相交或未闭合的边界（给出警告）(&amp;R)</translation>
     </message>
@@ -1598,6 +1603,22 @@
     <message>
         <source>Code field:</source>
         <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>Work grid:</source>
+        <translation>责任网格：</translation>
+    </message>
+    <message>
+        <source>Its name:</source>
+        <translation>网格名称：</translation>
+    </message>
+    <message>
+        <source>Officer(s):</source>
+        <translation>监督员：</translation>
+    </message>
+    <message>
+        <source>&amp;Work grids from a second file…</source>
+        <translation>从另一文件导入责任网格(&amp;W)…</translation>
     </message>
     <message>
         <source>&amp;Check (dry run)</source>
@@ -1678,6 +1699,10 @@
     <message>
         <source>{name}: {format}, encoding {encoding}, {crs}</source>
         <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
+    </message>
+    <message>
+        <source>Work grids from “{field}”: &lt;b&gt;{created}&lt;/b&gt; created · &lt;b&gt;{changed}&lt;/b&gt; changed · &lt;b&gt;{emptied}&lt;/b&gt; emptied · {unchanged} unchanged · {cells} cells move · {officers} officers move</source>
+        <translation>责任网格（取自“{field}”）：新建 &lt;b&gt;{created}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 清空 &lt;b&gt;{emptied}&lt;/b&gt; · 不变 {unchanged} · {cells} 个单元网格调整归属 · {officers} 名监督员调整网格</translation>
     </message>
     <message>
         <source>Save the report</source>
@@ -1851,6 +1876,14 @@
     <message>
         <source>The feature has no work grid code.</source>
         <translation>该要素没有责任网格编码。</translation>
+    </message>
+    <message>
+        <source>The cell lies in no work grid: it will belong to none.</source>
+        <translation>该单元网格不在任何责任网格内，导入后将不属于任何责任网格。</translation>
+    </message>
+    <message>
+        <source>The cell&apos;s middle lies in the work grids {grids}; it goes to {kept}, which covers more of it.</source>
+        <translation>该单元网格的中心点同时落在责任网格 {grids} 内，归入覆盖其面积较多的 {kept}。</translation>
     </message>
     <message>
         <source>The work grid holds no cell (no cell&apos;s middle lies in it).</source>
@@ -2867,6 +2900,157 @@
     <message>
         <source>&amp;Activate</source>
         <translation>启用(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkGridImportDialog</name>
+    <message>
+        <source>Import work grids</source>
+        <translation>导入责任网格</translation>
+    </message>
+    <message>
+        <source>Work-grid polygons: a Shapefile, GeoJSON, a zip, or a folder of one</source>
+        <translation>责任网格多边形：Shapefile、GeoJSON、zip 压缩包，或包含其一的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;File…</source>
+        <translation>文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Repair crossing outlines (with a warning)</source>
+        <translation>修复自相交的边界（给出警告）(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Skip invalid work grids and import the rest</source>
+        <translation>跳过无效的责任网格，导入其余网格(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Work-grid file:</source>
+        <translation>责任网格文件：</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>编码：</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>坐标系：</translation>
+    </message>
+    <message>
+        <source>Code field:</source>
+        <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>Name field:</source>
+        <translation>名称字段：</translation>
+    </message>
+    <message>
+        <source>Officer field:</source>
+        <translation>监督员字段：</translation>
+    </message>
+    <message>
+        <source>&amp;Check (dry run)</source>
+        <translation>检查（试运行）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Work-grid file</source>
+        <translation>责任网格文件</translation>
+    </message>
+    <message>
+        <source>GIS files (*.shp *.geojson *.json *.zip);;All files (*)</source>
+        <translation>GIS 文件 (*.shp *.geojson *.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The options changed: check the file again.</source>
+        <translation>选项已更改，请重新检查文件。</translation>
+    </message>
+    <message>
+        <source>Choose the work-grid file first.</source>
+        <translation>请先选择责任网格文件。</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Checking the work grids…</source>
+        <translation>正在检查责任网格…</translation>
+    </message>
+    <message>
+        <source>Placing the cells…</source>
+        <translation>正在归属单元网格…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{name}: {format}, encoding {encoding}, {crs}</source>
+        <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
+    </message>
+    <message>
+        <source>{features} work grids in the file · &lt;b&gt;{created}&lt;/b&gt; created · &lt;b&gt;{changed}&lt;/b&gt; changed · &lt;b&gt;{emptied}&lt;/b&gt; emptied · {unchanged} unchanged · &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; invalid</source>
+        <translation>文件中共 {features} 个责任网格 · 新建 &lt;b&gt;{created}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 清空 &lt;b&gt;{emptied}&lt;/b&gt; · 不变 {unchanged} · 无效 &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>{cells} cells: {moved} change work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; in no work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; in two · {officers} officers assigned</source>
+        <translation>单元网格 {cells} 个：{moved} 个调整归属 · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; 个不在任何责任网格 · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; 个同时在两个网格 · 分配监督员 {officers} 名</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {error}</source>
+        <translation>报告未能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>报告已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {created} work grids created, {changed} changed, {emptied} emptied; {moved} cells changed work grid.</source>
+        <translation>已导入：新建责任网格 {created} 个，变更 {changed} 个，清空 {emptied} 个；{moved} 个单元网格调整了归属。</translation>
     </message>
 </context>
 <context>
