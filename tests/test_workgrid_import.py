@@ -280,3 +280,28 @@ def test_the_grid_files_attribute_reports_and_moves_work_grids(db, tmp_path):
     assert officers(db) == {"P001": "W1"}
     with db.session() as s:
         assert s.scalar(select(WorkGrid.name).where(WorkGrid.code == "W1")) == "一号"
+
+
+def test_the_alert_engine_takes_the_new_work_areas_at_its_next_pass(db, tmp_path):
+    from datetime import timedelta
+
+    from console.services.alerts import AlertEngine
+    city(db, tmp_path)
+    apply(db, plan(db, write_geojson(tmp_path / "v1.geojson", [
+        area("W1", box(0, 3), officer="P001"), area("W2", box(3, 6), officer="P002")])))
+    engine = AlertEngine()
+    with db.transaction() as s:
+        engine.evaluate(s, NOW)
+        p001 = s.scalar(select(PatrolOfficer.id).where(PatrolOfficer.code == "P001"))
+        grids = dict(s.execute(select(WorkGrid.code, WorkGrid.id)).all())
+    middle_of_03 = (LON0 + 2.5 * SIZE, LAT0 + SIZE / 2)
+    assert engine.areas[p001] == grids["W1"]
+    assert engine._grid_areas.covers(grids["W1"], *middle_of_03)
+    # Cell 03 moves to W2 and P001 with it, written by the importer at another seat.
+    apply(db, plan(db, write_geojson(tmp_path / "v2.geojson", [
+        area("W1", box(0, 2)), area("W2", box(2, 6), officer="P001")])))
+    with db.transaction() as s:
+        engine.evaluate(s, NOW + timedelta(seconds=5))
+    assert engine.areas[p001] == grids["W2"]
+    assert engine._grid_areas.covers(grids["W2"], *middle_of_03)
+    assert not engine._grid_areas.covers(grids["W1"], *middle_of_03)
