@@ -132,13 +132,23 @@ def write(session: Session, planned: dict[str, str | None], names: dict[str, str
     if renamed:
         session.execute(update(WorkGrid), renamed)
     grid_id = dict(session.execute(select(WorkGrid.code, WorkGrid.id)).all())
-    scope_ids = [cell_ids[c] for c in (set(planned) if scope is None else scope) if c in cell_ids]
-    for i in range(0, len(scope_ids), 5000):
-        session.execute(delete(WorkGridCell).where(WorkGridCell.cell_id.in_(scope_ids[i:i + 5000])))
-    rows = [{"work_grid_id": grid_id[g], "cell_id": cell_ids[c]}
-            for c, g in planned.items() if g is not None and c in cell_ids]
+    # Only the cells whose membership changes are rewritten: a re-import of the same work
+    # grids writes nothing here (a cell may be stored in several grids: its set is compared).
+    current: dict[int, set[int]] = {}
+    for cell_id, gid in session.execute(select(WorkGridCell.cell_id, WorkGridCell.work_grid_id)):
+        current.setdefault(cell_id, set()).add(gid)
+    wanted_of = {cell_ids[c]: ({grid_id[g]} if g is not None else set())
+                 for c, g in planned.items() if c in cell_ids}
+    for c in (set() if scope is None else scope):
+        if c in cell_ids:
+            wanted_of.setdefault(cell_ids[c], set())
+    reset = sorted(cid for cid, want in wanted_of.items() if current.get(cid, set()) != want)
+    table = WorkGridCell.__table__      # Core executemany: the ORM's bulk path is slower
+    for i in range(0, len(reset), 5000):
+        session.execute(delete(table).where(table.c.cell_id.in_(reset[i:i + 5000])))
+    rows = [{"work_grid_id": gid, "cell_id": cid} for cid in reset for gid in wanted_of[cid]]
     for i in range(0, len(rows), 10000):
-        session.execute(insert(WorkGridCell), rows[i:i + 10000])
+        session.execute(insert(table), rows[i:i + 10000])
     changed = 0
     for code, grid in sorted(officers.items()):
         changed += session.execute(update(PatrolOfficer).where(
