@@ -30,6 +30,17 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
+def _deflate64_zip(path: Path) -> Path:
+    """A zip whose member says it is packed with Deflate64 (Windows' own zip writes such),
+    which Python's zipfile cannot unpack."""
+    data = bytearray(_zip(path, {"g.geojson": json.dumps(GOOD).encode()}).read_bytes())
+    data[8:10] = (9).to_bytes(2, "little")                      # the local header's method
+    central = data.find(b"PK\x01\x02")
+    data[central + 10:central + 12] = (9).to_bytes(2, "little")  # and the directory's
+    path.write_bytes(bytes(data))
+    return path
+
+
 def _points_shp(path: Path) -> Path:
     with shapefile.Writer(str(path), shapeType=shapefile.POINT) as w:
         w.field("CODE", "C", 15)
@@ -59,6 +70,7 @@ CASES = {
     "zip_unreadable": (lambda t: _write(t / "grid.zip", b"PK not really"), {}),
     "zip_not_one_file": (lambda t: _zip(t / "two.zip", {"a.geojson": b"{}", "b.geojson": b"{}"}),
                          {}),
+    "zip_member_unreadable": (lambda t: _deflate64_zip(t / "d64.zip"), {}),
     "dbf_missing": (lambda t: _without(write_shp(t / "g.shp", [square(0)], [(f"{COMMUNITY}01",
                                                                             "a")]), ".dbf"), {}),
     "unknown_encoding": (lambda t: write_geojson(t / "g.geojson", GOOD["features"]),

@@ -256,7 +256,7 @@ GRID_SAMPLE = dict(why="no zone", crs="EPSG:4549", stated="EPSG:4528", x=512345,
                    note="eastings", path="/data/grid.shp", name="grid.shp", limit_gb=2,
                    limit_mb=256, encoding="gbk", folder="/data", found="a.shp, b.shp",
                    feature=7, line=3, column=9, easting="47,512,345", zone=47,
-                   grids=["W1", "W2"], kept="W1",
+                   grids=["W1", "W2"], kept="W1", member="data/g.shp",
                    **{"try": "EPSG:3857 (Web Mercator)"})
 
 

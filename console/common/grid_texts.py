@@ -1,8 +1,9 @@
-"""Words for the grid importer's codes: each problem a dry run finds, and each refusal.
+"""Words for the GIS importers' codes: each problem a dry run finds, and each refusal.
 
-`console.gis.checks` and `console.services.grid_import` report codes with parameters (a
-report saved as JSON keeps them); the command line and the import dialog put them in the
-reader's language here. Needs no widgets: the command line uses it with a QCoreApplication.
+`console.gis` (its readers, checks and work-grid areas), `console.services.grid_import` and
+`console.services.workgrid_import` report codes with parameters (a report saved as JSON keeps
+them); the command line and the import dialogs put them in the reader's language here. Needs no
+widgets: the command line uses it with a QCoreApplication.
 """
 from __future__ import annotations
 
@@ -135,6 +136,10 @@ READER_TEXTS: dict[str, str] = {
     "zip_too_large": QT_TRANSLATE_NOOP(
         "GridProblems", "{name} unpacks to more than {limit_mb} MB; unpack it and choose the "
                         "grid file itself."),
+    "zip_member_unreadable": QT_TRANSLATE_NOOP(
+        "GridProblems", "{member} in {name} cannot be unpacked (damaged, encrypted or packed "
+                        "with an unsupported method): unpack it with another tool and choose "
+                        "the file itself."),
     "zip_not_one_file": QT_TRANSLATE_NOOP(
         "GridProblems", "{name} must hold exactly one .shp or .geojson (it holds: {found})."),
     "dbf_missing": QT_TRANSLATE_NOOP(

@@ -11,6 +11,7 @@ import io
 import json
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,26 @@ def _read_zip(path: Path, encoding: str | None) -> SourceFile:
             raise ReadError("zip_not_one_file", f"{path.name} must hold exactly one .shp or "
                             f".geojson (found: {found})", name=path.name, found=found)
         if jsons:
-            return _read_geojson(f"{path}!{jsons[0]}", archive.read(jsons[0]), encoding)
+            return _read_geojson(f"{path}!{jsons[0]}", _member(archive, path, jsons[0]),
+                                 encoding)
         stem = shps[0][:-4].lower()
         by_lower = {n.lower(): n for n in names}
 
         def sibling(ext: str) -> bytes | None:
             name = by_lower.get(stem + ext)
-            return archive.read(name) if name else None
-        return _read_shapefile(f"{path}!{shps[0]}", archive.read(shps[0]), sibling, encoding)
+            return _member(archive, path, name) if name else None
+        return _read_shapefile(f"{path}!{shps[0]}", _member(archive, path, shps[0]), sibling,
+                               encoding)
+
+
+def _member(archive: zipfile.ZipFile, path: Path, name: str) -> bytes:
+    """One file of the zip: a damaged, encrypted or Deflate64-packed member (Windows' own zip
+    writes those) is refused by name rather than failing with zipfile's exception."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+        raise ReadError("zip_member_unreadable", f"{name} in {path.name} cannot be unpacked",
+                        name=path.name, member=name) from None
 
 
 def _read_shapefile(label: str, shp: bytes, sibling, encoding: str | None) -> SourceFile:

@@ -1946,6 +1946,10 @@
         <translation>{name} 解压后超过 {limit_mb} MB，请先解压，再直接选择其中的网格文件。</translation>
     </message>
     <message>
+        <source>{member} in {name} cannot be unpacked (damaged, encrypted or packed with an unsupported method): unpack it with another tool and choose the file itself.</source>
+        <translation>{name} 中的 {member} 无法解压（已损坏、已加密或使用了不支持的压缩方式），请用其他工具解压后直接选择该文件。</translation>
+    </message>
+    <message>
         <source>{name} must hold exactly one .shp or .geojson (it holds: {found}).</source>
         <translation>{name} 中必须恰好有一个 .shp 或 .geojson 文件（现有：{found}）。</translation>
     </message>
