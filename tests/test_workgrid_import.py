@@ -153,6 +153,11 @@ def test_invalid_polygons_refuse_the_whole_file_unless_skipped(db, tmp_path):
         {(1, "repaired")}
 
 
+def test_work_grids_need_the_unit_grid_first(db, tmp_path):
+    report = plan(db, write_geojson(tmp_path / "wg.geojson", [area("W1", box(0, 6))]))
+    assert [p.code for p in report.problems] == ["no_grid_yet"] and not report.importable
+
+
 def test_a_plan_made_before_another_import_is_refused(db, tmp_path):
     city(db, tmp_path)
     path = write_geojson(tmp_path / "wg.geojson", [area("W1", box(0, 6))])

@@ -85,6 +85,9 @@ PROBLEM_TEXTS: dict[str, str] = {
     "no_areas": QT_TRANSLATE_NOOP(
         "GridProblems", "The file holds no work grid polygon with a code and usable "
                         "coordinates."),
+    "no_grid_yet": QT_TRANSLATE_NOOP(
+        "GridProblems", "The console has no unit grid yet: import the grid first, then its work "
+                        "grids."),
     "no_work_grid_code": QT_TRANSLATE_NOOP("GridProblems", "The feature has no work grid code."),
     "cell_in_no_grid": QT_TRANSLATE_NOOP(
         "GridProblems", "The cell lies in no work grid: it will belong to none."),

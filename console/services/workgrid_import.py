@@ -165,6 +165,9 @@ def _assign(session: Session, report: WorkGridImportReport) -> None:
                                   cast(Cell.ring, Text)).where(Cell.retired_at.is_(None))
                            .order_by(Cell.code)).all()
     report.cells = len(rows)
+    if not rows:        # work grids over nothing: the unit grid must come first
+        report.problems.append(Problem("no_grid_yet", ERROR))
+        return
     # Invalid polygons hold no cells: with them skipped, this is what the import writes;
     # without, nothing is written anyway.
     geometries = [a.geometry if a.ok else None for a in report.areas]

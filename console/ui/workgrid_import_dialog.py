@@ -64,6 +64,7 @@ class WorkGridImportDialog(QDialog):
         self.tasks, self.actor = tasks, actor
         self.report: WorkGridImportReport | None = None
         self._task: Task | None = None
+        self._keys: dict[str, int] = {}     # table row key → the preview's shape number
         self._build()
         self._set_busy(None)
         self._show_report(None)
@@ -357,7 +358,7 @@ class WorkGridImportDialog(QDialog):
             text = item(sentence)
             text.setToolTip(sentence)
             self.table.setItem(row, 3, text)
-        self._keys: dict[str, int] = {}
+        self._keys = {}
         shapes = []
         for a in report.areas:
             for part in shapely.get_parts(a.geometry) if a.geometry is not None else []:
@@ -379,7 +380,7 @@ class WorkGridImportDialog(QDialog):
         if items:
             first = self.table.item(items[0].row(), 0)
             key = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
-        self.preview.highlight(getattr(self, "_keys", {}).get(key))
+        self.preview.highlight(self._keys.get(key))
 
     @Slot()
     def _pick_report_file(self) -> None:

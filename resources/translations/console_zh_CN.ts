@@ -1874,6 +1874,10 @@
         <translation>文件中没有带编码且坐标可用的责任网格多边形。</translation>
     </message>
     <message>
+        <source>The console has no unit grid yet: import the grid first, then its work grids.</source>
+        <translation>系统中还没有单元网格，请先导入单元网格，再导入责任网格。</translation>
+    </message>
+    <message>
         <source>The feature has no work grid code.</source>
         <translation>该要素没有责任网格编码。</translation>
     </message>
