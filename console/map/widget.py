@@ -35,7 +35,7 @@ from console.common.selection import Selection
 from console.common.seat_settings import SeatSettings
 from console.common.theme import current_theme
 
-#: Feed kinds after which the page's own grid may be out of date.
+# Feed kinds after which the page's own grid may be out of date.
 _GRID_KINDS = frozenset({ChangeKind.CITY, ChangeKind.WORK_GRID})
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}

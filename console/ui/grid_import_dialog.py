@@ -41,7 +41,7 @@ from console.ui.grid_dialog_parts import (FieldBox, choose_crs, chosen_crs, crs_
 from console.ui.grid_dialog_parts import item as _item
 from console.ui.grid_preview import GridPreview, PreviewCell
 
-#: The work-grid roles of the field mapping (console.gis.fields.FieldMap).
+# The work-grid roles of the field mapping (console.gis.fields.FieldMap).
 WORK_GRID_ROLES = ("work_grid", "work_grid_name", "officer")
 
 

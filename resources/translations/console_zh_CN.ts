@@ -1529,7 +1529,6 @@
     <name>GridImportDialog</name>
     <message>
         <source>Import grid</source>
-        <extracomment>The work-grid roles of the field mapping (console.gis.fields.FieldMap).</extracomment>
         <translation>导入网格</translation>
     </message>
     <message>
