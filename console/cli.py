@@ -5,7 +5,6 @@ Every option is validated; a bad one gets a clear message and exit code 2, never
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -162,99 +161,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- importing the centre's own files -----------------------------------------------------------
 
-EXIT_INVALID = 1
-
-
 def _add_import_commands(sub, headless: argparse.ArgumentParser):
-    """`import grid`; returns the `import` kinds, to which `people` is added."""
-    p = sub.add_parser("import", help="import the centre's own files: the unit grid, the "
-                                      "organisation workbook")
+    """`import grid` and `import workgrids` (console/cli_import.py); returns the `import`
+    kinds, to which `people` is added."""
+    from console import cli_import
+    p = sub.add_parser("import", help="import the centre's own files: the unit grid, its work "
+                                      "grids, the organisation workbook")
     kinds = p.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
-    g = kinds.add_parser("grid", parents=[headless],
-                         help="import the unit grid from a Shapefile, GeoJSON or a zip of one")
-    g.add_argument("file", metavar="FILE", help=".shp (with .shx/.dbf/.prj/.cpg), .geojson, .zip, "
-                                                "or a folder holding one")
-    g.add_argument("--crs", help="coordinate system when the file states none or a wrong one: "
-                                 "WGS84, CGCS2000, EPSG:4490, EPSG:4513–4554, GK3, WebMercator, "
-                                 "GCJ02, BD09")
-    g.add_argument("--code-field", metavar="NAME", help="the attribute holding the cell code")
-    g.add_argument("--encoding", metavar="ENC",
-                   help="attribute encoding (default: the .cpg, else UTF-8, else GB18030)")
-    g.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-    g.add_argument("--skip-invalid", action="store_true",
-                   help="import the valid features and report the rest")
-    g.add_argument("--repair", action="store_true",
-                   help="repair self-intersecting or unclosed rings (with a warning)")
-    g.add_argument("--report", metavar="OUT.json", help="save the per-feature report as JSON")
+    cli_import.add_commands(kinds, headless)
     return kinds
 
 
 def _import_command(args) -> int:
-    from datetime import datetime
-
-    from console.services.grid_import import (GridImportError, GridImportOptions,
-                                              apply_grid_import, plan_grid_import)
-    from console.store.database import DatabaseOpenError, open_database
+    from console import cli_import
     lang = args.sub_lang or args.lang
-    _headless_translators(lang)
-    out = Path(args.report).expanduser() if args.report else None
-    if out is not None and not out.parent.resolve().is_dir():
-        print(f"refused: folder does not exist: {out.parent}", file=sys.stderr)
-        return EXIT_USAGE
-    if not Path(args.file).expanduser().exists():
-        print(f"refused: no such file: {args.file}", file=sys.stderr)
-        return EXIT_USAGE
-    options = GridImportOptions(crs=args.crs, code_field=args.code_field, encoding=args.encoding,
-                                repair=args.repair, skip_invalid=args.skip_invalid)
-    try:
-        db = open_database(args.sub_db or args.db or _default_url(False))
-    except DatabaseOpenError as exc:
-        return _fail(exc, lang)
-    try:
-        try:
-            with db.transaction() as s:
-                report = plan_grid_import(s, Path(args.file).expanduser(), options)
-                if not args.dry_run and report.importable:
-                    apply_grid_import(s, report, datetime.now().replace(microsecond=0))
-        except GridImportError as exc:
-            from console.common.grid_texts import refusal_text
-            print(refusal_text(exc.code, exc.params), file=sys.stderr)
-            return EXIT_USAGE
-        if out is not None:
-            out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
-                           encoding="utf-8")
-        _print_grid_report(report, dry_run=args.dry_run)
-        if not report.importable:
-            return EXIT_INVALID
-        return 0
-    finally:
-        db.dispose()
-
-
-def _print_grid_report(report, *, dry_run: bool) -> None:
-    """The dry run in the reader's language (translators installed by the caller); each
-    problem keeps its code in brackets, as the saved JSON report names it."""
-    from console.common.grid_texts import problem_text, severity_text
-    print(f"{report.source}: {report.format}, {len(report.features)} features, "
-          f"encoding {report.encoding} ({report.encoding_note}), {report.crs}")
-    fields = ", ".join(f"{k}={v}" for k, v in report.fields.to_dict().items() if v)
-    print(f"fields: {fields}")
-    for p in report.problems:
-        print(f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]")
-    for f in report.features:
-        for p in f.problems:
-            print(f"feature {f.index} {f.code or '-'}: {severity_text(p.severity)}: "
-                  f"{problem_text(p.code, p.detail)} [{p.code}]")
-    d = report.diff
-    verb = "would" if dry_run or not report.importable else "did"
-    print(f"{verb}: add {len(d.added)}, change {len(d.changed)}, keep {d.unchanged}, "
-          f"retire {len(d.retired)} ({d.cases_on_retired} cases keep them), "
-          f"bring back {len(d.reactivated)}; skip {len(report.invalid)} invalid")
-    if not report.importable:
-        print("nothing imported: " + ("the file's coordinates cannot be right"
-                                      if not report.file_ok else
-                                      "invalid features (fix them, or --skip-invalid / --repair)"),
-              file=sys.stderr)
+    return cli_import.run(args, url=args.sub_db or args.db or _default_url(False), lang=lang,
+                          translators=_headless_translators, fail=_fail)
 
 
 # --- field intake: serve, devices -------------------------------------------------------------
@@ -453,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         return _field_command(args)
     if args.command in ("audit", "backup", "restore"):
         return _trail_command(args)
-    if args.command == "import" and args.import_kind == "grid":
+    if args.command == "import" and args.import_kind in ("grid", "workgrids"):
         return _import_command(args)
     if args.command in ("import", "export", "calendar"):
         return _people_command(args)

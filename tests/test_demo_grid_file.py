@@ -11,7 +11,7 @@ from console.services.grid_import import plan_grid_import
 from console.sim.city import generate_city
 from console.sim.demo import build_demo, write_grid_geojson
 from console.store.database import open_database
-from console.store.models import AuditRecord, Cell, WorkGrid
+from console.store.models import AuditRecord, Cell, PatrolOfficer, WorkGrid
 
 
 def test_the_generated_grid_file_passes_every_check(tmp_path):
@@ -48,5 +48,12 @@ def test_the_demo_is_built_through_the_importer(tmp_path):
             assert list(s.scalars(select(Cell.code).order_by(Cell.id))) == \
                 [c.code for c in plan.cells]
             assert set(s.scalars(select(WorkGrid.code))) == {g.code for g in plan.work_grids}
+            # Each grid's officer came in through the file's officer attribute.
+            assigned = dict(s.execute(select(PatrolOfficer.code, WorkGrid.code).join(
+                WorkGrid, WorkGrid.id == PatrolOfficer.work_grid_id)).all())
+            assert assigned == {f"P{n:04d}": g.code
+                                for n, g in enumerate(plan.work_grids, start=1)}
+            assert s.scalar(select(AuditRecord.id).where(AuditRecord.entity == "work_grid")) \
+                is None      # one import: the city's (its work grids are part of it)
     finally:
         db.dispose()

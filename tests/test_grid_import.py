@@ -257,7 +257,8 @@ def test_cli_dry_run_writes_nothing_and_exit_codes(tmp_path, capsys):
     (tmp_path / "junk.geojson").write_text("{not json")
     assert main(["import", "grid", str(tmp_path / "junk.geojson"), "--db", url, "--lang", "en"]) == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "unknown coordinate system" in err
+    assert "Traceback" not in err and "“nonsense” is not a known coordinate system" in err
+    assert "junk.geojson is not valid JSON (line 1, column 2)." in err
 
 
 def test_cli_report_words_each_problem_in_chinese(tmp_path):

@@ -505,3 +505,33 @@ def test_a_new_base_map_rebuilds_the_page_with_its_tiles(make_map, qtbot):
     assert h.js("Object.keys(CCC.map._layers).some(function (k) { "
                 "return CCC.map._layers[k]._url === 'http://t{s}.tiles.example/{z}/{x}/{y}.png'; })")
     assert "市测绘院" in h.js("CCC.map.attributionControl._container.textContent")
+
+
+def test_a_work_grid_import_at_another_seat_redraws_the_work_grids(make_map, qtbot, tmp_path):
+    """The work grids are built into the page (its kept grid): an import elsewhere reaches this
+    seat through the feed and the page is rebuilt with the new membership and colours."""
+    from console.services.workgrid_import import apply_workgrid_import, plan_workgrid_import
+    h = make_map()
+    grid = h.widget.model.grid
+    assert len(set(grid.work_grid.tolist()) - {-1}) > 1
+    (x0, y0), (x1, y1) = grid.centroids.min(axis=0) - 0.01, grid.centroids.max(axis=0) + 0.01
+    path = tmp_path / "one-grid.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"ZRWGBM": "ALL", "ZRWGMC": "全城"},
+        "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1],
+                                                         [x0, y0]]]}}]}), encoding="utf-8")
+    loaded: list[float] = []
+    h.widget.page_loaded.connect(loaded.append)
+    with h.db.transaction() as s:
+        report = plan_workgrid_import(s, path)
+        assert report.importable and not report.no_grid
+        apply_workgrid_import(s, report, now())
+    qtbot.waitUntil(lambda: bool(loaded) and h.widget.ready, timeout=LOAD_TIMEOUT_MS)
+    grid = h.widget.model.grid
+    [only] = set(grid.work_grid.tolist())
+    assert grid.work_grids[only][0] == "ALL"
+    combo = h.widget.toolbar.measure
+    combo.setCurrentIndex(combo.findData("work_grid"))
+    first, last = grid.codes[0], grid.codes[-1]
+    h.wait_js("CCC.cells.measure", lambda m: m == "work_grid")
+    assert h.js(f"CCC.inspect.cellColour('{first}')") == h.js(f"CCC.inspect.cellColour('{last}')")

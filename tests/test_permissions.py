@@ -50,6 +50,22 @@ def _grid_import(s, a, w):
         assert exc.code == "file_not_importable"
 
 
+def _workgrid_import(s, a, w):
+    """A work-grid file with no polygon: past the check, it refuses for the file's sake."""
+    from console.gis.areas import AreaFields
+    from console.gis.checks import ERROR, Problem
+    from console.services.grid_import import GridImportError
+    from console.services.workgrid_import import (WorkGridImportOptions, WorkGridImportReport,
+                                                  apply_workgrid_import)
+    report = WorkGridImportReport("empty.geojson", "geojson", "utf-8", "", "EPSG:4326",
+                                  AreaFields(), [], [Problem("no_areas", ERROR)],
+                                  WorkGridImportOptions())
+    try:
+        apply_workgrid_import(s, report, MON, actor=a)
+    except GridImportError as exc:
+        assert exc.code == "file_not_importable"
+
+
 def _case_call(fn, **kw):
     return lambda s, a, w: fn(s, a, w.case_id, w.version, **kw)
 
@@ -109,6 +125,7 @@ ENTRY_POINTS = {
     "devices.disable_device": (P.EDIT_ROSTER, lambda s, a, w: devices.disable_device(
         s, w.device, actor=a)),
     "grid_import.apply_grid_import": (P.EDIT_SETTINGS, _grid_import),
+    "workgrid_import.apply_workgrid_import": (P.EDIT_SETTINGS, _workgrid_import),
     "settings.set_setting": (P.EDIT_SETTINGS, lambda s, a, w: set_setting(
         s, a, "city_name", "杭州市", MON)),
     "users.list_users": (P.MANAGE_USERS, lambda s, a, w: users.list_users(s, a)),

@@ -232,16 +232,19 @@ def grid_problem_codes() -> set[str]:
     `Problem("code"` for the file, in console/gis and the importing service."""
     pattern = re.compile(r'(?:\.add\(|Problem\()\s*"(\w+)"|"(\w+)"\s+if\b[^\n]*?\belse\s+"(\w+)"')
     files = [*(ROOT / "console" / "gis").glob("*.py"),
-             ROOT / "console" / "services" / "grid_import.py"]
+             *(ROOT / "console" / "services").glob("*grid_import.py")]
     found = {code for path in files for match in pattern.findall(path.read_text(encoding="utf-8"))
              for code in match}
     return found - {""}
 
 
 def grid_refusal_codes() -> set[str]:
-    pattern = re.compile(r'GridImportError\(\s*"(\w+)"')
-    path = ROOT / "console" / "services" / "grid_import.py"
-    return set(pattern.findall(path.read_text(encoding="utf-8")))
+    """The importers' own refusals (GridImportError) and every refusal of the GIS readers
+    (ReadError, CrsError), which reach the user as refusals of the same code."""
+    pattern = re.compile(r'(?:GridImportError|ReadError|CrsError|GisError)\(\s*"(\w+)"')
+    files = [*(ROOT / "console" / "gis").glob("*.py"),
+             *(ROOT / "console" / "services").glob("*grid_import.py")]
+    return {code for path in files for code in pattern.findall(path.read_text(encoding="utf-8"))}
 
 
 GRID_SAMPLE = dict(why="no zone", crs="EPSG:4549", stated="EPSG:4528", x=512345, y=3345678,
@@ -250,22 +253,30 @@ GRID_SAMPLE = dict(why="no zone", crs="EPSG:4549", stated="EPSG:4528", x=512345,
                    reason="Self-intersection[120.1 30.2]", kept_share=0.93, count=2, first=4,
                    other="330106001001001", share=0.25, community="330106001001",
                    tolerance_m=50.0, officer="P0042", detail="bad zip", fields="BM, MC",
-                   note="eastings", **{"try": "EPSG:3857 (Web Mercator)"})
+                   note="eastings", path="/data/grid.shp", name="grid.shp", limit_gb=2,
+                   limit_mb=256, encoding="gbk", folder="/data", found="a.shp, b.shp",
+                   feature=7, line=3, column=9, easting="47,512,345", zone=47,
+                   grids=["W1", "W2"], kept="W1", member="data/g.shp",
+                   **{"try": "EPSG:3857 (Web Mercator)"})
 
 
 def test_every_grid_import_code_has_a_chinese_sentence(chinese):
     from console.common import grid_texts
     problems, refusals = grid_problem_codes(), grid_refusal_codes()
     assert {"bad_code", "self_intersection", "far_from_centre", "unknown_officer"} <= problems
-    assert {"unreadable", "grid_changed"} <= refusals
-    assert problems <= set(grid_texts.PROBLEM_TEXTS), problems - set(grid_texts.PROBLEM_TEXTS)
-    assert refusals <= set(grid_texts.REFUSAL_TEXTS), refusals - set(grid_texts.REFUSAL_TEXTS)
+    assert {"dbf_missing", "crs_unknown", "zip_too_large", "wrong_encoding",
+            "grid_changed"} <= refusals
+    worded = set(grid_texts.PROBLEM_TEXTS) | set(grid_texts.READER_TEXTS)
+    assert problems <= worded, problems - worded
+    worded = set(grid_texts.REFUSAL_TEXTS) | set(grid_texts.READER_TEXTS)
+    assert refusals <= worded, refusals - worded
     for code in grid_texts.PROBLEM_TEXTS:
         text = grid_texts.problem_text(code, GRID_SAMPLE)
         assert CJK.search(text) and "{" not in text and "…" not in text, (code, text)
-    for code in grid_texts.REFUSAL_TEXTS:
+    for code in refusals | set(grid_texts.REFUSAL_TEXTS) | set(grid_texts.READER_TEXTS):
         text = grid_texts.refusal_text(code, GRID_SAMPLE)
-        assert CJK.search(text) and "{" not in text, (code, text)
+        assert CJK.search(text) and "{" not in text and "…" not in text, (code, text)
+        assert not text.startswith("问题 "), (code, text)   # not the sentence of an unknown code
     assert grid_texts.problem_text("bad_code", {"code": "12", "lengths": [14, 15]}) == \
         "单元网格编码“12”不是 14/15 位数字。"
     assert grid_texts.problem_text("overlap", {"other": "X", "share": 0.25}) == \

@@ -79,27 +79,10 @@ def check_features(source: SourceFile, fmap: FieldMap, stated: crsmod.SourceCrs,
         file_problems.append(Problem("no_cells", ERROR))
         return out, file_problems, stated
     coords = np.concatenate([r for _, r in rings])
-    xs, ys = coords[:, 0], coords[:, 1]
-    try:
-        used, note = crsmod.settle_gk(stated, xs, options.centre and options.centre[0])
-    except crsmod.CrsError as exc:
-        return out, [Problem("crs_unusable", ERROR, {"why": str(exc)})], stated
-    if note:
-        file_problems.append(Problem("crs_corrected", WARNING, {
-            "crs": used.label, "stated": stated.label, "note": note}))
-    mistake = _sense(used, xs, ys, options.centre)
-    if mistake is not None:
-        return out, file_problems + [mistake], used
-    lon, lat = crsmod.to_wgs84(used, xs, ys)
-    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
-        return out, file_problems + [Problem("crs_out_of_range", ERROR, {"crs": used.label})], used
-    mid_lon, mid_lat = float(np.median(lon)), float(np.median(lat))
-    if options.centre is not None:
-        km = crsmod.distance_km(mid_lon, mid_lat, *options.centre)
-        if km > FAR_KM:
-            file_problems.append(Problem("far_from_centre", ERROR, {
-                "km": round(km), "grid": [round(mid_lon, 4), round(mid_lat, 4)],
-                "centre": list(options.centre), "crs": used.label}))
+    used, file_problems, lon, lat = to_wgs84_checked(stated, coords[:, 0], coords[:, 1],
+                                                     options.centre)
+    if lon is None:
+        return out, file_problems, used
     ends = np.cumsum([len(r) for _, r in rings])
     wgs = np.column_stack([lon, lat])
     for (feature, _), ring in zip(rings, np.split(wgs, ends[:-1])):
@@ -108,6 +91,38 @@ def check_features(source: SourceFile, fmap: FieldMap, stated: crsmod.SourceCrs,
     _duplicates(out)
     _neighbours([f for f in out if f.ok and f.ring is not None])
     return out, file_problems, used
+
+
+def to_wgs84_checked(stated: crsmod.SourceCrs, xs: np.ndarray, ys: np.ndarray,
+                     centre: tuple[float, float] | None
+                     ) -> tuple[crsmod.SourceCrs, list[Problem], np.ndarray | None,
+                                np.ndarray | None]:
+    """A file's coordinates in WGS 84, after settling its Gauss–Krüger zone and looking for the
+    obvious mistakes; the system used, the file's problems, and lon/lat (None when an error
+    means the coordinates cannot be right)."""
+    problems: list[Problem] = []
+    try:
+        used, note = crsmod.settle_gk(stated, xs, centre and centre[0])
+    except crsmod.CrsError as exc:      # the refusal's own code: the report words it
+        return stated, [Problem(exc.code, ERROR, exc.params)], None, None
+    if note:
+        problems.append(Problem("crs_corrected", WARNING, {
+            "crs": used.label, "stated": stated.label, "note": note}))
+    mistake = _sense(used, xs, ys, centre)
+    if mistake is not None:
+        return used, problems + [mistake], None, None
+    lon, lat = crsmod.to_wgs84(used, xs, ys)
+    if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
+        return used, problems + [Problem("crs_out_of_range", ERROR, {"crs": used.label})], \
+            None, None
+    mid_lon, mid_lat = float(np.median(lon)), float(np.median(lat))
+    if centre is not None:
+        km = crsmod.distance_km(mid_lon, mid_lat, *centre)
+        if km > FAR_KM:
+            problems.append(Problem("far_from_centre", ERROR, {
+                "km": round(km), "grid": [round(mid_lon, 4), round(mid_lat, 4)],
+                "centre": list(centre), "crs": used.label}))
+    return used, problems, lon, lat
 
 
 def _structure(raw: RawFeature, fmap: FieldMap, options: CheckOptions) -> CheckedFeature:

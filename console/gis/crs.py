@@ -19,6 +19,7 @@ import pyproj
 from pyproj.exceptions import CRSError
 
 from console.gis import shifted
+from console.gis.errors import GisError
 
 WGS84 = "EPSG:4326"
 GK_ZONES = range(25, 46)            # CGCS2000 3° zones 25 (75°E) … 45 (135°E)
@@ -61,8 +62,8 @@ def _keep_context() -> None:
             _CONTEXTS[threading.get_native_id()] = manager
 
 
-class CrsError(ValueError):
-    """A coordinate system that cannot be used, with a sentence saying which and why."""
+class CrsError(GisError):
+    """A coordinate system that cannot be used: a code (worded in console/common/grid_texts.py)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,9 @@ def parse_crs(text: str) -> SourceCrs:
     try:
         crs = pyproj.CRS.from_user_input(spec)
     except CRSError:
-        raise CrsError(f"unknown coordinate system {text!r} (try WGS84, CGCS2000, EPSG:4490, "
-                       "EPSG:4513–4554, WebMercator, GCJ02, BD09 or GK3)") from None
+        raise CrsError("crs_unknown", f"unknown coordinate system {text!r} (try WGS84, "
+                       "CGCS2000, EPSG:4490, EPSG:4513–4554, WebMercator, GCJ02, BD09 or GK3)",
+                       crs=text.strip()[:80]) from None
     return _checked(crs, text)
 
 
@@ -106,8 +108,8 @@ def crs_from_wkt(wkt: str) -> SourceCrs:
     try:
         crs = pyproj.CRS.from_wkt(wkt)
     except CRSError:
-        raise CrsError("the .prj file does not describe a coordinate system PROJ knows; "
-                       "name it with --crs") from None
+        raise CrsError("prj_unknown", "the .prj file does not describe a coordinate system "
+                       "PROJ knows; name it with --crs") from None
     epsg = crs.to_epsg(min_confidence=70)
     return _checked(pyproj.CRS.from_epsg(epsg) if epsg else crs, crs.name)
 
@@ -124,9 +126,20 @@ def crs_from_geojson(member: object) -> SourceCrs | None:
     return parse_crs(name)
 
 
+def stated_crs(chosen: str | None, prj_wkt: str | None, geojson_crs: object) -> SourceCrs:
+    """The system to read a file in: the user's choice, else the .prj, else the GeoJSON `crs`
+    member, else WGS 84 (GeoJSON's own)."""
+    if chosen:
+        return parse_crs(chosen)
+    if prj_wkt:
+        return crs_from_wkt(prj_wkt)
+    return crs_from_geojson(geojson_crs) or parse_crs(WGS84)
+
+
 def _checked(crs: pyproj.CRS, text: str) -> SourceCrs:
     if not (crs.is_geographic or crs.is_projected) or crs.is_geocentric:
-        raise CrsError(f"{text!r} is not a map coordinate system (geographic or projected)")
+        raise CrsError("crs_not_map", f"{text!r} is not a map coordinate system (geographic "
+                       "or projected)", crs=str(text)[:80])
     epsg = crs.to_epsg()
     label = f"EPSG:{epsg} {crs.name}" if epsg else crs.name
     return SourceCrs(label, crs=crs)
@@ -161,14 +174,16 @@ def settle_gk(source: SourceCrs, xs: np.ndarray,
     if median >= 1_000_000:
         found = int(median // 1_000_000)
         if found not in GK_ZONES:
-            raise CrsError(f"eastings around {median:,.0f} m name zone {found}, which is not a "
-                           "CGCS2000 3° zone of China (25–45)")
+            raise CrsError("gk_zone_not_chinese", f"eastings around {median:,.0f} m name zone "
+                           f"{found}, which is not a CGCS2000 3° zone of China (25–45)",
+                           easting=f"{median:,.0f}", zone=found)
         new = gk_zone_epsg(found, prefixed=True)
     else:
         if zone is None:
             if centre_lon is None:
-                raise CrsError("the eastings carry no zone number and the centre's region is "
-                               "not set: name the zone with --crs (EPSG:4534–4554)")
+                raise CrsError("gk_zone_needed", "the eastings carry no zone number and the "
+                               "centre's region is not set: name the zone with --crs "
+                               "(EPSG:4534–4554)")
             zone = int(round(centre_lon / 3.0))
         new = gk_zone_epsg(zone, prefixed=False)
     if new == epsg:
@@ -187,7 +202,7 @@ def to_wgs84(source: SourceCrs, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndar
     if source.shift == "bd09":
         return shifted.bd09_to_wgs84(xs, ys)
     if source.crs is None:
-        raise CrsError("the Gauss–Krüger zone is not settled yet")
+        raise CrsError("gk_zone_needed", "the Gauss–Krüger zone is not settled yet")
     epsg = source.crs.to_epsg()
     if epsg in (4326, 4490):     # already longitude/latitude; CGCS2000 ≈ WGS 84 within cm
         return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)

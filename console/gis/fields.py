@@ -51,6 +51,9 @@ def detect_fields(fields: list[str], sample: list[dict[str, Any]], *,
     found: dict[str, str | None] = {}
     for role, aliases in _ALIASES.items():
         wanted = code_field if role == "code" else chosen.get(role)
+        if wanted == "":            # left out on purpose, whatever the attributes are called
+            found[role] = None
+            continue
         if wanted is not None:
             if wanted not in fields:
                 raise KeyError(wanted)

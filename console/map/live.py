@@ -31,7 +31,7 @@ CLOCK_INTERVAL_MS = 20_000
 #: Case tones and the overdue count change with the clock; a full re-read also heals drift.
 CASES_INTERVAL_MS = 60_000
 #: The feed kinds the map follows (tests/test_feed_kinds.py checks each has a producer).
-FEED_KINDS = frozenset({ChangeKind.CASE}) | ROSTER_KINDS
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.CITY}) | ROSTER_KINDS   # CITY: widget.py
 
 
 class LiveMap(QObject):

@@ -92,6 +92,13 @@ def city_grid(session: Session, cache: Path, *, verify: bool = False
     return grid, colours, path, source
 
 
+def grid_differs(session: Session, model: MapModel) -> bool:
+    """Whether the stored grid — cells, regions, work-grid membership — is no longer the one
+    the page was built from (a grid or work-grid import, a redrawn work grid, at any seat)."""
+    source = model.grid_source
+    return source is None or map_grid.grid_fingerprint(session) != source.fingerprint
+
+
 def grid_changed(session: Session, model: MapModel) -> bool:
     """Whether the grid differs from the page's though its version did not (a writer that
     did not bump it): run after the page is shown, when it came by version alone."""

@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
+from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map import loader, texts
 from console.mappage import page
@@ -36,6 +37,8 @@ from console.common.selection import Selection
 from console.common.seat_settings import SeatSettings
 from console.common.theme import current_theme
 
+# Feed kinds after which the page's own grid may be out of date.
+_GRID_KINDS = frozenset({ChangeKind.CITY, ChangeKind.WORK_GRID})
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
 
@@ -244,6 +247,20 @@ class MapWidget(QWidget):
             self.build()     # the centre's base map changed, and this seat draws it
             return
         self.live.accept(batch)
+        if self.model is not None and any(row.entity in _GRID_KINDS for row in batch.rows):
+            self._grid_written(self.model)
+
+    def _grid_written(self, model: loader.MapModel) -> None:
+        """The grid or its work grids were written at some seat: the cells and the work-grid
+        colours are built into the page, so a grid that differs from the page's means a new
+        page (a roster change that left the grid alone costs one fingerprint read)."""
+        number = self._build_no
+
+        def checked(differs: bool) -> None:
+            if differs and number == self._build_no and not getattr(self, "_shut", False):
+                self.build()
+        self.tasks.run(lambda s: loader.grid_differs(s, model), on_done=checked, owner=self,
+                       key=(id(self), "grid-written"))
 
     def _on_event(self, name: str, data: dict) -> None:
         if getattr(self, "_shut", False):

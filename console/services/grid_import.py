@@ -26,16 +26,18 @@ from console.domain.permissions import Permission
 from console.gis import crs as crsmod
 from console.gis.checks import (ERROR, WARNING, CheckedFeature, CheckOptions, Problem,
                                 check_features)
+from console.gis.areas import officer_codes
 from console.gis.fields import FieldMap, detect_fields
-from console.gis.reader import ReadError, read_source
+from console.gis.errors import GisError
+from console.gis.reader import read_source
 from console.services.actor import Actor, authorize
 from console.services.map_grid import GRID_VERSION_KEY, bump_grid_version, grid_version
+from console.services import work_grid_plan
 from console.services.settings import SHARED_SETTINGS, get_setting
 from console.services.trail import audited, command_line_actor
 from console.store import feed
 from console.store.upsert import insert_for
-from console.store.models import (Case, Cell, Community, District, Meta, PatrolOfficer, Street,
-                                  WorkGrid, WorkGridCell)
+from console.store.models import Case, Cell, Community, District, Meta, Street, WorkGridCell
 
 #: Vertices that moved less than this (degrees, about a centimetre) have not moved.
 SAME_DEG = 2e-7
@@ -92,6 +94,7 @@ class GridImportReport:
     options: GridImportOptions
     grid_version: str = ""      # the stored grid the diff was made against ("" : none yet)
     attributes: list[str] = field(default_factory=list)    # the file's attribute names
+    work_grids: work_grid_plan.WorkGridDiff | None = None   # with a work-grid attribute
 
     @property
     def invalid(self) -> list[CheckedFeature]:
@@ -121,6 +124,7 @@ class GridImportReport:
                         "reactivated": len(d.reactivated),
                         "cases_on_retired": d.cases_on_retired, "new_regions": d.new_regions,
                         "retired_codes": d.retired, "changed_codes": d.changed},
+            "work_grids": self.work_grids.to_dict() if self.work_grids else None,
             "feature_problems": [{"feature": f.index, "code": f.code,
                                   "problems": [p.to_dict() for p in f.problems]}
                                  for f in self.features if f.problems],
@@ -151,16 +155,11 @@ def plan_grid_import(session: Session, path: str | Path,
             names = ", ".join(source.fields) or "-"
             raise GridImportError("no_code_field", "no field holds the cell codes; name it with "
                                   f"--code-field (fields: {names})", fields=list(source.fields))
-        if options.crs:
-            stated = crsmod.parse_crs(options.crs)
-        elif source.prj_wkt:
-            stated = crsmod.crs_from_wkt(source.prj_wkt)
-        else:
-            stated = crsmod.crs_from_geojson(source.geojson_crs) or crsmod.parse_crs(crsmod.WGS84)
-    except (ReadError, crsmod.CrsError) as exc:
-        raise GridImportError("unreadable", str(exc), detail=str(exc)) from None
+        stated = crsmod.stated_crs(options.crs, source.prj_wkt, source.geojson_crs)
+    except GisError as exc:             # the reader's code reaches the user, worded
+        raise GridImportError(exc.code, str(exc), **exc.params) from None
     step(0.3, "check")
-    centre = _centre(session)
+    centre = centre_of(session)
     features, problems, used = check_features(
         source, fmap, stated, CheckOptions(lengths, options.repair, centre))
     _check_names(features)
@@ -172,6 +171,10 @@ def plan_grid_import(session: Session, path: str | Path,
     if report.file_ok:
         step(0.8, "compare")
         report.diff = _compare(session, features)
+        if fmap.work_grid:
+            planned, names, officers = _work_grid_plan(session, features)
+            report.work_grids = work_grid_plan.compare(session, planned, names, officers,
+                                                       set(planned) | set(report.diff.retired))
     step(1.0, "done")
     return report
 
@@ -189,21 +192,43 @@ def code_lengths(session: Session) -> tuple[int, ...]:
 
 def _check_officers(session: Session, features: list[CheckedFeature]) -> None:
     """An officer the file names but the database lacks is reported on each of its features
-    (the work grid is imported without that officer), never silently passed over."""
-    named = {f.place.officer for f in features if f.place is not None and f.place.officer}
+    (the work grid is imported without that officer), never silently passed over; so is an
+    officer named under two work grids (the first keeps the officer)."""
+    named = {o for f in features if f.place is not None for o in officer_codes(f.place.officer)}
     if not named:
         return
-    known: set[str] = set()
-    codes = sorted(named)
-    for i in range(0, len(codes), 5000):
-        known.update(session.scalars(select(PatrolOfficer.code)
-                                     .where(PatrolOfficer.code.in_(codes[i:i + 5000]))))
+    known = work_grid_plan.known_officers(session, named)
+    grid_of: dict[str, str | None] = {}
     for f in features:
-        if f.place is not None and f.place.officer and f.place.officer not in known:
-            f.add("unknown_officer", WARNING, officer=f.place.officer)
+        if f.place is None:
+            continue
+        for officer in officer_codes(f.place.officer):
+            if officer not in known:
+                f.add("unknown_officer", WARNING, officer=officer)
+            first = grid_of.setdefault(officer, f.place.work_grid)
+            if first != f.place.work_grid:
+                f.add("officer_in_two_grids", WARNING, officer=officer, other=first)
 
 
-def _centre(session: Session) -> tuple[float, float] | None:
+def _work_grid_plan(session: Session, features: list[CheckedFeature]):
+    """The work grids the file's attribute asks for: cell → grid, grid → name, officer → grid
+    (officers the database has, each in the first grid it is named under)."""
+    ok = [f for f in features if f.ok]
+    planned = {f.code: f.place.work_grid for f in ok}
+    names: dict[str, str | None] = {}
+    officers: dict[str, str] = {}
+    for f in ok:
+        grid = f.place.work_grid
+        if grid:
+            names[grid] = names.get(grid) or f.place.work_grid_name
+            for officer in officer_codes(f.place.officer):
+                officers.setdefault(officer, grid)
+    known = work_grid_plan.known_officers(session, set(officers))
+    return planned, names, {o: g for o, g in officers.items() if o in known}
+
+
+def centre_of(session: Session) -> tuple[float, float] | None:
+    """The centre's region (lon, lat) as the database records it, or None."""
     row = session.get(Meta, "centre")
     try:
         lon, lat = json.loads(row.value) if row is not None else (None, None)
@@ -223,13 +248,14 @@ def _check_names(features: list[CheckedFeature]) -> None:
                     check_text("region_name", value)
                 except DomainError as exc:
                     f.add("bad_text", field=role, why=exc.code)
-        for role, limit in (("work_grid", "work_grid_code"), ("officer", "officer_code")):
-            value = getattr(f.place, role)
-            if value is not None:
-                try:
-                    check_text(limit, value)
-                except DomainError as exc:
-                    f.add("bad_text", field=role, why=exc.code)
+        why = work_grid_plan.text_problem("work_grid_code", f.place.work_grid)
+        if why:
+            f.add("bad_text", field="work_grid", why=why)
+        for officer in officer_codes(f.place.officer):
+            why = work_grid_plan.text_problem("officer_code", officer)
+            if why:
+                f.add("bad_text", field="officer", why=why)
+                break
 
 
 def _compare(session: Session, features: list[CheckedFeature]) -> GridDiff:
@@ -281,17 +307,20 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
             raise GridImportError("not_importable", "the grid has problems and nothing was "
                                   "imported")
         raise GridImportError("file_not_importable", "the file cannot be imported as it is")
-    if _locked_grid_version(session) != report.grid_version:
+    if locked_grid_version(session) != report.grid_version:
         raise GridImportError("grid_changed", "the grid was changed since the dry run (another "
                               "seat imported or edited it): check the file again")
     features = [f for f in report.features if f.ok]
     regions = _write_regions(session, features)
-    cell_ids = _write_cells(session, features, regions["community"], at)
+    _write_cells(session, features, regions["community"], at)
     retired_ids = list(session.scalars(select(Cell.id).where(Cell.code.in_(report.diff.retired))))
     if retired_ids:
         session.execute(update(Cell).where(Cell.id.in_(retired_ids)).values(retired_at=at))
         session.execute(delete(WorkGridCell).where(WorkGridCell.cell_id.in_(retired_ids)))
-    officers = _write_work_grids(session, report.fields, features, cell_ids, regions["street"])
+    officers = 0
+    if report.fields.work_grid:
+        planned, names, named = _work_grid_plan(session, features)
+        officers = work_grid_plan.write(session, planned, names, named)
     lons = np.concatenate([f.ring[:, 0] for f in features])
     lats = np.concatenate([f.ring[:, 1] for f in features])
     bbox = [float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max())]
@@ -313,7 +342,7 @@ def apply_grid_import(session: Session, report: GridImportReport, at: datetime, 
     return d
 
 
-def _locked_grid_version(session: Session) -> str:
+def locked_grid_version(session: Session) -> str:
     """The stored grid version, read after taking the grid's write lock: a second seat
     applying the same plan waits here, then sees the first one's version and refuses, rather
     than applying a diff made against a grid that is gone. The no-op update is the lock
@@ -384,37 +413,3 @@ def _write_cells(session: Session, features: list[CheckedFeature], community_id:
     for i in range(0, len(old), 10000):
         session.execute(update(Cell), old[i:i + 10000])
     return dict(session.execute(select(Cell.code, Cell.id)).all())
-
-
-def _write_work_grids(session: Session, fmap: FieldMap, features: list[CheckedFeature],
-                      cell_ids: dict[str, int], street_id: dict[str, int]) -> int:
-    """Work-grid membership from the attribute (cells without one leave every grid), and the
-    officer named beside it assigned to that grid. Returns how many officers changed."""
-    if not fmap.work_grid:
-        return 0
-    grids: dict[str, tuple[str | None, str]] = {}
-    for f in features:
-        if f.place.work_grid:
-            grids.setdefault(f.place.work_grid, (f.place.work_grid_name, f.place.street_code))
-    known = dict(session.execute(select(WorkGrid.code, WorkGrid.id)).all())
-    new = [{"code": code, "name": check_text("region_name", name or code),
-            "street_id": street_id[street]} for code, (name, street) in sorted(grids.items())
-           if code not in known]
-    if new:
-        session.execute(insert(WorkGrid), new)
-    grid_id = dict(session.execute(select(WorkGrid.code, WorkGrid.id)).all())
-    ids = [cell_ids[f.code] for f in features]
-    for i in range(0, len(ids), 5000):
-        session.execute(delete(WorkGridCell).where(WorkGridCell.cell_id.in_(ids[i:i + 5000])))
-    rows = [{"work_grid_id": grid_id[f.place.work_grid], "cell_id": cell_ids[f.code]}
-            for f in features if f.place.work_grid]
-    for i in range(0, len(rows), 10000):
-        session.execute(insert(WorkGridCell), rows[i:i + 10000])
-    officers = {f.place.officer: grid_id[f.place.work_grid] for f in features
-                if f.place.officer and f.place.work_grid}
-    changed = 0
-    for code, gid in officers.items():
-        changed += session.execute(update(PatrolOfficer).where(
-            PatrolOfficer.code == code, PatrolOfficer.work_grid_id.is_distinct_from(gid))
-            .values(work_grid_id=gid)).rowcount
-    return changed

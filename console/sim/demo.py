@@ -20,8 +20,7 @@ from console.sim.city import CityPlan, generate_city
 from console.sim.history import HistoryGenerator
 from console.store import feed
 from console.store.database import Database
-from console.store.models import (Cell, Department, Device, Meta, PatrolOfficer, Shift, User,
-                                  WorkGrid)
+from console.store.models import Cell, Department, Device, Meta, PatrolOfficer, Shift, User
 
 Progress = Callable[[float, str], None]
 
@@ -57,11 +56,14 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
         s.add_all([Meta(key="city_name", value=plan.name),
                    Meta(key="centre", value=json.dumps(plan.centre))])
         s.flush()
-        _import_city(s, plan, write_grid_geojson(plan, Path(folder) / "demo-grid.geojson"), now)
+        # The officers first, with no work grid: the grid file names each grid's officer and
+        # the importer assigns them, as it would a centre's 监督员编号 column.
+        officers = _insert_people(s, plan, seed)
+        _import_city(s, plan, write_grid_geojson(plan, Path(folder) / "demo-grid.geojson",
+                                                 officers), now)
         # The same seed and size make the same grid: seats on two such databases share the
         # map's kept page (grid_cache), and a seat's page is reused from the first start.
         bump_grid_version(s, token=f"demo:{seed}:{cells}")
-        _insert_people(s, plan, seed)
         s.get(Meta, "bbox").value = json.dumps(plan.bbox)
         # A seat already open on this database re-reads the city, the roster and the title.
         for kind in (ChangeKind.CITY, ChangeKind.WORK_GRID, ChangeKind.OFFICER, ChangeKind.DEVICE,
@@ -78,9 +80,11 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
     report(1.0, "done")
 
 
-def write_grid_geojson(plan: CityPlan, path: Path) -> Path:
+def write_grid_geojson(plan: CityPlan, path: Path,
+                       officers: dict[str, str] | None = None) -> Path:
     """The plan's unit grid as a GIS department would hand it over: one polygon per cell with
-    its code, the names of its community, street and district, and its work grid."""
+    its code, the names of its community, street and district, its work grid and, given
+    `officers` (work grid code → officer code), the officer who patrols it."""
     names = {r.code: r.name for r in (*plan.districts, *plan.streets, *plan.communities)}
     grid_of = {c: g for g in plan.work_grids for c in g.cell_codes}
     features = []
@@ -92,6 +96,8 @@ def write_grid_geojson(plan: CityPlan, path: Path) -> Path:
             "code": c.code, "community": names[c.community_code], "street": names[street],
             "district": names[street[:6]], "work_grid": grid.code if grid else None,
             "work_grid_name": grid.name if grid else None}})
+        if officers is not None:
+            features[-1]["properties"]["officer"] = officers.get(grid.code) if grid else None
     doc = {"type": "FeatureCollection", "features": features,
            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}}
     path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
@@ -108,7 +114,9 @@ def _import_city(s, plan: CityPlan, path: Path, now: datetime) -> None:
     apply_grid_import(s, report, now)
 
 
-def _insert_people(s, plan: CityPlan, seed: int) -> None:
+def _insert_people(s, plan: CityPlan, seed: int) -> dict[str, str]:
+    """The desk, the departments' users, and one officer (with phone and shift) per work grid
+    of the plan; returns work grid code → officer code (the grid import assigns them)."""
     names = _people.name_stream(seed)
     # The desk: the first dispatcher is who the console signs in as by default; the simulator
     # acts as the others, so the audit trail shows real colleagues at work.
@@ -119,17 +127,19 @@ def _insert_people(s, plan: CityPlan, seed: int) -> None:
         s.add(User(username=f"dept{dep.id}", display_name=f"{dep.name}·{next(names)}",
                    role=Role.DEPARTMENT, department_id=dep.id))
     s.flush()
-    grids = s.execute(select(WorkGrid.id, WorkGrid.code).order_by(WorkGrid.id)).all()
-    for n, (grid_id, grid_code) in enumerate(grids, start=1):
+    officers: dict[str, str] = {}
+    for n, grid in enumerate(plan.work_grids, start=1):
         name = next(names)
         user = User(username=f"patrol{n:04d}", display_name=name, role=Role.PATROL)
         s.add(user)
         s.flush()
         officer = PatrolOfficer(code=f"P{n:04d}", name=name, phone=f"139{seed % 100:02d}{n:06d}",
-                                work_grid_id=grid_id, user_id=user.id)
+                                user_id=user.id)
+        officers[grid.code] = officer.code
         s.add(officer)
         s.flush()
         s.add(Device(unique_id=f"patrol-{n:04d}", patrol_officer_id=officer.id))
         start, end = SHIFT_PATTERNS[n % len(SHIFT_PATTERNS)]
         s.add(Shift(patrol_officer_id=officer.id, weekdays="0123456", start=start, end=end))
     s.flush()
+    return officers

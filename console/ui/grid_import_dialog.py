@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,20 +36,13 @@ from console.services.actor import Actor
 from console.services.cases import now
 from console.services.grid_import import (GridImportError, GridImportOptions, GridImportReport,
                                           apply_grid_import, plan_grid_import)
+from console.ui.grid_dialog_parts import (FieldBox, choose_crs, chosen_crs, crs_box,
+                                          encoding_box)
+from console.ui.grid_dialog_parts import item as _item
 from console.ui.grid_preview import GridPreview, PreviewCell
 
-# Encodings offered (None: the .cpg, else UTF-8, else GB18030 — the reader decides).
-ENCODINGS = (None, "utf-8", "gbk", "gb18030")
-# Coordinate systems offered; the box is editable for any EPSG code (e.g. EPSG:4549).
-CRS_CHOICES = (None, "WGS84", "EPSG:4490", "GK3", "WebMercator", "GCJ02", "BD09")
-
-
-def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if align_right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+# The work-grid roles of the field mapping (console.gis.fields.FieldMap).
+WORK_GRID_ROLES = ("work_grid", "work_grid_name", "officer")
 
 
 class GridImportDialog(QDialog):
@@ -91,30 +82,18 @@ class GridImportDialog(QDialog):
         path_row.addWidget(file_button)
         path_row.addWidget(folder_button)
 
-        self.encoding = QComboBox(self)
-        self.encoding.setObjectName("gridEncoding")
-        for value in ENCODINGS:
-            self.encoding.addItem(self.tr("Detect") if value is None else value.upper(), value)
-        self.crs = QComboBox(self)
-        self.crs.setObjectName("gridCrs")
-        self.crs.setEditable(True)
-        labels = {None: self.tr("As the file states (else WGS 84)"), "WGS84": "WGS 84",
-                  "EPSG:4490": self.tr("CGCS2000 geographic (EPSG:4490)"),
-                  "GK3": self.tr("CGCS2000 Gauss–Krüger 3° (zone from the coordinates)"),
-                  "WebMercator": self.tr("Web Mercator (EPSG:3857)"),
-                  "GCJ02": self.tr("GCJ-02 (Amap, Tencent)"), "BD09": self.tr("BD-09 (Baidu)")}
-        for value in CRS_CHOICES:
-            self.crs.addItem(labels[value], value)
-        self.crs.setToolTip(self.tr("Or type an EPSG code, e.g. EPSG:4549"))
-        self.code_field = QComboBox(self)
-        self.code_field.setObjectName("gridCodeField")
-        self.code_field.addItem(self.tr("Detect"), None)
+        self.encoding = encoding_box(self, "gridEncoding")
+        self.crs = crs_box(self, "gridCrs")
+        self.code_field = FieldBox(self, "gridCodeField")
+        # The field mapping's work-grid part: "Detect" takes the usual names (ZRWG, 责任网格…).
+        self.role_fields = {role: FieldBox(self, f"grid_{role}_field", optional=True)
+                            for role in WORK_GRID_ROLES}
         self.repair = QCheckBox(self.tr("&Repair crossing or unclosed outlines (with a warning)"),
                                 self)
         self.skip_invalid = QCheckBox(self.tr("&Skip invalid features and import the rest"), self)
         self.skip_invalid.setObjectName("gridSkipInvalid")
         self.skip_invalid.toggled.connect(self._update_import_button)
-        for box in (self.encoding, self.crs, self.code_field):
+        for box in (self.encoding, self.crs, self.code_field, *self.role_fields.values()):
             box.currentIndexChanged.connect(self._options_changed)
         self.crs.editTextChanged.connect(self._options_changed)
         self.repair.toggled.connect(self._options_changed)
@@ -128,6 +107,17 @@ class GridImportDialog(QDialog):
             options.addWidget(QLabel(label, self))
             options.addWidget(box, 1 if box is self.crs else 0)
         form.addRow(options)
+        grids = QHBoxLayout()
+        for role, label in zip(WORK_GRID_ROLES, (self.tr("Work grid:"), self.tr("Its name:"),
+                                                 self.tr("Officer(s):"))):
+            grids.addWidget(QLabel(label, self))
+            grids.addWidget(self.role_fields[role])
+        self.work_grid_file_button = QPushButton(self.tr("&Work grids from a second file…"), self)
+        self.work_grid_file_button.setObjectName("gridWorkGridFile")
+        self.work_grid_file_button.clicked.connect(self.open_work_grid_import)
+        grids.addStretch(1)
+        grids.addWidget(self.work_grid_file_button)
+        form.addRow(grids)
         checks = QHBoxLayout()
         checks.addWidget(self.repair)
         checks.addWidget(self.skip_invalid)
@@ -219,36 +209,37 @@ class GridImportDialog(QDialog):
         self.path_edit.setText(str(path))
 
     def options(self) -> GridImportOptions:
-        crs = self.crs.currentData() if self.crs.currentText() == \
-            self.crs.itemText(self.crs.currentIndex()) else self.crs.currentText().strip() or None
-        return GridImportOptions(crs=crs, code_field=self.code_field.currentData(),
-                                 encoding=self.encoding.currentData(),
+        roles = {role: box.chosen() for role, box in self.role_fields.items()
+                 if box.chosen() is not None}
+        return GridImportOptions(crs=chosen_crs(self.crs), code_field=self.code_field.chosen(),
+                                 encoding=self.encoding.currentData(), fields=roles,
                                  repair=self.repair.isChecked(),
                                  skip_invalid=self.skip_invalid.isChecked())
 
     def choose(self, *, encoding: str | None = None, crs: str | None = None,
-               code_field: str | None = None) -> None:
-        """Set options as a user would pick them (tests, screenshots)."""
+               code_field: str | None = None, **roles: str) -> None:
+        """Set options as a user would pick them (tests, screenshots); `roles`: work_grid,
+        work_grid_name, officer → an attribute name ("" for none)."""
         if encoding is not None:
             self.encoding.setCurrentIndex(self.encoding.findData(encoding))
         if crs is not None:
-            index = self.crs.findData(crs)
-            if index >= 0:
-                self.crs.setCurrentIndex(index)
-            else:
-                self.crs.setEditText(crs)
+            choose_crs(self.crs, crs)
         if code_field is not None:
-            self._offer_fields([code_field])
-            self.code_field.setCurrentIndex(self.code_field.findData(code_field))
+            self.code_field.choose(code_field)
+        for role, name in roles.items():
+            self.role_fields[role].choose(name)
 
     def _offer_fields(self, fields: list[str]) -> None:
-        current = self.code_field.currentData()
-        self.code_field.blockSignals(True)
-        for name in fields:
-            if self.code_field.findData(name) < 0:
-                self.code_field.addItem(name, name)
-        self.code_field.setCurrentIndex(max(0, self.code_field.findData(current)))
-        self.code_field.blockSignals(False)
+        for box in (self.code_field, *self.role_fields.values()):
+            box.offer(fields)
+
+    @Slot()
+    def open_work_grid_import(self) -> None:
+        """The work grids' own dialog, for polygons in a second file (over the stored grid)."""
+        from console.ui.workgrid_import_dialog import WorkGridImportDialog
+        dialog = WorkGridImportDialog(self.tasks, self.actor, self)
+        dialog.show()
+        self.work_grid_dialog = dialog
 
     @Slot()
     def _options_changed(self) -> None:
@@ -371,7 +362,7 @@ class GridImportDialog(QDialog):
         where = self.tr("{name}: {format}, encoding {encoding}, {crs}").format(
             name=Path(report.source.split("!")[-1]).name, format=report.format,
             encoding=report.encoding, crs=report.crs)
-        self.summary.setText(f"{where}<br>{counts}")
+        self.summary.setText(f"{where}<br>{counts}{self._work_grid_line(report)}")
         rows = [(f, p) for f in report.features for p in f.problems]
         rows.sort(key=lambda fp: (fp[1].severity != "error", fp[0].index))
         self.table.setRowCount(len(rows))
@@ -391,6 +382,19 @@ class GridImportDialog(QDialog):
                         "warning" if f.problems else "ok")
             for f in report.features if f.ring is not None])
         self._update_import_button()
+
+    def _work_grid_line(self, report: GridImportReport) -> str:
+        """What the import does to the work grids, when the file has their attribute."""
+        w = report.work_grids
+        if w is None:
+            return ""
+        return "<br>" + self.tr(
+            "Work grids from “{field}”: <b>{created}</b> created · <b>{changed}</b> changed · "
+            "<b>{emptied}</b> emptied · {unchanged} unchanged · {cells} cells move · "
+            "{officers} officers move").format(
+            field=report.fields.work_grid, created=len(w.created), changed=len(w.changed),
+            emptied=len(w.emptied), unchanged=w.unchanged, cells=w.cells_moved,
+            officers=len(w.officers))
 
     @Slot()
     def _row_chosen(self) -> None:

@@ -1,5 +1,6 @@
 """A small map of a grid file's cells for the import dialog, painted with QPainter: the valid
-cells grey, the features with errors red and those with warnings amber, the chosen one outlined.
+cells grey, the features with errors red and those with warnings amber, the chosen one outlined;
+for a work-grid file, the work grids as green outlines with the cells in none or two over them.
 
 No base map: the preview shows where the problems sit among the file's own cells, which is what
 a GIS officer needs to find them in the file; the console's Leaflet map shows the grid after
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 MARGIN = 8
 VALID, ERROR, WARNING = QColor("#8a94a6"), QColor("#e0413a"), QColor("#f0a020")
 HIGHLIGHT = QColor("#1e90ff")
+AREA = QColor("#59a14f")         # a work grid's outline
 
 
 @dataclass(frozen=True)
 class PreviewCell:
     index: int                 # the feature's number in the file
     ring: np.ndarray           # (k, 2) x, y (lon/lat, or the file's own units)
-    level: str                 # "ok" | "warning" | "error"
+    level: str                 # "ok" | "warning" | "error" | "area" (an outline: a work grid)
 
 
 class GridPreview(QWidget):
@@ -98,6 +100,11 @@ class GridPreview(QWidget):
         painter.setPen(QPen(VALID.darker(130), 0.6))
         painter.setBrush(QColor(VALID.red(), VALID.green(), VALID.blue(), 90))
         painter.drawPath(valid)
+        painter.setPen(QPen(AREA, 1.4))
+        painter.setBrush(QColor(AREA.red(), AREA.green(), AREA.blue(), 40))
+        for c in self._cells:
+            if c.level == "area":
+                painter.drawPolygon(to_screen(c.ring))
         for level, color in (("warning", WARNING), ("error", ERROR)):
             painter.setPen(QPen(color.darker(120), 1.2))
             painter.setBrush(QColor(color.red(), color.green(), color.blue(), 170))

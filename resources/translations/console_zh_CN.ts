@@ -1866,6 +1866,10 @@
         <translation>也可输入 EPSG 代码，例如 EPSG:4549</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>&amp;Repair crossing or unclosed outlines (with a warning)</source>
         <translation>修复自相交或未闭合的边界（给出警告）(&amp;R)</translation>
     </message>
@@ -1888,6 +1892,22 @@
     <message>
         <source>Code field:</source>
         <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>Work grid:</source>
+        <translation>责任网格：</translation>
+    </message>
+    <message>
+        <source>Its name:</source>
+        <translation>网格名称：</translation>
+    </message>
+    <message>
+        <source>Officer(s):</source>
+        <translation>监督员：</translation>
+    </message>
+    <message>
+        <source>&amp;Work grids from a second file…</source>
+        <translation>从另一文件导入责任网格(&amp;W)…</translation>
     </message>
     <message>
         <source>&amp;Check (dry run)</source>
@@ -1970,6 +1990,10 @@
         <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
     </message>
     <message>
+        <source>Work grids from “{field}”: &lt;b&gt;{created}&lt;/b&gt; created · &lt;b&gt;{changed}&lt;/b&gt; changed · &lt;b&gt;{emptied}&lt;/b&gt; emptied · {unchanged} unchanged · {cells} cells move · {officers} officers move</source>
+        <translation>责任网格（取自“{field}”）：新建 &lt;b&gt;{created}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 清空 &lt;b&gt;{emptied}&lt;/b&gt; · 不变 {unchanged} · {cells} 个单元网格调整归属 · {officers} 名监督员调整网格</translation>
+    </message>
+    <message>
         <source>Save the report</source>
         <translation>保存报告</translation>
     </message>
@@ -2029,10 +2053,6 @@
     <message>
         <source>The file holds no polygon with usable coordinates.</source>
         <translation>文件中没有坐标可用的多边形。</translation>
-    </message>
-    <message>
-        <source>The coordinate system cannot be used: {why}</source>
-        <translation>无法使用该坐标系：{why}</translation>
     </message>
     <message>
         <source>The coordinates fit {crs}, not the stated {stated}: read as {crs}.</source>
@@ -2135,8 +2155,32 @@
         <translation>数据库中没有监督员 {officer}，该责任网格导入时不指定监督员。</translation>
     </message>
     <message>
-        <source>The file cannot be used: {detail}</source>
-        <translation>无法使用该文件：{detail}</translation>
+        <source>The patrol officer {officer} is also named under work grid {other}, which keeps the officer.</source>
+        <translation>监督员 {officer} 也列在责任网格 {other} 下，由该网格保留此监督员。</translation>
+    </message>
+    <message>
+        <source>The file holds no work grid polygon with a code and usable coordinates.</source>
+        <translation>文件中没有带编码且坐标可用的责任网格多边形。</translation>
+    </message>
+    <message>
+        <source>The console has no unit grid yet: import the grid first, then its work grids.</source>
+        <translation>系统中还没有单元网格，请先导入单元网格，再导入责任网格。</translation>
+    </message>
+    <message>
+        <source>The feature has no work grid code.</source>
+        <translation>该要素没有责任网格编码。</translation>
+    </message>
+    <message>
+        <source>The cell lies in no work grid: it will belong to none.</source>
+        <translation>该单元网格不在任何责任网格内，导入后将不属于任何责任网格。</translation>
+    </message>
+    <message>
+        <source>The cell&apos;s middle lies in the work grids {grids}; it goes to {kept}, which covers more of it.</source>
+        <translation>该单元网格的中心点同时落在责任网格 {grids} 内，归入覆盖其面积较多的 {kept}。</translation>
+    </message>
+    <message>
+        <source>The work grid holds no cell (no cell&apos;s middle lies in it).</source>
+        <translation>该责任网格不含任何单元网格（没有单元网格的中心点落在其中）。</translation>
     </message>
     <message>
         <source>The file has no attribute “{field}” (it has: {fields}).</source>
@@ -2145,6 +2189,10 @@
     <message>
         <source>No attribute holds the cell codes: choose it (the file has: {fields}).</source>
         <translation>没有找到存放单元网格编码的属性，请指定（现有属性：{fields}）。</translation>
+    </message>
+    <message>
+        <source>No attribute holds the work grid codes: choose it (the file has: {fields}).</source>
+        <translation>没有属性字段存放责任网格编码，请选择（文件中的字段：{fields}）。</translation>
     </message>
     <message>
         <source>The grid has problems, so nothing was imported.</source>
@@ -2157,6 +2205,102 @@
     <message>
         <source>The grid was changed by another seat after this check, so nothing was imported: run the check again.</source>
         <translation>检查之后网格已被其他席位修改，未导入任何内容：请重新检查。</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>{name} cannot be read ({detail}): check that it exists and may be read.</source>
+        <translation>无法读取 {name}（{detail}），请确认文件存在且有读取权限。</translation>
+    </message>
+    <message>
+        <source>{name} is larger than {limit_gb} GB, too large for a grid file.</source>
+        <translation>{name} 超过 {limit_gb} GB，作为网格文件过大。</translation>
+    </message>
+    <message>
+        <source>“{encoding}” is not an encoding this program knows (e.g. UTF-8, GBK, GB18030).</source>
+        <translation>“{encoding}”不是可识别的编码（例如 UTF-8、GBK、GB18030）。</translation>
+    </message>
+    <message>
+        <source>{name} is not a grid file: choose a .shp, .geojson, .json or a .zip of one.</source>
+        <translation>{name} 不是网格文件，请选择 .shp、.geojson、.json 文件或其 .zip 压缩包。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} must hold exactly one .shp, .geojson or .zip (it holds: {found}).</source>
+        <translation>文件夹 {folder} 中必须恰好有一个 .shp、.geojson 或 .zip 文件（现有：{found}）。</translation>
+    </message>
+    <message>
+        <source>{name} is not a zip file that can be read.</source>
+        <translation>{name} 不是可读取的 zip 压缩包。</translation>
+    </message>
+    <message>
+        <source>{name} unpacks to more than {limit_mb} MB; unpack it and choose the grid file itself.</source>
+        <translation>{name} 解压后超过 {limit_mb} MB，请先解压，再直接选择其中的网格文件。</translation>
+    </message>
+    <message>
+        <source>{member} in {name} cannot be unpacked (damaged, encrypted or packed with an unsupported method): unpack it with another tool and choose the file itself.</source>
+        <translation>{name} 中的 {member} 无法解压（已损坏、已加密或使用了不支持的压缩方式），请用其他工具解压后直接选择该文件。</translation>
+    </message>
+    <message>
+        <source>{name} must hold exactly one .shp or .geojson (it holds: {found}).</source>
+        <translation>{name} 中必须恰好有一个 .shp 或 .geojson 文件（现有：{found}）。</translation>
+    </message>
+    <message>
+        <source>The .dbf file beside {name} is missing; it holds the attributes (cell codes, names): copy it next to the .shp.</source>
+        <translation>{name} 旁缺少 .dbf 文件（其中存放网格编码、名称等属性），请把它复制到 .shp 所在位置。</translation>
+    </message>
+    <message>
+        <source>The attributes of {name} are not {encoding}: choose another encoding, or let it be detected.</source>
+        <translation>{name} 的属性不是 {encoding} 编码，请选择其他编码，或改为自动识别。</translation>
+    </message>
+    <message>
+        <source>The attributes of {name} are neither UTF-8 nor GBK/GB18030: choose their encoding.</source>
+        <translation>{name} 的属性既不是 UTF-8 也不是 GBK/GB18030 编码，请指定其编码。</translation>
+    </message>
+    <message>
+        <source>{name} is not a Shapefile that can be read (the .shp or .dbf is damaged or of another format).</source>
+        <translation>{name} 不是可读取的 Shapefile（.shp 或 .dbf 已损坏或为其他格式）。</translation>
+    </message>
+    <message>
+        <source>{name} holds shapes of type {type}, not polygons.</source>
+        <translation>{name} 中的图形类型为 {type}，不是多边形。</translation>
+    </message>
+    <message>
+        <source>{name} is damaged at feature {feature}.</source>
+        <translation>{name} 在第 {feature} 个要素处已损坏。</translation>
+    </message>
+    <message>
+        <source>{name} is not valid JSON (line {line}, column {column}).</source>
+        <translation>{name} 不是有效的 JSON（第 {line} 行第 {column} 列）。</translation>
+    </message>
+    <message>
+        <source>{name} is not a GeoJSON FeatureCollection.</source>
+        <translation>{name} 不是 GeoJSON 要素集合（FeatureCollection）。</translation>
+    </message>
+    <message>
+        <source>“{crs}” is not a known coordinate system (try WGS84, CGCS2000, EPSG:4490, EPSG:4513–4554, WebMercator, GCJ02, BD09 or GK3).</source>
+        <translation>“{crs}”不是已知的坐标系（可用 WGS84、CGCS2000、EPSG:4490、EPSG:4513–4554、WebMercator、GCJ02、BD09 或 GK3）。</translation>
+    </message>
+    <message>
+        <source>The .prj file describes no known coordinate system: choose the coordinate system.</source>
+        <translation>.prj 文件描述的不是已知坐标系，请选择坐标系。</translation>
+    </message>
+    <message>
+        <source>“{crs}” is not a map coordinate system (geographic or projected).</source>
+        <translation>“{crs}”不是地图坐标系（地理坐标系或投影坐标系）。</translation>
+    </message>
+    <message>
+        <source>Eastings around {easting} m name zone {zone}, which is not a CGCS2000 3° zone of China (25–45): check the coordinate system.</source>
+        <translation>横坐标约 {easting} 米，对应第 {zone} 带，不是我国 CGCS2000 3° 分带（25–45），请检查坐标系。</translation>
+    </message>
+    <message>
+        <source>The eastings carry no zone number and the centre&apos;s region is not set: choose the zone (EPSG:4534–4554).</source>
+        <translation>横坐标不带带号，且未设置中心所在区域，请指定分带（EPSG:4534–4554）。</translation>
+    </message>
+    <message>
+        <source>The folder for the report does not exist: {folder}</source>
+        <translation>报告所在的文件夹不存在：{folder}</translation>
     </message>
     <message>
         <source>Error</source>
@@ -3271,6 +3415,157 @@
     <message>
         <source>&amp;Activate</source>
         <translation>启用(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>WorkGridImportDialog</name>
+    <message>
+        <source>Import work grids</source>
+        <translation>导入责任网格</translation>
+    </message>
+    <message>
+        <source>Work-grid polygons: a Shapefile, GeoJSON, a zip, or a folder of one</source>
+        <translation>责任网格多边形：Shapefile、GeoJSON、zip 压缩包，或包含其一的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;File…</source>
+        <translation>文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Repair crossing outlines (with a warning)</source>
+        <translation>修复自相交的边界（给出警告）(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Skip invalid work grids and import the rest</source>
+        <translation>跳过无效的责任网格，导入其余网格(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Work-grid file:</source>
+        <translation>责任网格文件：</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>编码：</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>坐标系：</translation>
+    </message>
+    <message>
+        <source>Code field:</source>
+        <translation>编码字段：</translation>
+    </message>
+    <message>
+        <source>Name field:</source>
+        <translation>名称字段：</translation>
+    </message>
+    <message>
+        <source>Officer field:</source>
+        <translation>监督员字段：</translation>
+    </message>
+    <message>
+        <source>&amp;Check (dry run)</source>
+        <translation>检查（试运行）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Save &amp;report…</source>
+        <translation>保存报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Work-grid file</source>
+        <translation>责任网格文件</translation>
+    </message>
+    <message>
+        <source>GIS files (*.shp *.geojson *.json *.zip);;All files (*)</source>
+        <translation>GIS 文件 (*.shp *.geojson *.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The options changed: check the file again.</source>
+        <translation>选项已更改，请重新检查文件。</translation>
+    </message>
+    <message>
+        <source>Choose the work-grid file first.</source>
+        <translation>请先选择责任网格文件。</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Checking the work grids…</source>
+        <translation>正在检查责任网格…</translation>
+    </message>
+    <message>
+        <source>Placing the cells…</source>
+        <translation>正在归属单元网格…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{name}: {format}, encoding {encoding}, {crs}</source>
+        <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
+    </message>
+    <message>
+        <source>{features} work grids in the file · &lt;b&gt;{created}&lt;/b&gt; created · &lt;b&gt;{changed}&lt;/b&gt; changed · &lt;b&gt;{emptied}&lt;/b&gt; emptied · {unchanged} unchanged · &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt; invalid</source>
+        <translation>文件中共 {features} 个责任网格 · 新建 &lt;b&gt;{created}&lt;/b&gt; · 变更 &lt;b&gt;{changed}&lt;/b&gt; · 清空 &lt;b&gt;{emptied}&lt;/b&gt; · 不变 {unchanged} · 无效 &lt;b style=&apos;color:#e0413a&apos;&gt;{invalid}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>{cells} cells: {moved} change work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; in no work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; in two · {officers} officers assigned</source>
+        <translation>单元网格 {cells} 个：{moved} 个调整归属 · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; 个不在任何责任网格 · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; 个同时在两个网格 · 分配监督员 {officers} 名</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {error}</source>
+        <translation>报告未能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Report saved to {path}</source>
+        <translation>报告已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {created} work grids created, {changed} changed, {emptied} emptied; {moved} cells changed work grid.</source>
+        <translation>已导入：新建责任网格 {created} 个，变更 {changed} 个，清空 {emptied} 个；{moved} 个单元网格调整了归属。</translation>
     </message>
 </context>
 <context>
