@@ -25,6 +25,7 @@ from console.paths import data_dir
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
 from console.ui.queues.action_dialog import unit_name
+from console.ui.queues.supervision_box import SupervisionBox
 from console.ui.queues.texts import full_time
 
 THUMBNAIL = QSize(120, 90)
@@ -138,6 +139,8 @@ class DetailPane(QScrollArea):
         outer.addLayout(self.form)
         self.photos = QHBoxLayout()
         outer.addLayout(self.photos)
+        self.supervision = SupervisionBox(body)
+        outer.addWidget(self.supervision)
         self.timeline_title = QLabel(self.tr("Timeline"), body)
         self.timeline_title.setProperty("kind", "sectionTitle")
         outer.addWidget(self.timeline_title)
@@ -168,6 +171,7 @@ class DetailPane(QScrollArea):
         self.timeline_title.hide()
         self.timeline.clear()
         self.actions_row.set_buttons([])
+        self.supervision.show_case(None)
 
     def show_reading(self, number: str) -> None:
         """Another case was selected and is being read: drop the previous one meanwhile."""
@@ -211,6 +215,7 @@ class DetailPane(QScrollArea):
         self._fill_form(d)
         self._fill_photos(d)
         self._fill_timeline(d)
+        self.supervision.show_case(d.id, d.department_id, d.status)
         self.verticalScrollBar().setValue(keep)
 
     def show_actions(self, buttons: list[QToolButton]) -> None:
