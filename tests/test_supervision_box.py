@@ -116,3 +116,30 @@ def test_top_level_cannot_step_up_and_cancelled_dialog_writes_nothing(qtbot, dat
         box.raise_button.click()
     qtbot.waitUntil(lambda: box.open_order is not None, timeout=5000)
     assert _visible(box) == {"close"}      # 挂牌督办 is the top of the ladder
+
+
+def test_badge_in_the_queue_model(qtbot, qtmodeltester, database, town):  # noqa: F811
+    from PySide6.QtCore import Qt
+
+    from console.services import supervision as sv
+    from console.services.queues import QueueQuery
+    from console.ui.queues.case_queue_model import CASE_ID_ROLE, COLUMNS, CaseQueueModel
+    a4 = town.cases["a4"]
+    with database.transaction() as s:
+        sv.raise_order(s, town.people["lead"], case_id=a4, level=3, reason="挂牌",
+                       due_at=T.at(14, 12), at=NOW)
+    tasks = TaskRunner(database)
+    model = CaseQueueModel(tasks)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_query(QueueQuery("all"))
+    qtmodeltester.check(model)
+    number = COLUMNS.index("number")
+    marked = {}
+    for r in range(model.rowCount()):
+        index = model.index(r, number)
+        icon = model.data(index, Qt.ItemDataRole.DecorationRole)
+        marked[model.data(index, CASE_ID_ROLE)] = (icon is not None and not icon.isNull(),
+                                                   model.data(index, Qt.ItemDataRole.ToolTipRole))
+    assert marked[a4][0] and "挂牌督办" in marked[a4][1]
+    assert not any(has for cid, (has, _) in marked.items() if cid != a4)
+    assert tasks.wait(5000)

@@ -136,6 +136,7 @@
     patrol: function (id) { return app.store.info(id); },
     caseIds: function () { return Object.keys(app.cases.markers).map(Number); },
     caseTone: function (id) { var m = app.cases.markers[id]; return m ? m.options.tone : null; },
+    caseRing: function (id) { var m = app.cases.markers[id]; return m ? m.options.ring : null; },
     cellColour: function (code) { return app.cells.colourOf(app.cells.indexOf(code)); },
     cellValue: function (code) { var i = app.cells.indexOf(code); return i < 0 ? null : app.cells.values[i]; },
     cellPoint: function (code) {

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from console.common.messages import action_name, role_name, source_name, status_name
 from console.common.theme import severity_color
+from console.mappage.styles import SUPERVISION_COLOURS
 from console.paths import data_dir
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
 from console.ui.queues.action_dialog import unit_name
+from console.ui.queues.supervision_badge import supervision_level_name
 from console.ui.queues.supervision_box import SupervisionBox
 from console.ui.queues.texts import full_time
 
@@ -195,8 +197,9 @@ class DetailPane(QScrollArea):
             red, urgent = severity_color("critical").name(), html.escape(self.tr("Urgent"))
             badges.append(f"<span style='color:{red}'><b>{urgent}</b></span>")
         if d.supervision_level:
-            badges.append(html.escape(self.tr("Supervision level {level}").format(
-                level=d.supervision_level)))
+            colour = SUPERVISION_COLOURS.get(d.supervision_level, "#888")
+            badges.append(f"<span style='background:{colour}; color:#111'>&nbsp;"
+                          f"{html.escape(supervision_level_name(d.supervision_level))}&nbsp;</span>")
         if d.extension_pending:
             badges.append(html.escape(self.tr("Extension to {deadline} awaits approval").format(
                 deadline=full_time(d.requested_deadline))))

@@ -24,15 +24,11 @@ from console.live.tasks import TaskRunner
 from console.mappage.styles import SUPERVISION_COLOURS
 from console.services import supervision
 from console.services.supervision import OrderView
+from console.ui.queues.supervision_badge import supervision_level_names
 from console.ui.queues.texts import full_time
 
 #: A case in these states is no longer worked on: an order on it would chase nobody.
 _FINISHED = frozenset({"closed", "rejected", "cancelled"})
-
-
-def level_names(widget: QWidget) -> dict[int, str]:
-    return {1: widget.tr("催办 (reminder)"), 2: widget.tr("督办 (supervision)"),
-            3: widget.tr("挂牌督办 (listed supervision)")}
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class RaiseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Supervise"))
         self.level = QComboBox(self)
-        for level, name in level_names(self).items():
+        for level, name in supervision_level_names().items():
             if level > above:
                 self.level.addItem(name, level)
         self.reason = QLineEdit(self)
@@ -220,7 +216,7 @@ class SupervisionBox(QWidget):
         if not self.orders:
             self.list.setText(html.escape(self.tr("No supervision order on this case.")))
             return
-        names = level_names(self)
+        names = supervision_level_names()
         rows = []
         for o in self.orders:
             colour = SUPERVISION_COLOURS.get(o.level, "#888")
