@@ -20,6 +20,7 @@ from console.live.tasks import TaskRunner
 from console.services import campaigns
 from console.services.campaign_progress import progress
 from console.ui.campaigns.editor import CampaignEditor, kind_names
+from console.ui.reports.campaign_export import CampaignExport
 
 FEED_KINDS = frozenset({ChangeKind.CAMPAIGN, ChangeKind.CASE, ChangeKind.SUPERVISION})
 #: Feed changes come in bursts (a simulator writes every second): re-read at most this often.
@@ -47,14 +48,24 @@ class CampaignDock(QDockWidget):
         self.new_button = QPushButton(self.tr("New…"), body)
         self.edit_button = QPushButton(self.tr("Edit…"), body)
         self.close_button = QPushButton(self.tr("Close campaign"), body)
+        self.export_button = QPushButton(self.tr("Excel…"), body)
+        self.export_button.setToolTip(self.tr("Export the campaign's figures to Excel"))
         for w in (QLabel(self.tr("Campaign"), body), self.choice):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.new_button, self.edit_button, self.close_button):
             bar.addWidget(w)
             w.setVisible(False)
+        bar.addWidget(self.export_button)
+        self.export_button.setEnabled(False)
+        self.export = CampaignExport(tasks, self, now=now)
         self.caption = QLabel(body)
         self.caption.setWordWrap(True)
+        self.note = QLabel(body)
+        self.note.setWordWrap(True)
+        self.note.setProperty("kind", "note")
+        self.note.hide()
+        self.export.message.connect(self._say)
         self.targets = self._table([self.tr("Target"), self.tr("Goal"), self.tr("Now"),
                                     self.tr("Met")])
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
@@ -85,6 +96,7 @@ class CampaignDock(QDockWidget):
         layout.addLayout(bar)
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
+        layout.addWidget(self.note)
         self.setWidget(body)
         self._timer = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self.reload)
         self.choice.currentIndexChanged.connect(self.reload)
@@ -93,6 +105,8 @@ class CampaignDock(QDockWidget):
         self.new_button.clicked.connect(lambda: self._edit(None))
         self.edit_button.clicked.connect(lambda: self._edit(self.choice.currentData()))
         self.close_button.clicked.connect(self._close_campaign)
+        self.export_button.clicked.connect(
+            lambda: self.data and self.export.ask(self.data.campaign_id, self.data.name))
         self.load_list()
 
     def _table(self, headers: list[str]) -> QTableWidget:
@@ -149,8 +163,13 @@ class CampaignDock(QDockWidget):
         elif kinds & FEED_KINDS and not self._timer.isActive():
             self._timer.start()
 
+    def _say(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
     def _loaded(self, p) -> None:
         self.data = p
+        self.export_button.setEnabled(True)
         self._buttons()
         cov = p.coverage
         self.caption.setText(self.tr("%1 – %2 · %3 cases tagged, %4 open · patrol coverage "

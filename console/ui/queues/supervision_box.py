@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
@@ -113,9 +113,10 @@ def ask_answer(parent: QWidget, now: datetime) -> AnswerInput | None:
 
 
 def ask_close(parent: QWidget) -> bool:
-    return QMessageBox.question(parent, parent.tr("Close order"),
-                                parent.tr("Close this supervision order? It stops counting "
-                                          "against the department.")) \
+    tr = QCoreApplication.translate
+    return QMessageBox.question(parent, tr("SupervisionBox", "Close order"),
+                                tr("SupervisionBox", "Close this supervision order? It stops "
+                                   "counting against the department.")) \
         == QMessageBox.StandardButton.Yes
 
 
