@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
                 from console.ui.campaigns.dock import CampaignDock
                 self.campaign_dock = CampaignDock(self.tasks, self.selection, self)
                 self.campaign_dock.set_actor(self.actor)
+                self.campaign_dock.map_drawer = self.map_widget
                 self.feed_changed.connect(self.campaign_dock.on_feed)
                 self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.campaign_dock)
             self.campaign_dock.show()

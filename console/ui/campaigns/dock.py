@@ -41,6 +41,9 @@ class CampaignDock(QDockWidget):
         self.tasks, self.selection, self._now = tasks, selection, now
         self.actor = None
         self.data = None
+        self.editor: CampaignEditor | None = None
+        # The map (console/map/widget.py) where an area can be drawn; set by the main window.
+        self.map_drawer = None
         body = QWidget(self)
         bar = QHBoxLayout()
         self.choice = QComboBox(body)
@@ -242,10 +245,17 @@ class CampaignDock(QDockWidget):
         self.tasks.run(read, on_done=lambda r: self._open_editor(campaign_id, *r), owner=self)
 
     def _open_editor(self, campaign_id, refs, form) -> None:
-        dialog = CampaignEditor(refs, form, self)
-        if dialog.exec() != CampaignEditor.DialogCode.Accepted:
-            return
-        form, actor, now = dialog.form(), self.actor, self._now().replace(microsecond=0)
+        # Not modal: the map must take clicks while the area is drawn on it.
+        if self.editor is not None:
+            self.editor.close()
+        dialog = self.editor = CampaignEditor(refs, form, self, drawer=self.map_drawer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._save(campaign_id, dialog.form()))
+        dialog.destroyed.connect(lambda: setattr(self, "editor", None))
+        dialog.show()
+
+    def _save(self, campaign_id, form) -> None:
+        actor, now = self.actor, self._now().replace(microsecond=0)
         if campaign_id is None:
             fn = lambda s: campaigns.create(s, actor, form, now)   # noqa: E731
         else:
