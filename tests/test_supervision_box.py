@@ -143,3 +143,47 @@ def test_badge_in_the_queue_model(qtbot, qtmodeltester, database, town):  # noqa
     assert marked[a4][0] and "挂牌督办" in marked[a4][1]
     assert not any(has for cid, (has, _) in marked.items() if cid != a4)
     assert tasks.wait(5000)
+
+
+def test_orders_on_a_department_from_the_rankings(qtbot, database, town):  # noqa: F811
+    from datetime import datetime
+
+    from console.common.selection import Selection
+    from console.ui.evaluation.dock import EvaluationDock
+    tasks = TaskRunner(database)
+    d = EvaluationDock(tasks, Selection(), now=lambda: datetime(2026, 3, 13, 18, 0))
+    qtbot.addWidget(d)
+    d.period.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: d.model.ranking is not None, timeout=5000)
+    assert not d.supervise_button.isVisibleTo(d)          # no actor: nobody to issue it
+    d.set_actor(town.people["desk"])
+    assert not d.supervise_button.isVisibleTo(d)          # a dispatcher issues no orders
+    d.set_actor(town.people["lead"])
+    assert d.supervise_button.isVisibleTo(d) and not d.supervise_button.isEnabled()
+    row = next(r for r in range(d.proxy.rowCount()) if d.proxy.index(r, 1).data() == "甲局")
+    d.table.selectRow(row)
+    assert d.supervise_button.isEnabled()
+    offered = []
+    d.orders.ask_raise = lambda _w, above, _now: offered.append(above) or RaiseInput(
+        1, "积案多", T.at(14, 9))
+    with qtbot.waitSignal(d.orders.raised, timeout=5000):
+        d.supervise_button.click()
+    assert "甲局" in d.note.text()
+    # Again: the dialog offers only the levels above the open 催办, and the order steps up.
+    d.orders.ask_raise = lambda _w, above, _now: offered.append(above) or RaiseInput(
+        2, "仍未处理", T.at(14, 12))
+    with qtbot.waitSignal(d.orders.raised, timeout=5000):
+        d.supervise_button.click()
+    assert offered == [0, 1]
+    with database.session() as s:
+        order = s.scalars(select(SupervisionOrder)).one()
+        assert (order.department_id, order.case_id, order.level, order.note) == (
+            town.depts["甲局"], None, 2, "仍未处理")
+    # A level-2 order asked again at level 2 is refused with the service's sentence.
+    d.orders.ask_raise = lambda *_: RaiseInput(2, "再催", T.at(14, 12))
+    with qtbot.waitSignal(d.orders.said, timeout=5000) as said:
+        d.supervise_button.click()
+    assert "already open" in said.args[0]
+    d.level.setCurrentIndex(1)                            # streets: no orders on a street
+    assert not d.supervise_button.isVisibleTo(d)
+    assert tasks.wait(5000)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QMessageBox, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from console.common.messages import describe_error
+from console.common.messages import describe_error, supervision_level_name
 from console.common.selection import Selection
 from console.domain.changes import ChangeKind
 from console.domain.permissions import Permission, may
@@ -20,6 +20,7 @@ from console.live.tasks import TaskRunner
 from console.services import campaigns
 from console.services.campaign_progress import progress
 from console.ui.campaigns.editor import CampaignEditor, kind_names
+from console.ui.queues.supervision_box import DepartmentOrders
 from console.ui.reports.campaign_export import CampaignExport
 
 FEED_KINDS = frozenset({ChangeKind.CAMPAIGN, ChangeKind.CASE, ChangeKind.SUPERVISION})
@@ -51,6 +52,12 @@ class CampaignDock(QDockWidget):
         self.new_button = QPushButton(self.tr("New…"), body)
         self.edit_button = QPushButton(self.tr("Edit…"), body)
         self.close_button = QPushButton(self.tr("Close campaign"), body)
+        self.supervise_button = QPushButton(self.tr("Supervise department…"), body)
+        self.supervise_button.setToolTip(self.tr("Raise a supervision order (督办) on the "
+                                                 "department selected under Slowest"))
+        self.supervise_button.setVisible(False)
+        self.orders_writer = DepartmentOrders(tasks, self, now=now)
+        self.orders_writer.said.connect(lambda text: self._say(text))
         self.export_button = QPushButton(self.tr("Excel…"), body)
         self.export_button.setToolTip(self.tr("Export the campaign's figures to Excel"))
         for w in (QLabel(self.tr("Campaign"), body), self.choice):
@@ -59,6 +66,7 @@ class CampaignDock(QDockWidget):
         for w in (self.new_button, self.edit_button, self.close_button):
             bar.addWidget(w)
             w.setVisible(False)
+        bar.addWidget(self.supervise_button)
         bar.addWidget(self.export_button)
         self.export_button.setEnabled(False)
         self.export = CampaignExport(tasks, self, now=now)
@@ -108,6 +116,9 @@ class CampaignDock(QDockWidget):
         self.new_button.clicked.connect(lambda: self._edit(None))
         self.edit_button.clicked.connect(lambda: self._edit(self.choice.currentData()))
         self.close_button.clicked.connect(self._close_campaign)
+        self.supervise_button.clicked.connect(self._supervise)
+        self.slowest.itemSelectionChanged.connect(self._buttons)
+        self.tabs.currentChanged.connect(lambda _i: self._buttons())
         self.export_button.clicked.connect(
             lambda: self.data and self.export.ask(self.data.campaign_id, self.data.name))
         self.load_list()
@@ -131,6 +142,24 @@ class CampaignDock(QDockWidget):
         self.new_button.setVisible(editor)
         self.edit_button.setVisible(editor and running)
         self.close_button.setVisible(editor and running)
+        leader = self.actor is not None and may(self.actor.role, Permission.RAISE_SUPERVISION)
+        self.supervise_button.setVisible(leader and running)
+        self.supervise_button.setEnabled(self._slow_department() is not None)
+
+    def _slow_department(self) -> dict | None:
+        """The department row picked under Slowest (departments come first there)."""
+        row = self.slowest.currentRow()
+        if self.data is None or self.tabs.currentWidget() is not self.slowest \
+                or not self.slowest.selectedItems():
+            return None
+        rows = self.data.slowest_departments
+        return rows[row] if 0 <= row < len(rows) else None
+
+    def _supervise(self) -> None:
+        unit = self._slow_department()
+        if unit is not None and self.data is not None:
+            self.orders_writer.supervise(self.actor, unit["unit_id"], unit["name"],
+                                         campaign_id=self.data.campaign_id)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -206,8 +235,8 @@ class CampaignDock(QDockWidget):
         self._fill(self.slowest, [(f"{kind} · {r['name']}", f"{r['score']:.1f}", r["grade"] or "",
                                    "—" if r["rate"] is None else f"{100 * r['rate']:.1f} %",
                                    str(r["overdue"])) for kind, r in slow])
-        levels = {1: self.tr("催办"), 2: self.tr("督办"), 3: self.tr("挂牌督办")}
-        self._fill(self.orders, [(levels.get(o["level"], str(o["level"])), o["number"],
+        self._fill(self.orders, [(supervision_level_name(o["level"]),
+                                  o["number"] or self.tr("(the department)"),
                                   o["department"], o["issued_at"][:16].replace("T", " "),
                                   (o["due_at"] or "")[:16].replace("T", " "),
                                   self.tr("closed") if o["closed_at"] else

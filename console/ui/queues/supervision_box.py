@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
-from console.common.messages import describe_error
+from console.common.messages import describe_error, supervision_level_name
 from console.common.theme import severity_color
 from console.domain.permissions import Permission, may
 from console.domain.roles import Role
@@ -303,3 +303,51 @@ class SupervisionBox(QWidget):
         self.refusal.setText(text)
         self.refusal.show()
         self.refused.emit(text)
+
+
+class DepartmentOrders(QObject):
+    """督办 on a department itself (from a ranking's or a campaign's department row): reads
+    the department's open order (the dialog offers only the levels above it), then raises."""
+
+    said = Signal(str)       # what was done, or the service's sentence why not
+    raised = Signal(int)     # the department an order was raised on
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget, *,
+                 now: Callable[[], datetime] = datetime.now) -> None:
+        super().__init__(parent)
+        self.tasks, self.widget, self._now = tasks, parent, now
+        self.ask_raise = ask_raise
+
+    def supervise(self, actor, department_id: int, name: str,
+                  campaign_id: int | None = None) -> None:
+        self.tasks.run(lambda s: supervision.orders_on_department(s, department_id),
+                       on_done=lambda orders: self._ask(actor, department_id, name, campaign_id,
+                                                        orders),
+                       on_error=self._failed, owner=self, key=(self, "orders"))
+
+    def _ask(self, actor, department_id: int, name: str, campaign_id: int | None,
+             orders: list[OrderView]) -> None:
+        open_ = next((o for o in orders if o.closed_at is None), None)
+        if open_ is not None and open_.level >= supervision.TOP:
+            self.said.emit(self.tr("{name} is already under {level}.").format(
+                name=name, level=supervision_level_name(open_.level)))
+            return
+        values = self.ask_raise(self.widget, open_.level if open_ else 0, self._now())
+        if values is None:
+            return
+        at = self._now().replace(microsecond=0)
+
+        def write(s):
+            return supervision.raise_order(s, actor, department_id=department_id,
+                                           level=values.level, reason=values.reason,
+                                           due_at=values.due_at, at=at, campaign_id=campaign_id)
+        self.tasks.run(write, on_done=lambda view: self._done(department_id, name, view),
+                       on_error=self._failed, owner=self)
+
+    def _done(self, department_id: int, name: str, view: OrderView) -> None:
+        self.said.emit(self.tr("{level} raised on {name}, answer due {due}.").format(
+            level=supervision_level_name(view.level), name=name, due=full_time(view.due_at)))
+        self.raised.emit(department_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.said.emit(describe_error(exc))
