@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from console.common.messages import supervision_level_name
 from console.mappage.styles import SUPERVISION_COLOURS
 
-#: What the badge says: the level's first character in either language reads as its rank.
+# What the badge says: the level's first character in either language reads as its rank.
 BADGE_TEXT = {1: "催", 2: "督", 3: "挂"}
 
 

@@ -27,7 +27,7 @@ from console.services.supervision import OrderView
 from console.ui.queues.supervision_badge import supervision_level_names
 from console.ui.queues.texts import full_time
 
-#: A case in these states is no longer worked on: an order on it would chase nobody.
+# A case in these states is no longer worked on: an order on it would chase nobody.
 _FINISHED = frozenset({"closed", "rejected", "cancelled"})
 
 
@@ -113,11 +113,11 @@ def ask_answer(parent: QWidget, now: datetime) -> AnswerInput | None:
 
 
 def ask_close(parent: QWidget) -> bool:
-    tr = QCoreApplication.translate
-    return QMessageBox.question(parent, tr("SupervisionBox", "Close order"),
-                                tr("SupervisionBox", "Close this supervision order? It stops "
-                                   "counting against the department.")) \
-        == QMessageBox.StandardButton.Yes
+    title = QCoreApplication.translate("SupervisionBox", "Close order")
+    text = QCoreApplication.translate(
+        "SupervisionBox", "Close this supervision order? It stops counting against the "
+        "department.")
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
 
 
 class SupervisionBox(QWidget):
