@@ -64,3 +64,4 @@ def test_a_slow_department_is_supervised_and_listed_under_orders(qtbot, dock, da
     qtbot.waitUntil(lambda: d.orders.rowCount() == 1, timeout=5000)
     assert d.orders.item(0, 1).text() == "(the department)"
     assert d.orders.item(0, 2).text() == unit["name"]
+    assert d.orders.item(0, 3).text() == "进度落后"

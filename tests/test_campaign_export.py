@@ -87,3 +87,26 @@ def test_a_cancelled_export_leaves_no_file(qtbot, dock, tmp_path):
     assert d.tasks.wait(10_000)
     assert task is not None and not path.exists()
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_the_wall_shows_running_campaigns_with_the_share_of_each_target(database, town):  # noqa: F811
+    from console.services import wall_data
+    from console.services.campaign_progress import progress, reached
+    with database.transaction() as s:
+        cid = campaigns.create(s, town.leader, _form(town), T.at(8, 9)).campaign_id
+        later = campaigns.create(s, town.leader, _form(town, name="下月",
+                                                       starts_at=datetime(2026, 4, 1),
+                                                       ends_at=datetime(2026, 4, 30)),
+                                 T.at(8, 9)).campaign_id
+    now = T.at(13, 12)
+    assert wall_data.campaign_source() is campaigns.campaign_progress
+    with database.session() as s:
+        live = wall_data.read_live(s, now)
+        full = progress(s, cid, now)
+    assert later and [c.name for c in live.campaigns] == ["迎检 一街道"]   # not yet begun: not shown
+    shown = dict(live.campaigns[0].targets)
+    assert set(shown) == {"on_time_closure_rate", "open_focus_max", "patrol_coverage"}
+    for t in full.targets:
+        assert shown[t.key] == pytest.approx(reached(t))
+    rate = next(t for t in full.targets if t.key == "on_time_closure_rate")
+    assert shown["on_time_closure_rate"] == pytest.approx(min(1, rate.value / 0.9))

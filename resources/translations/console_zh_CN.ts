@@ -432,6 +432,10 @@
         <translation>应复</translation>
     </message>
     <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>

@@ -567,6 +567,18 @@
 <context>
     <name>WallView</name>
     <message>
+        <source>On-time closure rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Open focus cases</source>
+        <translation>未结重点案件</translation>
+    </message>
+    <message>
+        <source>Cells patrolled daily</source>
+        <translation>网格日巡查覆盖率</translation>
+    </message>
+    <message>
         <source>Newest urgent cases</source>
         <translation>最新紧急案件</translation>
     </message>

@@ -20,6 +20,7 @@ from console.live.tasks import TaskRunner
 from console.services import campaigns
 from console.services.campaign_progress import progress
 from console.ui.campaigns.editor import CampaignEditor, kind_names
+from console.ui.queues.supervision_badge import supervision_badge
 from console.ui.queues.supervision_box import DepartmentOrders
 from console.ui.reports.campaign_export import CampaignExport
 
@@ -79,6 +80,9 @@ class CampaignDock(QDockWidget):
         self.export.message.connect(self._say)
         self.targets = self._table([self.tr("Target"), self.tr("Goal"), self.tr("Now"),
                                     self.tr("Met")])
+        # Three rows: the target's name in full beats an even split of the width.
+        self.targets.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot.setMinimumHeight(140)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#4fc3f7", width=2), symbol="o",
@@ -91,7 +95,8 @@ class CampaignDock(QDockWidget):
         self.slowest = self._table([self.tr("Unit"), self.tr("Score"), self.tr("Grade"),
                                     self.tr("On-time rate"), self.tr("Overdue")])
         self.orders = self._table([self.tr("Level"), self.tr("Case"), self.tr("Department"),
-                                   self.tr("Issued"), self.tr("Due"), self.tr("State")])
+                                   self.tr("Reason"), self.tr("Issued"), self.tr("Due"),
+                                   self.tr("State")])
         self.tabs = QTabWidget(body)
         self.tabs.addTab(self.open_cases, self.tr("Open focus cases"))
         self.tabs.addTab(self.slowest, self.tr("Slowest"))
@@ -103,6 +108,8 @@ class CampaignDock(QDockWidget):
         split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(top)
         split.addWidget(self.tabs)
+        # The lists below matter as much as the chart: on a low dock they share the height.
+        split.setSizes([400, 400])
         layout = QVBoxLayout(body)
         layout.addLayout(bar)
         layout.addWidget(self.caption)
@@ -229,7 +236,14 @@ class CampaignDock(QDockWidget):
         self._draw(0)
         self._fill(self.open_cases, [(c["number"], c["category"], c["street"], c["department"],
                                       (c["deadline"] or "")[:16].replace("T", " "),
-                                      "★" * c["supervision_level"]) for c in p.open_cases])
+                                      supervision_level_name(c["supervision_level"])
+                                      if c["supervision_level"] else "")
+                                     for c in p.open_cases])
+        level_column = self.open_cases.columnCount() - 1
+        for r, c in enumerate(p.open_cases):
+            if c["supervision_level"]:
+                item = self.open_cases.item(r, level_column)
+                item.setIcon(supervision_badge(c["supervision_level"]))
         slow = [(self.tr("Department"), r) for r in p.slowest_departments] + \
                [(self.tr("Street"), r) for r in p.slowest_streets]
         self._fill(self.slowest, [(f"{kind} · {r['name']}", f"{r['score']:.1f}", r["grade"] or "",
@@ -237,7 +251,8 @@ class CampaignDock(QDockWidget):
                                    str(r["overdue"])) for kind, r in slow])
         self._fill(self.orders, [(supervision_level_name(o["level"]),
                                   o["number"] or self.tr("(the department)"),
-                                  o["department"], o["issued_at"][:16].replace("T", " "),
+                                  o["department"], o["reason"],
+                                  o["issued_at"][:16].replace("T", " "),
                                   (o["due_at"] or "")[:16].replace("T", " "),
                                   self.tr("closed") if o["closed_at"] else
                                   self.tr("answered") if o["answered_at"] else self.tr("open"))

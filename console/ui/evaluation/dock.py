@@ -62,8 +62,9 @@ class EvaluationDock(QDockWidget):
         self.orders = DepartmentOrders(tasks, self, now=now)
         self.progress = QProgressBar(body, maximum=100, visible=False)
         self.progress.setMaximumWidth(120)
+        self.dash = QLabel("–", body)
         for w in (QLabel(self.tr("Level"), body), self.level, QLabel(self.tr("Period"), body),
-                  self.period, self.start, QLabel("–", body), self.end):
+                  self.period, self.start, self.dash, self.end):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.progress)
@@ -139,6 +140,7 @@ class EvaluationDock(QDockWidget):
     def _period_changed(self) -> None:
         custom = self.period.currentData() == PeriodKind.CUSTOM.value
         self.start.setVisible(custom)
+        self.dash.setVisible(custom)
         self.end.setVisible(custom)
         self.reload()
 

@@ -6,7 +6,7 @@ GUI thread a few hundred `setText` calls at most. Type sizes come from the wall'
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,6 +28,10 @@ from console.services.wall_data import (
 CAMPAIGNS_SHOWN = 4
 DASH = "—"
 translate = QCoreApplication.translate
+# The campaigns service names a target by its key (services/campaigns.TARGETS).
+TARGET_LABELS = {"on_time_closure_rate": QT_TRANSLATE_NOOP("WallView", "On-time closure rate"),
+                 "open_focus_max": QT_TRANSLATE_NOOP("WallView", "Open focus cases"),
+                 "patrol_coverage": QT_TRANSLATE_NOOP("WallView", "Cells patrolled daily")}
 
 
 def _label(parent: QWidget, kind: str, text: str = "", *, align=None) -> QLabel:
@@ -177,7 +181,9 @@ class CampaignPanel(Panel):
         self.rows = [self._row(i, self.KINDS, 1) for i in range(CAMPAIGNS_SHOWN * 2)]
 
     def show_campaigns(self, campaigns: tuple[CampaignProgress, ...]) -> None:
-        lines = [(c.name if j == 0 else "", label, DASH if share is None else f"{share:.0%}")
+        lines = [(c.name if j == 0 else "",
+                  translate("WallView", TARGET_LABELS[label]) if label in TARGET_LABELS else label,
+                  DASH if share is None else f"{share:.0%}")
                  for c in campaigns[:CAMPAIGNS_SHOWN] for j, (label, share) in
                  enumerate(c.targets or (("", None),))]
         for i, cells in enumerate(self.rows):
