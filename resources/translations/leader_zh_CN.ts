@@ -567,16 +567,16 @@
 <context>
     <name>WallView</name>
     <message>
-        <source>On-time closure rate</source>
-        <translation>按期结案率</translation>
+        <source>On-time closure rate, of target</source>
+        <translation>按期结案率 目标完成度</translation>
     </message>
     <message>
-        <source>Open focus cases</source>
-        <translation>未结重点案件</translation>
+        <source>Open focus cases, of target</source>
+        <translation>未结重点案件 目标完成度</translation>
     </message>
     <message>
-        <source>Cells patrolled daily</source>
-        <translation>网格日巡查覆盖率</translation>
+        <source>Cells patrolled daily, of target</source>
+        <translation>网格日巡查覆盖 目标完成度</translation>
     </message>
     <message>
         <source>Newest urgent cases</source>
