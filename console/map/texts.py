@@ -70,6 +70,7 @@ _PAGE_TEXTS = {
     "kilometres": QT_TRANSLATE_NOOP("Map", "{d} km"),
     "markerLegend": QT_TRANSLATE_NOOP("Map", "Marker colours"),
     "supervised": QT_TRANSLATE_NOOP("Map", "Supervision order open: level {level}"),
+    "supervisionRings": QT_TRANSLATE_NOOP("Map", "Supervision rings"),
 }
 _PAGE_TEXTS_EXTRA = {
     "cases": QT_TRANSLATE_NOOP("Map", "Case markers"),

@@ -184,6 +184,10 @@
         <translation>督办中：{level}</translation>
     </message>
     <message>
+        <source>Supervision rings</source>
+        <translation>督办外圈</translation>
+    </message>
+    <message>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
