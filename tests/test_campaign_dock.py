@@ -45,3 +45,23 @@ def test_targets_trend_and_case_pick(qtbot, dock):
     d.targets.setCurrentCell(1, 0)
     assert list(d.curve.getData()[1]) == [1, 2, 2, 2, 3, 3, 3]
     d.grab().save("/tmp/campaigns-dock.png")
+
+
+def test_a_slow_department_is_supervised_and_listed_under_orders(qtbot, dock, database):  # noqa: F811
+    from console.ui.queues.supervision_box import RaiseInput
+    d, _selection = dock
+    assert d.supervise_button.isVisibleTo(d) and not d.supervise_button.isEnabled()
+    d.tabs.setCurrentWidget(d.slowest)
+    d.slowest.selectRow(0)
+    assert d.supervise_button.isEnabled()
+    unit = d.data.slowest_departments[0]
+    d.orders_writer.ask_raise = lambda *_: RaiseInput(1, "进度落后", datetime(2026, 3, 21, 9))
+    with qtbot.waitSignal(d.orders_writer.raised, timeout=5000) as raised:
+        d.supervise_button.click()
+    assert raised.args == [unit["unit_id"]]
+    # The order counts in the campaign: the dashboard lists it (re-read after the feed).
+    d.reload()
+    qtbot.waitUntil(lambda: d.orders.rowCount() == 1, timeout=5000)
+    assert d.orders.item(0, 1).text() == "(the department)"
+    assert d.orders.item(0, 2).text() == unit["name"]
+    assert d.orders.item(0, 3).text() == "进度落后"

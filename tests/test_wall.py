@@ -77,14 +77,18 @@ def test_figures_urgent_cases_and_rankings_on_screen(wall, db):
     assert max(view.frame_ms) < 1000   # measured, and the bench's figure is this list
 
 
-def test_panels_rotate_and_campaigns_join_only_with_a_source(wall, qtbot):
-    view = wall()
+def test_panels_rotate_and_campaigns_join_only_while_one_runs(wall, qtbot):
+    view = wall(campaigns=lambda _session, _now: [])
     assert view.panels["campaigns"] not in view.visible_panels()
     view.rotation.setInterval(20)
     seen = set()
     qtbot.waitUntil(lambda: seen.add(view.stack.currentWidget().key) or len(seen) == 3,
                     timeout=5000)
     assert seen == {"departments", "streets", "urgent"}
+    # The campaigns service's own figures: the town's running campaign, its targets named.
+    real = wall()
+    assert real.panels["campaigns"] in real.visible_panels()
+    assert real.panels["campaigns"].texts()[0][0] == "迎检专项整治"
 
     def progress(_session, _now):
         return [{"name": "迎检专项整治", "targets": {"按期结案率 ≥ 95%": 0.82}}]

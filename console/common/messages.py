@@ -384,6 +384,18 @@ def status_name(code: str) -> str:
     return _name(STATUS_NAMES, code)
 
 
+SUPERVISION_LEVEL_NAMES = Names("Supervision", {
+    "1": QT_TRANSLATE_NOOP("Supervision", "催办 (reminder)"),
+    "2": QT_TRANSLATE_NOOP("Supervision", "督办 (supervision)"),
+    "3": QT_TRANSLATE_NOOP("Supervision", "挂牌督办 (listed supervision)"),
+})
+
+
+def supervision_level_name(level: int) -> str:
+    """催办 / 督办 / 挂牌督办 (services/supervision.LEVELS) in the seat's language."""
+    return _name(SUPERVISION_LEVEL_NAMES, level)
+
+
 def action_name(code: str) -> str:
     return _name(ACTION_NAMES, code)
 

@@ -46,6 +46,9 @@ class Kind(StrEnum):
     OFFLINE_DIGEST = "offline_digest"          # 集体离线: many patrols silent together
     CENTRE_NEAR = "centre_near"        # the centre's own stage limit nearly used (受理/核实/立案/派遣/核查)
     CENTRE_OVERDUE = "centre_overdue"  # …or passed
+    # An open supervision order (督办) not yet answered: the department's seat must act.
+    SUPERVISED = "supervised"                        # on one of its cases
+    DEPARTMENT_SUPERVISED = "department_supervised"  # on the department itself
 
 
 class Severity(StrEnum):
@@ -66,6 +69,7 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.NEAR_DEADLINE_DIGEST: Severity.INFO,
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
     Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
+    Kind.SUPERVISED: Severity.WARNING, Kind.DEPARTMENT_SUPERVISED: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
@@ -76,7 +80,10 @@ KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEAR_DEADLINE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
     Kind.OFFLINE_DIGEST: "digest",
     Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
+    Kind.SUPERVISED: "case", Kind.DEPARTMENT_SUPERVISED: "department",
 }
+#: Kinds that follow the supervision orders, not the cases' own facts (decided on their own).
+SUPERVISION_KINDS = frozenset({Kind.SUPERVISED, Kind.DEPARTMENT_SUPERVISED})
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
                           Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
@@ -251,6 +258,36 @@ def case_findings(c: CaseFacts, now: datetime, th: Thresholds,
         number, closed_at = c.previous
         out.append(Finding(Kind.RECURRENCE, c.id, base | {"previous": number,
                                                           "previous_closed_at": _iso(closed_at)}))
+    return out
+
+
+class OrderFacts(NamedTuple):
+    """An open, unanswered supervision order (services/supervision.py) as the rule needs it."""
+
+    order_id: int
+    case_id: int | None
+    department_id: int | None      # the order's department, or the case's
+    level: int
+    number: str                    # the case's number ("" for an order on a department)
+    name: str                      # the department's name
+    reason: str
+    due_at: datetime | None
+
+
+def supervision_findings(orders: Iterable[OrderFacts]) -> list[Finding]:
+    """One alert per open order awaiting its answer, for the seat of the department it is
+    addressed to. The level is part of the identity: an order raised a step is a new alert
+    (unacknowledged again), and the answer clears it."""
+    out = []
+    for o in orders:
+        params = {"order_id": o.order_id, "level": o.level, "reason": o.reason,
+                  "due_at": _iso(o.due_at), "department_id": o.department_id, "name": o.name}
+        if o.case_id is not None:
+            out.append(Finding(Kind.SUPERVISED, o.case_id, params | {"number": o.number},
+                               f"level{o.level}"))
+        elif o.department_id is not None:
+            out.append(Finding(Kind.DEPARTMENT_SUPERVISED, o.department_id, params,
+                               f"level{o.level}"))
     return out
 
 

@@ -99,6 +99,9 @@ class LiveMap(QObject):
         if any(row.entity in ROSTER_KINDS for row in batch.rows):
             self.refresh_roster()
         for row in batch.rows:
+            if row.entity == ChangeKind.SUPERVISION and (row.payload or {}).get("case_id"):
+                self._case_ids.add(int(row.payload["case_id"]))   # its ring changes
+                continue
             if row.entity != ChangeKind.CASE or row.entity_id is None:
                 continue
             self._case_ids.add(row.entity_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.mappage import styles
-from console.common.messages import STATUS_NAMES, status_name
+from console.common.messages import STATUS_NAMES, status_name, supervision_level_name
 
 _CONTEXT = "Map"
 
@@ -69,6 +69,8 @@ _PAGE_TEXTS = {
     "metres": QT_TRANSLATE_NOOP("Map", "{d} m"),
     "kilometres": QT_TRANSLATE_NOOP("Map", "{d} km"),
     "markerLegend": QT_TRANSLATE_NOOP("Map", "Marker colours"),
+    "supervised": QT_TRANSLATE_NOOP("Map", "Supervision order open: level {level}"),
+    "supervisionRings": QT_TRANSLATE_NOOP("Map", "Supervision rings"),
 }
 _PAGE_TEXTS_EXTRA = {
     "cases": QT_TRANSLATE_NOOP("Map", "Case markers"),
@@ -117,6 +119,7 @@ def page_texts() -> dict:
     out["statusNames"] = {code: status_name(code) for code in STATUS_NAMES}
     out["layerCases"] = tr(_PAGE_TEXTS_EXTRA["cases"])
     out["layerPatrols"] = tr(_PAGE_TEXTS_EXTRA["patrols"])
+    out["supervisionLevels"] = {str(n): supervision_level_name(n) for n in (1, 2, 3)}
     return out
 
 

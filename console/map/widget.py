@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map import loader, texts
-from console.mappage import page
+from console.mappage import drawing, page
 from console.map.bridge import MapBridge
 from console.map.live import LiveMap
 from console.map.tiles_dialog import TilesDialog
@@ -51,6 +51,7 @@ class MapWidget(QWidget):
     filled = Signal(float)            # seconds from build() to cases, patrols, measure sent
     page_failed = Signal(str)
     js_event = Signal(str, dict)      # every event of the page, for tests and benchmarks
+    polygon_drawn = Signal(object)    # a GeoJSON Polygon drawn on the map, or None: given up
 
     def __init__(self, tasks: TaskRunner, settings: SeatSettings, selection: Selection,
                  parent: QWidget | None = None, *, build: bool = True) -> None:
@@ -313,6 +314,20 @@ class MapWidget(QWidget):
         menu.aboutToHide.connect(menu.deleteLater)
         self.context_menu = menu
         menu.popup(self.view.mapToGlobal(QPoint(int(data["x"]), int(data["y"]))))
+
+    def draw_polygon(self, polygon: dict | None = None) -> None:
+        """Let the user draw an area on the map (`polygon`: the one drawn before, shown);
+        `polygon_drawn` brings it back."""
+        self.send("drawPolygon", on=True, ring=drawing.polygon_corners(polygon))
+        self.toolbar.info.setText(self.tr("Click the corners of the area; double-click or Enter "
+                                          "closes it, Esc gives up."))
+
+    def stop_drawing(self) -> None:
+        self.send("drawPolygon", on=False)
+
+    def _ev_polygonDrawn(self, data: dict) -> None:  # noqa: N802
+        self.toolbar.info.clear()
+        self.polygon_drawn.emit(drawing.polygon_geojson(data.get("ring")))
 
     def _measure_from(self, lat: float, lon: float) -> None:
         self.toolbar.ruler.setChecked(True)

@@ -37,7 +37,7 @@ HEAT_JS = "lib/heat/leaflet_heat.min.js"
 BOOT_JS = "ccc_boot.js"
 #: Our own scripts in load order (each relies on the ones before it).
 APP_JS = ("ccc_core.js", "ccc_cellgrid.js", "ccc_boundaries.js", "ccc_patrols.js",
-          "ccc_cases.js", "ccc_tools.js", "ccc_app.js", "ccc_ops.js")
+          "ccc_cases.js", "ccc_tools.js", "ccc_draw.js", "ccc_app.js", "ccc_ops.js")
 APP_CSS = ("ccc_map.css",)
 #: Qt ships the QWebChannel client inside its resources; a page of any origin may load it.
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"

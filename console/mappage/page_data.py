@@ -60,10 +60,11 @@ def dense_values(n: int, values: dict[int, int], default: int) -> str:
 
 
 def case_row(m: CaseMarker) -> tuple:
-    """[id, lat, lon, tone, urgent, number, category, status, deadline (ms), near at (ms)]:
-    a tuple, so the map can tell a changed row from an unchanged one by equality."""
+    """[id, lat, lon, tone, urgent, number, category, status, deadline (ms), near at (ms),
+    supervision level (0 none, 1–3: the ring)]: a tuple, so the map can tell a changed row
+    from an unchanged one by equality."""
     return (m.id, round(m.lat, 6), round(m.lon, 6), m.tone, 1 if m.urgent else 0, m.number,
-            m.category, m.status, epoch_ms(m.deadline), epoch_ms(m.near_at))
+            m.category, m.status, epoch_ms(m.deadline), epoch_ms(m.near_at), m.supervision)
 
 
 def patrol_row(v: PatrolView, _epoch: dict = {}) -> list:  # noqa: B006 — a deliberate cache
@@ -112,6 +113,7 @@ def page_config(*, texts: dict, theme: str, bbox: tuple[float, float, float, flo
         "texts": texts, "theme": theme, "bbox": list(bbox), "trailMinutes": trail_minutes,
         "tones": list(TONES), "toneColours": styles.TONE_COLOURS,
         "urgentColour": styles.URGENT_COLOUR,
+        "supervisionColours": {str(k): v for k, v in styles.SUPERVISION_COLOURS.items()},
         "states": list(styles.PATROL_STATES), "stateColours": styles.PATROL_COLOURS,
         "stateOrder": list(styles.PATROL_DRAW_ORDER),
     }

@@ -36,6 +36,9 @@ TONE_COLOURS = {
     "parked": "#94a3b8",
 }
 URGENT_COLOUR = "#d946ef"
+#: Supervision level (1 催办, 2 督办, 3 挂牌督办) → the ring round a case marker and the
+#: queue's badge: warmer as the order climbs, the top one the red of "act now".
+SUPERVISION_COLOURS = {1: "#facc15", 2: "#fb923c", 3: "#dc2626"}
 
 PATROL_COLOURS = {
     "moving": "#22c55e",

@@ -54,6 +54,7 @@ _TICK = timedelta(microseconds=1)
 _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind.RECURRENCE})
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 _OFFLINE = Kind.OFFLINE.value
+_SUPERVISION = frozenset(k.value for k in rules.SUPERVISION_KINDS)
 
 
 @dataclass
@@ -176,9 +177,12 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         by_patrol: list[OpenAlert] = []
         offline: list[OpenAlert] = []
         by_scope: dict[str, list[OpenAlert]] = {"cell": [], "department": [], "digest": []}
+        supervised: list[OpenAlert] = []
         for a in self.alerts.values():
             scope = a.subject_type
-            if scope == "case":
+            if a.kind in _SUPERVISION:
+                supervised.append(a)      # the orders decide these, not the case or backlog
+            elif scope == "case":
                 if a.subject_id in dirty:
                     cases.append(a)
             elif scope == "patrol":
@@ -197,6 +201,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
             self._backlog_at = now
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
         plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
+        plan.extend(rules.reconcile(supervised, self._supervision(session)))
         plan.extend(self._digest_plan(by_scope["digest"], offline, now))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
@@ -246,6 +251,13 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                 heapq.heappush(events, item)
         return out
 
+    @staticmethod
+    def _supervision(session: Session) -> list[Finding]:
+        # A handful of open orders, read every pass: an order raised, answered or stepped up
+        # shows on the department's seat at the next pass without tracking the feed for it.
+        return rules.supervision_findings(rules.OrderFacts(*r)
+                                          for r in q.open_unanswered_orders(session))
+
     def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
         """The hotspot findings, counted again only when a case changed or when a case of a
         hotspot leaves the window (counts below the threshold only fall with the time)."""
@@ -291,6 +303,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         out += self._hotspots(session, now)
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
         out += rules.device_findings(device_alerts.suspect_devices(session))
+        out += self._supervision(session)
         return out
 
     # --- reading --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import NotFound
@@ -85,8 +86,11 @@ def _day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def progress(session: Session, campaign_id: int, now: datetime) -> Progress:
-    """The campaign's figures as seen at `now` (its stored figures once it is closed)."""
+def progress(session: Session, campaign_id: int, now: datetime, *,
+             details: bool = True) -> Progress:
+    """The campaign's figures as seen at `now` (its stored figures once it is closed);
+    `details=False` leaves out the slowest units, the open cases and the orders (the wall
+    shows the targets only, and refreshes them every few seconds)."""
     c = session.get(Campaign, campaign_id)
     if c is None:
         raise NotFound("campaign", campaign_id)
@@ -130,15 +134,16 @@ def progress(session: Session, campaign_id: int, now: datetime) -> Progress:
         targets.append(Target("patrol_coverage", goal, value,
                               None if value is None else value >= goal - 1e-9, trend))
 
-    slowest_departments, slowest_streets = _slowest(session, scope, c.starts_at, upto, now)
+    slowest_departments, slowest_streets = _slowest(session, scope, c.starts_at, upto, now) \
+        if details else ([], [])
     return Progress(
         campaign_id=c.id, name=c.name, kind=c.kind, starts_at=c.starts_at.isoformat(),
         ends_at=c.ends_at.isoformat(), upto=upto.isoformat(), closed=c.closed_at is not None,
         days=[d.isoformat() for d in days], targets=targets,
         tagged=q.tagged_count(session, campaign_id), open_count=open_now,
-        open_cases=q.open_cases(session, campaign_id), slowest_departments=slowest_departments,
-        slowest_streets=slowest_streets, coverage=coverage,
-        orders=q.orders_of(session, campaign_id),
+        open_cases=q.open_cases(session, campaign_id) if details else [],
+        slowest_departments=slowest_departments, slowest_streets=slowest_streets,
+        coverage=coverage, orders=q.orders_of(session, campaign_id) if details else [],
         on_time={"due": len(due), "closed_on_time": closed_on_time})
 
 
@@ -203,3 +208,27 @@ def _slowest(session: Session, scope: Scope, start: datetime, upto: datetime,
                      "rate": r.figures[rate].value, "overdue": r.figures["overdue"].numerator or 0}
                     for r in rows[:SLOWEST]])
     return out[0], out[1]
+
+
+def reached(target: Target) -> float | None:
+    """How much of a target is reached, 0..1: value over goal for a share to reach, goal over
+    value for a count to stay under (3 open against at most 1: a third of the way)."""
+    if target.value is None:
+        return None
+    if target.key == "open_focus_max":
+        return 1.0 if target.value <= target.goal else target.goal / target.value
+    return min(1.0, target.value / target.goal) if target.goal else 1.0
+
+
+def running_progress(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """The running campaigns (begun, not over, not closed) as the wall shows them: the name and
+    (target key, share reached) of each target."""
+    running = session.execute(
+        select(Campaign.id, Campaign.name).where(
+            Campaign.closed_at.is_(None), Campaign.starts_at <= now, Campaign.ends_at >= now)
+        .order_by(Campaign.starts_at, Campaign.id)).all()
+    out = []
+    for cid, name in running:
+        p = progress(session, cid, now, details=False)
+        out.append({"name": name, "targets": [(t.key, reached(t)) for t in p.targets]})
+    return out

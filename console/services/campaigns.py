@@ -195,6 +195,13 @@ def close(session, actor: Actor, campaign_id: int, at: datetime) -> CampaignChan
     return CampaignChange(campaign.id, tagged, ticket)
 
 
+def campaign_progress(session, now: datetime) -> list[dict[str, Any]]:
+    """The running campaigns' targets and how far each is reached (the wall's campaigns panel,
+    services/wall_data.campaign_source); target keys, not sentences: the screen names them."""
+    from console.services.campaign_progress import running_progress   # the figures need it
+    return running_progress(session, now)
+
+
 def case_reported(session, case_id: int, cell_id: int | None, category_code: str,
                   at: datetime, *, reclassified: bool = False) -> list[int]:
     """Tag a new (or reclassified) case with the running campaigns it falls in; returns their

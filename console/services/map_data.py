@@ -124,6 +124,8 @@ class CaseMarker:
     #: When a running case turns "near" (the warning share of its limit used): with the
     #: deadline, the page moves the tone with the clock itself, no re-send needed.
     near_at: datetime | None = None
+    #: The open supervision order's level (0 none, 1 催办, 2 督办, 3 挂牌督办): the marker's ring.
+    supervision: int = 0
 
 
 def case_tone(status: str, deadline: datetime | None, share_used: float | None,
@@ -150,8 +152,8 @@ def case_markers(session: Session, now: datetime,
     # Cases alone, then the small tables by key: joined in one query, SQLite walks all
     # million cases through the category index instead of the few open ones by status.
     q = select(Case.id, Case.number, Case.lon, Case.lat, Case.status, Case.urgent,
-               Case.deadline, Case.dispatched_at, Case.category_code, Case.cell_id
-               ).where(Case.status.in_(OPEN_STATUSES))
+               Case.deadline, Case.dispatched_at, Case.category_code, Case.cell_id,
+               Case.supervision_level).where(Case.status.in_(OPEN_STATUSES))
     if case_ids is not None:
         q = q.where(Case.id.in_(case_ids))
     rows = session.execute(q).all()
@@ -181,7 +183,8 @@ def case_markers(session: Session, now: datetime,
                 share = None
         markers.append(CaseMarker(r.id, r.number, float(lon), float(lat),
                                   case_tone(r.status, r.deadline, share, now, warning),
-                                  bool(r.urgent), r.status, name, r.deadline, near_at))
+                                  bool(r.urgent), r.status, name, r.deadline, near_at,
+                                  r.supervision_level or 0))
     gone = sorted(set(case_ids) - {m.id for m in markers}) if case_ids is not None else []
     return markers, gone
 

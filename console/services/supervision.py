@@ -28,7 +28,7 @@ from console.services.actor import Actor, authorize
 from console.services.settings import get_setting
 from console.services.trail import audited
 from console.store import feed
-from console.store.models import Case, CaseCampaign, Department, SupervisionOrder
+from console.store.models import Case, CaseCampaign, Department, SupervisionOrder, User
 
 LEVELS = {1: "催办", 2: "督办", 3: "挂牌督办"}
 TOP = max(LEVELS)
@@ -52,12 +52,13 @@ class OrderView:
     promised_at: datetime | None
     answered_at: datetime | None
     closed_at: datetime | None
+    issuer: str = ""          # the leader's name ("" for the periodic check's own)
 
 
-def _view(o: SupervisionOrder) -> OrderView:
+def _view(o: SupervisionOrder, issuer: str = "") -> OrderView:
     return OrderView(o.id, o.case_id, o.department_id, o.level, o.note or "", o.issued_at,
                      o.due_at, bool(o.auto), o.reply, o.promised_at, o.answered_at,
-                     o.resolved_at)
+                     o.resolved_at, issuer)
 
 
 def _key(case_id: int | None, department_id: int | None) -> str:
@@ -248,6 +249,17 @@ def run_due(session: Session, now: datetime) -> DueResult:
 
 
 def orders_on_case(session: Session, case_id: int) -> list[OrderView]:
-    """Every order on a case, the newest first."""
-    return [_view(o) for o in session.scalars(select(SupervisionOrder).where(
-        SupervisionOrder.case_id == case_id).order_by(SupervisionOrder.id.desc()))]
+    """Every order on a case, the newest first, with the issuer's name."""
+    return _named(session, SupervisionOrder.case_id == case_id)
+
+
+def orders_on_department(session: Session, department_id: int) -> list[OrderView]:
+    """Every order on a department itself (not on its cases), the newest first."""
+    return _named(session, SupervisionOrder.department_id == department_id)
+
+
+def _named(session: Session, where) -> list[OrderView]:
+    rows = session.execute(select(SupervisionOrder, User.display_name)
+                           .outerjoin(User, User.id == SupervisionOrder.issued_by)
+                           .where(where).order_by(SupervisionOrder.id.desc())).all()
+    return [_view(o, name or "") for o, name in rows]

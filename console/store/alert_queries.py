@@ -43,6 +43,7 @@ from console.store.models import (
     PatrolOfficer,
     Position,
     Shift,
+    SupervisionOrder,
     User,
     WorkGridCell,
 )
@@ -86,6 +87,20 @@ def categories(session: Session) -> dict[str, tuple[str, str]]:
     """code → (name, time unit)."""
     return {r.code: (r.name, r.time_unit) for r in
             session.execute(select(Category.code, Category.name, Category.time_unit))}
+
+
+def open_unanswered_orders(session: Session) -> list[Any]:
+    """(order id, case id, department id — the order's or its case's, level, case number,
+    department name, reason, due) of every open supervision order awaiting its answer."""
+    department = func.coalesce(SupervisionOrder.department_id, Case.department_id)
+    return session.execute(
+        select(SupervisionOrder.id, SupervisionOrder.case_id, department, SupervisionOrder.level,
+               func.coalesce(Case.number, ""), func.coalesce(Department.name, ""),
+               func.coalesce(SupervisionOrder.note, ""), SupervisionOrder.due_at)
+        .outerjoin(Case, Case.id == SupervisionOrder.case_id)
+        .outerjoin(Department, Department.id == department)
+        .where(SupervisionOrder.resolved_at.is_(None), SupervisionOrder.answered_at.is_(None))
+        .order_by(SupervisionOrder.id)).all()
 
 
 def department_names(session: Session) -> dict[int, str]:

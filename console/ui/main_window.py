@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
             if getattr(self, "evaluation_dock", None) is None:
                 from console.ui.evaluation.dock import EvaluationDock
                 self.evaluation_dock = EvaluationDock(self.tasks, self.selection, self)
+                self.evaluation_dock.set_actor(self.actor)
                 self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.evaluation_dock)
             self.evaluation_dock.show()
             self.evaluation_dock.raise_()
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
                 from console.ui.campaigns.dock import CampaignDock
                 self.campaign_dock = CampaignDock(self.tasks, self.selection, self)
                 self.campaign_dock.set_actor(self.actor)
+                self.campaign_dock.map_drawer = self.map_widget
                 self.feed_changed.connect(self.campaign_dock.on_feed)
                 self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.campaign_dock)
             self.campaign_dock.show()
@@ -323,6 +325,9 @@ class MainWindow(QMainWindow):
         self.status.set_user(actor.name, actor.role.value, demo=actor.demo)
         self.queue_dock.set_actor(actor)
         self.alerts_dock.set_actor(actor)
+        for dock in (getattr(self, "campaign_dock", None), getattr(self, "evaluation_dock", None)):
+            if dock is not None:      # opened on demand; a shift change hands them over too
+                dock.set_actor(actor)
         self.admin_menu.menuAction().setVisible(may(actor.role, Permission.MANAGE_USERS))
         self.password_action.setVisible(
             not actor.demo and may(actor.role, Permission.CHANGE_OWN_PASSWORD))

@@ -59,11 +59,17 @@ window.CCC = (function () {
     app.measure = new ccc.Measure(map, app.texts, function (metres, running) {
       app.send("measured", { metres: metres, running: running });
     });
+    app.draw = new ccc.Draw(map, function (ring) {
+      app.send("polygonDrawn", { ring: ring });
+    });
     app.highlight = new ccc.Highlight(map);
     app.tooltip = L.tooltip({ direction: "top", offset: [0, -8], className: "ccc-hover" });
 
     map.on("click", app._click);
-    map.on("dblclick", function () { if (app.measure.active) app.measure.finish(); });
+    map.on("dblclick", function () {
+      if (app.measure.active) app.measure.finish();
+      if (app.draw.active) app.draw.finish();
+    });
     map.on("contextmenu", function (e) {
       app.send("contextMenu", { lon: e.latlng.lng, lat: e.latlng.lat, x: e.containerPoint.x, y: e.containerPoint.y });
     });
@@ -141,6 +147,7 @@ window.CCC = (function () {
 
   app._click = function (e) {
     if (app.measure.active) { app.measure.add(e.latlng); return; }
+    if (app.draw.active) { app.draw.add(e.latlng); return; }
     var patrol = app.map.hasLayer(app.layers.patrols) ? app.layers.patrols.hitTest(e.containerPoint) : null;
     if (patrol !== null) { app.patrolClicked(patrol); return; }
     if (!app.map.hasLayer(app.cells)) return;

@@ -41,6 +41,30 @@
     });
   };
 
+  /* A case under an open supervision order (督办) carries a ring in its level's colour, drawn
+   * on the same canvas just outside the marker, so it shows whatever the fill's tone is. */
+  var RING_GAP = 3, RING_WIDTH = 3;
+  ccc.RingMarker = L.CircleMarker.extend({
+    _updateBounds: function () {
+      L.CircleMarker.prototype._updateBounds.call(this);
+      if (this.options.ring && this._pxBounds) {
+        var grow = L.point(RING_GAP + RING_WIDTH, RING_GAP + RING_WIDTH);
+        this._pxBounds = new L.Bounds(this._pxBounds.min.subtract(grow), this._pxBounds.max.add(grow));
+      }
+    },
+    _updatePath: function () {
+      L.CircleMarker.prototype._updatePath.call(this);
+      var renderer = this._renderer, ctx = renderer && renderer._ctx;
+      if (!this.options.ring || !ctx || !renderer._drawing || this._empty()) return;
+      ctx.beginPath();
+      ctx.arc(this._point.x, this._point.y, this._radius + RING_GAP + RING_WIDTH / 2, 0, Math.PI * 2, false);
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = RING_WIDTH;
+      ctx.strokeStyle = this.options.ring;
+      ctx.stroke();
+    }
+  });
+
   ccc.CaseMarkers = L.Class.extend({
     initialize: function (cluster, config, onClick) {
       this.cluster = cluster;
@@ -53,10 +77,11 @@
 
     _style: function (row, now) {
       var urgent = !!row[4], tone = ccc.toneOf(row, now || Date.now());
+      var ring = row[10] ? (this.config.supervisionColours || {})[row[10]] || "#fb923c" : null;
       return {
         renderer: this.renderer, radius: urgent ? 8 : 6, weight: urgent ? 3 : 1.5,
         color: urgent ? this.config.urgentColour : "#0b1220", fillColor: this.config.toneColours[tone] || "#999",
-        fillOpacity: 0.95, opacity: 1, tone: tone, urgent: urgent, bubblingMouseEvents: false
+        fillOpacity: 0.95, opacity: 1, tone: tone, urgent: urgent, ring: ring, bubblingMouseEvents: false
       };
     },
 
@@ -80,7 +105,7 @@
     },
 
     /* rows: [id, lat, lon, tone, urgent, number, category, status, deadline (ms) or null,
-     *        near time (ms) or null] */
+     *        near time (ms) or null, supervision level (0: none)] */
     upsert: function (rows) {
       var add = [], self = this;
       rows.forEach(function (row) {
@@ -94,14 +119,15 @@
             old.setLatLng([row[1], row[2]]);
             L.setOptions(old, style);
             add.push(old);
-          } else if (old.options.tone !== style.tone || old.options.urgent !== style.urgent) {
+          } else if (old.options.tone !== style.tone || old.options.urgent !== style.urgent ||
+                     old.options.ring !== style.ring) {
             L.setOptions(old, style);
-            if (old._map) old.setStyle(style);
+            if (old._map) { old.setStyle(style); old.redraw(); }
             self.cluster.refreshClusters(old);
           }
           return;
         }
-        var marker = L.circleMarker([row[1], row[2]], self._style(row));
+        var marker = new ccc.RingMarker([row[1], row[2]], self._style(row));
         marker.caseId = id;
         marker.bindTooltip(function () { return self.tooltip(self.rows[id]); }, { direction: "top", offset: [0, -6] });
         marker.on("click", function (e) { L.DomEvent.stop(e); self.onClick(id); });
@@ -126,6 +152,7 @@
       var tone = ccc.toneOf(row, Date.now());
       lines.push(ccc.escape(state) + " · " + ccc.escape(t.tones[tone] || tone) + (row[4] ? " · " + ccc.escape(t.urgent) : ""));
       if (row[8]) lines.push(ccc.escape(ccc.format(t.deadline, { time: ccc.formatTime(row[8]) })));
+      if (row[10]) lines.push(ccc.escape(ccc.format(t.supervised, { level: (t.supervisionLevels || {})[row[10]] || row[10] })));
       return lines.join("<br>");
     },
 

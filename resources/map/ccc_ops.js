@@ -93,6 +93,11 @@
 
     patrolDetail: function (msg) { app._showTrack(msg); },
 
+    /* Draw a campaign's area (on) or give up drawing (off); `ring` shows the one drawn before. */
+    drawPolygon: function (msg) {
+      if (msg.on) { app.measure.stop(); app.draw.start(msg.ring); } else app.draw.stop(false);
+    },
+
     measuring: function (msg) {
       if (msg.on) {
         app.measure.start();
@@ -136,6 +141,8 @@
     patrol: function (id) { return app.store.info(id); },
     caseIds: function () { return Object.keys(app.cases.markers).map(Number); },
     caseTone: function (id) { var m = app.cases.markers[id]; return m ? m.options.tone : null; },
+    drawing: function () { return app.draw.active ? app.draw.points.length : null; },
+    caseRing: function (id) { var m = app.cases.markers[id]; return m ? m.options.ring : null; },
     cellColour: function (code) { return app.cells.colourOf(app.cells.indexOf(code)); },
     cellValue: function (code) { var i = app.cells.indexOf(code); return i < 0 ? null : app.cells.values[i]; },
     cellPoint: function (code) {

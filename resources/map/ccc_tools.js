@@ -46,6 +46,13 @@
         html += '<div class="ccc-legend-title">' + ccc.escape(t.layerPatrols) + '</div><div class="ccc-legend-cols">' +
           this._swatches(c.states.map(function (k) { return c.stateColours[k]; }),
                          c.states.map(function (k) { return t.states[k]; }), "dot") + "</div>";
+        var rings = c.supervisionColours || {}, levels = t.supervisionLevels || {};
+        html += '<div class="ccc-legend-title">' + ccc.escape(t.supervisionRings || "") + '</div><div class="ccc-legend-cols">';
+        Object.keys(rings).sort().forEach(function (k) {
+          html += '<div class="ccc-legend-row"><i class="ccc-swatch ccc-swatch-ring" style="border-color:' +
+            rings[k] + '"></i>' + ccc.escape(levels[k] || k) + "</div>";
+        });
+        html += "</div>";
       }
       this._div.innerHTML = html;
       var self = this;

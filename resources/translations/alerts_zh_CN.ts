@@ -133,6 +133,14 @@
         <source>Impossible jump</source>
         <translation>定位跳变</translation>
     </message>
+    <message>
+        <source>Supervision order</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Supervision order on the department</source>
+        <translation>部门督办</translation>
+    </message>
 </context>
 <context>
     <name>AlertTexts</name>
@@ -247,6 +255,10 @@
     <message>
         <source>{open} open, {overdue} overdue</source>
         <translation>在办 {open} 件，超期 {overdue} 件</translation>
+    </message>
+    <message>
+        <source>{level}: {reason} · answer due {time}</source>
+        <translation>{level}：{reason} · {time} 前答复</translation>
     </message>
     <message>
         <source>Reported from two places {kmh} km/h apart at {time}: two phones with one id, or a false fix</source>

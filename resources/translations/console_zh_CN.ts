@@ -399,6 +399,22 @@
         <translation>结束专项行动</translation>
     </message>
     <message>
+        <source>Supervise department…</source>
+        <translation>督办部门…</translation>
+    </message>
+    <message>
+        <source>Raise a supervision order (督办) on the department selected under Slowest</source>
+        <translation>对“滞后单位”中选中的部门下达督办</translation>
+    </message>
+    <message>
+        <source>Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Export the campaign&apos;s figures to Excel</source>
+        <translation>将专项行动的数据导出为 Excel</translation>
+    </message>
+    <message>
         <source>Campaign</source>
         <translation>专项行动</translation>
     </message>
@@ -475,6 +491,10 @@
         <translation>应复</translation>
     </message>
     <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -527,16 +547,8 @@
         <translation>✘ 未达成</translation>
     </message>
     <message>
-        <source>催办</source>
-        <translation>催办</translation>
-    </message>
-    <message>
-        <source>督办</source>
-        <translation>督办</translation>
-    </message>
-    <message>
-        <source>挂牌督办</source>
-        <translation>挂牌督办</translation>
+        <source>(the department)</source>
+        <translation>（部门）</translation>
     </message>
     <message>
         <source>answered</source>
@@ -556,6 +568,14 @@
     <message>
         <source>Campaign</source>
         <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>Draw on map…</source>
+        <translation>在地图上绘制…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
     </message>
     <message>
         <source>no target</source>
@@ -582,6 +602,10 @@
         <translation>范围（街道/社区）</translation>
     </message>
     <message>
+        <source>Area drawn on the map</source>
+        <translation>地图绘制范围</translation>
+    </message>
+    <message>
         <source>Focus categories (none: all)</source>
         <translation>重点类别（不选即全部）</translation>
     </message>
@@ -604,6 +628,22 @@
     <message>
         <source>Responsible departments</source>
         <translation>责任部门</translation>
+    </message>
+    <message>
+        <source>{n} corners</source>
+        <translation>{n} 个顶点</translation>
+    </message>
+    <message>
+        <source>drawn</source>
+        <translation>已绘制</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Drawing on the map: click the corners, double-click to close, Esc to give up…</source>
+        <translation>正在地图上绘制：单击添加顶点，双击闭合，Esc 放弃…</translation>
     </message>
 </context>
 <context>
@@ -3052,6 +3092,21 @@
     <message>
         <source>Cancelled</source>
         <translation>已作废</translation>
+    </message>
+</context>
+<context>
+    <name>Supervision</name>
+    <message>
+        <source>催办 (reminder)</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <source>督办 (supervision)</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>挂牌督办 (listed supervision)</source>
+        <translation>挂牌督办</translation>
     </message>
 </context>
 <context>

@@ -71,6 +71,14 @@
         <translation>导出 Excel…</translation>
     </message>
     <message>
+        <source>Supervise department…</source>
+        <translation>督办部门…</translation>
+    </message>
+    <message>
+        <source>Raise a supervision order (督办) on the selected department</source>
+        <translation>对选中的部门下达督办</translation>
+    </message>
+    <message>
         <source>Level</source>
         <translation>层级</translation>
     </message>

@@ -224,6 +224,205 @@
     </message>
 </context>
 <context>
+    <name>CampaignExport</name>
+    <message>
+        <source>Campaign</source>
+        <translation>专项行动</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>figures up to</source>
+        <translation>数据截至</translation>
+    </message>
+    <message>
+        <source>closed, figures frozen</source>
+        <translation>已结束，数据已定格</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>导出时间</translation>
+    </message>
+    <message>
+        <source>area drawn on the map ({cells} cells)</source>
+        <translation>地图绘制区域（{cells} 个网格）</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Goal</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达成</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Cases tagged</source>
+        <translation>纳入案件</translation>
+    </message>
+    <message>
+        <source>Open focus cases</source>
+        <translation>未结重点案件</translation>
+    </message>
+    <message>
+        <source>Cells patrolled today (covered, cells, share)</source>
+        <translation>今日巡查覆盖网格（已覆盖、网格数、比例）</translation>
+    </message>
+    <message>
+        <source>Daily trend</source>
+        <translation>逐日趋势</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办级别</translation>
+    </message>
+    <message>
+        <source>Slowest</source>
+        <translation>滞后单位</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>On-time rate</source>
+        <translation>按期率</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Supervision orders</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>下发时间</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应复时间</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>答复时间</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>关闭时间</translation>
+    </message>
+    <message>
+        <source>On-time closure rate ≥</source>
+        <translation>按期结案率 ≥</translation>
+    </message>
+    <message>
+        <source>Open focus cases ≤</source>
+        <translation>未结重点案件 ≤</translation>
+    </message>
+    <message>
+        <source>Cells patrolled daily ≥</source>
+        <translation>网格日巡查覆盖率 ≥</translation>
+    </message>
+    <message>
+        <source>Export campaign to Excel</source>
+        <translation>导出专项行动 Excel</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting {name}…</source>
+        <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>已取消导出。</translation>
+    </message>
+    <message>
+        <source>Campaign exported to {path}</source>
+        <translation>专项行动已导出到 {path}</translation>
+    </message>
+</context>
+<context>
     <name>QueueExport</name>
     <message>
         <source>Scope</source>
@@ -367,6 +566,18 @@
 </context>
 <context>
     <name>WallView</name>
+    <message>
+        <source>On-time closure rate, of target</source>
+        <translation>按期结案率 目标完成度</translation>
+    </message>
+    <message>
+        <source>Open focus cases, of target</source>
+        <translation>未结重点案件 目标完成度</translation>
+    </message>
+    <message>
+        <source>Cells patrolled daily, of target</source>
+        <translation>网格日巡查覆盖 目标完成度</translation>
+    </message>
     <message>
         <source>Newest urgent cases</source>
         <translation>最新紧急案件</translation>

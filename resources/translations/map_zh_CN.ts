@@ -180,6 +180,14 @@
         <translation>标注颜色说明</translation>
     </message>
     <message>
+        <source>Supervision order open: level {level}</source>
+        <translation>督办中：{level}</translation>
+    </message>
+    <message>
+        <source>Supervision rings</source>
+        <translation>督办外圈</translation>
+    </message>
+    <message>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
@@ -276,6 +284,10 @@
     <message>
         <source>Copy coordinates</source>
         <translation>复制坐标</translation>
+    </message>
+    <message>
+        <source>Click the corners of the area; double-click or Enter closes it, Esc gives up.</source>
+        <translation>单击区域的各个顶点；双击或回车闭合，Esc 放弃。</translation>
     </message>
     <message>
         <source>Distance: {distance}</source>

@@ -144,6 +144,25 @@
     </message>
 </context>
 <context>
+    <name>AnswerDialog</name>
+    <message>
+        <source>Answer the order</source>
+        <translation>答复督办</translation>
+    </message>
+    <message>
+        <source>What the department is doing</source>
+        <translation>部门正在采取的措施</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Done by</source>
+        <translation>承诺完成时间</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueueModel</name>
     <message>
         <source>{status} · extension asked</source>
@@ -170,6 +189,10 @@
     <message>
         <source>Urgent case</source>
         <translation>紧急案卷</translation>
+    </message>
+    <message>
+        <source>Open supervision order: {level}</source>
+        <translation>督办中：{level}</translation>
     </message>
 </context>
 <context>
@@ -215,6 +238,17 @@
     </message>
 </context>
 <context>
+    <name>DepartmentOrders</name>
+    <message>
+        <source>{name} is already under {level}.</source>
+        <translation>{name} 已在{level}中。</translation>
+    </message>
+    <message>
+        <source>{level} raised on {name}, answer due {due}.</source>
+        <translation>已对 {name} 下达{level}，应于 {due} 前答复。</translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
         <source>No case selected</source>
@@ -251,10 +285,6 @@
     <message>
         <source>Urgent</source>
         <translation>紧急</translation>
-    </message>
-    <message>
-        <source>Supervision level {level}</source>
-        <translation>督办等级 {level}</translation>
     </message>
     <message>
         <source>Extension to {deadline} awaits approval</source>
@@ -794,6 +824,29 @@
     </message>
 </context>
 <context>
+    <name>RaiseDialog</name>
+    <message>
+        <source>Supervise</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>What is to be done, and why it is pressed</source>
+        <translation>要办什么、为何督办</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Answer due</source>
+        <translation>答复期限</translation>
+    </message>
+</context>
+<context>
     <name>Reasons</name>
     <message>
         <source>Not confirmed on site</source>
@@ -834,6 +887,65 @@
     <message>
         <source>Entered by mistake</source>
         <translation>误录入</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionBox</name>
+    <message>
+        <source>Supervision orders</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Supervise…</source>
+        <translation>督办…</translation>
+    </message>
+    <message>
+        <source>Raise a supervision order on this case, or step its open order up</source>
+        <translation>对本案下达督办，或将未关闭的督办升级</translation>
+    </message>
+    <message>
+        <source>Answer…</source>
+        <translation>答复…</translation>
+    </message>
+    <message>
+        <source>Close order</source>
+        <translation>关闭督办</translation>
+    </message>
+    <message>
+        <source>Close this supervision order? It stops counting against the department.</source>
+        <translation>关闭此督办？关闭后不再计入部门考核。</translation>
+    </message>
+    <message>
+        <source>No supervision order on this case.</source>
+        <translation>本案没有督办。</translation>
+    </message>
+    <message>
+        <source>closed {time}</source>
+        <translation>已于 {time} 关闭</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <source>automatic (past deadline)</source>
+        <translation>系统自动（超期）</translation>
+    </message>
+    <message>
+        <source>by {issuer}, {issued} · answer due {due}</source>
+        <translation>{issuer} 于 {issued} 下达 · {due} 前答复</translation>
+    </message>
+    <message>
+        <source>Reply: {reply} · done by {promised}</source>
+        <translation>答复：{reply} · 承诺 {promised} 前完成</translation>
+    </message>
+    <message>
+        <source>Step up…</source>
+        <translation>升级督办…</translation>
     </message>
 </context>
 <context>

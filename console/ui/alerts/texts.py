@@ -6,7 +6,8 @@ from datetime import datetime
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.services.alert_actions import AlertView
-from console.common.messages import Names, centre_stage_name, register_error_texts
+from console.common.messages import (Names, centre_stage_name, register_error_texts,
+                                     supervision_level_name)
 
 KIND_NAMES = Names("AlertKinds", {
     "new_urgent": QT_TRANSLATE_NOOP("AlertKinds", "Urgent case"),
@@ -26,6 +27,8 @@ KIND_NAMES = Names("AlertKinds", {
     "recurrence": QT_TRANSLATE_NOOP("AlertKinds", "Recurrence"),
     "backlog": QT_TRANSLATE_NOOP("AlertKinds", "Department backlog"),
     "impossible_speed": QT_TRANSLATE_NOOP("AlertKinds", "Impossible jump"),
+    "supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order"),
+    "department_supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order on the department"),
 })
 #: Kinds whose alert stands for many cases or officers (services/alert_digests.py).
 DIGEST_KINDS = frozenset({"overdue_digest", "near_deadline_digest", "recurrence_digest",
@@ -181,6 +184,10 @@ def _condition(a: AlertView, now: datetime) -> str:
         case "backlog":
             return translate("AlertTexts", "{open} open, {overdue} overdue").format(
                 open=p.get("open", "?"), overdue=p.get("overdue", "?"))
+        case "supervised" | "department_supervised":
+            return translate("AlertTexts", "{level}: {reason} · answer due {time}").format(
+                level=supervision_level_name(p.get("level", 0)), reason=p.get("reason", ""),
+                time=_day_time(p.get("due_at")))
         case "impossible_speed":
             return translate("AlertTexts", "Reported from two places {kmh} km/h apart at {time}: "
                              "two phones with one id, or a false fix").format(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QMessageBox, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from console.common.messages import describe_error
+from console.common.messages import describe_error, supervision_level_name
 from console.common.selection import Selection
 from console.domain.changes import ChangeKind
 from console.domain.permissions import Permission, may
@@ -20,6 +20,9 @@ from console.live.tasks import TaskRunner
 from console.services import campaigns
 from console.services.campaign_progress import progress
 from console.ui.campaigns.editor import CampaignEditor, kind_names
+from console.ui.queues.supervision_badge import supervision_badge
+from console.ui.queues.supervision_box import DepartmentOrders
+from console.ui.reports.campaign_export import CampaignExport
 
 FEED_KINDS = frozenset({ChangeKind.CAMPAIGN, ChangeKind.CASE, ChangeKind.SUPERVISION})
 #: Feed changes come in bursts (a simulator writes every second): re-read at most this often.
@@ -40,6 +43,9 @@ class CampaignDock(QDockWidget):
         self.tasks, self.selection, self._now = tasks, selection, now
         self.actor = None
         self.data = None
+        self.editor: CampaignEditor | None = None
+        # The map (console/map/widget.py) where an area can be drawn; set by the main window.
+        self.map_drawer = None
         body = QWidget(self)
         bar = QHBoxLayout()
         self.choice = QComboBox(body)
@@ -47,16 +53,36 @@ class CampaignDock(QDockWidget):
         self.new_button = QPushButton(self.tr("New…"), body)
         self.edit_button = QPushButton(self.tr("Edit…"), body)
         self.close_button = QPushButton(self.tr("Close campaign"), body)
+        self.supervise_button = QPushButton(self.tr("Supervise department…"), body)
+        self.supervise_button.setToolTip(self.tr("Raise a supervision order (督办) on the "
+                                                 "department selected under Slowest"))
+        self.supervise_button.setVisible(False)
+        self.orders_writer = DepartmentOrders(tasks, self, now=now)
+        self.orders_writer.said.connect(lambda text: self._say(text))
+        self.export_button = QPushButton(self.tr("Excel…"), body)
+        self.export_button.setToolTip(self.tr("Export the campaign's figures to Excel"))
         for w in (QLabel(self.tr("Campaign"), body), self.choice):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.new_button, self.edit_button, self.close_button):
             bar.addWidget(w)
             w.setVisible(False)
+        bar.addWidget(self.supervise_button)
+        bar.addWidget(self.export_button)
+        self.export_button.setEnabled(False)
+        self.export = CampaignExport(tasks, self, now=now)
         self.caption = QLabel(body)
         self.caption.setWordWrap(True)
+        self.note = QLabel(body)
+        self.note.setWordWrap(True)
+        self.note.setProperty("kind", "note")
+        self.note.hide()
+        self.export.message.connect(self._say)
         self.targets = self._table([self.tr("Target"), self.tr("Goal"), self.tr("Now"),
                                     self.tr("Met")])
+        # Three rows: the target's name in full beats an even split of the width.
+        self.targets.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot.setMinimumHeight(140)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#4fc3f7", width=2), symbol="o",
@@ -69,7 +95,8 @@ class CampaignDock(QDockWidget):
         self.slowest = self._table([self.tr("Unit"), self.tr("Score"), self.tr("Grade"),
                                     self.tr("On-time rate"), self.tr("Overdue")])
         self.orders = self._table([self.tr("Level"), self.tr("Case"), self.tr("Department"),
-                                   self.tr("Issued"), self.tr("Due"), self.tr("State")])
+                                   self.tr("Reason"), self.tr("Issued"), self.tr("Due"),
+                                   self.tr("State")])
         self.tabs = QTabWidget(body)
         self.tabs.addTab(self.open_cases, self.tr("Open focus cases"))
         self.tabs.addTab(self.slowest, self.tr("Slowest"))
@@ -81,10 +108,13 @@ class CampaignDock(QDockWidget):
         split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(top)
         split.addWidget(self.tabs)
+        # The lists below matter as much as the chart: on a low dock they share the height.
+        split.setSizes([400, 400])
         layout = QVBoxLayout(body)
         layout.addLayout(bar)
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
+        layout.addWidget(self.note)
         self.setWidget(body)
         self._timer = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self.reload)
         self.choice.currentIndexChanged.connect(self.reload)
@@ -93,6 +123,11 @@ class CampaignDock(QDockWidget):
         self.new_button.clicked.connect(lambda: self._edit(None))
         self.edit_button.clicked.connect(lambda: self._edit(self.choice.currentData()))
         self.close_button.clicked.connect(self._close_campaign)
+        self.supervise_button.clicked.connect(self._supervise)
+        self.slowest.itemSelectionChanged.connect(self._buttons)
+        self.tabs.currentChanged.connect(lambda _i: self._buttons())
+        self.export_button.clicked.connect(
+            lambda: self.data and self.export.ask(self.data.campaign_id, self.data.name))
         self.load_list()
 
     def _table(self, headers: list[str]) -> QTableWidget:
@@ -114,6 +149,24 @@ class CampaignDock(QDockWidget):
         self.new_button.setVisible(editor)
         self.edit_button.setVisible(editor and running)
         self.close_button.setVisible(editor and running)
+        leader = self.actor is not None and may(self.actor.role, Permission.RAISE_SUPERVISION)
+        self.supervise_button.setVisible(leader and running)
+        self.supervise_button.setEnabled(self._slow_department() is not None)
+
+    def _slow_department(self) -> dict | None:
+        """The department row picked under Slowest (departments come first there)."""
+        row = self.slowest.currentRow()
+        if self.data is None or self.tabs.currentWidget() is not self.slowest \
+                or not self.slowest.selectedItems():
+            return None
+        rows = self.data.slowest_departments
+        return rows[row] if 0 <= row < len(rows) else None
+
+    def _supervise(self) -> None:
+        unit = self._slow_department()
+        if unit is not None and self.data is not None:
+            self.orders_writer.supervise(self.actor, unit["unit_id"], unit["name"],
+                                         campaign_id=self.data.campaign_id)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -149,8 +202,13 @@ class CampaignDock(QDockWidget):
         elif kinds & FEED_KINDS and not self._timer.isActive():
             self._timer.start()
 
+    def _say(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
     def _loaded(self, p) -> None:
         self.data = p
+        self.export_button.setEnabled(True)
         self._buttons()
         cov = p.coverage
         self.caption.setText(self.tr("%1 – %2 · %3 cases tagged, %4 open · patrol coverage "
@@ -178,15 +236,23 @@ class CampaignDock(QDockWidget):
         self._draw(0)
         self._fill(self.open_cases, [(c["number"], c["category"], c["street"], c["department"],
                                       (c["deadline"] or "")[:16].replace("T", " "),
-                                      "★" * c["supervision_level"]) for c in p.open_cases])
+                                      supervision_level_name(c["supervision_level"])
+                                      if c["supervision_level"] else "")
+                                     for c in p.open_cases])
+        level_column = self.open_cases.columnCount() - 1
+        for r, c in enumerate(p.open_cases):
+            if c["supervision_level"]:
+                item = self.open_cases.item(r, level_column)
+                item.setIcon(supervision_badge(c["supervision_level"]))
         slow = [(self.tr("Department"), r) for r in p.slowest_departments] + \
                [(self.tr("Street"), r) for r in p.slowest_streets]
         self._fill(self.slowest, [(f"{kind} · {r['name']}", f"{r['score']:.1f}", r["grade"] or "",
                                    "—" if r["rate"] is None else f"{100 * r['rate']:.1f} %",
                                    str(r["overdue"])) for kind, r in slow])
-        levels = {1: self.tr("催办"), 2: self.tr("督办"), 3: self.tr("挂牌督办")}
-        self._fill(self.orders, [(levels.get(o["level"], str(o["level"])), o["number"],
-                                  o["department"], o["issued_at"][:16].replace("T", " "),
+        self._fill(self.orders, [(supervision_level_name(o["level"]),
+                                  o["number"] or self.tr("(the department)"),
+                                  o["department"], o["reason"],
+                                  o["issued_at"][:16].replace("T", " "),
                                   (o["due_at"] or "")[:16].replace("T", " "),
                                   self.tr("closed") if o["closed_at"] else
                                   self.tr("answered") if o["answered_at"] else self.tr("open"))
@@ -223,10 +289,17 @@ class CampaignDock(QDockWidget):
         self.tasks.run(read, on_done=lambda r: self._open_editor(campaign_id, *r), owner=self)
 
     def _open_editor(self, campaign_id, refs, form) -> None:
-        dialog = CampaignEditor(refs, form, self)
-        if dialog.exec() != CampaignEditor.DialogCode.Accepted:
-            return
-        form, actor, now = dialog.form(), self.actor, self._now().replace(microsecond=0)
+        # Not modal: the map must take clicks while the area is drawn on it.
+        if self.editor is not None:
+            self.editor.close()
+        dialog = self.editor = CampaignEditor(refs, form, self, drawer=self.map_drawer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._save(campaign_id, dialog.form()))
+        dialog.destroyed.connect(lambda: setattr(self, "editor", None))
+        dialog.show()
+
+    def _save(self, campaign_id, form) -> None:
+        actor, now = self.actor, self._now().replace(microsecond=0)
         if campaign_id is None:
             fn = lambda s: campaigns.create(s, actor, form, now)   # noqa: E731
         else:

@@ -1,14 +1,18 @@
-"""The campaign editor: name, kind, period, the area picked from a street/community tree, focus
-categories, targets, departments. Polygon drawing on the map is not offered here (the service
-takes a GeoJSON polygon; the map's drawing tool is still to come)."""
+"""The campaign editor: name, kind, period, the area picked from a street/community tree or drawn
+on the map as a polygon, focus categories, targets, departments.
+
+The editor is not modal, so the map stays usable while it is open: "Draw on map…" hands the
+drawing to the map (console/map/widget.py: draw_polygon), whose `polygon_drawn` brings the
+GeoJSON back; the service turns it into the cells whose centre lies inside."""
 from __future__ import annotations
 
 from datetime import datetime, time
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QSpinBox,
-                               QTreeWidget, QTreeWidgetItem, QWidget)
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QSpinBox, QTreeWidget,
+                               QTreeWidgetItem, QWidget)
 
 from console.services.campaigns import CampaignForm
 
@@ -23,11 +27,16 @@ def kind_names(widget: QWidget) -> dict[str, str]:
 
 class CampaignEditor(QDialog):
     """Fills a CampaignForm; `refs` = (streets [(code, name, [(code, name)…])…],
-    categories [(code, name)], departments [(id, name)])."""
+    categories [(code, name)], departments [(id, name)]); `drawer`: the map (draw_polygon,
+    stop_drawing, polygon_drawn), or None where there is no map to draw on."""
 
-    def __init__(self, refs, form: CampaignForm | None = None, parent: QWidget | None = None):
+    def __init__(self, refs, form: CampaignForm | None = None, parent: QWidget | None = None,
+                 drawer=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Campaign"))
+        self.drawer = drawer
+        self.drawing = False
+        self._polygon = None
         streets, categories, departments = refs
         today = QDate.currentDate()
         self.name = QLineEdit(self)
@@ -48,6 +57,18 @@ class CampaignEditor(QDialog):
                 child.setData(0, Qt.ItemDataRole.UserRole, ("community", c_code))
                 child.setFlags(_CHECK)
                 child.setCheckState(0, Qt.CheckState.Unchecked)
+        self.drawn = QLabel(self)
+        self.drawn.setObjectName("campaignDrawn")
+        self.draw_button = QPushButton(self.tr("Draw on map…"), self)
+        self.draw_button.setObjectName("campaignDraw")
+        self.draw_button.setVisible(drawer is not None)
+        self.draw_button.clicked.connect(self.start_drawing)
+        self.clear_drawing = QPushButton(self.tr("Clear"), self)
+        self.clear_drawing.clicked.connect(lambda: self.set_polygon(None))
+        drawn_row = QHBoxLayout()
+        drawn_row.addWidget(self.drawn, 1)
+        drawn_row.addWidget(self.draw_button)
+        drawn_row.addWidget(self.clear_drawing)
         self.categories = self._checklist(categories)
         self.departments = self._checklist(departments)
         self.rate = QDoubleSpinBox(self, minimum=0, maximum=100, suffix=" %", value=95)
@@ -60,6 +81,7 @@ class CampaignEditor(QDialog):
         for label, w in ((self.tr("Name"), self.name), (self.tr("Kind"), self.kind),
                          (self.tr("Starts"), self.start), (self.tr("Ends"), self.end),
                          (self.tr("Area (streets / communities)"), self.area),
+                         (self.tr("Area drawn on the map"), drawn_row),
                          (self.tr("Focus categories (none: all)"), self.categories),
                          (self.tr("On-time closure rate ≥ (0: no target)"), self.rate),
                          (self.tr("Open focus cases ≤"), self.open_max),
@@ -74,6 +96,44 @@ class CampaignEditor(QDialog):
         form_layout.addRow(buttons)
         if form is not None:
             self._fill(form)
+        self.set_polygon(self._polygon)
+        self.finished.connect(lambda _result: self._stop_drawing())
+
+    # --- the drawn area --------------------------------------------------------------------
+
+    def set_polygon(self, polygon) -> None:
+        self._polygon = polygon
+        corners = len(polygon["coordinates"][0]) - 1 if polygon and polygon.get(
+            "type") == "Polygon" else (1 if polygon else 0)
+        self.drawn.setText(self.tr("{n} corners").format(n=corners) if corners > 1
+                           else self.tr("drawn") if polygon else self.tr("none"))
+        self.clear_drawing.setEnabled(polygon is not None)
+
+    def start_drawing(self) -> None:
+        """Hand the drawing to the map; the editor waits beside it (it is not modal)."""
+        if self.drawer is None or self.drawing:
+            return
+        self.drawing = True
+        self.drawer.polygon_drawn.connect(self._drawn)
+        self.drawn.setText(self.tr("Drawing on the map: click the corners, double-click to "
+                                   "close, Esc to give up…"))
+        self.draw_button.setEnabled(False)
+        self.drawer.draw_polygon(self._polygon)
+
+    def _drawn(self, polygon) -> None:
+        self._disconnect()
+        self.set_polygon(polygon if polygon is not None else self._polygon)
+
+    def _disconnect(self) -> None:
+        if self.drawing:
+            self.drawing = False
+            self.drawer.polygon_drawn.disconnect(self._drawn)
+            self.draw_button.setEnabled(True)
+
+    def _stop_drawing(self) -> None:
+        if self.drawing:
+            self._disconnect()
+            self.drawer.stop_drawing()
 
     def _checklist(self, items) -> QListWidget:
         w = QListWidget(self)
@@ -136,5 +196,5 @@ class CampaignEditor(QDialog):
             ends_at=datetime.combine(self.end.date().toPython(), time(23, 59, 59)),
             streets=[c for k, c in picked if k == "street"],
             communities=[c for k, c in picked if k == "community"],
-            polygon=getattr(self, "_polygon", None), categories=self._checked(self.categories),
+            polygon=self._polygon, categories=self._checked(self.categories),
             targets=targets, departments=self._checked(self.departments))

@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDockWidget, QFile
 
 from console.common.selection import Selection
 from console.domain.evaluation import Level, PeriodKind, period_of
+from console.domain.permissions import Permission, may
 from console.live.tasks import TaskRunner
 from console.services.evaluation import PARTS, cases_behind, evaluate
 from console.services.evaluation_export import export_ranking
 from console.ui.evaluation.ranking_model import FIXED, SORT_ROLE, RankingModel, indicator_name
+from console.ui.queues.supervision_box import DepartmentOrders
 
 
 class _SortProxy(QSortFilterProxyModel):
@@ -52,15 +54,27 @@ class EvaluationDock(QDockWidget):
         self.start = QDateEdit(today.addDays(-29), body, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.end = QDateEdit(today, body, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.export_button = QPushButton(self.tr("Export to Excel…"), body)
+        self.supervise_button = QPushButton(self.tr("Supervise department…"), body)
+        self.supervise_button.setToolTip(self.tr("Raise a supervision order (督办) on the "
+                                                 "selected department"))
+        self.supervise_button.hide()
+        self.actor = None
+        self.orders = DepartmentOrders(tasks, self, now=now)
         self.progress = QProgressBar(body, maximum=100, visible=False)
         self.progress.setMaximumWidth(120)
+        self.dash = QLabel("–", body)
         for w in (QLabel(self.tr("Level"), body), self.level, QLabel(self.tr("Period"), body),
-                  self.period, self.start, QLabel("–", body), self.end):
+                  self.period, self.start, self.dash, self.end):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.progress)
+        bar.addWidget(self.supervise_button)
         bar.addWidget(self.export_button)
         self.caption = QLabel(body)
+        self.note = QLabel(body)
+        self.note.setProperty("kind", "note")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.model = RankingModel(self)
         self.proxy = _SortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -74,6 +88,7 @@ class EvaluationDock(QDockWidget):
         layout.addLayout(bar)
         layout.addWidget(self.caption)
         layout.addWidget(self.table)
+        layout.addWidget(self.note)
         self.setWidget(body)
         self.level.currentIndexChanged.connect(self.reload)
         self.period.currentIndexChanged.connect(self._period_changed)
@@ -81,7 +96,40 @@ class EvaluationDock(QDockWidget):
         self.end.dateChanged.connect(self.reload)
         self.table.doubleClicked.connect(self._show_cases)
         self.export_button.clicked.connect(self._ask_export)
+        self.supervise_button.clicked.connect(self._supervise)
+        self.level.currentIndexChanged.connect(lambda _i: self._supervisable())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._supervisable())
+        self.orders.said.connect(self._say)
         self._period_changed()
+
+    def set_actor(self, actor) -> None:
+        """The signed-in user: a leader may raise orders on a department from its row."""
+        self.actor = actor
+        self._supervisable()
+
+    # --- supervision orders on a department ---------------------------------------------------
+
+    def _supervisable(self) -> None:
+        leader = self.actor is not None and may(self.actor.role, Permission.RAISE_SUPERVISION)
+        departments = self.level.currentData() == Level.DEPARTMENT.value
+        self.supervise_button.setVisible(leader and departments)
+        self.supervise_button.setEnabled(self._selected_unit() is not None)
+
+    def _selected_unit(self):
+        ranking, rows = self.model.ranking, self.table.selectionModel().selectedRows()
+        if ranking is None or not rows or ranking.level is not Level.DEPARTMENT:
+            return None
+        row = self.proxy.mapToSource(rows[0]).row()
+        return ranking.rows[row] if 0 <= row < len(ranking.rows) else None
+
+    def _supervise(self) -> None:
+        unit = self._selected_unit()
+        if unit is not None:
+            self.orders.supervise(self.actor, unit.unit_id, unit.name)
+
+    def _say(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -92,6 +140,7 @@ class EvaluationDock(QDockWidget):
     def _period_changed(self) -> None:
         custom = self.period.currentData() == PeriodKind.CUSTOM.value
         self.start.setVisible(custom)
+        self.dash.setVisible(custom)
         self.end.setVisible(custom)
         self.reload()
 
@@ -109,6 +158,7 @@ class EvaluationDock(QDockWidget):
 
     def _loaded(self, ranking) -> None:
         self.model.set_ranking(ranking)
+        self._supervisable()
         p = ranking.period
         self.caption.setText(self.tr("%1 – %2, up to %3; change against the %4 days before")
                              .replace("%1", f"{p.start:%Y-%m-%d}")

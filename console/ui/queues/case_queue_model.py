@@ -45,6 +45,7 @@ from console.ui.queues.texts import (
     short_time,
 )
 from console.common.theme import severity_color
+from console.ui.queues.supervision_badge import supervision_badge, supervision_level_name
 
 COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
            "reported_at")
@@ -499,6 +500,8 @@ class CaseQueueModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.DecorationRole and column == "number" and row.supervision_level:
+            return supervision_badge(row.supervision_level)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("remaining", "reported_at"):
@@ -541,8 +544,12 @@ class CaseQueueModel(QAbstractTableModel):
                 text += "\n" + self.tr("Extension to {deadline} asked").format(
                     deadline=full_time(row.requested_deadline))
             return text
-        if column == "number" and row.urgent:
-            return self.tr("Urgent case")
+        if column == "number" and (row.urgent or row.supervision_level):
+            lines = [self.tr("Urgent case")] if row.urgent else []
+            if row.supervision_level:
+                lines.append(self.tr("Open supervision order: {level}").format(
+                    level=supervision_level_name(row.supervision_level)))
+            return "\n".join(lines)
         if column == "reported_at":
             return full_time(row.reported_at)
         return None

@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
 
 from console.common.messages import action_name, role_name, source_name, status_name
 from console.common.theme import severity_color
+from console.mappage.styles import SUPERVISION_COLOURS
 from console.paths import data_dir
 from console.services.case_desk import CaseDetail
 from console.services.queues import QueueRow
 from console.ui.queues.action_dialog import unit_name
+from console.ui.queues.supervision_badge import supervision_level_name
+from console.ui.queues.supervision_box import SupervisionBox
 from console.ui.queues.texts import full_time
 
 THUMBNAIL = QSize(120, 90)
@@ -138,6 +141,8 @@ class DetailPane(QScrollArea):
         outer.addLayout(self.form)
         self.photos = QHBoxLayout()
         outer.addLayout(self.photos)
+        self.supervision = SupervisionBox(body)
+        outer.addWidget(self.supervision)
         self.timeline_title = QLabel(self.tr("Timeline"), body)
         self.timeline_title.setProperty("kind", "sectionTitle")
         outer.addWidget(self.timeline_title)
@@ -168,6 +173,7 @@ class DetailPane(QScrollArea):
         self.timeline_title.hide()
         self.timeline.clear()
         self.actions_row.set_buttons([])
+        self.supervision.show_case(None)
 
     def show_reading(self, number: str) -> None:
         """Another case was selected and is being read: drop the previous one meanwhile."""
@@ -191,8 +197,9 @@ class DetailPane(QScrollArea):
             red, urgent = severity_color("critical").name(), html.escape(self.tr("Urgent"))
             badges.append(f"<span style='color:{red}'><b>{urgent}</b></span>")
         if d.supervision_level:
-            badges.append(html.escape(self.tr("Supervision level {level}").format(
-                level=d.supervision_level)))
+            colour = SUPERVISION_COLOURS.get(d.supervision_level, "#888")
+            badges.append(f"<span style='background:{colour}; color:#111'>&nbsp;"
+                          f"{html.escape(supervision_level_name(d.supervision_level))}&nbsp;</span>")
         if d.extension_pending:
             badges.append(html.escape(self.tr("Extension to {deadline} awaits approval").format(
                 deadline=full_time(d.requested_deadline))))
@@ -211,6 +218,7 @@ class DetailPane(QScrollArea):
         self._fill_form(d)
         self._fill_photos(d)
         self._fill_timeline(d)
+        self.supervision.show_case(d.id, d.department_id, d.status)
         self.verticalScrollBar().setValue(keep)
 
     def show_actions(self, buttons: list[QToolButton]) -> None:

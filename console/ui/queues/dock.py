@@ -147,6 +147,7 @@ class QueueDock(QDockWidget):
         self.table = CaseTable(body)
         self.table.setModel(self.model)
         self.detail = DetailPane(body)
+        self.detail.supervision.bind(self.tasks, self.actor)
         self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.splitter.setObjectName("queueSplitter")
         self.splitter.addWidget(self.table)
@@ -212,6 +213,7 @@ class QueueDock(QDockWidget):
     def set_actor(self, actor: Actor) -> None:
         """The signed-in user: their role decides the actions; a department sees its own cases."""
         self.actor = self.runner.actor = actor
+        self.detail.supervision.set_actor(actor)
         if self.form is not None:
             # An open hotline form is filed by whoever is signed in when it is saved (shift change).
             self.form.set_actor(actor)

@@ -6,7 +6,7 @@ GUI thread a few hundred `setText` calls at most. Type sizes come from the wall'
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,6 +28,12 @@ from console.services.wall_data import (
 CAMPAIGNS_SHOWN = 4
 DASH = "—"
 translate = QCoreApplication.translate
+# The campaigns service names a target by its key (services/campaigns.TARGETS).
+# The figure beside it is how far the target is reached, not the rate itself: the label says so.
+TARGET_LABELS = {
+    "on_time_closure_rate": QT_TRANSLATE_NOOP("WallView", "On-time closure rate, of target"),
+    "open_focus_max": QT_TRANSLATE_NOOP("WallView", "Open focus cases, of target"),
+    "patrol_coverage": QT_TRANSLATE_NOOP("WallView", "Cells patrolled daily, of target")}
 
 
 def _label(parent: QWidget, kind: str, text: str = "", *, align=None) -> QLabel:
@@ -154,6 +160,11 @@ class UrgentPanel(Panel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("urgent", translate("WallView", "Newest urgent cases"), parent)
         self.rows = [self._row(i, self.KINDS, 3) for i in range(URGENT_SHOWN)]
+        # The address gives way, not the case number: a long address was cutting the
+        # number's last digits on a 1920-px wall.
+        for cells in self.rows:
+            cells[3].setMinimumWidth(1)
+            cells[3].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def show_cases(self, cases: tuple[QueueRow, ...]) -> None:
         for i, cells in enumerate(self.rows):
@@ -177,7 +188,9 @@ class CampaignPanel(Panel):
         self.rows = [self._row(i, self.KINDS, 1) for i in range(CAMPAIGNS_SHOWN * 2)]
 
     def show_campaigns(self, campaigns: tuple[CampaignProgress, ...]) -> None:
-        lines = [(c.name if j == 0 else "", label, DASH if share is None else f"{share:.0%}")
+        lines = [(c.name if j == 0 else "",
+                  translate("WallView", TARGET_LABELS[label]) if label in TARGET_LABELS else label,
+                  DASH if share is None else f"{share:.0%}")
                  for c in campaigns[:CAMPAIGNS_SHOWN] for j, (label, share) in
                  enumerate(c.targets or (("", None),))]
         for i, cells in enumerate(self.rows):

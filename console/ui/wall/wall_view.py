@@ -189,9 +189,10 @@ class WallView(QWidget):
             self._fit_map(self.map_slot.itemAt(0).widget(), on_wall=True)
 
     def visible_panels(self) -> list[QWidget]:
-        """The panels in the rotation: campaigns only when a campaign service answers."""
+        """The panels in the rotation: campaigns only while one runs (an empty panel on the wall
+        says nothing to the room)."""
         return [p for k, p in self.panels.items()
-                if k != "campaigns" or (self.live is not None and self.live.campaigns is not None)]
+                if k != "campaigns" or (self.live is not None and bool(self.live.campaigns))]
 
     @Slot()
     def rotate(self, step: int = 1) -> None:
@@ -270,7 +271,7 @@ class WallView(QWidget):
             "—" if rate is None else "100%" if rate >= 0.9995 else f"{rate:.1%}",
             "" if rate is None else "ok" if rate >= 0.9 else "warning" if rate >= 0.8 else "critical")
         self.panels["urgent"].show_cases(live.urgent)
-        if live.campaigns is not None:
+        if live.campaigns:
             self.panels["campaigns"].show_campaigns(live.campaigns)
         elif self.stack.currentWidget() is self.panels["campaigns"]:
             self.rotate()
