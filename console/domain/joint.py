@@ -47,6 +47,10 @@ class PartAction(StrEnum):
     REWORK = "part_rework"                       # 返工: the desk sends the part back
 
 
+class DisputeAction(StrEnum):
+    RULE = "dispute_rule"        # 执法调处: the duty leader rules who owns a disputed case
+
+
 _DEPARTMENT = frozenset({Role.DEPARTMENT})
 _COMMAND = frozenset({Role.LEADER, Role.ADMIN})
 _DESK = frozenset({Role.DISPATCHER, Role.LEADER, Role.ADMIN})
