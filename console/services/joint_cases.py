@@ -99,6 +99,7 @@ def dispatch(session: Session, actor: Actor, case_id: int, version: int, *,
     unless `assist_deadline`). Without assisting departments, exactly the ordinary dispatch."""
     at = at or cases.now()
     assisting = list(assisting)
+    authorize(session, actor, Permission.DISPATCH)   # before anything is looked at
     if not assisting:
         return cases.dispatch(session, actor, case_id, version, department_id=department_id,
                               deadline=deadline, note=note, at=at)
@@ -230,16 +231,15 @@ def _move_case(session: Session, actor: Actor, case: Case, before: Part, after: 
     return None
 
 
-def my_parts(session: Session, actor: Actor) -> list[tuple[int, PartView]]:
-    """The signed-in department's parts still open, as (case id, part): its share of joint
-    cases, lead or assisting."""
-    if actor.department_id is None:
-        return []
+def department_parts(session: Session, department_id: int) -> list[tuple[int, PartView]]:
+    """A department's parts still open, as (case id, part), soonest deadline first: its share
+    of joint cases, lead or assisting."""
     rows = session.scalars(select(CaseDepartment).where(
-        CaseDepartment.department_id == actor.department_id,
+        CaseDepartment.department_id == department_id,
         CaseDepartment.state.in_([s.value for s in joint.LIVE]))
         .order_by(CaseDepartment.deadline))
-    name = session.get(Department, actor.department_id).name
+    department = session.get(Department, department_id)
+    name = department.name if department is not None else ""
     return [(r.case_id, PartView(r.department_id, name, r.role, r.state, r.deadline,
                                  r.requested_deadline, r.reply, r.replied_at, r.returns,
                                  r.rework_count, r.extension_count, r.version)) for r in rows]
