@@ -23,7 +23,7 @@ def bounced(db, city, times, **kw):
     """A case dispatched and returned as not-ours `times` times, by two departments in turn."""
     names = sorted(city.departments)
     depts = [city.departments[names[0]], city.departments[names[1]]]
-    users = [city.dept_user(db, d) for d in depts]
+    users = [user_of(db, city, d) for d in depts]
     c = report(db, city.dispatcher, **kw)
     at = MON + timedelta(minutes=1)
     with db.transaction() as s:
@@ -36,6 +36,20 @@ def bounced(db, city, times, **kw):
             c = cases.return_case(s, users[i % 2], c.case_id, c.version, reason="不属本单位",
                                   at=at + timedelta(seconds=30))
     return c, depts, users, at
+
+
+def user_of(db, city, department_id):
+    """The department's user (made once per test)."""
+    from sqlalchemy import select
+
+    from console.domain.roles import Role
+    from console.services.actor import Actor
+    from console.store.models import User
+    with db.session() as s:
+        user = s.scalars(select(User).where(User.username == f"dept{department_id}")).first()
+        if user is not None:
+            return Actor(user.id, user.display_name, Role.DEPARTMENT, department_id)
+    return city.dept_user(db, department_id)
 
 
 def test_a_case_returned_more_than_the_setting_becomes_a_dispute(db, city):

@@ -114,6 +114,13 @@ def _returned_by(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def departments(session: Session) -> list[tuple[int, str]]:
+    """The active departments a ruling may name, (id, name) by name."""
+    return [(d, n) for d, n in session.execute(
+        select(Department.id, Department.name).where(Department.active.is_(True))
+        .order_by(Department.name))]
+
+
 def rule(session: Session, actor: Actor, case_id: int, *, department_id: int, reason: str,
          at: datetime | None = None) -> Ruling:
     """执法调处: the duty leader rules that `department_id` owns the disputed case, with the
