@@ -152,3 +152,45 @@ def test_a_dispatcher_cannot_rule(qtbot, db, city):
         with db.transaction() as s:
             disputes.rule(s, city.dispatcher, c.case_id, department_id=1, reason="x")
     _ = cases  # the services refuse anyway (tests/test_disputes.py)
+
+
+def test_a_department_acts_on_its_own_part_from_the_pane(qtbot, db, city, monkeypatch):
+    c, (lead, a, b) = joint_case(db, city)
+    lead_user = user_of(db, city, lead)
+    with db.session() as s:
+        detail = case_desk.case_detail(s, c.case_id)
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.joint_parts.bind(TaskRunner(db), lambda: lead_user)
+    pane.show_detail(detail, [])
+    names = {w.objectName() for w in pane.joint_parts.findChildren(QWidget)
+             if w.objectName().startswith("part:")}
+    # Only its own part's actions: none on the assisting departments' parts.
+    assert names == {f"part:{lead}:{x}" for x in ("part_accept", "part_reply", "part_return",
+                                                   "part_request_extension")}
+
+    class Answered:
+        def __init__(self, *args, **kw):
+            pass
+
+        def needs_nothing(self):
+            return False
+
+        def exec(self):
+            from PySide6.QtWidgets import QDialog
+            return QDialog.DialogCode.Accepted
+
+        def values(self):
+            return {"reply": "垃圾已清运"}
+    monkeypatch.setattr("console.ui.queues.joint_parts.PartActionDialog", Answered)
+    button = pane.joint_parts.findChild(QWidget, f"part:{lead}:part_reply")
+    with qtbot.waitSignal(pane.joint_parts.changed, timeout=10_000):
+        button.click()
+    with db.session() as s:
+        parts = {p.department_id: p for p in joint_cases.parts(s, c.case_id)}
+    assert parts[lead].state == "handled" and parts[lead].reply == "垃圾已清运"
+    # A refusal is shown in the section: a second reply on the handled part.
+    pane.joint_parts.act(parts[lead], joint_cases.PartAction.REPLY, {"reply": "再次"})
+    error = pane.joint_parts.findChild(QWidget, "jointPartsError")
+    qtbot.waitUntil(lambda: not error.isHidden(), timeout=10_000)
+    assert error.text()

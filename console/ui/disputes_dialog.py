@@ -83,6 +83,7 @@ class DisputesDialog(QDialog):
         self.note = QLabel(self)
         self.note.setObjectName("disputesNote")
         self.note.setWordWrap(True)
+        self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 3)
         open_title = QLabel(self.tr("Open disputes"), self)
         open_title.setProperty("kind", "sectionTitle")
         self.open_table = _table(self, "openDisputes", [

@@ -838,6 +838,21 @@
     </message>
 </context>
 <context>
+    <name>PartActionDialog</name>
+    <message>
+        <source>Reply</source>
+        <translation>反馈意见</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+</context>
+<context>
     <name>QueueActions</name>
     <message>
         <source>Hotline intake</source>

@@ -213,7 +213,7 @@ class DetailPane(QScrollArea):
         self.map_button.setEnabled(d.lon is not None)
         self.show_actions(buttons)
         self._fill_form(d)
-        self.joint_parts.show_parts(d.parts)
+        self.joint_parts.show_parts(d.parts, d.id)
         self._fill_photos(d)
         self._fill_timeline(d)
         self.verticalScrollBar().setValue(keep)

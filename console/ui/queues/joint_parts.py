@@ -4,15 +4,22 @@ Also the words of joint enforcement: refusals, the part actions' names on the ti
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
-from console.common.messages import ACTION_NAMES, register_error_texts
+from console.common.messages import (ACTION_NAMES, action_name, describe_error,
+                                     register_error_texts)
 from console.common.theme import severity_color
+from console.domain.joint import PartAction
+from console.live.tasks import TaskRunner
+from console.services import joint_cases
+from console.services.actor import Actor
 from console.services.disputes import Ruling
 from console.services.joint_cases import PartView
+from console.ui.queues.joint_actions import PartActionDialog, actions_for
 from console.ui.queues.texts import full_time
 
 register_error_texts({
@@ -61,8 +68,10 @@ GONE_STATES = {"returned", "withdrawn"}
 
 
 class JointParts(QWidget):
-    """Every department's part of a joint case: role, state, deadline, reply. Hidden for a
-    single-department case."""
+    """Every department's part of a joint case: role, state, deadline, reply, and the part
+    actions the signed-in user may take. Hidden for a single-department case."""
+
+    changed = Signal(int)   # a case whose part was just acted on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,14 +85,32 @@ class JointParts(QWidget):
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setWordWrap(True)
         self.table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(4)
+        self.error = QLabel(self)
+        self.error.setObjectName("jointPartsError")
+        self.error.setProperty("kind", "errorBanner")
+        self.error.setWordWrap(True)
+        self.error.hide()
         layout.addWidget(self.title)
         layout.addWidget(self.table)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.error)
         self.parts: list[PartView] = []
+        self.case_id: int | None = None
+        self.tasks: TaskRunner | None = None
+        self.actor_of: Callable[[], Actor | None] = lambda: None
         self.hide()
 
-    def show_parts(self, parts: Iterable[PartView]) -> None:
-        self.parts = list(parts)
+    def bind(self, tasks: TaskRunner, actor_of: Callable[[], Actor | None]) -> None:
+        """Let the signed-in user act on the parts it may (else the section only shows)."""
+        self.tasks, self.actor_of = tasks, actor_of
+
+    def show_parts(self, parts: Iterable[PartView], case_id: int | None = None) -> None:
+        self.parts, self.case_id = list(parts), case_id
         self.setVisible(bool(self.parts))
+        self.error.hide()
+        self._fill_buttons()
         if not self.parts:
             self.table.clear()
             return
@@ -122,6 +149,45 @@ class JointParts(QWidget):
                 f"</span>{html.escape(' · ' + ' · '.join(extra)) if extra else ''}{reply}"
                 f"</td></tr>")
         self.table.setText("<table cellspacing='0'>" + "".join(rows) + "</table>")
+
+
+    def _fill_buttons(self) -> None:
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        actor = self.actor_of()
+        if self.tasks is None or self.case_id is None:
+            return
+        for p in self.parts:
+            for action in actions_for(p, actor):
+                name = action_name(action.value)
+                button = QPushButton(f"{p.department_name}：{name}", self)
+                button.setObjectName(f"part:{p.department_id}:{action.value}")
+                button.clicked.connect(lambda _=False, p=p, a=action: self.act(p, a))
+                self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+
+    def act(self, part: PartView, action: PartAction, params: dict | None = None) -> None:
+        """Take `action` on `part`, asking what it needs first (`params` given: no dialog)."""
+        actor, case_id = self.actor_of(), self.case_id
+        if actor is None or case_id is None or self.tasks is None:
+            return
+        if params is None:
+            dialog = PartActionDialog(action, f"{part.department_name}：{action_name(action.value)}",
+                                      part, self)
+            if not dialog.needs_nothing() and dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            params = dialog.values()
+        version = part.version
+        self.tasks.run(lambda s: joint_cases.act_part(s, actor, case_id, part.department_id,
+                                                      version, action, **params),
+                       on_done=lambda change: self.changed.emit(change.case_id),
+                       on_error=self._failed, owner=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error.setText(describe_error(exc))
+        self.error.show()
 
 
 class JointDispatchBox(QWidget):
