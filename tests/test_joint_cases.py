@@ -245,3 +245,27 @@ def test_two_departments_replying_at_once_complete_the_case_once(db, city, reque
     finally:
         for d in seats:
             d.dispose()
+
+
+def test_evaluation_counts_each_assisting_department_for_its_own_part(db, city, joint):
+    """One assisting department replies in time, the other never: the first is credited
+    (handled on time), the second charged (overdue); the lead is counted through the case."""
+    from console.domain.evaluation import Level, Period
+    from console.services import evaluation
+    from console.store.evaluation_queries import assist_counts
+    c, lead, a, b, users = joint
+    act(db, users[a], c, a, "part_reply", reply="已配合")
+    with db.session() as s:
+        deadline = s.get(CaseDepartment, part(db, c.case_id, b).id).deadline
+        upto = deadline + timedelta(hours=1)
+        rows = {r["department_id"]: r for r in assist_counts(s, MON - timedelta(days=1), upto)}
+        ranking = evaluation.evaluate(s, Level.DEPARTMENT, Period(MON - timedelta(days=1),
+                                                                  upto + timedelta(days=1)), upto)
+    assert rows[a]["dispatched"] == rows[a]["handled"] == rows[a]["handled_on_time"] == 1
+    assert rows[a]["overdue"] == 0 and rows[a]["due"] == 1 and rows[a]["closed_on_time"] == 1
+    assert rows[b]["handled"] == 0 and rows[b]["overdue"] == 1
+    assert lead not in rows
+    figures = {r.unit_id: r.figures for r in ranking.rows}
+    assert figures[a]["on_time_handling_rate"].value == 1.0
+    assert figures[b]["overdue"].value == 1.0
+    assert figures[lead]["overdue"].value == 1.0      # the case itself: the lead's

@@ -136,6 +136,7 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
         upto = _upto(p, now)
         if regional:
             rows = q.unit_counts(session, p.start, upto, check_hours, scope)
+            rows += q.assist_counts(session, p.start, upto, scope)   # joint cases' 协办 parts
             if Level.STREET in regional:
                 streets = streets or q.community_streets(session)
                 for row in rows:
