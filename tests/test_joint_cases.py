@@ -269,3 +269,21 @@ def test_evaluation_counts_each_assisting_department_for_its_own_part(db, city, 
     assert figures[a]["on_time_handling_rate"].value == 1.0
     assert figures[b]["overdue"].value == 1.0
     assert figures[lead]["overdue"].value == 1.0      # the case itself: the lead's
+
+
+def test_each_department_queue_shows_the_cases_it_has_a_part_in(db, city, joint):
+    from console.services.queues import QueueFilter, QueueQuery, queue_page, stage_counts
+    c, lead, a, b, users = joint
+    with db.session() as s:
+        pages = {d: [r.id for r in queue_page(s, QueueQuery("all", QueueFilter(department_id=d)),
+                                               now=T1).rows] for d in (lead, a, b)}
+        counts = stage_counts(s, QueueFilter(department_id=b), now=T1)
+    assert all(c.case_id in ids for ids in pages.values())
+    assert counts["all"] == 1
+    act(db, users[b], c, b, "part_reply", reply="好")      # b's part is done: off its queue
+    with db.session() as s:
+        ids = [r.id for r in queue_page(s, QueueQuery("all", QueueFilter(department_id=b)),
+                                        now=T1).rows]
+        other = [r.id for r in queue_page(s, QueueQuery("all", QueueFilter(department_id=a)),
+                                          now=T1).rows]
+    assert c.case_id not in ids and c.case_id in other
