@@ -139,3 +139,41 @@ def test_a_ruled_owner_cannot_return_its_assisting_part_either(db, city):
         joint_cases.act_part(s, users[1], c.case_id, depts[1], part_version, "part_return",
                              reason="不归", at=at + timedelta(minutes=3))
     assert e.value.code == "ruled_owner_cannot_return"
+
+
+def test_two_leaders_ruling_at_once_one_ruling_stands(db, city, request):
+    import threading
+
+    from console.store.database import open_database
+    c, depts, users, at = bounced(db, city, 3)
+    seats = [open_database(request.node.db_url) for _ in range(2)]
+    gate = threading.Barrier(2)
+    outcome: list[object] = [None, None]
+
+    def seat(k):
+        try:
+            with seats[k].transaction() as s:
+                assert disputes.open_disputes(s)      # both saw the open dispute
+                gate.wait(timeout=10)
+                outcome[k] = disputes.rule(s, city.leader, c.case_id, department_id=depts[k],
+                                           reason=f"裁定{k}", at=at + timedelta(minutes=1))
+        except Exception as exc:     # noqa: BLE001 - the test inspects it
+            outcome[k] = exc
+    try:
+        threads = [threading.Thread(target=seat, args=(k,)) for k in range(2)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=30)
+    finally:
+        for d in seats:
+            d.dispose()
+    won = [o for o in outcome if isinstance(o, disputes.Ruling)]
+    lost = [o for o in outcome if isinstance(o, DomainError)]
+    assert len(won) == 1 and len(lost) == 1, outcome
+    assert lost[0].code == "dispute_already_ruled"
+    with db.session() as s:
+        (ruling,) = disputes.rulings(s)
+    assert ruling.department_id == won[0].department_id
+    _, events = load(db, c.case_id)
+    assert [e.action for e in events].count("dispute_rule") == 1

@@ -287,3 +287,16 @@ def test_each_department_queue_shows_the_cases_it_has_a_part_in(db, city, joint)
         other = [r.id for r in queue_page(s, QueueQuery("all", QueueFilter(department_id=a)),
                                           now=T1).rows]
     assert c.case_id not in ids and c.case_id in other
+
+
+def test_too_many_assisting_departments_are_refused_before_anything_moves(db, city):
+    c = report(db, city.dispatcher)
+    with db.transaction() as s:
+        c = cases.register(s, city.dispatcher, c.case_id, c.version, at=MON + timedelta(minutes=1))
+    for assisting, code in ((list(range(1, 30)), "too_many_items"), (["x"], "not_a_list"),
+                            ([99_999], "not_found")):
+        with pytest.raises(DomainError) as e, db.transaction() as s:
+            joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, assisting=assisting,
+                                 at=MON + timedelta(minutes=2))
+        assert e.value.code == code
+    assert status(db, c.case_id) == "registered"

@@ -20,6 +20,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.domain.changes import ChangeKind
@@ -142,11 +143,18 @@ def rule(session: Session, actor: Actor, case_id: int, *, department_id: int, re
         raise DomainError("not_a_dispute", number=case.number)
     if joint_queries.ruling_of(session, case_id) is not None:
         raise DomainError("dispute_already_ruled", number=case.number)
-    session.add(DisputeRuling(case_id=case_id, department_id=department_id,
-                              category_code=case.category_code, lon=case.lon, lat=case.lat,
-                              returns=case.return_count, reason=reason, ruled_by=actor.user_id,
-                              ruled_by_name=actor.name, ruled_at=at))
-    session.flush()   # a second leader ruling at once meets the unique case_id here
+    ruling = DisputeRuling(case_id=case_id, department_id=department_id,
+                           category_code=case.category_code, lon=case.lon, lat=case.lat,
+                           returns=case.return_count, reason=reason, ruled_by=actor.user_id,
+                           ruled_by_name=actor.name, ruled_at=at)
+    try:
+        # Two leaders ruling at once: the check above passes for both, the unique case_id
+        # lets one in; the other is told the case is ruled already.
+        with session.begin_nested():
+            session.add(ruling)
+            session.flush()
+    except IntegrityError:
+        raise DomainError("dispute_already_ruled", number=case.number) from None
     data = {"department_id": department_id, "reason": reason, "returns": case.return_count}
     case_store.append_event(session, case_id=case_id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,

@@ -19,6 +19,7 @@ from console.domain import joint
 from console.domain.changes import ChangeKind
 from console.domain.errors import DomainError, NotFound, StaleVersion
 from console.domain.joint import Part, PartAction, PartRole, PartState
+from console.domain.limits import check_count
 from console.domain.permissions import Permission
 from console.domain.roles import Role
 from console.domain.workflow import Action, Status
@@ -98,11 +99,13 @@ def dispatch(session: Session, actor: Actor, case_id: int, version: int, *,
     """派遣: to a lead department and, optionally, assisting ones (each with the lead's deadline
     unless `assist_deadline`). Without assisting departments, exactly the ordinary dispatch."""
     at = at or cases.now()
-    assisting = list(assisting)
-    authorize(session, actor, Permission.DISPATCH)   # before anything is looked at
-    if not assisting:
+    if not assisting:   # the ordinary dispatch, exactly
         return cases.dispatch(session, actor, case_id, version, department_id=department_id,
                               deadline=deadline, note=note, at=at)
+    authorize(session, actor, Permission.DISPATCH)   # before anything is looked at
+    assisting = check_count("assisting", assisting)
+    if any(not isinstance(d, int) or isinstance(d, bool) for d in assisting):
+        raise DomainError("not_a_list", field="assisting")
     for d in assisting:
         department = session.get(Department, d)
         if department is None:

@@ -1597,6 +1597,10 @@
         <translation>班次</translation>
     </message>
     <message>
+        <source>assisting departments</source>
+        <translation>协办部门</translation>
+    </message>
+    <message>
         <source>campaign name</source>
         <translation>专项行动名称</translation>
     </message>
