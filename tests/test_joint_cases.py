@@ -272,7 +272,12 @@ def test_evaluation_counts_each_assisting_department_for_its_own_part(db, city, 
 
 
 def test_each_department_queue_shows_the_cases_it_has_a_part_in(db, city, joint):
-    from console.services.queues import QueueFilter, QueueQuery, queue_page, stage_counts
+    from console.services.queues import (
+        QueueFilter,
+        QueueQuery,
+        queue_page,
+        stage_counts,
+    )
     c, lead, a, b, users = joint
     with db.session() as s:
         pages = {d: [r.id for r in queue_page(s, QueueQuery("all", QueueFilter(department_id=d)),

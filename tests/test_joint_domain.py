@@ -9,8 +9,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from console.domain.errors import DomainError
-from console.domain.joint import (LIVE, ON_CASE, RULES, Part, PartAction, PartRole, PartState,
-                                  allowed, apply, case_handled, new_parts, perform, withdraw)
+from console.domain.joint import (
+    LIVE,
+    ON_CASE,
+    RULES,
+    Part,
+    PartAction,
+    PartRole,
+    PartState,
+    allowed,
+    apply,
+    case_handled,
+    new_parts,
+    perform,
+    withdraw,
+)
 from console.domain.roles import Role
 
 T0 = datetime(2026, 3, 9, 9, 0)

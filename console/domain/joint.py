@@ -7,10 +7,11 @@ Pure: the service (console/services/joint_cases.py) stores the parts and drives 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any
 
 from console.domain.errors import DomainError
 from console.domain.limits import check_text

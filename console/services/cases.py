@@ -27,8 +27,7 @@ from console.services import campaigns
 from console.services.actor import Actor, authorize
 from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
-from console.store import feed
-from console.store import joint_queries
+from console.store import feed, joint_queries
 from console.store.models import Case, Category, Department, PatrolOfficer
 
 SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")

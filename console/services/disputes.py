@@ -34,10 +34,17 @@ from console.services.actor import Actor, authorize
 from console.services.settings import get_setting
 from console.services.workbook import keep_text
 from console.store import cases as case_store
-from console.store import feed
-from console.store import joint_queries
-from console.store.models import (Case, CaseEvent, Category, Cell, Community, Department,
-                                  DisputeRuling, User)
+from console.store import feed, joint_queries
+from console.store.models import (
+    Case,
+    CaseEvent,
+    Category,
+    Cell,
+    Community,
+    Department,
+    DisputeRuling,
+    User,
+)
 
 _METRES_PER_DEGREE = 111_320.0
 _RETURNS = (Action.RETURN.value, "part_return")

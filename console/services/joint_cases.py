@@ -27,8 +27,7 @@ from console.services import cases
 from console.services.actor import Actor, authorize
 from console.services.cases import CaseChange
 from console.store import cases as case_store
-from console.store import feed
-from console.store import joint_queries
+from console.store import feed, joint_queries
 from console.store.models import Case, CaseDepartment, Department
 
 #: The permission table's row each part action answers to (no new rows: a department that may

@@ -28,8 +28,15 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from console.domain.workflow import Status
-from console.store.models import (Case, CaseDepartment, Cell, Community, Department,
-                                  PatrolOfficer, Street)
+from console.store.models import (
+    Case,
+    CaseDepartment,
+    Cell,
+    Community,
+    Department,
+    PatrolOfficer,
+    Street,
+)
 
 #: Registration, dispatch and a 核查 are looked for among cases reported this long before the
 #: period (they follow the report within days; keeps the scan on the reported_at index).

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0025"
 # The brief names 0025; the lead re-chains parallel branches at merge.
 down_revision = "0019"

@@ -7,11 +7,23 @@ import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from console.common.messages import (ACTION_NAMES, action_name, describe_error,
-                                     register_error_texts)
+from console.common.messages import (
+    ACTION_NAMES,
+    action_name,
+    describe_error,
+    register_error_texts,
+)
 from console.common.theme import severity_color
 from console.domain.joint import PartAction
 from console.live.tasks import TaskRunner
