@@ -182,6 +182,10 @@ def test_a_department_acts_on_its_own_part_from_the_pane(qtbot, db, city, monkey
 
         def values(self):
             return {"reply": "垃圾已清运"}
+    pane.resize(560, 1000)
+    pane.show()
+    qtbot.waitUntil(pane.joint_parts.isVisible)
+    pane.grab().save(f"{SHOTS}/joint-detail-department.png")
     monkeypatch.setattr("console.ui.queues.joint_parts.PartActionDialog", Answered)
     button = pane.joint_parts.findChild(QWidget, f"part:{lead}:part_reply")
     with qtbot.waitSignal(pane.joint_parts.changed, timeout=10_000):

@@ -658,6 +658,34 @@
         <translation>已撤回</translation>
     </message>
     <message>
+        <source>Take up</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>反馈意见</translation>
+    </message>
+    <message>
+        <source>Return: not ours</source>
+        <translation>回退（非本单位）</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Deny extension</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Send back for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
         <source>Departments (joint case)</source>
         <translation>联合处置部门</translation>
     </message>

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +26,7 @@ from console.common.messages import (
 )
 from console.common.theme import severity_color
 from console.domain.joint import PartAction
+from console.domain.roles import Role
 from console.live.tasks import TaskRunner
 from console.services import joint_cases
 from console.services.actor import Actor
@@ -75,6 +76,16 @@ STATE_TEXTS = {
     "returned": QT_TRANSLATE_NOOP("JointParts", "Returned: not ours"),
     "withdrawn": QT_TRANSLATE_NOOP("JointParts", "Withdrawn"),
 }
+BUTTON_TEXTS = {
+    PartAction.ACCEPT: QT_TRANSLATE_NOOP("JointParts", "Take up"),
+    PartAction.REPLY: QT_TRANSLATE_NOOP("JointParts", "Reply"),
+    PartAction.RETURN: QT_TRANSLATE_NOOP("JointParts", "Return: not ours"),
+    PartAction.REQUEST_EXTENSION: QT_TRANSLATE_NOOP("JointParts", "Request extension"),
+    PartAction.APPROVE_EXTENSION: QT_TRANSLATE_NOOP("JointParts", "Approve extension"),
+    PartAction.DENY_EXTENSION: QT_TRANSLATE_NOOP("JointParts", "Deny extension"),
+    PartAction.REWORK: QT_TRANSLATE_NOOP("JointParts", "Send back for rework"),
+}
+PER_ROW = 3
 DONE_STATES = {"handled", "replied"}
 GONE_STATES = {"returned", "withdrawn"}
 
@@ -97,7 +108,7 @@ class JointParts(QWidget):
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setWordWrap(True)
         self.table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QHBoxLayout()
+        self.buttons = QGridLayout()   # rows of a few: the pane may be a narrow dock
         self.buttons.setSpacing(4)
         self.error = QLabel(self)
         self.error.setObjectName("jointPartsError")
@@ -171,14 +182,17 @@ class JointParts(QWidget):
         actor = self.actor_of()
         if self.tasks is None or self.case_id is None:
             return
+        own = actor is not None and actor.role is Role.DEPARTMENT
+        buttons = []
         for p in self.parts:
             for action in actions_for(p, actor):
-                name = action_name(action.value)
-                button = QPushButton(f"{p.department_name}：{name}", self)
+                text = self.tr(BUTTON_TEXTS[action])
+                button = QPushButton(text if own else f"{p.department_name}：{text}", self)
                 button.setObjectName(f"part:{p.department_id}:{action.value}")
                 button.clicked.connect(lambda _=False, p=p, a=action: self.act(p, a))
-                self.buttons.addWidget(button)
-        self.buttons.addStretch(1)
+                buttons.append(button)
+        for i, button in enumerate(buttons):
+            self.buttons.addWidget(button, i // PER_ROW, i % PER_ROW)
 
     def act(self, part: PartView, action: PartAction, params: dict | None = None) -> None:
         """Take `action` on `part`, asking what it needs first (`params` given: no dialog)."""
