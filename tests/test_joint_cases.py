@@ -305,3 +305,21 @@ def test_too_many_assisting_departments_are_refused_before_anything_moves(db, ci
                                  at=MON + timedelta(minutes=2))
         assert e.value.code == code
     assert status(db, c.case_id) == "registered"
+
+
+def test_assisting_departments_may_get_their_own_deadline(db, city):
+    names = sorted(city.departments)
+    lead, a = city.departments[names[0]], city.departments[names[1]]
+    c = report(db, city.dispatcher)
+    with db.transaction() as s:
+        c = cases.register(s, city.dispatcher, c.case_id, c.version, at=MON + timedelta(minutes=1))
+    with pytest.raises(DomainError) as e, db.transaction() as s:
+        joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=lead,
+                             assisting=[a], assist_deadline=MON, at=MON + timedelta(minutes=2))
+    assert e.value.code == "deadline_in_past"
+    later = MON + timedelta(days=2)
+    with db.transaction() as s:
+        joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=lead,
+                             assisting=[a], assist_deadline=later, at=MON + timedelta(minutes=2))
+    assert part(db, c.case_id, a).deadline == later
+    assert part(db, c.case_id, lead).deadline != later

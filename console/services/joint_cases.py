@@ -121,6 +121,8 @@ def dispatch(session: Session, actor: Actor, case_id: int, version: int, *,
     if deadline is None:
         deadline = cases.default_deadline(session, case.category_code, at)
     joint.new_parts(department_id, assisting, deadline)   # refused before the case moves
+    if assist_deadline is not None and assist_deadline <= at:
+        raise DomainError("deadline_in_past", deadline=assist_deadline.isoformat(timespec="minutes"))
     change = cases.act(session, actor, case_id, version, Action.DISPATCH, at=at,
                        department_id=department_id, deadline=deadline, note=note,
                        evidence={"assisting": assisting})
