@@ -21,7 +21,8 @@ from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
 from console.services import (alert_actions, base_map, campaigns, case_desk, cases, categories,
-                              devices, field_sessions, holidays, hotline, open311_keys,
+                              devices, disputes, field_sessions, holidays, hotline, joint_cases,
+                              open311_keys,
                               people_export, people_import, roster, setup_state, supervision,
                               users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
@@ -191,6 +192,15 @@ ENTRY_POINTS.update({
                                           s, a, BaseMap("http://t.example/{z}/{x}/{y}.png"), MON)),
     "categories.set_active": (P.EDIT_SETTINGS, lambda s, a, w: categories.set_active(
         s, a, MANHOLE, True, at=MON)),
+})
+ENTRY_POINTS.update({
+    # Joint cases: the dispatch, and a department's part (the part actions answer to the
+    # workflow's rows: a reply is MARK_HANDLED's).
+    "joint_cases.dispatch": (P.DISPATCH, _case_call(joint_cases.dispatch, assisting=[2])),
+    "joint_cases.act_part": (P.MARK_HANDLED, lambda s, a, w: joint_cases.act_part(
+        s, a, 99_999, 1, 1, "part_reply", reply="已配合")),
+    "disputes.rule": (P.RULE_DISPUTE, lambda s, a, w: disputes.rule(
+        s, a, w.case_id, department_id=1, reason="河道岸线属水务")),
 })
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",

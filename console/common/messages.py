@@ -345,6 +345,7 @@ _FIELD_NAMES = Names("Fields", {
     "department_name": QT_TRANSLATE_NOOP("Fields", "department name"),
     "request_id": QT_TRANSLATE_NOOP("Fields", "request number"),
     "shifts": QT_TRANSLATE_NOOP("Fields", "shifts"),
+    "assisting": QT_TRANSLATE_NOOP("Fields", "assisting departments"),
     "campaign_name": QT_TRANSLATE_NOOP("Fields", "campaign name"),
     "category_name": QT_TRANSLATE_NOOP("Fields", "category name"),
 })

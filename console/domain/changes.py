@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from console.domain.joint import DisputeAction, PartAction
 from console.domain.workflow import Action
 
 
@@ -67,5 +68,6 @@ def is_action(kind: ChangeKind, action: str) -> bool:
     return action in _ACTIONS
 
 
-_CASE_ACTIONS = frozenset(a.value for a in Action)
+# A joint case's part actions are case changes too (the queues of every department re-read).
+_CASE_ACTIONS = frozenset(a.value for enum in (Action, PartAction, DisputeAction) for a in enum)
 _ACTIONS = frozenset(a.value for a in ChangeAction)

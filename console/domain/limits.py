@@ -67,6 +67,7 @@ COUNT_LIMITS: dict[str, int] = {
     "photos": 20,
     "setting_items": 500,                 # strings, numbers and keys in one setting's value
     "shifts": 50,                         # one officer's shift schedule
+    "assisting": 20,                      # assisting departments (协办) of one joint dispatch
 }
 
 _LINE_BREAKS = frozenset("\n\t")

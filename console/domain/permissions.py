@@ -41,6 +41,7 @@ class Permission(StrEnum):
     RAISE_SUPERVISION = "supervision.raise"      # 催办/督办/挂牌督办, and raising one a step
     ANSWER_SUPERVISION = "supervision.answer"    # the department's reply and promised time
     CLOSE_SUPERVISION = "supervision.close"
+    RULE_DISPUTE = "dispute.rule"          # 执法调处: which department owns a disputed case
     EDIT_SETTINGS = "settings.edit"        # the shared settings every seat reads
     MANAGE_USERS = "users.manage"          # create, edit, deactivate, reset passwords
     CHANGE_OWN_PASSWORD = "password.change_own"
@@ -83,6 +84,7 @@ TABLE: dict[Permission, frozenset[Role]] = {
     P.RAISE_SUPERVISION: _COMMAND,
     P.ANSWER_SUPERVISION: frozenset({R.DEPARTMENT}),
     P.CLOSE_SUPERVISION: _COMMAND,
+    P.RULE_DISPUTE: _COMMAND,
     P.EDIT_SETTINGS: frozenset({R.ADMIN}),
     P.MANAGE_USERS: frozenset({R.ADMIN}),
     P.CHANGE_OWN_PASSWORD: _PEOPLE,

@@ -265,6 +265,11 @@ def replay(category_code: str, events: list[tuple[str, dict[str, Any], datetime]
         if action == Action.REPORT:
             state = replace(state, status=Status.REPORTED, version=state.version + 1,
                             category_code=data.get("category_code", category_code))
-        else:
+        elif action in _ACTION_NAMES:
             state = apply(state, action, data, at)
+        # Other events are a joint case's department parts (console/domain/joint.py): the
+        # trail keeps them, the case's own state does not change with them.
     return state
+
+
+_ACTION_NAMES = frozenset(a.value for a in Action)

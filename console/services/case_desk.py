@@ -20,7 +20,7 @@ from console.domain.errors import DomainError, NotFound
 from console.domain.patrol_state import distance_m, on_shift
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, parse_action
-from console.services import cases
+from console.services import cases, joint_cases
 from console.services.actor import Actor
 from console.services.settings import work_calendar
 from console.store.models import (
@@ -109,6 +109,7 @@ class CaseDetail:
     external_id: str
     campaigns: list[str]
     timeline: list[TimelineEntry]
+    parts: tuple[joint_cases.PartView, ...] = ()   # a joint case's departments, the lead first
 
     @property
     def extension_pending(self) -> bool:
@@ -187,7 +188,7 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         extension_count=case.extension_count, return_count=case.return_count,
         supervision_level=case.supervision_level, duplicate_of=duplicate_of or "",
         duplicates=duplicates, external_id=case.external_id or "", campaigns=campaigns,
-        timeline=timeline)
+        timeline=timeline, parts=tuple(joint_cases.parts(session, case.id)))
 
 
 # --- proposals for the action dialogs -------------------------------------------------------
@@ -276,7 +277,7 @@ def nearest_patrols(session: Session, case_id: int, *, now: datetime | None = No
 
 _USE_CASES: dict[Action, Callable[..., cases.CaseChange]] = {
     Action.REGISTER: cases.register, Action.REJECT: cases.reject,
-    Action.DISPATCH: cases.dispatch, Action.RETURN: cases.return_case,
+    Action.DISPATCH: joint_cases.dispatch, Action.RETURN: cases.return_case,   # + assisting
     Action.REQUEST_EXTENSION: cases.request_extension,
     Action.APPROVE_EXTENSION: cases.approve_extension,
     Action.DENY_EXTENSION: cases.deny_extension, Action.MARK_HANDLED: cases.mark_handled,

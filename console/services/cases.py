@@ -27,7 +27,7 @@ from console.services import campaigns
 from console.services.actor import Actor, authorize
 from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
-from console.store import feed
+from console.store import feed, joint_queries
 from console.store.models import Case, Category, Department, PatrolOfficer
 
 SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")
@@ -221,10 +221,11 @@ def stage_columns(session: Session, status: Status, needs: bool, at: datetime) -
 
 def act(session: Session, actor: Actor, case_id: int, expected_version: int, action: Action | str,
         *, at: datetime | None = None, evidence: dict[str, Any] | None = None,
-        **params: Any) -> CaseChange:
+        joint: bool = False, **params: Any) -> CaseChange:
     """Perform one workflow action on a case the caller saw at `expected_version`.
 
-    `evidence`: what a service adds to the event's data (an officer's photos and device)."""
+    `evidence`: what a service adds to the event's data (an officer's photos and device).
+    `joint`: called by services/joint_cases.py, which has checked the department's own part."""
     at = at or now()
     action = workflow.parse_action(action)
     actor = authorize(session, actor, Permission(action.value))
@@ -234,11 +235,15 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     if case.version != expected_version:
         raise StaleVersion(case.number, expected_version, case.version)
     before = _state_of(case)
-    if actor.role is Role.DEPARTMENT and (case.department_id is None
-                                          or actor.department_id != case.department_id):
+    if actor.role is Role.DEPARTMENT and not joint and (
+            case.department_id is None or actor.department_id != case.department_id):
         # A department acts only on what was dispatched to it: before a dispatch (or after a
         # return) the case is nobody's, and its notes are not theirs to write.
         raise DomainError("not_your_department", number=case.number)
+    if action in _PART_ACTIONS and not joint and joint_queries.is_joint(session, case.id):
+        raise DomainError("joint_case_parts", number=case.number)   # each part acts on its own
+    if action in (Action.DISPATCH, Action.RETURN):
+        _check_ruling(session, case, action, actor, params.get("department_id"))
     if action is Action.REGISTER and params.get("category_code"):
         category(session, params["category_code"])
     if action is Action.DISPATCH and params.get("department_id") is not None:
@@ -289,6 +294,25 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     return CaseChange(case.id, case.number, after.status.value, after.version, ticket)
 
 
+#: What a joint case's departments do part by part (services/joint_cases.py), not on the case.
+_PART_ACTIONS = frozenset({Action.MARK_HANDLED, Action.RETURN, Action.REQUEST_EXTENSION,
+                           Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REWORK})
+
+
+def _check_ruling(session: Session, case: Case, action: Action, actor: Actor,
+                  department_id: int | None) -> None:
+    """A leader's ruling on a disputed case binds (执法调处): the dispatch goes to the department
+    ruled the owner, and that department cannot return it as not theirs again."""
+    ruling = joint_queries.ruling_of(session, case.id)
+    if ruling is None:
+        return
+    if action is Action.DISPATCH and department_id not in (None, ruling.department_id):
+        owner = session.get(Department, ruling.department_id)
+        raise DomainError("dispute_ruled_owner", number=case.number, department=owner.name)
+    if action is Action.RETURN and case.department_id == ruling.department_id:
+        raise DomainError("ruled_owner_cannot_return")
+
+
 def default_deadline(session: Session, category_code: str, start: datetime) -> datetime:
     """The deadline a category's time limit gives from `start` in the city's work calendar."""
     cat = category(session, category_code)
@@ -316,7 +340,9 @@ def dispatch(session, actor, case_id, version, *, department_id=None, deadline=N
     if case is None:
         raise NotFound("case", case_id)
     if department_id is None:
-        department_id = category(session, case.category_code).department_id
+        ruling = joint_queries.ruling_of(session, case_id)
+        department_id = (ruling.department_id if ruling is not None
+                         else category(session, case.category_code).department_id)
     if deadline is None:
         deadline = default_deadline(session, case.category_code, at)
     return act(session, actor, case_id, version, Action.DISPATCH, at=at,

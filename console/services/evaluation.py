@@ -138,8 +138,9 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
     scans = {}
     periods = {"now": period, "previous": prev}
     if regional:
-        rows = q.unit_counts_many(session, [(p.start, _upto(p, now)) for p in periods.values()],
-                                  check_hours, scope)
+        spans = [(p.start, _upto(p, now)) for p in periods.values()]
+        rows = q.unit_counts_many(session, spans, check_hours, scope)
+        rows += _assist_rows(session, spans, scope)      # joint cases' 协办 parts
         streets = q.community_streets(session) if Level.STREET in regional else {}
         for i, name in enumerate(periods):
             for lv in regional:
@@ -167,6 +168,21 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
         ranked = [Ranked(r.unit_id, r.name, r.figures, r.score, r.grade, r.previous_score,
                          i + 1 if r.score is not None else None) for i, r in enumerate(ranked)]
         out[lv] = Ranking(lv, period, _upto(period, now), ranked, SHOWN[lv], terms, scope)
+    return out
+
+
+def _assist_rows(session: Session, spans: list[tuple[datetime, datetime]],
+                 scope: Scope | None) -> list[tuple]:
+    """The assisting (协办) parts of joint cases as rows of q.unit_counts_many: a department's
+    counts in its period's columns, no community (regions count the case once, by its lead)."""
+    width = len(q.UNIT_COUNTS)
+    out = []
+    for i, (start, upto) in enumerate(spans):
+        for row in q.assist_counts(session, start, upto, scope):
+            counts = [0] * (width * len(spans))
+            for j, name in enumerate(q.UNIT_COUNTS):
+                counts[i * width + j] = int(row.get(name) or 0)
+            out.append((row["department_id"], None, *counts))
     return out
 
 

@@ -20,6 +20,7 @@ from console.domain.workflow import OPEN, Status
 from console.services.cases import SOURCES
 from console.services.cases import now as wall_clock
 from console.services.settings import get_setting, verification_sources, work_calendar
+from console.store import joint_queries
 from console.store import queue_queries as q
 from console.store.models import (
     Campaign,
@@ -153,8 +154,8 @@ def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, *,
                                 street_id=f.street_id, district_id=f.district_id)
     if region is not None:
         out.append(region)
-    if f.department_id is not None:
-        out.append(q.Case.department_id == f.department_id)
+    if f.department_id is not None:   # its joint cases' parts too (lead or assisting)
+        out.append(joint_queries.department_condition(f.department_id))
     if f.source:
         out.append(q.Case.source == f.source)
     if f.urgent is not None:

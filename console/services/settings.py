@@ -75,6 +75,9 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "verification_sources": (list(DEFAULT_VERIFIED_SOURCES), "Sources whose reports a patrol officer verifies on site (核实) before 立案"),
     "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage (0: no limit): verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
     "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
+    # Responsibility disputes (console/services/disputes.py).
+    "dispute_returns": (2, "Returns as not-ours after which a case is a dispute for the duty leader to rule on (执法调处)"),
+    "dispute_precedent_m": (300, "Metres within which a ruling is shown as a precedent for a case of the same category"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 

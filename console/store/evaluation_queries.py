@@ -28,7 +28,15 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from console.domain.workflow import Status
-from console.store.models import Case, Cell, Community, Department, PatrolOfficer, Street
+from console.store.models import (
+    Case,
+    CaseDepartment,
+    Cell,
+    Community,
+    Department,
+    PatrolOfficer,
+    Street,
+)
 
 #: Registration, dispatch and a 核查 are looked for among cases reported this long before the
 #: period (they follow the report within days; keeps the scan on the reported_at index).
@@ -300,6 +308,40 @@ def names(session: Session, level: str) -> dict[int, str]:
     raise ValueError(f"unknown level {level!r}")
 
 
+
+
+# --- joint cases: the assisting departments' own parts ---------------------------------------
+
+def assist_counts(session: Session, start: datetime, upto: datetime,
+                  scope: Scope | None = None) -> list[dict[str, Any]]:
+    """The department counts of assisting (协办) parts of joint cases, per department, as rows
+    like `unit_counts`' with no community: the lead is already counted through the case (its
+    department); an assisting department answers for its part — due by the part's deadline,
+    done when it replied, overdue while unreplied past it, returned as not-ours, extended,
+    reworked. Regions are not counted again (the case is counted once in its community)."""
+    p = CaseDepartment
+    on_case = p.state != "withdrawn"
+    replied = and_(p.replied_at.is_not(None), p.replied_at < upto)
+    f = {
+        "due": and_(on_case, p.deadline >= start, p.deadline < upto),
+        "closed": replied,
+        "on_time": p.replied_at <= p.deadline,
+        "reworked": p.rework_count > 0,
+        "extended": p.extension_count > 0,
+        "not_returned": p.returns == 0,
+        "dispatched": and_(p.dispatched_at >= start, p.dispatched_at < upto),
+        "handled": replied,
+        "overdue": and_(on_case, p.state != "returned", p.deadline < upto,
+                        or_(p.deadline >= start - OVERDUE_LOOKBACK,
+                            p.state.in_(("dispatched", "handling"))),
+                        or_(p.replied_at.is_(None), p.replied_at >= upto)),
+    }
+    names = [n for n, needs in COUNTS.items() if all(flag in f for flag in needs)]
+    sums = [func.coalesce(func.sum(case((and_(*(f[x] for x in COUNTS[n])), 1), else_=0)), 0)
+            .label(n) for n in names]
+    stmt = (select(p.department_id, *sums).join(Case, Case.id == p.case_id)
+            .where(p.role == "assist", *scoped(scope)).group_by(p.department_id))
+    return [dict(r._mapping) | {"community_id": None} for r in session.execute(stmt)]
 
 
 def community_streets(session: Session) -> dict[int, int]:

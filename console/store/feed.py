@@ -32,6 +32,7 @@ from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from console.domain.changes import ChangeAction, ChangeKind, is_action
+from console.domain.joint import DisputeAction, PartAction
 from console.domain.workflow import Action
 from console.store.models import ChangeFeed, FeedCounter, LatestPosition
 from console.store.notify import announce
@@ -90,7 +91,8 @@ def _pending(session: Session) -> _Pending:
 def _checked(kind: ChangeKind, action: str) -> None:
     if not isinstance(kind, ChangeKind):
         raise ValueError(f"feed kind must be a ChangeKind, not {kind!r}")
-    if not isinstance(action, (ChangeAction, Action)) or not is_action(kind, action):
+    if (not isinstance(action, (ChangeAction, Action, PartAction, DisputeAction))
+            or not is_action(kind, action)):
         raise ValueError(f"{action!r} is not an action of {kind.value!r} changes")
 
 

@@ -261,6 +261,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._rankings_action())
         view.addAction(self._campaigns_action())
         view.addAction(self._wall_action())
+        from console.ui.disputes_dialog import install_disputes   # 执法调处, for the command
+        self.disputes_action = install_disputes(view, self.tasks, lambda: self.actor, self)
         view.addSeparator()
         self.theme_actions: dict[str, QAction] = {}
         group = QActionGroup(self)

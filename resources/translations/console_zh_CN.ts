@@ -1132,6 +1132,117 @@
     </message>
 </context>
 <context>
+    <name>DisputesDialog</name>
+    <message>
+        <source>Responsibility disputes (执法调处)</source>
+        <translation>执法调处</translation>
+    </message>
+    <message>
+        <source>Open disputes</source>
+        <translation>待调处争议</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>回退次数</translation>
+    </message>
+    <message>
+        <source>Returned by</source>
+        <translation>回退单位</translation>
+    </message>
+    <message>
+        <source>Why this department owns it (recorded, shown as a precedent)</source>
+        <translation>裁定理由（记录在案，并作为先例提示）</translation>
+    </message>
+    <message>
+        <source>&amp;Rule</source>
+        <translation>裁定(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>责任单位</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Rulings</source>
+        <translation>已裁定</translation>
+    </message>
+    <message>
+        <source>Ruled by</source>
+        <translation>裁定人</translation>
+    </message>
+    <message>
+        <source>Ruled at</source>
+        <translation>裁定时间</translation>
+    </message>
+    <message>
+        <source>R&amp;efresh</source>
+        <translation>刷新(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Export meeting agenda…</source>
+        <translation>导出联席会议议题(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>The joint meeting&apos;s agenda (联席会议): open disputes and rulings, as an Excel workbook</source>
+        <translation>联席会议议题：待调处争议与已裁定事项，导出为 Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>A case returned as not-ours more than {n} times is a dispute. The duty leader&apos;s ruling binds: the case is dispatched to the owner, which cannot return it again; the dispatcher sees the ruling for cases of the same category within the set distance.</source>
+        <translation>案卷被回退（非本单位职责）超过 {n} 次即成为权属争议。带班领导的裁定具有约束力：案卷派往裁定的责任单位，该单位不得再次回退；派遣员派遣同类别、设定距离内的案卷时可看到该裁定。</translation>
+    </message>
+    <message>
+        <source>Export meeting agenda</source>
+        <translation>导出联席会议议题</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>导出时间</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Joint meeting agenda: responsibility disputes</source>
+        <translation>联席会议议题：执法权属争议</translation>
+    </message>
+    <message>
+        <source>Agenda written to {path}</source>
+        <translation>议题已导出到 {path}</translation>
+    </message>
+    <message>
+        <source>Responsibility &amp;disputes…</source>
+        <translation>执法调处(&amp;D)…</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Case {number} was changed by someone else while you had it open. Reload it and try again.</source>
@@ -1810,6 +1921,10 @@
     <message>
         <source>shifts</source>
         <translation>班次</translation>
+    </message>
+    <message>
+        <source>assisting departments</source>
+        <translation>协办部门</translation>
     </message>
     <message>
         <source>campaign name</source>

@@ -16,6 +16,10 @@
         <translation>处置部门</translation>
     </message>
     <message>
+        <source>Assisting</source>
+        <translation>协办部门</translation>
+    </message>
+    <message>
         <source>Computing the deadline…</source>
         <translation>正在计算处置时限…</translation>
     </message>
@@ -141,6 +145,45 @@
 {refused}</source>
         <translation>{total} 件中已完成 {done} 件。未完成：
 {refused}</translation>
+    </message>
+</context>
+<context>
+    <name>Actions</name>
+    <message>
+        <source>Part taken up</source>
+        <translation>部门签收</translation>
+    </message>
+    <message>
+        <source>Part replied</source>
+        <translation>部门反馈</translation>
+    </message>
+    <message>
+        <source>Part returned as not ours</source>
+        <translation>部门回退（非本单位）</translation>
+    </message>
+    <message>
+        <source>Part extension requested</source>
+        <translation>部门申请延期</translation>
+    </message>
+    <message>
+        <source>Part extension approved</source>
+        <translation>部门延期批准</translation>
+    </message>
+    <message>
+        <source>Part extension denied</source>
+        <translation>部门延期驳回</translation>
+    </message>
+    <message>
+        <source>Part sent back for rework</source>
+        <translation>部门返工</translation>
+    </message>
+    <message>
+        <source>Dispute ruled</source>
+        <translation>执法调处裁定</translation>
+    </message>
+    <message>
+        <source>Rule on disputes</source>
+        <translation>执法调处裁定</translation>
     </message>
 </context>
 <context>
@@ -455,6 +498,42 @@
         <source>Give the caller&apos;s phone number, so the case can be followed up.</source>
         <translation>请填写来电人电话，以便回访。</translation>
     </message>
+    <message>
+        <source>Case {number} is a joint case: each department acts on its own part.</source>
+        <translation>案卷 {number} 为联合处置案卷：各部门只能办理本部门承担的部分。</translation>
+    </message>
+    <message>
+        <source>That part of case {number} belongs to another department; act on your own.</source>
+        <translation>案卷 {number} 的该部分属于其他部门，请办理本部门的部分。</translation>
+    </message>
+    <message>
+        <source>“{action}” is not possible on a part that is {state}.</source>
+        <translation>部门部分处于“{state}”状态，不能执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>Write the department&apos;s reply.</source>
+        <translation>请填写部门反馈意见。</translation>
+    </message>
+    <message>
+        <source>A department is named twice: the lead cannot also assist, nor assist twice.</source>
+        <translation>部门重复：主办部门不能同时协办，协办部门也不能重复选择。</translation>
+    </message>
+    <message>
+        <source>The duty leader ruled that this department owns the case; it cannot be returned as not its own again.</source>
+        <translation>带班领导已裁定本部门为责任单位，不能再以非本单位职责回退。</translation>
+    </message>
+    <message>
+        <source>Case {number} was ruled to belong to {department}; dispatch it there.</source>
+        <translation>案卷 {number} 已裁定由 {department} 负责，请派往该部门。</translation>
+    </message>
+    <message>
+        <source>Case {number} is not a dispute (not returned often enough, or finished).</source>
+        <translation>案卷 {number} 不是权属争议（回退次数未超过设定值，或已办结）。</translation>
+    </message>
+    <message>
+        <source>Case {number} has been ruled on already; a ruling stands.</source>
+        <translation>案卷 {number} 已经裁定，裁定不可更改。</translation>
+    </message>
 </context>
 <context>
     <name>FilterBar</name>
@@ -561,6 +640,104 @@
     <message>
         <source>cell {code}</source>
         <translation>网格 {code}</translation>
+    </message>
+</context>
+<context>
+    <name>JointDispatchBox</name>
+    <message>
+        <source>Tick the departments that assist (协办); the one chosen above leads (主办).</source>
+        <translation>勾选协办部门；上面选择的部门为主办部门。</translation>
+    </message>
+    <message>
+        <source>Precedent: case {number} ({distance} m away) was ruled to {department} on {date}: {reason}</source>
+        <translation>先例：案卷 {number}（相距 {distance} 米）于 {date} 裁定由 {department} 负责：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>JointParts</name>
+    <message>
+        <source>Lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <source>Assisting</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <source>Returned: not ours</source>
+        <translation>已回退（非本单位）</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Take up</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>反馈意见</translation>
+    </message>
+    <message>
+        <source>Return: not ours</source>
+        <translation>回退（非本单位）</translation>
+    </message>
+    <message>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Deny extension</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Send back for rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>Departments (joint case)</source>
+        <translation>联合处置部门</translation>
+    </message>
+    <message>
+        <source>extension to {deadline} asked</source>
+        <translation>申请延期至 {deadline}</translation>
+    </message>
+    <message>
+        <source>returns</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>rework</source>
+        <translation>返工</translation>
+    </message>
+    <message>
+        <source>extensions</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>deadline {deadline}</source>
+        <translation>时限 {deadline}</translation>
     </message>
 </context>
 <context>
@@ -716,6 +893,21 @@
     <message>
         <source>The call was recorded on case {number} as a duplicate.</source>
         <translation>本次来电已作为重复上报记录到案卷 {number}。</translation>
+    </message>
+</context>
+<context>
+    <name>PartActionDialog</name>
+    <message>
+        <source>Reply</source>
+        <translation>反馈意见</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
     </message>
 </context>
 <context>

@@ -38,6 +38,7 @@ from console.services.queues import References
 from console.common.messages import action_name
 from console.ui.queues.actions import SPECS, preset_reasons
 from console.ui.queues.category_picker import CategoryPicker
+from console.ui.queues.joint_parts import JointDispatchBox
 from console.ui.queues.texts import full_time
 
 UNIT_NAMES = {"work_hours": QT_TRANSLATE_NOOP("TimeUnits", "work hours"),
@@ -108,6 +109,10 @@ class ActionDialog(QDialog):
                 self.department.setCurrentIndex(max(0, self.department.findData(department_id)))
             self.department.activated.connect(self._department_chosen)
             form.addRow(self.tr("Department"), self.department)
+        self.joint = None
+        if action == "dispatch" and not bulk:
+            self.joint = JointDispatchBox(refs.departments, self)
+            form.addRow(self.tr("Assisting"), self.joint)
 
         self.deadline = self.deadline_hint = None
         if "deadline" in fields or "extension_deadline" in fields:
@@ -251,6 +256,8 @@ class ActionDialog(QDialog):
             out["category_code"] = self.category.code()
         if self.department is not None:
             out["department_id"] = self.department.currentData()
+        if self.joint is not None:
+            out["assisting"] = self.joint.chosen()
         if self.deadline is not None and self.deadline.isEnabled():
             out["deadline"] = from_qdatetime(self.deadline.dateTime())
         if self.patrols is not None:

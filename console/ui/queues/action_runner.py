@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.domain.errors import DomainError, StaleVersion
 from console.live.tasks import TaskRunner
-from console.services import case_desk
+from console.services import case_desk, disputes
 from console.services.actor import Actor
 from console.services.case_desk import BulkResult, CaseDetail
 from console.services.queues import QueueRow, References
@@ -62,6 +62,10 @@ class ActionRunner(QObject):
                             on_done=lambda p, d=dialog: self._if_open(d, d.set_proposal, p),
                             on_error=lambda e, d=dialog: self._if_open(d, d.show_error,
                                                                        describe_error(e)),
+                            owner=dialog)
+        if dialog.joint is not None:   # earlier rulings on disputes of this kind nearby
+            self._tasks.run(lambda s: disputes.precedents_for_case(s, case_id),
+                            on_done=lambda p, d=dialog: self._if_open(d, d.joint.set_precedents, p),
                             owner=dialog)
         if "patrol" in fields:
             self._tasks.run(lambda s: case_desk.nearest_patrols(s, case_id),

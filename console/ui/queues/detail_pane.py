@@ -28,6 +28,7 @@ from console.services.queues import QueueRow
 from console.ui.queues.action_dialog import unit_name
 from console.ui.queues.supervision_badge import supervision_level_name
 from console.ui.queues.supervision_box import SupervisionBox
+from console.ui.queues.joint_parts import JointParts
 from console.ui.queues.texts import full_time
 
 THUMBNAIL = QSize(120, 90)
@@ -139,6 +140,8 @@ class DetailPane(QScrollArea):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setVerticalSpacing(3)
         outer.addLayout(self.form)
+        self.joint_parts = JointParts(body)   # a joint case's departments (主办/协办)
+        outer.addWidget(self.joint_parts)
         self.photos = QHBoxLayout()
         outer.addLayout(self.photos)
         self.supervision = SupervisionBox(body)
@@ -170,6 +173,7 @@ class DetailPane(QScrollArea):
                                   "Ctrl+N takes a hotline call."))
         self.map_button.setEnabled(False)
         self._clear_form()
+        self.joint_parts.show_parts(())
         self.timeline_title.hide()
         self.timeline.clear()
         self.actions_row.set_buttons([])
@@ -216,6 +220,7 @@ class DetailPane(QScrollArea):
         self.map_button.setEnabled(d.lon is not None)
         self.show_actions(buttons)
         self._fill_form(d)
+        self.joint_parts.show_parts(d.parts, d.id)
         self._fill_photos(d)
         self._fill_timeline(d)
         self.supervision.show_case(d.id, d.department_id, d.status)

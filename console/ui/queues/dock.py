@@ -148,6 +148,8 @@ class QueueDock(QDockWidget):
         self.table.setModel(self.model)
         self.detail = DetailPane(body)
         self.detail.supervision.bind(self.tasks, self.actor)
+        self.detail.joint_parts.bind(self.tasks, lambda: self.actor)   # a joint case's parts
+        self.detail.joint_parts.changed.connect(self.load_case)
         self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.splitter.setObjectName("queueSplitter")
         self.splitter.addWidget(self.table)
