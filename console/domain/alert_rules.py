@@ -46,6 +46,7 @@ class Kind(StrEnum):
     OFFLINE_DIGEST = "offline_digest"          # 集体离线: many patrols silent together
     CENTRE_NEAR = "centre_near"        # the centre's own stage limit nearly used (受理/核实/立案/派遣/核查)
     CENTRE_OVERDUE = "centre_overdue"  # …or passed
+    FRONTAGE_REPEAT = "frontage_repeat"  # 门前三包回潮: a street-front unit offending again and again
 
 
 class Severity(StrEnum):
@@ -66,6 +67,7 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.OVERDUE_DIGEST: Severity.WARNING, Kind.NEAR_DEADLINE_DIGEST: Severity.INFO,
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
     Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
+    Kind.FRONTAGE_REPEAT: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
@@ -76,6 +78,7 @@ KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEAR_DEADLINE_DIGEST: "digest", Kind.RECURRENCE_DIGEST: "digest",
     Kind.OFFLINE_DIGEST: "digest",
     Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
+    Kind.FRONTAGE_REPEAT: "frontage",
 }
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
                           Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})

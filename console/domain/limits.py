@@ -59,12 +59,16 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "campaign_name": TextLimit(100),
     "region_name": TextLimit(64),         # a district, street, community or work grid's name
     "work_grid_code": TextLimit(32),
+    "frontage_code": TextLimit(32),       # a street-front unit's number (门前三包)
+    "frontage_name": TextLimit(100),
+    "person_name": TextLimit(64),         # a unit's responsible person
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {
     "photos": 20,
     "setting_items": 500,                 # strings, numbers and keys in one setting's value
     "shifts": 50,                         # one officer's shift schedule
+    "stretch_points": 500,                # vertices of a unit's frontage stretch
 }
 
 _LINE_BREAKS = frozenset("\n\t")

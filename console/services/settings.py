@@ -68,6 +68,16 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "verification_sources": (list(DEFAULT_VERIFIED_SOURCES), "Sources whose reports a patrol officer verifies on site (核实) before 立案"),
     "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage (0: no limit): verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
     "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
+    # 门前三包 (console/services/frontage.py): categories by code or by name (the defaults are
+    # the reference's names, so no centre's codes are written here).
+    "frontage_categories": (["店外经营", "占道经营", "暴露垃圾", "乱堆物堆料"], "Categories (codes or names) whose cases name the street-front unit answering for the place"),
+    "frontage_distance_m": (30, "Metres from a unit's stretch within which a case of those categories suggests it"),
+    "frontage_repeat_offences": (3, "Offences of one unit within the days below that raise a repeat (回潮) alert"),
+    "frontage_repeat_days": (30, "Days within which those offences are counted"),
+    # 夜查 (console/domain/night_window.py): the hotspot and recurrence rules count only the
+    # reports inside a category's window; the heat layer's night toggle uses them too.
+    "category_time_windows": ({"露天烧烤": "19:00-06:00", "噪音扰民": "19:00-06:00", "渣土撒漏": "19:00-06:00"}, "Time-of-day windows of categories (by code or by name) that happen at night"),
+    "night_window": ("19:00-06:00", "The night for the map's 'night reports only' heat"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 
