@@ -21,6 +21,7 @@ from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
 from console.services import (alert_actions, campaigns, case_desk, cases, devices, field_sessions,
+                              frontage,
                               holidays, hotline, open311_keys, people_export, people_import, roster,
                               setup_state, supervision, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
@@ -159,6 +160,16 @@ ENTRY_POINTS.update({
         s, a, 1)),
     "setup_state.save_centre": (P.EDIT_SETTINGS, lambda s, a, w: setup_state.save_centre(
         s, a, name="示范城市", region="", centre=None, at=MON)),
+})
+ENTRY_POINTS.update({
+    "frontage.save_unit": (P.EDIT_FRONTAGE, lambda s, a, w: frontage.save_unit(
+        s, a, frontage.UnitValues("F001", "示范商户", "shop", "", "", None, {
+            "type": "LineString", "coordinates": [[120.15, 30.27], [120.151, 30.27]]}), MON)),
+    "frontage.confirm_responsible": (P.RECORD_FRONTAGE, lambda s, a, w:
+                                     frontage.confirm_responsible(s, a, w.case_id, w.version,
+                                                                  99_999, MON)),
+    "frontage.record_warning": (P.RECORD_FRONTAGE, lambda s, a, w: frontage.record_warning(
+        s, a, 99_999, "warning", "", MON)),
 })
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",

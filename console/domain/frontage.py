@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, shape
-from shapely.ops import transform
 
 from console.domain.errors import DomainError
 from console.domain.limits import COUNT_LIMITS
@@ -102,7 +102,7 @@ def distance_m(geometry: dict[str, Any], lon: float, lat: float) -> float:
     """Metres from the point to the stretch (0 inside a polygon), to the millimetre: a case's
     position is never better than that, and the threshold then means what it says."""
     project = _to_metres(round(lon, 9), round(lat, 9)).transform
-    local = transform(project, shape(geometry))
+    local = shapely.transform(shape(geometry), project, interleaved=False)
     return round(local.distance(Point(0.0, 0.0)), 3)
 
 
