@@ -79,6 +79,7 @@ class Repeat:
     first_at: datetime
     lon: float
     lat: float
+    stretch: dict[str, Any]
 
 
 def checked(values: UnitValues) -> UnitValues:
@@ -282,5 +283,5 @@ def repeat_offenders(session: Session, now: datetime) -> list[Repeat]:
                                                         FrontageUnit.active.is_(True))):
         count, first = found[u.id]
         lon, lat = geo.anchor(u.stretch)
-        out.append(Repeat(u.id, u.code, u.name, count, first, lon, lat))
+        out.append(Repeat(u.id, u.code, u.name, count, first, lon, lat, u.stretch))
     return sorted(out, key=lambda r: r.code)
