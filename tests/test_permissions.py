@@ -21,7 +21,7 @@ from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
 from console.services import (alert_actions, campaigns, case_desk, cases, devices, field_sessions,
-                              frontage,
+                              frontage, frontage_workbook,
                               holidays, hotline, open311_keys, people_export, people_import, roster,
                               setup_state, supervision, users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
@@ -170,6 +170,13 @@ ENTRY_POINTS.update({
                                                                   99_999, MON)),
     "frontage.record_warning": (P.RECORD_FRONTAGE, lambda s, a, w: frontage.record_warning(
         s, a, 99_999, "warning", "", MON)),
+    "frontage_workbook.export_units": (P.EDIT_FRONTAGE, lambda s, a, w:
+                                       frontage_workbook.export_units(
+                                           s, a, Path(tempfile.mkdtemp()) / "units.xlsx")),
+    "frontage_workbook.import_units": (P.EDIT_FRONTAGE, lambda s, a, w:
+                                       frontage_workbook.import_units(
+                                           s, a, Path("/nonexistent/units.xlsx"), at=MON,
+                                           dry_run=True)),
 })
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",

@@ -116,7 +116,7 @@ def save_unit(session: Session, actor: Actor, values: UnitValues, at: datetime,
         if unit is None:
             raise NotFound("frontage_unit", unit_id)
         action = ChangeAction.CHANGED
-    _apply(unit, v, at)
+    apply_values(unit, v, at)
     session.flush()
     audited(session, actor, ChangeKind.FRONTAGE, unit.id, action, at,
             {"code": v.code, "name": v.name, "active": v.active})
@@ -124,7 +124,7 @@ def save_unit(session: Session, actor: Actor, values: UnitValues, at: datetime,
     return unit.id
 
 
-def _apply(unit: FrontageUnit, v: UnitValues, at: datetime) -> None:
+def apply_values(unit: FrontageUnit, v: UnitValues, at: datetime) -> None:
     unit.code, unit.name, unit.kind = v.code, v.name, v.kind
     unit.address, unit.person, unit.phone = v.address, v.person, v.phone
     unit.stretch = v.stretch
