@@ -23,6 +23,8 @@ def install_admin_entries(window: MainWindow) -> None:
         ("peopleAction", translate("AdminMenu", "Import and export &people…"), open_people),
         ("calendarAction", translate("AdminMenu", "Work &calendar…"), open_calendar),
         ("setupAction", translate("AdminMenu", "First-start &setup…"), open_setup),
+        ("frontageAction", translate("AdminMenu", "Street-&front units (门前三包)…"),
+         open_frontage),
     )
     for name, text, opener in entries:
         action = QAction(text, window)
@@ -49,3 +51,11 @@ def open_setup(window: MainWindow) -> None:
     from console.ui.setup_wizard import resume_setup
     if window.actor is not None:
         resume_setup(window.tasks, window.actor, window.settings, parent=window).open()
+
+
+def open_frontage(window: MainWindow) -> None:
+    from console.ui.frontage_dialog import FrontageDialog
+    if window.actor is not None:
+        dialog = FrontageDialog(window.tasks, window.actor, parent=window)
+        dialog.reload()
+        dialog.open()
