@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import console.ui.import_texts  # noqa: F401 — the sentences of the workbook refusals
 from console.common.messages import describe_error, register_error_texts
 from console.domain import frontage as geo
 from console.live.tasks import TaskRunner
@@ -54,7 +55,6 @@ register_error_texts({
         "Errors", "“{kind}” is not a warning or a notice."),
     "bad_time_window": QT_TRANSLATE_NOOP(
         "Errors", "“{text}” is not a time window like 19:00-06:00."),
-    "cell_bad_date": QT_TRANSLATE_NOOP("Errors", "Not a date like 2026-03-01."),
 })
 KIND_NAMES = {"shop": QT_TRANSLATE_NOOP("FrontageDialog", "Shop"),
               "organisation": QT_TRANSLATE_NOOP("FrontageDialog", "Organisation")}
