@@ -204,3 +204,21 @@ def test_repeat_offences_raise_an_alert_that_clears_with_the_period(db, city):
 def frontage_alerts():
     from console.store.models import Alert
     return Alert
+
+
+def test_distances_from_many_threads_at_once():
+    """The seats' workers measure at once (a shared PROJ transformer crashed the process)."""
+    import threading
+    start = threading.Barrier(4)
+    results: list[set[float]] = []
+
+    def measure(d: float) -> None:
+        start.wait()
+        results.append({geo.distance_m(kerb(), *east_of(d)) for _ in range(200)})
+
+    threads = [threading.Thread(target=measure, args=(d,)) for d in (5.0, 10.0, 29.9, 30.1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.pop() for r in results if len(r) == 1) == [5.0, 10.0, 29.9, 30.1]

@@ -180,6 +180,7 @@ ENTRY_POINTS.update({
 })
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",
+              "frontage.report_case",                   # cases.report, confirm_responsible
               "people_accounts.set_one_time_password"}   # users.reset_password
 #: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
 #: a seat reading its own account as stored (to follow a change of role).

@@ -1,19 +1,20 @@
 """门前三包: a unit's stretch of street as geometry, and which units a case lies near.
 
 Plain data in and out (GeoJSON dicts, lon/lat in degrees); shapely does the geometry and
-pyproj the metres: distances are measured in an azimuthal equidistant projection centred on
-the case, which keeps distances from that point true (no zone edges, no scale error).
+pyproj's geodesics the metres: distances are measured in an azimuthal equidistant projection
+centred on the case, which keeps distances from that point true (no zone edges, no scale
+error), and is safe in any thread.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import shapely
-from pyproj import Transformer
+from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, shape
 
 from console.domain.errors import DomainError
@@ -91,18 +92,26 @@ def degrees_around(lat: float, metres: float) -> tuple[float, float]:
     return dlon, dlat
 
 
-@lru_cache(maxsize=64)
-def _to_metres(lon: float, lat: float) -> Transformer:
-    return Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m",
-        always_xy=True)
+_WGS84 = Geod(ellps="WGS84")
+
+
+def _around(lon: float, lat: float):
+    """lon/lat → metres in the azimuthal equidistant projection centred on (lon, lat), made from
+    geodesics (azimuth and distance from the centre): exact from the centre, and pyproj's Geod
+    needs no PROJ context, which a Transformer shared or made in worker threads crashed on."""
+    def project(coords: np.ndarray) -> np.ndarray:
+        n = len(coords)
+        azimuth, _, metres = _WGS84.inv(np.full(n, lon), np.full(n, lat),
+                                        coords[:, 0], coords[:, 1])
+        radians = np.radians(azimuth)
+        return np.column_stack((metres * np.sin(radians), metres * np.cos(radians)))
+    return project
 
 
 def distance_m(geometry: dict[str, Any], lon: float, lat: float) -> float:
     """Metres from the point to the stretch (0 inside a polygon), to the millimetre: a case's
     position is never better than that, and the threshold then means what it says."""
-    project = _to_metres(round(lon, 9), round(lat, 9)).transform
-    local = shapely.transform(shape(geometry), project, interleaved=False)
+    local = shapely.transform(shape(geometry), _around(lon, lat))
     return round(local.distance(Point(0.0, 0.0)), 3)
 
 

@@ -285,3 +285,36 @@ def repeat_offenders(session: Session, now: datetime) -> list[Repeat]:
         lon, lat = geo.anchor(u.stretch)
         out.append(Repeat(u.id, u.code, u.name, count, first, lon, lat, u.stretch))
     return sorted(out, key=lambda r: r.code)
+
+
+# --- the case's side: the detail pane and the new-case form ------------------------------------
+
+@dataclass(frozen=True)
+class CaseFrontage:
+    """What the detail pane shows of a case: the units suggested, the one confirmed."""
+
+    case_id: int
+    version: int
+    suggestions: list[geo.Suggestion]
+    confirmed: tuple[int, str, str] | None
+
+
+def case_frontage(session: Session, case_id: int) -> CaseFrontage:
+    """The suggestions (nearest first) and the confirmed unit of a case."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    return CaseFrontage(case.id, case.version,
+                        suggestions(session, case.category_code, case.lon, case.lat),
+                        confirmed_unit(session, case.id))
+
+
+def report_case(session: Session, actor: Actor, unit_id: int | None,
+                **fields: Any) -> cases.CaseChange:
+    """cases.report, and the unit the dispatcher chose in the form confirmed in the same
+    transaction (both or neither)."""
+    change = cases.report(session, actor, **fields)
+    if unit_id is None:
+        return change
+    at = fields.get("at") or cases.now()
+    return confirm_responsible(session, actor, change.case_id, change.version, unit_id, at)

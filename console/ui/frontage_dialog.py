@@ -92,6 +92,9 @@ class FrontageDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._selected)
+        # Fixed widths: a city's register runs to thousands of rows (no resize to contents).
+        for col, width in enumerate((80, 150, 64, 90, 110, 100, 64, 64)):
+            self.table.setColumnWidth(col, width)
 
         self.code, self.name = QLineEdit(self), QLineEdit(self)
         self.kind = QComboBox(self)
@@ -106,7 +109,10 @@ class FrontageDialog(QDialog):
         self.letter = QDateEdit(self)
         self.letter.setCalendarPopup(True)
         self.letter.setDisplayFormat("yyyy-MM-dd")
+        self.letter.setDate(QDate.currentDate())
+        self.letter.setEnabled(False)
         self.has_letter = QCheckBox(self.tr("Letter signed on"), self)
+        self.has_letter.toggled.connect(self.letter.setEnabled)
         self.active = QCheckBox(self.tr("Active"), self)
         self.active.setChecked(True)
         form = QFormLayout()
@@ -130,6 +136,8 @@ class FrontageDialog(QDialog):
                                                 self.tr("Case"), self.tr("Note")])
         self.records.verticalHeader().hide()
         self.records.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((120, 72, 110)):
+            self.records.setColumnWidth(col, width)
 
         self.message = QLabel(self)
         self.message.setObjectName("frontageMessage")
@@ -208,6 +216,7 @@ class FrontageDialog(QDialog):
         names = {"warning": self.tr("Warning"), "notice": self.tr("Notice"),
                  "offence": self.tr("Offence")}
         self.records.setRowCount(len(records))
+        self.records.setWordWrap(False)
         for row, r in enumerate(records):
             for col, text in enumerate((f"{r.at:%Y-%m-%d %H:%M}", names.get(r.kind, r.kind),
                                         r.case_number or "", r.note)):
