@@ -77,6 +77,7 @@ def test_the_detail_pane_suggests_and_confirms(db, city, qtbot, seat):
                     is None and dock.frontage.findChild(QPushButton, f"frontageConfirm:{near}")
                     is not None, timeout=5000)
     if os.environ.get("FRONTAGE_SHOTS"):
-        dock.grab().save(f"{os.environ['FRONTAGE_SHOTS']}/frontage-detail-en.png")
+        dock.detail.ensureWidgetVisible(dock.frontage)
+        dock.detail.grab().save(f"{os.environ['FRONTAGE_SHOTS']}/frontage-detail-en.png")
     with db.session() as s:
         assert frontage.confirmed_unit(s, change.case_id)[0] == far

@@ -36,6 +36,7 @@ class FrontagePanel(QGroupBox):
         self.tasks, self.actor = tasks, actor
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(6, 4, 6, 4)
+        self.grid.setColumnStretch(0, 1)
         self.group = QButtonGroup(self)
         self._case: frontage.CaseFrontage | None = None
         self.hide()
