@@ -172,7 +172,7 @@ def fill(session: Session, model: MapModel, *, heat_days: int, trail_minutes: in
         encode("cases", rows=list(rows.values())),
         encode("patrols", **patrols_data(roster, watch.views(), trails)),
         encode("heat", points=points),
-        encode("frontage", title=texts.tr(texts.FRONTAGE_LAYER), units=frontage_layer(session, now)),
+        frontage_message(session, now),
     ]
     return Fill(watch, rows, measure, messages)
 
@@ -281,6 +281,12 @@ def frontage_layer(session: Session, now: datetime) -> list[dict[str, Any]]:
                     "polygon": r.stretch.get("type") == "Polygon",
                     "latlngs": [[round(lat, 7), round(lon, 7)] for lon, lat in points]})
     return out
+
+
+def frontage_message(session: Session, now: datetime) -> str:
+    """The page's message that (re)draws the layer of units offending again."""
+    return MapBridge.encode("frontage", title=texts.tr(texts.FRONTAGE_LAYER),
+                            units=frontage_layer(session, now))
 
 
 def heat(session: Session, model: MapModel, days: int, now: datetime,
