@@ -51,3 +51,29 @@ def test_units_offending_again_appear_on_the_map(make_map, city):
                      timeout=5000) == 1
     assert h.js("CCC.layers.frontage.getLayers()[0].getTooltip().getContent()") == \
         "F001 老王面馆 · 3"
+
+
+def test_a_stretch_drawn_with_the_ruler_comes_to_the_units_page(make_map, qtbot):
+    from console.ui.frontage_dialog import FrontageDialog
+    h = make_map(feed=False)
+    with h.db.session() as s:
+        leader = actor_for(s, "leader1")
+    dialog = FrontageDialog(h.widget.tasks, leader)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    h.selection.line_drawn.connect(dialog.take_line)
+    lon, lat = h.widget.model.grid.centroids[0]
+    h.view_at(lat, lon, 17)
+    h.widget.toolbar.ruler.setChecked(True)
+    h.wait_js("CCC.measure.active")
+    latlngs = []
+    for x, y in [(300, 300), (500, 300), (500, 420)]:
+        h.click(x, y)
+        latlngs.append(h.js(f"(function () {{ var l = CCC.map.containerPointToLatLng([{x}, {y}]); "
+                            f"return [l.lng, l.lat]; }})()"))
+    with qtbot.waitSignal(h.selection.line_drawn, timeout=5000) as drawn:
+        h.js("void CCC.measure.finish()")       # as a double-click or Esc ends it
+    assert drawn.args[0] == [[float(a), float(b)] for a, b in latlngs]
+    text = dialog.stretch.toPlainText()
+    assert text == "; ".join(f"{a:.7f} {b:.7f}" for a, b in latlngs)
+    assert not h.widget.toolbar.ruler.isChecked()

@@ -293,6 +293,9 @@ class MapWidget(QWidget):
         text = texts.distance(float(data.get("metres") or 0))
         self.toolbar.info.setText(self.tr("Distance: {distance}").format(distance=text))
         if not data.get("running"):
+            points = data.get("points") or []
+            if len(points) >= 2:
+                self.selection.line_drawn.emit([[float(x), float(y)] for x, y in points])
             self.toolbar.ruler.blockSignals(True)
             self.toolbar.ruler.setChecked(False)
             self.toolbar.ruler.blockSignals(False)

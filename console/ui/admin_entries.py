@@ -57,5 +57,6 @@ def open_frontage(window: MainWindow) -> None:
     from console.ui.frontage_dialog import FrontageDialog
     if window.actor is not None:
         dialog = FrontageDialog(window.tasks, window.actor, parent=window)
+        window.selection.line_drawn.connect(dialog.take_line)
         dialog.reload()
         dialog.open()

@@ -123,6 +123,12 @@ class FrontageDialog(QDialog):
         form.addRow(self.tr("Responsible person"), self.person)
         form.addRow(self.tr("Phone"), self.phone)
         form.addRow(self.tr("Stretch"), self.stretch)
+        self.drawn = QLabel(self.tr("Or draw it on the map with the ruler: click the points, "
+                                    "double-click to end; the line comes here."), self)
+        self.drawn.setObjectName("frontageDrawn")
+        self.drawn.setWordWrap(True)
+        self.drawn.setProperty("kind", "note")
+        form.addRow("", self.drawn)
         letter_row = QHBoxLayout()
         letter_row.addWidget(self.has_letter)
         letter_row.addWidget(self.letter)
@@ -221,6 +227,13 @@ class FrontageDialog(QDialog):
             for col, text in enumerate((f"{r.at:%Y-%m-%d %H:%M}", names.get(r.kind, r.kind),
                                         r.case_number or "", r.note)):
                 self.records.setItem(row, col, _item(text))
+
+    def take_line(self, points: list) -> None:
+        """A line finished with the map's ruler becomes the stretch being edited."""
+        if self.isVisible() and len(points) >= 2:
+            self.stretch.setPlainText("; ".join(f"{lon:.7f} {lat:.7f}" for lon, lat in points))
+            self.drawn.setText(self.tr("Stretch taken from the map: {n} points.").format(
+                n=len(points)))
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -1636,6 +1636,10 @@
         <translation>责任路段</translation>
     </message>
     <message>
+        <source>Or draw it on the map with the ruler: click the points, double-click to end; the line comes here.</source>
+        <translation>也可用地图上的测距工具绘制：依次点击各点，双击结束，线路即填入此处。</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -1692,6 +1696,10 @@
         <translation>违规</translation>
     </message>
     <message>
+        <source>Stretch taken from the map: {n} points.</source>
+        <translation>已从地图取得责任路段：{n} 个点。</translation>
+    </message>
+    <message>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
@@ -1714,6 +1722,29 @@
     <message>
         <source>{a} added, {c} changed, {u} unchanged.</source>
         <translation>新增 {a}，修改 {c}，未变 {u}。</translation>
+    </message>
+</context>
+<context>
+    <name>FrontagePanel</name>
+    <message>
+        <source>Street-front unit (门前三包)</source>
+        <translation>门前三包责任单位</translation>
+    </message>
+    <message>
+        <source>Confirmed: {code} {name}</source>
+        <translation>已确认：{code} {name}</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>None of them</source>
+        <translation>都不是</translation>
+    </message>
+    <message>
+        <source>{code} {name} · {metres} m</source>
+        <translation>{code} {name} · {metres} 米</translation>
     </message>
 </context>
 <context>
