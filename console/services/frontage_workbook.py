@@ -19,7 +19,7 @@ from console.domain.errors import DomainError
 from console.domain.permissions import Permission
 from console.services import frontage
 from console.services.actor import Actor, authorize
-from console.services.people_book import YES_NO, Column, _active
+from console.services.people_book import YES_NO, Column
 from console.services.trail import audited
 from console.services.workbook import FORMULA, Problem, cell_text, keep_text, read_sheets
 from console.store import feed
@@ -131,6 +131,22 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise DomainError("cell_bad_date") from None
+
+
+_YES = {"yes", "y", "true", "1", "是", "启用"}
+_NO = {"no", "n", "false", "0", "否", "停用"}
+
+
+def _active(value: Any) -> bool:
+    """启用: yes / no in either language; empty is yes (as the organisation workbook)."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise DomainError("cell_not_yes_no")
 
 
 def _values(values: dict[str, Any]) -> frontage.UnitValues:
