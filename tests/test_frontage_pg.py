@@ -10,6 +10,8 @@ from console.domain.errors import StaleVersion
 from console.services import frontage
 from console.store.database import open_database
 from tests.pg_server import fresh_database, needs_pg
+from tests.service_city import MON, report
+
 # Collected again here, where `db` (and so `city`) is PostgreSQL.
 from tests.test_frontage import (  # noqa: F401
     add_unit,
@@ -27,7 +29,6 @@ from tests.test_frontage_workbook import (  # noqa: F401
     test_bad_cells_refuse_the_whole_workbook,
     test_edited_rows_are_added_and_changed,
 )
-from tests.service_city import MON, report
 
 pytestmark = needs_pg
 
@@ -49,7 +50,7 @@ def test_two_seats_confirm_one_case_at_once(db, city):
         gate = threading.Barrier(2)
         outcome: dict[int, object] = {}
 
-        def seat(unit: int, version: int) -> None:
+        def seat(unit: int, version: int, gate=gate, outcome=outcome) -> None:
             gate.wait()
             try:
                 with db.transaction() as s:

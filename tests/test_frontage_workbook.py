@@ -43,8 +43,8 @@ def test_edited_rows_are_added_and_changed(db, city, book):
     wb = load_workbook(book)
     ws = wb["units"]
     ws["B2"] = "老王面馆（新）"
-    ws.append(["F003", "便利店", "shop", "120.15 30.27; 120.151 30.27; 120.151 30.271; "
-               "120.15 30.27", "", "李", "", "2026-05-01", "是"])
+    ring = "120.15 30.27; 120.151 30.27; 120.151 30.271; 120.15 30.27"
+    ws.append(["F003", "便利店", "shop", ring, "", "李", "", "2026-05-01", "是"])
     wb.save(book)
     with db.transaction() as s:
         assert dict(import_units(s, city.leader, book, at=MON, dry_run=True).counts) == {

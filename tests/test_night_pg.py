@@ -6,6 +6,7 @@ import pytest
 
 from console.store.database import open_database
 from tests.pg_server import fresh_database, needs_pg
+
 # Collected again here, where `db` (and so `city`) is PostgreSQL.
 from tests.test_night_profile import (  # noqa: F401
     city,

@@ -87,9 +87,11 @@ def test_recurrence_counts_only_a_report_inside_the_window(db, city):
     C.close(db, city, C.dispatch(db, city, first, at("21:00")), at("22:00"))
     by_day = C.report(db, city, at("10:00", 1), category=code, cell=3)
     C.evaluate(db, engine, at("10:01", 1))
-    members = lambda: [m["id"] for k, a in C.open_alerts(db).items()   # noqa: E731
-                       if k.startswith("recurrence") for m in (a.members or [a.params])
-                       if "id" in m]
+
+    def members() -> list[int]:
+        return [m["id"] for k, a in C.open_alerts(db).items() if k.startswith("recurrence")
+                for m in (a.members or [a.params]) if "id" in m]
+
     assert by_day.case_id not in members()
     assert not any(k.startswith("recurrence") for k in C.open_alerts(db))
     at_night = C.report(db, city, at("21:30", 1), category=code, cell=3)

@@ -9,8 +9,13 @@ import pytest
 
 from console.domain import alert_rules as rules
 from console.domain.alert_rules import Kind, PatrolFacts, Thresholds
-from console.domain.patrol_state import (PatrolStatus, PatrolTrack, next_state_change,
-                                         patrol_state, shift_window)
+from console.domain.patrol_state import (
+    PatrolStatus,
+    PatrolTrack,
+    next_state_change,
+    patrol_state,
+    shift_window,
+)
 from console.services.alerts import AlertEngine
 from tests import alert_city as C
 

@@ -21,7 +21,13 @@ from console.services import frontage
 from console.services.actor import Actor, authorize
 from console.services.people_book import YES_NO, Column
 from console.services.trail import audited
-from console.services.workbook import FORMULA, Problem, cell_text, keep_text, read_sheets
+from console.services.workbook import (
+    FORMULA,
+    Problem,
+    cell_text,
+    keep_text,
+    read_sheets,
+)
 from console.store import feed
 from console.store.models import FrontageUnit
 
