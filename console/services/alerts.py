@@ -431,10 +431,10 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
         """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
         cases of a first pass (the rows are open_cases' columns, in order)."""
-        since = now - timedelta(days=self.th.recurrence_days)
+        since, windows = now - timedelta(days=self.th.recurrence_days), self._windows
         previous = q.previous_closures(
             session, [(r[0], r[5], r[4], r[7]) for r in rows
-                      if r[7] >= since and (not self._windows or self._in_window(r[4], r[7]))],
+                      if r[7] >= since and (r[4] not in windows or windows[r[4]].holds(r[7]))],
             self.th.recurrence_days)
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases
