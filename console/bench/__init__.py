@@ -44,6 +44,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
               "N headless seats on one PostgreSQL: commit → seen by all (p95), peak connections"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
+    "frontage": ("console.bench.frontage", "run",
+                 "门前三包 suggestion and repeat count; the night heat map on the 1M-case city"),
 }
 
 

@@ -146,24 +146,6 @@ def suggest(candidates: Iterable[Candidate], lon: float, lat: float,
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Offence:
-    unit_id: int
-    at: Any   # datetime
-
-
-def repeat_offenders(offences: Iterable[Offence], min_count: int
-                     ) -> dict[int, tuple[int, Any]]:
-    """unit id → (count, earliest) of the units with at least `min_count` offences (the
-    offences given are those of the period)."""
-    counts: dict[int, list[Any]] = {}
-    for o in offences:
-        c = counts.setdefault(o.unit_id, [0, o.at])
-        c[0] += 1
-        c[1] = min(c[1], o.at)
-    return {u: (n, first) for u, (n, first) in counts.items() if n >= min_count}
-
-
 def stretch_from_geojson(value: Any) -> dict[str, Any]:
     """A stretch given as GeoJSON (the map's drawing): checked like one typed in."""
     if not isinstance(value, dict) or value.get("type") not in ("LineString", "Polygon"):

@@ -271,11 +271,11 @@ def repeat_rule(session: Session) -> tuple[int, float]:
 def repeat_offenders(session: Session, now: datetime) -> list[Repeat]:
     """Active units with at least N offences in the D days up to `now`, by code."""
     n, days = repeat_rule(session)
-    rows = session.execute(
-        select(FrontageRecord.unit_id, FrontageRecord.at)
+    found = {unit: (count, first) for unit, count, first in session.execute(
+        select(FrontageRecord.unit_id, func.count(), func.min(FrontageRecord.at))
         .where(FrontageRecord.kind == "offence", FrontageRecord.at >= now - timedelta(days=days),
-               FrontageRecord.at <= now))
-    found = geo.repeat_offenders((geo.Offence(u, at) for u, at in rows), n)
+               FrontageRecord.at <= now)
+        .group_by(FrontageRecord.unit_id).having(func.count() >= n))}
     if not found:
         return []
     out = []
