@@ -21,8 +21,8 @@ from console.domain.permissions import TABLE, Permission, may
 from console.domain.roles import USER_ROLES, Role
 from console.domain.workflow import Action
 from console.services import (alert_actions, base_map, campaigns, case_desk, cases, categories,
-                              devices, disputes, field_sessions, holidays, hotline, joint_cases,
-                              open311_keys,
+                              devices, disputes, field_sessions, frontage, frontage_workbook,
+                              holidays, hotline, joint_cases, open311_keys,
                               people_export, people_import, roster, setup_state, supervision,
                               users)
 from console.services.actor import SYSTEM_ACTOR, Actor, authorize, snapshot
@@ -202,8 +202,26 @@ ENTRY_POINTS.update({
     "disputes.rule": (P.RULE_DISPUTE, lambda s, a, w: disputes.rule(
         s, a, w.case_id, department_id=1, reason="河道岸线属水务")),
 })
+ENTRY_POINTS.update({
+    "frontage.save_unit": (P.EDIT_FRONTAGE, lambda s, a, w: frontage.save_unit(
+        s, a, frontage.UnitValues("F001", "示范商户", "shop", "", "", None, {
+            "type": "LineString", "coordinates": [[120.15, 30.27], [120.151, 30.27]]}), MON)),
+    "frontage.confirm_responsible": (P.RECORD_FRONTAGE, lambda s, a, w:
+                                     frontage.confirm_responsible(s, a, w.case_id, w.version,
+                                                                  99_999, MON)),
+    "frontage.record_warning": (P.RECORD_FRONTAGE, lambda s, a, w: frontage.record_warning(
+        s, a, 99_999, "warning", "", MON)),
+    "frontage_workbook.export_units": (P.EDIT_FRONTAGE, lambda s, a, w:
+                                       frontage_workbook.export_units(
+                                           s, a, Path(tempfile.mkdtemp()) / "units.xlsx")),
+    "frontage_workbook.import_units": (P.EDIT_FRONTAGE, lambda s, a, w:
+                                       frontage_workbook.import_units(
+                                           s, a, Path("/nonexistent/units.xlsx"), at=MON,
+                                           dry_run=True)),
+})
 #: Entry points that take an actor only to hand it on to those above, one transaction each.
 DELEGATING = {"case_desk.bulk_perform",
+              "frontage.report_case",                   # cases.report, confirm_responsible
               "people_accounts.set_one_time_password"}   # users.reset_password
 #: The check itself, unlocking a seat (a sign-in: the stored account, active, its password), and
 #: a seat reading its own account as stored (to follow a change of role).

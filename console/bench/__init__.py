@@ -46,6 +46,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
            "the queue's first rows on the 1,000,000-case city on PostgreSQL (built once)"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
+    "frontage": ("console.bench.frontage", "run",
+                 "门前三包 suggestion and repeat count; the night heat map on the 1M-case city"),
 }
 
 

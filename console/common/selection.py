@@ -16,3 +16,4 @@ class Selection(QObject):
     show_patrol_on_map = Signal(int)   # centre and highlight the patrol officer on the map
     show_cell_on_map = Signal(str)     # centre and highlight the cell on the map
     report_here = Signal(float, float)  # lon, lat: open the new-case form at this point
+    line_drawn = Signal(list)          # [[lon, lat], ...] the map's ruler finished (门前三包)

@@ -49,6 +49,7 @@ class Kind(StrEnum):
     # An open supervision order (督办) not yet answered: the department's seat must act.
     SUPERVISED = "supervised"                        # on one of its cases
     DEPARTMENT_SUPERVISED = "department_supervised"  # on the department itself
+    FRONTAGE_REPEAT = "frontage_repeat"  # 门前三包回潮: a street-front unit offending again and again
 
 
 class Severity(StrEnum):
@@ -70,6 +71,7 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
     Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
     Kind.SUPERVISED: Severity.WARNING, Kind.DEPARTMENT_SUPERVISED: Severity.WARNING,
+    Kind.FRONTAGE_REPEAT: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
@@ -81,6 +83,7 @@ KIND_SUBJECT: dict[Kind, str] = {
     Kind.OFFLINE_DIGEST: "digest",
     Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
     Kind.SUPERVISED: "case", Kind.DEPARTMENT_SUPERVISED: "department",
+    Kind.FRONTAGE_REPEAT: "frontage",
 }
 #: Kinds that follow the supervision orders, not the cases' own facts (decided on their own).
 SUPERVISION_KINDS = frozenset({Kind.SUPERVISED, Kind.DEPARTMENT_SUPERVISED})

@@ -30,6 +30,7 @@ class ChangeKind(StrEnum):
     USER = "user"                   # an account added, changed, (de)activated or its password reset
     CAMPAIGN = "campaign"           # a campaign created, edited, closed, or the cases it tags
     SUPERVISION = "supervision"     # a supervision order (督办) raised, escalated, answered, closed
+    FRONTAGE = "frontage"           # a street-front unit (门前三包), or a warning or offence of one
 
 
 class ChangeAction(StrEnum):

@@ -61,6 +61,9 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "region_name": TextLimit(64),         # a district, street, community or work grid's name
     "work_grid_code": TextLimit(32),
     "category_name": TextLimit(64),       # a 大类, 小类 or 细类 name (the column's length)
+    "frontage_code": TextLimit(32),       # a street-front unit's number (门前三包)
+    "frontage_name": TextLimit(100),
+    "person_name": TextLimit(64),         # a unit's responsible person
 }
 #: list field → most items.
 COUNT_LIMITS: dict[str, int] = {
@@ -68,6 +71,7 @@ COUNT_LIMITS: dict[str, int] = {
     "setting_items": 500,                 # strings, numbers and keys in one setting's value
     "shifts": 50,                         # one officer's shift schedule
     "assisting": 20,                      # assisting departments (协办) of one joint dispatch
+    "stretch_points": 500,                # vertices of a unit's frontage stretch
 }
 
 _LINE_BREAKS = frozenset("\n\t")

@@ -45,6 +45,8 @@ class Permission(StrEnum):
     EDIT_SETTINGS = "settings.edit"        # the shared settings every seat reads
     MANAGE_USERS = "users.manage"          # create, edit, deactivate, reset passwords
     CHANGE_OWN_PASSWORD = "password.change_own"
+    EDIT_FRONTAGE = "frontage.edit"        # the register of street-front units (门前三包)
+    RECORD_FRONTAGE = "frontage.record"    # a warning or notice to a unit; a case confirmed as its
 
 
 R = Role
@@ -88,6 +90,8 @@ TABLE: dict[Permission, frozenset[Role]] = {
     P.EDIT_SETTINGS: frozenset({R.ADMIN}),
     P.MANAGE_USERS: frozenset({R.ADMIN}),
     P.CHANGE_OWN_PASSWORD: _PEOPLE,
+    P.EDIT_FRONTAGE: _COMMAND,
+    P.RECORD_FRONTAGE: _DESK,
 }
 assert set(TABLE) == set(Permission), "every permission needs its row"
 

@@ -31,7 +31,7 @@ CLOCK_INTERVAL_MS = 20_000
 #: Case tones and the overdue count change with the clock; a full re-read also heals drift.
 CASES_INTERVAL_MS = 60_000
 #: The feed kinds the map follows (tests/test_feed_kinds.py checks each has a producer).
-FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.CITY}) | ROSTER_KINDS   # CITY: widget.py
+FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.CITY, ChangeKind.FRONTAGE}) | ROSTER_KINDS   # CITY: widget.py
 
 
 class LiveMap(QObject):
@@ -98,6 +98,8 @@ class LiveMap(QObject):
                 self._positions[p.patrol_officer_id] = p
         if any(row.entity in ROSTER_KINDS for row in batch.rows):
             self.refresh_roster()
+        if any(row.entity == ChangeKind.FRONTAGE for row in batch.rows):
+            self.refresh_frontage()
         for row in batch.rows:
             if row.entity == ChangeKind.SUPERVISION and (row.payload or {}).get("case_id"):
                 self._case_ids.add(int(row.payload["case_id"]))   # its ring changes
@@ -226,6 +228,18 @@ class LiveMap(QObject):
             return map_patrols.PatrolWatch(map_patrols.patrol_roster(session), grid, now, fixes,
                                            tracks, map_patrols.state_rules(session))
         self.tasks.run(read, on_done=self._roster_read, owner=self)
+
+    def refresh_frontage(self) -> None:
+        """A street-front unit, a warning or an offence changed: the layer of units offending
+        again is read and sent whole (a few dozen stretches)."""
+        if not self.ready:
+            return
+        self.tasks.run(lambda s: loader.frontage_message(s, datetime.now()),
+                       on_done=self._frontage_read, owner=self, key=(id(self), "frontage"))
+
+    def _frontage_read(self, text: str) -> None:
+        if self.ready:
+            self.bridge.send_text(text)
 
     def _roster_read(self, watch: map_patrols.PatrolWatch) -> None:
         if not self.ready or self.model is None:

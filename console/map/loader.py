@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -20,7 +21,8 @@ from console.mappage.page import PageOptions, write_page
 from console.mappage.page_data import (PageContent, case_row, dense_array, dense_values,
                                        patrols_data)
 from console.mappage.styles import DEFAULT_VALUE
-from console.services import map_data, map_grid, map_patrols
+from console.domain.frontage import stretch_points
+from console.services import frontage, map_data, map_grid, map_patrols
 from console.services.map_grid import GridData
 from console.services.map_patrols import PatrolWatch
 
@@ -150,7 +152,7 @@ class Fill:
 
 
 def fill(session: Session, model: MapModel, *, heat_days: int, trail_minutes: int,
-         now: datetime) -> Fill:
+         now: datetime, heat_night: bool = False) -> Fill:
     """The cells' measure, the open cases, the patrols with their trails and the heat map."""
     measure = measure_update(session, model, model.measure, now)
     markers, _ = map_data.case_markers(session, now)
@@ -170,13 +172,14 @@ def fill(session: Session, model: MapModel, *, heat_days: int, trail_minutes: in
     watch = PatrolWatch(roster, model.grid, now, fixes, tracks, rules, start)
     trail_from = now - timedelta(minutes=trail_minutes)
     trails = {o: [p for p in track if p[0] >= trail_from] for o, track in tracks.items()}
-    points = heat(session, model, heat_days, now)
+    points = heat(session, model, heat_days, now, heat_night)
     encode = MapBridge.encode
     messages = [
         encode("measure", measure=measure.measure, legend=measure.legend, values=measure.encoded),
         encode("cases", rows=list(rows.values())),
         encode("patrols", **patrols_data(roster, watch.views(), trails)),
         encode("heat", points=points),
+        frontage_message(session, now),
     ]
     return Fill(watch, rows, measure, messages)
 
@@ -276,7 +279,25 @@ def _sent(row: tuple | None) -> tuple | None:
 CLOCK_TONES = frozenset({"running", "near", "overdue"})
 
 
-def heat(session: Session, model: MapModel, days: int, now: datetime) -> list[list[float]]:
-    """The heat map's points for a period, weights scaled to 0..1."""
+def frontage_layer(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """The street-front units offending again (门前三包回潮): their stretches, for the page."""
+    out = []
+    for r in frontage.repeat_offenders(session, now):
+        points = stretch_points(r.stretch)
+        out.append({"code": r.code, "name": r.name, "count": r.count,
+                    "polygon": r.stretch.get("type") == "Polygon",
+                    "latlngs": [[round(lat, 7), round(lon, 7)] for lon, lat in points]})
+    return out
+
+
+def frontage_message(session: Session, now: datetime) -> str:
+    """The page's message that (re)draws the layer of units offending again."""
+    return MapBridge.encode("frontage", title=texts.tr(texts.FRONTAGE_LAYER),
+                            units=frontage_layer(session, now))
+
+
+def heat(session: Session, model: MapModel, days: int, now: datetime,
+         night: bool = False) -> list[list[float]]:
+    """The heat map's points for a period (`night`: its night reports only), weights 0..1."""
     return mapmath.heat_weights(
-        map_data.heat_points(session, model.grid, map_data.heat_since(now, days)))
+        map_data.heat_points(session, model.grid, map_data.heat_since(now, days), night))

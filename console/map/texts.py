@@ -24,6 +24,7 @@ LAYER_NAMES = {
     "trails": QT_TRANSLATE_NOOP("Map", "Patrol trails (15 min)"),
     "heat": QT_TRANSLATE_NOOP("Map", "Reports heat map"),
 }
+FRONTAGE_LAYER = QT_TRANSLATE_NOOP("Map", "Street-front units offending again")
 MEASURE_NAMES = {
     "open": QT_TRANSLATE_NOOP("Map", "Open cases"),
     "overdue": QT_TRANSLATE_NOOP("Map", "Overdue cases"),

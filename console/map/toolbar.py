@@ -14,6 +14,7 @@ class MapToolBar(QWidget):
     search_requested = Signal(str)
     measure_changed = Signal(str)
     heat_days_changed = Signal(int)
+    heat_night_changed = Signal(bool)
     measuring_toggled = Signal(bool)
     fit_requested = Signal()
     tiles_requested = Signal()
@@ -63,6 +64,14 @@ class MapToolBar(QWidget):
             lambda _: self.heat_days_changed.emit(int(self.heat.currentData())))
         _compact(self.heat, 6)
         tools.addWidget(self.heat)
+        self.heat_night = QToolButton(self)
+        self.heat_night.setObjectName("mapHeatNight")
+        self.heat_night.setText(self.tr("Night"))
+        self.heat_night.setToolTip(self.tr(
+            "Night reports only: reported 19:00–06:00, or in the hours of their category"))
+        self.heat_night.setCheckable(True)
+        self.heat_night.toggled.connect(self.heat_night_changed)
+        tools.addWidget(self.heat_night)
 
         self.ruler = QToolButton(self)
         self.ruler.setObjectName("mapRuler")

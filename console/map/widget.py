@@ -93,6 +93,7 @@ class MapWidget(QWidget):
         self.toolbar.search_requested.connect(self.search)
         self.toolbar.measure_changed.connect(self.set_measure)
         self.toolbar.heat_days_changed.connect(self.set_heat_days)
+        self.toolbar.heat_night_changed.connect(self.set_heat_night)
         self.toolbar.measuring_toggled.connect(lambda on: self.send("measuring", on=on))
         self.toolbar.fit_requested.connect(lambda: self.send("fit"))
         self.toolbar.tiles_requested.connect(self.edit_tiles)
@@ -175,8 +176,9 @@ class MapWidget(QWidget):
             return   # a newer build was asked for meanwhile, or the page is gone (a quit)
         self.model = model
         trail = options.trail_minutes
+        night = self.toolbar.heat_night.isChecked()
         self.tasks.run(lambda s: loader.fill(s, model, heat_days=heat_days, trail_minutes=trail,
-                                             now=datetime.now()),
+                                             now=datetime.now(), heat_night=night),
                        on_done=lambda done: self._fill_read(done, number),
                        on_error=self._build_failed, owner=self)
         self.toolbar.enable_campaign(bool(model.campaigns))
@@ -337,6 +339,9 @@ class MapWidget(QWidget):
         text = texts.distance(float(data.get("metres") or 0))
         self.toolbar.info.setText(self.tr("Distance: {distance}").format(distance=text))
         if not data.get("running"):
+            points = data.get("points") or []
+            if len(points) >= 2:
+                self.selection.line_drawn.emit([[float(x), float(y)] for x, y in points])
             self.toolbar.ruler.blockSignals(True)
             self.toolbar.ruler.setChecked(False)
             self.toolbar.ruler.blockSignals(False)
@@ -365,10 +370,19 @@ class MapWidget(QWidget):
 
     def set_heat_days(self, days: int) -> None:
         self.settings.set("map/heat_days", days)
+        self._send_heat()
+
+    def set_heat_night(self, on: bool) -> None:
+        """Night reports only (夜查), for this seat until it is switched off again."""
+        self._send_heat()
+
+    def _send_heat(self) -> None:
         model = self.model
         if model is None:
             return
-        self.tasks.run(lambda s: loader.heat(s, model, days, datetime.now()),
+        days = int(self.settings.get("map/heat_days"))
+        night = self.toolbar.heat_night.isChecked()
+        self.tasks.run(lambda s: loader.heat(s, model, days, datetime.now(), night),
                        on_done=lambda points: self.send("heat", points=points),
                        owner=self)
 

@@ -30,6 +30,7 @@ from console.domain.alert_rules import (
     Thresholds,
 )
 from console.domain.changes import ROSTER_KINDS, ChangeKind
+from console.domain.night_window import TimeWindow, category_windows
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
@@ -38,6 +39,7 @@ from console.services import alert_digests as digests
 from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
 from console.services.device_alerts import SuspectWatch
+from console.services.frontage_alerts import FrontageWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
@@ -46,7 +48,8 @@ from console.store import feed
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
 _REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
-FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT}) | _REFERENCE | ROSTER_KINDS
+FEED_KINDS = (frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.FRONTAGE})
+              | _REFERENCE | ROSTER_KINDS)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
 _DISPATCHED = Status.DISPATCHED.value
@@ -131,6 +134,10 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
         self._hotspot_findings: list[Finding] = []
         self.suspects = SuspectWatch()      # devices flagged for an impossible speed
+        self.frontage = FrontageWatch()     # street-front units offending again (门前三包)
+        # Categories that happen at certain hours (夜查): their hotspots and recurrences count
+        # only the reports inside the window.
+        self._windows: dict[str, TimeWindow] = {}
         self._hotspots_stale = True
         self._hotspots_at: datetime | None = None
         self._hotspots_until = datetime.max
@@ -202,6 +209,8 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         plan.extend(rules.reconcile(by_scope["department"], self._backlog))
         plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
         plan.extend(rules.reconcile(supervised, self._supervision(session)))
+        plan.extend(rules.reconcile(by_scope.get("frontage", []),
+                                    self.frontage.findings(session, now)))
         plan.extend(self._digest_plan(by_scope["digest"], offline, now))
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
@@ -270,7 +279,8 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _hotspots(self, session: Session, now: datetime) -> list[Finding]:
         th = self.th
         window = timedelta(hours=th.hotspot_hours)
-        groups = q.hotspot_groups(session, now - window, th.hotspot_cases)
+        groups = q.hotspot_groups(session, now - window, th.hotspot_cases,
+                                  self._in_window if self._windows else None)
         codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
         # A case counts while reported_at >= now - window: the first of a group leaves just
         # after first + window.
@@ -304,7 +314,14 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         out += rules.backlog_findings(self.cases.values(), now, self.th, self._departments)
         out += rules.device_findings(device_alerts.suspect_devices(session))
         out += self._supervision(session)
+        out += FrontageWatch().findings(session, now)
         return out
+
+    def _in_window(self, category_code: str, reported_at: datetime) -> bool:
+        """Whether a report counts for the hotspot and recurrence rules: inside its category's
+        time-of-day window, or of a category without one."""
+        window = self._windows.get(category_code)
+        return window is None or window.holds(reported_at)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -342,6 +359,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
             self._own = [(t, ids) for t, ids in self._own if t.seq is not None and t.seq > seq]
         entities = {r.entity for r in rows}
         self.suspects.note(entities)
+        self.frontage.note(entities)
         dirty: set[int] = set()
         if entities & _REFERENCE:
             self._read_settings(session)
@@ -393,6 +411,8 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _read_reference(self, session: Session) -> None:
         self._category = q.categories(session)
         self._names = {code: name for code, (name, _) in self._category.items()}
+        self._windows = category_windows(get_setting(session, "category_time_windows") or {},
+                                         self._names)
         self._departments = q.department_names(session)
 
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
@@ -409,6 +429,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         # only for cases recent enough to be a recurrence at all.
         recent = timedelta(days=self.th.recurrence_days)
         lookup = [r for r in rows if now - r.reported_at <= recent
+                  and self._in_window(r.category_code, r.reported_at)
                   and (old[r.id] is None or old[r.id].cell_id != r.cell_id
                        or old[r.id].category_code != r.category_code)]
         previous = q.previous_closures(
@@ -423,9 +444,10 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
         """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
         cases of a first pass (the rows are open_cases' columns, in order)."""
-        since = now - timedelta(days=self.th.recurrence_days)
+        since, windows = now - timedelta(days=self.th.recurrence_days), self._windows
         previous = q.previous_closures(
-            session, [(r[0], r[5], r[4], r[7]) for r in rows if r[7] >= since],
+            session, [(r[0], r[5], r[4], r[7]) for r in rows
+                      if r[7] >= since and (r[4] not in windows or windows[r[4]].holds(r[7]))],
             self.th.recurrence_days)
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from console.domain.workflow import OPEN, RUNNING, Status
+from console.services import night_profile
 from console.services.map_grid import GridData
 from console.services.settings import get_setting, work_calendar
 from console.store.models import (Campaign, Case, CaseCampaign, Category, Cell, Community,
@@ -202,10 +203,18 @@ def _near_at(calendar, start: datetime, deadline: datetime, unit: str,
 
 # --- heat map ------------------------------------------------------------------------------
 
-def heat_points(session: Session, grid: GridData, since: datetime) -> list[tuple[float, float, int]]:
+def heat_points(session: Session, grid: GridData, since: datetime,
+                night: bool = False) -> list[tuple[float, float, int]]:
     """(lat, lon, reports) per cell reported in since `since`: one weighted point per cell keeps
-    a month of a big city's reports (hundreds of thousands) to at most one point per cell."""
-    counts = _count_cells(session, select(Case.cell_id).where(Case.reported_at >= since))
+    a month of a big city's reports (hundreds of thousands) to at most one point per cell.
+    `night`: only the reports made at night (services/night_profile.py)."""
+    if night:
+        holds = night_profile.night_report(session)
+        counts = Counter(cell for cell, code, at in session.execute(
+            select(Case.cell_id, Case.category_code, Case.reported_at)
+            .where(Case.reported_at >= since)) if cell is not None and holds(code, at))
+    else:
+        counts = _count_cells(session, select(Case.cell_id).where(Case.reported_at >= since))
     out = []
     for cid, n in counts.items():
         index = grid.index_of.get(int(cid))

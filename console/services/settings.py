@@ -78,6 +78,16 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     # Responsibility disputes (console/services/disputes.py).
     "dispute_returns": (2, "Returns as not-ours after which a case is a dispute for the duty leader to rule on (执法调处)"),
     "dispute_precedent_m": (300, "Metres within which a ruling is shown as a precedent for a case of the same category"),
+    # 门前三包 (console/services/frontage.py): categories by code or by name (the defaults are
+    # the reference's names, so no centre's codes are written here).
+    "frontage_categories": (["店外经营", "占道经营", "暴露垃圾", "乱堆物堆料"], "Categories (codes or names) whose cases name the street-front unit answering for the place"),
+    "frontage_distance_m": (30, "Metres from a unit's stretch within which a case of those categories suggests it"),
+    "frontage_repeat_offences": (3, "Offences of one unit within the days below that raise a repeat (回潮) alert"),
+    "frontage_repeat_days": (30, "Days within which those offences are counted"),
+    # 夜查 (console/domain/night_window.py): the hotspot and recurrence rules count only the
+    # reports inside a category's window; the heat layer's night toggle uses them too.
+    "category_time_windows": ({"露天烧烤": "19:00-06:00", "噪音扰民": "19:00-06:00", "渣土撒漏": "19:00-06:00"}, "Time-of-day windows of categories (by code or by name) that happen at night"),
+    "night_window": ("19:00-06:00", "The night for the map's 'night reports only' heat"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
@@ -296,15 +296,18 @@ def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, s
     return out
 
 
-def hotspot_groups(session: Session, since: datetime, min_count: int) -> list[tuple[int, str, int, datetime]]:
-    """(cell_id, category_code, count, first_at) with at least `min_count` cases reported since."""
+def hotspot_groups(session: Session, since: datetime, min_count: int,
+                   keep: Callable[[str, datetime], bool] | None = None
+                   ) -> list[tuple[int, str, int, datetime]]:
+    """(cell_id, category_code, count, first_at) with at least `min_count` cases reported since;
+    `keep(category, reported_at)` leaves out the reports it refuses (a category's night window)."""
     # Counted here, not with GROUP BY: SQLite would then walk the cell index over every case
     # to save a sort, instead of reading the few hours of cases through the time index.
     groups: dict[tuple[int, str], list[Any]] = {}
     for cell_id, category_code, reported_at in session.execute(
             select(Case.cell_id, Case.category_code, Case.reported_at)
             .where(Case.reported_at >= since, Case.status.not_in(_GONE))):
-        if cell_id is not None:
+        if cell_id is not None and (keep is None or keep(category_code, reported_at)):
             g = groups.setdefault((cell_id, category_code), [0, reported_at])
             g[0] += 1
             g[1] = min(g[1], reported_at)

@@ -1,10 +1,10 @@
 """SQLAlchemy 2 models of the whole domain: regions, categories, cases, patrols, alerts, feed."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer,
                         MetaData, String, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -543,6 +543,48 @@ class FieldReceipt(Base):
     # before 0019, which are not compared.
     digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_field_receipts_user_key"),)
+
+
+# --- 门前三包: street-front units and what is recorded against them -----------------------
+
+class FrontageUnit(Base):
+    """A street-front unit (商户 / 单位) answering for a stretch of street (门前三包)."""
+
+    __tablename__ = "frontage_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)   # the workbook's key
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))                # shop | organisation
+    address: Mapped[str] = mapped_column(String(200), default="")
+    person: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # A GeoJSON LineString or Polygon in lon/lat; the box finds candidates without shapely.
+    stretch: Mapped[dict[str, Any]] = mapped_column(JSON)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    letter_signed_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+    __table_args__ = (Index("ix_frontage_units_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),)
+
+
+class FrontageRecord(Base):
+    """A warning (劝导), a notice (告知) or an offence (a case confirmed as the unit's)."""
+
+    __tablename__ = "frontage_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("frontage_units.id"))
+    kind: Mapped[str] = mapped_column(String(16))                # warning | notice | offence
+    # One responsible unit per case: a second confirmation replaces the first.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
+    at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (Index("ix_frontage_records_unit_at", "unit_id", "at"),
+                      Index("ix_frontage_records_kind_at", "kind", "at"))
 
 
 # --- infrastructure --------------------------------------------------------------------

@@ -29,6 +29,8 @@ def install_admin_entries(window: MainWindow) -> None:
         ("thresholdsAction", translate("AdminMenu", "Alert t&hresholds…"), open_thresholds),
         ("baseMapAction", translate("AdminMenu", "&Base map of the centre…"), open_base_map),
         ("setupAction", translate("AdminMenu", "First-start &setup…"), open_setup),
+        ("frontageAction", translate("AdminMenu", "Street-&front units (门前三包)…"),
+         open_frontage),
     )
     for name, text, opener in entries:
         action = QAction(text, window)
@@ -79,3 +81,12 @@ def open_setup(window: MainWindow) -> None:
     from console.ui.setup_wizard import resume_setup
     if window.actor is not None:
         resume_setup(window.tasks, window.actor, window.settings, parent=window).open()
+
+
+def open_frontage(window: MainWindow) -> None:
+    from console.ui.frontage_dialog import FrontageDialog
+    if window.actor is not None:
+        dialog = FrontageDialog(window.tasks, window.actor, parent=window)
+        window.selection.line_drawn.connect(dialog.take_line)
+        dialog.reload()
+        dialog.open()

@@ -57,7 +57,9 @@ window.CCC = (function () {
     app.legend = new ccc.Legend(config).addTo(map);
     app.legend.update(data.cells.legend);
     app.measure = new ccc.Measure(map, app.texts, function (metres, running) {
-      app.send("measured", { metres: metres, running: running });
+      // The finished line's vertices too: a 门前三包 stretch is drawn with the ruler.
+      var points = running ? undefined : app.measure.points.map(function (p) { return [p.lng, p.lat]; });
+      app.send("measured", { metres: metres, running: running, points: points });
     });
     app.draw = new ccc.Draw(map, function (ring) {
       app.send("polygonDrawn", { ring: ring });

@@ -58,6 +58,22 @@
       app.send("measureShown", { measure: msg.measure });
     },
 
+    /* 门前三包: the stretches of units offending again, an overlay made on the first message. */
+    frontage: function (msg) {
+      var group = app.layers.frontage;
+      if (!group) {
+        group = app.layers.frontage = L.featureGroup().addTo(app.map);
+        app.control.addOverlay(group, msg.title);
+      }
+      group.clearLayers();
+      (msg.units || []).forEach(function (u) {
+        var style = { color: "#d32f2f", weight: 5, opacity: 0.85, fillOpacity: 0.25 };
+        var shape = u.polygon ? L.polygon(u.latlngs, style) : L.polyline(u.latlngs, style);
+        shape.bindTooltip(u.code + " " + u.name + " · " + u.count, { sticky: true });
+        group.addLayer(shape);
+      });
+    },
+
     heat: function (msg) {
       var heat = app.layers.heat;
       if (!heat) return;

@@ -141,6 +141,10 @@
         <source>Supervision order on the department</source>
         <translation>部门督办</translation>
     </message>
+    <message>
+        <source>Street-front unit offending again</source>
+        <translation>门前三包回潮</translation>
+    </message>
 </context>
 <context>
     <name>AlertTexts</name>
@@ -263,6 +267,10 @@
     <message>
         <source>Reported from two places {kmh} km/h apart at {time}: two phones with one id, or a false fix</source>
         <translation>{time} 两地上报，折合 {kmh} km/h，疑一号多机或误定位</translation>
+    </message>
+    <message>
+        <source>{code} {name}: {count} offences within {days} days</source>
+        <translation>{code} {name}：{days} 天内违规 {count} 次</translation>
     </message>
     <message>
         <source>{code} {name} · silent {since}</source>

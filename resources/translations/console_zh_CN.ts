@@ -134,6 +134,10 @@
         <source>First-start &amp;setup…</source>
         <translation>初始设置向导(&amp;S)…</translation>
     </message>
+    <message>
+        <source>Street-&amp;front units (门前三包)…</source>
+        <translation>门前三包责任单位(&amp;F)…</translation>
+    </message>
 </context>
 <context>
     <name>BaseMapDialog</name>
@@ -1756,6 +1760,42 @@
         <source>There is no Open311 application named “{name}”.</source>
         <translation>没有名为“{name}”的 Open311 应用。</translation>
     </message>
+    <message>
+        <source>Point {point} of the stretch is not a longitude and latitude in degrees.</source>
+        <translation>责任路段第 {point} 个点不是以度为单位的经纬度。</translation>
+    </message>
+    <message>
+        <source>A stretch needs at least two different points.</source>
+        <translation>责任路段至少需要两个不同的点。</translation>
+    </message>
+    <message>
+        <source>The area&apos;s outline crosses itself or encloses nothing.</source>
+        <translation>责任区域的边界自相交或面积为零。</translation>
+    </message>
+    <message>
+        <source>“{kind}” is not a kind of unit: shop or organisation.</source>
+        <translation>“{kind}”不是单位类型：应为 shop（商户）或 organisation（单位）。</translation>
+    </message>
+    <message>
+        <source>The unit&apos;s {field} is missing.</source>
+        <translation>缺少该单位的 {field}。</translation>
+    </message>
+    <message>
+        <source>Another unit already has the number {code}.</source>
+        <translation>编号 {code} 已被其他单位使用。</translation>
+    </message>
+    <message>
+        <source>{name} is no longer an active unit.</source>
+        <translation>{name} 已停用。</translation>
+    </message>
+    <message>
+        <source>“{kind}” is not a warning or a notice.</source>
+        <translation>“{kind}”不是劝导或告知。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a time window like 19:00-06:00.</source>
+        <translation>“{text}”不是形如 19:00-06:00 的时段。</translation>
+    </message>
 </context>
 <context>
     <name>FieldSessionsDialog</name>
@@ -1968,6 +2008,188 @@
     <message>
         <source>Creating the account…</source>
         <translation>正在创建账户…</translation>
+    </message>
+</context>
+<context>
+    <name>FrontageDialog</name>
+    <message>
+        <source>Shop</source>
+        <translation>商户</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Street-front units (门前三包)</source>
+        <translation>门前三包责任单位</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Letter signed</source>
+        <translation>责任书签订</translation>
+    </message>
+    <message>
+        <source>Offences</source>
+        <translation>违规</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>劝导告知</translation>
+    </message>
+    <message>
+        <source>lon lat; lon lat; … — a ring repeating its first point is an area</source>
+        <translation>经度 纬度; 经度 纬度; …（首尾相同的闭合环为区域）</translation>
+    </message>
+    <message>
+        <source>Letter signed on</source>
+        <translation>责任书签订日期</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Responsible person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Stretch</source>
+        <translation>责任路段</translation>
+    </message>
+    <message>
+        <source>Or draw it on the map with the ruler: click the points, double-click to end; the line comes here.</source>
+        <translation>也可用地图上的测距工具绘制：依次点击各点，双击结束，线路即填入此处。</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Warning…</source>
+        <translation>劝导(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>N&amp;otice…</source>
+        <translation>告知(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Warnings, notices and offences</source>
+        <translation>劝导、告知与违规记录</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>劝导</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>告知</translation>
+    </message>
+    <message>
+        <source>Offence</source>
+        <translation>违规</translation>
+    </message>
+    <message>
+        <source>Stretch taken from the map: {n} points.</source>
+        <translation>已从地图取得责任路段：{n} 个点。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>What was said or given:</source>
+        <translation>劝导或告知的内容：</translation>
+    </message>
+    <message>
+        <source>Export units</source>
+        <translation>导出责任单位</translation>
+    </message>
+    <message>
+        <source>{n} units written.</source>
+        <translation>已写出 {n} 个单位。</translation>
+    </message>
+    <message>
+        <source>Import units</source>
+        <translation>导入责任单位</translation>
+    </message>
+    <message>
+        <source>{a} added, {c} changed, {u} unchanged.</source>
+        <translation>新增 {a}，修改 {c}，未变 {u}。</translation>
+    </message>
+</context>
+<context>
+    <name>FrontagePanel</name>
+    <message>
+        <source>Street-front unit (门前三包)</source>
+        <translation>门前三包责任单位</translation>
+    </message>
+    <message>
+        <source>Confirmed: {code} {name}</source>
+        <translation>已确认：{code} {name}</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>None of them</source>
+        <translation>都不是</translation>
+    </message>
+    <message>
+        <source>{code} {name} · {metres} m</source>
+        <translation>{code} {name} · {metres} 米</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,10 @@
         <translation>上报热力图</translation>
     </message>
     <message>
+        <source>Street-front units offending again</source>
+        <translation>门前三包回潮单位</translation>
+    </message>
+    <message>
         <source>Overdue cases</source>
         <translation>超期案件</translation>
     </message>
@@ -237,6 +241,14 @@
     <message>
         <source>Heat</source>
         <translation>热力</translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation>夜间</translation>
+    </message>
+    <message>
+        <source>Night reports only: reported 19:00–06:00, or in the hours of their category</source>
+        <translation>仅显示夜间上报：19:00–06:00 或该类别设定时段内上报的问题</translation>
     </message>
     <message>
         <source>Ruler</source>

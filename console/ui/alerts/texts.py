@@ -29,6 +29,7 @@ KIND_NAMES = Names("AlertKinds", {
     "impossible_speed": QT_TRANSLATE_NOOP("AlertKinds", "Impossible jump"),
     "supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order"),
     "department_supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order on the department"),
+    "frontage_repeat": QT_TRANSLATE_NOOP("AlertKinds", "Street-front unit offending again"),
 })
 #: Kinds whose alert stands for many cases or officers (services/alert_digests.py).
 DIGEST_KINDS = frozenset({"overdue_digest", "near_deadline_digest", "recurrence_digest",
@@ -192,6 +193,10 @@ def _condition(a: AlertView, now: datetime) -> str:
             return translate("AlertTexts", "Reported from two places {kmh} km/h apart at {time}: "
                              "two phones with one id, or a false fix").format(
                 kmh=p.get("kmh", "?"), time=_day_time(p.get("flagged_at")))
+        case "frontage_repeat":
+            return translate("AlertTexts", "{code} {name}: {count} offences within {days} days"
+                             ).format(code=p.get("code", ""), name=p.get("name", ""),
+                                      count=p.get("count", "?"), days=_number(p.get("days")))
     return ""
 
 

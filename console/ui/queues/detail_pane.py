@@ -146,6 +146,8 @@ class DetailPane(QScrollArea):
         outer.addLayout(self.photos)
         self.supervision = SupervisionBox(body)
         outer.addWidget(self.supervision)
+        self.extras = QVBoxLayout()      # sections other features add (门前三包)
+        outer.addLayout(self.extras)
         self.timeline_title = QLabel(self.tr("Timeline"), body)
         self.timeline_title.setProperty("kind", "sectionTitle")
         outer.addWidget(self.timeline_title)
@@ -178,6 +180,8 @@ class DetailPane(QScrollArea):
         self.timeline.clear()
         self.actions_row.set_buttons([])
         self.supervision.show_case(None)
+        for i in range(self.extras.count()):
+            self.extras.itemAt(i).widget().hide()
 
     def show_reading(self, number: str) -> None:
         """Another case was selected and is being read: drop the previous one meanwhile."""

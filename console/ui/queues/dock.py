@@ -30,6 +30,7 @@ from console.common.messages import describe_error, stage_name
 from console.ui.queues.action_runner import ActionRunner
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
+from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
 from console.ui.queues.new_case_form import NewCaseForm
@@ -150,6 +151,9 @@ class QueueDock(QDockWidget):
         self.detail.supervision.bind(self.tasks, self.actor)
         self.detail.joint_parts.bind(self.tasks, lambda: self.actor)   # a joint case's parts
         self.detail.joint_parts.changed.connect(self.load_case)
+        self.frontage = FrontagePanel(self.tasks, self.actor, self.detail)
+        self.frontage.confirmed.connect(self.load_case)
+        self.detail.extras.addWidget(self.frontage)
         self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.splitter.setObjectName("queueSplitter")
         self.splitter.addWidget(self.table)
@@ -214,7 +218,7 @@ class QueueDock(QDockWidget):
 
     def set_actor(self, actor: Actor) -> None:
         """The signed-in user: their role decides the actions; a department sees its own cases."""
-        self.actor = self.runner.actor = actor
+        self.actor = self.runner.actor = self.frontage.actor = actor
         self.detail.supervision.set_actor(actor)
         if self.form is not None:
             # An open hotline form is filed by whoever is signed in when it is saved (shift change).
@@ -444,6 +448,7 @@ class QueueDock(QDockWidget):
         if self.sync.wanted_case() != detail.id:
             return   # the user has moved on meanwhile
         self.detail.show_detail(detail, [])
+        self.frontage.show_case(detail.id)
         self.runner.case_updated(detail)
         self.update_actions()
         self.sync.detail_shown(detail)

@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 from console.domain.errors import DomainError
 from console.domain.limits import TEXT_LIMITS
 from console.live.tasks import TaskRunner
-from console.services import cases, hotline
+from console.services import cases, frontage, hotline
 from console.services.actor import Actor
 from console.services.hotline import DuplicateCandidate, Place
 from console.services.queues import References
 from console.common.messages import describe_error, is_busy, is_refusal, source_name, status_name
+from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import short_time
 from console.common.theme import set_state
@@ -180,6 +181,8 @@ class NewCaseForm(QDialog):
         box.addWidget(self.merge, 0, Qt.AlignmentFlag.AlignRight)
         self.duplicates_box.hide()
         layout.addWidget(self.duplicates_box)
+        self.frontage = FrontagePanel(tasks, actor, self)
+        layout.addWidget(self.frontage)
 
         self.buttons = QDialogButtonBox(self)
         self.save = self.buttons.addButton(self.tr("Save new case"),
@@ -205,7 +208,7 @@ class NewCaseForm(QDialog):
 
     def set_actor(self, actor: Actor) -> None:
         """Who files the report when it is saved (the next user after a shift change)."""
-        self._actor = actor
+        self._actor = self.frontage.actor = actor
 
     @property
     def picking(self) -> bool:
@@ -300,6 +303,7 @@ class NewCaseForm(QDialog):
 
     def _look_for_duplicates(self) -> None:
         code, place = self.category.code(), self.place
+        self.frontage.look(code, place.lon if place else None, place.lat if place else None)
         if not code or place is None:
             self._show_duplicates([])
             return
@@ -356,11 +360,14 @@ class NewCaseForm(QDialog):
         except DomainError as exc:
             self._show_refusal(exc)
             return
-        actor, key = self._actor, self._client_key
+        actor, unit, key = self._actor, self.frontage.chosen(), self._client_key
         self._set_busy(True)
-        self._tasks.run(lambda s: cases.report(s, actor, client_key=key, **fields),
-                        on_done=self._saved,
-                        on_error=self._failed, owner=self)
+        if unit is None:
+            save = lambda s: cases.report(s, actor, client_key=key, **fields)   # noqa: E731
+        else:      # the unit the dispatcher confirmed, in the same transaction
+            save = lambda s: frontage.report_case(s, actor, unit, client_key=key,  # noqa: E731
+                                                  **fields)
+        self._tasks.run(save, on_done=self._saved, on_error=self._failed, owner=self)
 
     def _merge(self) -> None:
         item = self.duplicates.currentItem()
