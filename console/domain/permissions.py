@@ -44,6 +44,10 @@ class Permission(StrEnum):
     EDIT_SETTINGS = "settings.edit"        # the shared settings every seat reads
     MANAGE_USERS = "users.manage"          # create, edit, deactivate, reset passwords
     CHANGE_OWN_PASSWORD = "password.change_own"
+    # Hotline follow-up (services/callbacks.py, domain/privacy.py).
+    REOPEN = "reopen"                       # a closed case back to rework: the leader's consent
+    CALL_BACK = "callback.record"           # 回访: record the citizen's answer
+    SEE_CALLER_PHONE = "caller_phone.see"   # a citizen's number in full, not 138****5678
 
 
 R = Role
@@ -86,6 +90,11 @@ TABLE: dict[Permission, frozenset[Role]] = {
     P.EDIT_SETTINGS: frozenset({R.ADMIN}),
     P.MANAGE_USERS: frozenset({R.ADMIN}),
     P.CHANGE_OWN_PASSWORD: _PEOPLE,
+    P.REOPEN: _COMMAND,
+    P.CALL_BACK: _DESK,
+    # The hotline and dispatch desk call citizens back; departments, viewers, the wall and
+    # the field do not need the number (domain/privacy.py masks it for them).
+    P.SEE_CALLER_PHONE: _DESK,
 }
 assert set(TABLE) == set(Permission), "every permission needs its row"
 
