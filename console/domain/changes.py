@@ -29,6 +29,7 @@ class ChangeKind(StrEnum):
     USER = "user"                   # an account added, changed, (de)activated or its password reset
     CAMPAIGN = "campaign"           # a campaign created, edited, closed, or the cases it tags
     SUPERVISION = "supervision"     # a supervision order (督办) raised, escalated, answered, closed
+    CALLBACK = "callback"           # a call-back (回访) answered, its rework asked or decided
 
 
 class ChangeAction(StrEnum):

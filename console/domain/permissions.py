@@ -46,7 +46,7 @@ class Permission(StrEnum):
     CHANGE_OWN_PASSWORD = "password.change_own"
     # Hotline follow-up (services/callbacks.py, domain/privacy.py).
     REOPEN = "reopen"                       # a closed case back to rework: the leader's consent
-    CALL_BACK = "callback.record"           # 回访: record the citizen's answer
+    CALL_BACK = "hotline.call"              # the hotline's calls: a 回访's answer, a repeat call
     SEE_CALLER_PHONE = "caller_phone.see"   # a citizen's number in full, not 138****5678
 
 

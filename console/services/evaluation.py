@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.domain.evaluation import (COMPOSITE_OF, Level, Period, Term, composite, grade,
-                                       grades_from_setting, ratio, reference, weights_from_setting)
+from console.domain.evaluation import (COMPOSITE_OF, SATISFACTION_COMPOSITES, Level, Period, Term,
+                                       composite, grade, grades_from_setting, ratio, reference,
+                                       weights_from_setting, with_satisfaction)
 from console.services.settings import get_setting
+from console.store import callback_queries
 from console.store import evaluation_queries as q
 from console.store import post_queries
 from console.store.evaluation_queries import Scope
@@ -38,13 +40,15 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "on_time_check_rate": ("checks_on_time", "checks"),
     "correct_dispatch_rate": ("dispatched_correctly", "dispatched"),
     "supervision_report_rate": ("registered_by_patrol", "registered"),
+    "satisfaction_rate": ("callbacks_satisfied", "callbacks_reached"),   # 回访 满意度
 }
 #: The indicators each level's table shows, in column order.
 SHOWN: dict[Level, tuple[str, ...]] = {
     Level.DEPARTMENT: ("due", "closure_rate", "on_time_handling_rate", "rework_rate",
-                       "handling_rate", "extension_rate", "correct_dispatch_rate", "overdue"),
+                       "handling_rate", "extension_rate", "correct_dispatch_rate", "overdue",
+                       "satisfaction_rate"),
     Level.STREET: ("registered", "due", "closure_rate", "on_time_closure_rate", "rework_rate",
-                   "supervision_report_rate", "extension_rate", "overdue"),
+                   "supervision_report_rate", "extension_rate", "overdue", "satisfaction_rate"),
     Level.PATROL: ("valid_report_rate", "on_time_verify_rate", "on_time_check_rate"),
     # 岗位评价 of the desk: of the reference's indicators only 准确派遣率 is a post's own (see
     # store/post_queries.py); 按时受理率, 按时立案率, 准确立案率 and 按时派遣率 have no row in
@@ -95,6 +99,9 @@ class Ranking:
 
 def _settings(session: Session) -> tuple[dict[str, tuple[Term, ...]], tuple, float]:
     weights = weights_from_setting(get_setting(session, "evaluation_weights"))
+    satisfaction = float(get_setting(session, "satisfaction_weight"))
+    weights = {name: with_satisfaction(terms, satisfaction) if name in SATISFACTION_COMPOSITES
+               else terms for name, terms in weights.items()}
     bands = grades_from_setting(get_setting(session, "evaluation_grades"))
     return weights, bands, float(get_setting(session, "evaluation_check_hours"))
 
@@ -140,6 +147,8 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
                 streets = streets or q.community_streets(session)
                 for row in rows:
                     row["street_id"] = streets.get(row["community_id"])
+            # 满意度: its own few rows (the call-backs answered), summed into the same units.
+            rows = rows + callback_queries.satisfaction_counts(session, p.start, upto, scope)
         for lv in levels:
             if lv is Level.PATROL:
                 scans[name, lv] = q.patrol_counts(session, p.start, upto, check_hours, scope)
@@ -190,6 +199,9 @@ def cases_behind(session: Session, level: Level | str, unit_id: int, indicator: 
     if count is None:
         return []
     _, _, check_hours = _settings(session)
+    if count in callback_queries.SATISFACTION_PARTS:
+        return callback_queries.callback_cases(session, Level(level).value, unit_id, count,
+                                               period.start, _upto(period, now), scope)
     if Level(level) is Level.DISPATCHER:
         return post_queries.dispatcher_cases(session, unit_id, count, period.start,
                                              _upto(period, now), scope)

@@ -69,6 +69,11 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "centre_stage_limits_min": (dict(DEFAULT_LIMITS_MIN), "Minutes the centre may take per stage (0: no limit): verify_send (受理→核实派出), verify_answer (核实应答), register (立案), dispatch (派遣), check_answer (核查应答)"),
     "centre_clock_unit": ("work_hours", "How the centre's stage limits are counted: work_hours (the work calendar) or hours (round the clock)"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
+    # Hotline follow-up (console/services/callbacks.py, console/services/callback_intake.py).
+    "callback_sources": (["hotline", "public"], "Sources whose cases are called back (回访) once closed: the citizens' (hotline, public = Open311 and apps)"),
+    "callback_due_hours": (24, "Hours after closure within which the citizen is called back"),
+    "callback_clock": ("hours", "How the call-back time is counted: hours (round the clock, the default) or work_hours (the work calendar)"),
+    "satisfaction_weight": (10, "Weight % of 满意度 (call-back satisfaction) in the department and region composites; the reference's weights share the rest; 0: not scored"),
 }
 
 
