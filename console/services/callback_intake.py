@@ -35,5 +35,5 @@ def case_closed(session: Session, case: Case, at: datetime) -> Callback | None:
     row = Callback(case_id=case.id, closed_at=at, due_at=callback_due(session, at),
                    department_id=case.department_id, note="", version=1)
     session.add(row)
-    session.flush([row])
+    session.flush()
     return row
