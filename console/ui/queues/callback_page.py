@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDialog, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
@@ -52,6 +52,14 @@ REWORK_NAMES = {
 _OVERDUE = QColor("#e5484d")
 
 
+def outcome_name(outcome: str) -> str:
+    return QCoreApplication.translate("Callbacks", OUTCOME_NAMES[Outcome(outcome)])
+
+
+def rework_name(rework: str) -> str:
+    return QCoreApplication.translate("Callbacks", REWORK_NAMES[Rework(rework)])
+
+
 class CallbackPage(QWidget):
     """The list and the answer form. `open_requested(case_id)` shows a case in the queues."""
 
@@ -90,9 +98,11 @@ class CallbackPage(QWidget):
         self.table.currentItemChanged.connect(lambda *_: self._selected())
         self.table.itemActivated.connect(lambda *_: self._open())
         split.addWidget(self.table)
-        split.addWidget(self._build_form(split))
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        form = self._build_form(split)
+        form.setMaximumWidth(360)
+        split.addWidget(form)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
         self._selected()
 
     def _build_form(self, parent: QWidget) -> QWidget:
@@ -109,7 +119,7 @@ class CallbackPage(QWidget):
         answer = QVBoxLayout(self.answer_box)
         self.outcomes = QButtonGroup(self)
         for outcome in Outcome:
-            button = QRadioButton(self.tr(OUTCOME_NAMES[outcome]), self.answer_box)
+            button = QRadioButton(outcome_name(outcome), self.answer_box)
             button.setObjectName(f"outcome_{outcome.value}")
             button.setProperty("outcome", outcome.value)
             self.outcomes.addButton(button)
@@ -193,9 +203,9 @@ class CallbackPage(QWidget):
     def _state_text(self, r: CallbackRow) -> str:
         if r.outcome is None:
             return self.tr("to call")
-        text = self.tr(OUTCOME_NAMES[Outcome(r.outcome)])
+        text = outcome_name(r.outcome)
         if r.rework:
-            text = f"{text} · {self.tr(REWORK_NAMES[Rework(r.rework)])}"
+            text = f"{text} · {rework_name(r.rework)}"
         return text
 
     def current(self) -> CallbackRow | None:
@@ -292,7 +302,7 @@ class CallbackDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("callbackDialog")
         self.setWindowTitle(self.tr("Call-backs (回访)"))
-        self.resize(980, 520)
+        self.resize(1100, 520)
         layout = QVBoxLayout(self)
         layout.addWidget(page)
         self.page = page
