@@ -42,6 +42,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                "evaluation of every department, street and community over 30 days (1M cases)"),
     "seats": ("console.bench.seats", "run",
               "N headless seats on one PostgreSQL: commit → seen by all (p95), peak connections"),
+    "hotline": ("console.bench.hotline", "run",
+                "caller history, call-back list and 满意度 counts on the 1M-case city"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
 }
