@@ -74,8 +74,6 @@ class CallbackPage(QWidget):
         self._tasks, self._actor = tasks, actor
         self.queue: CallbackQueue | None = None
         self._busy = False
-        self._timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
-        self._timer.timeout.connect(self.reload)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("callbackSummary")
@@ -168,10 +166,6 @@ class CallbackPage(QWidget):
         now = datetime.now().replace(microsecond=0)
         self._tasks.run(lambda s: callbacks.callback_queue(s, actor, now), on_done=self.show_queue,
                         on_error=self._failed, owner=self, key=(id(self), "callbacks"))
-
-    def on_feed(self, batch) -> None:
-        if {row.entity for row in batch.rows} & FEED_KINDS and not self._timer.isActive():
-            self._timer.start()
 
     def show_queue(self, queue: CallbackQueue) -> None:
         kept = self.current().id if self.current() is not None else None
@@ -346,8 +340,9 @@ class CallbackButton(QToolButton):
         self.style().polish(self)
         self.setToolTip(self.tr("Closed cases from citizens to call back (回访)"))
 
-    def on_feed(self, batch) -> None:
-        if {row.entity for row in batch.rows} & FEED_KINDS and not self._timer.isActive():
+    def schedule(self) -> None:
+        """Read again shortly (changes come in bursts: one read for them all)."""
+        if not self._timer.isActive():
             self._timer.start()
 
     def open_dialog(self) -> CallbackDialog:

@@ -31,6 +31,7 @@ from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
 from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
+from console.ui.queues.callback_page import FEED_KINDS as CALLBACK_KINDS
 from console.ui.queues.callback_page import CallbackButton
 from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
@@ -384,11 +385,16 @@ class QueueDock(QDockWidget):
             if not self._feed_timer.isActive():
                 self._feed_timer.start()
         kinds = {row.entity for row in batch.rows}
-        self.callback_button.on_feed(batch)
+        if kinds & CALLBACK_KINDS:
+            self.refresh_callbacks()
         if kinds & _CATALOGUE_KINDS:
             self.load_references()
         if ChangeKind.HISTORY in kinds:
             self.reload()
+
+    def refresh_callbacks(self) -> None:
+        """A closure or a call-back answered: the call-back list and its count, shortly."""
+        self.callback_button.schedule()
 
     def _apply_feed(self) -> None:
         ids, self._pending_ids = self._pending_ids, set()
