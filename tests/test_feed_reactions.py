@@ -80,7 +80,8 @@ def alert_worker(kind):
 
 ROSTER = (ChangeKind.OFFICER, ChangeKind.DEVICE, ChangeKind.SHIFT, ChangeKind.WORK_GRID)
 EXPECTED = [
-    (queues, ChangeKind.CASE, {"refresh_cases"}),
+    (queues, ChangeKind.CASE, {"refresh_cases", "refresh_callbacks"}),   # a closure: 回访
+    (queues, ChangeKind.CALLBACK, {"refresh_callbacks"}),
     (queues, ChangeKind.HISTORY, {"reload"}),
     *[(queues, k, {"load_references"}) for k in (ChangeKind.CATEGORY, ChangeKind.DEPARTMENT,
                                                   ChangeKind.SETTINGS, ChangeKind.CITY, *ROSTER)],

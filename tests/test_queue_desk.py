@@ -42,7 +42,9 @@ def test_detail_has_every_field_and_the_timeline_with_names(db, city):
                            deadline=NOW + timedelta(hours=3), at=NOW)
     # Events are chained and written at commit: the detail pane reads in its own transaction.
     with db.session() as s:
-        d = case_desk.case_detail(s, c.case_id)
+        d = case_desk.case_detail(s, c.case_id, city.dispatcher)
+        # Without a viewer the caller's number is masked (tests/test_privacy.py: every role).
+        assert case_desk.case_detail(s, c.case_id).reporter_phone == "138****5678"
     assert (d.number, d.status, d.version, d.category_code, d.category_name) == (
         c.number, "dispatched", 3, MANHOLE, "污水井盖")
     assert (d.cell_code, d.community, d.street, d.district) == (

@@ -133,8 +133,12 @@ def test_transition_table_covers_the_documented_workflow():
                  (Status.CHECKING, Status.DISPATCHED), (Status.DISPATCHED, Status.REGISTERED),
                  (Status.DISPATCHED, Status.PARKED), (Status.PARKED, Status.REGISTERED)]:
         assert edge in edges
-    # Nothing leaves a terminal state.
-    assert not {(s, t) for s, t in edges if s in TERMINAL}
+    # Nothing leaves a terminal state but a closure a citizen was not satisfied with (回访),
+    # reopened for rework by a leader's consent alone (services/callbacks.py).
+    leaving = {a: t for a, t in TRANSITIONS.items() if t.target and t.sources & TERMINAL}
+    assert set(leaving) == {Action.REOPEN}
+    assert leaving[Action.REOPEN].sources == {Status.CLOSED}
+    assert leaving[Action.REOPEN].roles == {Role.LEADER, Role.ADMIN}
     assert TERMINAL | OPEN == set(Status) and not TERMINAL & OPEN
 
 
@@ -205,7 +209,7 @@ def test_a_refusal_leaves_the_state_untouched():
 # --- needs: reasons, departments, deadlines ---------------------------------------------------
 
 NEEDS_REASON = [Action.REJECT, Action.RETURN, Action.REWORK, Action.PARK, Action.CANCEL,
-                Action.DENY_EXTENSION, Action.REQUEST_EXTENSION, Action.REFUTE]
+                Action.DENY_EXTENSION, Action.REQUEST_EXTENSION, Action.REFUTE, Action.REOPEN]
 
 
 def test_the_documented_actions_need_a_reason():
@@ -381,7 +385,10 @@ def test_allowed_actions_agree_with_perform(status, pending):
 def test_terminal_states_allow_only_notes():
     for status in TERMINAL:
         for role in Role:
-            assert set(allowed_actions(status, role)) <= {Action.ADD_NOTE}
+            # …and a leader's reopening of a closure the citizen was not satisfied with.
+            reopen = {Action.REOPEN} if status is Status.CLOSED and role in (
+                Role.LEADER, Role.ADMIN) else set()
+            assert set(allowed_actions(status, role)) <= {Action.ADD_NOTE} | reopen
 
 
 # --- random walks: replay and invariants -----------------------------------------------------

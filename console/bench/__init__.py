@@ -44,6 +44,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
               "N headless seats on one PostgreSQL: commit → seen by all (p95), peak connections"),
     "pg": ("console.bench.pg", "run",
            "the queue's first rows on the 1,000,000-case city on PostgreSQL (built once)"),
+    "hotline": ("console.bench.hotline", "run",
+                "caller history, call-back list and 满意度 counts on the 1M-case city"),
     "import": ("console.bench.imports", "run",
                "grid import: dry run and import of a 50,000-cell Shapefile in a GK zone"),
     "frontage": ("console.bench.frontage", "run",

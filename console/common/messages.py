@@ -260,6 +260,7 @@ ACTION_NAMES = Names("Actions", {
     "request_check": QT_TRANSLATE_NOOP("Actions", "Request check"),
     "close": QT_TRANSLATE_NOOP("Actions", "Close"),
     "rework": QT_TRANSLATE_NOOP("Actions", "Send back for rework"),
+    "reopen": QT_TRANSLATE_NOOP("Actions", "Reopen for rework"),
     "park": QT_TRANSLATE_NOOP("Actions", "Park"),
     "resume": QT_TRANSLATE_NOOP("Actions", "Resume"),
     "cancel": QT_TRANSLATE_NOOP("Actions", "Cancel case"),
@@ -272,6 +273,8 @@ ACTION_NAMES = Names("Actions", {
     "settings.edit": QT_TRANSLATE_NOOP("Actions", "Change shared settings"),
     "users.manage": QT_TRANSLATE_NOOP("Actions", "Manage users"),
     "password.change_own": QT_TRANSLATE_NOOP("Actions", "Change one's own password"),
+    "hotline.call": QT_TRANSLATE_NOOP("Actions", "Take hotline calls and call citizens back"),
+    "caller_phone.see": QT_TRANSLATE_NOOP("Actions", "See callers' phone numbers in full"),
 })
 ROLE_NAMES = Names("Roles", {
     "dispatcher": QT_TRANSLATE_NOOP("Roles", "Dispatcher"),
@@ -360,6 +363,7 @@ _THING_NAMES = Names("Things", {
     "cell": QT_TRANSLATE_NOOP("Things", "grid cell"),
     "campaign": QT_TRANSLATE_NOOP("Things", "campaign"),
     "supervision_order": QT_TRANSLATE_NOOP("Things", "supervision order"),
+    "callback": QT_TRANSLATE_NOOP("Things", "call-back"),
 })
 
 

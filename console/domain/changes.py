@@ -31,6 +31,7 @@ class ChangeKind(StrEnum):
     CAMPAIGN = "campaign"           # a campaign created, edited, closed, or the cases it tags
     SUPERVISION = "supervision"     # a supervision order (督办) raised, escalated, answered, closed
     FRONTAGE = "frontage"           # a street-front unit (门前三包), or a warning or offence of one
+    CALLBACK = "callback"           # a call-back (回访) answered, its rework asked or decided
 
 
 class ChangeAction(StrEnum):

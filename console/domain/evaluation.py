@@ -65,7 +65,13 @@ SUPPLEMENT = {"supervision_report_rate": ("监督举报率", "supervision report
                                         "error) / registered"),
               "on_time_dispatch_rate": ("按时派遣率", "on-time dispatch rate",
                                         "dispatches within the centre's limit after 立案 / "
-                                        "dispatches")}
+                                        "dispatches"),
+              # 回访 (services/callbacks.py): weighted by its own setting, see with_satisfaction.
+              "satisfaction_rate": ("满意度", "satisfaction",
+                                    "call-backs answered satisfied or basically satisfied / "
+                                    "citizens reached (unreachable counts in neither)")}
+#: The composites 满意度 joins (the citizen's word on a department's and a region's work).
+SATISFACTION_COMPOSITES = frozenset({"department", "region"})
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,20 @@ def composite(values: dict[str, float | None], terms: tuple[Term, ...]) -> float
         total += t.weight * ((1.0 - v) if t.inverted else v)
         weight += t.weight
     return 100.0 * total / weight if weight > 0 else None
+
+
+def with_satisfaction(terms: tuple[Term, ...], weight: float) -> tuple[Term, ...]:
+    """`terms` with 满意度 at `weight` % and the others scaled to share the remaining
+    100 − weight in their own proportions, so the weights still sum as before. A unit with no
+    call-back answered scores as if 满意度 were not there (composite() re-weights), and
+    weight 0 leaves the terms as they are."""
+    weight = min(max(float(weight), 0.0), 100.0)
+    if weight <= 0 or not terms or any(t.key == "satisfaction_rate" for t in terms):
+        return terms
+    total = sum(t.weight for t in terms)
+    share = (total * (100.0 - weight) / 100.0) / total if total > 0 else 0.0
+    return tuple(Term(t.key, t.weight * share, t.inverted) for t in terms) + (
+        Term("satisfaction_rate", total * weight / 100.0),)
 
 
 def grade(score: float | None, bands: tuple[tuple[str, float], ...]) -> str | None:

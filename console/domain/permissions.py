@@ -47,6 +47,10 @@ class Permission(StrEnum):
     CHANGE_OWN_PASSWORD = "password.change_own"
     EDIT_FRONTAGE = "frontage.edit"        # the register of street-front units (门前三包)
     RECORD_FRONTAGE = "frontage.record"    # a warning or notice to a unit; a case confirmed as its
+    # Hotline follow-up (services/callbacks.py, domain/privacy.py).
+    REOPEN = "reopen"                       # a closed case back to rework: the leader's consent
+    CALL_BACK = "hotline.call"              # the hotline's calls: a 回访's answer, a repeat call
+    SEE_CALLER_PHONE = "caller_phone.see"   # a citizen's number in full, not 138****5678
 
 
 R = Role
@@ -92,6 +96,11 @@ TABLE: dict[Permission, frozenset[Role]] = {
     P.CHANGE_OWN_PASSWORD: _PEOPLE,
     P.EDIT_FRONTAGE: _COMMAND,
     P.RECORD_FRONTAGE: _DESK,
+    P.REOPEN: _COMMAND,
+    P.CALL_BACK: _DESK,
+    # The hotline and dispatch desk call citizens back; departments, viewers, the wall and
+    # the field do not need the number (domain/privacy.py masks it for them).
+    P.SEE_CALLER_PHONE: _DESK,
 }
 assert set(TABLE) == set(Permission), "every permission needs its row"
 

@@ -53,6 +53,7 @@ class Action(StrEnum):
     REQUEST_CHECK = "request_check"
     CLOSE = "close"
     REWORK = "rework"                        # 返工
+    REOPEN = "reopen"                        # 回访不满意: a closed case back to rework (leader)
     PARK = "park"                            # 挂账
     RESUME = "resume"
     CANCEL = "cancel"                        # 作废
@@ -92,6 +93,7 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
     _t(Action.REQUEST_CHECK, {S.HANDLED}, S.CHECKING, "patrol"),
     _t(Action.CLOSE, {S.CHECKING}, S.CLOSED),
     _t(Action.REWORK, {S.HANDLED, S.CHECKING}, S.DISPATCHED, "reason", "deadline"),
+    _t(Action.REOPEN, {S.CLOSED}, S.DISPATCHED, "reason", "deadline"),
     _t(Action.PARK, {S.REGISTERED, S.DISPATCHED}, S.PARKED, "reason"),
     _t(Action.RESUME, {S.PARKED}, S.REGISTERED),
     _t(Action.CANCEL, {S.REPORTED, S.VERIFYING, S.VERIFIED, S.REGISTERED, S.DISPATCHED, S.PARKED},
@@ -243,6 +245,9 @@ def apply(state: CaseState, action: Action | str, data: dict[str, Any], at: date
             changes["closed_at"] = at
         case Action.REWORK:
             changes.update(deadline=deadline, dispatched_at=at, handled_at=None,
+                           check_patrol_id=None, rework_count=state.rework_count + 1)
+        case Action.REOPEN:
+            changes.update(deadline=deadline, dispatched_at=at, handled_at=None, closed_at=None,
                            check_patrol_id=None, rework_count=state.rework_count + 1)
         case Action.PARK | Action.CANCEL:   # a pending extension dies with the dispatch
             changes["requested_deadline"] = None

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from console.domain.errors import DomainError, NotFound
 from console.domain.patrol_state import distance_m, on_shift
+from console.domain.privacy import phone_for, text_for
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, parse_action
 from console.services import cases, joint_cases
 from console.services.actor import Actor
+from console.services.phone_view import role_now
 from console.services.settings import work_calendar
 from console.store.models import (
     Campaign,
@@ -132,8 +134,10 @@ def _field_answer(data: dict) -> dict:
     return {"photos": photos, "check_result": str(answer.get("result") or "")}
 
 
-def case_detail(session: Session, case_id: int) -> CaseDetail:
-    """The whole case as the detail pane shows it; NotFound if it does not exist."""
+def case_detail(session: Session, case_id: int, viewer: Actor | None = None) -> CaseDetail:
+    """The whole case as the detail pane shows it to `viewer` (a caller's number in full only
+    to the roles that call citizens; none: masked); NotFound if it does not exist."""
+    role = role_now(session, viewer)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
@@ -153,7 +157,7 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     categories = dict(session.execute(select(Category.code, Category.name)).all())
     timeline = [TimelineEntry(
         at=e.at, actor_name=e.actor_name, actor_role=e.actor_role, action=e.action,
-        from_status=e.from_status, to_status=e.to_status, note=e.note or "",
+        from_status=e.from_status, to_status=e.to_status, note=text_for(role, e.note),
         department_name=departments.get(e.data.get("department_id"), ""),
         patrol_name=patrols.get(e.data.get("patrol_id"), ""),
         category=(f"{e.data['category_code']} {categories.get(e.data['category_code'], '')}"
@@ -176,8 +180,9 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
         time_unit=cat.time_unit if cat else TimeUnit.WORK_HOURS.value, urgent=bool(case.urgent),
         cell_code=region[0] or "", community=region[1] or "", street=region[2] or "",
         district=region[3] or "", lon=case.lon, lat=case.lat, address=case.address or "",
-        description=case.description or "", photos=list(case.photos or []),
-        reporter_name=case.reporter_name or "", reporter_phone=case.reporter_phone or "",
+        description=text_for(role, case.description), photos=list(case.photos or []),
+        reporter_name=case.reporter_name or "",
+        reporter_phone=phone_for(role, case.reporter_phone),
         reporter_patrol=patrols.get(case.reporter_patrol_id, ""),
         department_id=case.department_id,
         department_name=departments.get(case.department_id, ""),

@@ -23,7 +23,7 @@ from console.domain.permissions import Permission
 from console.domain.roles import Role
 from console.domain.work_calendar import TimeUnit
 from console.domain.workflow import Action, CaseState, Status
-from console.services import campaigns
+from console.services import callback_intake, campaigns
 from console.services.actor import Actor, authorize
 from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
@@ -287,6 +287,8 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=action.value, from_status=before.status.value,
                             to_status=after.status.value, note=note, data=data)
+    if action is Action.CLOSE:
+        callback_intake.case_closed(session, case, at)    # 回访 of a citizen's case
     ticket = feed.record(session, ChangeKind.CASE, case.id, action, at,
                          {"status": after.status.value, "from": before.status.value,
                           "cell_id": case.cell_id, "department_id": after.department_id})

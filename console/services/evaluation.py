@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from console.domain.evaluation import (COMPOSITE_OF, Level, Period, Term, composite, grade,
-                                       grades_from_setting, ratio, reference, weights_from_setting)
+from console.domain.evaluation import (COMPOSITE_OF, SATISFACTION_COMPOSITES, Level, Period, Term,
+                                       composite, grade, grades_from_setting, ratio, reference,
+                                       weights_from_setting, with_satisfaction)
 from console.services.settings import get_setting
+from console.store import callback_queries
 from console.store import evaluation_queries as q
 from console.store import post_queries
 from console.store.evaluation_queries import Scope
@@ -42,13 +44,15 @@ PARTS: dict[str, tuple[str | None, str | None]] = {
     "on_time_register_rate": ("registered_on_time", "register_decisions"),
     "correct_register_rate": ("registered_correctly", "desk_registered"),
     "on_time_dispatch_rate": ("dispatched_on_time", "dispatch_decisions"),
+    "satisfaction_rate": ("callbacks_satisfied", "callbacks_reached"),   # 回访 满意度
 }
 #: The indicators each level's table shows, in column order.
 SHOWN: dict[Level, tuple[str, ...]] = {
     Level.DEPARTMENT: ("due", "closure_rate", "on_time_handling_rate", "rework_rate",
-                       "handling_rate", "extension_rate", "correct_dispatch_rate", "overdue"),
+                       "handling_rate", "extension_rate", "correct_dispatch_rate", "overdue",
+                       "satisfaction_rate"),
     Level.STREET: ("registered", "due", "closure_rate", "on_time_closure_rate", "rework_rate",
-                   "supervision_report_rate", "extension_rate", "overdue"),
+                   "supervision_report_rate", "extension_rate", "overdue", "satisfaction_rate"),
     Level.PATROL: ("valid_report_rate", "on_time_verify_rate", "on_time_check_rate"),
     # 岗位评价 of the desk, one row per person: the receiver's 受理, the shift leader's 立案 and
     # the dispatcher's 派遣 (store/post_queries.py); a person who did none of a post's work shows
@@ -100,6 +104,9 @@ class Ranking:
 
 def _settings(session: Session) -> tuple[dict[str, tuple[Term, ...]], tuple, float]:
     weights = weights_from_setting(get_setting(session, "evaluation_weights"))
+    satisfaction = float(get_setting(session, "satisfaction_weight"))
+    weights = {name: with_satisfaction(terms, satisfaction) if name in SATISFACTION_COMPOSITES
+               else terms for name, terms in weights.items()}
     bands = grades_from_setting(get_setting(session, "evaluation_grades"))
     return weights, bands, float(get_setting(session, "evaluation_check_hours"))
 
@@ -140,11 +147,18 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
     if regional:
         spans = [(p.start, _upto(p, now)) for p in periods.values()]
         rows = q.unit_counts_many(session, spans, check_hours, scope)
-        rows += _assist_rows(session, spans, scope)      # joint cases' 协办 parts
+        # Joint cases' 协办 parts count for their departments like the cases' own rows.
+        rows += _dict_rows([q.assist_counts(session, s, u, scope) for s, u in spans],
+                           q.UNIT_COUNTS)
+        # 满意度: the call-backs answered, a few rows summed into the same units.
+        said = _dict_rows([callback_queries.satisfaction_counts(session, s, u, scope)
+                           for s, u in spans], SATISFACTION_COUNTS)
         streets = q.community_streets(session) if Level.STREET in regional else {}
         for i, name in enumerate(periods):
             for lv in regional:
-                scans[name, lv] = _rollup(rows, lv, streets, i)
+                scans[name, lv] = _rollup(rows, lv, streets, i, q.UNIT_COUNTS)
+                for unit, counts in _rollup(said, lv, streets, i, SATISFACTION_COUNTS).items():
+                    scans[name, lv].setdefault(unit, {}).update(counts)
     for name, p in periods.items():
         upto = _upto(p, now)
         for lv in levels:
@@ -171,26 +185,27 @@ def evaluate_many(session: Session, levels, period: Period, now: datetime,
     return out
 
 
-def _assist_rows(session: Session, spans: list[tuple[datetime, datetime]],
-                 scope: Scope | None) -> list[tuple]:
-    """The assisting (协办) parts of joint cases as rows of q.unit_counts_many: a department's
-    counts in its period's columns, no community (regions count the case once, by its lead)."""
-    width = len(q.UNIT_COUNTS)
-    out = []
-    for i, (start, upto) in enumerate(spans):
-        for row in q.assist_counts(session, start, upto, scope):
-            counts = [0] * (width * len(spans))
-            for j, name in enumerate(q.UNIT_COUNTS):
+#: The call-backs' counts summed per unit beside the cases' (q.UNIT_COUNTS).
+SATISFACTION_COUNTS = tuple(callback_queries.SATISFACTION_PARTS)
+
+
+def _dict_rows(per_period: list[list[dict[str, Any]]], names: tuple[str, ...]) -> list[tuple]:
+    """Rows as q.unit_counts_many lays them out — (department, community, the counts `names`
+    of period 0, of period 1, ...) — out of each period's rows as dicts."""
+    width, out = len(names), []
+    for i, rows in enumerate(per_period):
+        for row in rows:
+            counts = [0] * (width * len(per_period))
+            for j, name in enumerate(names):
                 counts[i * width + j] = int(row.get(name) or 0)
-            out.append((row["department_id"], None, *counts))
+            out.append((row["department_id"], row.get("community_id"), *counts))
     return out
 
 
-def _rollup(rows: list[tuple], level: Level, streets: dict[int, int],
-            period_index: int) -> dict[int, dict[str, int]]:
-    """One period's counts per unit of a level, summed from the (department, community) rows
-    of q.unit_counts_many (tens of thousands of rows: numpy, not a dict per row)."""
-    names = q.UNIT_COUNTS
+def _rollup(rows: list[tuple], level: Level, streets: dict[int, int], period_index: int,
+            names: tuple[str, ...]) -> dict[int, dict[str, int]]:
+    """One period's counts `names` per unit of a level, summed from (department, community)
+    rows laid out as q.unit_counts_many's (tens of thousands: numpy, not a dict per row)."""
     if not rows:
         return {}
     first = 2 + period_index * len(names)
@@ -219,6 +234,9 @@ def cases_behind(session: Session, level: Level | str, unit_id: int, indicator: 
     if count is None:
         return []
     _, _, check_hours = _settings(session)
+    if count in callback_queries.SATISFACTION_PARTS:
+        return callback_queries.callback_cases(session, Level(level).value, unit_id, count,
+                                               period.start, _upto(period, now), scope)
     if Level(level) is Level.DISPATCHER:
         return post_queries.dispatcher_cases(session, unit_id, count, period.start,
                                              _upto(period, now), scope)

@@ -23,6 +23,7 @@ from console.domain import workflow
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.errors import StaleVersion
 from console.domain.permissions import Permission
+from console.domain.privacy import mask_phones_in  # officers and the public see no citizen's number
 from console.domain.workflow import Action, Status
 from console.services import verification
 from console.services.actor import authorize
@@ -70,12 +71,12 @@ def tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]:
     notes = _request_notes(session, [c.id for c, *_ in rows])
     return [{"kind": "check", "kind_name": TASK_KINDS["check"], "answers": ANSWERS["check"],
              "case_number": c.number, "category": name, "cell_code": cell,
-             "address": c.address or "", "description": c.description or "",
+             "address": c.address or "", "description": mask_phones_in(c.description),
              "lat": c.lat, "lon": c.lon, "photos": [p for p in c.photos or []
                                                    if isinstance(p, str)
                                                    and p.startswith("photos/")],
              "requested_at": c.updated_at.isoformat(timespec="minutes"),
-             "request_note": notes.get(c.id, ""), "cell": cell_geojson(ring)}
+             "request_note": mask_phones_in(notes.get(c.id)), "cell": cell_geojson(ring)}
             for c, name, cell, ring in rows] + verification.phone_tasks(session, officer)
 
 

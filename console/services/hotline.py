@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError, NotFound
 from console.domain.limits import check_text
 from console.domain.patrol_state import distance_m
+from console.domain.privacy import mask_phones_in
 from console.domain.workflow import OPEN
 from console.services import cases
 from console.domain.permissions import Permission
@@ -148,8 +149,9 @@ def duplicate_candidates(session: Session, category_code: str, lon: float, lat: 
                Case.reported_at >= now - window, Case.status.in_([s.value for s in OPEN]),
                Case.lon.between(lon - dlon, lon + dlon), Case.lat.between(lat - dlat, lat + dlat),
                Case.duplicate_of_id.is_(None))).all()
+    # The form asks with no viewer: a number a caller left in a description stays masked.
     out = [DuplicateCandidate(r.id, r.number, r.version, r.status, r.name, r.address or "",
-                              r.description or "", r.reported_at,
+                              mask_phones_in(r.description), r.reported_at,
                               distance_m(lon, lat, r.lon, r.lat)) for r in rows]
     return sorted((c for c in out if c.distance_m <= radius_m),
                   key=lambda c: (c.distance_m, c.reported_at))

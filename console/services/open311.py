@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError
 from console.domain.limits import check_text
 from console.domain.roles import Role
+from console.domain.privacy import mask_phones_in  # officers and the public see no citizen's number
 from console.domain.workflow import OPEN, TERMINAL, Status
 from console.services import cases, hotline
 from console.services.actor import Actor
@@ -310,12 +311,13 @@ def _rows(session: Session, *conditions, limit: int = MAX_RESULTS) -> list[Reque
         status = Status(case.status)
         notes = STATUS_NOTES[status]
         if reasons.get(case.id):
-            notes = f"{notes}：{reasons[case.id]}"
+            notes = f"{notes}：{mask_phones_in(reasons[case.id])}"
         media = next((p for p in case.photos or []
                       if isinstance(p, str) and p.startswith(("http://", "https://"))), None)
         out.append(RequestView(
             case.number, case.external_id, "closed" if status in TERMINAL else "open", notes,
-            category_name, case.category_code, case.description or "", department,
+            # The public sees no citizen's number, not even one typed into a description.
+            category_name, case.category_code, mask_phones_in(case.description), department,
             case.reported_at, case.updated_at,
             case.deadline if status in OPEN else None, case.address or "", cell_code,
             case.lat, case.lon, media))

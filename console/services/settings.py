@@ -89,6 +89,11 @@ SHARED_SETTINGS: dict[str, tuple[Any, str]] = {
     "category_time_windows": ({"露天烧烤": "19:00-06:00", "噪音扰民": "19:00-06:00", "渣土撒漏": "19:00-06:00"}, "Time-of-day windows of categories (by code or by name) that happen at night"),
     "night_window": ("19:00-06:00", "The night for the map's 'night reports only' heat"),
     "evaluation_check_hours": (4, "Hours within which a 核查 request must be answered to count as on time"),
+    # Hotline follow-up (console/services/callbacks.py, console/services/callback_intake.py).
+    "callback_sources": (["hotline", "public"], "Sources whose cases are called back (回访) once closed: the citizens' (hotline, public = Open311 and apps)"),
+    "callback_due_hours": (24, "Hours after closure within which the citizen is called back"),
+    "callback_clock": ("hours", "How the call-back time is counted: hours (round the clock, the default) or work_hours (the work calendar)"),
+    "satisfaction_weight": (10, "Weight % of 满意度 (call-back satisfaction) in the department and region composites; the reference's weights share the rest; 0: not scored"),
 }
 
 #: key → (lowest, highest) a numeric setting may be; a whole-number default takes whole numbers

@@ -1,7 +1,7 @@
 """Open311 API keys: one per application, stored hashed, revocable
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01
 """
 from __future__ import annotations

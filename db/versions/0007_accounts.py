@@ -1,7 +1,7 @@
 """accounts: password hashes, sign-in lock-out, and who changed a shared setting
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 
 Roles are a plain string column (no constraint to widen for the new `viewer`); that no account

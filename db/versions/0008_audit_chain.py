@@ -1,7 +1,7 @@
 """The audit trail says who, where and when, and shows tampering
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-11-30
 
 - case_events gain the seat (host name) and their link in a hash chain (chain_seq, hash); the

@@ -1,7 +1,7 @@
 """No REPLACE rewrites the trail through a unique column other than the id
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29
 
 SQLite's REPLACE (and INSERT OR REPLACE) deletes every row that conflicts with the new one on

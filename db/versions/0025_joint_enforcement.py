@@ -2,7 +2,7 @@
 leader's rulings on disputed cases (执法调处)
 
 Revision ID: 0025
-Revises: 0019
+Revises: 0024
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0025"
 # The brief names 0025; the lead re-chains parallel branches at merge.
-down_revision = "0019"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

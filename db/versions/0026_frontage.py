@@ -2,7 +2,7 @@
 and offences recorded against them
 
 Revision ID: 0026
-Revises: 0019
+Revises: 0025
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0026"
 # The lead re-chains migrations from parallel branches at merge.
-down_revision = "0019"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 lost answer (the connection dropped during the commit) returns the case instead of a second one
 
 Revision ID: 0028
-Revises: 0019
+Revises: 0027
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0019"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

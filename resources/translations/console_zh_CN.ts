@@ -64,6 +64,10 @@
         <translation>返工</translation>
     </message>
     <message>
+        <source>Reopen for rework</source>
+        <translation>回访不满意重新办理</translation>
+    </message>
+    <message>
         <source>Park</source>
         <translation>挂账</translation>
     </message>
@@ -106,6 +110,14 @@
     <message>
         <source>Change one&apos;s own password</source>
         <translation>修改本人密码</translation>
+    </message>
+    <message>
+        <source>Take hotline calls and call citizens back</source>
+        <translation>热线来电与回访</translation>
+    </message>
+    <message>
+        <source>See callers&apos; phone numbers in full</source>
+        <translation>查看来电人完整号码</translation>
     </message>
 </context>
 <context>
@@ -3487,6 +3499,10 @@
     <message>
         <source>supervision order</source>
         <translation>督办单</translation>
+    </message>
+    <message>
+        <source>call-back</source>
+        <translation>回访</translation>
     </message>
 </context>
 <context>

@@ -206,6 +206,209 @@
     </message>
 </context>
 <context>
+    <name>CallbackButton</name>
+    <message>
+        <source>Call-backs ({n} overdue)</source>
+        <translation>回访（{n} 件超时）</translation>
+    </message>
+    <message>
+        <source>Call-backs</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Closed cases from citizens to call back (回访)</source>
+        <translation>市民来源的已结案案卷，待回访</translation>
+    </message>
+</context>
+<context>
+    <name>CallbackDialog</name>
+    <message>
+        <source>Call-backs (回访)</source>
+        <translation>回访</translation>
+    </message>
+</context>
+<context>
+    <name>CallbackPage</name>
+    <message>
+        <source>Case</source>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>回访时限</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回访结果</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>打开案卷</translation>
+    </message>
+    <message>
+        <source>The citizen&apos;s answer</source>
+        <translation>市民评价</translation>
+    </message>
+    <message>
+        <source>What the citizen said</source>
+        <translation>市民意见</translation>
+    </message>
+    <message>
+        <source>Ask the duty leader to reopen it for rework</source>
+        <translation>提请带班领导同意重新办理（返工）</translation>
+    </message>
+    <message>
+        <source>Record answer</source>
+        <translation>登记回访结果</translation>
+    </message>
+    <message>
+        <source>Rework: the leader&apos;s decision</source>
+        <translation>返工：带班领导审批</translation>
+    </message>
+    <message>
+        <source>Reason (recorded on the case)</source>
+        <translation>理由（记入案卷）</translation>
+    </message>
+    <message>
+        <source>Consent and reopen</source>
+        <translation>同意并重新办理</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <source>{n} to call back, {overdue} overdue; {waiting} waiting for the leader&apos;s decision</source>
+        <translation>待回访 {n} 件，超时 {overdue} 件；待领导审批返工 {waiting} 件</translation>
+    </message>
+    <message>
+        <source>Overdue: the citizen should have been called by now</source>
+        <translation>已超时：应已回访该市民</translation>
+    </message>
+    <message>
+        <source>to call</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>No call-back selected.</source>
+        <translation>未选择回访。</translation>
+    </message>
+    <message>
+        <source>Case {number} · {category} · {address}
+Closed {closed}, call back by {due}</source>
+        <translation>案卷 {number} · {category} · {address}
+{closed} 结案，{due} 前回访</translation>
+    </message>
+    <message>
+        <source>Call-back of case {number} recorded.</source>
+        <translation>案卷 {number} 的回访结果已登记。</translation>
+    </message>
+    <message>
+        <source>Case {number} reopened for rework.</source>
+        <translation>案卷 {number} 已重新办理（返工）。</translation>
+    </message>
+    <message>
+        <source>Rework of case {number} declined.</source>
+        <translation>案卷 {number} 的返工申请未获同意。</translation>
+    </message>
+</context>
+<context>
+    <name>Callbacks</name>
+    <message>
+        <source>Satisfied</source>
+        <extracomment>The call-back list follows these changes (a closure queues one; an answer takes it away).</extracomment>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Not satisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation>无法联系</translation>
+    </message>
+    <message>
+        <source>rework asked, waiting for the leader</source>
+        <translation>已提请返工，待领导审批</translation>
+    </message>
+    <message>
+        <source>reopened for rework</source>
+        <translation>已重新办理</translation>
+    </message>
+    <message>
+        <source>rework declined</source>
+        <translation>返工未获同意</translation>
+    </message>
+</context>
+<context>
+    <name>CallerHistoryBox</name>
+    <message>
+        <source>Case</source>
+        <extracomment>Typing pauses this long before the number is looked up (a lookup per key is wasted work).</extracomment>
+        <translation>案卷</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>来电次数</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>打开案卷</translation>
+    </message>
+    <message>
+        <source>Link this call to the case</source>
+        <translation>记入该案卷</translation>
+    </message>
+    <message>
+        <source>Record the call on the selected open case (a repeat call) instead of filing a new one</source>
+        <translation>将本次来电作为重复来电记入所选未办结案卷，不新建案卷</translation>
+    </message>
+    <message>
+        <source>This number called {calls} time(s) before, last on {last}; {open} case(s) still open</source>
+        <translation>该号码此前来电 {calls} 次，最近一次 {last}；尚有 {open} 件未办结</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueueModel</name>
     <message>
         <source>{status} · extension asked</source>
@@ -533,6 +736,22 @@
     <message>
         <source>Case {number} has been ruled on already; a ruling stands.</source>
         <translation>案卷 {number} 已经裁定，裁定不可更改。</translation>
+    </message>
+    <message>
+        <source>“{outcome}” is not a call-back outcome.</source>
+        <translation>“{outcome}”不是有效的回访结果。</translation>
+    </message>
+    <message>
+        <source>Only a citizen who is not satisfied can have the case reopened for rework.</source>
+        <translation>只有市民不满意时才能提请重新办理。</translation>
+    </message>
+    <message>
+        <source>The call-back of case {number} has already been recorded.</source>
+        <translation>案卷 {number} 的回访结果已登记过。</translation>
+    </message>
+    <message>
+        <source>No rework was asked for case {number}, or it has already been decided.</source>
+        <translation>案卷 {number} 没有待审批的返工申请，或已审批。</translation>
     </message>
 </context>
 <context>
@@ -885,6 +1104,18 @@
     <message>
         <source>a caller</source>
         <translation>来电人</translation>
+    </message>
+    <message>
+        <source>Repeat call by {caller} {phone}: {description}</source>
+        <translation>{caller} {phone} 再次来电：{description}</translation>
+    </message>
+    <message>
+        <source>asks after the case</source>
+        <translation>询问办理进展</translation>
+    </message>
+    <message>
+        <source>The call was recorded on case {number} as a repeat call.</source>
+        <translation>本次来电已作为重复来电记入案卷 {number}。</translation>
     </message>
     <message>
         <source>New case {number} saved.</source>

@@ -33,6 +33,8 @@ from console.ui.queues.case_table import CaseTable
 from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
+from console.ui.queues.callback_page import FEED_KINDS as CALLBACK_KINDS
+from console.ui.queues.callback_page import CallbackButton
 from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
@@ -124,6 +126,9 @@ class QueueDock(QDockWidget):
         self.export_button.setToolTip(self.tr("Export this view (tab, filter, order) to Excel"))
         self.export_button.clicked.connect(self.export_view)
         top.addWidget(self.export_button)
+        self.callback_button = CallbackButton(self.tasks, lambda: self.actor, body)
+        self.callback_button.open_requested.connect(lambda case_id: self.sync.select_case(case_id))
+        top.addWidget(self.callback_button)
         layout.addLayout(top)
         self.filters = FilterBar(body)
         self.filters.hide()
@@ -223,6 +228,7 @@ class QueueDock(QDockWidget):
         if self.form is not None:
             # An open hotline form is filed by whoever is signed in when it is saved (shift change).
             self.form.set_actor(actor)
+        self.callback_button.refresh()
         if actor.department_id is not None and actor.role.value == "department":
             self.filters.lock_department(actor.department_id)
             self._apply_filter()
@@ -395,10 +401,16 @@ class QueueDock(QDockWidget):
             if not self._feed_timer.isActive():
                 self._feed_timer.start()
         kinds = {row.entity for row in batch.rows}
+        if kinds & CALLBACK_KINDS:
+            self.refresh_callbacks()
         if kinds & _CATALOGUE_KINDS:
             self.load_references()
         if ChangeKind.HISTORY in kinds:
             self.reload()
+
+    def refresh_callbacks(self) -> None:
+        """A closure or a call-back answered: the call-back list and its count, shortly."""
+        self.callback_button.schedule()
 
     def _apply_feed(self) -> None:
         ids, self._pending_ids = self._pending_ids, set()
@@ -439,7 +451,9 @@ class QueueDock(QDockWidget):
 
     def load_case(self, case_id: int) -> None:
         """Show a case in the detail pane (read off the GUI thread)."""
-        self.tasks.run(lambda s: case_desk.case_detail(s, case_id), on_done=self._show_case,
+        viewer = self.actor    # the number is masked for roles that do not call citizens
+        self.tasks.run(lambda s: case_desk.case_detail(s, case_id, viewer),
+                       on_done=self._show_case,
                        on_error=self._failed, owner=self)
 
     _reload_case = load_case
@@ -474,6 +488,7 @@ class QueueDock(QDockWidget):
         if self.form is None:
             self.form = NewCaseForm(self.tasks, self.actor, self.refs, self)
             self.form.created.connect(self._case_created)
+            self.form.case_opened.connect(self.sync.select_case)
             self.form.finished.connect(self._form_closed)
             self.form.show()
         self.form.raise_()

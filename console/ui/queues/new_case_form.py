@@ -35,12 +35,13 @@ from PySide6.QtWidgets import (
 from console.domain.errors import DomainError
 from console.domain.limits import TEXT_LIMITS
 from console.live.tasks import TaskRunner
-from console.services import cases, frontage, hotline
+from console.services import caller_history, cases, frontage, hotline
 from console.services.actor import Actor
 from console.services.hotline import DuplicateCandidate, Place
 from console.services.queues import References
 from console.common.messages import describe_error, is_busy, is_refusal, source_name, status_name
 from console.ui.frontage_panel import FrontagePanel
+from console.ui.queues.caller_history_box import CallerHistoryBox
 from console.ui.queues.category_picker import CategoryPicker
 from console.ui.queues.texts import short_time
 from console.common.theme import set_state
@@ -53,6 +54,7 @@ class NewCaseForm(QDialog):
     """`created(case_id)` after a save or a merge (the case the call ended up on)."""
 
     created = Signal(int, str)   # case id, message
+    case_opened = Signal(int)    # a case of the caller's history, to show in the queues
 
     def __init__(self, tasks: TaskRunner, actor: Actor, refs: References,
                  parent: QWidget | None = None) -> None:
@@ -100,6 +102,12 @@ class NewCaseForm(QDialog):
         caller_row.addWidget(self.phone, 3)
         form.addRow(self.tr("Caller"), caller_row)
         form.addRow("", self.phone_hint)
+        # The caller's earlier calls: a repeat call is linked to its case, not filed again.
+        self.history = CallerHistoryBox(tasks, actor, self)
+        self.phone.textEdited.connect(self.history.phone_changed)
+        self.history.open_requested.connect(self.case_opened)
+        self.history.link_requested.connect(self._link_call)
+        form.addRow("", self.history)
 
         self.source = QComboBox(self)
         self.source.setObjectName("source")
@@ -209,6 +217,7 @@ class NewCaseForm(QDialog):
     def set_actor(self, actor: Actor) -> None:
         """Who files the report when it is saved (the next user after a shift change)."""
         self._actor = self.frontage.actor = actor
+        self.history.set_actor(actor)
 
     @property
     def picking(self) -> bool:
@@ -391,6 +400,33 @@ class NewCaseForm(QDialog):
                                                           reason=reason, note=note, **fields),
                         on_done=lambda _c: self._merged(target), on_error=self._failed, owner=self)
 
+    def _link_call(self, target) -> None:
+        """The call is about an open case of the caller's: recorded on it, nothing filed."""
+        if self._busy:
+            return
+        self._last_attempt = lambda: self._link_call(target)
+        try:
+            phone = cases.validate_phone(self.phone.text())
+        except DomainError as exc:
+            self._show_refusal(exc)
+            return
+        caller = self.caller.text().strip() or None
+        said = self.description.toPlainText().strip()
+        note = self.tr("Repeat call by {caller} {phone}: {description}").format(
+            caller=caller or self.tr("a caller"), phone=phone or "",
+            description=said or self.tr("asks after the case"))
+        actor = self._actor
+        self._set_busy(True)
+        self._tasks.run(lambda s: caller_history.link_repeat_call(
+            s, actor, target.id, target.version, phone=phone, caller_name=caller, note=note),
+            on_done=lambda _c: self._linked(target), on_error=self._failed, owner=self)
+
+    def _linked(self, target) -> None:
+        self._set_busy(False)
+        self.created.emit(target.id, self.tr("The call was recorded on case {number} as a "
+                                             "repeat call.").format(number=target.number))
+        self.accept()
+
     def _saved(self, change: cases.CaseChange) -> None:
         self._set_busy(False)
         self.created.emit(change.case_id, self.tr("New case {number} saved.").format(
@@ -429,6 +465,7 @@ class NewCaseForm(QDialog):
         self.save.setEnabled(not busy)
         self.retry.setEnabled(not busy)
         self.merge.setEnabled(not busy)
+        self.history.set_enabled_actions(not busy)
         # Closing while saving would drop the answer of a case already saved: it could be
         # entered twice. Esc, Cancel and the window's close wait for it.
         self.cancel.setEnabled(not busy)

@@ -1,0 +1,222 @@
+"""A citizen's number is seen in full by the desk that calls citizens, masked (138****2222) by
+everyone else — every role, through every service that returns a case, a call or a text a
+caller may have left a number in; exports and public answers have no role and always mask.
+
+Two guards make a new leak fail here: the results of every service below are searched for the
+citizens' numbers whatever their shape, and every module of the services and the store that
+reads the caller's phone column must be listed in PHONE_READERS (and so be tested below).
+"""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import console
+from console.common.messages import source_name, status_name
+from console.domain.permissions import Permission, may
+from console.domain.privacy import mask_phone, mask_phones_in, phone_for, sees_phone
+from console.domain.roles import Role, USER_ROLES
+from console.services import (callbacks, caller_history, case_desk, cases, field_tasks, hotline,
+                              open311, queues, reports_queue, reports_shift, wall_data)
+from console.services.actor import SYSTEM_ACTOR, Actor
+from console.services.field_sessions import FieldOfficer
+from console.services.queues import QueueQuery
+from console.store.models import User
+from tests.service_city import CENTRE, GARBAGE, MON, STEP, do, report
+
+CALLER = "13811112222"               # the citizen who reported
+NEIGHBOUR = "13933334444"            # called again about the same case
+LANDLINE = "0571-87654321"           # left in the description
+CITIZENS = (CALLER, NEIGHBOUR, LANDLINE)
+NOW = MON + timedelta(hours=6)
+#: Every module of the services and the store that reads a caller's number, and why that is
+#: safe. A new one fails test_every_reader_of_the_phone_column_is_known until listed here and
+#: its results added to READS below.
+PHONE_READERS = {
+    "console/services/cases.py": "writes it (report); validate_phone",
+    "console/services/open311.py": "writes it (a submission); GET masks: READS open311",
+    "console/services/case_desk.py": "case_detail masks by viewer: READS case_detail",
+    "console/services/callbacks.py": "callback_queue masks by viewer: READS callback_queue",
+    "console/services/callback_intake.py": "only whether there is a number to call",
+    "console/services/field_messages.py": "the field's name in a refusal sentence",
+    "console/store/queue_queries.py": "the free-text search condition; no row carries it",
+    "console/store/callback_queries.py": "rows for callbacks and caller_history, which mask",
+}
+
+
+def test_masking():
+    assert mask_phone(CALLER) == "138****2222"
+    assert mask_phone(LANDLINE) == "0571-****4321"
+    assert mask_phone("12345") == "***45" and mask_phone(None) == ""
+    assert mask_phones_in(f"请回电{CALLER}或{LANDLINE}，案卷202611260042") == \
+        "请回电138****2222或0571-****4321，案卷202611260042"      # a case number stays
+    assert [r for r in Role if sees_phone(r)] == sorted(
+        (r for r in Role if may(r, Permission.SEE_CALLER_PHONE)), key=list(Role).index)
+    assert {r for r in Role if sees_phone(r)} == {Role.DISPATCHER, Role.LEADER, Role.ADMIN}
+    assert not sees_phone(None) and phone_for(None, CALLER) == "138****2222"
+
+
+def test_every_reader_of_the_phone_column_is_known():
+    root = Path(console.__file__).parent
+    readers = {p.relative_to(root.parent).as_posix()
+               for folder in ("services", "store") for p in (root / folder).glob("*.py")
+               if "reporter_phone" in p.read_text(encoding="utf-8")
+               and p.name != "models.py"}
+    assert readers == set(PHONE_READERS)
+
+
+# --- a city with citizens' numbers everywhere ------------------------------------------------
+
+@pytest.fixture
+def world(db, city):
+    """A hotline case (number in the column and in its description) with a neighbour's repeat
+    call, closed and waiting for its call-back; an open one being checked by the officer; an
+    Open311 one; one user of every role."""
+    said = f"门口垃圾，回电{CALLER}或{LANDLINE}"
+    first = report(db, city.dispatcher, reporter_phone=CALLER, description=said)
+    with db.transaction() as s:
+        first = caller_history.link_repeat_call(
+            s, city.dispatcher, first.case_id, first.version, phone=NEIGHBOUR,
+            note=f"邻居 {NEIGHBOUR} 再次来电", at=MON + timedelta(minutes=1))
+    c = do(db, cases.register, city.dispatcher, first, at=MON + timedelta(minutes=5))
+    c = do(db, cases.dispatch, city.dispatcher, c, department_id=city.departments["环卫处"],
+           at=MON + timedelta(minutes=10))
+    c = do(db, cases.mark_handled, city.leader, c, at=MON + timedelta(hours=1))
+    c = do(db, cases.request_check, city.dispatcher, c, patrol_id=city.officer_id,
+           note=f"市民{CALLER}称仍有", at=MON + timedelta(hours=2))
+    checking = c
+    other = report(db, city.dispatcher, reporter_phone=CALLER, description=said)
+    other = do(db, cases.register, city.dispatcher, other)
+    other = do(db, cases.dispatch, city.dispatcher, other, department_id=city.departments["环卫处"])
+    other = do(db, cases.mark_handled, city.leader, other)
+    other = do(db, cases.request_check, city.dispatcher, other, patrol_id=city.officer_id)
+    closed = do(db, cases.close, city.dispatcher, other, at=MON + timedelta(hours=3))
+    public = report(db, SYSTEM_ACTOR, source="public", reporter_phone=CALLER, description=said,
+                    lon=CENTRE[0] - STEP / 2, lat=CENTRE[1] - STEP / 2)
+    with db.transaction() as s:
+        users = {}
+        for role in sorted(USER_ROLES):
+            user = User(username=f"p_{role.value}", display_name=f"{role.value}·隐私",
+                        role=role.value, active=True,
+                        department_id=city.departments["环卫处"] if role is Role.DEPARTMENT
+                        else None)
+            s.add(user)
+            s.flush()
+            users[role] = Actor(user.id, user.display_name, role, user.department_id)
+    return dict(city=city, users=users, checking=checking.case_id, closed=closed.case_id,
+                public=public.case_id)
+
+
+def texts(value, seen=None) -> list[str]:
+    """Every string inside a result, whatever its shape (dataclasses, rows, dicts, lists)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        return [value]
+    if value is None or isinstance(value, (int, float, bool, datetime, bytes)) or id(value) in seen:
+        return []
+    seen.add(id(value))
+    if dataclasses.is_dataclass(value):
+        return [t for f in dataclasses.fields(value) for t in texts(getattr(value, f.name), seen)]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in texts(k, seen) + texts(v, seen)]
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "_mapping"):
+        return [t for v in value for t in texts(v, seen)]
+    if hasattr(value, "__dict__"):
+        return [t for v in vars(value).values() for t in texts(v, seen)]
+    return [str(value)]
+
+
+def leaked(result) -> set[str]:
+    everything = "\n".join(texts(result))
+    return {n for n in CITIZENS if n in everything}
+
+
+#: Reads that show a viewer a case's caller: (name, call(session, viewer, world)).
+VIEWER_READS = {
+    "case_desk.case_detail": lambda s, v, w: case_desk.case_detail(s, w["checking"], v),
+    "callbacks.callback_queue": lambda s, v, w: callbacks.callback_queue(s, v, NOW),
+    "caller_history.caller_history": lambda s, v, w: caller_history.caller_history(
+        s, v, CALLER),
+}
+
+
+def _export(s, w, tmp_path):
+    path = tmp_path / "queue.xlsx"
+    reports_queue.export_queue(s, QueueQuery("all"), path, title="队列", scope_text="全部",
+                               labels={k: k for k in ("scope", "as_of", "exported",
+                                                      *reports_queue.COLUMNS)},
+                               names={"status": status_name, "source": source_name},
+                               exported_at=NOW, now=NOW)
+    return [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row
+            if isinstance(c.value, str)]
+
+
+def _field(s, w):
+    city = w["city"]
+    officer = FieldOfficer(city.patrol, city.officer_id, "P0001", 1, city.device,
+                           NOW + timedelta(hours=8))
+    return field_tasks.tasks(s, officer)
+
+
+#: Reads with no viewer: the public, the field, the wall, every export — always masked.
+ROLELESS_READS = {
+    "open311.find_requests": lambda s, w, tmp: open311.find_requests(s, now=NOW),
+    "field_tasks.tasks": lambda s, w, tmp: _field(s, w),
+    "wall_data.read_live": lambda s, w, tmp: wall_data.read_live(s, NOW),
+    "queues.queue_page": lambda s, w, tmp: queues.queue_page(s, QueueQuery("all"), now=NOW),
+    "reports_queue.export_queue": lambda s, w, tmp: _export(s, w, tmp),
+    "reports_shift.read_shift_report": lambda s, w, tmp: reports_shift.read_shift_report(
+        s, MON - timedelta(hours=1), NOW, with_cells=False),
+    "hotline.duplicate_candidates": lambda s, w, tmp: hotline.duplicate_candidates(
+        s, GARBAGE, CENTRE[0] + STEP / 3, CENTRE[1] + STEP / 3, now=NOW),
+    "case_desk.case_detail (no viewer)": lambda s, w, tmp: case_desk.case_detail(
+        s, w["checking"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWER_READS))
+def test_every_role_sees_the_number_as_the_table_says(db, world, name):
+    viewers = dict(world["users"]) | {Role.SYSTEM: SYSTEM_ACTOR}
+    for role, viewer in viewers.items():
+        with db.session() as s:
+            result = VIEWER_READS[name](s, viewer, world)
+        found = leaked(result)
+        if may(role, Permission.SEE_CALLER_PHONE):
+            assert CALLER in found, (name, role)          # in full: not masked for them
+        else:
+            assert not found, (name, role, found)
+            assert "138****2222" in "\n".join(texts(result)), (name, role)
+
+
+@pytest.mark.parametrize("name", sorted(ROLELESS_READS))
+def test_the_public_the_field_the_wall_and_exports_never_see_a_number(db, world, tmp_path,
+                                                                     name):
+    with db.session() as s:
+        result = ROLELESS_READS[name](s, world, tmp_path)
+    assert texts(result), name                            # it did return something to search
+    assert not leaked(result), (name, leaked(result))
+
+
+def test_the_detail_masks_the_description_and_the_timeline_too(db, world):
+    department = world["users"][Role.DEPARTMENT]
+    with db.session() as s:
+        d = case_desk.case_detail(s, world["checking"], department)
+        full = case_desk.case_detail(s, world["checking"], world["users"][Role.DISPATCHER])
+    assert d.reporter_phone == "138****2222" and "0571-****4321" in d.description
+    notes = [e.note for e in d.timeline if e.note]
+    assert "邻居 139****4444 再次来电" in notes and "市民138****2222称仍有" in notes
+    assert full.reporter_phone == CALLER and NEIGHBOUR in "".join(e.note for e in full.timeline)
+
+
+def test_a_user_moved_off_the_desk_sees_masked_numbers_on_the_next_read(db, world):
+    from sqlalchemy import update
+    dispatcher = world["users"][Role.DISPATCHER]
+    with db.transaction() as s:
+        s.execute(update(User).where(User.id == dispatcher.user_id).values(role="viewer"))
+    with db.session() as s:
+        assert case_desk.case_detail(s, world["checking"], dispatcher).reporter_phone == \
+            "138****2222"
