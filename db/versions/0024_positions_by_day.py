@@ -173,10 +173,15 @@ def upgrade() -> None:
         return
     _swap_in_new(OLD, "CONSTRAINT pk_positions PRIMARY KEY (id, at)) PARTITION BY RANGE (at)")
     today = date.today()
+    # Days retention keeps get a partition; older rows go to the default partition, which the
+    # pruner empties in chunks (a table with years of history must not make a thousand tables).
+    keep = con.execute(text("SELECT (value->>'v')::float FROM settings "
+                            "WHERE key = 'positions_keep_days'")).scalar() or 90
     present = set(con.execute(text(
         f"SELECT DISTINCT date_trunc('day', at)::date FROM {OLD} "
-        f"WHERE at < :ahead"), {"ahead": datetime.combine(today, time())
-                                + timedelta(days=AHEAD_DAYS + 1)}).scalars())
+        f"WHERE at >= :kept AND at < :ahead"),
+        {"kept": datetime.combine(today, time()) - timedelta(days=keep + 1),
+         "ahead": datetime.combine(today, time()) + timedelta(days=AHEAD_DAYS + 1)}).scalars())
     for day in sorted(present | {today + timedelta(days=n) for n in range(-1, AHEAD_DAYS + 1)}):
         start, end = _day_bounds(day)
         op.execute(f"CREATE TABLE positions_{day:%Y%m%d} PARTITION OF positions "
