@@ -2,8 +2,8 @@
 readers table (the pruner keeps what a running seat has not read yet)
 
 The plain positions table becomes a table PARTITION BY RANGE (at) with one partition per day
-that holds rows (and the next few days) plus a DEFAULT partition for fixes of a day with no
-partition yet (console/store/position_days.py keeps the days from then on). The primary key
+that holds rows within positions_keep_days (and the next few days) plus a DEFAULT partition for
+fixes of a day with no partition (older rows, strays) (console/store/position_days.py keeps the days from then on). The primary key
 becomes (id, at): a partitioned table's unique keys must hold the partition key; ids still come
 from the same sequence, so they stay unique and increasing.
 
