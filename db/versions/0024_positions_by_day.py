@@ -2,8 +2,8 @@
 readers table (the pruner keeps what a running seat has not read yet)
 
 The plain positions table becomes a table PARTITION BY RANGE (at) with one partition per day
-that holds rows (and the next few days) plus a DEFAULT partition for fixes of a day with no
-partition yet (console/store/position_days.py keeps the days from then on). The primary key
+that holds rows within positions_keep_days (and the next few days) plus a DEFAULT partition for
+fixes of a day with no partition (older rows, strays) (console/store/position_days.py keeps the days from then on). The primary key
 becomes (id, at): a partitioned table's unique keys must hold the partition key; ids still come
 from the same sequence, so they stay unique and increasing.
 
@@ -173,10 +173,15 @@ def upgrade() -> None:
         return
     _swap_in_new(OLD, "CONSTRAINT pk_positions PRIMARY KEY (id, at)) PARTITION BY RANGE (at)")
     today = date.today()
+    # Days retention keeps get a partition; older rows go to the default partition, which the
+    # pruner empties in chunks (a table with years of history must not make a thousand tables).
+    keep = con.execute(text("SELECT (value->>'v')::float FROM settings "
+                            "WHERE key = 'positions_keep_days'")).scalar() or 90
     present = set(con.execute(text(
         f"SELECT DISTINCT date_trunc('day', at)::date FROM {OLD} "
-        f"WHERE at < :ahead"), {"ahead": datetime.combine(today, time())
-                                + timedelta(days=AHEAD_DAYS + 1)}).scalars())
+        f"WHERE at >= :kept AND at < :ahead"),
+        {"kept": datetime.combine(today, time()) - timedelta(days=keep + 1),
+         "ahead": datetime.combine(today, time()) + timedelta(days=AHEAD_DAYS + 1)}).scalars())
     for day in sorted(present | {today + timedelta(days=n) for n in range(-1, AHEAD_DAYS + 1)}):
         start, end = _day_bounds(day)
         op.execute(f"CREATE TABLE positions_{day:%Y%m%d} PARTITION OF positions "
