@@ -94,7 +94,7 @@ class FrontageDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._selected)
         # Fixed widths: a city's register runs to thousands of rows (no resize to contents).
-        for col, width in enumerate((80, 150, 64, 90, 110, 100, 64, 64)):
+        for col, width in enumerate((72, 130, 56, 80, 104, 96, 56, 60)):
             self.table.setColumnWidth(col, width)
 
         self.code, self.name = QLineEdit(self), QLineEdit(self)
