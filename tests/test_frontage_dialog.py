@@ -3,6 +3,7 @@ where the user looks, a warning shows in the unit's record; screenshots in both 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import select
@@ -55,3 +56,24 @@ def test_add_refuse_and_warn(db, dialog, qtbot, monkeypatch):
     shots = os.environ.get("FRONTAGE_SHOTS")
     if shots:
         dialog.grab().save(f"{shots}/frontage-{dialog.lang}.png")
+
+
+def test_export_then_import_through_the_page(db, city, dialog, qtbot, monkeypatch, tmp_path):
+    from console.services import frontage
+    from tests.service_city import MON
+    with db.transaction() as s:
+        frontage.save_unit(s, city.leader, frontage.UnitValues(
+            "F001", "老王面馆", "shop", "", "", None, {"type": "LineString", "coordinates": [
+                [120.15, 30.27], [120.1506, 30.27]]}), MON)
+    path = str(tmp_path / "units.xlsx")
+    monkeypatch.setattr("console.ui.frontage_dialog.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (path, ""))
+    monkeypatch.setattr("console.ui.frontage_dialog.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (path, ""))
+    dialog.export()
+    qtbot.waitUntil(lambda: "1" in dialog.message.text() and (tmp_path / "units.xlsx").exists(),
+                    timeout=5000)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.import_()
+    assert re.findall(r"\d+", dialog.message.text()) == ["0", "0", "1"]   # added, changed, same
+    assert dialog.table.rowCount() == 1

@@ -5,6 +5,7 @@ and write is a task (console/services/frontage.py); the services check the role 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -93,7 +94,7 @@ class FrontageDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._selected)
         # Fixed widths: a city's register runs to thousands of rows (no resize to contents).
-        for col, width in enumerate((80, 150, 64, 90, 110, 100, 64, 64)):
+        for col, width in enumerate((72, 130, 56, 80, 104, 96, 56, 60)):
             self.table.setColumnWidth(col, width)
 
         self.code, self.name = QLineEdit(self), QLineEdit(self)
@@ -289,7 +290,7 @@ class FrontageDialog(QDialog):
                                               "Excel (*.xlsx)")
         if path:
             actor = self.actor
-            self.tasks.run(lambda s: export_units(s, actor, path_of(path)),
+            self.tasks.run(lambda s: export_units(s, actor, Path(path)),
                            on_done=lambda n: self.message.setText(
                                self.tr("{n} units written.").format(n=n)),
                            on_error=self._error, owner=self)
@@ -299,7 +300,7 @@ class FrontageDialog(QDialog):
                                               "Excel (*.xlsx)")
         if path:
             actor = self.actor
-            self.tasks.run(lambda s: import_units(s, actor, path_of(path), at=now()),
+            self.tasks.run(lambda s: import_units(s, actor, Path(path), at=now()),
                            on_done=self._imported, on_error=self._error, owner=self)
 
     def _imported(self, report) -> None:
@@ -316,8 +317,3 @@ class FrontageDialog(QDialog):
             text = describe_error(exc)
         self.message.setText(text)
         self.failed.emit(text)
-
-
-def path_of(text: str):
-    from pathlib import Path
-    return Path(text)
