@@ -32,7 +32,12 @@ def run() -> Iterator[Figure]:
     """joint.department_queue_1m_ms, joint.disputes_agenda_1m_ms, joint.precedents_1m_ms."""
     from console.bench.queues import _database
     from console.services import disputes
-    from console.services.queues import QueueFilter, QueueQuery, queue_page, stage_counts
+    from console.services.queues import (
+        QueueFilter,
+        QueueQuery,
+        queue_page,
+        stage_counts,
+    )
     from console.store.database import open_database
     from console.store.models import Case, Department
     db = open_database(_database())
