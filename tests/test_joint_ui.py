@@ -91,6 +91,12 @@ def test_dispatch_dialog_offers_assisting_departments_and_precedents(qtbot, db, 
                           department_id=depts[0])
     qtbot.addWidget(dialog)
     box = dialog.joint
+    lead_items = [box.assisting.item(i) for i in range(box.assisting.count())
+                  if box.assisting.item(i).data(Qt.ItemDataRole.UserRole) == depts[0]]
+    assert lead_items[0].isHidden()               # the lead cannot assist too
+    dialog.department.setCurrentIndex(dialog.department.findData(depts[1]))
+    assert not lead_items[0].isHidden()
+    dialog.department.setCurrentIndex(dialog.department.findData(depts[0]))
     box.set_precedents(shown)
     item = box.assisting.item(2)
     item.setCheckState(Qt.CheckState.Checked)

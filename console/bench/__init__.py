@@ -19,6 +19,8 @@ SUITES: dict[str, tuple[str, str, str]] = {
                          "the foundation figures that need no 1M-case database"),
     "map": ("console.bench.map", "run", "map page build, first paint, live update cost, end to end"),
     "queues": ("console.bench.queues", "run", "first rows of every queue tab and memory, 1M cases"),
+    "joint": ("console.bench.joint", "run",
+              "joint cases on 1M cases: a department's queue with its parts, disputes agenda"),
     "alerts": ("console.bench.alerts", "run", "one rule pass and write-to-panel latency"),
     "live-start": ("console.bench.live_start", "run",
                    "opening the 1M-case city: checks, schema look, seed (and the full check)"),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from console.domain.errors import DomainError, NotFound
 from console.domain.joint import DisputeAction
 from console.domain.limits import check_text
 from console.domain.permissions import Permission
-from console.domain.workflow import TERMINAL, Action, Status
+from console.domain.workflow import OPEN, TERMINAL, Action, Status
 from console.services import cases
 from console.services.actor import Actor, authorize
 from console.services.settings import get_setting
@@ -48,6 +48,8 @@ from console.store.models import (
 
 _METRES_PER_DEGREE = 111_320.0
 _RETURNS = (Action.RETURN.value, "part_return")
+#: The most open disputes listed (a meeting's agenda; more would mean a setting far too low).
+MOST = 2000
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,23 @@ def threshold(session: Session) -> int:
 def open_disputes(session: Session) -> list[Dispute]:
     """Every open case returned more than the set number of times and not yet ruled on."""
     n = threshold(session)
+    # The few disputed ids first, by the status index over the open cases, then without the
+    # ruled ones; the names after. (Joined in one query, the planner may walk every cell and
+    # every case of each instead: seconds on a million cases.)
+    # One status at a time: SQLite answers `status IN (eight open ones)` with a scan of every
+    # case (145 ms CPU on the million-case city), `status = ?` from the index (3 ms in all).
+    returned = [i for status in sorted(s.value for s in OPEN) for i in session.scalars(
+        select(Case.id).where(Case.status == status, Case.return_count > n).limit(MOST))]
+    ruled = set(session.scalars(select(DisputeRuling.case_id).where(
+        DisputeRuling.case_id.in_(returned)))) if returned else set()
+    ids = [i for i in returned if i not in ruled]
+    if not ids:
+        return []
     rows = session.execute(
         select(Case, Category.name, Community.name)
         .join(Category, Category.code == Case.category_code)
         .join(Cell, Cell.id == Case.cell_id).join(Community, Community.id == Cell.community_id)
-        .where(Case.return_count > n, Case.status.not_in([s.value for s in TERMINAL]),
-               ~exists().where(DisputeRuling.case_id == Case.id))
+        .where(Case.id.in_(ids))
         .order_by(Case.return_count.desc(), Case.id)).all()
     by = _returned_by(session, [case.id for case, _, _ in rows])
     return [Dispute(case.id, case.number, case.category_code, cat, case.address, community,
@@ -176,15 +189,21 @@ def rule(session: Session, actor: Actor, case_id: int, *, department_id: int, re
 
 
 def _rulings(session: Session, *where) -> list[Ruling]:
-    rows = session.execute(
-        select(DisputeRuling, Case.number, Case.address, Category.name, Department.name)
-        .join(Case, Case.id == DisputeRuling.case_id)
-        .join(Department, Department.id == DisputeRuling.department_id)
-        .outerjoin(Category, Category.code == DisputeRuling.category_code)
-        .where(*where).order_by(DisputeRuling.ruled_at.desc(), DisputeRuling.id.desc())).all()
-    return [Ruling(r.case_id, number, r.category_code, cat or "", address, r.department_id,
-                   dept, r.reason, r.ruled_by_name, r.ruled_at, r.returns, r.lon, r.lat)
-            for r, number, address, cat, dept in rows]
+    # The rulings alone first (a few hundred at most), then the names of what they name: a
+    # join would let the planner start from a million cases.
+    found = list(session.scalars(select(DisputeRuling).where(*where).order_by(
+        DisputeRuling.ruled_at.desc(), DisputeRuling.id.desc())))
+    if not found:
+        return []
+    cases_ = {i: (number, address) for i, number, address in session.execute(
+        select(Case.id, Case.number, Case.address).where(Case.id.in_([r.case_id for r in found])))}
+    categories = dict(session.execute(select(Category.code, Category.name).where(
+        Category.code.in_({r.category_code for r in found}))).all())
+    names = dict(session.execute(select(Department.id, Department.name)).all())
+    return [Ruling(r.case_id, cases_[r.case_id][0], r.category_code,
+                   categories.get(r.category_code, ""), cases_[r.case_id][1] or "",
+                   r.department_id, names.get(r.department_id, ""), r.reason, r.ruled_by_name,
+                   r.ruled_at, r.returns, r.lon, r.lat) for r in found]
 
 
 def rulings(session: Session, since: datetime | None = None) -> list[Ruling]:

@@ -113,6 +113,10 @@ class ActionDialog(QDialog):
         if action == "dispatch" and not bulk:
             self.joint = JointDispatchBox(refs.departments, self)
             form.addRow(self.tr("Assisting"), self.joint)
+            if self.department is not None:
+                self.department.currentIndexChanged.connect(
+                    lambda _i: self.joint.set_lead(self.department.currentData()))
+                self.joint.set_lead(self.department.currentData())
 
         self.deadline = self.deadline_hint = None
         if "deadline" in fields or "extension_deadline" in fields:

@@ -243,12 +243,21 @@ class JointDispatchBox(QWidget):
         layout.addWidget(self.assisting)
         layout.addWidget(self.precedents)
 
+    def set_lead(self, department_id: int | None) -> None:
+        """The lead cannot assist too: its line is hidden (and unticked)."""
+        for i in range(self.assisting.count()):
+            item = self.assisting.item(i)
+            lead = item.data(Qt.ItemDataRole.UserRole) == department_id
+            if lead:
+                item.setCheckState(Qt.CheckState.Unchecked)
+            item.setHidden(lead)
+
     def chosen(self) -> list[int]:
         """The ticked assisting departments' ids."""
         out = []
         for i in range(self.assisting.count()):
             item = self.assisting.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
+            if item.checkState() == Qt.CheckState.Checked and not item.isHidden():
                 out.append(item.data(Qt.ItemDataRole.UserRole))
         return out
 
