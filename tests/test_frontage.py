@@ -222,3 +222,17 @@ def test_distances_from_many_threads_at_once():
     for t in threads:
         t.join()
     assert sorted(r.pop() for r in results if len(r) == 1) == [5.0, 10.0, 29.9, 30.1]
+
+
+@pytest.mark.parametrize("coordinates", [
+    [[120.1, "x"], [120.2, 30.2]],          # a string
+    [[120.1, None], [120.2, 30.2]],         # a null
+    [120.1, 30.1],                          # flat numbers, not points
+    [[120.1, 30.1, 5.0], [120.2, 30.2]],    # three numbers
+    [{"lon": 120.1}, [120.2, 30.2]],        # an object
+])
+def test_a_malformed_drawn_stretch_is_refused_by_name(coordinates):
+    from console.domain import frontage as geo
+    with pytest.raises(DomainError) as refused:
+        geo.stretch_from_geojson({"type": "LineString", "coordinates": coordinates})
+    assert refused.value.code == "bad_stretch" and refused.value.params["point"] == 1
