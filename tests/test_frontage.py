@@ -236,3 +236,32 @@ def test_a_malformed_drawn_stretch_is_refused_by_name(coordinates):
     with pytest.raises(DomainError) as refused:
         geo.stretch_from_geojson({"type": "LineString", "coordinates": coordinates})
     assert refused.value.code == "bad_stretch" and refused.value.params["point"] == 1
+
+
+def test_the_hotline_form_saved_again_with_its_unit_is_the_case_filed(db, city):
+    """A retry after a lost answer: the same unit returns the case as it is (no second note,
+    audit row or version); another unit means the form changed since, and is refused."""
+    from console.store.models import Case
+    unit = add_unit(db, city)
+    other = add_unit(db, city, "F002", "隔壁超市")
+    lon, lat = east_of(10)
+    fields = dict(category_code=GARBAGE, source="hotline", lon=lon, lat=lat, address="曙光路12号",
+                  description="门前堆物", reporter_name="李女士", reporter_phone="13812345678",
+                  at=MON, client_key="form-1")
+    with db.transaction() as s:
+        first = frontage.report_case(s, city.dispatcher, unit, **fields)
+    with db.session() as s:
+        before = (s.scalars(select(CaseEvent.id)).all(), s.scalars(select(AuditRecord.id)).all())
+    with db.transaction() as s:
+        again = frontage.report_case(s, city.dispatcher, unit, **fields)
+    assert (again.case_id, again.version) == (first.case_id, first.version)
+    for changed in ({"unit": other}, {"lon": lon + 0.0001}, {"urgent": True}):
+        with pytest.raises(DomainError) as refused, db.transaction() as s:
+            frontage.report_case(s, city.dispatcher, changed.pop("unit", unit),
+                                 **(fields | changed))
+        assert refused.value.code == "form_already_saved"
+    with db.session() as s:
+        assert (s.scalars(select(CaseEvent.id)).all(),
+                s.scalars(select(AuditRecord.id)).all()) == before
+        assert s.scalars(select(FrontageRecord.unit_id)).all() == [unit]
+        assert s.get(Case, first.case_id).version == first.version

@@ -314,6 +314,14 @@ def report_case(session: Session, actor: Actor, unit_id: int | None,
     """cases.report, and the unit the dispatcher chose in the form confirmed in the same
     transaction (both or neither)."""
     change = cases.report(session, actor, **fields)
+    if change.replayed:
+        # The form was saved before (its answer lost): confirmed then with the same unit, it
+        # is that case; with another, the form changed since and is refused like any change.
+        record = session.scalar(select(FrontageRecord).where(
+            FrontageRecord.case_id == change.case_id))
+        if (record.unit_id if record is not None else None) != unit_id:
+            raise DomainError("form_already_saved", number=change.number)
+        return change
     if unit_id is None:
         return change
     at = fields.get("at") or cases.now()
