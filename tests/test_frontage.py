@@ -265,3 +265,24 @@ def test_the_hotline_form_saved_again_with_its_unit_is_the_case_filed(db, city):
                 s.scalars(select(AuditRecord.id)).all()) == before
         assert s.scalars(select(FrontageRecord.unit_id)).all() == [unit]
         assert s.get(Case, first.case_id).version == first.version
+
+
+def test_two_seats_editing_one_unit_the_second_is_refused(db, city):
+    """Optimistic locking: each edit expects the version it read; the later one is refused by
+    name and changes nothing (it was a silent lost update)."""
+    unit = add_unit(db, city)
+    with db.session() as s:
+        (view,) = [v for v in frontage.units(s, MON) if v.id == unit]
+
+    def edit(person, version):
+        values = frontage.UnitValues(view.code, view.name, view.kind, view.address, person,
+                                     view.phone, view.stretch, view.letter_signed_on, True)
+        with db.transaction() as s:
+            return frontage.save_unit(s, city.leader, values, MON, unit, version)
+    edit("王老板", view.version)
+    with pytest.raises(DomainError) as refused:
+        edit("李老板", view.version)
+    assert refused.value.code == "frontage_unit_changed"
+    with db.session() as s:
+        (after,) = [v for v in frontage.units(s, MON) if v.id == unit]
+    assert (after.person, after.version) == ("王老板", view.version + 1)
