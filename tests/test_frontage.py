@@ -222,3 +222,67 @@ def test_distances_from_many_threads_at_once():
     for t in threads:
         t.join()
     assert sorted(r.pop() for r in results if len(r) == 1) == [5.0, 10.0, 29.9, 30.1]
+
+
+@pytest.mark.parametrize("coordinates", [
+    [[120.1, "x"], [120.2, 30.2]],          # a string
+    [[120.1, None], [120.2, 30.2]],         # a null
+    [120.1, 30.1],                          # flat numbers, not points
+    [[120.1, 30.1, 5.0], [120.2, 30.2]],    # three numbers
+    [{"lon": 120.1}, [120.2, 30.2]],        # an object
+])
+def test_a_malformed_drawn_stretch_is_refused_by_name(coordinates):
+    from console.domain import frontage as geo
+    with pytest.raises(DomainError) as refused:
+        geo.stretch_from_geojson({"type": "LineString", "coordinates": coordinates})
+    assert refused.value.code == "bad_stretch" and refused.value.params["point"] == 1
+
+
+def test_the_hotline_form_saved_again_with_its_unit_is_the_case_filed(db, city):
+    """A retry after a lost answer: the same unit returns the case as it is (no second note,
+    audit row or version); another unit means the form changed since, and is refused."""
+    from console.store.models import Case
+    unit = add_unit(db, city)
+    other = add_unit(db, city, "F002", "隔壁超市")
+    lon, lat = east_of(10)
+    fields = dict(category_code=GARBAGE, source="hotline", lon=lon, lat=lat, address="曙光路12号",
+                  description="门前堆物", reporter_name="李女士", reporter_phone="13812345678",
+                  at=MON, client_key="form-1")
+    with db.transaction() as s:
+        first = frontage.report_case(s, city.dispatcher, unit, **fields)
+    with db.session() as s:
+        before = (s.scalars(select(CaseEvent.id)).all(), s.scalars(select(AuditRecord.id)).all())
+    with db.transaction() as s:
+        again = frontage.report_case(s, city.dispatcher, unit, **fields)
+    assert (again.case_id, again.version) == (first.case_id, first.version)
+    for changed in ({"unit": other}, {"lon": lon + 0.0001}, {"urgent": True}):
+        with pytest.raises(DomainError) as refused, db.transaction() as s:
+            frontage.report_case(s, city.dispatcher, changed.pop("unit", unit),
+                                 **(fields | changed))
+        assert refused.value.code == "form_already_saved"
+    with db.session() as s:
+        assert (s.scalars(select(CaseEvent.id)).all(),
+                s.scalars(select(AuditRecord.id)).all()) == before
+        assert s.scalars(select(FrontageRecord.unit_id)).all() == [unit]
+        assert s.get(Case, first.case_id).version == first.version
+
+
+def test_two_seats_editing_one_unit_the_second_is_refused(db, city):
+    """Optimistic locking: each edit expects the version it read; the later one is refused by
+    name and changes nothing (it was a silent lost update)."""
+    unit = add_unit(db, city)
+    with db.session() as s:
+        (view,) = [v for v in frontage.units(s, MON) if v.id == unit]
+
+    def edit(person, version):
+        values = frontage.UnitValues(view.code, view.name, view.kind, view.address, person,
+                                     view.phone, view.stretch, view.letter_signed_on, True)
+        with db.transaction() as s:
+            return frontage.save_unit(s, city.leader, values, MON, unit, version)
+    edit("王老板", view.version)
+    with pytest.raises(DomainError) as refused:
+        edit("李老板", view.version)
+    assert refused.value.code == "frontage_unit_changed"
+    with db.session() as s:
+        (after,) = [v for v in frontage.units(s, MON) if v.id == unit]
+    assert (after.person, after.version) == ("王老板", view.version + 1)

@@ -60,9 +60,13 @@ def stretch_geometry(points: Sequence[Sequence[float]]) -> dict[str, Any]:
                           limit=COUNT_LIMITS["stretch_points"])
     coords = []
     for i, p in enumerate(points):
-        if len(p) != 2:
+        # From a client's GeoJSON anything may stand here: a number, a string, a null.
+        if not isinstance(p, (list, tuple)) or len(p) != 2:
             raise DomainError("bad_stretch", point=i + 1)
-        lon, lat = float(p[0]), float(p[1])
+        try:
+            lon, lat = float(p[0]), float(p[1])
+        except (TypeError, ValueError):
+            raise DomainError("bad_stretch", point=i + 1) from None
         if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180
                 and -90 <= lat <= 90):
             raise DomainError("bad_stretch", point=i + 1)

@@ -43,6 +43,8 @@ class CaseChange:
     status: str
     version: int
     ticket: feed.Ticket = field(repr=False, compare=False)
+    #: True when report() found the case its form had filed before (nothing was written now).
+    replayed: bool = field(default=False, compare=False)
 
     @property
     def seq(self) -> int | None:
@@ -114,7 +116,7 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
         earlier = case_store.case_by_client_key(session, client_key)
         if earlier is not None:
             return _saved_before(earlier, category_code, source, address, description,
-                                 reporter_name, reporter_phone)
+                                 reporter_name, reporter_phone, lon, lat, urgent)
     if source not in SOURCES:
         raise DomainError("unknown_source", source=source)
     cat = category(session, category_code)
@@ -155,7 +157,7 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
     earlier = _insert_report(session, case)
     if earlier is not None:
         return _saved_before(earlier, category_code, source, address, description, reporter_name,
-                             reporter_phone)
+                             reporter_phone, lon, lat, urgent)
     case_store.append_event(session, case_id=case.id, at=at, actor_id=actor.user_id,
                             actor_name=actor.name, actor_role=actor.role.value,
                             action=Action.REPORT.value, from_status=None,
@@ -170,15 +172,19 @@ def report(session: Session, actor: Actor, *, category_code: str, source: str,
 
 def _saved_before(case: Case, category_code: str, source: str, address: str | None,
                   description: str | None, reporter_name: str | None,
-                  reporter_phone: str | None) -> CaseChange:
-    """The case a form filed before, when the form is saved again unchanged."""
+                  reporter_phone: str | None, lon: float | None, lat: float | None,
+                  urgent: bool | None) -> CaseChange:
+    """The case a form filed before, when the form is saved again unchanged (its place and
+    urgency too, where the form gave them)."""
     asked = (category_code, source, (address or "").strip(), (description or "").strip(),
              (reporter_name or "").strip() or None, validate_phone(reporter_phone))
     filed = (case.category_code, case.source, case.address, case.description,
              case.reporter_name, case.reporter_phone)
-    if asked != filed:
+    moved = lon is not None and lat is not None and (lon, lat) != (case.lon, case.lat)
+    if asked != filed or moved or urgent is not None and bool(urgent) != bool(case.urgent):
         raise DomainError("form_already_saved", number=case.number)
-    return CaseChange(case.id, case.number, case.status, case.version, feed.Ticket())
+    return CaseChange(case.id, case.number, case.status, case.version, feed.Ticket(),
+                      replayed=True)
 
 
 def _insert_report(session: Session, case: Case) -> Case | None:

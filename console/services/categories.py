@@ -301,9 +301,18 @@ def set_active(session: Session, actor: Actor, code: str, active: bool, *,
     agrees without knowing the tree; reinstating it leaves them to be reinstated one by one,
     and a 细类 cannot come back while its 小类 is retired."""
     actor = authorize(session, actor, Permission.EDIT_SETTINGS)
+    parent = None
+    if active:
+        # The 小类 is locked before its 细类 (the order retiring takes them in): a retirement
+        # racing this reinstatement waits for it and then retires the 细类 it brought back.
+        parent_id = session.scalar(select(Category.parent_id).where(
+            Category.code == check_text("category_code", code)))
+        if parent_id is not None:
+            parent = session.scalars(select(Category).where(Category.id == parent_id)
+                                     .with_for_update()
+                                     .execution_options(populate_existing=True)).first()
     category = _category(session, code)
     if active and category.parent_id is not None:
-        parent = session.get(Category, category.parent_id)
         if parent is not None and not parent.active:
             raise DomainError("category_parent_retired", code=category.code, parent=parent.code)
     if bool(category.active) == bool(active):

@@ -54,6 +54,7 @@ class UnitView:
     active: bool
     offences: int = 0          # within the repeat period
     warnings: int = 0          # warnings and notices, all time
+    version: int = 1           # what an edit of it expects (save_unit)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,11 @@ def checked(values: UnitValues) -> UnitValues:
 
 
 def save_unit(session: Session, actor: Actor, values: UnitValues, at: datetime,
-              unit_id: int | None = None) -> int:
-    """Add a unit (unit_id None) or change one; its id. Audited, told through the feed."""
+              unit_id: int | None = None, expected_version: int | None = None) -> int:
+    """Add a unit (unit_id None) or change one; its id. Audited, told through the feed.
+    `expected_version`: the version the editor read — changed since by another seat, the edit
+    is refused (frontage_unit_changed); None (the workbook, which replaces what it names)
+    changes it whatever it is."""
     actor = authorize(session, actor, Permission.EDIT_FRONTAGE)
     v = checked(values)
     other = session.scalar(select(FrontageUnit.id).where(FrontageUnit.code == v.code))
@@ -112,9 +116,14 @@ def save_unit(session: Session, actor: Actor, values: UnitValues, at: datetime,
         session.add(unit)
         action = ChangeAction.ADDED
     else:
-        unit = session.get(FrontageUnit, unit_id)
+        unit = session.scalars(select(FrontageUnit).where(FrontageUnit.id == unit_id)
+                               .with_for_update()
+                               .execution_options(populate_existing=True)).first()
         if unit is None:
             raise NotFound("frontage_unit", unit_id)
+        if expected_version is not None and unit.version != expected_version:
+            raise DomainError("frontage_unit_changed", name=unit.name)
+        unit.version += 1
         action = ChangeAction.CHANGED
     apply_values(unit, v, at)
     session.flush()
@@ -145,7 +154,8 @@ def units(session: Session, now: datetime) -> list[UnitView]:
     rows = session.scalars(select(FrontageUnit).order_by(FrontageUnit.active.desc(),
                                                          FrontageUnit.code))
     return [UnitView(u.id, u.code, u.name, u.kind, u.address, u.person, u.phone, u.stretch,
-                     u.letter_signed_on, u.active, offences.get(u.id, 0), warnings.get(u.id, 0))
+                     u.letter_signed_on, u.active, offences.get(u.id, 0), warnings.get(u.id, 0),
+                     u.version)
             for u in rows]
 
 
@@ -314,6 +324,14 @@ def report_case(session: Session, actor: Actor, unit_id: int | None,
     """cases.report, and the unit the dispatcher chose in the form confirmed in the same
     transaction (both or neither)."""
     change = cases.report(session, actor, **fields)
+    if change.replayed:
+        # The form was saved before (its answer lost): confirmed then with the same unit, it
+        # is that case; with another, the form changed since and is refused like any change.
+        record = session.scalar(select(FrontageRecord).where(
+            FrontageRecord.case_id == change.case_id))
+        if (record.unit_id if record is not None else None) != unit_id:
+            raise DomainError("form_already_saved", number=change.number)
+        return change
     if unit_id is None:
         return change
     at = fields.get("at") or cases.now()

@@ -567,6 +567,8 @@ class FrontageUnit(Base):
     letter_signed_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime]
+    # The optimistic lock of an edit (two seats editing one unit: the second is refused).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __table_args__ = (Index("ix_frontage_units_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),)
 
 

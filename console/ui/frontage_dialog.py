@@ -176,6 +176,7 @@ class FrontageDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(1180, 620)
         self._unit_id: int | None = None
+        self._unit_version: int | None = None    # what the form read: an edit expects it
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -202,7 +203,7 @@ class FrontageDialog(QDialog):
         if len(rows) != 1:
             return
         v = self.views[rows.pop()]
-        self._unit_id = v.id
+        self._unit_id, self._unit_version = v.id, v.version
         self.code.setText(v.code)
         self.name.setText(v.name)
         self.kind.setCurrentIndex(max(0, self.kind.findData(v.kind)))
@@ -239,7 +240,7 @@ class FrontageDialog(QDialog):
     # --- writing ---------------------------------------------------------------------------
 
     def clear_form(self) -> None:
-        self._unit_id = None
+        self._unit_id = self._unit_version = None
         self.table.clearSelection()
         for edit in (self.code, self.name, self.address, self.person, self.phone):
             edit.clear()
@@ -260,11 +261,13 @@ class FrontageDialog(QDialog):
             self.person.text(), self.phone.text() or None, stretch,
             date(d.year(), d.month(), d.day()) if self.has_letter.isChecked() else None,
             self.active.isChecked())
-        actor, unit_id = self.actor, self._unit_id
-        self.tasks.run(lambda s: frontage.save_unit(s, actor, values, now(), unit_id),
+        actor, unit_id, version = self.actor, self._unit_id, self._unit_version
+        self.tasks.run(lambda s: frontage.save_unit(s, actor, values, now(), unit_id, version),
                        on_done=self._saved, on_error=self._error, owner=self)
 
     def _saved(self, unit_id: int) -> None:
+        # This seat's own save moved the version on by one (a new unit starts at 1).
+        self._unit_version = 1 if self._unit_id is None else (self._unit_version or 0) + 1
         self._unit_id = unit_id
         self.message.setText(self.tr("Saved."))
         self.saved.emit(unit_id)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("letter_signed_on", sa.Date(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
         sa.PrimaryKeyConstraint("id", name="pk_frontage_units"),
         sa.UniqueConstraint("code", name="uq_frontage_units_code"),
     )
