@@ -61,6 +61,16 @@ def grid_dialog(tasks, admin, qtbot, zh):
     return d
 
 
+@pytest.fixture
+def wg_dialog(tasks, admin, qtbot, zh):
+    """Held by the fixture until the widgets are closed: the last reference to an unparented
+    dialog must not be dropped by a finished task on a pool thread."""
+    d = WorkGridImportDialog(tasks, admin)
+    qtbot.addWidget(d)
+    d.show()
+    return d
+
+
 def _check(dialog, qtbot):
     with qtbot.waitSignal(dialog.checked, timeout=20000) as blocker:
         dialog.check_button.click()
@@ -107,10 +117,8 @@ def test_the_grid_dialog_opens_it_and_it_imports_work_grids(db, city, grid_dialo
     assert f"{COMMUNITY}06" not in member and officer_grid == "W1"
 
 
-def test_a_file_without_a_code_attribute_offers_its_fields(db, city, tasks, admin, qtbot, zh,
-                                                          tmp_path):
-    dialog = WorkGridImportDialog(tasks, admin)
-    qtbot.addWidget(dialog)
+def test_a_file_without_a_code_attribute_offers_its_fields(db, city, wg_dialog, qtbot, tmp_path):
+    dialog = wg_dialog
     path = write_geojson(tmp_path / "plain.geojson", [
         {"type": "Feature", "properties": {"ID": "A", "LABEL": "甲"},
          "geometry": {"type": "Polygon", "coordinates": [box(0, 6)]}}])
@@ -125,12 +133,11 @@ def test_a_file_without_a_code_attribute_offers_its_fields(db, city, tasks, admi
     assert report.names == {"A": "甲"} and report.importable
 
 
-def test_a_missing_dbf_is_said_in_chinese(db, city, tasks, admin, qtbot, zh, tmp_path):
+def test_a_missing_dbf_is_said_in_chinese(db, city, wg_dialog, qtbot, tmp_path):
     from tests.test_grid_import import write_shp
     shp = write_shp(tmp_path / "wg.shp", [square(0)], [("W1", "一")])
     shp.with_suffix(".dbf").unlink()
-    dialog = WorkGridImportDialog(tasks, admin)
-    qtbot.addWidget(dialog)
+    dialog = wg_dialog
     dialog.choose_path(shp)
     with qtbot.waitSignal(dialog.refused, timeout=20000) as blocker:
         dialog.check_button.click()
