@@ -12,6 +12,8 @@ from sqlalchemy import func, insert, select
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.roles import Role
+from console.services import holidays
+from console.services.actor import actor_for
 from console.services.grid_import import (GridImportOptions, apply_grid_import,
                                           plan_grid_import)
 from console.services.map_grid import bump_grid_version
@@ -59,6 +61,9 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
         # The officers first, with no work grid: the grid file names each grid's officer and
         # the importer assigns them, as it would a centre's 监督员编号 column.
         officers = _insert_people(s, plan, seed)
+        # The national holidays and make-up days, as a centre's setup seeds them: the history's
+        # deadlines and the live cases' count working days as a real centre's would.
+        holidays.seed_holidays(s, actor_for(s, "admin"), at=now)
         _import_city(s, plan, write_grid_geojson(plan, Path(folder) / "demo-grid.geojson",
                                                  officers), now)
         # The same seed and size make the same grid: seats on two such databases share the
