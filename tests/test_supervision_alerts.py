@@ -38,8 +38,11 @@ def test_an_order_alerts_its_department_until_answered(database, town):  # noqa:
     assert (alert.subject_type, alert.subject_id, alert.resolved_at) == ("case", a4, None)
     assert (alert.params["level"], alert.params["reason"], alert.params["department_id"]) == (
         1, "尽快处置", jia_id)
-    assert seat_sees("department", jia_id, alert.subject_type, alert.subject_id, alert.params)
-    assert not seat_sees("department", yi_id, alert.subject_type, alert.subject_id, alert.params)
+    seen = lambda role, dept: seat_sees(role, dept, alert.subject_type,  # noqa: E731
+                                        alert.subject_id, alert.params, alert.kind)
+    assert seen("department", jia_id) and not seen("department", yi_id)
+    # The desk that raised it follows it by the badge and the ring: not one alert per order.
+    assert not any(seen(role, None) for role in ("dispatcher", "leader", "admin", "viewer"))
     # Stepped up: the 催办's alert goes, the 督办's comes (not acknowledged by anyone yet).
     with database.transaction() as s:
         sv.raise_order(s, lead, case_id=a4, level=2, reason="仍未处置", due_at=T.at(13, 18),

@@ -87,6 +87,7 @@ KIND_SUBJECT: dict[Kind, str] = {
 }
 #: Kinds that follow the supervision orders, not the cases' own facts (decided on their own).
 SUPERVISION_KINDS = frozenset({Kind.SUPERVISED, Kind.DEPARTMENT_SUPERVISED})
+_SUPERVISION_VALUES = frozenset(k.value for k in SUPERVISION_KINDS)
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
                           Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
@@ -405,13 +406,15 @@ PATROL_KIND_STATUS = {Kind.OFF_POST: PatrolStatus.OFF_POST, Kind.IDLE: PatrolSta
 
 # --- who sees what -------------------------------------------------------------------------
 
-def seat_sees(role: str, department_id: int | None, subject_type: str, subject_id: int,
-              params: Mapping[str, Any]) -> bool:
+def seat_sees(role: str | None, department_id: int | None, subject_type: str, subject_id: int,
+              params: Mapping[str, Any], kind: str | None = None) -> bool:
     """Whether a seat shows an alert: a department's seat (专业部门, with its department set)
     sees its own department's digests, backlog and cases; every other seat sees them all (the
-    duty leader the digests first of all)."""
+    duty leader the digests first of all) — but for the supervision orders awaiting a
+    department's answer, which are that department's to act on: the desk that raised them
+    sees them as badges in the queues and rings on the map, not as one alert each."""
     if role != "department" or department_id is None:
-        return True
+        return kind not in _SUPERVISION_VALUES
     if subject_type == "department":
         return subject_id == department_id
     return params.get("department_id") == department_id

@@ -48,7 +48,7 @@ class AlertListModel(QAbstractListModel):
         self._row_of: dict[int, int] = {}
         self.counts: Counter[str] = Counter()
         self.unacknowledged_critical: set[int] = set()
-        self._audience: tuple[str, int | None] | None = None
+        self._audience: tuple[str | None, int | None] = (None, None)   # role, department
 
     # --- Qt interface --------------------------------------------------------------------
 
@@ -94,14 +94,13 @@ class AlertListModel(QAbstractListModel):
     def set_audience(self, role: str | None, department_id: int | None) -> bool:
         """Whose seat this is (domain.alert_rules.seat_sees); takes effect with the next
         replace_all. True if what the seat sees may change (the panel reloads then)."""
-        audience = ((role, department_id) if role == "department" and department_id is not None
-                    else None)
+        audience = (role, department_id if role == "department" else None)
         changed, self._audience = audience != self._audience, audience
         return changed
 
     def _shown(self, v: AlertView) -> bool:
-        return v.open and (self._audience is None or seat_sees(
-            *self._audience, v.subject_type, v.subject_id, v.params))
+        return v.open and seat_sees(*self._audience, v.subject_type, v.subject_id, v.params,
+                                    v.kind)
 
     def replace_all(self, views: Iterable[AlertView]) -> None:
         """Show exactly these alerts (the open ones among them this seat is shown)."""
