@@ -182,6 +182,23 @@ def test_edits_are_checked_like_additions(db):
         s, a, fine, name="更细")).code == "category_too_deep"
 
 
+def test_two_administrators_editing_one_class_the_second_is_refused(db):
+    """Each edit expects the class as its editor read it: the later one is refused by name and
+    leaves the earlier edit in place (it silently undid it)."""
+    with db.session() as s:
+        read = categories.category_tree(s).get(GARBAGE)
+    edit = {"department_id": read.department_id, "time_limit": read.time_limit,
+            "time_unit": read.time_unit, "urgent": read.urgent}
+    with db.transaction() as s:
+        assert categories.edit_category(s, _admin(s), GARBAGE, name="暴露垃圾（街面）",
+                                        expected=read, at=MON, **edit)
+    refused = _refused(db, lambda s, a: categories.edit_category(
+        s, a, GARBAGE, name="暴露垃圾（小区）", expected=read, at=MON, **edit))
+    assert (refused.code, refused.params["code"]) == ("category_changed", GARBAGE)
+    with db.session() as s:
+        assert categories.category_tree(s).get(GARBAGE).name == "暴露垃圾（街面）"
+
+
 @needs_pg
 def test_the_catalogue_on_postgresql():
     from console.store.database import open_database

@@ -95,6 +95,9 @@ ERROR_TEXTS: dict[str, str] = {
     "bad_battery": QT_TRANSLATE_NOOP("Errors", "Battery level {battery} is outside 0–100."),
     "duplicate_report": QT_TRANSLATE_NOOP(
         "Errors", "This report (reference {external_id}) has already been received."),
+    "category_changed": QT_TRANSLATE_NOOP(
+        "Errors", "Class {code} “{name}” was changed at another seat since you opened it: your "
+        "changes were not saved. Look at it again and make them anew."),
     "frontage_unit_changed": QT_TRANSLATE_NOOP(
         "Errors", "“{name}” was changed at another seat since you opened it: your changes were "
         "not saved. Look at the unit again and make them anew."),

@@ -269,12 +269,19 @@ def add_subclass(session: Session, actor: Actor, parent_code: str, *, name: str,
 
 def edit_category(session: Session, actor: Actor, code: str, *, name: str,
                   department_id: int | None, time_limit: float, time_unit: str, urgent: bool,
-                  at: datetime | None = None) -> bool:
+                  at: datetime | None = None, expected: CategoryRow | None = None) -> bool:
     """Set a class's name, default department, time limit and urgency; False if nothing changed.
 
-    Cases already open keep the deadline they were given; new ones take the new limit."""
+    Cases already open keep the deadline they were given; new ones take the new limit.
+    `expected`: the class as the editor read it — changed since at another seat, the edit is
+    refused (category_changed) rather than silently undoing the other administrator's."""
     actor = authorize(session, actor, Permission.EDIT_SETTINGS)
     category = _category(session, code)
+    if expected is not None and _snapshot(category) != {
+            "name": expected.name, "department_id": expected.department_id,
+            "time_limit": expected.time_limit, "time_unit": expected.time_unit,
+            "urgent": bool(expected.urgent)}:
+        raise DomainError("category_changed", code=category.code, name=category.name)
     name = _name(name)
     limit, unit = _limit(time_limit, time_unit)
     dep = _department(session, department_id) if department_id != category.department_id \

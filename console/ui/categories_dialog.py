@@ -68,6 +68,7 @@ class CategoriesDialog(QDialog):
         self.tasks, self.actor = tasks, actor
         self.data: categories.CategoryTree | None = None
         self.mode, self.target = EDIT, ""      # what Save does, and to which class / 大类
+        self.read: categories.CategoryRow | None = None
         self._dirty = False
         self._pending_select = ""
         self.units = {"work_hours": self.tr("work hours"), "work_days": self.tr("work days"),
@@ -311,6 +312,7 @@ class CategoriesDialog(QDialog):
     def _show_form(self, row: categories.CategoryRow | None, *, major: str = "") -> None:
         """Fill the form from a class (EDIT), or empty it when no class is chosen."""
         self.mode, self.target = EDIT, row.code if row else ""
+        self.read = row          # what an edit expects to find still (categories.edit_category)
         self._fill(row.name if row else "", "", row.department_id if row else None,
                    row.time_limit if row else 0, row.time_unit if row else "work_days",
                    row.urgent if row else False)
@@ -395,7 +397,7 @@ class CategoriesDialog(QDialog):
     # --- writing -------------------------------------------------------------------------
 
     def save(self) -> None:
-        actor, d, mode, target = self.actor, self.draft(), self.mode, self.target
+        actor, d, mode, target, read = self.actor, self.draft(), self.mode, self.target, self.read
         if mode == EDIT and not target:
             return
         at = now()
@@ -404,7 +406,7 @@ class CategoriesDialog(QDialog):
                 categories.edit_category(s, actor, target, name=d.name,
                                          department_id=d.department_id,
                                          time_limit=d.time_limit, time_unit=d.time_unit,
-                                         urgent=d.urgent, at=at)
+                                         urgent=d.urgent, at=at, expected=read)
                 return target
         elif mode == NEW_FINE:
             def write(s):

@@ -1433,6 +1433,10 @@
         <translation>该上报（编号 {external_id}）已经收到，不再重复受理。</translation>
     </message>
     <message>
+        <source>Class {code} “{name}” was changed at another seat since you opened it: your changes were not saved. Look at it again and make them anew.</source>
+        <translation>类别 {code}“{name}”在您打开后已被其他席位修改：您的修改未保存。请重新查看后再修改。</translation>
+    </message>
+    <message>
         <source>“{name}” was changed at another seat since you opened it: your changes were not saved. Look at the unit again and make them anew.</source>
         <translation>“{name}”在您打开后已被其他席位修改：您的修改未保存。请重新查看该单位后再修改。</translation>
     </message>
