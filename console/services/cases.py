@@ -30,7 +30,13 @@ from console.services.actor import Actor, authorize
 from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
 from console.store import feed, joint_queries
-from console.store.models import Case, CaseDepartment, Category, Department, PatrolOfficer
+from console.store.models import (
+    Case,
+    CaseDepartment,
+    Category,
+    Department,
+    PatrolOfficer,
+)
 
 SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,6}|\d{7,8})$")
