@@ -323,3 +323,72 @@ def test_assisting_departments_may_get_their_own_deadline(db, city):
                              assisting=[a], assist_deadline=later, at=MON + timedelta(minutes=2))
     assert part(db, c.case_id, a).deadline == later
     assert part(db, c.case_id, lead).deadline != later
+
+
+# --- the case leaves its joint dispatch other than through a part -----------------------------
+
+def _parked_and_resumed(db, city, joint):
+    c, lead, a, b, users = joint
+    act(db, users[a], c, a, "part_reply", reply="已配合")      # a replied part leaves too
+    with db.transaction() as s:
+        c = cases.park(s, city.leader, c.case_id, c.version, reason="等待", at=T1)
+    assert [part(db, c.case_id, d).state for d in (lead, a, b)] == ["withdrawn"] * 3
+    with db.transaction() as s:
+        return cases.resume(s, city.leader, c.case_id, c.version, at=T1 + timedelta(minutes=1))
+
+
+def _queue_ids(db, department_id):
+    with db.session() as s:
+        return [cid for cid, _ in joint_cases.department_parts(s, department_id)]
+
+
+def test_a_parked_joint_case_redispatched_to_one_department_is_that_department_s(db, city,
+                                                                                joint):
+    c, lead, a, b, users = joint
+    c = _parked_and_resumed(db, city, joint)
+    other = city.departments[sorted(city.departments)[3]]
+    with db.transaction() as s:
+        c = joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=other,
+                                 at=T1 + timedelta(minutes=2))
+    assert all(_queue_ids(db, d) == [] for d in (lead, a, b))
+    # The former lead's part no longer acts on the case, even written back live (a case
+    # parked before parts were withdrawn): the case is dispatched to another department now.
+    with db.transaction() as s:
+        s.execute(CaseDepartment.__table__.update().where(
+            CaseDepartment.case_id == c.case_id).values(state="dispatched"))
+    for d in (lead, b):
+        with pytest.raises(DomainError) as e:
+            act(db, users[d], c, d, "part_reply", reply="已处理", at=T1 + timedelta(minutes=3))
+        assert e.value.code == "not_your_department"
+    assert status(db, c.case_id) == "dispatched"
+    with db.transaction() as s:
+        done = cases.mark_handled(s, city.dept_user(db, other), c.case_id, c.version,
+                                  note="完成", at=T1 + timedelta(minutes=4))
+    assert done.status == "handled"
+    load(db, c.case_id)
+
+
+def test_a_parked_joint_case_redispatched_jointly_has_only_the_new_parts(db, city, joint):
+    c, lead, a, b, users = joint
+    c = _parked_and_resumed(db, city, joint)
+    with db.transaction() as s:
+        c = joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=b,
+                                 assisting=[lead], at=T1 + timedelta(minutes=2))
+    assert [(part(db, c.case_id, d).role, part(db, c.case_id, d).state) for d in (b, lead, a)] == [
+        ("lead", "dispatched"), ("assist", "dispatched"), ("assist", "withdrawn")]
+    assert _queue_ids(db, a) == [] and _queue_ids(db, b) == [c.case_id]
+    act(db, users[lead], c, lead, "part_reply", reply="已配合", at=T1 + timedelta(minutes=3))
+    done = act(db, users[b], c, b, "part_reply", reply="完成", at=T1 + timedelta(minutes=4))
+    assert done.status == "handled"
+    load(db, c.case_id)
+
+
+def test_a_cancelled_joint_case_leaves_every_department_s_queue(db, city, joint):
+    c, lead, a, b, users = joint
+    with db.transaction() as s:
+        cases.cancel(s, city.leader, c.case_id, c.version, reason="重复上报", at=T1)
+    assert [part(db, c.case_id, d).state for d in (lead, a, b)] == ["withdrawn"] * 3
+    assert all(_queue_ids(db, d) == [] for d in (lead, a, b))
+    with pytest.raises(DomainError) as e:
+        act(db, users[a], c, a, "part_reply", reply="好")
+    assert e.value.code == "action_not_allowed_in_state"

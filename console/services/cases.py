@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from console.domain import joint as joint_rules
 from console.domain import workflow
 from console.domain.centre_clock import stage_key
 from console.domain.changes import ChangeKind
@@ -28,7 +30,13 @@ from console.services.actor import Actor, authorize
 from console.services.settings import centre_clock, verification_sources, work_calendar
 from console.store import cases as case_store
 from console.store import feed, joint_queries
-from console.store.models import Case, Category, Department, PatrolOfficer
+from console.store.models import (
+    Case,
+    CaseDepartment,
+    Category,
+    Department,
+    PatrolOfficer,
+)
 
 SOURCES = ("patrol", "hotline", "video", "leader", "public", "sensor")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,6}|\d{7,8})$")
@@ -246,7 +254,7 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
         # A department acts only on what was dispatched to it: before a dispatch (or after a
         # return) the case is nobody's, and its notes are not theirs to write.
         raise DomainError("not_your_department", number=case.number)
-    if action in _PART_ACTIONS and not joint and joint_queries.is_joint(session, case.id):
+    if action in _PART_ACTIONS and not joint and joint_in_force(session, case):
         raise DomainError("joint_case_parts", number=case.number)   # each part acts on its own
     if action in (Action.DISPATCH, Action.RETURN):
         _check_ruling(session, case, action, actor, params.get("department_id"))
@@ -295,6 +303,12 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
                             to_status=after.status.value, note=note, data=data)
     if action is Action.CLOSE:
         callback_intake.case_closed(session, case, at)    # 回访 of a citizen's case
+    if not joint and (action is Action.DISPATCH or (before.status is Status.DISPATCHED
+                                                    and after.status is not Status.DISPATCHED)):
+        # The dispatch the parts belong to ends (挂账, 作废) or a new one starts: the parts
+        # leave with it, or they would keep the case joint — and in the old departments'
+        # queues — under a dispatch that is no longer theirs. A joint dispatch makes new ones.
+        withdraw_parts(session, case.id)
     ticket = feed.record(session, ChangeKind.CASE, case.id, action, at,
                          {"status": after.status.value, "from": before.status.value,
                           "cell_id": case.cell_id, "department_id": after.department_id})
@@ -305,6 +319,33 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
 #: What a joint case's departments do part by part (services/joint_cases.py), not on the case.
 _PART_ACTIONS = frozenset({Action.MARK_HANDLED, Action.RETURN, Action.REQUEST_EXTENSION,
                            Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REWORK})
+
+
+def joint_in_force(session: Session, case: Case) -> bool:
+    """Whether the case's current dispatch is a joint one: its department leads a part still on
+    the case. Parts of an earlier dispatch (to a lead that is no longer the case's department)
+    do not count."""
+    if case.department_id is None:
+        return False
+    return bool(session.scalar(select(exists().where(
+        CaseDepartment.case_id == case.id,
+        CaseDepartment.department_id == case.department_id,
+        CaseDepartment.role == joint_rules.PartRole.LEAD.value,
+        CaseDepartment.state.in_([s.value for s in joint_rules.ON_CASE])))))
+
+
+def withdraw_parts(session: Session, case_id: int, *, keep: int | None = None) -> None:
+    """Every part still on the case leaves it (`keep`: a department whose part stays as it is)."""
+    for row in joint_queries.parts_of(session, case_id):
+        if row.department_id == keep:
+            continue
+        part = joint_rules.Part(row.department_id, joint_rules.PartRole(row.role),
+                                joint_rules.PartState(row.state), version=row.version)
+        gone = joint_rules.withdraw(part)
+        if gone is not part:
+            session.execute(update(CaseDepartment).where(CaseDepartment.id == row.id).values(
+                state=gone.state.value, requested_deadline=gone.requested_deadline,
+                version=gone.version).execution_options(synchronize_session=False))
 
 
 def _check_ruling(session: Session, case: Case, action: Action, actor: Actor,

@@ -176,6 +176,10 @@ def act_part(session: Session, actor: Actor, case_id: int, department_id: int,
                   if action is PartAction.REWORK else {Status.DISPATCHED})
     if status not in allowed_in:
         raise DomainError("action_not_allowed_in_state", action=action.value, status=status.value)
+    if not cases.joint_in_force(session, case):
+        # A part of an earlier dispatch (the case has since been parked, cancelled or sent
+        # elsewhere): its department no longer acts on the case through it.
+        raise DomainError("not_your_department", number=case.number)
     ruling = joint_queries.ruling_of(session, case_id)
     before = _part(row)
     after, data = joint.perform(before, action, actor.role, at=at, reply=reply, reason=reason,
@@ -216,12 +220,7 @@ def _move_case(session: Session, actor: Actor, case: Case, before: Part, after: 
         if action is PartAction.RETURN:
             # The lead says the case is not theirs: it goes back for re-dispatch, and every
             # other department's part leaves with it (a new dispatch makes new parts).
-            for row in joint_queries.parts_of(session, case.id):
-                part = _part(row)
-                if part.department_id != before.department_id and part.state in joint.ON_CASE:
-                    gone = joint.withdraw(part)
-                    session.execute(update(CaseDepartment).where(CaseDepartment.id == row.id)
-                                    .values(**_values(gone)))
+            cases.withdraw_parts(session, case.id, keep=before.department_id)
         return change
     if action is PartAction.REWORK and status in (Status.HANDLED, Status.CHECKING):
         return cases.act(session, actor, case.id, case.version, Action.REWORK, at=at,
