@@ -80,7 +80,7 @@ def alert_worker(kind):
 
 ROSTER = (ChangeKind.OFFICER, ChangeKind.DEVICE, ChangeKind.SHIFT, ChangeKind.WORK_GRID)
 EXPECTED = [
-    (queues, ChangeKind.CASE, {"refresh_cases", "refresh_callbacks"}),   # a closure: 回访
+    (queues, ChangeKind.CASE, {"refresh_cases"}),   # a report: no call-back comes or goes
     (queues, ChangeKind.CALLBACK, {"refresh_callbacks"}),
     (queues, ChangeKind.HISTORY, {"reload"}),
     *[(queues, k, {"load_references"}) for k in (ChangeKind.CATEGORY, ChangeKind.DEPARTMENT,
@@ -109,3 +109,15 @@ EXPECTED = [
                          ids=[f"{c.__name__}-{k.value}" for c, k, _ in EXPECTED])
 def test_a_change_reaches_the_refresh_that_shows_it(qapp, consumer, kind, reaction):
     assert consumer(kind) == reaction
+
+
+@pytest.mark.parametrize(("action", "reaction"), [
+    ("close", {"refresh_cases", "refresh_callbacks"}),      # a closure queues its 回访
+    ("reopen", {"refresh_cases", "refresh_callbacks"}),
+    ("dispatch", {"refresh_cases"}),                       # no call-back comes or goes
+])
+def test_only_a_closure_or_reopening_re_reads_the_call_backs(action, reaction):
+    me = Calls(_pending_ids=set(), _feed_timer=SimpleNamespace(isActive=lambda: True, start=None))
+    QueueDock.on_feed(me, FeedBatch(since=0, seq=1, rows=[
+        FeedRow(1, AT, ChangeKind.CASE.value, 7, action, {})]))
+    assert set(me.__dict__.get("called", [])) | {"refresh_cases"} == reaction

@@ -37,6 +37,15 @@ register_error_texts({
 
 #: The call-back list follows these changes (a closure queues one; an answer takes it away).
 FEED_KINDS = frozenset({ChangeKind.CALLBACK, ChangeKind.CASE})
+#: Of the case changes only these add or take away a call-back: any other re-reading the list
+#: would be one more statement per seat for every change in the city.
+CASE_ACTIONS = frozenset({"close", "reopen"})
+
+
+def concerns_callbacks(rows) -> bool:
+    """Whether feed rows change the call-back list: a call-back, or a closure or reopening."""
+    return any(row.entity == ChangeKind.CALLBACK
+               or row.entity == ChangeKind.CASE and row.action in CASE_ACTIONS for row in rows)
 RELOAD_DELAY_MS = 500
 OUTCOME_NAMES = {
     Outcome.SATISFIED: QT_TRANSLATE_NOOP("Callbacks", "Satisfied"),

@@ -33,8 +33,7 @@ from console.ui.queues.case_table import CaseTable
 from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
-from console.ui.queues.callback_page import FEED_KINDS as CALLBACK_KINDS
-from console.ui.queues.callback_page import CallbackButton
+from console.ui.queues.callback_page import CallbackButton, concerns_callbacks
 from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
@@ -401,7 +400,7 @@ class QueueDock(QDockWidget):
             if not self._feed_timer.isActive():
                 self._feed_timer.start()
         kinds = {row.entity for row in batch.rows}
-        if kinds & CALLBACK_KINDS:
+        if concerns_callbacks(batch.rows):
             self.refresh_callbacks()
         if kinds & _CATALOGUE_KINDS:
             self.load_references()
