@@ -135,7 +135,7 @@ def test_warnings_are_listed_per_unit_and_bad_input_is_refused(db, city):
     with db.session() as s:
         assert [(r.kind, r.note) for r in frontage.unit_records(s, unit)] == [
             ("notice", "书面告知"), ("warning", "占道摆放，已劝导")]
-        (view,) = frontage.units(s, MON)
+        (view,) = frontage.units(s, MON, None)
         assert (view.warnings, view.offences) == (2, 0)
     refusals = {
         "bad_frontage_record": lambda s: frontage.record_warning(s, city.dispatcher, unit,
