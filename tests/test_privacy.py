@@ -50,6 +50,10 @@ PHONE_READERS = {
     "console/services/frontage_workbook.py": "the field's name in a refusal sentence",
     "console/services/joint_cases.py": "parts mask replies by viewer: test_joint_part_replies…",
     "console/services/disputes.py": "rulings mask reasons by viewer: test_dispute_reasons…",
+    # Read only to mask the case's own number in its texts (test_a_short_number_…):
+    "console/services/hotline.py": "duplicate_candidates: READS hotline.duplicate_candidates",
+    "console/services/field_tasks.py": "the officer's tasks: READS field_tasks.tasks",
+    "console/services/verification.py": "the officer's phone tasks (through field_tasks.tasks)",
 }
 
 
@@ -381,3 +385,33 @@ def test_a_frontage_owners_mobile_is_masked_like_a_callers(db, city):
     with db.session() as s:
         assert [(u.name, u.phone) for u in frontage.units(s, MON, city.leader)] == [
             ("老王面馆（新）", "13800000000")]
+
+
+def test_a_short_number_of_the_cases_own_caller_is_masked_in_every_read(db, world):
+    """963451 fits no pattern (too short to tell from a count), but it is the case's caller."""
+    city = world["city"]
+    said = "回电963451，或9634 51"
+    public = report(db, SYSTEM_ACTOR, source="public", reporter_phone="963451", description=said,
+                    lon=CENTRE[0] - STEP / 2, lat=CENTRE[1] - STEP / 2)
+    checking = report(db, city.dispatcher, reporter_phone="963451", description=said)
+    checking = do(db, cases.register, city.dispatcher, checking)
+    checking = do(db, cases.dispatch, city.dispatcher, checking,
+                  department_id=city.departments["环卫处"])
+    checking = do(db, cases.mark_handled, city.leader, checking)
+    checking = do(db, cases.request_check, city.dispatcher, checking, patrol_id=city.officer_id,
+                  note="市民963451称仍有")
+    department = world["users"][Role.DEPARTMENT]
+    with db.session() as s:
+        reads = {
+            "open311": open311.find_requests(s, now=NOW),
+            "field": _field(s, world),
+            "duplicates": hotline.duplicate_candidates(s, GARBAGE, CENTRE[0] + STEP / 3,
+                                                       CENTRE[1] + STEP / 3, now=NOW),
+            "detail": case_desk.case_detail(s, checking.case_id, department),
+        }
+        full = case_desk.case_detail(s, public.case_id, world["users"][Role.DISPATCHER])
+    for name, result in reads.items():
+        shown = "\n".join(texts(result))
+        assert "回电****51，或**** 51" in shown, name
+        assert "963451" not in shown and "9634 51" not in shown, name
+    assert full.description == said
