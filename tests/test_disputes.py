@@ -109,14 +109,14 @@ def test_ruling_binds_dispatch_and_returns_and_is_a_precedent(db, city, tmp_path
     # A new case of the same category 100 m away sees the precedent; one 500 m away does not.
     near = report(db, city.dispatcher, lon=CENTRE[0] + STEP / 3, lat=CENTRE[1] + STEP / 3)
     with db.session() as s:
-        shown = disputes.precedents_for_case(s, near.case_id)
+        shown = disputes.precedents_for_case(s, near.case_id, None)
         assert [r.case_id for r in shown] == [c.case_id] and shown[0].distance_m <= 300
-        far = disputes.precedents(s, case.category_code, case.lon + 0.006, case.lat)
-        other = disputes.precedents(s, MANHOLE, case.lon, case.lat)
+        far = disputes.precedents(s, None, case.category_code, case.lon + 0.006, case.lat)
+        other = disputes.precedents(s, None, MANHOLE, case.lon, case.lat)
     assert far == [] and other == []
     # The joint meeting's agenda.
     with db.session() as s:
-        agenda = disputes.agenda(s)
+        agenda = disputes.agenda(s, None)
     path = disputes.export_agenda(agenda, tmp_path / "agenda.xlsx", title="联席会议议题",
                                   labels=LABELS, exported_at=at)
     wb = load_workbook(path)
@@ -134,7 +134,7 @@ def test_a_ruled_owner_cannot_return_its_assisting_part_either(db, city):
     with db.transaction() as s:
         c = joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=depts[1],
                                  assisting=[lead], at=at + timedelta(minutes=2))
-        part_version = joint_cases.parts(s, c.case_id)[0].version
+        part_version = joint_cases.parts(s, c.case_id, None)[0].version
     with pytest.raises(DomainError) as e, db.transaction() as s:
         joint_cases.act_part(s, users[1], c.case_id, depts[1], part_version, "part_return",
                              reason="不归", at=at + timedelta(minutes=3))
@@ -173,7 +173,7 @@ def test_two_leaders_ruling_at_once_one_ruling_stands(db, city, request):
     assert len(won) == 1 and len(lost) == 1, outcome
     assert lost[0].code == "dispute_already_ruled"
     with db.session() as s:
-        (ruling,) = disputes.rulings(s)
+        (ruling,) = disputes.rulings(s, None)
     assert ruling.department_id == won[0].department_id
     _, events = load(db, c.case_id)
     assert [e.action for e in events].count("dispute_rule") == 1

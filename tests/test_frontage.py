@@ -135,7 +135,7 @@ def test_warnings_are_listed_per_unit_and_bad_input_is_refused(db, city):
     with db.session() as s:
         assert [(r.kind, r.note) for r in frontage.unit_records(s, unit)] == [
             ("notice", "书面告知"), ("warning", "占道摆放，已劝导")]
-        (view,) = frontage.units(s, MON)
+        (view,) = frontage.units(s, MON, None)
         assert (view.warnings, view.offences) == (2, 0)
     refusals = {
         "bad_frontage_record": lambda s: frontage.record_warning(s, city.dispatcher, unit,
@@ -272,7 +272,7 @@ def test_two_seats_editing_one_unit_the_second_is_refused(db, city):
     name and changes nothing (it was a silent lost update)."""
     unit = add_unit(db, city)
     with db.session() as s:
-        (view,) = [v for v in frontage.units(s, MON) if v.id == unit]
+        (view,) = [v for v in frontage.units(s, MON, None) if v.id == unit]
 
     def edit(person, version):
         values = frontage.UnitValues(view.code, view.name, view.kind, view.address, person,
@@ -284,5 +284,5 @@ def test_two_seats_editing_one_unit_the_second_is_refused(db, city):
         edit("李老板", view.version)
     assert refused.value.code == "frontage_unit_changed"
     with db.session() as s:
-        (after,) = [v for v in frontage.units(s, MON) if v.id == unit]
+        (after,) = [v for v in frontage.units(s, MON, None) if v.id == unit]
     assert (after.person, after.version) == ("王老板", view.version + 1)

@@ -72,7 +72,7 @@ def status(db, case_id):
 def test_case_is_handled_when_lead_handled_and_every_assist_replied(db, city, joint):
     c, lead, a, b, users = joint
     with db.session() as s:
-        shown = joint_cases.parts(s, c.case_id)
+        shown = joint_cases.parts(s, c.case_id, None)
     assert [(p.department_id, p.role, p.state) for p in shown] == [
         (lead, "lead", "dispatched"), (a, "assist", "dispatched"), (b, "assist", "dispatched")]
     act(db, users[a], c, a, "part_accept")
@@ -184,7 +184,7 @@ def test_single_department_dispatch_is_the_ordinary_one(db, city):
         c = joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version,
                                  at=MON + timedelta(minutes=2))
     with db.session() as s:
-        assert joint_cases.parts(s, c.case_id) == []
+        assert joint_cases.parts(s, c.case_id, None) == []
     dept = city.dept_user(db, c and _case_dept(db, c.case_id))
     with db.transaction() as s:
         done = cases.mark_handled(s, dept, c.case_id, c.version, at=T1)
@@ -339,7 +339,7 @@ def _parked_and_resumed(db, city, joint):
 
 def _queue_ids(db, department_id):
     with db.session() as s:
-        return [cid for cid, _ in joint_cases.department_parts(s, department_id)]
+        return [cid for cid, _ in joint_cases.department_parts(s, department_id, None)]
 
 
 def test_a_parked_joint_case_redispatched_to_one_department_is_that_department_s(db, city,

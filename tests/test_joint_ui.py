@@ -86,7 +86,7 @@ def test_dispatch_dialog_offers_assisting_departments_and_precedents(qtbot, db, 
     nearby = bounced(db, city, 0)[0]
     with db.session() as s:
         refs = references(s)
-        shown = disputes.precedents_for_case(s, nearby.case_id)
+        shown = disputes.precedents_for_case(s, nearby.case_id, None)
     dialog = ActionDialog("dispatch", title="派遣", summary="x", refs=refs,
                           department_id=depts[0])
     qtbot.addWidget(dialog)
@@ -128,7 +128,7 @@ def test_disputes_page_rules_and_exports_the_agenda(qtbot, db, city, lang, tmp_p
     qtbot.waitUntil(lambda: dialog.ruled_table.rowCount() == 2 and dialog.open_table.rowCount() == 0,
                     timeout=10_000)
     with db.session() as s:
-        assert disputes.rulings(s)[0].reason == "道路红线外归街道"
+        assert disputes.rulings(s, None)[0].reason == "道路红线外归街道"
     with qtbot.waitSignal(dialog.exported, timeout=10_000) as written:
         dialog.export(str(tmp_path / "agenda.xlsx"))
     wb = load_workbook(written.args[0])
@@ -197,7 +197,7 @@ def test_a_department_acts_on_its_own_part_from_the_pane(qtbot, db, city, monkey
     with qtbot.waitSignal(pane.joint_parts.changed, timeout=10_000):
         button.click()
     with db.session() as s:
-        parts = {p.department_id: p for p in joint_cases.parts(s, c.case_id)}
+        parts = {p.department_id: p for p in joint_cases.parts(s, c.case_id, None)}
     assert parts[lead].state == "handled" and parts[lead].reply == "垃圾已清运"
     # A refusal is shown in the section: a second reply on the handled part.
     pane.joint_parts.act(parts[lead], joint_cases.PartAction.REPLY, {"reply": "再次"})

@@ -18,10 +18,12 @@ import pytest
 import console
 from console.common.messages import source_name, status_name
 from console.domain.permissions import Permission, may
-from console.domain.privacy import mask_phone, mask_phones_in, phone_for, sees_phone
+from console.domain.privacy import (mask_phone, mask_phones_in, phone_for, sees_phone,
+                                    text_for)
 from console.domain.roles import Role, USER_ROLES
 from console.services import (callbacks, caller_history, case_desk, cases, field_tasks, hotline,
-                              open311, queues, reports_queue, reports_shift, wall_data)
+                              joint_cases, open311, queues, reports_queue, reports_shift,
+                              wall_data)
 from console.services.actor import SYSTEM_ACTOR, Actor
 from console.services.field_sessions import FieldOfficer
 from console.services.queues import QueueQuery
@@ -45,6 +47,13 @@ PHONE_READERS = {
     "console/services/field_messages.py": "the field's name in a refusal sentence",
     "console/store/queue_queries.py": "the free-text search condition; no row carries it",
     "console/store/callback_queries.py": "rows for callbacks and caller_history, which mask",
+    "console/services/frontage_workbook.py": "the field's name in a refusal sentence",
+    "console/services/joint_cases.py": "parts mask replies by viewer: test_joint_part_replies…",
+    "console/services/disputes.py": "rulings mask reasons by viewer: test_dispute_reasons…",
+    # Read only to mask the case's own number in its texts (test_a_short_number_…):
+    "console/services/hotline.py": "duplicate_candidates: READS hotline.duplicate_candidates",
+    "console/services/field_tasks.py": "the officer's tasks: READS field_tasks.tasks",
+    "console/services/verification.py": "the officer's phone tasks (through field_tasks.tasks)",
 }
 
 
@@ -58,6 +67,54 @@ def test_masking():
         (r for r in Role if may(r, Permission.SEE_CALLER_PHONE)), key=list(Role).index)
     assert {r for r in Role if sees_phone(r)} == {Role.DISPATCHER, Role.LEADER, Role.ADMIN}
     assert not sees_phone(None) and phone_for(None, CALLER) == "138****2222"
+
+
+#: Numbers as receivers type them → as a role without SEE_CALLER_PHONE sees them.
+TYPED = {
+    "市民电话13812345678": "市民电话138****5678",
+    "市民电话 138 1234 5678": "市民电话 138 **** 5678",
+    "回电138-1234-5678": "回电138-****-5678",
+    "手机+8613812345678": "手机+86138****5678",
+    "电话86-13812345678": "电话86-138****5678",
+    "电话：+86 571 8765 4321": "电话：+86 571 **** 4321",
+    "座机0571 8765 4321": "座机0571 **** 4321",
+    "座机010-8765-4321": "座机010-****-4321",
+    "座机057187654321": "座机0571****4321",
+    "１３８１２３４５６７８": "１３８****５６７８",
+    "请回电87654321(本地座机)": "请回电****4321(本地座机)",
+    "Tel.13812345678，或 8765432。": "Tel.138****5678，或 ***5432。",
+    "13812345678、13912345678": "138****5678、139****5678",
+    "已打码138****5678 再拨87654321": "已打码138****5678 再拨****4321",
+}
+#: Numbers that are not phones stay as they are: case numbers (12 digits), cell codes (14–15),
+#: dates and times, coordinates, counts.
+NOT_PHONES = [
+    "案卷202611290001已办结", "案卷 202611290001 2次", "网格440305001001001与12345678901234",
+    "2026-11-29 23:40 来电", "20261129日回访", "２０２６年１１月２９日", "坐标120.1234567,30.2741523",
+    "工作时间0830-1730", "共3次 1 2 3 4 5", "138****5678", "退回 3 次，超期 12 天",
+]
+
+
+@pytest.mark.parametrize("typed", sorted(TYPED))
+def test_a_number_is_masked_however_it_is_typed(typed):
+    assert mask_phones_in(typed) == TYPED[typed]
+    assert text_for(Role.DEPARTMENT, typed) == TYPED[typed]
+    assert text_for(Role.DISPATCHER, typed) == typed
+
+
+@pytest.mark.parametrize("text", NOT_PHONES)
+def test_case_numbers_cell_codes_dates_and_times_are_not_masked(text):
+    assert mask_phones_in(text) == text
+
+
+def test_the_cases_own_number_is_masked_wherever_it_appears():
+    # A short service number or a landline written without its area code: the patterns leave
+    # them alone (too short, or ambiguous), but they are this case's caller.
+    assert mask_phones_in("请拨 96 345 1 转人工", known=["963451"]) == "请拨 ** **5 1 转人工"
+    assert mask_phones_in("回电963451", known=["963451"]) == "回电****51"
+    assert mask_phones_in("回电8765-4321", known=["0571-87654321"]) == "回电****-4321"
+    assert mask_phones_in("案卷202611296345", known=["963451"]) == "案卷202611296345"
+    assert text_for(Role.LEADER, "回电963451", ["963451"]) == "回电963451"
 
 
 def test_every_reader_of_the_phone_column_is_known():
@@ -220,3 +277,141 @@ def test_a_user_moved_off_the_desk_sees_masked_numbers_on_the_next_read(db, worl
     with db.session() as s:
         assert case_desk.case_detail(s, world["checking"], dispatcher).reporter_phone == \
             "138****2222"
+
+
+# --- texts that quote the caller: call-back notes, joint replies, dispute rulings ------------
+
+def test_a_rework_reason_is_masked_like_the_note(db, city):
+    from tests.test_hotline_followup import _callbacks, _closed, _queue
+    closed = _closed(db, city, reporter_phone="963451")
+    [row] = _callbacks(db, closed.case_id)
+    with db.transaction() as s:
+        callbacks.record_outcome(s, city.dispatcher, row.id, row.version, outcome="unsatisfied",
+                                 note=f"市民{CALLER}说没修好，另拨963451", request_rework=True,
+                                 at=MON + timedelta(hours=5))
+    dept = city.dept_user(db, min(city.departments.values()))
+    [shown] = _queue(db, dept, MON + timedelta(hours=6)).rows
+    assert shown.note == shown.rework_reason == "市民138****2222说没修好，另拨****51"
+    [full] = _queue(db, city.dispatcher, MON + timedelta(hours=6)).rows
+    assert full.rework_reason == f"市民{CALLER}说没修好，另拨963451"
+
+
+def _joint_case(db, city):
+    names = sorted(city.departments)
+    lead, a = city.departments[names[0]], city.departments[names[1]]
+    c = report(db, city.dispatcher, reporter_phone="963451")
+    with db.transaction() as s:
+        c = cases.register(s, city.dispatcher, c.case_id, c.version, at=MON + timedelta(minutes=1))
+        c = joint_cases.dispatch(s, city.dispatcher, c.case_id, c.version, department_id=lead,
+                                 assisting=[a], at=MON + timedelta(minutes=2))
+    return c, lead, a
+
+
+def test_joint_part_replies_are_masked_for_every_seat_without_the_number(db, city):
+    from sqlalchemy import update
+
+    from console.store.models import CaseDepartment
+    c, lead, a = _joint_case(db, city)
+    user_a, user_lead = city.dept_user(db, a), city.dept_user(db, lead)
+    with db.transaction() as s:
+        [_, pa] = joint_cases.parts(s, c.case_id, user_a)
+        joint_cases.act_part(s, user_a, c.case_id, a, pa.version, "part_reply",
+                             reply=f"已联系市民 {CALLER[:3]} {CALLER[3:7]} {CALLER[7:]}，又拨963451",
+                             at=MON + timedelta(minutes=3))
+    masked = "已联系市民 138 **** 2222，又拨****51"
+    with db.session() as s:
+        for viewer in (user_lead, user_a, None):
+            assert [p.reply for p in joint_cases.parts(s, c.case_id, viewer) if p.reply] == \
+                [masked]
+        assert [p.reply for p in case_desk.case_detail(s, c.case_id, user_lead).parts
+                if p.reply] == [masked]
+        assert [p.reply for p in joint_cases.parts(s, c.case_id, city.dispatcher)
+                if p.reply] == ["已联系市民 138 1111 2222，又拨963451"]
+    # A live part carries no reply (a rework clears it); one written there is masked all the same.
+    with db.transaction() as s:
+        s.execute(update(CaseDepartment).where(CaseDepartment.case_id == c.case_id,
+                                               CaseDepartment.department_id == lead)
+                  .values(reply=f"市民{CALLER}"))
+    with db.session() as s:
+        [(case_id, part)] = joint_cases.department_parts(s, lead, user_lead)
+        assert case_id == c.case_id and part.reply == "市民138****2222"
+        [(_, part)] = joint_cases.department_parts(s, lead, city.dispatcher)
+        assert part.reply == f"市民{CALLER}"
+
+
+def test_dispute_reasons_are_masked_in_rulings_precedents_the_agenda_and_its_export(
+        db, city, tmp_path):
+    from console.services import disputes
+    from tests.test_disputes import LABELS, bounced
+    c, depts, users, _ = bounced(db, city, 3, reporter_phone="963451")
+    reason = f"市民{CALLER}指认为沿街店面，另拨963451"
+    with db.transaction() as s:
+        ruled = disputes.rule(s, city.leader, c.case_id, department_id=depts[0], reason=reason,
+                              at=MON + timedelta(hours=1))
+    assert ruled.reason == reason                         # the leader sees numbers
+    masked = "市民138****2222指认为沿街店面，另拨****51"
+    nearby = report(db, city.dispatcher)
+    with db.session() as s:
+        assert [r.reason for r in disputes.rulings(s, users[1])] == [masked]
+        assert [r.reason for r in disputes.rulings(s, city.dispatcher)] == [reason]
+        assert [r.reason for r in disputes.precedents_for_case(s, nearby.case_id, users[1])] \
+            == [masked]
+        assert [r.reason for r in disputes.agenda(s, None).rulings] == [masked]
+        full = disputes.agenda(s, city.leader)
+    path = disputes.export_agenda(full, tmp_path / "agenda.xlsx", title="议程", labels=LABELS,
+                                  exported_at=NOW)
+    cells = [c.value for ws in openpyxl.load_workbook(path).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "市民138****2222指认为沿街店面，另拨963451" in cells   # a file masks by pattern
+    assert not any(CALLER in v for v in cells)
+
+
+def test_a_frontage_owners_mobile_is_masked_like_a_callers(db, city):
+    from console.services import frontage
+    from tests.test_frontage import add_unit
+    unit = add_unit(db, city)                             # 王老板, 13800000000
+    dept = city.dept_user(db, min(city.departments.values()))
+    with db.session() as s:
+        assert [u.phone for u in frontage.units(s, MON, city.leader)] == ["13800000000"]
+        for viewer in (dept, None):
+            assert [u.phone for u in frontage.units(s, MON, viewer)] == ["138****0000"]
+    # Saved back from a form that showed the masked number, the stored one stays.
+    with db.session() as s:
+        (view,) = frontage.units(s, MON, None)
+    values = frontage.UnitValues(view.code, "老王面馆（新）", view.kind, view.address, view.person,
+                                 view.phone, view.stretch, view.letter_signed_on)
+    with db.transaction() as s:
+        frontage.save_unit(s, city.leader, values, MON, unit)
+    with db.session() as s:
+        assert [(u.name, u.phone) for u in frontage.units(s, MON, city.leader)] == [
+            ("老王面馆（新）", "13800000000")]
+
+
+def test_a_short_number_of_the_cases_own_caller_is_masked_in_every_read(db, world):
+    """963451 fits no pattern (too short to tell from a count), but it is the case's caller."""
+    city = world["city"]
+    said = "回电963451，或9634 51"
+    public = report(db, SYSTEM_ACTOR, source="public", reporter_phone="963451", description=said,
+                    lon=CENTRE[0] - STEP / 2, lat=CENTRE[1] - STEP / 2)
+    checking = report(db, city.dispatcher, reporter_phone="963451", description=said)
+    checking = do(db, cases.register, city.dispatcher, checking)
+    checking = do(db, cases.dispatch, city.dispatcher, checking,
+                  department_id=city.departments["环卫处"])
+    checking = do(db, cases.mark_handled, city.leader, checking)
+    checking = do(db, cases.request_check, city.dispatcher, checking, patrol_id=city.officer_id,
+                  note="市民963451称仍有")
+    department = world["users"][Role.DEPARTMENT]
+    with db.session() as s:
+        reads = {
+            "open311": open311.find_requests(s, now=NOW),
+            "field": _field(s, world),
+            "duplicates": hotline.duplicate_candidates(s, GARBAGE, CENTRE[0] + STEP / 3,
+                                                       CENTRE[1] + STEP / 3, now=NOW),
+            "detail": case_desk.case_detail(s, checking.case_id, department),
+        }
+        full = case_desk.case_detail(s, public.case_id, world["users"][Role.DISPATCHER])
+    for name, result in reads.items():
+        shown = "\n".join(texts(result))
+        assert "回电****51，或**** 51" in shown, name
+        assert "963451" not in shown and "9634 51" not in shown, name
+    assert full.description == said

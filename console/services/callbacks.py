@@ -78,8 +78,9 @@ def callback_queue(session: Session, viewer: Actor | None, now: datetime, *,
         address=r.address or "", street=r.street or "", department=r.department or "",
         reporter_name=r.reporter_name or "", reporter_phone=phone_for(role, r.reporter_phone),
         closed_at=r.closed_at, due_at=r.due_at, outcome=r.outcome,
-        note=text_for(role, r.note), done_at=r.done_at, done_by=r.done_by_name or "",
-        rework=r.rework, rework_reason=r.rework_reason or "",
+        note=text_for(role, r.note, (r.reporter_phone,)), done_at=r.done_at,
+        done_by=r.done_by_name or "", rework=r.rework,
+        rework_reason=text_for(role, r.rework_reason, (r.reporter_phone,)),
         overdue=r.done_at is None and r.due_at < now)
         for r in q.queue_rows(session, done_since=now - DONE_SHOWN, limit=limit)]
     return CallbackQueue(rows, q.overdue_count(session, now),

@@ -64,7 +64,7 @@ def caller_history(session: Session, viewer: Actor | None, phone: str, *,
     role = role_now(session, viewer)
     calls, open_cases, last = q.caller_totals(session, phone)
     rows = [CallerCase(r.id, r.number, r.version, r.status, r.category, r.address or "",
-                       text_for(role, r.description), r.reported_at, int(r.calls),
+                       text_for(role, r.description, (phone,)), r.reported_at, int(r.calls),
                        r.last_call, r.status in _OPEN)
             for r in q.caller_cases(session, phone, limit)]
     return CallerHistory(phone_for(role, phone), calls, open_cases, last, rows)

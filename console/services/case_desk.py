@@ -155,9 +155,10 @@ def case_detail(session: Session, case_id: int, viewer: Actor | None = None) -> 
     patrols = _names(session, PatrolOfficer, [case.check_patrol_id, case.reporter_patrol_id] + [
         e.data.get("patrol_id") for e in events], PatrolOfficer.name)
     categories = dict(session.execute(select(Category.code, Category.name)).all())
+    known = (case.reporter_phone,)        # the caller's own number, however a note wrote it
     timeline = [TimelineEntry(
         at=e.at, actor_name=e.actor_name, actor_role=e.actor_role, action=e.action,
-        from_status=e.from_status, to_status=e.to_status, note=text_for(role, e.note),
+        from_status=e.from_status, to_status=e.to_status, note=text_for(role, e.note, known),
         department_name=departments.get(e.data.get("department_id"), ""),
         patrol_name=patrols.get(e.data.get("patrol_id"), ""),
         category=(f"{e.data['category_code']} {categories.get(e.data['category_code'], '')}"
@@ -180,7 +181,7 @@ def case_detail(session: Session, case_id: int, viewer: Actor | None = None) -> 
         time_unit=cat.time_unit if cat else TimeUnit.WORK_HOURS.value, urgent=bool(case.urgent),
         cell_code=region[0] or "", community=region[1] or "", street=region[2] or "",
         district=region[3] or "", lon=case.lon, lat=case.lat, address=case.address or "",
-        description=text_for(role, case.description), photos=list(case.photos or []),
+        description=text_for(role, case.description, known), photos=list(case.photos or []),
         reporter_name=case.reporter_name or "",
         reporter_phone=phone_for(role, case.reporter_phone),
         reporter_patrol=patrols.get(case.reporter_patrol_id, ""),
@@ -193,7 +194,7 @@ def case_detail(session: Session, case_id: int, viewer: Actor | None = None) -> 
         extension_count=case.extension_count, return_count=case.return_count,
         supervision_level=case.supervision_level, duplicate_of=duplicate_of or "",
         duplicates=duplicates, external_id=case.external_id or "", campaigns=campaigns,
-        timeline=timeline, parts=tuple(joint_cases.parts(session, case.id)))
+        timeline=timeline, parts=tuple(joint_cases.parts(session, case.id, viewer)))
 
 
 # --- proposals for the action dialogs -------------------------------------------------------

@@ -28,9 +28,11 @@ from console.domain.errors import DomainError, NotFound
 from console.domain.joint import DisputeAction
 from console.domain.limits import check_text
 from console.domain.permissions import Permission
+from console.domain.privacy import mask_phones_in, text_for
 from console.domain.workflow import OPEN, TERMINAL, Action, Status
 from console.services import cases
 from console.services.actor import Actor, authorize
+from console.services.phone_view import role_now
 from console.services.settings import get_setting
 from console.services.workbook import keep_text
 from console.store import cases as case_store
@@ -183,44 +185,51 @@ def rule(session: Session, actor: Actor, case_id: int, *, department_id: int, re
     feed.record(session, ChangeKind.CASE, case_id, DisputeAction.RULE, at,
                 {"status": case.status, "cell_id": case.cell_id, "department_id": department_id})
     cat = case_store.category_by_code(session, case.category_code)
+    shown = text_for(role_now(session, actor), reason, (case.reporter_phone,))
     return Ruling(case_id, case.number, case.category_code, cat.name if cat else "",
-                  case.address, department_id, department.name, reason, actor.name, at,
+                  case.address, department_id, department.name, shown, actor.name, at,
                   case.return_count)
 
 
-def _rulings(session: Session, *where) -> list[Ruling]:
+def _rulings(session: Session, viewer: Actor | None, *where) -> list[Ruling]:
+    """Rulings as `viewer` may see them: a reason quoting a caller's number masked."""
+    role = role_now(session, viewer)
     # The rulings alone first (a few hundred at most), then the names of what they name: a
     # join would let the planner start from a million cases.
     found = list(session.scalars(select(DisputeRuling).where(*where).order_by(
         DisputeRuling.ruled_at.desc(), DisputeRuling.id.desc())))
     if not found:
         return []
-    cases_ = {i: (number, address) for i, number, address in session.execute(
-        select(Case.id, Case.number, Case.address).where(Case.id.in_([r.case_id for r in found])))}
+    cases_ = {i: (number, address, caller) for i, number, address, caller in session.execute(
+        select(Case.id, Case.number, Case.address, Case.reporter_phone)
+        .where(Case.id.in_([r.case_id for r in found])))}
     categories = dict(session.execute(select(Category.code, Category.name).where(
         Category.code.in_({r.category_code for r in found}))).all())
     names = dict(session.execute(select(Department.id, Department.name)).all())
     return [Ruling(r.case_id, cases_[r.case_id][0], r.category_code,
                    categories.get(r.category_code, ""), cases_[r.case_id][1] or "",
-                   r.department_id, names.get(r.department_id, ""), r.reason, r.ruled_by_name,
+                   r.department_id, names.get(r.department_id, ""),
+                   text_for(role, r.reason, (cases_[r.case_id][2],)), r.ruled_by_name,
                    r.ruled_at, r.returns, r.lon, r.lat) for r in found]
 
 
-def rulings(session: Session, since: datetime | None = None) -> list[Ruling]:
-    """The rulings made (since `since`), newest first."""
-    return _rulings(session, *([DisputeRuling.ruled_at >= since] if since else []))
+def rulings(session: Session, viewer: Actor | None,
+            since: datetime | None = None) -> list[Ruling]:
+    """The rulings made (since `since`), newest first, as `viewer` may see them (None:
+    numbers in the reasons masked)."""
+    return _rulings(session, viewer, *([DisputeRuling.ruled_at >= since] if since else []))
 
 
-def precedents(session: Session, category_code: str, lon: float | None, lat: float | None,
-               *, exclude_case: int | None = None) -> list[Ruling]:
+def precedents(session: Session, viewer: Actor | None, category_code: str, lon: float | None,
+               lat: float | None, *, exclude_case: int | None = None) -> list[Ruling]:
     """Rulings on cases of the same category within the set distance of a point, nearest first:
-    what the dispatcher sees when dispatching such a case."""
+    what the dispatcher sees when dispatching such a case (as `viewer` may see them)."""
     if lon is None or lat is None:
         return []
     radius = float(get_setting(session, "dispute_precedent_m"))
     dlat = radius / _METRES_PER_DEGREE
     dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
-    near = _rulings(session, DisputeRuling.category_code == category_code,
+    near = _rulings(session, viewer, DisputeRuling.category_code == category_code,
                     DisputeRuling.lat.between(lat - dlat, lat + dlat),
                     DisputeRuling.lon.between(lon - dlon, lon + dlon),
                     *([DisputeRuling.case_id != exclude_case] if exclude_case else []))
@@ -232,12 +241,14 @@ def precedents(session: Session, category_code: str, lon: float | None, lat: flo
     return sorted(out, key=lambda r: r.distance_m)
 
 
-def precedents_for_case(session: Session, case_id: int) -> list[Ruling]:
-    """The precedents for a case about to be dispatched."""
+def precedents_for_case(session: Session, case_id: int,
+                        viewer: Actor | None) -> list[Ruling]:
+    """The precedents for a case about to be dispatched, as `viewer` may see them."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
-    return precedents(session, case.category_code, case.lon, case.lat, exclude_case=case_id)
+    return precedents(session, viewer, case.category_code, case.lon, case.lat,
+                      exclude_case=case_id)
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -256,9 +267,10 @@ class Agenda:
     rulings: list[Ruling]
 
 
-def agenda(session: Session, since: datetime | None = None) -> Agenda:
-    """Open disputes and the rulings made since `since` (all when None)."""
-    return Agenda(open_disputes(session), rulings(session, since))
+def agenda(session: Session, viewer: Actor | None, since: datetime | None = None) -> Agenda:
+    """Open disputes and the rulings made since `since` (all when None), as `viewer` may see
+    them (None, for an export: numbers masked)."""
+    return Agenda(open_disputes(session), rulings(session, viewer, since))
 
 
 def export_agenda(a: Agenda, path: Path, *, title: str, labels: dict[str, str],
@@ -281,7 +293,8 @@ def export_agenda(a: Agenda, path: Path, *, title: str, labels: dict[str, str],
     _table(ruled_ws, [labels[k] for k in ("number", "category", "address", "owner", "reason",
                                           "ruled_by", "ruled_at", "returns")],
            [[r.number, f"{r.category_code} {r.category_name}", r.address, r.department_name,
-             r.reason, r.ruled_by, f"{r.ruled_at:%Y-%m-%d %H:%M}", r.returns] for r in a.rulings])
+             mask_phones_in(r.reason), r.ruled_by, f"{r.ruled_at:%Y-%m-%d %H:%M}", r.returns]
+            for r in a.rulings])   # a file has no role: masked whoever made the agenda
     for ws in (open_ws, ruled_ws):
         keep_text(ws)
     path = Path(path)

@@ -71,12 +71,14 @@ def tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]:
     notes = _request_notes(session, [c.id for c, *_ in rows])
     return [{"kind": "check", "kind_name": TASK_KINDS["check"], "answers": ANSWERS["check"],
              "case_number": c.number, "category": name, "cell_code": cell,
-             "address": c.address or "", "description": mask_phones_in(c.description),
+             "address": c.address or "",
+             "description": mask_phones_in(c.description, (c.reporter_phone,)),
              "lat": c.lat, "lon": c.lon, "photos": [p for p in c.photos or []
                                                    if isinstance(p, str)
                                                    and p.startswith("photos/")],
              "requested_at": c.updated_at.isoformat(timespec="minutes"),
-             "request_note": mask_phones_in(notes.get(c.id)), "cell": cell_geojson(ring)}
+             "request_note": mask_phones_in(notes.get(c.id), (c.reporter_phone,)),
+             "cell": cell_geojson(ring)}
             for c, name, cell, ring in rows] + verification.phone_tasks(session, officer)
 
 

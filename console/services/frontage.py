@@ -3,7 +3,7 @@ dispatcher's confirmation, the warnings and offences recorded against each unit,
 that offend again and again (the alert engine and the map read those)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,9 +16,11 @@ from console.domain.errors import DomainError, NotFound
 from console.domain.limits import check_text
 from console.domain.night_window import codes_named
 from console.domain.permissions import Permission
+from console.domain.privacy import mask_phone, phone_for
 from console.domain.workflow import Action
 from console.services import cases
 from console.services.actor import Actor, authorize
+from console.services.phone_view import role_now
 from console.services.settings import get_setting
 from console.services.trail import audited
 from console.store import feed
@@ -107,6 +109,9 @@ def save_unit(session: Session, actor: Actor, values: UnitValues, at: datetime,
     is refused (frontage_unit_changed); None (the workbook, which replaces what it names)
     changes it whatever it is."""
     actor = authorize(session, actor, Permission.EDIT_FRONTAGE)
+    stored = session.get(FrontageUnit, unit_id) if unit_id is not None else None
+    if stored is not None and stored.phone and values.phone == mask_phone(stored.phone):
+        values = replace(values, phone=stored.phone)   # the masked number shown, left as it was
     v = checked(values)
     other = session.scalar(select(FrontageUnit.id).where(FrontageUnit.code == v.code))
     if other is not None and other != unit_id:
@@ -141,8 +146,10 @@ def apply_values(unit: FrontageUnit, v: UnitValues, at: datetime) -> None:
     unit.letter_signed_on, unit.active, unit.updated_at = v.letter_signed_on, v.active, at
 
 
-def units(session: Session, now: datetime) -> list[UnitView]:
-    """Every unit (active first, by code) with its offences in the repeat period and warnings."""
+def units(session: Session, now: datetime, viewer: Actor | None) -> list[UnitView]:
+    """Every unit (active first, by code) with its offences in the repeat period and warnings;
+    the owner's mobile as `viewer` may see it (a citizen's number: masked like a caller's)."""
+    role = role_now(session, viewer)
     since = now - timedelta(days=_repeat_days(session))
     offences = dict(session.execute(
         select(FrontageRecord.unit_id, func.count()).where(
@@ -153,7 +160,8 @@ def units(session: Session, now: datetime) -> list[UnitView]:
         .group_by(FrontageRecord.unit_id)).all())
     rows = session.scalars(select(FrontageUnit).order_by(FrontageUnit.active.desc(),
                                                          FrontageUnit.code))
-    return [UnitView(u.id, u.code, u.name, u.kind, u.address, u.person, u.phone, u.stretch,
+    return [UnitView(u.id, u.code, u.name, u.kind, u.address, u.person,
+                     phone_for(role, u.phone) or None, u.stretch,
                      u.letter_signed_on, u.active, offences.get(u.id, 0), warnings.get(u.id, 0),
                      u.version)
             for u in rows]

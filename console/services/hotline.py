@@ -143,7 +143,7 @@ def duplicate_candidates(session: Session, category_code: str, lon: float, lat: 
     dlon = dlat / max(0.01, math.cos(math.radians(lat)))
     rows = session.execute(
         select(Case.id, Case.number, Case.version, Case.status, Category.name, Case.address,
-               Case.description, Case.reported_at, Case.lon, Case.lat)
+               Case.description, Case.reported_at, Case.lon, Case.lat, Case.reporter_phone)
         .join(Category, Category.code == Case.category_code)
         .where(Case.category_code.in_(_same_minor(session, category_code)),
                Case.reported_at >= now - window, Case.status.in_([s.value for s in OPEN]),
@@ -151,7 +151,7 @@ def duplicate_candidates(session: Session, category_code: str, lon: float, lat: 
                Case.duplicate_of_id.is_(None))).all()
     # The form asks with no viewer: a number a caller left in a description stays masked.
     out = [DuplicateCandidate(r.id, r.number, r.version, r.status, r.name, r.address or "",
-                              mask_phones_in(r.description), r.reported_at,
+                              mask_phones_in(r.description, (r.reporter_phone,)), r.reported_at,
                               distance_m(lon, lat, r.lon, r.lat)) for r in rows]
     return sorted((c for c in out if c.distance_m <= radius_m),
                   key=lambda c: (c.distance_m, c.reported_at))

@@ -21,11 +21,13 @@ from console.domain.errors import DomainError, NotFound, StaleVersion
 from console.domain.joint import Part, PartAction, PartRole, PartState
 from console.domain.limits import check_count
 from console.domain.permissions import Permission
+from console.domain.privacy import text_for
 from console.domain.roles import Role
 from console.domain.workflow import Action, Status
 from console.services import cases
 from console.services.actor import Actor, authorize
 from console.services.cases import CaseChange
+from console.services.phone_view import role_now
 from console.store import cases as case_store
 from console.store import feed, joint_queries
 from console.store.models import Case, CaseDepartment, Department
@@ -68,13 +70,24 @@ class PartView:
     version: int
 
 
-def parts(session: Session, case_id: int) -> list[PartView]:
-    """Every department's part of a case, the lead first (none for a single-department case)."""
+def parts(session: Session, case_id: int, viewer: Actor | None) -> list[PartView]:
+    """Every department's part of a case, the lead first (none for a single-department case);
+    a reply quoting a number shows it as `viewer` may see it (None: masked)."""
+    rows = joint_queries.parts_of(session, case_id)
+    if not rows:
+        return []
+    role = role_now(session, viewer)
+    caller = session.scalar(select(Case.reporter_phone).where(Case.id == case_id))
     names = dict(session.execute(select(Department.id, Department.name)).all())
-    return [PartView(r.department_id, names.get(r.department_id, ""), r.role, r.state,
-                     r.deadline, r.requested_deadline, r.reply, r.replied_at, r.returns,
-                     r.rework_count, r.extension_count, r.version)
-            for r in joint_queries.parts_of(session, case_id)]
+    return [_view(r, names.get(r.department_id, ""), role, caller) for r in rows]
+
+
+def _view(row: CaseDepartment, name: str, role: Role | None, caller: str | None) -> PartView:
+    return PartView(row.department_id, name, row.role, row.state, row.deadline,
+                    row.requested_deadline,
+                    None if row.reply is None else text_for(role, row.reply, (caller,)),
+                    row.replied_at, row.returns, row.rework_count, row.extension_count,
+                    row.version)
 
 
 def _part(row: CaseDepartment) -> Part:
@@ -234,15 +247,16 @@ def _move_case(session: Session, actor: Actor, case: Case, before: Part, after: 
     return None
 
 
-def department_parts(session: Session, department_id: int) -> list[tuple[int, PartView]]:
+def department_parts(session: Session, department_id: int,
+                     viewer: Actor | None) -> list[tuple[int, PartView]]:
     """A department's parts still open, as (case id, part), soonest deadline first: its share
-    of joint cases, lead or assisting."""
-    rows = session.scalars(select(CaseDepartment).where(
+    of joint cases, lead or assisting; replies as `viewer` may see them (None: masked)."""
+    rows = session.execute(select(CaseDepartment, Case.reporter_phone)
+                           .join(Case, Case.id == CaseDepartment.case_id).where(
         CaseDepartment.department_id == department_id,
         CaseDepartment.state.in_([s.value for s in joint.LIVE]))
-        .order_by(CaseDepartment.deadline))
+        .order_by(CaseDepartment.deadline)).all()
+    role = role_now(session, viewer)
     department = session.get(Department, department_id)
     name = department.name if department is not None else ""
-    return [(r.case_id, PartView(r.department_id, name, r.role, r.state, r.deadline,
-                                 r.requested_deadline, r.reply, r.replied_at, r.returns,
-                                 r.rework_count, r.extension_count, r.version)) for r in rows]
+    return [(r.case_id, _view(r, name, role, caller)) for r, caller in rows]

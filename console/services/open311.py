@@ -311,13 +311,14 @@ def _rows(session: Session, *conditions, limit: int = MAX_RESULTS) -> list[Reque
         status = Status(case.status)
         notes = STATUS_NOTES[status]
         if reasons.get(case.id):
-            notes = f"{notes}：{mask_phones_in(reasons[case.id])}"
+            notes = f"{notes}：{mask_phones_in(reasons[case.id], (case.reporter_phone,))}"
         media = next((p for p in case.photos or []
                       if isinstance(p, str) and p.startswith(("http://", "https://"))), None)
         out.append(RequestView(
             case.number, case.external_id, "closed" if status in TERMINAL else "open", notes,
             # The public sees no citizen's number, not even one typed into a description.
-            category_name, case.category_code, mask_phones_in(case.description), department,
+            category_name, case.category_code,
+            mask_phones_in(case.description, (case.reporter_phone,)), department,
             case.reported_at, case.updated_at,
             case.deadline if status in OPEN else None, case.address or "", cell_code,
             case.lat, case.lon, media))

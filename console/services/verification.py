@@ -43,13 +43,15 @@ def phone_tasks(session: Session, officer: FieldOfficer) -> list[dict[str, Any]]
     notes = _request_notes(session, [c.id for c, *_ in rows])
     return [{"kind": KIND, "kind_name": KIND_NAME, "answers": ANSWERS,
              "case_number": c.number, "category": name, "cell_code": cell,
-             "address": c.address or "", "description": mask_phones_in(c.description),
+             "address": c.address or "",
+             "description": mask_phones_in(c.description, (c.reporter_phone,)),
              "lat": c.lat, "lon": c.lon,
              "photos": [p for p in c.photos or [] if isinstance(p, str)
                         and p.startswith("photos/")],
              "requested_at": (c.verify_requested_at or c.updated_at).isoformat(timespec="minutes"),
              "due": c.verify_due.isoformat(timespec="minutes") if c.verify_due else None,
-             "request_note": mask_phones_in(notes.get(c.id))} for c, name, cell in rows]
+             "request_note": mask_phones_in(notes.get(c.id), (c.reporter_phone,))}
+            for c, name, cell in rows]
 
 
 def _request_notes(session: Session, case_ids: list[int]) -> dict[int, str]:

@@ -143,8 +143,10 @@ class DisputesDialog(QDialog):
 
     @Slot()
     def reload(self) -> None:
+        viewer = self.actor_of()
+
         def read(s):
-            return disputes.agenda(s), disputes.departments(s), disputes.threshold(s)
+            return disputes.agenda(s, viewer), disputes.departments(s), disputes.threshold(s)
         self.tasks.run(read, on_done=self._show, on_error=self._failed, owner=self,
                        key=(id(self), "disputes"))
 
@@ -229,7 +231,7 @@ class DisputesDialog(QDialog):
         target = Path(path)
 
         def write(s) -> str:
-            agenda = disputes.agenda(s)
+            agenda = disputes.agenda(s, None)     # a file has no role: numbers masked
             return str(disputes.export_agenda(agenda, target, title=title, labels=labels,
                                               exported_at=datetime.now().replace(microsecond=0)))
         self.tasks.run(write, on_done=self._exported, on_error=self._failed, owner=self)

@@ -181,7 +181,8 @@ class FrontageDialog(QDialog):
     # --- reading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.tasks.run(lambda s: frontage.units(s, now()), on_done=self._show,
+        viewer = self.actor
+        self.tasks.run(lambda s: frontage.units(s, now(), viewer), on_done=self._show,
                        on_error=self._error, owner=self, key=(id(self), "units"))
 
     def _show(self, views: list[frontage.UnitView]) -> None:

@@ -64,7 +64,8 @@ class ActionRunner(QObject):
                                                                        describe_error(e)),
                             owner=dialog)
         if dialog.joint is not None:   # earlier rulings on disputes of this kind nearby
-            self._tasks.run(lambda s: disputes.precedents_for_case(s, case_id),
+            viewer = self.actor
+            self._tasks.run(lambda s: disputes.precedents_for_case(s, case_id, viewer),
                             on_done=lambda p, d=dialog: self._if_open(d, d.joint.set_precedents, p),
                             owner=dialog)
         if "patrol" in fields:
