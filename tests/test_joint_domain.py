@@ -75,6 +75,10 @@ def test_extension_per_part():
     a, _ = perform(a, PartAction.REQUEST_EXTENSION, Role.DEPARTMENT, at=T0, reason="rain",
                    deadline=T0 + timedelta(days=3))
     assert PartAction.REQUEST_EXTENSION not in allowed(a, Role.DEPARTMENT)
+    with pytest.raises(DomainError) as again:     # a second request would replace the first
+        perform(a, PartAction.REQUEST_EXTENSION, Role.DEPARTMENT, at=T0, reason="more rain",
+                deadline=T0 + timedelta(days=5))
+    assert again.value.code == "extension_already_requested"
     a, _ = perform(a, PartAction.APPROVE_EXTENSION, Role.LEADER, at=T0)
     assert a.deadline == T0 + timedelta(days=3) and a.extension_count == 1
     assert lead.deadline == T0 + timedelta(days=1)

@@ -144,6 +144,9 @@ def perform(part: Part, action: PartAction | str, role: Role | str, *, at: datet
     if action in (PartAction.APPROVE_EXTENSION, PartAction.DENY_EXTENSION) and \
             part.requested_deadline is None:
         raise DomainError("extension_not_requested")
+    if action is PartAction.REQUEST_EXTENSION and part.requested_deadline is not None:
+        # One request awaits the leader's decision: a second would replace it unseen.
+        raise DomainError("extension_already_requested")
     return apply(part, action, data, at), data
 
 
