@@ -140,3 +140,18 @@ def test_end_to_end_through_the_engine_at_the_boundaries(db):
     assert kinds(at(1, "02:00")) == {"left_early"}
     assert kinds(at(1, "02:01")) == {"left_early"}
     assert early in C.open_alerts(db)
+
+
+def test_back_to_back_shifts_are_one_stretch_of_duty():
+    """A 24-hour shift every day, or 08–16 then 16–24: no restart at the hand-over, so standing
+    still across midnight stays 窝岗 (it used to start again at 00:00)."""
+    from console.domain.patrol_state import on_shift
+    day = datetime(2026, 3, 9)                                     # a Monday
+    every_day = [("0123456", "00:00", "00:00")]
+    assert on_shift(every_day, day + timedelta(minutes=5)) == (day - timedelta(days=7),
+                                                               day + timedelta(days=8))
+    halves = [("0123456", "08:00", "16:00"), ("0123456", "16:00", "00:00")]
+    assert on_shift(halves, day.replace(hour=15)) == (day.replace(hour=8),
+                                                      day + timedelta(days=1))
+    apart = [("0123456", "08:00", "12:00"), ("0123456", "14:00", "18:00")]
+    assert on_shift(apart, day.replace(hour=15)) == (day.replace(hour=14), day.replace(hour=18))

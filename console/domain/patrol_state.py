@@ -97,13 +97,38 @@ def minutes_to_shift_end(end: str, now: datetime) -> float:
 Shift = tuple[str, str, str]   # (weekdays, "HH:MM" start, "HH:MM" end)
 
 
-def on_shift(shifts: Iterable[Shift], now: datetime) -> tuple[datetime, datetime] | None:
-    """The occurrence of any of an officer's shifts that contains `now`."""
+def _occurrence_at(shifts: Sequence[Shift], now: datetime) -> tuple[datetime, datetime] | None:
     for weekdays, start, end in shifts:
         hit = current_shift(weekdays, start, end, now)
         if hit is not None:
             return hit
     return None
+
+
+#: How many back-to-back occurrences on_shift joins at most on each side (a week of 24-hour
+#: shifts): enough for any roster, and a bound on the work.
+_JOINED = 7
+
+
+def on_shift(shifts: Sequence[Shift], now: datetime) -> tuple[datetime, datetime] | None:
+    """The stretch of duty of an officer's shifts that contains `now`: occurrences back to back
+    (a 24-hour shift every day, or 08:00–16:00 then 16:00–24:00) are one stretch, so standing
+    still across midnight is still 窝岗 and the shift does not restart at the hand-over."""
+    hit = _occurrence_at(shifts, now)
+    if hit is None:
+        return None
+    begin, end = hit
+    for _ in range(_JOINED):
+        before = _occurrence_at(shifts, begin - timedelta(microseconds=1))
+        if before is None or before[1] != begin:
+            break
+        begin = before[0]
+    for _ in range(_JOINED):
+        after = _occurrence_at(shifts, end)
+        if after is None or after[0] != end:
+            break
+        end = after[1]
+    return begin, end
 
 
 def latest_shift(shifts: Iterable[Shift], now: datetime) -> tuple[datetime, datetime] | None:
