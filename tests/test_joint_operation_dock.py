@@ -39,3 +39,21 @@ def test_the_after_action_tab_shows_the_figures(qtbot, dock):
     assert rows[0][0] == "甲局" and rows[1][0].startswith("乙局")
     d.tabs.setCurrentWidget(view)
     d.grab().save("/tmp/jointop-dock.png")
+
+
+def test_the_workbook_has_an_after_action_sheet(qtbot, dock, tmp_path):
+    from openpyxl import load_workbook
+    d = dock
+    path = tmp_path / "operation.xlsx"
+    with qtbot.waitSignal(d.export.done, timeout=20_000):
+        d.export.start(d.data.campaign_id, d.data.name, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames[-1] == "After-action summary"
+    ws = wb["After-action summary"]
+    assert [c.value for c in ws[6]] == ["Department", "Referred", "As lead", "Assisting",
+                                        "Handled", "Overdue", "In the operation"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=7) if r[0].value is not None]
+    assert [r[:2] for r in rows[:5]] == [["Cases found", 5], ["Found by patrols", 3],
+                                         ["Cases handled", 2], ["Cases referred", 4],
+                                         ["Still open", 4]]
+    assert rows[5:] == [["甲局", 3, 1, 1, 1, 1, "yes"], ["乙局", 3, 1, 1, 2, 1, "no"]]
