@@ -87,7 +87,7 @@ def create_operation(database, town) -> int:  # noqa: F811
         return campaigns.create(s, town.leader, form, at(1, 0)).campaign_id
 
 
-def _expected(town) -> dict:
+def _expected(town) -> dict:  # noqa: F811
     A, B = town.depts["甲局"], town.depts["乙局"]
     return {"found": 5, "by_patrol": 3, "handled": 2, "referred": 4, "open": 4,
             "departments": [

@@ -9,8 +9,8 @@ import pytest
 from console.common.selection import Selection
 from console.live.tasks import TaskRunner
 from console.ui.campaigns.dock import CampaignDock
-from tests.test_joint_operation import NOW, create_operation
 from tests.test_campaigns import database, town  # noqa: F401 — the fixtures
+from tests.test_joint_operation import NOW, create_operation
 
 
 @pytest.fixture

@@ -61,6 +61,10 @@ class AfterAction:
         return cls(**data)
 
 
+def _zero() -> dict[str, int]:
+    return {"referred": 0, "lead": 0, "assist": 0, "handled": 0, "overdue": 0}
+
+
 def _by(t: datetime | None, end: datetime) -> bool:
     return t is not None and t <= end
 
@@ -80,7 +84,7 @@ def summary(session: Session, scope: Scope, start: datetime, upto: datetime,
     per: dict[int, dict[str, int]] = {}
 
     def count(dep: int, key: str) -> None:
-        per.setdefault(dep, dict(referred=0, lead=0, assist=0, handled=0, overdue=0))[key] += 1
+        per.setdefault(dep, _zero())[key] += 1
 
     for cid, _source, dep, dispatched, handled, closed, deadline in cases:
         if cid in parts:
@@ -104,7 +108,7 @@ def summary(session: Session, scope: Scope, start: datetime, upto: datetime,
                 count(dep, "overdue")
     named = set(departments)
     for dep in named:
-        per.setdefault(dep, dict(referred=0, lead=0, assist=0, handled=0, overdue=0))
+        per.setdefault(dep, _zero())
     names = q.department_names(session, per)
     rows = [DepartmentFigures(dep, names.get(dep, str(dep)), dep in named, **f)
             for dep, f in per.items()]
