@@ -39,6 +39,7 @@ def test_targets_trend_and_case_pick(qtbot, dock):
     assert [d.open_cases.item(r, 0).text() for r in range(d.open_cases.rowCount())] == [
         "old", "a4", "a5"]
     assert d.edit_button.isVisibleTo(d) and d.close_button.isVisibleTo(d)
+    assert not d.tabs.isTabVisible(d.tabs.indexOf(d.after_action))   # not a joint operation
     with qtbot.waitSignal(selection.case_selected) as picked:
         d.open_cases.cellClicked.emit(1, 0)
     assert picked.args == [d.data.open_cases[1]["case_id"]]

@@ -1,7 +1,8 @@
 """A campaign as an Excel workbook (openpyxl): what a leader hands in at the end of a shift.
 
 Sheets: the targets with their state and the trend per day, the open focus cases, the slowest
-departments and streets, the supervision orders. Every sheet opens with a header naming the
+departments and streets, the supervision orders, and for a joint operation (联合执法) its
+after-action summary. Every sheet opens with a header naming the
 campaign, its scope, its period and the time of export; shares carry a percent format, times a
 date format; the header rows are frozen. The figures are the dashboard's own
 (services/campaign_progress.progress), so the file says what the screen said. The file appears
@@ -154,6 +155,8 @@ def write_workbook(p: Progress, path: Path, *, scope: str, labels: dict[str, str
                         (_time(o["issued_at"]), DATE_FORMAT), (_time(o["due_at"]), DATE_FORMAT),
                         (_time(o["answered_at"]), DATE_FORMAT),
                         (_time(o["closed_at"]), DATE_FORMAT)])
+    if p.after_action is not None:
+        _after_action(sheets, p.after_action, labels)
     for sheet in wb.worksheets:
         keep_text(sheet)    # a campaign or reason written `=1+1` is text, not a formula
     check()
@@ -165,6 +168,23 @@ def write_workbook(p: Progress, path: Path, *, scope: str, labels: dict[str, str
     finally:
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
+
+
+def _after_action(sheets: _Sheets, figures: dict[str, Any], labels: dict[str, str]) -> None:
+    """A joint operation's after-action summary (services/joint_operation.py): the totals,
+    then a row per department."""
+    ws = sheets.sheet(labels["after_action"], [
+        (labels["department"], 22), (labels["referred"], 10), (labels["as_lead"], 10),
+        (labels["as_assist"], 10), (labels["handled"], 10), (labels["overdue"], 10),
+        (labels["participating"], 12)])
+    for key in ("found", "by_patrol", "handled", "referred", "open_cases"):
+        sheets.row(ws, [(labels[f"aa_{key}"], None),
+                        (figures["open" if key == "open_cases" else key], "0")])
+    sheets.row(ws, [(None, None)])
+    for d in figures["departments"]:
+        sheets.row(ws, [(d["name"], None), (d["referred"], "0"), (d["lead"], "0"),
+                        (d["assist"], "0"), (d["handled"], "0"), (d["overdue"], "0"),
+                        (labels["yes"] if d["participating"] else labels["no"], None)])
 
 
 def export_campaign(session: Session, campaign_id: int, path: Path, *, now: datetime,

@@ -22,6 +22,7 @@ from console.domain.evaluation import Level, Period
 from console.domain.workflow import Status
 from console.services.cell_index import CellIndex, ring_boxes
 from console.services.evaluation import evaluate_many
+from console.services.joint_operation import summary
 from console.store import campaign_queries as q
 from console.store.evaluation_queries import Scope
 from console.store.models import Campaign
@@ -62,6 +63,8 @@ class Progress:
     coverage: dict[str, Any]
     orders: list[dict[str, Any]]
     on_time: dict[str, int] = field(default_factory=dict)   # due, closed_on_time
+    # A joint operation's after-action summary (services/joint_operation.py), frozen with the rest.
+    after_action: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,7 +147,9 @@ def progress(session: Session, campaign_id: int, now: datetime, *,
         open_cases=q.open_cases(session, campaign_id) if details else [],
         slowest_departments=slowest_departments, slowest_streets=slowest_streets,
         coverage=coverage, orders=q.orders_of(session, campaign_id) if details else [],
-        on_time={"due": len(due), "closed_on_time": closed_on_time})
+        on_time={"due": len(due), "closed_on_time": closed_on_time},
+        after_action=summary(session, scope, c.starts_at, upto, list(c.departments or ())).to_json()
+        if details and c.kind == "joint" else None)
 
 
 def _on_time(deadline: datetime, closed: datetime | None, handled: datetime | None,

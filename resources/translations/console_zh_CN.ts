@@ -152,6 +152,37 @@
     </message>
 </context>
 <context>
+    <name>AfterActionView</name>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Referred</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Lead / assisting</source>
+        <translation>主办 / 协办</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Cases found %1 (by patrols %2) · handled %3 · referred %4 · still open %5</source>
+        <translation>发现案件 %1 件（巡查发现 %2 件）· 处置 %3 件 · 派遣 %4 件 · 未结 %5 件</translation>
+    </message>
+    <message>
+        <source>%1 (not in the operation)</source>
+        <translation>%1（非参加部门）</translation>
+    </message>
+</context>
+<context>
     <name>BaseMapDialog</name>
     <message>
         <source>Base map of the centre</source>
@@ -525,6 +556,10 @@
     <message>
         <source>Supervision orders</source>
         <translation>督办单</translation>
+    </message>
+    <message>
+        <source>After-action summary</source>
+        <translation>行动总结</translation>
     </message>
     <message>
         <source>closed</source>

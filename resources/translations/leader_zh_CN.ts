@@ -386,6 +386,50 @@
         <translation>关闭时间</translation>
     </message>
     <message>
+        <source>After-action summary</source>
+        <translation>行动总结</translation>
+    </message>
+    <message>
+        <source>Referred</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>As lead</source>
+        <translation>主办</translation>
+    </message>
+    <message>
+        <source>Assisting</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>In the operation</source>
+        <translation>参加部门</translation>
+    </message>
+    <message>
+        <source>Cases found</source>
+        <translation>发现案件</translation>
+    </message>
+    <message>
+        <source>Found by patrols</source>
+        <translation>巡查发现</translation>
+    </message>
+    <message>
+        <source>Cases handled</source>
+        <translation>处置案件</translation>
+    </message>
+    <message>
+        <source>Cases referred</source>
+        <translation>派遣案件</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>未结案件</translation>
+    </message>
+    <message>
         <source>On-time closure rate ≥</source>
         <translation>按期结案率 ≥</translation>
     </message>

@@ -336,7 +336,7 @@ Closed {closed}, call back by {due}</source>
     <name>Callbacks</name>
     <message>
         <source>Satisfied</source>
-        <extracomment>The call-back list follows these changes (a closure queues one; an answer takes it away).</extracomment>
+        <extracomment>The call-back list follows these changes (a closure queues one; an answer takes it away). Of the case changes only these add or take away a call-back: any other re-reading the list would be one more statement per seat for every change in the city.</extracomment>
         <translation>满意</translation>
     </message>
     <message>

@@ -19,6 +19,7 @@ from console.domain.permissions import Permission, may
 from console.live.tasks import TaskRunner
 from console.services import campaigns
 from console.services.campaign_progress import progress
+from console.ui.campaigns.after_action import AfterActionView
 from console.ui.campaigns.editor import CampaignEditor, kind_names
 from console.ui.queues.supervision_badge import supervision_badge
 from console.ui.queues.supervision_box import DepartmentOrders
@@ -101,6 +102,9 @@ class CampaignDock(QDockWidget):
         self.tabs.addTab(self.open_cases, self.tr("Open focus cases"))
         self.tabs.addTab(self.slowest, self.tr("Slowest"))
         self.tabs.addTab(self.orders, self.tr("Supervision orders"))
+        self.after_action = AfterActionView(body)   # joint operations (联合执法) only
+        self.tabs.addTab(self.after_action, self.tr("After-action summary"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.after_action), False)
         top = QSplitter(Qt.Orientation.Horizontal, body)
         top.addWidget(self.targets)
         top.addWidget(self.plot)
@@ -257,6 +261,8 @@ class CampaignDock(QDockWidget):
                                   self.tr("closed") if o["closed_at"] else
                                   self.tr("answered") if o["answered_at"] else self.tr("open"))
                                  for o in p.orders])
+        self.tabs.setTabVisible(self.tabs.indexOf(self.after_action), p.kind == "joint")
+        self.after_action.show_summary(p.after_action)
 
     @staticmethod
     def _fill(table: QTableWidget, rows) -> None:

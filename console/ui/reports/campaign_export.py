@@ -48,7 +48,13 @@ class CampaignExport(QObject):
             "level": self.tr("Level"), "reason": self.tr("Reason"), "issued": self.tr("Issued"),
             "due": self.tr("Due"), "answered": self.tr("Answered"), "closed_at": self.tr("Closed"),
             "level1": supervision_level_name(1), "level2": supervision_level_name(2),
-            "level3": supervision_level_name(3)}
+            "level3": supervision_level_name(3),
+            "after_action": self.tr("After-action summary"), "referred": self.tr("Referred"),
+            "as_lead": self.tr("As lead"), "as_assist": self.tr("Assisting"),
+            "handled": self.tr("Handled"), "participating": self.tr("In the operation"),
+            "aa_found": self.tr("Cases found"), "aa_by_patrol": self.tr("Found by patrols"),
+            "aa_handled": self.tr("Cases handled"), "aa_referred": self.tr("Cases referred"),
+            "aa_open_cases": self.tr("Still open")}
 
     def target_names(self) -> dict[str, str]:
         return {"on_time_closure_rate": self.tr("On-time closure rate ≥"),
