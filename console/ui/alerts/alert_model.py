@@ -94,7 +94,10 @@ class AlertListModel(QAbstractListModel):
     def set_audience(self, role: str | None, department_id: int | None) -> bool:
         """Whose seat this is (domain.alert_rules.seat_sees); takes effect with the next
         replace_all. True if what the seat sees may change (the panel reloads then)."""
-        audience = (role, department_id if role == "department" else None)
+        # Every seat but a department's sees the same alerts: signing in as another of them
+        # changes nothing (a reload then would clear the selection under the user's hand).
+        audience = ((role, department_id) if role == "department" and department_id is not None
+                    else (None, None))
         changed, self._audience = audience != self._audience, audience
         return changed
 
