@@ -355,12 +355,38 @@ def _field_command(args) -> int:
         db.dispose()
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes: a handler bound to the stream of
+    the first call (basicConfig's) wrote into a closed one once that stream was replaced — the
+    next command in the same process (a test's capture, an embedding program) got a
+    "Logging error" traceback on its stderr instead of the message."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def _log_to_stderr(level: int) -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _Stderr) for h in root.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `city-console` and `python -m console`."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _log_to_stderr(logging.INFO if args.verbose else logging.WARNING)
     _warn_password_in_url(args)
     if args.command == "init-db":
         return _init_db(args.sub_db or args.db, args.sub_lang or args.lang, args)

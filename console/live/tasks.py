@@ -98,9 +98,18 @@ class Task(QObject):
         self._lock = threading.Lock()
         self._dropped = False
         self._started = False
+        self.on_progress: Progress | None = None
         self.finished.connect(self._deliver_result)
         self.failed.connect(self._deliver_error)
         self.skipped.connect(self._end)
+        # A bound slot of this GUI-thread object: the worker's emit is queued to the GUI thread.
+        # (A lambda has no thread: it ran on the worker, where a progress dialog's setValue
+        # started a timer — "Timers cannot be started from another thread".)
+        self.progress.connect(self._deliver_progress)
+
+    def _deliver_progress(self, fraction: float, stage: str) -> None:
+        if self.on_progress is not None and not self._dropped:
+            self.on_progress(fraction, stage)
 
     @property
     def dropped(self) -> bool:
@@ -219,9 +228,7 @@ class TaskRunner(QObject):
                   owner: QObject | None = None, key: Hashable | None = None) -> Task:
         """`run_long` for a plain callable of the job (no session)."""
         task = self._task(on_done, on_error, owner, key, Lane.LONG)
-        if on_progress is not None:
-            task.progress.connect(lambda fraction, stage: None if task.dropped
-                                  else on_progress(fraction, stage))
+        task.on_progress = on_progress
         job = Job(task)
         self._pools[Lane.LONG].start(_Job(lambda: fn(job), task))
         return task
