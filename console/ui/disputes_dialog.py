@@ -41,6 +41,7 @@ ActorOf = Callable[[], Actor | None]
 
 def _item(text: str, data: object = None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
+    item.setToolTip(text)      # one line a row: a long reason is read in full here
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)
@@ -175,8 +176,6 @@ class DisputesDialog(QDialog):
                                         r.department_name, r.reason, r.ruled_by,
                                         f"{r.ruled_at:%Y-%m-%d %H:%M}")):
                 self.ruled_table.setItem(i, col, _item(text))
-        self.open_table.resizeRowsToContents()   # tens of rows at most: a meeting's agenda
-        self.ruled_table.resizeRowsToContents()
         self.note.setText(self.tr(
             "A case returned as not-ours more than {n} times is a dispute. The duty leader's "
             "ruling binds: the case is dispatched to the owner, which cannot return it again; "
