@@ -147,6 +147,31 @@ def test_department_indicators(database, town):
     assert [r.name for r in sorted(rows.values(), key=lambda r: r.rank or 99)][:2] == ["甲局", "乙局"]
 
 
+def test_the_scan_gives_its_connection_back_with_the_cache_it_had(database, town):
+    """The grouped scan widens SQLite's page cache for itself only: a pooled connection kept at
+    32 MiB would hold that memory for the rest of the seat's life. PostgreSQL is left alone."""
+    from console.store import evaluation_queries as q
+    with database.session() as s:
+        connection = s.connection()
+        sqlite = connection.dialect.name == "sqlite"
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
+        seen = []
+        real = connection.exec_driver_sql
+
+        def spy(sql, *args, **kw):
+            seen.append(sql)
+            return real(sql, *args, **kw)
+        connection.exec_driver_sql = spy
+        rows = q.unit_counts_many(s, [(WEEK.start, NOW)], 24.0)
+        assert rows                                               # it did scan the town
+        if not sqlite:
+            assert seen == []
+            return
+        assert seen == ["PRAGMA cache_size", f"PRAGMA cache_size=-{q.SCAN_CACHE_KIB}",
+                        f"PRAGMA cache_size={before}"]
+        assert real("PRAGMA cache_size").scalar() == before
+
+
 def test_region_indicators(database, town):
     streets = _rank(database, Level.STREET)
     s1, s2 = streets["一街道"], streets["二街道"]

@@ -20,6 +20,7 @@ index), closed since the start, or still running. A count's condition implies th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -239,7 +240,29 @@ def unit_counts_many(session: Session, periods: list[tuple[datetime, datetime]],
             sums.append(func.coalesce(func.sum(product), 0))
     stmt = (select(sub.c.department_id, sub.c.community_id, *sums)
             .group_by(sub.c.department_id, sub.c.community_id))
-    return [tuple(r) for r in session.execute(stmt)]
+    with _roomy_cache(session, dialect):
+        return [tuple(r) for r in session.execute(stmt)]
+
+
+#: SQLite's page cache during the grouped scan (KiB). The default 2 MiB makes the scan re-read
+#: index and table pages it has just evicted: 32 MiB took the 30-day evaluation of the
+#: million-case city from ~920 to ~850 ms. Only for the scan — kept on every pooled
+#: connection it grew a seat's memory by ~100 MB.
+SCAN_CACHE_KIB = 32 * 1024
+
+
+@contextmanager
+def _roomy_cache(session: Session, dialect: str):
+    if dialect != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SCAN_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def unit_counts(session: Session, start: datetime, upto: datetime, check_hours: float,
