@@ -165,6 +165,14 @@ def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, t
     window.show_wall(True, can_leave=False)
     window.show_wall(False)                 # --wall: the switch stays on
     assert window.wall.active
+    # Closing on the wall keeps the seat's own layout for its next ordinary start.
+    window.save_layout()
+    again = MainWindow(tasks, SeatSettings.open(), database_url=db.url)
+    qtbot.addWidget(again)
+    assert again.restoreState(SeatSettings.open().get("window/state"))
+    again.show()
+    assert again.queue_dock.isVisible() and again.alerts_dock.isVisible()
+    again.map_widget.shutdown()
     window.wall.view.stop()
     the_map.shutdown()   # the map's page may come up later: its thread with it
     assert tasks.wait(10000)

@@ -527,9 +527,15 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def save_layout(self) -> None:
-        """Remember geometry and dock layout for the next start of this seat."""
-        self.settings.set("window/geometry", self.saveGeometry())
-        self.settings.set("window/state", self.saveState())
+        """Remember geometry and dock layout for the next start of this seat: the seat's own
+        when it closes on the wall, not the wall's (every dock hidden, full screen), which
+        the next ordinary start would have opened with."""
+        wall = getattr(self, "wall", None)
+        if wall is not None and wall.active:
+            self.settings.set("window/state", wall.seat_state)
+        else:
+            self.settings.set("window/geometry", self.saveGeometry())
+            self.settings.set("window/state", self.saveState())
         self.settings.sync()
 
     def resizeEvent(self, event) -> None:

@@ -30,6 +30,11 @@ class WallMode(QObject):
     def active(self) -> bool:
         return self.view is not None
 
+    @property
+    def seat_state(self) -> QByteArray:
+        """The window's dock layout from before the wall."""
+        return self._state
+
     def enter(self, *, can_leave: bool = True, full_screen: bool = True) -> WallView:
         """Show the wall (again: the one showing). `can_leave=False` (--wall): Esc stays."""
         if self.view is not None:
