@@ -1,8 +1,11 @@
 """Test setup: offscreen Qt, settings and data in tmp_path, a fresh migrated database per test."""
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +13,12 @@ import pytest
 pytest_plugins = ("tests.service_city",)
 
 # Before anything imports Qt: no screen here, and QtWebEngine refuses to run as root sandboxed.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is a dispatcher's 1920×1080 workstation, not the plugin's 800×600, on
+# which a window opens at its minimum size (it fits itself to the screen).
+_SCREEN = Path(tempfile.gettempdir()) / "city-console-test-screen-1920x1080.json"
+_SCREEN.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920,
+                                            "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 

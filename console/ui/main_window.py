@@ -4,7 +4,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.queue_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.status_dock)
-        self.resize(1440, 900)
+        self.resize(self._first_size())
         self.resizeDocks([self.queue_dock, self.alerts_dock], [450, 320],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.status_dock], [150], Qt.Orientation.Vertical)
@@ -517,6 +517,13 @@ class MainWindow(QMainWindow):
         for dock in (self.queue_dock, self.alerts_dock, self.status_dock):
             dock.setFloating(False)
             dock.show()
+
+    def _first_size(self) -> QSize:
+        """1440×900, or the screen's free area where that is smaller (a 1366×768 seat's
+        window ran past the screen's bottom, its status bar out of sight)."""
+        wanted = QSize(1440, 900)
+        screen = self.screen() or QApplication.primaryScreen()
+        return wanted if screen is None else wanted.boundedTo(screen.availableGeometry().size())
 
     def _restore_layout(self) -> None:
         geometry: QByteArray = self.settings.get("window/geometry")
