@@ -87,3 +87,22 @@ def test_map_alerts_and_kpis_agree_on_every_patrol_state(db):
     # The day went through every state, so the agreement says something.
     assert seen >= {PatrolStatus.ON_DUTY, PatrolStatus.OFF_POST, PatrolStatus.IDLE,
                     PatrolStatus.OFFLINE, PatrolStatus.LEFT_EARLY, PatrolStatus.OFF_SHIFT}, seen
+
+
+def test_the_map_starts_from_stored_tracks_and_the_fixes_written_since(db):
+    """A seat opening its map while phones report: the engine stored its tracks a while ago
+    and fixes arrived after them. The map takes those fixes (the engine's own tuples) and
+    decides as a replay of the whole history does — it used to fail on them, leaving the map
+    without a case marker or a patrol."""
+    city = C.build(db)
+    engine = AlertEngine()
+    C.walk(db, city, H(8), H(8, 20), C.inside)
+    C.evaluate(db, engine, H(8, 20))                      # the engine stores the tracks
+    C.walk(db, city, H(8, 20, ) + timedelta(seconds=30), H(8, 40), EAST)   # then walks off
+    with db.session() as s:
+        start = map_patrols.start_tracks(s, H(8, 40), map_patrols.state_rules(s))
+    assert start is not None and len(start.fixes) == 40   # 8:20:30 … 8:40, every 30 s
+    from_stored, marker = map_verdict(db, city.officer_id, H(8, 40), summaries=True)
+    replayed, replayed_marker = map_verdict(db, city.officer_id, H(8, 40))
+    assert marker is replayed_marker is PatrolStatus.OFF_POST
+    assert from_stored.conditions == replayed.conditions

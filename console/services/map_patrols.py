@@ -218,11 +218,13 @@ class PatrolWatch:
         self._track.update(restored)
         if start is not None:
             # In arrival order, officer by officer: round i holds each one's i-th fix.
+            # The fixes are the engine's driver tuples (id, officer, at, lon, lat, accuracy,
+            # speed), as store.patrol_tracks.track_start reads them for both.
             count: dict[int, int] = defaultdict(int)
-            for f in start.fixes:
-                officer = f.patrol_officer_id
+            for _, officer, at, lon, lat, accuracy, speed in start.fixes:
                 if officer in self.info:
-                    steps[count[officer]][officer] = f
+                    steps[count[officer]][officer] = Fix(officer, at, lon, lat, speed=speed,
+                                                         accuracy=accuracy)
                     count[officer] += 1
         for i in sorted(steps):
             self._take(steps[i])
