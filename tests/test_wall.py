@@ -140,7 +140,7 @@ def test_type_scales_with_the_wall(wall):
     assert scaled(1200, 1600)["value"] < scaled(1080, 1920)["value"]   # 4:3: by the width
 
 
-def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, town):
+def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, town, monkeypatch):
     from console.common.seat_settings import SeatSettings
     from console.ui.main_window import MainWindow
     tasks = TaskRunner(db)
@@ -150,6 +150,9 @@ def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, t
     with qtbot.waitSignal(window.overview_loaded, timeout=5000):
         window.show()
     the_map = window.map_widget
+    sent = []
+    monkeypatch.setattr(the_map, "send", lambda op, **kw: sent.append((op, kw)))
+    the_map.settings.set("map/view", "30.250000,120.160000,15")   # the dispatcher's own
     assert window.wall_action.isVisible() and window.wall_action.isEnabled()
     window.wall_action.trigger()
     view = window.wall.view
@@ -158,7 +161,9 @@ def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, t
     assert not any(d.isVisible() for d in window.findChildren(QDockWidget))
     assert not window.menuBar().isVisible()
     qtbot.waitUntil(lambda: view.live is not None, timeout=10000)
+    qtbot.waitUntil(lambda: ("fit", {}) in sent, timeout=5000)   # the whole city on the wall
     qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert sent[-1] == ("view", {"lat": 30.25, "lon": 120.16, "zoom": 15})   # and back
     assert window.centralWidget() is the_map and not window.wall.active
     assert the_map.isVisible() and the_map.toolbar.isVisible() and the_map.view.zoomFactor() == 1.0
     assert window.queue_dock.isVisible() and not window.wall_action.isChecked()

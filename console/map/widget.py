@@ -121,6 +121,25 @@ class MapWidget(QWidget):
         self.view.map_page.setUrlRequestInterceptor(None)
         self.view.map_page.deleteLater()
 
+    # --- the view ------------------------------------------------------------------------
+
+    def fit_city(self) -> None:
+        """The whole city in view, at the map's present size (the wall, whatever the seat had
+        zoomed to)."""
+        self.send("fit")
+
+    def saved_view(self) -> str:
+        """The view the seat keeps ('lat,lon,zoom'; empty: the whole city)."""
+        return self.settings.get("map/view")
+
+    def restore_view(self, view: str) -> None:
+        """Back to a view `saved_view` gave, after the wall showed the whole city."""
+        try:
+            lat, lon, zoom = view.split(",")
+            self.send("view", lat=float(lat), lon=float(lon), zoom=int(zoom))
+        except ValueError:
+            self.send("fit")
+
     # --- building and loading --------------------------------------------------------------
 
     def page_options(self) -> page.PageOptions:

@@ -125,7 +125,17 @@
 
     fit: function () {
       var b = app.config.bbox;
-      app.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] });
+      var map = app.map, snap = map.options.zoomSnap;
+      map.invalidateSize(false);   // the view may have just been resized (the wall)
+      // A quarter step: whole zoom levels left the city filling half a wall.
+      map.options.zoomSnap = 0.25;
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] });
+      map.options.zoomSnap = snap;
+    },
+
+    view: function (msg) {
+      app.map.invalidateSize(false);
+      app.map.setView([msg.lat, msg.lon], msg.zoom, { animate: false });
     },
 
     watch: function (msg) { app.watch = { id: msg.id, lat: msg.lat }; }

@@ -38,6 +38,8 @@ LIVE_MIN_INTERVAL_MS = 3_000
 LIVE_PERIOD_MS = 30_000
 RANKINGS_PERIOD_MS = 10 * 60_000
 ROTATE_MS = 15_000
+#: After the wall's last resize, the map fits the city (the page takes its new size first).
+FIT_DELAY_MS = 300
 
 
 class WallView(QWidget):
@@ -61,6 +63,7 @@ class WallView(QWidget):
         self.frame_cpu_ms: list[float] = []   # …and the GUI thread's CPU time in it
         self._reading = self._again = False
         self._styled_for = (0, "")
+        self._seat_view = ""   # the map's view before the wall, given back on leaving
         self._build()
         self._wire()
 
@@ -131,6 +134,10 @@ class WallView(QWidget):
         self.rotation = QTimer(self, interval=ROTATE_MS)
         self.rotation.timeout.connect(self.rotate)
         self._tick = QTimer(self, interval=1000)
+        # The whole city once the wall has its size: fitted at once, the page would still
+        # have the seat's smaller size and leave the city in a corner of the wall.
+        self._fit_soon = QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
+        self._fit_soon.timeout.connect(self._fit_city)
         self._tick.timeout.connect(self._show_clock)
         for key, slot in ((Qt.Key.Key_Right, self.rotate), (Qt.Key.Key_Left, self.rotate_back),
                           (Qt.Key.Key_Space, self.toggle_rotation),
@@ -157,7 +164,11 @@ class WallView(QWidget):
         self.map_slot.removeWidget(old)
         old.setParent(None)
         self._fit_map(old, on_wall=False)
+        if hasattr(old, "restore_view"):
+            old.restore_view(self._seat_view)   # the seat's own view back
         new = widget or self.placeholder
+        if hasattr(new, "saved_view"):
+            self._seat_view = new.saved_view()
         self.map_slot.addWidget(new)
         new.show()
         self._fit_map(new, on_wall=True)
@@ -171,6 +182,14 @@ class WallView(QWidget):
             view.setZoomFactor(max(1.0, self.height() / REFERENCE_HEIGHT) if on_wall else 1.0)
         if isinstance(toolbar, QWidget):
             toolbar.setVisible(not on_wall)
+        if on_wall and hasattr(widget, "fit_city"):
+            self._fit_soon.start()
+
+    @Slot()
+    def _fit_city(self) -> None:
+        widget = self.map_slot.itemAt(0).widget()
+        if hasattr(widget, "fit_city"):
+            widget.fit_city()
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
