@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QSizePolicy,
     QVBoxLayout,
@@ -93,6 +94,11 @@ class Panel(QFrame):
         self.note = _label(self, "panelNote")
         self.layout_.addWidget(self.note)
 
+    def set_spacing(self, pixels: int) -> None:
+        """The gap between columns, scaled with the wall's type (fixed, a 4K wall ran a
+        case's time into its number)."""
+        self.grid.setHorizontalSpacing(pixels)
+
     def _row(self, row: int, kinds: tuple[str, ...], stretch_col: int) -> list[QLabel]:
         cells = [_label(self, k) for k in kinds]
         for col, cell in enumerate(cells):
@@ -153,18 +159,40 @@ class RankingPanel(Panel):
 
 
 class UrgentPanel(Panel):
-    """The newest urgent cases: time, number, category, where, state."""
+    """The newest urgent cases, two lines each: when, the number and the state; then what and
+    where across the panel's width. On one line the address had what the other four left — a
+    few characters beside an English state ("Being checked")."""
 
     KINDS = ("time", "number", "category", "address", "status")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("urgent", translate("WallView", "Newest urgent cases"), parent)
-        self.rows = [self._row(i, self.KINDS, 3) for i in range(URGENT_SHOWN)]
-        # The address gives way, not the case number: a long address was cutting the
-        # number's last digits on a 1920-px wall.
-        for cells in self.rows:
-            cells[3].setMinimumWidth(1)
-            cells[3].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.rows: list[list[QLabel]] = []
+        self.lines: list[QHBoxLayout] = []
+        for i in range(URGENT_SHOWN):
+            time, number, status = (_label(self, k) for k in ("time", "number", "status"))
+            what = _label(self, "category")
+            where = _label(self, "address")
+            # The address gives way at the panel's edge, never the case number.
+            where.setMinimumWidth(1)
+            where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            top, below = 2 * i, 2 * i + 1
+            self.grid.addWidget(time, top, 0)
+            self.grid.addWidget(number, top, 1)
+            self.grid.addWidget(status, top, 2, Qt.AlignmentFlag.AlignRight)
+            line = QHBoxLayout()
+            line.setSpacing(self.grid.horizontalSpacing())
+            line.addWidget(what)
+            line.addWidget(where, 1)
+            self.grid.addLayout(line, below, 1, 1, 2)
+            self.rows.append([time, number, what, where, status])
+            self.lines.append(line)
+        self.grid.setColumnStretch(1, 1)
+
+    def set_spacing(self, pixels: int) -> None:
+        super().set_spacing(pixels)
+        for line in self.lines:
+            line.setSpacing(pixels)
 
     def show_cases(self, cases: tuple[QueueRow, ...]) -> None:
         for i, cells in enumerate(self.rows):
@@ -176,6 +204,10 @@ class UrgentPanel(Panel):
                 if cell.text() != t:
                     cell.setText(t)
         self.note.setText("" if cases else translate("WallView", "No urgent case."))
+
+    def texts(self) -> list[list[str]]:
+        """One row a case shown: time, number, category, address, state."""
+        return [[c.text() for c in cells] for cells in self.rows if cells[1].text()]
 
 
 class CampaignPanel(Panel):

@@ -13,7 +13,7 @@ REFERENCE_HEIGHT = 1080
 REFERENCE_WIDTH = 1920
 #: pixel sizes at REFERENCE_HEIGHT
 SIZES = {"title": 44, "clock": 44, "caption": 26, "value": 64, "panel_title": 34,
-         "row": 28, "note": 24, "pad": 12}
+         "row": 28, "note": 24, "pad": 12, "gap": 18}
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#f9a825", "D": "#ef6c00", "E": "#c62828"}
 _BACKGROUND = {"dark": ("#08101c", "#101b2d", "#e8eef8", "#8d9bb3"),
                "light": ("#eef2f7", "#ffffff", "#1b2430", "#5f6b7a")}

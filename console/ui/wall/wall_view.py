@@ -30,7 +30,7 @@ from console.live.tasks import Lane, TaskRunner
 from console.services import wall_data
 from console.services.wall_data import WallLive, WallRankings
 from console.ui.wall.panels import CampaignPanel, RankingPanel, UrgentPanel, WallTile
-from console.ui.wall.wall_style import REFERENCE_HEIGHT, wall_style
+from console.ui.wall.wall_style import REFERENCE_HEIGHT, scaled, wall_style
 
 # The feed kinds that move what the wall shows (tests/test_feed_kinds.py checks producers).
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.HISTORY}) | ROSTER_KINDS
@@ -205,6 +205,9 @@ class WallView(QWidget):
         if key != self._styled_for:
             self._styled_for = key
             self.setStyleSheet(wall_style(*key))
+            gap = scaled(self.height(), self.width())["gap"]
+            for panel in self.panels.values():
+                panel.set_spacing(gap)
             self._fit_map(self.map_slot.itemAt(0).widget(), on_wall=True)
 
     def visible_panels(self) -> list[QWidget]:
