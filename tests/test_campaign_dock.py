@@ -66,3 +66,19 @@ def test_a_slow_department_is_supervised_and_listed_under_orders(qtbot, dock, da
     assert d.orders.item(0, 1).text() == "(the department)"
     assert d.orders.item(0, 2).text() == unit["name"]
     assert d.orders.item(0, 3).text() == "进度落后"
+
+
+def test_a_campaign_without_targets_says_so_instead_of_an_empty_chart(qtbot, database, town):  # noqa: F811
+    with database.transaction() as s:
+        campaigns.create(s, town.leader, _form(town, name="夜查 无目标", targets={}), T.at(8, 9))
+    tasks = TaskRunner(database)
+    d = CampaignDock(tasks, Selection(), now=lambda: datetime(2026, 3, 20, 12))
+    d.set_actor(town.leader)
+    d.resize(1000, 640)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.data is not None, timeout=10_000)
+    assert d.data.targets == () or d.data.targets == []
+    assert d.no_targets.isVisible() and not d.plot.isVisible() and not d.targets.isVisible()
+    assert d.open_cases.rowCount() == 3                   # the rest of the dashboard is there
+    assert tasks.wait(5000)

@@ -105,15 +105,26 @@ class CampaignDock(QDockWidget):
         self.after_action = AfterActionView(body)   # joint operations (联合执法) only
         self.tabs.addTab(self.after_action, self.tr("After-action summary"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.after_action), False)
+        # A campaign without targets: a sentence in their place, not an empty table beside a
+        # chart whose axes measure nothing.
+        self.no_targets = QLabel(self.tr("This campaign has no targets: it is followed through "
+                                         "its cases, its slowest units and its supervision "
+                                         "orders below. Edit it to set targets."), body)
+        self.no_targets.setWordWrap(True)
+        self.no_targets.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_targets.setProperty("kind", "note")
+        self.no_targets.hide()
         top = QSplitter(Qt.Orientation.Horizontal, body)
         top.addWidget(self.targets)
         top.addWidget(self.plot)
+        top.addWidget(self.no_targets)
         top.setSizes([360, 500])
         split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(top)
         split.addWidget(self.tabs)
         # The lists below matter as much as the chart: on a low dock they share the height.
         split.setSizes([400, 400])
+        self._split = split
         layout = QVBoxLayout(body)
         layout.addLayout(bar)
         layout.addWidget(self.caption)
@@ -224,6 +235,12 @@ class CampaignDock(QDockWidget):
         names = {"on_time_closure_rate": self.tr("On-time closure rate ≥"),
                  "open_focus_max": self.tr("Open focus cases ≤"),
                  "patrol_coverage": self.tr("Cells patrolled daily ≥")}
+        if self.no_targets.isHidden() == (not p.targets):   # the campaign has them or not now
+            for widget in (self.targets, self.plot):
+                widget.setVisible(bool(p.targets))
+            self.no_targets.setVisible(not p.targets)
+            # Without targets the sentence needs a few lines; the lists take the rest.
+            self._split.setSizes([400, 400] if p.targets else [60, 740])
         self.targets.setRowCount(len(p.targets))
         for row, t in enumerate(p.targets):
             share = t.key != "open_focus_max"

@@ -38,7 +38,7 @@ LIVE_MIN_INTERVAL_MS = 3_000
 LIVE_PERIOD_MS = 30_000
 RANKINGS_PERIOD_MS = 10 * 60_000
 ROTATE_MS = 15_000
-#: After the wall's last resize, the map fits the city (the page takes its new size first).
+# After the wall's last resize, the map fits the city (the page takes its new size first).
 FIT_DELAY_MS = 300
 
 
