@@ -318,3 +318,24 @@ def test_numbering_continues_after_the_history(tmp_path):
         assert raw[first.case_id] == END_OF_DAY.isoformat(" ", "microseconds")
     finally:
         db.dispose()
+
+
+def test_a_campaign_runs_over_the_busiest_streets_with_its_cases_tagged(demo):
+    """The leader's dashboard and the wall's campaign page have something to show."""
+    from console.services import campaign_progress
+    from console.store.models import Campaign, CaseCampaign
+    since = NOW - timedelta(days=10)
+    with demo.session() as s:
+        (c,) = s.scalars(select(Campaign)).all()
+        assert c.kind == "inspection" and c.closed_at is None
+        assert c.starts_at <= NOW < c.ends_at
+        busiest = Counter(s.scalars(select(Street.code).join(Community).join(Cell).join(
+            Case, Case.cell_id == Cell.id).where(Case.reported_at >= since)))
+        top = [code for code, _ in busiest.most_common(2)]
+        assert sorted(c.area["streets"]) == sorted(top)
+        tagged = s.scalar(select(func.count()).select_from(CaseCampaign)
+                          .where(CaseCampaign.campaign_id == c.id))
+        assert tagged > 0
+        progress = campaign_progress.progress(s, c.id, NOW)
+        assert [t.key for t in progress.targets] == ["on_time_closure_rate", "open_focus_max",
+                                                      "patrol_coverage"]

@@ -5,14 +5,14 @@ import json
 import math
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
 from console.domain.changes import ChangeAction, ChangeKind
 from console.domain.roles import Role
-from console.services import holidays
+from console.services import campaigns, holidays
 from console.services.actor import actor_for
 from console.services.grid_import import (GridImportOptions, apply_grid_import,
                                           plan_grid_import)
@@ -22,11 +22,16 @@ from console.sim.city import CityPlan, generate_city
 from console.sim.history import HistoryGenerator
 from console.store import feed
 from console.store.database import Database
-from console.store.models import Cell, Department, Device, Meta, PatrolOfficer, Shift, User
+from console.store.models import (Case, Cell, Community, Department, Device, Meta, PatrolOfficer,
+                                  Shift, Street, User)
 
 Progress = Callable[[float, str], None]
 
 # Four overlapping shift patterns so some officers are on duty at any hour of the demo.
+#: The demo's campaign began this many days ago and runs this many days in all.
+CAMPAIGN_DAYS_BEFORE = 10
+CAMPAIGN_DAYS = 30
+
 SHIFT_PATTERNS = (("07:00", "15:00"), ("11:00", "19:00"), ("15:00", "23:00"), ("23:00", "07:00"))
 
 
@@ -78,11 +83,47 @@ def build_demo(db: Database, *, seed: int = 1, cells: int = 5000, cases: int = 3
     generator = HistoryGenerator(db, seed=seed, now=now, days=days or history_days(cases))
     generator.run(cases, lambda f: report(0.1 + 0.88 * f, "history"))
     with db.transaction() as s:
+        _add_campaign(s, now)
         s.add(Meta(key="demo_seed", value=str(seed)))
     if db.is_sqlite:
         with db.engine.connect() as con:
             con.exec_driver_sql("ANALYZE")
     report(1.0, "done")
+
+
+def _add_campaign(s, now: datetime) -> None:
+    """A 迎检 preparation running over the two busiest streets, on their two commonest
+    categories, as a duty leader would have set it up: the dashboard and the wall's campaign
+    page have something to show in the demo."""
+    since = now - timedelta(days=CAMPAIGN_DAYS_BEFORE)
+    in_period = Case.reported_at >= since
+    streets = s.execute(select(Street.code, Street.name)
+                        .join(Community, Community.street_id == Street.id)
+                        .join(Cell, Cell.community_id == Community.id)
+                        .join(Case, Case.cell_id == Cell.id).where(in_period)
+                        .group_by(Street.code, Street.name)
+                        .order_by(func.count().desc(), Street.code).limit(2)).all()
+    categories = s.scalars(select(Case.category_code).where(in_period)
+                           .group_by(Case.category_code)
+                           .order_by(func.count().desc(), Case.category_code).limit(2)).all()
+    if not streets or not categories:
+        return   # a demo without history (cases=0): nothing to follow
+    departments = s.scalars(select(Case.department_id)
+                            .where(in_period, Case.department_id.is_not(None),
+                                   Case.category_code.in_(categories))
+                            .group_by(Case.department_id)
+                            .order_by(func.count().desc(), Case.department_id).limit(2)).all()
+    leader = actor_for(s, "leader1")
+    starts = since.replace(hour=0, minute=0, second=0)
+    ends = starts + timedelta(days=CAMPAIGN_DAYS)
+    campaigns.create(s, leader, campaigns.CampaignForm(
+        name="、".join(n for _, n in streets) + " 迎检准备", kind="inspection",
+        starts_at=starts, ends_at=ends, streets=[c for c, _ in streets],
+        categories=list(categories),
+        targets={"on_time_closure_rate": 0.95, "open_focus_max": 5,
+                 "open_focus_by": (ends - timedelta(days=3)).date().isoformat(),
+                 "patrol_coverage": 1.0},
+        leader_id=leader.user_id, departments=list(departments)), now)
 
 
 def write_grid_geojson(plan: CityPlan, path: Path,
