@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
@@ -172,11 +172,18 @@ class MainWindow(QMainWindow):
                 from console.ui.evaluation.dock import EvaluationDock
                 self.evaluation_dock = EvaluationDock(self.tasks, self.selection, self)
                 self.evaluation_dock.set_actor(self.actor)
-                self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.evaluation_dock)
+                self._beside_the_figures(self.evaluation_dock)
             self.evaluation_dock.show()
             self.evaluation_dock.raise_()
         action.triggered.connect(show)
         return action
+
+    def _beside_the_figures(self, dock: QDockWidget) -> None:
+        """A leader's dock opens as a tab of the status strip's place. Docked beside the strip
+        it squeezed the KPI tiles into slivers and pushed a 1366-px window past the screen."""
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if self.status_dock.isVisible() and not self.status_dock.isFloating():
+            self.tabifyDockWidget(self.status_dock, dock)
 
     def _campaigns_action(self) -> QAction:
         action = QAction(self.tr("&Campaigns"), self)
@@ -188,7 +195,7 @@ class MainWindow(QMainWindow):
                 self.campaign_dock.set_actor(self.actor)
                 self.campaign_dock.map_drawer = self.map_widget
                 self.feed_changed.connect(self.campaign_dock.on_feed)
-                self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.campaign_dock)
+                self._beside_the_figures(self.campaign_dock)
             self.campaign_dock.show()
             self.campaign_dock.raise_()
         action.triggered.connect(show)

@@ -117,9 +117,10 @@ class ConsoleStatusBar(QStatusBar):
             self.calendar_label.clear()
             return
         years = self.tr(", ").join(str(y) for y in warning.years)
+        # Short: the status bar is as wide as its labels, and the English sentence pushed a
+        # 1366-px window past the screen. The tooltip says what it means for deadlines.
         self.calendar_label.setText(self.tr(
-            "⚠ The work calendar has no holiday schedule for {years}: deadlines will count "
-            "holidays as workdays").format(years=years))
+            "⚠ No {years} holidays in the work calendar").format(years=years))
         self.calendar_label.setToolTip(self.tr(
             "Until an administrator updates the work calendar (Administration → Work "
             "calendar: seed the national schedule or import the dates), deadlines in {years} "

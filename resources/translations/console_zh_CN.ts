@@ -1012,8 +1012,8 @@
         <translation>、</translation>
     </message>
     <message>
-        <source>⚠ The work calendar has no holiday schedule for {years}: deadlines will count holidays as workdays</source>
-        <translation>⚠ 工作日历缺少 {years} 年节假日安排，期限将把节假日算作工作日</translation>
+        <source>⚠ No {years} holidays in the work calendar</source>
+        <translation>⚠ 工作日历缺少 {years} 年节假日安排</translation>
     </message>
     <message>
         <source>Until an administrator updates the work calendar (Administration → Work calendar: seed the national schedule or import the dates), deadlines in {years} treat public holidays as workdays and make-up workdays as days off.</source>

@@ -81,11 +81,16 @@ class CampaignDock(QDockWidget):
         self.export.message.connect(self._say)
         self.targets = self._table([self.tr("Target"), self.tr("Goal"), self.tr("Now"),
                                     self.tr("Met")])
-        # Three rows: the target's name in full beats an even split of the width.
+        # Three rows: every cell in full (a goal's date, "not met") beats an even split.
         self.targets.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents)
+            QHeaderView.ResizeMode.ResizeToContents)
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
-        self.plot.setMinimumHeight(140)
+        self.plot.setMinimumHeight(80)   # a 1366×768 seat: the dock and the map share 768 px
+        # pyqtgraph's own menu and auto-range button speak English only and offer nothing a
+        # leader needs here (the sheet export is the dock's); the theme shows through.
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setBackground(None)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#4fc3f7", width=2), symbol="o",
                                     symbolSize=5)
         self.goal_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffb74d", style=Qt.PenStyle.DashLine))
