@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtGui import QAction
 
 from console.live.feed_worker import FeedWorker
 from console.live.tasks import TaskRunner
@@ -89,6 +90,24 @@ def test_the_first_window_fits_the_screen(make_window, monkeypatch, qtbot, qapp)
     qtbot.waitUntil(window.status.calendar_label.isVisible, timeout=5000)
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 728
+
+
+def test_a_leaders_docks_open_as_tabs_of_the_status_strip(make_window, qtbot):
+    """Rankings and campaigns share the strip's place, each a tab, the newest in front."""
+    window = make_window()
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    actions["Rankings"].trigger()
+    actions["Campaigns"].trigger()
+    tabbed = window.tabifiedDockWidgets(window.status_dock)
+    assert window.evaluation_dock in tabbed and window.campaign_dock in tabbed
+    from PySide6.QtWidgets import QTabBar
+    bars = [b for b in window.findChildren(QTabBar) if b.count() == 3
+            and b.tabText(0) == "Status and KPIs"]
+    assert len(bars) == 1
+    assert [bars[0].tabText(i) for i in range(3)] == ["Status and KPIs", "Rankings", "Campaigns"]
+    assert bars[0].currentIndex() == 2                      # the one just opened in front
+    for dock in (window.evaluation_dock, window.campaign_dock):
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def test_queue_counts_follow_the_feed(db, make_window, qtbot):
