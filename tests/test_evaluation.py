@@ -111,6 +111,11 @@ def test_periods():
     assert month == Period(datetime(2026, 3, 1), datetime(2026, 4, 1))
     assert month.previous() == Period(datetime(2026, 1, 29), datetime(2026, 3, 1))
     assert period_of("custom", now, date(2026, 3, 9), date(2026, 3, 15)) == WEEK
+    # Rolling: whole days up to tomorrow's midnight, today included.
+    last7 = period_of(PeriodKind.LAST_7_DAYS, now)
+    assert last7 == Period(datetime(2026, 3, 6), datetime(2026, 3, 13)) and last7.days == 7
+    assert last7.previous() == Period(datetime(2026, 2, 27), datetime(2026, 3, 6))
+    assert period_of("last30", now) == Period(datetime(2026, 2, 11), datetime(2026, 3, 13))
 
 
 # --- every indicator, by hand ----------------------------------------------------------------

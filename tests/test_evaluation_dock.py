@@ -23,7 +23,7 @@ def dock(qtbot: QtBot, db):
     # "This week" seen on Friday evening of the town's week.
     d = EvaluationDock(tasks, selection, now=lambda: datetime(2026, 3, 13, 18, 0))
     qtbot.addWidget(d)
-    d.period.setCurrentIndex(1)
+    d.period.setCurrentIndex(d.period.findData("week"))
     qtbot.waitUntil(lambda: d.model.ranking is not None
                     and d.model.ranking.period.start == T.MON, timeout=5000)
     yield d, town, selection
@@ -76,5 +76,5 @@ def test_export_to_excel(qtbot, dock, tmp_path):
     assert header[:2] == ["Rank", "Name"]
     rows = {r[1].value: r for r in ws.iter_rows(min_row=7) if r[1].value}
     assert {"甲局", "乙局"} <= set(rows)
-    closure = header.index("closure rate")
+    closure = header.index("Closure rate")
     assert rows["甲局"][closure].number_format == "0.00%"

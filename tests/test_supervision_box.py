@@ -153,7 +153,7 @@ def test_orders_on_a_department_from_the_rankings(qtbot, database, town):  # noq
     tasks = TaskRunner(database)
     d = EvaluationDock(tasks, Selection(), now=lambda: datetime(2026, 3, 13, 18, 0))
     qtbot.addWidget(d)
-    d.period.setCurrentIndex(1)
+    d.period.setCurrentIndex(d.period.findData("week"))
     qtbot.waitUntil(lambda: d.model.ranking is not None, timeout=5000)
     assert not d.supervise_button.isVisibleTo(d)          # no actor: nobody to issue it
     d.set_actor(town.people["desk"])

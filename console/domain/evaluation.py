@@ -30,6 +30,8 @@ class PeriodKind(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
+    LAST_7_DAYS = "last7"     # today and the six days before: never empty after midnight
+    LAST_30_DAYS = "last30"
     CUSTOM = "custom"
 
 
@@ -243,13 +245,20 @@ class Period:
         return (self.end - self.start).total_seconds() / 86400
 
 
+_ROLLING_DAYS = {PeriodKind.LAST_7_DAYS: 7, PeriodKind.LAST_30_DAYS: 30}
+
+
 def period_of(kind: PeriodKind | str, now: datetime, start: date | None = None,
               end: date | None = None) -> Period:
-    """Today, this week (from Monday), this month, or the custom days [start, end] inclusive."""
+    """Today, this week (from Monday), this month, the last 7 or 30 days (today included), or
+    the custom days [start, end] inclusive."""
     kind = PeriodKind(kind)
     midnight = datetime(now.year, now.month, now.day)
     if kind is PeriodKind.DAY:
         return Period(midnight, midnight + timedelta(days=1))
+    if kind in _ROLLING_DAYS:
+        return Period(midnight - timedelta(days=_ROLLING_DAYS[kind] - 1),
+                      midnight + timedelta(days=1))
     if kind is PeriodKind.WEEK:
         monday = midnight - timedelta(days=now.weekday())
         return Period(monday, monday + timedelta(days=7))

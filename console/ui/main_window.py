@@ -51,6 +51,8 @@ FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.
 # The KPI strip's sparklines come with the first screen, or after this long without one.
 SPARKLINES_AT_LATEST_MS = 5_000
 SPARKLINES_AFTER_SCREEN_MS = 100
+# A leader's dock (rankings, campaigns) opens this share of the window tall.
+LEADER_DOCK_SHARE = 0.45
 
 
 class MainWindow(QMainWindow):
@@ -184,6 +186,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         if self.status_dock.isVisible() and not self.status_dock.isFloating():
             self.tabifyDockWidget(self.status_dock, dock)
+        # Tall enough for a list (the strip's own height showed one row of a ranking).
+        self.resizeDocks([dock], [max(dock.minimumSizeHint().height(),
+                                      int(self.height() * LEADER_DOCK_SHARE))],
+                         Qt.Orientation.Vertical)
 
     def _campaigns_action(self) -> QAction:
         action = QAction(self.tr("&Campaigns"), self)

@@ -51,6 +51,14 @@
         <translation>岗位评价（受理、立案、派遣）</translation>
     </message>
     <message>
+        <source>Last 7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>今日</translation>
     </message>
@@ -93,6 +101,10 @@
     <message>
         <source>Evaluating…</source>
         <translation>正在评价…</translation>
+    </message>
+    <message>
+        <source>%1 – %2, up to %3; change against the day before</source>
+        <translation>%1 – %2，截至 %3；环比前一天</translation>
     </message>
     <message>
         <source>%1 – %2, up to %3; change against the %4 days before</source>

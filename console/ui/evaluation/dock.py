@@ -46,10 +46,14 @@ class EvaluationDock(QDockWidget):
                                            self.tr("Desk posts: receiving, registering, dispatching"))):
             self.level.addItem(text, lv.value)
         self.period = QComboBox(body)
-        for kind, text in ((PeriodKind.DAY, self.tr("Today")), (PeriodKind.WEEK, self.tr("This week")),
+        for kind, text in ((PeriodKind.LAST_7_DAYS, self.tr("Last 7 days")),
+                           (PeriodKind.LAST_30_DAYS, self.tr("Last 30 days")),
+                           (PeriodKind.DAY, self.tr("Today")), (PeriodKind.WEEK, self.tr("This week")),
                            (PeriodKind.MONTH, self.tr("This month")),
                            (PeriodKind.CUSTOM, self.tr("Custom"))):
             self.period.addItem(text, kind.value)
+        # First the last 7 days, as the wall ranks: "today" or "this week" holds next to
+        # nothing in the small hours of a Monday.
         today = QDate.currentDate()
         self.start = QDateEdit(today.addDays(-29), body, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.end = QDateEdit(today, body, calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -160,7 +164,9 @@ class EvaluationDock(QDockWidget):
         self.model.set_ranking(ranking)
         self._supervisable()
         p = ranking.period
-        self.caption.setText(self.tr("%1 – %2, up to %3; change against the %4 days before")
+        caption = (self.tr("%1 – %2, up to %3; change against the day before") if p.days == 1
+                   else self.tr("%1 – %2, up to %3; change against the %4 days before"))
+        self.caption.setText(caption
                              .replace("%1", f"{p.start:%Y-%m-%d}")
                              .replace("%2", f"{p.end:%Y-%m-%d %H:%M}")
                              .replace("%3", f"{ranking.upto:%Y-%m-%d %H:%M}")

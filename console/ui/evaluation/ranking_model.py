@@ -34,7 +34,9 @@ def _marks() -> None:
 def indicator_name(key: str) -> str:
     """The indicator's name in the seat's language (Chinese, or the reference's English)."""
     ind = reference().indicators[key]
-    return ind.name_en if current_language() == "en" else ind.name_zh
+    if current_language() != "en":
+        return ind.name_zh
+    return ind.name_en[:1].upper() + ind.name_en[1:]   # a column title, like its neighbours
 
 
 class RankingModel(QAbstractTableModel):
