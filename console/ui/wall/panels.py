@@ -211,22 +211,51 @@ class UrgentPanel(Panel):
 
 
 class CampaignPanel(Panel):
-    """Running campaigns and the share of each target reached."""
+    """Running campaigns: each one's name across the panel, then its targets with the share of
+    each reached. Name, target and share on one line left each a few characters."""
 
     KINDS = ("name", "target", "share")
+    TARGETS_SHOWN = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("campaigns", translate("WallView", "Running campaigns"), parent)
-        self.rows = [self._row(i, self.KINDS, 1) for i in range(CAMPAIGNS_SHOWN * 2)]
+        self.blocks: list[tuple[QLabel, list[list[QLabel]]]] = []
+        row = 0
+        for _ in range(CAMPAIGNS_SHOWN):
+            name = _label(self, "name")
+            name.setMinimumWidth(1)
+            name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            self.grid.addWidget(name, row, 0, 1, 2)
+            targets = []
+            for i in range(self.TARGETS_SHOWN):
+                label, share = _label(self, "target"), _label(self, "share")
+                label.setMinimumWidth(1)
+                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                self.grid.addWidget(label, row + 1 + i, 0)
+                self.grid.addWidget(share, row + 1 + i, 1)
+                targets.append([label, share])
+            self.blocks.append((name, targets))
+            row += 1 + self.TARGETS_SHOWN
+        self.grid.setColumnStretch(0, 1)
 
     def show_campaigns(self, campaigns: tuple[CampaignProgress, ...]) -> None:
-        lines = [(c.name if j == 0 else "",
-                  translate("WallView", TARGET_LABELS[label]) if label in TARGET_LABELS else label,
-                  DASH if share is None else f"{share:.0%}")
-                 for c in campaigns[:CAMPAIGNS_SHOWN] for j, (label, share) in
-                 enumerate(c.targets or (("", None),))]
-        for i, cells in enumerate(self.rows):
-            texts = lines[i] if i < len(lines) else ("", "", "")
-            for cell, t in zip(cells, texts):
-                cell.setText(t)
+        for i, (name, targets) in enumerate(self.blocks):
+            c = campaigns[i] if i < len(campaigns) else None
+            name.setText("" if c is None else c.name)
+            lines = [] if c is None else [
+                (translate("WallView", TARGET_LABELS[label]) if label in TARGET_LABELS else label,
+                 DASH if share is None else f"{share:.0%}")
+                for label, share in (c.targets or (("", None),))[:self.TARGETS_SHOWN]]
+            for j, cells in enumerate(targets):
+                for cell, t in zip(cells, lines[j] if j < len(lines) else ("", "")):
+                    cell.setText(t)
         self.note.setText("" if campaigns else translate("WallView", "No campaign running."))
+
+    def texts(self) -> list[list[str]]:
+        """One row a target shown: the campaign's name (on its first), the target, its share."""
+        out = []
+        for name, targets in self.blocks:
+            for j, (label, share) in enumerate(targets):
+                if label.text() or share.text():
+                    out.append([name.text() if j == 0 else "", label.text(), share.text()])
+        return out

@@ -60,5 +60,7 @@ def wall_style(height: int, theme: str, width: int | None = None) -> str:
 #wallView QLabel[kind="rank"], #wallView QLabel[kind="score"],
 #wallView QLabel[kind="share"] {{ qproperty-alignment: 'AlignRight|AlignVCenter'; }}
 #wallView QLabel[kind="status"] {{ color: {sev['warning']}; }}
+#wallPanel_campaigns QLabel[kind="name"] {{ font-weight: bold; }}
+#wallPanel_campaigns QLabel[kind="target"] {{ padding-left: {s['gap']}px; }}
 {grades}
 """
