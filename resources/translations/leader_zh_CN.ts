@@ -12,6 +12,10 @@
         <translation>每小时结案</translation>
     </message>
     <message>
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
         <source>{shown} of {total} shown.</source>
         <translation>共 {total} 件，列出 {shown} 件。</translation>
     </message>

@@ -129,7 +129,8 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int] | None = 
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
                    for r in rows)
     if not rows:
-        body = f'<tr><td colspan={len(header)}>{html.escape(tr("None."))}</td></tr>'
+        none = html.escape(tr("None."))   # outside the f-string, where lupdate finds it
+        body = f'<tr><td colspan={len(header)}>{none}</td></tr>'
     return (f'<table width="100%" cellspacing=0 cellpadding=4 border=1>'
             f"<thead><tr>{head}</tr></thead>{body}</table>")
 
@@ -207,8 +208,13 @@ def report_html(report: ShiftReport, *, centre: str, generated_at: datetime,
         f"<h2>{h[5]}</h2>",
         _table([tr("Rank"), tr("Department"), tr("Score"), tr("Grade"), tr("Due"),
                 tr("Closure rate"), tr("On-time handling"), tr("Rework rate"), tr("Overdue")],
-               _ranking_rows(report.ranking)),
-        f"<h2>{h[6]}</h2>",
+               _ranking_rows(report.ranking),
+               # The name gets the room: evenly split, a department's name wrapped into three
+               # lines and a row broke across two pages.
+               widths=[8, 17, 8, 9, 7, 12, 14, 12, 13]),
+        # The map and the charts on pages of their own: a heading was left alone at the foot
+        # of a page, its picture on the next.
+        f'<h2 style="page-break-before: always">{h[6]}</h2>',
         ('<p><img src="img://map" width=640></p>' if has_map else
          "<p>" + html.escape(tr("No map picture.")) + "</p>"),
         "<p>" + html.escape(tr("Cells shaded by open cases: 1, 2–3, 4–6, 7 and more.")) + "</p>",
