@@ -167,3 +167,16 @@ def test_every_fault_is_logged_once_where_it_is_delivered_and_no_refusal_is(runn
     records = [r for r in caplog.records if r.name == "console.faults"]
     assert len(records) == 2
     assert all(r.exc_info and r.exc_info[0] is KeyError for r in records)
+
+
+def test_a_job_that_outlives_its_task_at_quit_ends_without_a_traceback():
+    """The application quit (the runner and its tasks deleted) while a job still ran past the
+    shutdown's wait: its answer has nobody to go to. The worker thread used to raise "Signal
+    source has been deleted" (pytest fails the test on an exception in a pool thread)."""
+    import shiboken6
+    runner = TaskRunner(None)
+    gate = threading.Event()
+    task = runner.call(lambda: gate.wait(5))
+    shiboken6.delete(task)                     # as at quit: the job still running
+    gate.set()
+    assert runner._pools[Lane.INTERACTIVE].waitForDone(5000)

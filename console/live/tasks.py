@@ -170,15 +170,21 @@ class _Job(QRunnable):
         self._fn, self._task = fn, task
 
     def run(self) -> None:
-        if not self._task._begin():
-            self._task.skipped.emit()
-            return
         try:
-            result = self._fn()
-        except Exception as exc:   # noqa: BLE001 — every failure goes back to the caller
-            self._task.failed.emit(exc)
-        else:
-            self._task.finished.emit(result)
+            if not self._task._begin():
+                self._task.skipped.emit()
+                return
+            try:
+                result = self._fn()
+            except Exception as exc:   # noqa: BLE001 — every failure goes back to the caller
+                self._task.failed.emit(exc)
+            else:
+                self._task.finished.emit(result)
+        except RuntimeError as exc:
+            # The application quit while this ran past the shutdown's wait: its task object
+            # is gone with the runner, and there is nobody left to tell.
+            if "deleted" not in str(exc):
+                raise
 
 
 class TaskRunner(QObject):

@@ -8,9 +8,23 @@ from datetime import date, datetime
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.common.messages import describe_error, supervision_level_name
 from console.common.selection import Selection
@@ -135,7 +149,13 @@ class CampaignDock(QDockWidget):
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
         layout.addWidget(self.note)
-        self.setWidget(body)
+        # Scrolled rather than squeezed: on a 1366×768 seat the dashboard's own minimum plus
+        # the docks above it ran the window past the screen's bottom.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         self._timer = QTimer(self, singleShot=True, interval=RELOAD_MS, timeout=self.reload)
         self.choice.currentIndexChanged.connect(self.reload)
         self.targets.currentCellChanged.connect(lambda row, *_: self._draw(row))
