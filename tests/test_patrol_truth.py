@@ -106,3 +106,45 @@ def test_the_map_starts_from_stored_tracks_and_the_fixes_written_since(db):
     replayed, replayed_marker = map_verdict(db, city.officer_id, H(8, 40))
     assert marker is replayed_marker is PatrolStatus.OFF_POST
     assert from_stored.conditions == replayed.conditions
+
+
+def test_an_officer_the_stored_tracks_lack_is_replayed_from_the_history(db):
+    """An officer new since the engine stored its tracks: the map replays their history up to
+    now (as the engine replays it up to the stored point and feeds the fixes since). Fed the
+    fixes since a second time, the track restarted at the first of them — on duty where the
+    officer had been off post for 25 minutes."""
+    from sqlalchemy import delete
+
+    from console.services.positions import Fix as PhoneFix
+    from console.services.positions import record_positions
+    from console.store.models import Device, PatrolOfficer, PatrolTrackSummary, Shift
+    city = C.build(db)
+    with db.transaction() as s:   # a second officer keeps the stored tracks from being empty
+        other = PatrolOfficer(code="P0002", name="李四", work_grid_id=None)
+        s.add(other)
+        s.flush()
+        s.add(Device(unique_id="phone-2", patrol_officer_id=other.id))
+        s.add(Shift(patrol_officer_id=other.id, weekdays="0123456", start="08:00", end="16:00"))
+    with db.transaction() as s:
+        record_positions(s, [PhoneFix(device="phone-2", at=H(8, 10), lon=LON0, lat=LAT0,
+                                      accuracy=8.0)])
+    engine = AlertEngine()
+    C.walk(db, city, H(8), H(8, 20), EAST)                # off post from 8:00
+    C.evaluate(db, engine, H(8, 20))
+    with db.transaction() as s:                           # no stored track of this officer
+        s.execute(delete(PatrolTrackSummary).where(
+            PatrolTrackSummary.patrol_officer_id == city.officer_id))
+    C.walk(db, city, H(8, 20) + timedelta(seconds=30), H(8, 25), EAST)
+    replayed, marker = map_verdict(db, city.officer_id, H(8, 25))
+    with db.session() as s:
+        start = map_patrols.start_tracks(s, H(8, 25), map_patrols.state_rules(s))
+    assert start is not None and city.officer_id not in start.tracks and start.fixes
+    with db.session() as s:
+        fixes = map_patrols.latest_fixes(s, H(8, 25))
+        tracks = map_patrols.recent_tracks(s, fixes.keys() - start.tracks.keys(), H(8, 25),
+                                           minutes=map_patrols.HISTORY_MINUTES)
+        watch = map_patrols.PatrolWatch(map_patrols.patrol_roster(s), map_grid.load_grid(s),
+                                        H(8, 25), fixes, tracks, map_patrols.state_rules(s),
+                                        start)
+    assert watch.state(city.officer_id, H(8, 25)) is marker is PatrolStatus.OFF_POST
+    assert watch.verdict(city.officer_id, H(8, 25)).conditions == replayed.conditions

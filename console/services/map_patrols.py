@@ -219,10 +219,12 @@ class PatrolWatch:
         if start is not None:
             # In arrival order, officer by officer: round i holds each one's i-th fix.
             # The fixes are the engine's driver tuples (id, officer, at, lon, lat, accuracy,
-            # speed), as store.patrol_tracks.track_start reads them for both.
+            # speed), as store.patrol_tracks.track_start reads them for both. Only for the
+            # officers with a stored track: the others' history, replayed above, runs up to
+            # now and holds these fixes already (fed again, they restarted the track).
             count: dict[int, int] = defaultdict(int)
             for _, officer, at, lon, lat, accuracy, speed in start.fixes:
-                if officer in self.info:
+                if officer in self.info and officer in restored:
                     steps[count[officer]][officer] = Fix(officer, at, lon, lat, speed=speed,
                                                          accuracy=accuracy)
                     count[officer] += 1
