@@ -161,9 +161,22 @@ def test_the_window_switch_moves_its_map_onto_the_wall_for_a_viewer(db, qtbot, t
     assert not any(d.isVisible() for d in window.findChildren(QDockWidget))
     assert not window.menuBar().isVisible()
     qtbot.waitUntil(lambda: view.live is not None, timeout=10000)
-    qtbot.waitUntil(lambda: ("fit", {}) in sent, timeout=5000)   # the whole city on the wall
+    qtbot.waitUntil(lambda: ("fit", {"fill": True}) in sent, timeout=5000)   # the whole city
+    the_map._ev_view({"lat": 30.2, "lon": 120.1, "zoom": 12.25})   # the page's moveend of it
+    assert the_map.saved_view() == "30.250000,120.160000,15"       # not the seat's view
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert sent[-1] == ("view", {"lat": 30.25, "lon": 120.16, "zoom": 15})   # and back
+    the_map._ev_view({"lat": 30.3, "lon": 120.2, "zoom": 14})
+    assert the_map.saved_view() == "30.300000,120.200000,14"       # the seat's own again
+    # A seat with no view of its own: the whole city at the seat's size, in whole steps.
+    the_map.settings.set("map/view", "")
+    sent.clear()
+    window.wall_action.trigger()
+    qtbot.waitUntil(lambda: ("fit", {"fill": True}) in sent, timeout=5000)
+    sent.clear()
+    window.wall_action.trigger()                                   # off again
+    assert not window.wall.active
+    qtbot.waitUntil(lambda: sent == [("fit", {"fill": False})], timeout=5000)
     assert window.centralWidget() is the_map and not window.wall.active
     assert the_map.isVisible() and the_map.toolbar.isVisible() and the_map.view.zoomFactor() == 1.0
     assert window.queue_dock.isVisible() and not window.wall_action.isChecked()

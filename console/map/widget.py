@@ -41,6 +41,8 @@ from console.common.theme import current_theme
 _GRID_KINDS = frozenset({ChangeKind.CITY, ChangeKind.WORK_GRID})
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
+# After leaving the wall, the whole city is fitted once the seat's layout gave the map its size.
+REFIT_DELAY_MS = 300
 
 
 class MapWidget(QWidget):
@@ -65,6 +67,7 @@ class MapWidget(QWidget):
         self._connected = False
         self._fill: loader.Fill | None = None
         self._build_no = 0
+        self._view_held = False   # on the wall: its view is not the seat's to remember
         self.grid_drawn = False
         self._pending: list[tuple[str, dict]] = []
         self._load_started = self._asked = 0.0
@@ -123,22 +126,27 @@ class MapWidget(QWidget):
 
     # --- the view ------------------------------------------------------------------------
 
-    def fit_city(self) -> None:
-        """The whole city in view, at the map's present size (the wall, whatever the seat had
-        zoomed to)."""
-        self.send("fit")
+    def fit_city(self, *, fill: bool = False) -> None:
+        """The whole city in view, at the map's present size; `fill`: in quarter zoom steps
+        (the wall, where whole steps left the city filling half of it)."""
+        self.send("fit", fill=fill)
 
     def saved_view(self) -> str:
         """The view the seat keeps ('lat,lon,zoom'; empty: the whole city)."""
         return self.settings.get("map/view")
 
+    def hold_view(self, held: bool) -> None:
+        """While held (the wall), the page's moves are not remembered as the seat's view."""
+        self._view_held = held
+
     def restore_view(self, view: str) -> None:
-        """Back to a view `saved_view` gave, after the wall showed the whole city."""
+        """Back to a view `saved_view` gave, after the wall showed the whole city; none
+        saved: the whole city once the map has the seat's size again."""
         try:
             lat, lon, zoom = view.split(",")
             self.send("view", lat=float(lat), lon=float(lon), zoom=int(zoom))
         except ValueError:
-            self.send("fit")
+            QTimer.singleShot(REFIT_DELAY_MS, self, self.fit_city)
 
     # --- building and loading --------------------------------------------------------------
 
@@ -369,6 +377,8 @@ class MapWidget(QWidget):
         self.settings.set("map/layers", ",".join(sorted(data.get("shown") or [])) or "none")
 
     def _ev_view(self, data: dict) -> None:
+        if self._view_held:
+            return
         self.settings.set("map/view", f"{float(data['lat']):.6f},{float(data['lon']):.6f},"
                                       f"{int(data['zoom'])}")
 

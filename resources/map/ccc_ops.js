@@ -123,12 +123,13 @@
 
     theme: function (msg) { app.setTheme(msg.name); },
 
-    fit: function () {
+    fit: function (msg) {
       var b = app.config.bbox;
+      if (!(b[2] > b[0] && b[3] > b[1])) return;   // no grid yet: nothing to fit
       var map = app.map, snap = map.options.zoomSnap;
       map.invalidateSize(false);   // the view may have just been resized (the wall)
-      // A quarter step: whole zoom levels left the city filling half a wall.
-      map.options.zoomSnap = 0.25;
+      // fill (the wall): a quarter step; whole zoom levels left the city filling half of it.
+      if (msg && msg.fill) map.options.zoomSnap = 0.25;
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] });
       map.options.zoomSnap = snap;
     },

@@ -155,7 +155,8 @@ class WallView(QWidget):
         self.refresh_rankings()
 
     def stop(self) -> None:
-        for timer in (self._soon, self._period, self._rank_timer, self.rotation, self._tick):
+        for timer in (self._soon, self._period, self._rank_timer, self.rotation, self._tick,
+                      self._fit_soon):
             timer.stop()
 
     def set_map(self, widget: QWidget | None) -> QWidget | None:
@@ -165,10 +166,12 @@ class WallView(QWidget):
         old.setParent(None)
         self._fit_map(old, on_wall=False)
         if hasattr(old, "restore_view"):
+            old.hold_view(False)
             old.restore_view(self._seat_view)   # the seat's own view back
         new = widget or self.placeholder
         if hasattr(new, "saved_view"):
             self._seat_view = new.saved_view()
+            new.hold_view(True)                 # the wall's fit is not the seat's view
         self.map_slot.addWidget(new)
         new.show()
         self._fit_map(new, on_wall=True)
@@ -189,7 +192,7 @@ class WallView(QWidget):
     def _fit_city(self) -> None:
         widget = self.map_slot.itemAt(0).widget()
         if hasattr(widget, "fit_city"):
-            widget.fit_city()
+            widget.fit_city(fill=True)
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
