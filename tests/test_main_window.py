@@ -110,6 +110,21 @@ def test_a_leaders_docks_open_as_tabs_of_the_status_strip(make_window, qtbot):
         assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
 
 
+def test_closing_the_last_leader_dock_gives_the_map_its_height_back(make_window, qtbot):
+    window = make_window()
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    qtbot.waitUntil(lambda: window.status_dock.height() > 0, timeout=2000)
+    before = (window.status_dock.height(), window.centralWidget().height())
+    actions["Rankings"].trigger()
+    actions["Campaigns"].trigger()
+    qtbot.waitUntil(lambda: window.centralWidget().height() < before[1], timeout=2000)
+    window.evaluation_dock.close()
+    assert window.centralWidget().height() < before[1]      # the campaigns still open
+    window.campaign_dock.close()
+    qtbot.waitUntil(lambda: (window.status_dock.height(), window.centralWidget().height())
+                    == before, timeout=2000)
+
+
 def test_queue_counts_follow_the_feed(db, make_window, qtbot):
     add_cell(db)
     window = make_window(feed=True)

@@ -183,13 +183,30 @@ class MainWindow(QMainWindow):
     def _beside_the_figures(self, dock: QDockWidget) -> None:
         """A leader's dock opens as a tab of the status strip's place. Docked beside the strip
         it squeezed the KPI tiles into slivers and pushed a 1366-px window past the screen."""
+        if not any(d.isVisible() for d in self._leader_docks()):
+            self._strip_height = self.status_dock.height()   # given back when they close
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         if self.status_dock.isVisible() and not self.status_dock.isFloating():
             self.tabifyDockWidget(self.status_dock, dock)
+        dock.toggleViewAction().toggled.connect(self._leader_dock_toggled)
         # Tall enough for a list (the strip's own height showed one row of a ranking).
         self.resizeDocks([dock], [max(dock.minimumSizeHint().height(),
                                       int(self.height() * LEADER_DOCK_SHARE))],
                          Qt.Orientation.Vertical)
+
+    def _leader_docks(self) -> list[QDockWidget]:
+        return [d for d in (getattr(self, "evaluation_dock", None),
+                            getattr(self, "campaign_dock", None)) if d is not None]
+
+    @Slot(bool)
+    def _leader_dock_toggled(self, shown: bool) -> None:
+        """The last leader dock closed: the strip gets its own height back (the tabs share
+        one; it stayed 45% of the window)."""
+        if shown or any(not d.isHidden() for d in self._leader_docks()):
+            return
+        height = getattr(self, "_strip_height", 0)
+        if height > 0 and not self.status_dock.isFloating():
+            self.resizeDocks([self.status_dock], [height], Qt.Orientation.Vertical)
 
     def _campaigns_action(self) -> QAction:
         action = QAction(self.tr("&Campaigns"), self)
