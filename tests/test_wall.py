@@ -4,7 +4,6 @@ leaving only when allowed, and the main window's switch moving its own map onto 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QDockWidget
 from sqlalchemy import select
 
 from console.domain.changes import ChangeKind
-from console.domain.evaluation import Level, Period
+from console.domain.evaluation import Level, PeriodKind, period_of
 from console.domain.roles import Role
 from console.live.tasks import TaskRunner
 from console.services import cases, kpis
@@ -66,7 +65,7 @@ def test_figures_urgent_cases_and_rankings_on_screen(wall, db):
         expected = kpis.kpis(s, Q.NOW)
         newest = s.scalars(select(Case.number).where(Case.urgent.is_(True))
                            .order_by(Case.reported_at.desc(), Case.id.desc()).limit(8)).all()
-        streets = evaluate(s, Level.STREET, Period(Q.NOW - timedelta(days=7), Q.NOW), Q.NOW)
+        streets = evaluate(s, Level.STREET, period_of(PeriodKind.LAST_7_DAYS, Q.NOW), Q.NOW)
     assert view.tiles["overdue_now"].value.text() == f"{expected.overdue_now:,}"
     assert view.tiles["open_total"].value.text() == f"{expected.open_now:,}"
     assert expected.overdue_now > 0

@@ -248,6 +248,12 @@ class Period:
 _ROLLING_DAYS = {PeriodKind.LAST_7_DAYS: 7, PeriodKind.LAST_30_DAYS: 30}
 
 
+def last_days(now: datetime, days: int) -> Period:
+    """The last `days` whole days, today included (the rankings dock's and the wall's)."""
+    midnight = datetime(now.year, now.month, now.day)
+    return Period(midnight - timedelta(days=days - 1), midnight + timedelta(days=1))
+
+
 def period_of(kind: PeriodKind | str, now: datetime, start: date | None = None,
               end: date | None = None) -> Period:
     """Today, this week (from Monday), this month, the last 7 or 30 days (today included), or
@@ -257,8 +263,7 @@ def period_of(kind: PeriodKind | str, now: datetime, start: date | None = None,
     if kind is PeriodKind.DAY:
         return Period(midnight, midnight + timedelta(days=1))
     if kind in _ROLLING_DAYS:
-        return Period(midnight - timedelta(days=_ROLLING_DAYS[kind] - 1),
-                      midnight + timedelta(days=1))
+        return last_days(now, _ROLLING_DAYS[kind])
     if kind is PeriodKind.WEEK:
         monday = midnight - timedelta(days=now.weekday())
         return Period(monday, monday + timedelta(days=7))

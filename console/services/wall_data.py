@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.domain.evaluation import Level, Period
+from console.domain.evaluation import Level, Period, last_days
 from console.services import kpis as kpi_service
 from console.services.evaluation import evaluate_many
 from console.services.kpis import Kpis
@@ -110,9 +110,10 @@ def _unit(r) -> RankedUnit:
 
 def read_rankings(session: Session, now: datetime | None = None,
                   days: int = RANKING_DAYS) -> WallRankings:
-    """The best and worst departments and streets over the last `days` days."""
+    """The best and worst departments and streets over the last `days` days, today included
+    (the same period as the rankings dock's "last 7 days")."""
     now = now or datetime.now().replace(microsecond=0)
-    period = Period(now - timedelta(days=days), now)
+    period = last_days(now, days)
     rankings = evaluate_many(session, RANKED_LEVELS, period, now)
     best, worst = {}, {}
     for level, ranking in rankings.items():

@@ -52,8 +52,8 @@ class EvaluationDock(QDockWidget):
                            (PeriodKind.MONTH, self.tr("This month")),
                            (PeriodKind.CUSTOM, self.tr("Custom"))):
             self.period.addItem(text, kind.value)
-        # First the last 7 days, as the wall ranks: "today" or "this week" holds next to
-        # nothing in the small hours of a Monday.
+        # First the last 7 days, the wall's period (domain last_days): "today" or "this
+        # week" holds next to nothing in the small hours of a Monday.
         today = QDate.currentDate()
         self.start = QDateEdit(today.addDays(-29), body, calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.end = QDateEdit(today, body, calendarPopup=True, displayFormat="yyyy-MM-dd")

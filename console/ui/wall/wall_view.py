@@ -10,7 +10,7 @@ Nothing needs a mouse: the panels rotate by themselves; ←/→ turn them, Space
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -318,7 +318,7 @@ class WallView(QWidget):
         self.rankings = rankings
         p = rankings.period
         note = self.tr("Composite score, {start} – {end}").format(
-            start=f"{p.start:%m-%d}", end=f"{p.end:%m-%d}")
+            start=f"{p.start:%m-%d}", end=f"{p.end - timedelta(seconds=1):%m-%d}")   # its last day
         for key, level in (("departments", Level.DEPARTMENT), ("streets", Level.STREET)):
             self.panels[key].show_units(rankings.best.get(level, ()),
                                         rankings.worst.get(level, ()), note)
