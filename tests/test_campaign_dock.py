@@ -81,4 +81,7 @@ def test_a_campaign_without_targets_says_so_instead_of_an_empty_chart(qtbot, dat
     assert d.data.targets == () or d.data.targets == []
     assert d.no_targets.isVisible() and not d.plot.isVisible() and not d.targets.isVisible()
     assert d.open_cases.rowCount() == 3                   # the rest of the dashboard is there
+    assert "Edit it" in d.no_targets.text() and d.edit_button.isVisible()
+    d.set_actor(None)                                      # a seat that may not edit
+    assert "Edit it" not in d.no_targets.text() and not d.edit_button.isVisible()
     assert tasks.wait(5000)

@@ -126,9 +126,7 @@ class CampaignDock(QDockWidget):
         self.tabs.setTabVisible(self.tabs.indexOf(self.after_action), False)
         # A campaign without targets: a sentence in their place, not an empty table beside a
         # chart whose axes measure nothing.
-        self.no_targets = QLabel(self.tr("This campaign has no targets: it is followed through "
-                                         "its cases, its slowest units and its supervision "
-                                         "orders below. Edit it to set targets."), body)
+        self.no_targets = QLabel(body)
         self.no_targets.setWordWrap(True)
         self.no_targets.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_targets.setProperty("kind", "note")
@@ -188,6 +186,14 @@ class CampaignDock(QDockWidget):
         running = self.data is not None and not self.data.closed
         self.new_button.setVisible(editor)
         self.edit_button.setVisible(editor and running)
+        # "Edit it" only to whoever can: a closed campaign, or a seat that may not edit, has
+        # no Edit button.
+        self.no_targets.setText(
+            self.tr("This campaign has no targets: it is followed through its cases, its "
+                    "slowest units and its supervision orders below. Edit it to set targets.")
+            if editor and running else
+            self.tr("This campaign has no targets: it is followed through its cases, its "
+                    "slowest units and its supervision orders below."))
         self.close_button.setVisible(editor and running)
         leader = self.actor is not None and may(self.actor.role, Permission.RAISE_SUPERVISION)
         self.supervise_button.setVisible(leader and running)

@@ -205,7 +205,9 @@ def report_html(report: ShiftReport, *, centre: str, generated_at: datetime,
                [[kind_name(e.kind), e.officer, _t(e.raised_at), _t(e.resolved_at)]
                 for e in report.attendance]),
         _more(len(report.attendance), report.attendance_total),
-        f"<h2>{h[5]}</h2>",
+        # The ranking on a page of its own too: Qt breaks a table's cells across pages one by
+        # one, and a Chinese name's taller cell left its row's figures on the page before.
+        f'<h2 style="page-break-before: always">{h[5]}</h2>',
         _table([tr("Rank"), tr("Department"), tr("Score"), tr("Grade"), tr("Due"),
                 tr("Closure rate"), tr("On-time handling"), tr("Rework rate"), tr("Overdue")],
                _ranking_rows(report.ranking),
