@@ -15,10 +15,16 @@ pytest_plugins = ("tests.service_city",)
 # Before anything imports Qt: no screen here, and QtWebEngine refuses to run as root sandboxed.
 # The offscreen screen is a dispatcher's 1920×1080 workstation, not the plugin's 800×600, on
 # which a window opens at its minimum size (it fits itself to the screen).
-_SCREEN = Path(tempfile.gettempdir()) / "city-console-test-screen-1920x1080.json"
-_SCREEN.write_text(json.dumps({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920,
-                                            "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
+# Written once per run, whole (a Qt process reading a half-written file aborts), and named
+# by this process: another run's rewrite must not touch it. Plain "offscreen" (as CI sets it)
+# gets the screen too; another platform is the caller's choice.
+_SCREEN = Path(tempfile.gettempdir()) / f"city-console-test-screen-{os.getpid()}.json"
+with tempfile.NamedTemporaryFile("w", dir=_SCREEN.parent, delete=False, suffix=".tmp") as _f:
+    json.dump({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                            "logicalDpi": 96, "dpr": 1}]}, _f)
+os.replace(_f.name, _SCREEN)
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
@@ -88,3 +94,4 @@ def pytest_unconfigure(config):
 
 def pytest_sessionfinish(session, exitstatus):
     session.config._console_exit_status = int(exitstatus)
+    _SCREEN.unlink(missing_ok=True)   # this run's screen; its Qt children have ended
