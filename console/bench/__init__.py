@@ -1,9 +1,13 @@
 """Benchmark suites: each yields figures (name, value, unit) that `city-console bench` prints."""
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 Figure = tuple[str, float, str]
 Suite = Callable[[], Iterator[Figure]]
@@ -53,6 +57,23 @@ SUITES: dict[str, tuple[str, str, str]] = {
     "frontage": ("console.bench.frontage", "run",
                  "门前三包 suggestion and repeat count; the night heat map on the 1M-case city"),
 }
+
+
+def offscreen_platform() -> str:
+    """QT_QPA_PLATFORM for a bench's console child: the caller's choice, else offscreen on a
+    1920×1080 screen. On the plugin's own smaller screen the console's first window fits
+    itself to it, and would paint less than a seat's 1440×900 does."""
+    chosen = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    if chosen != "offscreen":
+        return chosen
+    path = Path(tempfile.gettempdir()) / f"city-console-bench-screen-{os.getpid()}.json"
+    if not path.exists():
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as f:
+            json.dump({"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1920,
+                                    "height": 1080, "logicalDpi": 96, "dpr": 1}]}, f)
+        os.replace(f.name, path)
+        atexit.register(path.unlink, missing_ok=True)
+    return f"offscreen:configfile={path}"
 
 
 def suite(name: str) -> Suite:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from console.bench import Figure
+from console.bench import Figure, offscreen_platform
 from console.services import cases as svc
 from console.services.actor import actor_for
 from console.sim.demo import build_demo
@@ -86,7 +86,7 @@ def cold_start_s(url: str) -> float:
         mark = Path(tmp) / "shown"
         env = dict(os.environ, CITY_CONSOLE_STARTUP_MARK=str(mark),
                    CITY_CONSOLE_CONFIG_DIR=str(Path(tmp) / "config"),
-                   QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+                   QT_QPA_PLATFORM=offscreen_platform())
         start = time.time()
         subprocess.run([sys.executable, "-m", "console", "--db", url, "--quit-after", "1"],
                        env=env, check=True, capture_output=True, timeout=120)

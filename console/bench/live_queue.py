@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.bench import Figure, cities
+from console.bench import Figure, cities, offscreen_platform
 
 ROWS = 100_000
 FAR = 500_000
@@ -38,7 +38,7 @@ def run() -> Iterator[Figure]:
     """live.queue_minute_tick_ms (all GUI-thread work of one minute), its parts, and the
     GUI-thread time of merging the largest burst of live changes the model merges."""
     url = cities.working_copy(cities.MILLION, "live-queue")
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(os.environ, QT_QPA_PLATFORM=offscreen_platform())
     done = subprocess.run([sys.executable, "-m", "console.bench.live_queue", url], env=env,
                           capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
@@ -86,13 +86,13 @@ def _rss_mb() -> float:
 def _child(url: str) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from console.common.application import create_application
+    from console.common.selection import Selection
     from console.live.tasks import TaskRunner
     from console.services.actor import actor_for
     from console.store.database import open_database
-    from console.common.application import create_application
     from console.ui.queues.case_queue_model import MERGE_LIMIT
     from console.ui.queues.dock import QueueDock
-    from console.common.selection import Selection
 
     app = create_application(["bench"], "zh_CN")
     db = open_database(url)

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from console.bench import Figure
+from console.bench import Figure, offscreen_platform
 
 SOURCE = Path("/work/benchdata/city_50k_1m.db")
 REPEATS = 3
@@ -97,7 +97,7 @@ def start_to_screen_s(path: Path, data: Path, timeout: float = 120.0,
                    CITY_CONSOLE_SCREEN_MARK=str(screen), CITY_CONSOLE_DATA_DIR=str(data),
                    CITY_CONSOLE_CONFIG_DIR=str(Path(tmp) / "config"),
                    CITY_CONSOLE_START_TRACE="1",
-                   QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+                   QT_QPA_PLATFORM=offscreen_platform())
         log = Path(tmp) / "stderr"
         start = time.time()
         with open(log, "w", encoding="utf-8") as err:

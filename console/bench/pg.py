@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from console.bench import Figure
+from console.bench import Figure, offscreen_platform
 from console.bench.queues import CASES, CELLS
 from console.bench.seats import _bench_url
 
@@ -95,7 +95,7 @@ def run() -> Iterator[Figure]:
     """pg.queue_first_rows_1m_ms (the slowest of every tab and text filter, as
     queue.first_rows_1m_ms on SQLite), its slowest tab and text filter, a scrolled page."""
     url = city_url()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(os.environ, QT_QPA_PLATFORM=offscreen_platform())
     done = subprocess.run([sys.executable, "-m", "console.bench.queues", url], env=env,
                           capture_output=True, text=True, timeout=1800, check=False)
     if done.returncode != 0:

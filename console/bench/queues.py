@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from console.bench import Figure
+from console.bench import Figure, offscreen_platform
 
 CASES = 1_000_000
 CELLS = 50_000
@@ -59,7 +59,7 @@ def run() -> Iterator[Figure]:
     """queue.first_rows_1m_ms (the slowest of every tab and text filter), the slowest tab and
     text filter alone, a page fetched while scrolling, and queue.rss_1m_mb."""
     url = _database()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(os.environ, QT_QPA_PLATFORM=offscreen_platform())
     done = subprocess.run([sys.executable, "-m", "console.bench.queues", url], env=env,
                           capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
@@ -87,12 +87,12 @@ def _child(url: str) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from sqlalchemy import text
 
+    from console.common.application import create_application
+    from console.common.selection import Selection
     from console.live.tasks import TaskRunner
     from console.services.actor import actor_for
     from console.store.database import open_database
-    from console.common.application import create_application
     from console.ui.queues.dock import QueueDock
-    from console.common.selection import Selection
 
     app = create_application(["bench"], "zh_CN")
     db = open_database(url)

@@ -51,6 +51,8 @@ FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.
 # The KPI strip's sparklines come with the first screen, or after this long without one.
 SPARKLINES_AT_LATEST_MS = 5_000
 SPARKLINES_AFTER_SCREEN_MS = 100
+# The window's first size where the screen has room for it.
+FIRST_SIZE = QSize(1440, 900)
 # A leader's dock (rankings, campaigns) opens this share of the window tall.
 LEADER_DOCK_SHARE = 0.45
 
@@ -83,7 +85,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.queue_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.status_dock)
-        self.resize(self._first_size())
+        first = self._first_size()
+        self.resize(first)
+        if first != FIRST_SIZE:
+            # A smaller screen: all of it, maximized — sized to its free area, the window's
+            # title bar would still run past the bottom.
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         self.resizeDocks([self.queue_dock, self.alerts_dock], [450, 320],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.status_dock], [150], Qt.Orientation.Vertical)
@@ -551,9 +558,9 @@ class MainWindow(QMainWindow):
     def _first_size(self) -> QSize:
         """1440×900, or the screen's free area where that is smaller (a 1366×768 seat's
         window ran past the screen's bottom, its status bar out of sight)."""
-        wanted = QSize(1440, 900)
         screen = self.screen() or QApplication.primaryScreen()
-        return wanted if screen is None else wanted.boundedTo(screen.availableGeometry().size())
+        return (FIRST_SIZE if screen is None
+                else FIRST_SIZE.boundedTo(screen.availableGeometry().size()))
 
     def _restore_layout(self) -> None:
         geometry: QByteArray = self.settings.get("window/geometry")
