@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.common.grid_texts import problem_text, refusal_text, severity_text
-from console.common.messages import describe_error
+from console.common.grid_texts import problem_text, severity_text
 from console.live.tasks import Task, TaskRunner
 from console.services.actor import Actor
 from console.services.cases import now
-from console.services.grid_import import (GridImportError, GridImportOptions, GridImportReport,
-                                          apply_grid_import, plan_grid_import)
+from console.services.grid_import import (GridImportOptions, GridImportReport, apply_grid_import,
+                                          plan_grid_import)
 from console.ui.grid_dialog_parts import (FieldBox, choose_crs, chosen_crs, crs_box,
                                           encoding_box)
 from console.ui.grid_dialog_parts import item as _item
@@ -45,6 +44,7 @@ class GridImportDialog(ImportDialogBase):
     checked = Signal(object)
     imported = Signal(object)
     refused = Signal(str)
+    FIELD_REFUSALS = ("no_code_field", "no_such_field")
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +162,9 @@ class GridImportDialog(ImportDialogBase):
         for box in (self.code_field, *self.role_fields.values()):
             box.offer(fields)
 
+    def _code_box(self) -> FieldBox:
+        return self.code_field
+
     @Slot()
     def open_work_grid_import(self) -> None:
         """The work grids' own dialog, for polygons in a second file (over the stored grid)."""
@@ -183,22 +186,7 @@ class GridImportDialog(ImportDialogBase):
 
     @Slot()
     def run_check(self) -> None:
-        path = self.path_edit.text().strip()
-        if not path:
-            self.message.setText(self.tr("Choose the grid file first."))
-            return
-        options = self.options()
-        self.report = None
-        self._set_busy(self.tr("Reading the file…"))
-
-        def work(session, job):
-            def step(fraction: float, stage: str) -> None:
-                job.check()
-                job.progress(fraction, stage)
-            return plan_grid_import(session, Path(path).expanduser(), options, progress=step)
-        self._task = self.tasks.run_long(work, on_done=self._checked, on_error=self._failed,
-                                         owner=self, key=(id(self), "grid-import"))
-        self._task.progress.connect(self._progressed)
+        self._start_check(plan_grid_import, "grid-import", self.tr("Choose the grid file first."))
 
     @Slot(float, str)
     def _progressed(self, fraction: float, stage: str) -> None:
@@ -207,30 +195,6 @@ class GridImportDialog(ImportDialogBase):
                             "check": self.tr("Checking the cells…"),
                             "compare": self.tr("Comparing with the stored grid…")
                             }.get(stage, ""))
-
-    def _checked(self, report: GridImportReport) -> None:
-        self._task = None
-        self._set_busy(None)
-        self.report = report
-        self._offer_fields(report.attributes)
-        self._show_report(report)
-        self.checked.emit(report)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._task = None
-        self._set_busy(None)
-        if isinstance(exc, GridImportError):
-            text = refusal_text(exc.code, exc.params)
-            if exc.code in ("no_code_field", "no_such_field"):
-                self._offer_fields(list(exc.params.get("fields", [])))
-                self.code_field.setFocus()
-            if exc.code == "grid_changed":
-                self.report = None
-        else:
-            text = describe_error(exc)
-        self.message.setText(text)
-        self._update_import_button()
-        self.refused.emit(text)
 
     # --- the report --------------------------------------------------------------------------
 

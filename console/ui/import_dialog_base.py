@@ -4,9 +4,10 @@ and summary, the problem table beside its preview, the bottom buttons; being bus
 the import button's state, saving the report as JSON, closing.
 
 A subclass builds its file and option rows into a form, then calls `_build_report_area`; it
-provides `run_check`, `run_import` and `_show_report`, and a `report` with `options`,
-`importable`, `source` and `to_dict()`. The words keep the context "GridImportDialog" (the grid
-dialog's, where they were first): one translation for both dialogs.
+provides `options()`, `run_check` (through `_start_check`), `run_import`, `_progressed`,
+`_show_report`, `_offer_fields` and `_code_box`, and its dry run a report with `options`,
+`importable`, `attributes`, `source` and `to_dict()`. The words keep the context
+"GridImportDialog" (the grid dialog's, where they were first): one translation for both.
 """
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from console.common.grid_texts import refusal_text
+from console.common.messages import describe_error
 from console.live.tasks import Lane, Task
+from console.services.grid_import import GridImportError
 from console.ui.grid_preview import GridPreview
 
 
@@ -37,6 +41,8 @@ class ImportDialogBase(QDialog):
     """The shared half of a GIS import dialog (see the module's docstring)."""
 
     _task: Task | None
+    # The refusals that name the file's attributes: they are offered, the code's chooser focused.
+    FIELD_REFUSALS: tuple[str, ...] = ()
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -134,6 +140,26 @@ class ImportDialogBase(QDialog):
             self.progress.setRange(0, 100 if cancellable else 0)
             self.progress.setValue(0)
 
+    def _start_check(self, plan, key: str, no_file: str) -> None:
+        """The dry run of the chosen file on the long lane, `plan(session, path, options,
+        progress=…)`, cancellable at each step; `no_file`: what to say when none is chosen."""
+        path = self.path_edit.text().strip()
+        if not path:
+            self.message.setText(no_file)
+            return
+        options = self.options()
+        self.report = None
+        self._set_busy(QCoreApplication.translate("GridImportDialog", "Reading the file…"))
+
+        def work(session, job):
+            def step(fraction: float, stage: str) -> None:
+                job.check()
+                job.progress(fraction, stage)
+            return plan(session, Path(path).expanduser(), options, progress=step)
+        self._task = self.tasks.run_long(work, on_done=self._checked, on_error=self._failed,
+                                         owner=self, key=(id(self), key))
+        self._task.progress.connect(self._progressed)
+
     @Slot()
     def cancel(self) -> None:
         if self._task is not None:
@@ -141,6 +167,30 @@ class ImportDialogBase(QDialog):
             self._task = None
         self._set_busy(None)
         self.message.setText(QCoreApplication.translate("GridImportDialog", "Cancelled."))
+
+    def _checked(self, report) -> None:
+        self._task = None
+        self._set_busy(None)
+        self.report = report
+        self._offer_fields(report.attributes)
+        self._show_report(report)
+        self.checked.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_busy(None)
+        if isinstance(exc, GridImportError):
+            text = refusal_text(exc.code, exc.params)
+            if exc.code in self.FIELD_REFUSALS:
+                self._offer_fields(list(exc.params.get("fields", [])))
+                self._code_box().setFocus()
+            if exc.code == "grid_changed":
+                self.report = None
+        else:
+            text = describe_error(exc)
+        self.message.setText(text)
+        self._update_import_button()
+        self.refused.emit(text)
 
     # --- the report --------------------------------------------------------------------------
 

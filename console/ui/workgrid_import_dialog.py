@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.common.grid_texts import problem_text, refusal_text, severity_text
-from console.common.messages import describe_error
+from console.common.grid_texts import problem_text, severity_text
 from console.live.tasks import Task, TaskRunner
 from console.services.actor import Actor
 from console.services.cases import now
-from console.services.grid_import import GridImportError
 from console.services.workgrid_import import (LISTED_CELLS, WorkGridImportOptions,
                                               WorkGridImportReport, apply_workgrid_import,
                                               plan_workgrid_import)
@@ -49,6 +47,7 @@ class WorkGridImportDialog(ImportDialogBase):
     checked = Signal(object)
     imported = Signal(object)
     refused = Signal(str)
+    FIELD_REFUSALS = ("no_work_grid_field", "no_such_field")
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +140,13 @@ class WorkGridImportDialog(ImportDialogBase):
             officer_field=chosen["officer"], encoding=self.encoding.currentData(),
             repair=self.repair.isChecked(), skip_invalid=self.skip_invalid.isChecked())
 
+    def _offer_fields(self, fields: list[str]) -> None:
+        for box in self.fields.values():
+            box.offer(fields)
+
+    def _code_box(self) -> FieldBox:
+        return self.fields["code"]
+
     @Slot()
     def _options_changed(self) -> None:
         if self.report is not None:
@@ -152,22 +158,8 @@ class WorkGridImportDialog(ImportDialogBase):
 
     @Slot()
     def run_check(self) -> None:
-        path = self.path_edit.text().strip()
-        if not path:
-            self.message.setText(self.tr("Choose the work-grid file first."))
-            return
-        options = self.options()
-        self.report = None
-        self._set_busy(self.tr("Reading the file…"))
-
-        def work(session, job):
-            def step(fraction: float, stage: str) -> None:
-                job.check()
-                job.progress(fraction, stage)
-            return plan_workgrid_import(session, Path(path).expanduser(), options, progress=step)
-        self._task = self.tasks.run_long(work, on_done=self._checked, on_error=self._failed,
-                                         owner=self, key=(id(self), "workgrid-import"))
-        self._task.progress.connect(self._progressed)
+        self._start_check(plan_workgrid_import, "workgrid-import",
+                          self.tr("Choose the work-grid file first."))
 
     @Slot(float, str)
     def _progressed(self, fraction: float, stage: str) -> None:
@@ -175,32 +167,6 @@ class WorkGridImportDialog(ImportDialogBase):
         self.stage.setText({"read": self.tr("Reading the file…"),
                             "check": self.tr("Checking the work grids…"),
                             "compare": self.tr("Placing the cells…")}.get(stage, ""))
-
-    def _checked(self, report: WorkGridImportReport) -> None:
-        self._task = None
-        self._set_busy(None)
-        self.report = report
-        for box in self.fields.values():
-            box.offer(report.attributes)
-        self._show_report(report)
-        self.checked.emit(report)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._task = None
-        self._set_busy(None)
-        if isinstance(exc, GridImportError):
-            text = refusal_text(exc.code, exc.params)
-            if exc.code in ("no_work_grid_field", "no_such_field"):
-                for box in self.fields.values():
-                    box.offer(list(exc.params.get("fields", [])))
-                self.fields["code"].setFocus()
-            if exc.code == "grid_changed":
-                self.report = None
-        else:
-            text = describe_error(exc)
-        self.message.setText(text)
-        self._update_import_button()
-        self.refused.emit(text)
 
     # --- the report --------------------------------------------------------------------------
 
