@@ -87,7 +87,8 @@ class QueueCells:
             case "status":
                 name = status_name(row.status)
                 if row.requested_deadline is not None:
-                    return QCoreApplication.translate("CaseQueueModel", "{status} · extension asked").format(status=name)
+                    return QCoreApplication.translate(
+                        "CaseQueueModel", "{status} · extension asked").format(status=name)
                 return name
             case "remaining":
                 return countdown(self._countdown(i))
@@ -97,21 +98,25 @@ class QueueCells:
 
     def _tooltip(self, row: QueueRow, column: str) -> str | None:
         if column == "location":
-            return QCoreApplication.translate("CaseQueueModel", "Cell {cell}\n{address}").format(cell=row.cell_code or "—",
-                                                            address=row.address or "—")
+            return QCoreApplication.translate("CaseQueueModel", "Cell {cell}\n{address}").format(
+                cell=row.cell_code or "—", address=row.address or "—")
         if column == "remaining" and self._countdown_of(row).centre_stage:
             return QCoreApplication.translate("CaseQueueModel", "{stage}: limit {due}").format(
                 stage=centre_stage_name(row.stage_key or ""), due=full_time(row.stage_due))
         if column == "remaining" and row.deadline is not None:
-            text = QCoreApplication.translate("CaseQueueModel", "Deadline {deadline}").format(deadline=full_time(row.deadline))
+            text = QCoreApplication.translate("CaseQueueModel", "Deadline {deadline}").format(
+                deadline=full_time(row.deadline))
             if row.requested_deadline is not None:
-                text += "\n" + QCoreApplication.translate("CaseQueueModel", "Extension to {deadline} asked").format(
+                text += "\n" + QCoreApplication.translate(
+                    "CaseQueueModel", "Extension to {deadline} asked").format(
                     deadline=full_time(row.requested_deadline))
             return text
         if column == "number" and (row.urgent or row.supervision_level):
-            lines = [QCoreApplication.translate("CaseQueueModel", "Urgent case")] if row.urgent else []
+            lines = ([QCoreApplication.translate("CaseQueueModel", "Urgent case")] if row.urgent
+                     else [])
             if row.supervision_level:
-                lines.append(QCoreApplication.translate("CaseQueueModel", "Open supervision order: {level}").format(
+                lines.append(QCoreApplication.translate(
+                    "CaseQueueModel", "Open supervision order: {level}").format(
                     level=supervision_level_name(row.supervision_level)))
             return "\n".join(lines)
         if column == "reported_at":
