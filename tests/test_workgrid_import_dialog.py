@@ -4,43 +4,17 @@ field mapping of the work-grid attribute."""
 from __future__ import annotations
 
 import os
-from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
-from console.common.i18n import install_translators
-from console.live.tasks import TaskRunner
-from console.services import users
 from console.services.grid_import import apply_grid_import, plan_grid_import
 from console.store.models import Cell, PatrolOfficer, WorkGrid, WorkGridCell
 from console.ui.grid_import_dialog import GridImportDialog
 from console.ui.workgrid_import_dialog import WorkGridImportDialog
 from tests.test_grid_import import COMMUNITY, NOW, cell, square, write_geojson
+from tests.test_grid_import_dialog import admin, tasks, zh  # noqa: F401 — fixtures
 from tests.test_workgrid_import import area, box
-
-PASSWORD = "长城永不倒-2026"
-
-
-@pytest.fixture
-def zh(qapp):
-    install_translators(qapp, "zh_CN")
-    yield
-    install_translators(qapp, "en")
-
-
-@pytest.fixture
-def admin(db):
-    with db.transaction() as s:
-        return users.create_first_administrator(s, "gis", "管理员", PASSWORD,
-                                                datetime.now().replace(microsecond=0))
-
-
-@pytest.fixture
-def tasks(db):
-    runner = TaskRunner(db)
-    yield runner
-    assert runner.wait(10000)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ console/services/disputes.py, which checks the one acting as stored now.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -14,11 +13,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -35,17 +32,12 @@ from console.live.tasks import TaskRunner
 from console.services import disputes
 from console.services.actor import Actor
 from console.services.cases import now
-
-ActorOf = Callable[[], Actor | None]
+from console.ui.list_dialog_parts import (ActorOf, bottom_row, install_dialog_action, item,
+                                          table)
 
 
 def _item(text: str, data: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setToolTip(text)      # one line a row: a long reason is read in full here
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
+    return item(text, data, tooltip=True)   # one line a row: a long reason is read in full here
 
 
 def may_rule(actor: Actor | None) -> bool:
@@ -53,17 +45,10 @@ def may_rule(actor: Actor | None) -> bool:
 
 
 def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
+    out = table(parent, name, headers)
+    out.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    out.setWordWrap(True)
+    return out
 
 
 class DisputesDialog(QDialog):
@@ -121,13 +106,7 @@ class DisputesDialog(QDialog):
         self.export_button.setToolTip(self.tr("The joint meeting's agenda (联席会议): open "
                                               "disputes and rulings, as an Excel workbook"))
         self.export_button.clicked.connect(lambda: self.export())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.close)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.export_button)
-        bottom.addStretch(1)
-        bottom.addWidget(refresh)
-        bottom.addWidget(buttons)
+        bottom = bottom_row(self, self.export_button, refresh)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -244,21 +223,7 @@ def install_disputes(menu: QMenu, tasks: TaskRunner, actor_of: ActorOf,
                      parent: QWidget) -> QAction:
     """"Responsibility disputes…" in a menu, shown to those who may rule (the role is read each
     time the menu opens)."""
-    dialogs: list[DisputesDialog] = []
-
-    def open_dialog() -> DisputesDialog:
-        if not dialogs:
-            dialogs.append(DisputesDialog(tasks, actor_of, parent))
-        dialog = dialogs[0]
-        dialog.reload()
-        dialog.show()
-        dialog.raise_()
-        return dialog
-    action = menu.addAction(QCoreApplication.translate("DisputesDialog",
-                                                       "Responsibility &disputes…"))
-    action.setObjectName("disputesAction")
-    action.triggered.connect(open_dialog)
-    action.setVisible(may_rule(actor_of()))
-    menu.aboutToShow.connect(lambda: action.setVisible(may_rule(actor_of())))
-    action.open_dialog = open_dialog        # type: ignore[attr-defined]  (tests, screenshots)
-    return action
+    return install_dialog_action(
+        menu, QCoreApplication.translate("DisputesDialog", "Responsibility &disputes…"),
+        "disputesAction", lambda: DisputesDialog(tasks, actor_of, parent),
+        lambda: may_rule(actor_of()))

@@ -4,23 +4,17 @@ service checks the one acting as stored now, whatever this dialog shows.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,16 +25,7 @@ from console.live.tasks import TaskRunner
 from console.services import field_sessions
 from console.services.actor import Actor
 from console.services.cases import now
-
-ActorOf = Callable[[], Actor | None]
-
-
-def _item(text: str, data: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
+from console.ui.list_dialog_parts import ActorOf, bottom_row, install_dialog_action, item, table
 
 
 def _at(moment: datetime | None) -> str:
@@ -65,16 +50,9 @@ class FieldSessionsDialog(QDialog):
         self.tasks, self.actor_of = tasks, actor_of
         self.rows: list[field_sessions.SessionRow] = []
 
-        self.table = QTableWidget(0, 7, self)
-        self.table.setObjectName("fieldSessions")
-        self.table.setHorizontalHeaderLabels([
+        self.table = table(self, "fieldSessions", [
             self.tr("Officer"), self.tr("Device"), self.tr("Signed in"), self.tr("Last seen"),
-            self.tr("Expires"), self.tr("State"), ""])
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+            self.tr("Expires"), self.tr("State"), ""], stretch=1)
         self.ended = QCheckBox(self.tr("Show &ended sessions"), self)
         self.ended.setObjectName("showEnded")
         self.ended.toggled.connect(self.reload)
@@ -84,13 +62,7 @@ class FieldSessionsDialog(QDialog):
 
         refresh = QPushButton(self.tr("&Refresh"), self)
         refresh.clicked.connect(self.reload)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.close)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.ended)
-        bottom.addStretch(1)
-        bottom.addWidget(refresh)
-        bottom.addWidget(buttons)
+        bottom = bottom_row(self, self.ended, refresh)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
@@ -122,7 +94,7 @@ class FieldSessionsDialog(QDialog):
             officer = f"{r.officer_name or r.username} ({r.officer_code})"
             for col, text in enumerate((officer, r.device, _at(r.issued_at), _at(r.last_seen_at),
                                         _at(r.expires_at), state)):
-                self.table.setItem(i, col, _item(text, r.id if col == 0 else None))
+                self.table.setItem(i, col, item(text, r.id if col == 0 else None))
             if r.revoked_at is None and r.expires_at > at:
                 button = QPushButton(self.tr("Sign out"), self.table)
                 button.setObjectName(f"revoke:{r.id}")
@@ -157,21 +129,7 @@ def install_field_sessions(menu: QMenu, tasks: TaskRunner, actor_of: ActorOf,
                            parent: QWidget) -> QAction:
     """"Field terminal sessions…" in the 外勤 menu, shown to those who may revoke (the role is
     read each time the menu opens, so a shift change needs nothing more)."""
-    dialogs: list[FieldSessionsDialog] = []
-
-    def open_dialog() -> FieldSessionsDialog:
-        if not dialogs:
-            dialogs.append(FieldSessionsDialog(tasks, actor_of, parent))
-        dialog = dialogs[0]
-        dialog.reload()
-        dialog.show()
-        dialog.raise_()
-        return dialog
-    action = menu.addAction(QCoreApplication.translate("FieldSessionsDialog",
-                                                       "Field terminal &sessions…"))
-    action.setObjectName("fieldSessionsAction")
-    action.triggered.connect(open_dialog)
-    action.setVisible(may_see(actor_of()))
-    menu.aboutToShow.connect(lambda: action.setVisible(may_see(actor_of())))
-    action.open_dialog = open_dialog        # type: ignore[attr-defined]  (tests, screenshots)
-    return action
+    return install_dialog_action(
+        menu, QCoreApplication.translate("FieldSessionsDialog", "Field terminal &sessions…"),
+        "fieldSessionsAction", lambda: FieldSessionsDialog(tasks, actor_of, parent),
+        lambda: may_see(actor_of()))

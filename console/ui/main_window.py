@@ -17,7 +17,6 @@ from console.services import overview as readers
 from console.services import users
 from console.services.actor import Actor
 from console.services.settings import get_setting
-from console.services.overview import Overview
 from console.ui.alerts.alert_panel import AlertsDock
 from console.ui.alerts.kpi_strip import KpiStripDock
 from console.common.messages import describe_error
@@ -30,6 +29,7 @@ from console.ui.calendar_watch import CalendarWatch
 from console.ui.outage_banner import OutageBanner
 from console.ui.status_bar import ConsoleStatusBar
 from console.ui.users_dialog import PasswordDialog, UsersDialog
+from console.ui.window_live import COUNTED_KINDS, WindowLive
 from console.common.theme import THEME_NAMES, apply_theme, current_theme
 
 if TYPE_CHECKING:
@@ -40,14 +40,11 @@ OVERVIEW_MIN_INTERVAL_MS = 500
 # …and at least this often: time alone makes cases overdue, and patrols report positions
 # (which are too frequent to trigger a re-read each).
 OVERVIEW_PERIOD_MS = 15_000
-# The feed kinds the window reacts to: the overview follows bulk loads, the title the city's
-# settings (tests/test_feed_kinds.py checks that something produces each). A single case's
-# change is re-counted by the queue dock alone (one read per burst, console/live/
-# refresh_policy.py) and reaches the KPI strip by its own feed reaction: re-reading the
-# overview too had every seat count every tab twice for every change in the room.
-_COUNTED_KINDS = frozenset({ChangeKind.HISTORY})
+# The feed kinds the window reacts to (tests/test_feed_kinds.py checks that something
+# produces each): the overview follows bulk loads (window_live.py), the title the city's
+# settings.
 # Accounts: the signed-in user's own row changed (role, deactivation) → the menus follow it.
-FEED_KINDS = _COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
+FEED_KINDS = COUNTED_KINDS | {ChangeKind.SETTINGS, ChangeKind.CITY, ChangeKind.USER}
 # The KPI strip's sparklines come with the first screen, or after this long without one.
 SPARKLINES_AT_LATEST_MS = 5_000
 SPARKLINES_AFTER_SCREEN_MS = 100
@@ -57,7 +54,7 @@ FIRST_SIZE = QSize(1440, 900)
 LEADER_DOCK_SHARE = 0.45
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLive, QMainWindow):
     """The console's main window; every database read goes through `tasks`, never this thread."""
 
     overview_loaded = Signal(object)   # Overview, after each refresh
@@ -443,96 +440,6 @@ class MainWindow(QMainWindow):
         if self.actor is not None and self.actor.demo:
             title = self.tr("{title} · Demo").format(title=title)
         self.setWindowTitle(title)
-
-    # --- live data -----------------------------------------------------------------------
-
-    def attach_feed(self, worker: FeedWorker) -> None:
-        """Listen to a feed worker: counts follow case changes, the status bar follows its state."""
-        self._feed = worker
-        worker.changes.connect(self._on_feed_changes)
-        worker.status.connect(self.status.show_feed_status)
-        worker.status.connect(self._on_feed_status)
-        worker.error.connect(self.status.show_feed_error)
-        worker.resynced.connect(self._on_feed_resynced)
-        worker.connection_lost.connect(self.outage.connection_lost)
-        worker.connection_back.connect(self.outage.connection_back)
-        worker.status.connect(self.outage.feed_status)
-
-    @Slot(object)
-    def _on_feed_changes(self, batch) -> None:
-        self.feed_changed.emit(batch)
-        if batch.resync:
-            self.resync()
-            return
-        entities = {row.entity for row in batch.rows}
-        if entities & _COUNTED_KINDS:
-            self.schedule_overview()
-        if entities & {ChangeKind.SETTINGS, ChangeKind.CITY}:
-            self.load_city_name()
-        if ChangeKind.SETTINGS in entities:
-            self.load_idle_minutes()
-        if ChangeKind.USER in entities and self.actor is not None and any(
-                row.entity == ChangeKind.USER and row.entity_id == self.actor.user_id
-                for row in batch.rows):
-            self._reload_actor()
-
-    def resync(self) -> None:
-        """Read every view again in full: the changes since this seat's last read are gone
-        from the feed (it slept longer than the feed is kept), so no delta can be trusted."""
-        self.queue_dock.reload()
-        self.alerts_dock.reload()
-        self.status_dock.refresh()
-        self.map_widget.live.refresh_roster()
-        self.map_widget.live.refresh_cases()
-        self.schedule_overview()
-        self.load_city_name()
-        self.load_idle_minutes()
-        self._reload_actor()
-
-    @Slot(int, int)
-    def _on_feed_resynced(self, since: int, seq: int) -> None:
-        self.status.showMessage(self.tr(
-            "This seat was away longer than changes are kept (changes {since}–{seq} are gone): "
-            "queues, map and alerts were read again in full.").format(since=since + 1, seq=seq),
-            60_000)
-
-    @Slot(dict)
-    def _on_feed_status(self, status: dict) -> None:
-        if status.get("ok"):
-            self.status_dock.add_rate(float(status.get("rows_per_s") or 0.0))
-
-    @Slot()
-    def schedule_overview(self) -> None:
-        """Ask for fresh counts; many requests within the interval become one query."""
-        if not self._overview_timer.isActive():
-            self._overview_timer.start()
-
-    @Slot()
-    def refresh_overview(self) -> None:
-        """Read the counts now (or right after the read already running)."""
-        if self._overview_running:
-            self._overview_dirty = True
-            return
-        self._overview_running = True
-        self.tasks.run(readers.overview, on_done=self._show_overview,
-                       on_error=self._overview_failed, owner=self)
-
-    def _show_overview(self, ov: Overview) -> None:
-        self._overview_running = False
-        self.queue_dock.show_overview(ov)
-        self.status_dock.show_overview(ov)
-        self.overview_loaded.emit(ov)
-        self._after_overview()
-
-    def _overview_failed(self, exc: BaseException) -> None:
-        self._overview_running = False
-        self._on_task_failed(exc)
-        self._after_overview()
-
-    def _after_overview(self) -> None:
-        if self._overview_dirty:
-            self._overview_dirty = False
-            self.schedule_overview()
 
     @Slot(object)
     def _on_task_failed(self, exc: BaseException) -> None:

@@ -10,7 +10,6 @@ still those the dry run saw.
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import numpy as np
@@ -18,43 +17,37 @@ import shapely
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QSplitter,
-    QTableWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from console.common.grid_texts import problem_text, refusal_text, severity_text
-from console.common.messages import describe_error
-from console.live.tasks import Lane, Task, TaskRunner
+from console.common.grid_texts import problem_text, severity_text
+from console.live.tasks import Task, TaskRunner
 from console.services.actor import Actor
 from console.services.cases import now
-from console.services.grid_import import GridImportError
 from console.services.workgrid_import import (LISTED_CELLS, WorkGridImportOptions,
                                               WorkGridImportReport, apply_workgrid_import,
                                               plan_workgrid_import)
 from console.ui.grid_dialog_parts import (FieldBox, choose_crs, chosen_crs, crs_box,
                                           encoding_box, item)
-from console.ui.grid_preview import GridPreview, PreviewCell
+from console.ui.grid_preview import PreviewCell
+from console.ui.import_dialog_base import ImportDialogBase
 
 ROLES = ("code", "name", "officer")
 
 
-class WorkGridImportDialog(QDialog):
+class WorkGridImportDialog(ImportDialogBase):
     """Modeless. Signals for tests: `checked(report)`, `imported(diff)`, `refused(sentence)`."""
 
     checked = Signal(object)
     imported = Signal(object)
     refused = Signal(str)
+    FIELD_REFUSALS = ("no_work_grid_field", "no_such_field")
 
     def __init__(self, tasks: TaskRunner, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,67 +110,7 @@ class WorkGridImportDialog(QDialog):
         checks.addStretch(1)
         form.addRow(checks)
 
-        self.check_button = QPushButton(self.tr("&Check (dry run)"), self)
-        self.check_button.setObjectName("workGridCheck")
-        self.check_button.clicked.connect(self.run_check)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.stage = QLabel(self)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.cancel)
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.check_button)
-        run_row.addWidget(self.progress, 1)
-        run_row.addWidget(self.stage)
-        run_row.addWidget(self.cancel_button)
-
-        self.message = QLabel(self)
-        self.message.setObjectName("workGridMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary = QLabel(self)
-        self.summary.setObjectName("workGridSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-
-        self.table = QTableWidget(0, 4, self)
-        self.table.setObjectName("workGridProblems")
-        self.table.setHorizontalHeaderLabels([self.tr("Feature"), self.tr("Code"),
-                                              self.tr("Level"), self.tr("Problem")])
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.setWordWrap(False)     # one line a row; the sentence is in the tooltip
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.itemSelectionChanged.connect(self._row_chosen)
-        self.preview = GridPreview(self)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.table)
-        split.addWidget(self.preview)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-
-        self.save_button = QPushButton(self.tr("Save &report…"), self)
-        self.save_button.clicked.connect(self._pick_report_file)
-        self.import_button = QPushButton(self.tr("&Import"), self)
-        self.import_button.setObjectName("workGridImport")
-        self.import_button.clicked.connect(self.run_import)
-        close = QPushButton(self.tr("Close"), self)
-        close.clicked.connect(self.close)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.save_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.import_button)
-        bottom.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(run_row)
-        layout.addWidget(self.message)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
-        layout.addLayout(bottom)
+        self._build_report_area(form, "workGrid", self.tr("Code"))
 
     # --- choosing ----------------------------------------------------------------------------
 
@@ -188,9 +121,6 @@ class WorkGridImportDialog(QDialog):
             self.tr("GIS files (*.shp *.geojson *.json *.zip);;All files (*)"))
         if path:
             self.choose_path(path)
-
-    def choose_path(self, path: str | Path) -> None:
-        self.path_edit.setText(str(path))
 
     def choose(self, *, encoding: str | None = None, crs: str | None = None,
                **fields: str) -> None:
@@ -210,6 +140,13 @@ class WorkGridImportDialog(QDialog):
             officer_field=chosen["officer"], encoding=self.encoding.currentData(),
             repair=self.repair.isChecked(), skip_invalid=self.skip_invalid.isChecked())
 
+    def _offer_fields(self, fields: list[str]) -> None:
+        for box in self.fields.values():
+            box.offer(fields)
+
+    def _code_box(self) -> FieldBox:
+        return self.fields["code"]
+
     @Slot()
     def _options_changed(self) -> None:
         if self.report is not None:
@@ -219,36 +156,10 @@ class WorkGridImportDialog(QDialog):
 
     # --- running -----------------------------------------------------------------------------
 
-    def _set_busy(self, stage: str | None, *, cancellable: bool = True) -> None:
-        busy = stage is not None
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy and cancellable)
-        self.stage.setText(stage or "")
-        self.check_button.setEnabled(not busy)
-        self.path_edit.setEnabled(not busy)
-        if busy:
-            self.import_button.setEnabled(False)
-            self.progress.setRange(0, 100 if cancellable else 0)
-            self.progress.setValue(0)
-
     @Slot()
     def run_check(self) -> None:
-        path = self.path_edit.text().strip()
-        if not path:
-            self.message.setText(self.tr("Choose the work-grid file first."))
-            return
-        options = self.options()
-        self.report = None
-        self._set_busy(self.tr("Reading the file…"))
-
-        def work(session, job):
-            def step(fraction: float, stage: str) -> None:
-                job.check()
-                job.progress(fraction, stage)
-            return plan_workgrid_import(session, Path(path).expanduser(), options, progress=step)
-        self._task = self.tasks.run_long(work, on_done=self._checked, on_error=self._failed,
-                                         owner=self, key=(id(self), "workgrid-import"))
-        self._task.progress.connect(self._progressed)
+        self._start_check(plan_workgrid_import, "workgrid-import",
+                          self.tr("Choose the work-grid file first."))
 
     @Slot(float, str)
     def _progressed(self, fraction: float, stage: str) -> None:
@@ -257,52 +168,7 @@ class WorkGridImportDialog(QDialog):
                             "check": self.tr("Checking the work grids…"),
                             "compare": self.tr("Placing the cells…")}.get(stage, ""))
 
-    @Slot()
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        self._set_busy(None)
-        self.message.setText(self.tr("Cancelled."))
-
-    def _checked(self, report: WorkGridImportReport) -> None:
-        self._task = None
-        self._set_busy(None)
-        self.report = report
-        for box in self.fields.values():
-            box.offer(report.attributes)
-        self._show_report(report)
-        self.checked.emit(report)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._task = None
-        self._set_busy(None)
-        if isinstance(exc, GridImportError):
-            text = refusal_text(exc.code, exc.params)
-            if exc.code in ("no_work_grid_field", "no_such_field"):
-                for box in self.fields.values():
-                    box.offer(list(exc.params.get("fields", [])))
-                self.fields["code"].setFocus()
-            if exc.code == "grid_changed":
-                self.report = None
-        else:
-            text = describe_error(exc)
-        self.message.setText(text)
-        self._update_import_button()
-        self.refused.emit(text)
-
     # --- the report --------------------------------------------------------------------------
-
-    def _importable_now(self) -> bool:
-        if self.report is None:
-            return False
-        options = dataclasses.replace(self.report.options,
-                                      skip_invalid=self.skip_invalid.isChecked())
-        return dataclasses.replace(self.report, options=options).importable
-
-    @Slot()
-    def _update_import_button(self) -> None:
-        self.import_button.setEnabled(self._task is None and self._importable_now())
 
     def _rows(self, report: WorkGridImportReport):
         """(key for the preview, feature number, code, severity, sentence) per table row."""
@@ -373,38 +239,8 @@ class WorkGridImportDialog(QDialog):
         """The preview numbers its shapes: one number per work grid or cell of the table."""
         return self._keys.setdefault(key, len(self._keys))
 
-    @Slot()
-    def _row_chosen(self) -> None:
-        items = self.table.selectedItems()
-        key = None
-        if items:
-            first = self.table.item(items[0].row(), 0)
-            key = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
-        self.preview.highlight(self._keys.get(key))
-
-    @Slot()
-    def _pick_report_file(self) -> None:
-        if self.report is None:
-            return
-        stem = Path(self.report.source.split("!")[-1]).stem
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report"), str(Path.home() / f"{stem}-report.json"),
-            self.tr("JSON (*.json)"))
-        if path:
-            self.save_report_to(path)
-
-    def save_report_to(self, path: str | Path) -> None:
-        """The dry run's report as JSON (the same as `import workgrids --report`)."""
-        if self.report is None:
-            return
-        try:
-            Path(path).write_text(json.dumps(self.report.to_dict(), ensure_ascii=False,
-                                             indent=1), encoding="utf-8")
-        except OSError as exc:
-            self.message.setText(self.tr("The report could not be saved: {error}").format(
-                error=exc.strerror or str(exc)))
-            return
-        self.message.setText(self.tr("Report saved to {path}").format(path=path))
+    def _preview_shape(self, data: object) -> int | None:
+        return self._keys.get(data)
 
     # --- importing ---------------------------------------------------------------------------
 
@@ -433,8 +269,3 @@ class WorkGridImportDialog(QDialog):
             created=len(diff.created), changed=len(diff.changed), emptied=len(diff.emptied),
             moved=diff.cells_moved))
         self.imported.emit(diff)
-
-    def closeEvent(self, event) -> None:  # noqa: N802 — Qt's name
-        if self._task is not None and self._task.lane == Lane.LONG:
-            self._task.cancel()     # a dry run nobody will read; an import runs to its end
-        super().closeEvent(event)

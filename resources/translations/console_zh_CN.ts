@@ -3923,40 +3923,8 @@
         <translation>监督员字段：</translation>
     </message>
     <message>
-        <source>&amp;Check (dry run)</source>
-        <translation>检查（试运行）(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Feature</source>
-        <translation>要素</translation>
-    </message>
-    <message>
         <source>Code</source>
         <translation>编码</translation>
-    </message>
-    <message>
-        <source>Level</source>
-        <translation>级别</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>Save &amp;report…</source>
-        <translation>保存报告(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>&amp;Import</source>
-        <translation>导入(&amp;I)</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
     </message>
     <message>
         <source>Work-grid file</source>
@@ -3987,10 +3955,6 @@
         <translation>正在归属单元网格…</translation>
     </message>
     <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
         <source>{name}: {format}, encoding {encoding}, {crs}</source>
         <translation>{name}：{format}，编码 {encoding}，{crs}</translation>
     </message>
@@ -4001,22 +3965,6 @@
     <message>
         <source>{cells} cells: {moved} change work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; in no work grid · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; in two · {officers} officers assigned</source>
         <translation>单元网格 {cells} 个：{moved} 个调整归属 · &lt;span style=&apos;color:#c07a00&apos;&gt;{none}&lt;/span&gt; 个不在任何责任网格 · &lt;span style=&apos;color:#c07a00&apos;&gt;{two}&lt;/span&gt; 个同时在两个网格 · 分配监督员 {officers} 名</translation>
-    </message>
-    <message>
-        <source>Save the report</source>
-        <translation>保存报告</translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation>JSON 文件 (*.json)</translation>
-    </message>
-    <message>
-        <source>The report could not be saved: {error}</source>
-        <translation>报告未能保存：{error}</translation>
-    </message>
-    <message>
-        <source>Report saved to {path}</source>
-        <translation>报告已保存到 {path}</translation>
     </message>
     <message>
         <source>Importing…</source>

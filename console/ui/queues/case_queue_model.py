@@ -31,25 +31,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont
 
 from console.live.tasks import TaskRunner
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
-from console.common.messages import centre_stage_name, source_name, status_name
-from console.ui.queues.texts import (
-    COUNTDOWN_SEVERITY,
-    column_title,
-    countdown,
-    full_time,
-    short_time,
-)
-from console.common.theme import severity_color
-from console.ui.queues.supervision_badge import supervision_badge, supervision_level_name
+from console.ui.queues.queue_cells import CASE_ID_ROLE, COLUMNS, QueueCells
 
-COLUMNS = ("number", "category", "location", "source", "department", "status", "remaining",
-           "reported_at")
-CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+__all__ = ["CASE_ID_ROLE", "COLUMNS", "MERGE_LIMIT", "WINDOW_CAP", "CaseQueueModel"]
+
 MERGE_LIMIT = 200   # more changed cases than this at once are read afresh, not merged
 WINDOW_CAP = 20_000   # rows held at most (plus a page): memory must not grow with scrolling
 _Index = QModelIndex | QPersistentModelIndex
@@ -75,7 +64,7 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-class CaseQueueModel(QAbstractTableModel):
+class CaseQueueModel(QueueCells, QAbstractTableModel):
     """The rows of one queue tab; `set_query` reloads, `refresh_cases` merges live changes."""
 
     loaded = Signal()               # the first page of a (re)load is in
@@ -454,19 +443,6 @@ class CaseQueueModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column_title(COLUMNS[section])
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order by a column — in SQL, from the first page."""
         if not 0 <= column < len(COLUMNS):
@@ -479,77 +455,3 @@ class CaseQueueModel(QAbstractTableModel):
 
     def sort_column(self) -> int:
         return COLUMNS.index(self._query.sort)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column, index.row())
-        if role == CASE_ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == "remaining":
-                return severity_color(COUNTDOWN_SEVERITY[self._countdown(index.row()).state])
-            if column == "number" and row.urgent:
-                return severity_color("critical")
-            return None
-        if role == Qt.ItemDataRole.FontRole and (
-                (column == "number" and row.urgent)
-                or (column == "remaining" and self._countdown(index.row()).state == "overdue")):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.DecorationRole and column == "number" and row.supervision_level:
-            return supervision_badge(row.supervision_level)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("remaining", "reported_at"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _display(self, row: QueueRow, column: str, i: int) -> str:
-        match column:
-            case "number":
-                return row.number
-            case "category":
-                return row.category_name
-            case "location":
-                return f"{row.address}（{row.cell_code}）" if row.address else row.cell_code
-            case "source":
-                return source_name(row.source)
-            case "department":
-                return row.department_name or "—"
-            case "status":
-                name = status_name(row.status)
-                if row.requested_deadline is not None:
-                    return self.tr("{status} · extension asked").format(status=name)
-                return name
-            case "remaining":
-                return countdown(self._countdown(i))
-            case "reported_at":
-                return short_time(row.reported_at)
-        return ""
-
-    def _tooltip(self, row: QueueRow, column: str) -> str | None:
-        if column == "location":
-            return self.tr("Cell {cell}\n{address}").format(cell=row.cell_code or "—",
-                                                            address=row.address or "—")
-        if column == "remaining" and self._countdown_of(row).centre_stage:
-            return self.tr("{stage}: limit {due}").format(
-                stage=centre_stage_name(row.stage_key or ""), due=full_time(row.stage_due))
-        if column == "remaining" and row.deadline is not None:
-            text = self.tr("Deadline {deadline}").format(deadline=full_time(row.deadline))
-            if row.requested_deadline is not None:
-                text += "\n" + self.tr("Extension to {deadline} asked").format(
-                    deadline=full_time(row.requested_deadline))
-            return text
-        if column == "number" and (row.urgent or row.supervision_level):
-            lines = [self.tr("Urgent case")] if row.urgent else []
-            if row.supervision_level:
-                lines.append(self.tr("Open supervision order: {level}").format(
-                    level=supervision_level_name(row.supervision_level)))
-            return "\n".join(lines)
-        if column == "reported_at":
-            return full_time(row.reported_at)
-        return None

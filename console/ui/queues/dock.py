@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QImage
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -37,9 +37,9 @@ from console.ui.queues.callback_page import CallbackButton, concerns_callbacks
 from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
-from console.ui.queues.texts import compact_count
+from console.ui.queues.tab_counts import TabCounts
 from console.common.selection import Selection
-from console.common.theme import set_state, severity_color
+from console.common.theme import set_state
 
 # Shared with the headless seats the benches measure (console/live/refresh_policy.py).
 COUNTS_MIN_INTERVAL_MS = refresh_policy.COUNTS_MIN_INTERVAL_MS
@@ -60,7 +60,7 @@ _CATALOGUE_KINDS = REFERENCE_KINDS | ROSTER_KINDS
 FEED_KINDS = frozenset({ChangeKind.CASE, ChangeKind.HISTORY, ChangeKind.SUPERVISION}) | _CATALOGUE_KINDS
 
 
-class QueueDock(QDockWidget):
+class QueueDock(TabCounts, QDockWidget):
     """The queues of every stage; `set_actor` enables the actions of the signed-in role."""
 
     STAGES = STAGES
@@ -331,62 +331,6 @@ class QueueDock(QDockWidget):
         self.refresh_counts()
         if self.detail.detail is not None:
             self._reload_case(self.detail.detail.id)
-
-    # --- counts ------------------------------------------------------------------------------
-
-    def schedule_counts(self) -> None:
-        if not self._count_timer.isActive():
-            self._count_timer.start()
-
-    def refresh_counts(self) -> None:
-        """Count every tab under the current filter (one read at a time)."""
-        if self._counting:
-            self._count_again = True
-            return
-        self._counting = True
-        wanted = self.current_filter()
-        stages = refresh_policy.stages_to_count(STAGES, wanted.active, self._total_counted)
-        # What this read leaves current; a new case arriving meanwhile clears it again.
-        self._total_counted = not wanted.active
-        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages),
-                       on_done=self._show_counts, on_error=self._counts_failed, owner=self)
-
-    def _show_counts(self, counts: dict[str, int]) -> None:
-        self._counting = False
-        self.counts = {**self.counts, **counts}
-        counts = self.counts
-        for i, stage in enumerate(STAGES):
-            name = stage_name(stage) if stage != "all" else self.tr("All cases")
-            count = compact_count(min(counts[stage], queues.COUNT_CAP))
-            if counts[stage] > queues.COUNT_CAP:
-                count += "+"   # the filtered "all" tab stops counting there
-            self.tabs.setTabText(i, self.tr("{stage} {count}").format(stage=name, count=count))
-        self._colour_tabs()
-        if self._count_again:
-            self._count_again = False
-            self.schedule_counts()
-
-    def _colour_tabs(self) -> None:
-        """Overdue cases make their tab red; the others keep the theme's colour."""
-        urgent = self.counts.get("overdue", 0) > 0
-        overdue = STAGES.index("overdue")
-        for i in range(len(STAGES)):
-            self.tabs.setTabTextColor(i, severity_color("critical") if urgent and i == overdue
-                                      else QColor())   # invalid: the style's own colour
-
-    def changeEvent(self, event: QEvent) -> None:   # noqa: N802 — Qt's name
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            self._colour_tabs()   # the theme changed: its red, not the old one
-
-    def _counts_failed(self, exc: BaseException) -> None:
-        self._counting = False
-        self._total_counted = False
-        self._failed(exc)
-
-    def show_overview(self, _overview) -> None:
-        """The main window's periodic overview: a moment to re-count (time makes cases overdue)."""
-        self.schedule_counts()
 
     # --- live changes -------------------------------------------------------------------------
 
