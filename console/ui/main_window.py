@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
@@ -23,6 +23,7 @@ from console.common.messages import describe_error
 from console.ui.queues import QueueDock
 from console.common.seat_settings import SeatSettings
 from console.common.selection import Selection
+from console.ui.leader_docks import LeaderDocks
 from console.ui.lock_overlay import IdleWatch, LockOverlay
 from console.ui.admin_entries import install_admin_entries
 from console.ui.calendar_watch import CalendarWatch
@@ -50,11 +51,9 @@ SPARKLINES_AT_LATEST_MS = 5_000
 SPARKLINES_AFTER_SCREEN_MS = 100
 # The window's first size where the screen has room for it.
 FIRST_SIZE = QSize(1440, 900)
-# A leader's dock (rankings, campaigns) opens this share of the window tall.
-LEADER_DOCK_SHARE = 0.45
 
 
-class MainWindow(WindowLive, QMainWindow):
+class MainWindow(WindowLive, LeaderDocks, QMainWindow):
     """The console's main window; every database read goes through `tasks`, never this thread."""
 
     overview_loaded = Signal(object)   # Overview, after each refresh
@@ -169,64 +168,6 @@ class MainWindow(WindowLive, QMainWindow):
         self.feed_changed.connect(self.alerts_dock.on_feed)
         self.feed_changed.connect(self.status_dock.on_feed)
 
-    def _rankings_action(self) -> QAction:
-        # The rankings dock is made on first use: it evaluates as soon as it exists.
-        action = QAction(self.tr("&Rankings"), self)
-
-        def show() -> None:
-            if getattr(self, "evaluation_dock", None) is None:
-                from console.ui.evaluation.dock import EvaluationDock
-                self.evaluation_dock = EvaluationDock(self.tasks, self.selection, self)
-                self.evaluation_dock.set_actor(self.actor)
-                self._beside_the_figures(self.evaluation_dock)
-            self.evaluation_dock.show()
-            self.evaluation_dock.raise_()
-        action.triggered.connect(show)
-        return action
-
-    def _beside_the_figures(self, dock: QDockWidget) -> None:
-        """A leader's dock opens as a tab of the status strip's place. Docked beside the strip
-        it squeezed the KPI tiles into slivers and pushed a 1366-px window past the screen."""
-        if not any(d.isVisible() for d in self._leader_docks()):
-            self._strip_height = self.status_dock.height()   # given back when they close
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        if self.status_dock.isVisible() and not self.status_dock.isFloating():
-            self.tabifyDockWidget(self.status_dock, dock)
-        dock.toggleViewAction().toggled.connect(self._leader_dock_toggled)
-        # Tall enough for a list (the strip's own height showed one row of a ranking).
-        self.resizeDocks([dock], [max(dock.minimumSizeHint().height(),
-                                      int(self.height() * LEADER_DOCK_SHARE))],
-                         Qt.Orientation.Vertical)
-
-    def _leader_docks(self) -> list[QDockWidget]:
-        return [d for d in (getattr(self, "evaluation_dock", None),
-                            getattr(self, "campaign_dock", None)) if d is not None]
-
-    @Slot(bool)
-    def _leader_dock_toggled(self, shown: bool) -> None:
-        """The last leader dock closed: the strip gets its own height back (the tabs share
-        one; it stayed 45% of the window)."""
-        if shown or any(not d.isHidden() for d in self._leader_docks()):
-            return
-        height = getattr(self, "_strip_height", 0)
-        if height > 0 and not self.status_dock.isFloating():
-            self.resizeDocks([self.status_dock], [height], Qt.Orientation.Vertical)
-
-    def _campaigns_action(self) -> QAction:
-        action = QAction(self.tr("&Campaigns"), self)
-
-        def show() -> None:
-            if getattr(self, "campaign_dock", None) is None:
-                from console.ui.campaigns.dock import CampaignDock
-                self.campaign_dock = CampaignDock(self.tasks, self.selection, self)
-                self.campaign_dock.set_actor(self.actor)
-                self.campaign_dock.map_drawer = self.map_widget
-                self.feed_changed.connect(self.campaign_dock.on_feed)
-                self._beside_the_figures(self.campaign_dock)
-            self.campaign_dock.show()
-            self.campaign_dock.raise_()
-        action.triggered.connect(show)
-        return action
     def write_report(self, kind: str) -> None:
         """The shift hand-over or daily report as PDF (console/ui/reports/shift_report.py)."""
         if getattr(self, "reports", None) is None:
