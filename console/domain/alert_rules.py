@@ -437,6 +437,12 @@ class OpenAlert:
     subject_type: str = ""
     subject_id: int = 0
     members: tuple[dict[str, Any], ...] = ()   # a digest's, as stored
+    acknowledged_by: int | None = None
+    ack_note: str | None = None
+
+
+#: An acknowledgement carried over to a new alert: (when, by whom, the note), as it was given.
+Carried = tuple[datetime, int | None, str | None]
 
 
 @dataclass
@@ -451,6 +457,9 @@ class Plan:
     # acknowledgement because a member joined after it).
     members: list[tuple[OpenAlert, dict[str, Any], tuple[dict[str, Any], ...], bool]] = field(
         default_factory=list)
+    # New alerts that open acknowledged: their condition was acknowledged already, in a
+    # digest or an alert of its own (services/ack_carry.py); finding key → that acknowledgement.
+    carried: dict[str, Carried] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.open or self.resolve or self.update or self.escalate or self.members)
@@ -461,6 +470,7 @@ class Plan:
         self.update += other.update
         self.escalate += other.escalate
         self.members += other.members
+        self.carried.update(other.carried)
 
 
 def _stable(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,17 +54,22 @@ def write_plan(session: Session, plan: rules.Plan, now: datetime) -> Written:
     changes = done.changes
     if plan.open:
         by_key = {f.key: f for f in plan.open}
+        none = (None, None, None)
         rows = [{"kind": f.kind.value, "severity": f.severity.value,
                  "subject_type": f.subject_type, "subject_id": f.subject_id,
                  "params": f.params, "raised_at": now, "open_key": f.key, "level": 0,
-                 "members": list(f.members) if f.members else None}
+                 "members": list(f.members) if f.members else None,
+                 # A condition acknowledged already opens acknowledged (services/ack_carry.py).
+                 **dict(zip(("acknowledged_at", "acknowledged_by", "ack_note"),
+                            plan.carried.get(f.key, none)))}
                 for f in plan.open]
         for alert_id, key in q.insert_alerts(session, rows):
             f = by_key[key]
             done.opened.append((alert_id, f))
             changes.append((alert_id, ChangeAction.RAISED, {
                 "kind": f.kind.value, "severity": f.severity.value,
-                "subject_type": f.subject_type, "subject_id": f.subject_id}))
+                "subject_type": f.subject_type, "subject_id": f.subject_id,
+                "acknowledged": f.key in plan.carried}))
     for alert_id, _, write in _existing(plan):
         alert = write[1]
         if write[0] == "resolve":

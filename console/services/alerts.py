@@ -35,6 +35,7 @@ from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
 from console.services import device_alerts
+from console.services.ack_carry import Acknowledged, carry_alone
 from console.services import alert_digests as digests
 from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
@@ -86,7 +87,7 @@ def thresholds(session: Session) -> Thresholds:
 def _open_alert(r: Any) -> OpenAlert:
     return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
                      r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id,
-                     tuple(r.members or ()))
+                     tuple(r.members or ()), r.acknowledged_by, r.ack_note)
 
 
 @contextmanager
@@ -211,7 +212,9 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         plan.extend(rules.reconcile(supervised, self._supervision(session)))
         plan.extend(rules.reconcile(by_scope.get("frontage", []),
                                     self.frontage.findings(session, now)))
-        plan.extend(self._digest_plan(by_scope["digest"], offline, now))
+        acked = Acknowledged(self.alerts.values())
+        plan.extend(self._digest_plan(by_scope["digest"], offline, now, acked))
+        carry_alone(plan, acked)
         plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
@@ -486,9 +489,10 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
         done = write_plan(session, plan, now)
         for alert_id, f in done.opened:
+            at, by, note = plan.carried.get(f.key) or (None, None, None)
             alert = self.alerts[alert_id] = OpenAlert(
-                alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                f.subject_type, f.subject_id, f.members)
+                alert_id, f.key, f.kind.value, f.severity.value, 0, now, at, f.params,
+                f.subject_type, f.subject_id, f.members, by, note)
             self._push_escalation(alert)
         for alert, params, members, rearm in done.members:
             alert = self.alerts[alert.id] = replace(

@@ -415,7 +415,7 @@ def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[An
     """Unresolved alerts (all), or these alerts in whatever state (`resolved_at` tells)."""
     q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
                Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
-               Alert.resolved_at, Alert.members)
+               Alert.resolved_at, Alert.members, Alert.acknowledged_by, Alert.ack_note)
     connection = session.connection()   # Core rows: a first pass reads thousands
     if ids is None:
         return connection.execute(q.where(Alert.resolved_at.is_(None))).all()
