@@ -115,9 +115,12 @@ class DigestBook:
 
 
 def route_cases(book: DigestBook, findings: list[Finding], dirty: Iterable[int],
-                cases: Mapping[int, CaseFacts], now: datetime) -> list[Finding]:
+                cases: Mapping[int, CaseFacts], now: datetime,
+                family: Mapping[str, str] | None = None) -> list[Finding]:
     """Deadline findings of ordinary cases and every recurrence finding of the cases `dirty`
-    go into their department's and category's digests; the others stand alone (returned)."""
+    go into their department's and category's digests (a 细类's into its 小类's, by `family`);
+    the others stand alone (returned)."""
+    family = family or {}
     joins: dict[int, list[tuple[Kind, Group, Member]]] = {}
     alone: list[Finding] = []
     for f in findings:
@@ -129,7 +132,7 @@ def route_cases(book: DigestBook, findings: list[Finding], dirty: Iterable[int],
         p = f.params
         member = {"id": c.id, "number": c.number, "category_name": p.get("category_name", "")}
         if f.kind is Kind.RECURRENCE:
-            group: Group = (0, c.category_code)
+            group: Group = (0, family.get(c.category_code, c.category_code))
             member["since"] = c.reported_at.isoformat(timespec="seconds")
             member["previous"] = p.get("previous")
         else:
@@ -247,12 +250,13 @@ class DigestSteps:
     _on_shift: set[int]
     _newest_fix: datetime | None
     _names: dict[str, str]
+    _family: dict[str, str]
     _departments: dict[int, str]
 
     def _route_cases(self, found: list[Finding], dirty: set[int], now: datetime,
                      book: DigestBook | None = None) -> list[Finding]:
         """Deadline and recurrence findings into their digests; the rest stand alone."""
-        return route_cases(book or self.case_book, found, dirty, self.cases, now)
+        return route_cases(book or self.case_book, found, dirty, self.cases, now, self._family)
 
     def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
                      now: datetime, acked: Acknowledged) -> Plan:

@@ -127,6 +127,8 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         self._backlog_at: datetime | None = None
         self._category: dict[str, tuple[str, str]] = {}
         self._names: dict[str, str] = {}
+        # 细类 → its 小类: the hotspot and recurrence rules count a 细类 in its 小类.
+        self._family: dict[str, str] = {}
         self._departments: dict[int, str] = {}
         self._seq = 0
         # Our own alert writes: (the feed ticket of the pass, alert ids); the ticket tells the
@@ -283,7 +285,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         th = self.th
         window = timedelta(hours=th.hotspot_hours)
         groups = q.hotspot_groups(session, now - window, th.hotspot_cases,
-                                  self._in_window if self._windows else None)
+                                  self._in_window if self._windows else None, self._family)
         codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
         # A case counts while reported_at >= now - window: the first of a group leaves just
         # after first + window.
@@ -414,8 +416,12 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _read_reference(self, session: Session) -> None:
         self._category = q.categories(session)
         self._names = {code: name for code, (name, _) in self._category.items()}
+        self._family = q.category_families(session)
         self._windows = category_windows(get_setting(session, "category_time_windows") or {},
                                          self._names)
+        for code, family in self._family.items():
+            if code not in self._windows and family in self._windows:
+                self._windows[code] = self._windows[family]   # a 细类 keeps its 小类's hours
         self._departments = q.department_names(session)
 
     def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
@@ -437,7 +443,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                        or old[r.id].category_code != r.category_code)]
         previous = q.previous_closures(
             session, [(r.id, r.cell_id, r.category_code, r.reported_at) for r in lookup],
-            self.th.recurrence_days) if lookup else {}
+            self.th.recurrence_days, self._family) if lookup else {}
         looked = {r.id for r in lookup}
         for r in rows:
             before = old[r.id]
@@ -451,7 +457,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         previous = q.previous_closures(
             session, [(r[0], r[5], r[4], r[7]) for r in rows
                       if r[7] >= since and (r[4] not in windows or windows[r[4]].holds(r[7]))],
-            self.th.recurrence_days)
+            self.th.recurrence_days, self._family)
         units = {code: unit for code, (_, unit) in self._category.items()}
         instant, cases = self._warnings.instant, self.cases
         for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,

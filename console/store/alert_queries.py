@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, NamedTuple
@@ -87,6 +87,13 @@ def categories(session: Session) -> dict[str, tuple[str, str]]:
     """code → (name, time unit)."""
     return {r.code: (r.name, r.time_unit) for r in
             session.execute(select(Category.code, Category.name, Category.time_unit))}
+
+
+def category_families(session: Session) -> dict[str, str]:
+    """细类 code → the code of its 小类 (a 小类 is its own family and is not listed)."""
+    parent = aliased(Category)
+    return dict(session.execute(select(Category.code, parent.code)
+                                .join(parent, parent.id == Category.parent_id)).all())
 
 
 def open_unanswered_orders(session: Session) -> list[Any]:
@@ -249,14 +256,17 @@ def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Cas
 
 
 def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, str, datetime]],
-                      days: float) -> dict[int, tuple[str, datetime]]:
+                      days: float, family: Mapping[str, str] | None = None
+                      ) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
     closed within `days` before it was reported; `cases` are (id, cell id, category, reported).
+    With `family` (细类 → 小类) a 细类 counts as its 小类 on both sides.
 
     The closures of the window are read first and each case looks its key up among them: the
     window holds a few thousand closures, a first pass asks about 50,000 cases.
     """
-    cases = [c for c in cases if c[1] is not None]
+    fam = family or {}
+    cases = [(c[0], c[1], fam.get(c[2], c[2]), c[3]) for c in cases if c[1] is not None]
     if not cases:
         return {}
     window = timedelta(days=days)
@@ -275,6 +285,7 @@ def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, s
                    for chunk in _chunks(cells))
     for rows in batches:
         for cell_id, category_code, number, closed_at in rows:
+            category_code = fam.get(category_code, category_code)
             group = closures.get((cell_id, category_code))
             if group is None:
                 closures[(cell_id, category_code)] = [(closed_at, number)]
@@ -297,10 +308,13 @@ def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, s
 
 
 def hotspot_groups(session: Session, since: datetime, min_count: int,
-                   keep: Callable[[str, datetime], bool] | None = None
+                   keep: Callable[[str, datetime], bool] | None = None,
+                   family: Mapping[str, str] | None = None
                    ) -> list[tuple[int, str, int, datetime]]:
     """(cell_id, category_code, count, first_at) with at least `min_count` cases reported since;
-    `keep(category, reported_at)` leaves out the reports it refuses (a category's night window)."""
+    `keep(category, reported_at)` leaves out the reports it refuses (a category's night window);
+    with `family` (细类 → 小类) a 细类's cases count in their 小类's group."""
+    fam = family or {}
     # Counted here, not with GROUP BY: SQLite would then walk the cell index over every case
     # to save a sort, instead of reading the few hours of cases through the time index.
     groups: dict[tuple[int, str], list[Any]] = {}
@@ -308,7 +322,8 @@ def hotspot_groups(session: Session, since: datetime, min_count: int,
             select(Case.cell_id, Case.category_code, Case.reported_at)
             .where(Case.reported_at >= since, Case.status.not_in(_GONE))):
         if cell_id is not None and (keep is None or keep(category_code, reported_at)):
-            g = groups.setdefault((cell_id, category_code), [0, reported_at])
+            g = groups.setdefault((cell_id, fam.get(category_code, category_code)),
+                                  [0, reported_at])
             g[0] += 1
             g[1] = min(g[1], reported_at)
     return [(cell, code, n, first) for (cell, code), (n, first) in groups.items()
