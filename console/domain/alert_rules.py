@@ -50,6 +50,9 @@ class Kind(StrEnum):
     SUPERVISED = "supervised"                        # on one of its cases
     DEPARTMENT_SUPERVISED = "department_supervised"  # on the department itself
     FRONTAGE_REPEAT = "frontage_repeat"  # 门前三包回潮: a street-front unit offending again and again
+    # 回访超期: call-backs to citizens not made by their time, one alert for the centre's desk
+    # with the call-backs as members (services/callback_alerts.py).
+    CALLBACK_DIGEST = "callback_digest"
 
 
 class Severity(StrEnum):
@@ -71,7 +74,7 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
     Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
     Kind.SUPERVISED: Severity.WARNING, Kind.DEPARTMENT_SUPERVISED: Severity.WARNING,
-    Kind.FRONTAGE_REPEAT: Severity.WARNING,
+    Kind.FRONTAGE_REPEAT: Severity.WARNING, Kind.CALLBACK_DIGEST: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
@@ -83,13 +86,13 @@ KIND_SUBJECT: dict[Kind, str] = {
     Kind.OFFLINE_DIGEST: "digest",
     Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
     Kind.SUPERVISED: "case", Kind.DEPARTMENT_SUPERVISED: "department",
-    Kind.FRONTAGE_REPEAT: "frontage",
+    Kind.FRONTAGE_REPEAT: "frontage", Kind.CALLBACK_DIGEST: "digest",
 }
 #: Kinds that follow the supervision orders, not the cases' own facts (decided on their own).
 SUPERVISION_KINDS = frozenset({Kind.SUPERVISED, Kind.DEPARTMENT_SUPERVISED})
 _SUPERVISION_VALUES = frozenset(k.value for k in SUPERVISION_KINDS)
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
-                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
+                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST, Kind.CALLBACK_DIGEST})
 #: Parameters that change all the time; a change alone does not rewrite the stored alert.
 VOLATILE_PARAMS = frozenset({"open", "overdue", "kmh", "flagged_at"})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).

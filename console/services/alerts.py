@@ -39,6 +39,7 @@ from console.services.ack_carry import Acknowledged, carry_alone
 from console.services import alert_digests as digests
 from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
+from console.services.callback_alerts import CallbackWatch
 from console.services.device_alerts import SuspectWatch
 from console.services.frontage_alerts import FrontageWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
@@ -49,8 +50,8 @@ from console.store import feed
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
 _REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
-FEED_KINDS = (frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.FRONTAGE})
-              | _REFERENCE | ROSTER_KINDS)
+FEED_KINDS = (frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.FRONTAGE,
+                         ChangeKind.CALLBACK}) | _REFERENCE | ROSTER_KINDS)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
 _DISPATCHED = Status.DISPATCHED.value
@@ -59,6 +60,7 @@ _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 _OFFLINE = Kind.OFFLINE.value
 _SUPERVISION = frozenset(k.value for k in rules.SUPERVISION_KINDS)
+_CALLBACKS = Kind.CALLBACK_DIGEST.value
 
 
 @dataclass
@@ -138,6 +140,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         self._hotspot_findings: list[Finding] = []
         self.suspects = SuspectWatch()      # devices flagged for an impossible speed
         self.frontage = FrontageWatch()     # street-front units offending again (门前三包)
+        self.callbacks = CallbackWatch()    # call-backs to citizens past their time (回访)
         # Categories that happen at certain hours (夜查): their hotspots and recurrences count
         # only the reports inside the window.
         self._windows: dict[str, TimeWindow] = {}
@@ -188,10 +191,13 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         offline: list[OpenAlert] = []
         by_scope: dict[str, list[OpenAlert]] = {"cell": [], "department": [], "digest": []}
         supervised: list[OpenAlert] = []
+        callbacks: list[OpenAlert] = []
         for a in self.alerts.values():
             scope = a.subject_type
             if a.kind in _SUPERVISION:
                 supervised.append(a)      # the orders decide these, not the case or backlog
+            elif a.kind == _CALLBACKS:
+                callbacks.append(a)       # the call-backs decide it, not the digest books
             elif scope == "case":
                 if a.subject_id in dirty:
                     cases.append(a)
@@ -214,6 +220,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         plan.extend(rules.reconcile(supervised, self._supervision(session)))
         plan.extend(rules.reconcile(by_scope.get("frontage", []),
                                     self.frontage.findings(session, now)))
+        plan.extend(digests.reconcile_digests(callbacks, self.callbacks.findings(session, now)))
         acked = Acknowledged(self.alerts.values())
         plan.extend(self._digest_plan(by_scope["digest"], offline, now, acked))
         carry_alone(plan, acked)
@@ -320,6 +327,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         out += rules.device_findings(device_alerts.suspect_devices(session))
         out += self._supervision(session)
         out += FrontageWatch().findings(session, now)
+        out += CallbackWatch().findings(session, now)
         return out
 
     def _in_window(self, category_code: str, reported_at: datetime) -> bool:
@@ -343,13 +351,15 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
         self.case_book, self.offline_book = DigestBook(), DigestBook()
-        stored = [a for a in self.alerts.values() if a.subject_type == "digest"]
+        stored = [a for a in self.alerts.values()
+                  if a.subject_type == "digest" and a.kind != _CALLBACKS]   # (no book: data)
         self.case_book.remember(a for a in stored if a.kind != Kind.OFFLINE_DIGEST.value)
         self.offline_book.remember(a for a in stored if a.kind == Kind.OFFLINE_DIGEST.value)
         self._offline_found, self._on_shift, self._offline_dirty = {}, set(), True
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
+        self.callbacks = CallbackWatch()
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
@@ -365,6 +375,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         entities = {r.entity for r in rows}
         self.suspects.note(entities)
         self.frontage.note(entities)
+        self.callbacks.note(rows)
         dirty: set[int] = set()
         if entities & _REFERENCE:
             self._read_settings(session)

@@ -414,11 +414,13 @@ def latest_fixes(session: Session, officers: Collection[int] | None = None) -> l
 # --- the change feed ----------------------------------------------------------------------
 
 def feed_changes(session: Session, since: int, entities: Collection[ChangeKind]) -> tuple[int, list[Any]]:
-    """(newest sequence, [(entity, entity_id, seq), ...] of `entities` changed after `since`)."""
+    """(newest sequence, [(entity, entity_id, seq, action), ...] of `entities` changed after
+    `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
-    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq)
+    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq,
+                                  ChangeFeed.action)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
                                   ChangeFeed.entity.in_([str(e) for e in entities]))).all()
     return newest, rows
