@@ -68,14 +68,15 @@ def mark(ack: Carried) -> list[Any]:
 
 
 def covered(alert: OpenAlert, member: Mapping[str, Any]) -> Carried | None:
-    """The acknowledgement that covers a digest's member: the mark it carries, or the digest's
-    own when the member joined before it."""
-    if member.get("seen"):
-        return _stored(member["seen"])
+    """The acknowledgement that covers a digest's member, the newer of the mark it carries and
+    the digest's own (when the member joined before it)."""
+    seen = _stored(member["seen"]) if member.get("seen") else None
     acked = alert.acknowledged_at
-    if acked is not None and datetime.fromisoformat(member["joined"]) <= acked:
+    if acked is None or (seen is not None and seen[0] >= acked):
+        return seen
+    if datetime.fromisoformat(member["joined"]) <= acked:
         return acked, alert.acknowledged_by, alert.ack_note
-    return None
+    return seen
 
 
 class Acknowledged:
