@@ -20,7 +20,15 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from console.domain.alert_rules import Carried, Finding, Kind, OpenAlert, Plan
+from console.domain.alert_rules import (
+    KIND_SUBJECT,
+    Carried,
+    Finding,
+    Kind,
+    OpenAlert,
+    Plan,
+    alert_key,
+)
 
 Condition = tuple[Any, ...]
 Member = dict[str, Any]
@@ -29,6 +37,7 @@ MEMBER_KIND = {Kind.OFFLINE_DIGEST.value: Kind.OFFLINE.value,
                Kind.OVERDUE_DIGEST.value: Kind.OVERDUE.value,
                Kind.NEAR_DEADLINE_DIGEST.value: Kind.NEAR_DEADLINE.value,
                Kind.RECURRENCE_DIGEST.value: Kind.RECURRENCE.value}
+DIGEST_OF = {kind: digest for digest, kind in MEMBER_KIND.items()}
 _CARRIED_KINDS = frozenset(MEMBER_KIND.values())
 
 
@@ -80,34 +89,59 @@ def covered(alert: OpenAlert, member: Mapping[str, Any]) -> Carried | None:
 
 
 class Acknowledged:
-    """The conditions acknowledged in the open alerts, read once per pass when first asked."""
+    """The acknowledgements of the open alerts, looked up per condition: the alert of its own
+    (by key) and the digest it would be a member of. Nothing is read until asked, and then
+    only the alerts and digests a condition can be in: an index of every member of every
+    digest cost 14 ms at 2,000 alerts and 7,500 patrols offline."""
 
     def __init__(self, alerts: Iterable[OpenAlert]) -> None:
         self._alerts = alerts
-        self._seen: dict[Condition, Carried] | None = None
+        self._by_key: dict[str, OpenAlert] | None = None
+        self._recurrences: list[str] = []
+        self._members: dict[str, dict[int, Member]] = {}
+
+    def _alert(self, key: str) -> OpenAlert | None:
+        if self._by_key is None:
+            self._by_key = {a.key: a for a in self._alerts}
+            self._recurrences = [k for k, a in self._by_key.items()
+                                 if a.kind == Kind.RECURRENCE_DIGEST.value]
+        return self._by_key.get(key)
+
+    def _member(self, key: str, subject_id: int) -> Member | None:
+        members = self._members.get(key)
+        if members is None:
+            alert = self._alert(key)
+            members = self._members[key] = ({m["id"]: m for m in alert.members}
+                                             if alert is not None else {})
+        return members.get(subject_id)
 
     def get(self, condition: Condition | None) -> Carried | None:
+        """The newest acknowledgement of `condition` in the open alerts, if any."""
         if condition is None:
             return None
-        if self._seen is None:
-            self._seen = self._read()
-        return self._seen.get(condition)
-
-    def _read(self) -> dict[Condition, Carried]:
-        seen: dict[Condition, Carried] = {}
-        for a in self._alerts:
-            if a.subject_type == "digest":
-                if a.kind not in MEMBER_KIND:
-                    continue
-                for m in a.members:
-                    ack = covered(a, m)
-                    if ack is not None:
-                        seen[member_condition(a.kind, a.subject_id, m)] = ack
-            elif a.acknowledged_at is not None:
-                condition = alert_condition(a.kind, a.subject_id, a.params)
-                if condition is not None:
-                    seen[condition] = (a.acknowledged_at, a.acknowledged_by, a.ack_note)
-        return seen
+        kind, subject_id = condition[0], condition[1]
+        acks: list[Carried] = []
+        own = self._alert(alert_key(kind, KIND_SUBJECT[Kind(kind)], subject_id))
+        if (own is not None and own.acknowledged_at is not None
+                and alert_condition(own.kind, own.subject_id, own.params) == condition):
+            acks.append((own.acknowledged_at, own.acknowledged_by, own.ack_note))
+        digest = DIGEST_OF[kind]
+        if kind == Kind.RECURRENCE.value:
+            self._alert("")                       # (the list of recurrence digests)
+            keys = self._recurrences
+        else:
+            keys = [alert_key(digest, "digest", 0 if kind == Kind.OFFLINE.value
+                              else condition[2])]
+        for key in keys:
+            m = self._member(key, subject_id)
+            if m is None:
+                continue
+            a = self._alert(key)
+            if member_condition(a.kind, a.subject_id, m) == condition:
+                ack = covered(a, m)
+                if ack is not None:
+                    acks.append(ack)
+        return max(acks, key=lambda a: a[0]) if acks else None
 
 
 def mark_joiners(found: Iterable[Finding], stored: Mapping[str, OpenAlert],
