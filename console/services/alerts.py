@@ -23,23 +23,23 @@ from sqlalchemy.orm import Session
 
 from console.domain import alert_rules as rules
 from console.domain.alert_rules import (
-    CaseFacts,
     Finding,
     Kind,
     OpenAlert,
     Thresholds,
 )
 from console.domain.changes import ROSTER_KINDS, ChangeKind
-from console.domain.night_window import TimeWindow, category_windows
+from console.domain.night_window import category_windows
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
+from console.services import alert_digests as digests
 from console.services import device_alerts
 from console.services.ack_carry import Acknowledged, carry_alone
-from console.services import alert_digests as digests
 from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
 from console.services.callback_alerts import CallbackWatch
+from console.services.case_alerts import CaseAlerts
 from console.services.device_alerts import SuspectWatch
 from console.services.frontage_alerts import FrontageWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
@@ -112,19 +112,18 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-class AlertEngine(PatrolAlerts, DigestSteps):
+class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
     """Evaluates the alert rules incrementally against one database; not thread-safe. The
-    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's, the digests'
-    steps services/alert_digests.py's."""
+    case half (the open-case snapshot, hotspots) is services/case_alerts.py's, the patrol
+    half (tracks, rosters, work areas) services/patrol_alerts.py's, the digests' steps
+    services/alert_digests.py's."""
 
     def __init__(self) -> None:
         self.loaded = False
         self.th = Thresholds()
         self.calendar = WorkCalendar()
         self._warnings = WarningClock(self.calendar, self.th.near_share)
-        self.cases: dict[int, CaseFacts] = {}
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
-        self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
         self._backlog_at: datetime | None = None
         self._category: dict[str, tuple[str, str]] = {}
@@ -137,17 +136,11 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         # sequence once the pass's transaction has committed.
         self._own: list[tuple[feed.Ticket, set[int]]] = []
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
-        self._hotspot_findings: list[Finding] = []
         self.suspects = SuspectWatch()      # devices flagged for an impossible speed
         self.frontage = FrontageWatch()     # street-front units offending again (门前三包)
         self.callbacks = CallbackWatch()    # call-backs to citizens past their time (回访)
-        # Categories that happen at certain hours (夜查): their hotspots and recurrences count
-        # only the reports inside the window.
-        self._windows: dict[str, TimeWindow] = {}
-        self._hotspots_stale = True
-        self._hotspots_at: datetime | None = None
-        self._hotspots_until = datetime.max
         self.case_book = DigestBook()                      # overdue and recurrence digests
+        self._init_cases()
         self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
@@ -249,58 +242,12 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                 due[alert.id] = alert
         return list(due.values())
 
-    def _case_findings(self, dirty: set[int], now: datetime) -> list[Finding]:
-        """The findings of the cases `dirty`, noting when each is due again."""
-        cases, th, names, events = self.cases, self.th, self._names, self._events
-        findings, next_change = rules.case_findings, rules.next_change
-        out: list[Finding] = []
-        due: list[tuple[datetime, int]] = []
-        for case_id in dirty:
-            c = cases.get(case_id)
-            if c is None:
-                continue
-            out += findings(c, now, th, names)
-            nxt = next_change(c, now, th)
-            if nxt is not None:
-                due.append((nxt, case_id))
-        if len(due) > len(events):
-            # A first pass: one heapify of 50,000 instants, not 50,000 pushes.
-            events += due
-            heapq.heapify(events)
-        else:
-            for item in due:
-                heapq.heappush(events, item)
-        return out
-
     @staticmethod
     def _supervision(session: Session) -> list[Finding]:
         # A handful of open orders, read every pass: an order raised, answered or stepped up
         # shows on the department's seat at the next pass without tracking the feed for it.
         return rules.supervision_findings(rules.OrderFacts(*r)
                                           for r in q.open_unanswered_orders(session))
-
-    def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
-        """The hotspot findings, counted again only when a case changed or when a case of a
-        hotspot leaves the window (counts below the threshold only fall with the time)."""
-        if (self._hotspots_stale or self._hotspots_at is None
-                or not (self._hotspots_at <= now < self._hotspots_until)):
-            self._hotspot_findings = self._hotspots(session, now)
-            self._hotspots_stale, self._hotspots_at = False, now
-        return self._hotspot_findings
-
-    def _hotspots(self, session: Session, now: datetime) -> list[Finding]:
-        th = self.th
-        window = timedelta(hours=th.hotspot_hours)
-        groups = q.hotspot_groups(session, now - window, th.hotspot_cases,
-                                  self._in_window if self._windows else None, self._family)
-        codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
-        # A case counts while reported_at >= now - window: the first of a group leaves just
-        # after first + window.
-        self._hotspots_until = min((first + window + _TICK for *_, first in groups),
-                                   default=datetime.max)
-        return rules.hotspot_findings(
-            (rules.HotspotGroup(cell, codes.get(cell, ""), code, n, first)
-             for cell, code, n, first in groups), th, self._names)
 
     def findings(self, session: Session, now: datetime) -> list[Finding]:
         """Every condition that holds at `now`, computed afresh and digested as the passes do
@@ -329,12 +276,6 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         out += FrontageWatch().findings(session, now)
         out += CallbackWatch().findings(session, now)
         return out
-
-    def _in_window(self, category_code: str, reported_at: datetime) -> bool:
-        """Whether a report counts for the hotspot and recurrence rules: inside its category's
-        time-of-day window, or of a category without one."""
-        window = self._windows.get(category_code)
-        return window is None or window.holds(reported_at)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -434,72 +375,6 @@ class AlertEngine(PatrolAlerts, DigestSteps):
             if code not in self._windows and family in self._windows:
                 self._windows[code] = self._windows[family]   # a 细类 keeps its 小类's hours
         self._departments = q.department_names(session)
-
-    def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
-                       now: datetime) -> None:
-        """Replace the snapshot rows of `asked` (and add new ones) from freshly read `rows`."""
-        if not self.cases and not asked:
-            self._first_cases(session, rows, now)
-            return
-        still_open = {r.id for r in rows}
-        for case_id in asked - still_open:
-            self.cases.pop(case_id, None)     # closed, rejected or cancelled since
-        old = {r.id: self.cases.get(r.id) for r in rows}
-        # Closures are looked up once per case (again only if its cell or category changes), and
-        # only for cases recent enough to be a recurrence at all.
-        recent = timedelta(days=self.th.recurrence_days)
-        lookup = [r for r in rows if now - r.reported_at <= recent
-                  and self._in_window(r.category_code, r.reported_at)
-                  and (old[r.id] is None or old[r.id].cell_id != r.cell_id
-                       or old[r.id].category_code != r.category_code)]
-        previous = q.previous_closures(
-            session, [(r.id, r.cell_id, r.category_code, r.reported_at) for r in lookup],
-            self.th.recurrence_days, self._family) if lookup else {}
-        looked = {r.id for r in lookup}
-        for r in rows:
-            before = old[r.id]
-            prev = previous.get(r.id) if r.id in looked else (before.previous if before else None)
-            self.cases[r.id] = self._facts(r, prev, before)
-
-    def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
-        """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
-        cases of a first pass (the rows are open_cases' columns, in order)."""
-        since, windows = now - timedelta(days=self.th.recurrence_days), self._windows
-        previous = q.previous_closures(
-            session, [(r[0], r[5], r[4], r[7]) for r in rows
-                      if r[7] >= since and (r[4] not in windows or windows[r[4]].holds(r[7]))],
-            self.th.recurrence_days, self._family)
-        units = {code: unit for code, (_, unit) in self._category.items()}
-        instant, cases = self._warnings.instant, self.cases
-        for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,
-             dispatched_at, deadline, stage, stage_warn_at, stage_due) in rows:
-            warn_at = None
-            if status == _DISPATCHED and deadline is not None and dispatched_at:
-                warn_at = instant(dispatched_at, deadline, units.get(code, "work_days"))
-            cases[case_id] = CaseFacts(case_id, number, status, bool(urgent), code, cell_id,
-                                       department_id, reported_at, deadline, warn_at,
-                                       previous.get(case_id), dispatched_at, stage,
-                                       stage_warn_at, stage_due)
-
-    def _facts(self, r: Any, previous: tuple[str, datetime] | None,
-               before: CaseFacts | None = None) -> CaseFacts:
-        warn_at = None
-        if r.status == _DISPATCHED and r.deadline is not None and r.dispatched_at:
-            if (before is not None and before.warn_at is not None
-                    and (before.dispatched_at, before.deadline) == (r.dispatched_at, r.deadline)):
-                warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
-            else:
-                unit = self._category.get(r.category_code, ("", "work_days"))[1]
-                warn_at = self._warnings.instant(r.dispatched_at, r.deadline, unit)
-        return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
-                         r.department_id, r.reported_at, r.deadline, warn_at, previous,
-                         r.dispatched_at, r.stage_key, r.stage_warn_at, r.stage_due)
-
-    def _recompute_warnings(self) -> None:
-        """The calendar or the share changed: every dispatched case's warning instant moves."""
-        for case_id, c in list(self.cases.items()):
-            if c.deadline is not None and c.dispatched_at is not None:
-                self.cases[case_id] = self._facts(c, c.previous)
 
     # --- writing --------------------------------------------------------------------------
 
