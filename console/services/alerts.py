@@ -46,6 +46,7 @@ from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
+from console.store import patrol_queries as pq
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
@@ -282,7 +283,7 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
     def _bootstrap(self, session: Session, now: datetime) -> None:
         # The feed position and history id first: anything written while we read is seen again.
         self._seq = feed.current_seq(session)
-        self._position_id = q.max_position_id(session)
+        self._position_id = pq.max_position_id(session)
         self._read_settings(session)
         self._read_reference(session)
         self._read_patrols(session, now)
@@ -342,7 +343,7 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
             self._refresh_alerts(session, touched)
         taken = 0
         while True:
-            fixes = q.positions_after(session, self._position_id)
+            fixes = pq.positions_after(session, self._position_id)
             if not fixes:
                 break
             self._position_id = fixes[-1][0]
