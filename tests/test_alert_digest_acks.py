@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from console.domain.alert_rules import Finding, Kind, OpenAlert
+from console.domain.alert_plan import OpenAlert
+from console.domain.alert_rules import Finding, Kind
 from console.services import ack_carry, alert_actions
 from console.services import settings as shared
 from console.services.actor import actor_for

@@ -20,15 +20,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from console.domain.alert_rules import (
-    KIND_SUBJECT,
-    Carried,
-    Finding,
-    Kind,
-    OpenAlert,
-    Plan,
-    alert_key,
-)
+from console.domain.alert_plan import Carried, OpenAlert, Plan
+from console.domain.alert_rules import KIND_SUBJECT, Finding, Kind, alert_key
 
 Condition = tuple[Any, ...]
 Member = dict[str, Any]

@@ -24,15 +24,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain.alert_plan import OpenAlert, Plan, reconcile
 from console.domain.alert_rules import (
     CaseFacts,
     Finding,
     Kind,
-    OpenAlert,
-    Plan,
     Thresholds,
     alert_key,
-    reconcile,
 )
 from console.services import ack_carry
 from console.services.ack_carry import Acknowledged

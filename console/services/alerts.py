@@ -21,11 +21,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain import alert_plan as plans
 from console.domain import alert_rules as rules
+from console.domain.alert_plan import OpenAlert
 from console.domain.alert_rules import (
     Finding,
     Kind,
-    OpenAlert,
     Thresholds,
 )
 from console.domain.changes import ROSTER_KINDS, ChangeKind
@@ -176,7 +177,7 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
                           "write": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
         return result
 
-    def _plan(self, session: Session, now: datetime, dirty: set[int]) -> rules.Plan:
+    def _plan(self, session: Session, now: datetime, dirty: set[int]) -> plans.Plan:
         """Findings of each scope against the open alerts of the same scope."""
         th = self.th
         patrols = self._patrols_to_decide(now)
@@ -203,26 +204,26 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
             else:
                 by_scope.setdefault(scope, []).append(a)
         alone = self._route_cases(self._case_findings(dirty, now), dirty, now)
-        plan = rules.reconcile(cases, alone)
-        plan.extend(rules.reconcile(by_patrol, self._patrol_findings(patrols, now)))
-        plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
+        plan = plans.reconcile(cases, alone)
+        plan.extend(plans.reconcile(by_patrol, self._patrol_findings(patrols, now)))
+        plan.extend(plans.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
-        plan.extend(rules.reconcile(by_scope["department"], self._backlog))
-        plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
-        plan.extend(rules.reconcile(supervised, self._supervision(session)))
-        plan.extend(rules.reconcile(by_scope.get("frontage", []),
+        plan.extend(plans.reconcile(by_scope["department"], self._backlog))
+        plan.extend(plans.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
+        plan.extend(plans.reconcile(supervised, self._supervision(session)))
+        plan.extend(plans.reconcile(by_scope.get("frontage", []),
                                     self.frontage.findings(session, now)))
         plan.extend(digests.reconcile_digests(callbacks, self.callbacks.findings(session, now)))
         acked = Acknowledged(self.alerts.values())
         plan.extend(self._digest_plan(by_scope["digest"], offline, now, acked))
         carry_alone(plan, acked)
-        plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
+        plan.escalate = plans.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
     def _push_escalation(self, alert: OpenAlert) -> None:
-        due = rules.escalation_due(alert, self.th)
+        due = plans.escalation_due(alert, self.th)
         if due is not None:
             heapq.heappush(self._escalations, (due, alert.id))
 
@@ -231,8 +232,8 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
         for a in self.alerts.values():
             self._push_escalation(a)
 
-    def _due_escalations(self, plan: rules.Plan, now: datetime) -> list[OpenAlert]:
-        """Open alerts whose escalation time has come (rules.escalations decides), except
+    def _due_escalations(self, plan: plans.Plan, now: datetime) -> list[OpenAlert]:
+        """Open alerts whose escalation time has come (plans.escalations decides), except
         those this pass resolves."""
         resolving = {a.id for a in plan.resolve}
         due: dict[int, OpenAlert] = {}
@@ -379,7 +380,7 @@ class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
 
     # --- writing --------------------------------------------------------------------------
 
-    def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
+    def _write(self, session: Session, plan: plans.Plan, now: datetime, result: PassResult) -> None:
         done = write_plan(session, plan, now)
         for alert_id, f in done.opened:
             at, by, note = plan.carried.get(f.key) or (None, None, None)
