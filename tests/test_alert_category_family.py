@@ -13,7 +13,7 @@ from console.services import categories
 from console.services.actor import actor_for
 from console.services.alerts import AlertEngine
 from console.store.database import open_database
-from console.store.models import Category
+from console.store.models import Alert, Category
 from tests import alert_city as C
 from tests.alert_city import MONDAY, ORDINARY
 from tests.pg_server import PG_URL, fresh_database
@@ -114,3 +114,29 @@ def test_a_subclass_keeps_its_classs_time_window(db, city):
     C.evaluate(db, engine, night + timedelta(minutes=31))
     key = f"hotspot:cell:{city.cell_ids[2]}:{bbq}"
     assert C.open_alerts(db)[key].params["count"] == 3
+
+
+def test_an_acknowledged_digest_of_a_subclass_stays_acknowledged_under_its_class(db, city):
+    # A centre upgrading: its stored recurrence digest was keyed by the 细类 and acknowledged;
+    # the new roll-up moves the same recurrence into the 小类's digest, which opens
+    # acknowledged — the duty leader has seen it.
+    fine = _subclass(db, ORDINARY, "井盖破损")
+    first = C.report(db, city, T, cell=3, category=fine)
+    C.close(db, city, C.dispatch(db, city, first, T), T + timedelta(hours=1))
+    again = C.report(db, city, T + timedelta(days=1), cell=3, category=fine)
+    seen_at = T + timedelta(days=1, minutes=5)
+    with db.transaction() as s:
+        s.add(Alert(kind="recurrence_digest", severity="info", subject_type="digest",
+                    subject_id=0, params={"category": fine, "name": "井盖破损", "count": 1},
+                    raised_at=T + timedelta(days=1, minutes=1),
+                    open_key=f"recurrence_digest:digest:0:{fine}", level=0,
+                    acknowledged_at=seen_at, acknowledged_by=city.leader.user_id,
+                    members=[{"id": again.case_id, "number": again.number,
+                              "category_name": "井盖破损", "previous": first.number,
+                              "since": (T + timedelta(days=1)).isoformat(),
+                              "joined": (T + timedelta(days=1, minutes=1)).isoformat()}]))
+    C.evaluate(db, AlertEngine(), T + timedelta(days=1, minutes=10))
+    digests = [a for a in C.open_alerts(db).values() if a.kind == "recurrence_digest"]
+    assert [d.open_key for d in digests] == [f"recurrence_digest:digest:0:{ORDINARY}"]
+    assert digests[0].acknowledged_at == seen_at
+    assert digests[0].acknowledged_by == city.leader.user_id
