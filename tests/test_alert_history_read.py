@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from console.services.alerts import AlertEngine
-from console.store import alert_queries
+from console.store import patrol_queries
 from console.store.database import open_database
 from tests import alert_city as C
 from tests.alert_city import LAT0, LON0, MONDAY, STEP
@@ -42,7 +42,7 @@ def test_history_times_arrive_as_exact_microseconds(any_db):
     C.walk(any_db, city, start + timedelta(minutes=3), start + timedelta(minutes=3), C.inside,
            accuracy=400)
     with any_db.session() as s:
-        history = alert_queries.useful_history(s, [city.officer_id], start, 10**12)
+        history = patrol_queries.useful_history(s, [city.officer_id], start, 10**12)
     want = []
     t = start
     while t <= start + timedelta(minutes=2):

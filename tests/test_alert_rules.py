@@ -7,12 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from console.domain import alert_plan as plans
 from console.domain import alert_rules as rules
+from console.domain.alert_plan import OpenAlert
 from console.domain.alert_rules import (
     CaseFacts,
     Finding,
     Kind,
-    OpenAlert,
     PatrolFacts,
     Severity,
     Thresholds,
@@ -343,13 +344,13 @@ def test_reconcile_opens_resolves_and_updates():
     b = Finding(Kind.OVERDUE, 2, {"number": "2", "deadline": "x"})
     c = Finding(Kind.HOTSPOT, 7, {"count": 3}, discriminator="10101")
     old = [stored(a, raised=MONDAY, alert_id=1), stored(c, raised=MONDAY, alert_id=3)]
-    plan = rules.reconcile(old, [b, Finding(Kind.HOTSPOT, 7, {"count": 4}, discriminator="10101")])
+    plan = plans.reconcile(old, [b, Finding(Kind.HOTSPOT, 7, {"count": 4}, discriminator="10101")])
     assert [f.key for f in plan.open] == [b.key]
     assert [x.id for x in plan.resolve] == [1]
     assert [(x.id, p) for x, p in plan.update] == [(3, {"count": 4})]
     # Counts that move all the time do not rewrite the stored alert.
     d = Finding(Kind.BACKLOG, 3, {"name": "排水", "open": 120, "overdue": 2})
-    assert not rules.reconcile([stored(d, raised=MONDAY, params={"name": "排水", "open": 101,
+    assert not plans.reconcile([stored(d, raised=MONDAY, params={"name": "排水", "open": 101,
                                                                  "overdue": 0})], [d])
 
 
@@ -358,12 +359,12 @@ def test_escalation_once_after_the_set_time_unless_acknowledged_or_informational
     raised = at(MONDAY, "10:00")
     due = raised + timedelta(minutes=TH.escalate_min)
     alert = stored(f, raised=raised)
-    assert rules.escalations([alert], due - timedelta(seconds=1), TH) == []
-    assert rules.escalations([alert], due, TH) == [(alert, Severity.CRITICAL)]
-    assert rules.escalations([stored(f, raised=raised, ack=raised)], due, TH) == []
-    assert rules.escalations([stored(f, raised=raised, level=1)], due, TH) == []
+    assert plans.escalations([alert], due - timedelta(seconds=1), TH) == []
+    assert plans.escalations([alert], due, TH) == [(alert, Severity.CRITICAL)]
+    assert plans.escalations([stored(f, raised=raised, ack=raised)], due, TH) == []
+    assert plans.escalations([stored(f, raised=raised, level=1)], due, TH) == []
     info = stored(Finding(Kind.NEAR_DEADLINE, 1, {}), raised=raised)
-    assert rules.escalations([info], due + timedelta(hours=5), TH) == []
+    assert plans.escalations([info], due + timedelta(hours=5), TH) == []
 
 
 def test_thresholds_come_from_settings_with_safe_fallbacks():

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from console.domain.alert_rules import OpenAlert, Plan, Severity
+from console.domain.alert_plan import OpenAlert, Plan
+from console.domain.alert_rules import Severity
 from console.services.alert_writes import write_plan
 from console.store import alert_queries
 from tests.service_city import MON

@@ -58,7 +58,7 @@ def test_covers_many_finds_both_answers_on_a_random_cloud():
 def test_rings_decoded_at_once_equal_the_json_decoder():
     import json
 
-    from console.store.alert_queries import parse_rings as _rings
+    from console.store.patrol_queries import parse_rings as _rings
 
     texts = [json.dumps(r) for r in RINGS] + ["[[1, 2], [3.5e-3, -4], [5, 6]]", "[]"]
     want = [[tuple(map(float, p)) for p in json.loads(t)] for t in texts]

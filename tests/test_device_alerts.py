@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from console.domain import alert_plan as plans
 from console.domain import alert_rules as rules
 from console.services import alert_actions, devices
 from console.services.alerts import AlertEngine
@@ -105,11 +106,11 @@ def test_a_fresh_engine_sees_a_flag_raised_while_nobody_watched(db, city):
 def test_a_newer_speed_alone_does_not_rewrite_the_alert():
     flag = rules.SuspectDevice(7, "phone-7", 3, "P0003", "李雷", datetime(2026, 3, 9, 10), 900.0)
     (finding,) = rules.device_findings([flag])
-    open_ = rules.OpenAlert(1, finding.key, finding.kind.value, "warning", 0, flag.flagged_at,
+    open_ = plans.OpenAlert(1, finding.key, finding.kind.value, "warning", 0, flag.flagged_at,
                             None, finding.params, "device", 7)
     later = rules.SuspectDevice(7, "phone-7", 3, "P0003", "李雷", datetime(2026, 3, 9, 11), 4000.0)
-    assert not rules.reconcile([open_], rules.device_findings([later]))
-    assert rules.reconcile([open_], []).resolve == [open_]
+    assert not plans.reconcile([open_], rules.device_findings([later]))
+    assert plans.reconcile([open_], []).resolve == [open_]
 
 
 def test_the_panel_words_it_in_chinese_and_opens_the_officer(db, city, qtbot, qapp,

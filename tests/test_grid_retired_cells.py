@@ -10,7 +10,7 @@ from console.domain.errors import DomainError, NotFound
 from console.services import cases, case_desk, hotline, map_data, roster
 from console.services.actor import SYSTEM_ACTOR, snapshot
 from console.services.grid_import import apply_grid_import, plan_grid_import
-from console.store import alert_queries
+from console.store import patrol_queries
 from console.store.database import open_database
 from console.store.models import Case, Cell, User, WorkGrid, WorkGridCell
 from tests.pg_server import PG_URL, fresh_database
@@ -87,8 +87,8 @@ def _check(db, tmp_path):
     with db.transaction() as s:
         s.add(WorkGridCell(work_grid_id=grid, cell_id=gone.id))
     with db.session() as s:
-        assert len(alert_queries.work_grid_rings(s, [grid])[grid]) == 3
-        assert len(alert_queries.work_grid_cells(s, [grid])[grid].rings) == 3
+        assert len(patrol_queries.work_grid_rings(s, [grid])[grid]) == 3
+        assert len(patrol_queries.work_grid_cells(s, [grid])[grid].rings) == 3
 
 
 def test_retired_cells_are_offered_for_no_new_work_sqlite(tmp_path):

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from console.ingest.pruner import prune_once
 from console.services import devices
 from console.services.intake import IntakeFix, write_fixes
-from console.store import alert_queries, retention
+from console.store import patrol_queries, retention
 from console.store.models import ChangeFeed, Device, Position
 from tests.ingest_app import intake  # noqa: F401  (fixture)
 
@@ -127,7 +127,7 @@ def test_pruning_never_frees_the_newest_id_for_reuse(db, city):
     with db.transaction() as s:
         write_fixes(s, [IntakeFix(DEV, datetime.now(), 30.27, 120.15)])
     with db.session() as s:
-        fresh = alert_queries.positions_after(s, seen_up_to)
+        fresh = patrol_queries.positions_after(s, seen_up_to)
     assert len(fresh) == 1
 
 

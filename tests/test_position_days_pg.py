@@ -16,7 +16,7 @@ from console.cli import main
 from console.ingest.pruner import prune_once
 from console.services import map_patrols
 from console.services.intake import IntakeFix, write_fixes
-from console.store import alert_queries, migrations, position_days
+from console.store import migrations, patrol_queries, position_days
 from console.store.database import open_database
 from console.store.models import Device, LatestPosition, Position
 from tests.pg_server import PG_URL, fresh_database, needs_pg
@@ -158,7 +158,7 @@ def test_every_reader_of_positions_reads_across_days_and_the_default_partition(d
         if (now - timedelta(minutes=40)).date() == now.date():    # (not in the first 40 min of a day)
             track = map_patrols.track_of_day(s, officer, now)  # yesterday's and the stray not in it
             assert track[-1] == (120.15, 30.27005) and (120.15, 30.27) not in track
-        replay = alert_queries.positions_after(s, 0)
+        replay = patrol_queries.positions_after(s, 0)
         assert len(replay) == 5 and [r[0] for r in replay] == sorted(r[0] for r in replay)
         assert replay[-1][0] == stray == s.scalar(select(func.max(Position.id)))
         assert s.scalar(select(LatestPosition.at)) == now - timedelta(minutes=5)

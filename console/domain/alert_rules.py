@@ -1,9 +1,8 @@
 """Alert rules: what needs a human now, as findings over plain data, and how stored alerts follow.
 
 No Qt and no SQL: the alert service reads the facts, calls these functions and writes the plan
-`reconcile` returns. A finding names its subject by a stable key, so there is at most one open
-alert per subject and kind (no floods); an alert whose finding disappears is resolved; an
-unacknowledged alert is escalated once after a set time.
+domain/alert_plan.py's `reconcile` returns. A finding names its subject by a stable key, so
+there is at most one open alert per subject and kind (no floods).
 """
 from __future__ import annotations
 
@@ -50,6 +49,9 @@ class Kind(StrEnum):
     SUPERVISED = "supervised"                        # on one of its cases
     DEPARTMENT_SUPERVISED = "department_supervised"  # on the department itself
     FRONTAGE_REPEAT = "frontage_repeat"  # 门前三包回潮: a street-front unit offending again and again
+    # 回访超期: call-backs to citizens not made by their time, one alert for the centre's desk
+    # with the call-backs as members (services/callback_alerts.py).
+    CALLBACK_DIGEST = "callback_digest"
 
 
 class Severity(StrEnum):
@@ -59,8 +61,6 @@ class Severity(StrEnum):
 
 
 SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
-_NEXT_SEVERITY = {Severity.INFO: Severity.WARNING, Severity.WARNING: Severity.CRITICAL,
-                  Severity.CRITICAL: Severity.CRITICAL}
 KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.NEW_URGENT: Severity.CRITICAL, Kind.OVERDUE: Severity.WARNING,
     Kind.NEAR_DEADLINE: Severity.INFO, Kind.OFF_POST: Severity.WARNING,
@@ -71,7 +71,7 @@ KIND_SEVERITY: dict[Kind, Severity] = {
     Kind.RECURRENCE_DIGEST: Severity.INFO, Kind.OFFLINE_DIGEST: Severity.WARNING,
     Kind.CENTRE_NEAR: Severity.INFO, Kind.CENTRE_OVERDUE: Severity.WARNING,
     Kind.SUPERVISED: Severity.WARNING, Kind.DEPARTMENT_SUPERVISED: Severity.WARNING,
-    Kind.FRONTAGE_REPEAT: Severity.WARNING,
+    Kind.FRONTAGE_REPEAT: Severity.WARNING, Kind.CALLBACK_DIGEST: Severity.WARNING,
 }
 KIND_SUBJECT: dict[Kind, str] = {
     Kind.NEW_URGENT: "case", Kind.NEAR_DEADLINE: "case", Kind.OVERDUE: "case",
@@ -83,15 +83,13 @@ KIND_SUBJECT: dict[Kind, str] = {
     Kind.OFFLINE_DIGEST: "digest",
     Kind.CENTRE_NEAR: "case", Kind.CENTRE_OVERDUE: "case",
     Kind.SUPERVISED: "case", Kind.DEPARTMENT_SUPERVISED: "department",
-    Kind.FRONTAGE_REPEAT: "frontage",
+    Kind.FRONTAGE_REPEAT: "frontage", Kind.CALLBACK_DIGEST: "digest",
 }
 #: Kinds that follow the supervision orders, not the cases' own facts (decided on their own).
 SUPERVISION_KINDS = frozenset({Kind.SUPERVISED, Kind.DEPARTMENT_SUPERVISED})
 _SUPERVISION_VALUES = frozenset(k.value for k in SUPERVISION_KINDS)
 DIGEST_KINDS = frozenset({Kind.OVERDUE_DIGEST, Kind.NEAR_DEADLINE_DIGEST,
-                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST})
-#: Parameters that change all the time; a change alone does not rewrite the stored alert.
-VOLATILE_PARAMS = frozenset({"open", "overdue", "kmh", "flagged_at"})
+                          Kind.RECURRENCE_DIGEST, Kind.OFFLINE_DIGEST, Kind.CALLBACK_DIGEST})
 #: Manual escalation goes no higher than this (值班长 → 分管领导 → 主要领导).
 MAX_LEVEL = 3
 _URGENT_WAITING = frozenset({Status.REPORTED.value, Status.VERIFYING.value,
@@ -418,98 +416,6 @@ def seat_sees(role: str | None, department_id: int | None, subject_type: str, su
     if subject_type == "department":
         return subject_id == department_id
     return params.get("department_id") == department_id
-
-
-# --- stored alerts follow the findings ----------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class OpenAlert:
-    """An unresolved stored alert, as reconcile needs it."""
-
-    id: int
-    key: str
-    kind: str
-    severity: str
-    level: int
-    raised_at: datetime
-    acknowledged_at: datetime | None
-    params: dict[str, Any]
-    subject_type: str = ""
-    subject_id: int = 0
-    members: tuple[dict[str, Any], ...] = ()   # a digest's, as stored
-
-
-@dataclass
-class Plan:
-    """What the evaluation pass must write."""
-
-    open: list[Finding] = field(default_factory=list)
-    resolve: list[OpenAlert] = field(default_factory=list)
-    update: list[tuple[OpenAlert, dict[str, Any]]] = field(default_factory=list)
-    escalate: list[tuple[OpenAlert, Severity]] = field(default_factory=list)
-    # Digests whose members changed: (alert, params, members, re-alert: clear the
-    # acknowledgement because a member joined after it).
-    members: list[tuple[OpenAlert, dict[str, Any], tuple[dict[str, Any], ...], bool]] = field(
-        default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.open or self.resolve or self.update or self.escalate or self.members)
-
-    def extend(self, other: Plan) -> None:
-        self.open += other.open
-        self.resolve += other.resolve
-        self.update += other.update
-        self.escalate += other.escalate
-        self.members += other.members
-
-
-def _stable(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k not in VOLATILE_PARAMS}
-
-
-def escalated_severity(severity: str) -> Severity:
-    """One step up: info → warning → critical."""
-    return _NEXT_SEVERITY[Severity(severity)]
-
-
-def reconcile(open_alerts: Iterable[OpenAlert], findings: Iterable[Finding]) -> Plan:
-    """Open what is new, resolve what cleared, refresh changed details.
-
-    Both arguments cover the same scope (e.g. the cases that changed): an open alert with no
-    finding in it is resolved.
-    """
-    plan = Plan()
-    wanted = {f.key: f for f in findings}
-    seen: set[str] = set()
-    for alert in open_alerts:
-        finding = wanted.get(alert.key)
-        if finding is None:
-            plan.resolve.append(alert)
-            continue
-        seen.add(alert.key)
-        if _stable(finding.params) != _stable(alert.params):
-            plan.update.append((alert, finding.params))
-    plan.open = [f for k, f in wanted.items() if k not in seen]
-    return plan
-
-
-def escalation_due(alert: OpenAlert, th: Thresholds) -> datetime | None:
-    """When an alert escalates by itself: unacknowledged warnings and criticals, once."""
-    if (alert.acknowledged_at is not None or alert.level != 0
-            or SEVERITY_RANK[Severity(alert.severity)] < SEVERITY_RANK[Severity.WARNING]):
-        return None
-    return alert.raised_at + timedelta(minutes=th.escalate_min)
-
-
-def escalations(open_alerts: Iterable[OpenAlert], now: datetime,
-                th: Thresholds) -> list[tuple[OpenAlert, Severity]]:
-    """The alerts left unacknowledged for the set time, with the severity they rise to."""
-    out = []
-    for alert in open_alerts:
-        due = escalation_due(alert, th)
-        if due is not None and now >= due:
-            out.append((alert, escalated_severity(alert.severity)))
-    return out
 
 
 def next_change(c: CaseFacts, now: datetime, th: Thresholds) -> datetime | None:

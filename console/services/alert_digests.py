@@ -10,8 +10,11 @@ and go (count, oldest); it is resolved when the last one leaves.
 
 Acknowledging a digest acknowledges the members it had then: each member carries the time it
 joined, and a member that joins after the acknowledgement clears it — the digest alerts again,
-once, until someone acknowledges it anew. Joined times survive a restart or a takeover: the
-engine's book is seeded from the stored members. Plain Python, no SQL: the engine feeds it.
+once, until someone acknowledges it anew — unless that member's condition was acknowledged
+already elsewhere (services/ack_carry.py: it carries that acknowledgement as `seen`, and a
+digest that dissolves hands its acknowledgement on to its members' own alerts). Joined times
+and marks survive a restart or a takeover: the engine's book is seeded from the stored
+members. Plain Python, no SQL: the engine feeds it.
 """
 from __future__ import annotations
 
@@ -21,16 +24,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain.alert_plan import OpenAlert, Plan, reconcile
 from console.domain.alert_rules import (
     CaseFacts,
     Finding,
     Kind,
-    OpenAlert,
-    Plan,
     Thresholds,
     alert_key,
-    reconcile,
 )
+from console.services import ack_carry
+from console.services.ack_carry import Acknowledged
 from console.store import digest_queries
 
 Member = dict[str, Any]
@@ -58,20 +61,21 @@ class DigestBook:
         self.groups: dict[str, tuple[Kind, Group]] = {}
         self.changed: set[str] = set()
         self._in: dict[int, tuple[str, ...]] = {}
-        self._joined: dict[tuple[str, int], str] = {}   # stored members' joined times (a start)
+        self._stored: dict[tuple[str, int], Member] = {}   # stored members (a start)
 
     def remember(self, alerts: Iterable[OpenAlert]) -> None:
-        """Start from stored digests: their members keep the time they joined, and each is
-        looked at again in the first pass (resolved if nothing stands behind it any more)."""
+        """Start from stored digests: their members keep the time they joined (and the
+        acknowledgement they carry), and each is looked at again in the first pass (resolved
+        if nothing stands behind it any more)."""
         for a in alerts:
             self.changed.add(a.key)
             disc = a.key.split(":", 3)[3] if a.key.count(":") >= 3 else ""
             self.groups.setdefault(a.key, (Kind(a.kind), (a.subject_id, disc)))
             for m in a.members:
-                self._joined[(a.key, m["id"])] = m["joined"]
+                self._stored[(a.key, m["id"])] = m
 
     def forget_remembered(self) -> None:
-        self._joined = {}
+        self._stored = {}
 
     def place(self, subject_id: int, entries: Iterable[tuple[Kind, Group, Member]],
               now: datetime) -> None:
@@ -87,9 +91,10 @@ class DigestBook:
             members = self.members.setdefault(key, {})
             self.groups[key] = (kind, group)
             old = members.get(subject_id)
-            joined = (old["joined"] if old is not None
-                      else self._joined.get((key, subject_id)) or now.isoformat())
-            member = member | {"joined": joined}
+            prior = old if old is not None else self._stored.get((key, subject_id))
+            member = member | {"joined": prior["joined"] if prior else now.isoformat()}
+            if prior and prior.get("seen"):
+                member["seen"] = prior["seen"]     # an acknowledgement it carries
             if member != old:
                 members[subject_id] = member
                 self.changed.add(key)
@@ -108,9 +113,12 @@ class DigestBook:
 
 
 def route_cases(book: DigestBook, findings: list[Finding], dirty: Iterable[int],
-                cases: Mapping[int, CaseFacts], now: datetime) -> list[Finding]:
+                cases: Mapping[int, CaseFacts], now: datetime,
+                family: Mapping[str, str] | None = None) -> list[Finding]:
     """Deadline findings of ordinary cases and every recurrence finding of the cases `dirty`
-    go into their department's and category's digests; the others stand alone (returned)."""
+    go into their department's and category's digests (a 细类's into its 小类's, by `family`);
+    the others stand alone (returned)."""
+    family = family or {}
     joins: dict[int, list[tuple[Kind, Group, Member]]] = {}
     alone: list[Finding] = []
     for f in findings:
@@ -122,7 +130,7 @@ def route_cases(book: DigestBook, findings: list[Finding], dirty: Iterable[int],
         p = f.params
         member = {"id": c.id, "number": c.number, "category_name": p.get("category_name", "")}
         if f.kind is Kind.RECURRENCE:
-            group: Group = (0, c.category_code)
+            group: Group = (0, family.get(c.category_code, c.category_code))
             member["since"] = c.reported_at.isoformat(timespec="seconds")
             member["previous"] = p.get("previous")
         else:
@@ -145,9 +153,11 @@ def digest_finding(kind: Kind, group: Group, members: Mapping[int, Member],
 
 
 def rearms(alert: OpenAlert, members: Iterable[Member]) -> bool:
-    """Whether a member joined after the digest was acknowledged (it must alert again)."""
+    """Whether a member joined after the digest was acknowledged (it must alert again), but
+    for one whose condition was acknowledged elsewhere."""
     acked = alert.acknowledged_at
-    return acked is not None and any(datetime.fromisoformat(m["joined"]) > acked for m in members)
+    return acked is not None and any(datetime.fromisoformat(m["joined"]) > acked
+                                     and not m.get("seen") for m in members)
 
 
 def _stable(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,8 +174,16 @@ def reconcile_digests(open_alerts: Iterable[OpenAlert], findings: Iterable[Findi
         if f is None:
             plan.resolve.append(alert)
         elif f.members != alert.members or _stable(f.params) != _stable(alert.params):
-            plan.members.append((alert, f.params, f.members, rearms(alert, f.members)))
+            rearm = rearms(alert, f.members)
+            if rearm:
+                ack_carry.keep_covered(alert, f.members)
+            plan.members.append((alert, f.params, f.members, rearm))
     plan.open = list(wanted.values())
+    for f in plan.open:
+        # A new digest of conditions each acknowledged already stands for nothing new.
+        ack = ack_carry.all_seen(f.members)
+        if ack is not None:
+            plan.carried[f.key] = ack
     return plan
 
 
@@ -230,15 +248,16 @@ class DigestSteps:
     _on_shift: set[int]
     _newest_fix: datetime | None
     _names: dict[str, str]
+    _family: dict[str, str]
     _departments: dict[int, str]
 
     def _route_cases(self, found: list[Finding], dirty: set[int], now: datetime,
                      book: DigestBook | None = None) -> list[Finding]:
         """Deadline and recurrence findings into their digests; the rest stand alone."""
-        return route_cases(book or self.case_book, found, dirty, self.cases, now)
+        return route_cases(book or self.case_book, found, dirty, self.cases, now, self._family)
 
     def _digest_plan(self, stored: list[OpenAlert], offline: list[OpenAlert],
-                     now: datetime) -> Plan:
+                     now: datetime, acked: Acknowledged) -> Plan:
         """The digests whose members changed, and the offline officers: one digest when many
         fell silent together, else an alert each."""
         changed = self.case_book.take_changed()
@@ -253,7 +272,9 @@ class DigestSteps:
             digest, alone = self._offline_digest(self.offline_book, self._offline_found, now)
             found += digest
             plan.extend(reconcile(offline, alone))
-        plan.extend(reconcile_digests([a for a in stored if a.key in changed], found))
+        stored = [a for a in stored if a.key in changed]
+        ack_carry.mark_joiners(found, {a.key: a for a in stored}, acked)
+        plan.extend(reconcile_digests(stored, found))
         return plan
 
     def _case_digests(self, book: DigestBook, keys: set[str]) -> list[Finding]:

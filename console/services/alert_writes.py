@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from console.domain import alert_rules as rules
-from console.domain.alert_rules import Finding, OpenAlert, Severity
+from console.domain import alert_plan as plans
+from console.domain.alert_plan import OpenAlert
+from console.domain.alert_rules import Finding, Severity
 from console.domain.changes import ChangeAction
 from console.store import alert_queries as q
 from console.store import feed
@@ -36,7 +37,7 @@ class Written:
     ticket: feed.Ticket | None = None
 
 
-def _existing(plan: rules.Plan) -> list[tuple[int, int, Any]]:
+def _existing(plan: plans.Plan) -> list[tuple[int, int, Any]]:
     """The plan's writes to stored alerts as (alert id, order within the alert, write)."""
     out: list[tuple[int, int, Any]] = [(a.id, 0, ("resolve", a)) for a in plan.resolve]
     out += [(a.id, 1, ("update", a, params)) for a, params in plan.update]
@@ -47,24 +48,29 @@ def _existing(plan: rules.Plan) -> list[tuple[int, int, Any]]:
     return out
 
 
-def write_plan(session: Session, plan: rules.Plan, now: datetime) -> Written:
+def write_plan(session: Session, plan: plans.Plan, now: datetime) -> Written:
     """Insert the plan's new alerts and change its stored ones (ascending id), in the caller's
     transaction; the feed rows of what happened are queued for its commit."""
     done = Written()
     changes = done.changes
     if plan.open:
         by_key = {f.key: f for f in plan.open}
+        none = (None, None, None)
         rows = [{"kind": f.kind.value, "severity": f.severity.value,
                  "subject_type": f.subject_type, "subject_id": f.subject_id,
                  "params": f.params, "raised_at": now, "open_key": f.key, "level": 0,
-                 "members": list(f.members) if f.members else None}
+                 "members": list(f.members) if f.members else None,
+                 # A condition acknowledged already opens acknowledged (services/ack_carry.py).
+                 **dict(zip(("acknowledged_at", "acknowledged_by", "ack_note"),
+                            plan.carried.get(f.key, none)))}
                 for f in plan.open]
         for alert_id, key in q.insert_alerts(session, rows):
             f = by_key[key]
             done.opened.append((alert_id, f))
             changes.append((alert_id, ChangeAction.RAISED, {
                 "kind": f.kind.value, "severity": f.severity.value,
-                "subject_type": f.subject_type, "subject_id": f.subject_id}))
+                "subject_type": f.subject_type, "subject_id": f.subject_id,
+                "acknowledged": f.key in plan.carried}))
     for alert_id, _, write in _existing(plan):
         alert = write[1]
         if write[0] == "resolve":

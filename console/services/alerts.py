@@ -21,35 +21,39 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from console.domain import alert_plan as plans
 from console.domain import alert_rules as rules
+from console.domain.alert_plan import OpenAlert
 from console.domain.alert_rules import (
-    CaseFacts,
     Finding,
     Kind,
-    OpenAlert,
     Thresholds,
 )
 from console.domain.changes import ROSTER_KINDS, ChangeKind
-from console.domain.night_window import TimeWindow, category_windows
+from console.domain.night_window import category_windows
 from console.domain.warning_clock import WarningClock
 from console.domain.work_calendar import WorkCalendar
 from console.domain.workflow import Status
-from console.services import device_alerts
 from console.services import alert_digests as digests
+from console.services import device_alerts
+from console.services.ack_carry import Acknowledged, carry_alone
 from console.services.alert_digests import DigestBook, DigestSteps
 from console.services.alert_writes import write_plan
+from console.services.callback_alerts import CallbackWatch
+from console.services.case_alerts import CaseAlerts
 from console.services.device_alerts import SuspectWatch
 from console.services.frontage_alerts import FrontageWatch
 from console.services.patrol_alerts import PATROL_RELOAD, PatrolAlerts
 from console.services.settings import get_setting, work_calendar
 from console.store import alert_queries as q
 from console.store import feed
+from console.store import patrol_queries as pq
 
 #: Feed kinds whose rows make the engine re-read something (tests/test_feed_kinds.py checks
 #: that something produces each).
 _REFERENCE = frozenset({ChangeKind.SETTINGS, ChangeKind.CATEGORY, ChangeKind.DEPARTMENT})
-FEED_KINDS = (frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.FRONTAGE})
-              | _REFERENCE | ROSTER_KINDS)
+FEED_KINDS = (frozenset({ChangeKind.CASE, ChangeKind.ALERT, ChangeKind.FRONTAGE,
+                         ChangeKind.CALLBACK}) | _REFERENCE | ROSTER_KINDS)
 #: Department backlogs move slowly; they are counted at most this often.
 BACKLOG_EVERY = timedelta(seconds=60)
 _DISPATCHED = Status.DISPATCHED.value
@@ -58,6 +62,7 @@ _CASE_KINDS = frozenset({Kind.NEW_URGENT, Kind.NEAR_DEADLINE, Kind.OVERDUE, Kind
 _PATROL_KINDS = frozenset({Kind.OFF_POST, Kind.IDLE, Kind.OFFLINE, Kind.LEFT_EARLY})
 _OFFLINE = Kind.OFFLINE.value
 _SUPERVISION = frozenset(k.value for k in rules.SUPERVISION_KINDS)
+_CALLBACKS = Kind.CALLBACK_DIGEST.value
 
 
 @dataclass
@@ -86,7 +91,7 @@ def thresholds(session: Session) -> Thresholds:
 def _open_alert(r: Any) -> OpenAlert:
     return OpenAlert(r.id, r.open_key or "", r.kind, r.severity, r.level, r.raised_at,
                      r.acknowledged_at, r.params or {}, r.subject_type, r.subject_id,
-                     tuple(r.members or ()))
+                     tuple(r.members or ()), r.acknowledged_by, r.ack_note)
 
 
 @contextmanager
@@ -109,39 +114,35 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
-class AlertEngine(PatrolAlerts, DigestSteps):
+class AlertEngine(CaseAlerts, PatrolAlerts, DigestSteps):
     """Evaluates the alert rules incrementally against one database; not thread-safe. The
-    patrol half (tracks, rosters, work areas) is services/patrol_alerts.py's, the digests'
-    steps services/alert_digests.py's."""
+    case half (the open-case snapshot, hotspots) is services/case_alerts.py's, the patrol
+    half (tracks, rosters, work areas) services/patrol_alerts.py's, the digests' steps
+    services/alert_digests.py's."""
 
     def __init__(self) -> None:
         self.loaded = False
         self.th = Thresholds()
         self.calendar = WorkCalendar()
         self._warnings = WarningClock(self.calendar, self.th.near_share)
-        self.cases: dict[int, CaseFacts] = {}
         self.alerts: dict[int, OpenAlert] = {}             # open alerts by id
-        self._events: list[tuple[datetime, int]] = []      # (instant, case id) heap
         self._backlog: list[Finding] = []
         self._backlog_at: datetime | None = None
         self._category: dict[str, tuple[str, str]] = {}
         self._names: dict[str, str] = {}
+        # 细类 → its 小类: the hotspot and recurrence rules count a 细类 in its 小类.
+        self._family: dict[str, str] = {}
         self._departments: dict[int, str] = {}
         self._seq = 0
         # Our own alert writes: (the feed ticket of the pass, alert ids); the ticket tells the
         # sequence once the pass's transaction has committed.
         self._own: list[tuple[feed.Ticket, set[int]]] = []
         self._escalations: list[tuple[datetime, int]] = []   # (due, alert id) heap
-        self._hotspot_findings: list[Finding] = []
         self.suspects = SuspectWatch()      # devices flagged for an impossible speed
         self.frontage = FrontageWatch()     # street-front units offending again (门前三包)
-        # Categories that happen at certain hours (夜查): their hotspots and recurrences count
-        # only the reports inside the window.
-        self._windows: dict[str, TimeWindow] = {}
-        self._hotspots_stale = True
-        self._hotspots_at: datetime | None = None
-        self._hotspots_until = datetime.max
+        self.callbacks = CallbackWatch()    # call-backs to citizens past their time (回访)
         self.case_book = DigestBook()                      # overdue and recurrence digests
+        self._init_cases()
         self._init_patrols()
 
     # --- the pass -------------------------------------------------------------------------
@@ -176,7 +177,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                           "write": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
         return result
 
-    def _plan(self, session: Session, now: datetime, dirty: set[int]) -> rules.Plan:
+    def _plan(self, session: Session, now: datetime, dirty: set[int]) -> plans.Plan:
         """Findings of each scope against the open alerts of the same scope."""
         th = self.th
         patrols = self._patrols_to_decide(now)
@@ -185,10 +186,13 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         offline: list[OpenAlert] = []
         by_scope: dict[str, list[OpenAlert]] = {"cell": [], "department": [], "digest": []}
         supervised: list[OpenAlert] = []
+        callbacks: list[OpenAlert] = []
         for a in self.alerts.values():
             scope = a.subject_type
             if a.kind in _SUPERVISION:
                 supervised.append(a)      # the orders decide these, not the case or backlog
+            elif a.kind == _CALLBACKS:
+                callbacks.append(a)       # the call-backs decide it, not the digest books
             elif scope == "case":
                 if a.subject_id in dirty:
                     cases.append(a)
@@ -200,23 +204,26 @@ class AlertEngine(PatrolAlerts, DigestSteps):
             else:
                 by_scope.setdefault(scope, []).append(a)
         alone = self._route_cases(self._case_findings(dirty, now), dirty, now)
-        plan = rules.reconcile(cases, alone)
-        plan.extend(rules.reconcile(by_patrol, self._patrol_findings(patrols, now)))
-        plan.extend(rules.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
+        plan = plans.reconcile(cases, alone)
+        plan.extend(plans.reconcile(by_patrol, self._patrol_findings(patrols, now)))
+        plan.extend(plans.reconcile(by_scope["cell"], self._current_hotspots(session, now)))
         if self._backlog_at is None or not (now - BACKLOG_EVERY < self._backlog_at <= now):
             self._backlog = rules.backlog_findings(self.cases.values(), now, th, self._departments)
             self._backlog_at = now
-        plan.extend(rules.reconcile(by_scope["department"], self._backlog))
-        plan.extend(rules.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
-        plan.extend(rules.reconcile(supervised, self._supervision(session)))
-        plan.extend(rules.reconcile(by_scope.get("frontage", []),
+        plan.extend(plans.reconcile(by_scope["department"], self._backlog))
+        plan.extend(plans.reconcile(by_scope.get("device", []), self.suspects.findings(session)))
+        plan.extend(plans.reconcile(supervised, self._supervision(session)))
+        plan.extend(plans.reconcile(by_scope.get("frontage", []),
                                     self.frontage.findings(session, now)))
-        plan.extend(self._digest_plan(by_scope["digest"], offline, now))
-        plan.escalate = rules.escalations(self._due_escalations(plan, now), now, th)
+        plan.extend(digests.reconcile_digests(callbacks, self.callbacks.findings(session, now)))
+        acked = Acknowledged(self.alerts.values())
+        plan.extend(self._digest_plan(by_scope["digest"], offline, now, acked))
+        carry_alone(plan, acked)
+        plan.escalate = plans.escalations(self._due_escalations(plan, now), now, th)
         return plan
 
     def _push_escalation(self, alert: OpenAlert) -> None:
-        due = rules.escalation_due(alert, self.th)
+        due = plans.escalation_due(alert, self.th)
         if due is not None:
             heapq.heappush(self._escalations, (due, alert.id))
 
@@ -225,8 +232,8 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         for a in self.alerts.values():
             self._push_escalation(a)
 
-    def _due_escalations(self, plan: rules.Plan, now: datetime) -> list[OpenAlert]:
-        """Open alerts whose escalation time has come (rules.escalations decides), except
+    def _due_escalations(self, plan: plans.Plan, now: datetime) -> list[OpenAlert]:
+        """Open alerts whose escalation time has come (plans.escalations decides), except
         those this pass resolves."""
         resolving = {a.id for a in plan.resolve}
         due: dict[int, OpenAlert] = {}
@@ -237,58 +244,12 @@ class AlertEngine(PatrolAlerts, DigestSteps):
                 due[alert.id] = alert
         return list(due.values())
 
-    def _case_findings(self, dirty: set[int], now: datetime) -> list[Finding]:
-        """The findings of the cases `dirty`, noting when each is due again."""
-        cases, th, names, events = self.cases, self.th, self._names, self._events
-        findings, next_change = rules.case_findings, rules.next_change
-        out: list[Finding] = []
-        due: list[tuple[datetime, int]] = []
-        for case_id in dirty:
-            c = cases.get(case_id)
-            if c is None:
-                continue
-            out += findings(c, now, th, names)
-            nxt = next_change(c, now, th)
-            if nxt is not None:
-                due.append((nxt, case_id))
-        if len(due) > len(events):
-            # A first pass: one heapify of 50,000 instants, not 50,000 pushes.
-            events += due
-            heapq.heapify(events)
-        else:
-            for item in due:
-                heapq.heappush(events, item)
-        return out
-
     @staticmethod
     def _supervision(session: Session) -> list[Finding]:
         # A handful of open orders, read every pass: an order raised, answered or stepped up
         # shows on the department's seat at the next pass without tracking the feed for it.
         return rules.supervision_findings(rules.OrderFacts(*r)
                                           for r in q.open_unanswered_orders(session))
-
-    def _current_hotspots(self, session: Session, now: datetime) -> list[Finding]:
-        """The hotspot findings, counted again only when a case changed or when a case of a
-        hotspot leaves the window (counts below the threshold only fall with the time)."""
-        if (self._hotspots_stale or self._hotspots_at is None
-                or not (self._hotspots_at <= now < self._hotspots_until)):
-            self._hotspot_findings = self._hotspots(session, now)
-            self._hotspots_stale, self._hotspots_at = False, now
-        return self._hotspot_findings
-
-    def _hotspots(self, session: Session, now: datetime) -> list[Finding]:
-        th = self.th
-        window = timedelta(hours=th.hotspot_hours)
-        groups = q.hotspot_groups(session, now - window, th.hotspot_cases,
-                                  self._in_window if self._windows else None)
-        codes = q.cell_codes(session, {g[0] for g in groups}) if groups else {}
-        # A case counts while reported_at >= now - window: the first of a group leaves just
-        # after first + window.
-        self._hotspots_until = min((first + window + _TICK for *_, first in groups),
-                                   default=datetime.max)
-        return rules.hotspot_findings(
-            (rules.HotspotGroup(cell, codes.get(cell, ""), code, n, first)
-             for cell, code, n, first in groups), th, self._names)
 
     def findings(self, session: Session, now: datetime) -> list[Finding]:
         """Every condition that holds at `now`, computed afresh and digested as the passes do
@@ -315,20 +276,15 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         out += rules.device_findings(device_alerts.suspect_devices(session))
         out += self._supervision(session)
         out += FrontageWatch().findings(session, now)
+        out += CallbackWatch().findings(session, now)
         return out
-
-    def _in_window(self, category_code: str, reported_at: datetime) -> bool:
-        """Whether a report counts for the hotspot and recurrence rules: inside its category's
-        time-of-day window, or of a category without one."""
-        window = self._windows.get(category_code)
-        return window is None or window.holds(reported_at)
 
     # --- reading --------------------------------------------------------------------------
 
     def _bootstrap(self, session: Session, now: datetime) -> None:
         # The feed position and history id first: anything written while we read is seen again.
         self._seq = feed.current_seq(session)
-        self._position_id = q.max_position_id(session)
+        self._position_id = pq.max_position_id(session)
         self._read_settings(session)
         self._read_reference(session)
         self._read_patrols(session, now)
@@ -338,13 +294,15 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         self._read_tracks(session, now)
         self.alerts = {r.id: _open_alert(r) for r in q.open_alerts(session)}
         self.case_book, self.offline_book = DigestBook(), DigestBook()
-        stored = [a for a in self.alerts.values() if a.subject_type == "digest"]
+        stored = [a for a in self.alerts.values()
+                  if a.subject_type == "digest" and a.kind != _CALLBACKS]   # (no book: data)
         self.case_book.remember(a for a in stored if a.kind != Kind.OFFLINE_DIGEST.value)
         self.offline_book.remember(a for a in stored if a.kind == Kind.OFFLINE_DIGEST.value)
         self._offline_found, self._on_shift, self._offline_dirty = {}, set(), True
         self._reset_escalations()
         self._patrol_all = True
         self._hotspots_stale = True
+        self.callbacks = CallbackWatch()
         self.loaded = True
 
     def _catch_up(self, session: Session, now: datetime) -> tuple[set[int], int]:
@@ -360,6 +318,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
         entities = {r.entity for r in rows}
         self.suspects.note(entities)
         self.frontage.note(entities)
+        self.callbacks.note(rows)
         dirty: set[int] = set()
         if entities & _REFERENCE:
             self._read_settings(session)
@@ -385,7 +344,7 @@ class AlertEngine(PatrolAlerts, DigestSteps):
             self._refresh_alerts(session, touched)
         taken = 0
         while True:
-            fixes = q.positions_after(session, self._position_id)
+            fixes = pq.positions_after(session, self._position_id)
             if not fixes:
                 break
             self._position_id = fixes[-1][0]
@@ -411,84 +370,23 @@ class AlertEngine(PatrolAlerts, DigestSteps):
     def _read_reference(self, session: Session) -> None:
         self._category = q.categories(session)
         self._names = {code: name for code, (name, _) in self._category.items()}
+        self._family = q.category_families(session)
         self._windows = category_windows(get_setting(session, "category_time_windows") or {},
                                          self._names)
+        for code, family in self._family.items():
+            if code not in self._windows and family in self._windows:
+                self._windows[code] = self._windows[family]   # a 细类 keeps its 小类's hours
         self._departments = q.department_names(session)
-
-    def _refresh_cases(self, session: Session, rows: list[Any], asked: set[int],
-                       now: datetime) -> None:
-        """Replace the snapshot rows of `asked` (and add new ones) from freshly read `rows`."""
-        if not self.cases and not asked:
-            self._first_cases(session, rows, now)
-            return
-        still_open = {r.id for r in rows}
-        for case_id in asked - still_open:
-            self.cases.pop(case_id, None)     # closed, rejected or cancelled since
-        old = {r.id: self.cases.get(r.id) for r in rows}
-        # Closures are looked up once per case (again only if its cell or category changes), and
-        # only for cases recent enough to be a recurrence at all.
-        recent = timedelta(days=self.th.recurrence_days)
-        lookup = [r for r in rows if now - r.reported_at <= recent
-                  and self._in_window(r.category_code, r.reported_at)
-                  and (old[r.id] is None or old[r.id].cell_id != r.cell_id
-                       or old[r.id].category_code != r.category_code)]
-        previous = q.previous_closures(
-            session, [(r.id, r.cell_id, r.category_code, r.reported_at) for r in lookup],
-            self.th.recurrence_days) if lookup else {}
-        looked = {r.id for r in lookup}
-        for r in rows:
-            before = old[r.id]
-            prev = previous.get(r.id) if r.id in looked else (before.previous if before else None)
-            self.cases[r.id] = self._facts(r, prev, before)
-
-    def _first_cases(self, session: Session, rows: list[Any], now: datetime) -> None:
-        """_refresh_cases with nothing known yet: what _facts does, inlined for the 50,000 open
-        cases of a first pass (the rows are open_cases' columns, in order)."""
-        since, windows = now - timedelta(days=self.th.recurrence_days), self._windows
-        previous = q.previous_closures(
-            session, [(r[0], r[5], r[4], r[7]) for r in rows
-                      if r[7] >= since and (r[4] not in windows or windows[r[4]].holds(r[7]))],
-            self.th.recurrence_days)
-        units = {code: unit for code, (_, unit) in self._category.items()}
-        instant, cases = self._warnings.instant, self.cases
-        for (case_id, number, status, urgent, code, cell_id, department_id, reported_at,
-             dispatched_at, deadline, stage, stage_warn_at, stage_due) in rows:
-            warn_at = None
-            if status == _DISPATCHED and deadline is not None and dispatched_at:
-                warn_at = instant(dispatched_at, deadline, units.get(code, "work_days"))
-            cases[case_id] = CaseFacts(case_id, number, status, bool(urgent), code, cell_id,
-                                       department_id, reported_at, deadline, warn_at,
-                                       previous.get(case_id), dispatched_at, stage,
-                                       stage_warn_at, stage_due)
-
-    def _facts(self, r: Any, previous: tuple[str, datetime] | None,
-               before: CaseFacts | None = None) -> CaseFacts:
-        warn_at = None
-        if r.status == _DISPATCHED and r.deadline is not None and r.dispatched_at:
-            if (before is not None and before.warn_at is not None
-                    and (before.dispatched_at, before.deadline) == (r.dispatched_at, r.deadline)):
-                warn_at = before.warn_at    # the calendar walk is the costly part: reuse it
-            else:
-                unit = self._category.get(r.category_code, ("", "work_days"))[1]
-                warn_at = self._warnings.instant(r.dispatched_at, r.deadline, unit)
-        return CaseFacts(r.id, r.number, r.status, bool(r.urgent), r.category_code, r.cell_id,
-                         r.department_id, r.reported_at, r.deadline, warn_at, previous,
-                         r.dispatched_at, r.stage_key, r.stage_warn_at, r.stage_due)
-
-    def _recompute_warnings(self) -> None:
-        """The calendar or the share changed: every dispatched case's warning instant moves."""
-        for case_id, c in list(self.cases.items()):
-            if c.deadline is not None and c.dispatched_at is not None:
-                self.cases[case_id] = self._facts(c, c.previous)
 
     # --- writing --------------------------------------------------------------------------
 
-    def _write(self, session: Session, plan: rules.Plan, now: datetime, result: PassResult) -> None:
+    def _write(self, session: Session, plan: plans.Plan, now: datetime, result: PassResult) -> None:
         done = write_plan(session, plan, now)
         for alert_id, f in done.opened:
+            at, by, note = plan.carried.get(f.key) or (None, None, None)
             alert = self.alerts[alert_id] = OpenAlert(
-                alert_id, f.key, f.kind.value, f.severity.value, 0, now, None, f.params,
-                f.subject_type, f.subject_id, f.members)
+                alert_id, f.key, f.kind.value, f.severity.value, 0, now, at, f.params,
+                f.subject_type, f.subject_id, f.members, by, note)
             self._push_escalation(alert)
         for alert, params, members, rearm in done.members:
             alert = self.alerts[alert.id] = replace(

@@ -26,6 +26,7 @@ from console.domain.alert_rules import Kind
 from console.domain.patrol_state import on_shift
 from console.domain.workflow import OPEN, Status
 from console.store import alert_queries as aq
+from console.store import patrol_queries
 from console.store.models import Case
 from console.store.queue_queries import stage_condition
 
@@ -134,7 +135,7 @@ def kpis(session: Session, now: datetime | None = None) -> Kpis:
         for k in kinds[:2])
     # Officers share a few shift patterns: each pattern is asked of the calendar once a mark.
     patterns: dict[tuple, list[int]] = {}
-    for officer, shifts in aq.shifts(session).items():
+    for officer, shifts in patrol_queries.shifts(session).items():
         patterns.setdefault(tuple(shifts), []).append(officer)
     on_shift_series, on_duty_series = [], []
     for m in marks:

@@ -26,7 +26,7 @@ from console.domain.patrol_state import (
 )
 from console.domain.work_areas import GridAreas
 from console.services.alert_digests import OFFLINE_GROUP, DigestBook, silent_since
-from console.store import alert_queries as q
+from console.store import patrol_queries as pq
 from console.store import patrol_tracks as tracks_store
 
 #: Static patrol data (officers, shifts, work grids) is re-read at least this often.
@@ -164,7 +164,7 @@ class PatrolAlerts:
         self.tracks, self._saved, self._track_dirty = {}, {}, set()
         self._saved_at = None
         if start is None:
-            self._replay(q.useful_history(session, list(self.patrols), since, self._position_id))
+            self._replay(pq.useful_history(session, list(self.patrols), since, self._position_id))
             self._latest_fixes(session, None)
             self._save_all = True
             self.started_from = "history"
@@ -182,7 +182,7 @@ class PatrolAlerts:
         # summaries' point; the fixes after it follow for everyone alike.
         missing = [o for o in self.patrols if o not in self.tracks]
         if missing:
-            self._replay(q.useful_history(session, missing, since, stored.upto))
+            self._replay(pq.useful_history(session, missing, since, stored.upto))
         self._take_fixes(start.fixes)
         if missing:
             self._latest_fixes(session, set(missing))
@@ -195,7 +195,7 @@ class PatrolAlerts:
     def _latest_fixes(self, session: Session, officers: set[int] | None) -> None:
         """When each phone last spoke (of `officers`; None: all), older than the window too:
         it is all that matters of an old fix (offline, left early)."""
-        for r in q.latest_fixes(session, officers):
+        for r in pq.latest_fixes(session, officers):
             track = self.tracks.setdefault(r.patrol_officer_id, PatrolTrack())
             if track.last_at is None or r.at > track.last_at:
                 track.last_at, track.last_lon, track.last_lat = r.at, r.lon, r.lat
@@ -238,20 +238,20 @@ class PatrolAlerts:
 
 
     def _read_patrols(self, session: Session, now: datetime) -> None:
-        officers = q.patrol_officers(session)
-        shifts = q.shifts(session)
+        officers = pq.patrol_officers(session)
+        shifts = pq.shifts(session)
         grids = {o.work_grid_id for o in officers if o.work_grid_id is not None}
         if self._area_grids is None or not grids <= self._area_grids:
             # Kept until a work grid changes (the feed says) or a new one is given: read again
             # every few minutes with the roster, they are read once. A ring is decoded when a
             # fix first falls in its box.
             ids, boxes, texts = [], [], []
-            for grid_id, cells in q.work_grid_cells(session, grids).items():
+            for grid_id, cells in pq.work_grid_cells(session, grids).items():
                 ids += [grid_id] * len(cells.boxes)
                 boxes += cells.boxes
                 texts += cells.rings
             self._grid_areas = GridAreas(
-                ids, boxes, lambda rows: q.parse_rings([texts[r] for r in rows]))
+                ids, boxes, lambda rows: pq.parse_rings([texts[r] for r in rows]))
             self._area_grids = grids
         self.patrols = {o.id: PatrolFacts(o.id, o.code, o.name, tuple(shifts.get(o.id, ())))
                         for o in officers}
@@ -262,7 +262,7 @@ class PatrolAlerts:
         self._patrol_all = True
 
 
-    def _replay(self, history: q.History) -> None:
+    def _replay(self, history: pq.History) -> None:
         """Start-up: rebuild each track from its useful recent fixes, as the map does.
 
         The same steps as the map's replay (patrol_replay.replay_steps), taken for all officers
@@ -301,7 +301,7 @@ class PatrolAlerts:
 
 
     def _take_fixes(self, fixes: list[Any]) -> int:
-        # (id, officer, at, lon, lat, accuracy, speed) as q.positions_after reads them
+        # (id, officer, at, lon, lat, accuracy, speed) as pq.positions_after reads them
         fixes = [tuple(f) for f in fixes if f[1] is not None]
         radius = self.th.idle_radius_m
         tracks, areas, dirty = self.tracks, self.areas, self._patrol_dirty

@@ -6,29 +6,19 @@ caller records a feed row only for changes that really took place.
 """
 from __future__ import annotations
 
-import json
-import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
-from itertools import chain
 from typing import Any, NamedTuple
 
-import numpy as np
 from sqlalchemy import (
-    BigInteger,
-    Integer,
-    Text,
-    cast,
     func,
     or_,
     select,
     update,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from console.domain.changes import ChangeAction, ChangeKind
-from console.domain.patrol_state import MAX_USEFUL_ACCURACY_M
 from console.domain.workflow import OPEN, Status
 from console.store import feed
 from console.store.models import (
@@ -38,47 +28,16 @@ from console.store.models import (
     Cell,
     ChangeFeed,
     Department,
-    Device,
-    LatestPosition,
-    PatrolOfficer,
-    Position,
-    Shift,
     SupervisionOrder,
     User,
-    WorkGridCell,
 )
+from console.store.row_reads import chunks, driver_rows
 from console.store.upsert import insert_for
 
-_CHUNK = 500   # well under every driver's limit on bound parameters
 #: Above this many cells, previous_closures reads the window's closures instead of per cell.
 _MANY_CELLS = 5000
 _OPEN = [s.value for s in OPEN]
 _GONE = (Status.REJECTED.value, Status.CANCELLED.value)
-
-
-def _chunks(items: Collection[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
-    items = list(items)
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
-def _driver_rows(connection: Connection, stmt: Any, times: Sequence[int] = ()) -> list[tuple]:
-    """The statement's rows as the driver's plain tuples, the columns at `times` made datetimes
-    as SQLAlchemy would (SQLite keeps them as ISO text; psycopg2 gives datetimes already).
-
-    A first pass reads 50,000 open cases and tens of thousands of fixes: Row objects with
-    their per-value processing cost twice what the rows themselves do.
-    """
-    result = connection.execute(stmt)
-    rows = result.cursor.fetchall() if result.cursor is not None else []
-    result.close()
-    if not rows or not times or connection.dialect.name != "sqlite":
-        return rows
-    columns = list(zip(*rows))
-    parse = datetime.fromisoformat
-    for i in times:
-        columns[i] = [None if v is None else parse(v) for v in columns[i]]
-    return list(zip(*columns))
 
 
 # --- reference data -----------------------------------------------------------------------
@@ -87,6 +46,13 @@ def categories(session: Session) -> dict[str, tuple[str, str]]:
     """code → (name, time unit)."""
     return {r.code: (r.name, r.time_unit) for r in
             session.execute(select(Category.code, Category.name, Category.time_unit))}
+
+
+def category_families(session: Session) -> dict[str, str]:
+    """细类 code → the code of its 小类 (a 小类 is its own family and is not listed)."""
+    parent = aliased(Category)
+    return dict(session.execute(select(Category.code, parent.code)
+                                .join(parent, parent.id == Category.parent_id)).all())
 
 
 def open_unanswered_orders(session: Session) -> list[Any]:
@@ -107,104 +73,9 @@ def department_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Department.id, Department.name)).all())
 
 
-def patrol_officers(session: Session) -> list[Any]:
-    """Active officers: id, code, name, work_grid_id."""
-    return session.connection().execute(
-        select(PatrolOfficer.id, PatrolOfficer.code, PatrolOfficer.name,
-               PatrolOfficer.work_grid_id).where(PatrolOfficer.active.is_(True))).all()
-
-
-def shifts(session: Session) -> dict[int, list[tuple[str, str, str]]]:
-    """officer id → [(weekdays, start, end), ...]."""
-    out: dict[int, list[tuple[str, str, str]]] = {}
-    for r in session.connection().execute(
-            select(Shift.patrol_officer_id, Shift.weekdays, Shift.start, Shift.end)):
-        out.setdefault(r.patrol_officer_id, []).append((r.weekdays, r.start, r.end))
-    return out
-
-
-def work_grid_rings(session: Session, grid_ids: Collection[int]) -> dict[int, list[Any]]:
-    """work grid id → the rings of its cells."""
-    out: dict[int, list[Any]] = {}
-    connection = session.connection()
-    for chunk in _chunks(grid_ids):
-        rows = connection.execute(
-            select(WorkGridCell.work_grid_id, cast(Cell.ring, Text))
-            .join(Cell, Cell.id == WorkGridCell.cell_id)
-            .where(WorkGridCell.work_grid_id.in_(chunk), Cell.retired_at.is_(None))).all()
-        for (grid_id, _), ring in zip(rows, parse_rings(r[1] for r in rows)):
-            out.setdefault(grid_id, []).append(ring)
-    return out
-
-
-class GridCells(NamedTuple):
-    """A work grid's cells: their bounding boxes, and their rings as stored (JSON text)."""
-
-    boxes: list[tuple[float, float, float, float]]
-    rings: list[str]
-
-
-def work_grid_cells(session: Session, grid_ids: Collection[int]) -> dict[int, GridCells]:
-    """work grid id → its cells' boxes and undecoded rings (decode one with parse_ring): a first
-    pass decodes only the cells its fixes fall in, not the city's 50,000."""
-    out: dict[int, GridCells] = {}
-    connection = session.connection()
-    for chunk in _chunks(grid_ids):
-        result = connection.execute(
-            select(WorkGridCell.work_grid_id, Cell.min_lon, Cell.min_lat, Cell.max_lon,
-                   Cell.max_lat, cast(Cell.ring, Text))
-            .join(Cell, Cell.id == WorkGridCell.cell_id)
-            .where(WorkGridCell.work_grid_id.in_(chunk), Cell.retired_at.is_(None)))
-        rows = result.cursor.fetchall()   # plain tuples: 50,000 rows at a megacity
-        result.close()
-        for grid_id, x0, y0, x1, y1, ring in rows:
-            cells = out.get(grid_id)
-            if cells is None:
-                cells = out[grid_id] = GridCells([], [])
-            cells.boxes.append((x0, y0, x1, y1))
-            cells.rings.append(ring)
-    return out
-
-
-def parse_ring(text: str) -> list[Any]:
-    """One ring as work_grid_cells reads it (the numbers read with float(), as json reads
-    them; anything but plain [lon, lat] pairs goes to the JSON decoder)."""
-    numbers = text.replace("[", "").replace("]", "").split(",")
-    if len(numbers) % 2 or len(numbers) != 2 * (text.count("[") - 1):
-        return json.loads(text)
-    try:
-        values = iter(list(map(float, numbers)))
-    except ValueError:
-        return json.loads(text)
-    return list(zip(values, values))
-
-
-def parse_rings(texts: Iterable[str]) -> list[Any]:
-    """Decode many rings ("[[lon, lat], ...]") at once; 50,000 of them at start-up.
-
-    The numbers are read with float(), as json reads them, in one pass over all the text;
-    anything but plain [lon, lat] pairs falls back to the JSON decoder.
-    """
-    texts = list(texts)
-    counts = [t.count("[") - 1 for t in texts]
-    numbers = ",".join(texts).replace("[", "").replace("]", "").split(",")
-    try:
-        if len(numbers) != 2 * sum(counts):
-            raise ValueError("not [lon, lat] pairs")
-        values = iter(list(map(float, numbers)))
-    except ValueError:
-        return json.loads("[" + ",".join(texts) + "]")
-    points = list(zip(values, values))
-    out, at = [], 0
-    for n in counts:
-        out.append(points[at:at + n])
-        at += n
-    return out
-
-
 def cell_codes(session: Session, ids: Collection[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out.update(session.execute(select(Cell.id, Cell.code).where(Cell.id.in_(chunk))).all())
     return out
 
@@ -240,23 +111,26 @@ def open_cases(session: Session, ids: Collection[int] | None = None) -> list[Cas
     q = select(*_CASE_COLUMNS).where(Case.status.in_(_OPEN))
     connection = session.connection()   # driver tuples: a first pass reads every open case
     if ids is None:
-        return list(map(CaseRow._make, _driver_rows(connection, q, _CASE_TIMES)))
+        return list(map(CaseRow._make, driver_rows(connection, q, _CASE_TIMES)))
     rows: list[CaseRow] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows.extend(map(CaseRow._make,
-                        _driver_rows(connection, q.where(Case.id.in_(chunk)), _CASE_TIMES)))
+                        driver_rows(connection, q.where(Case.id.in_(chunk)), _CASE_TIMES)))
     return rows
 
 
 def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, str, datetime]],
-                      days: float) -> dict[int, tuple[str, datetime]]:
+                      days: float, family: Mapping[str, str] | None = None
+                      ) -> dict[int, tuple[str, datetime]]:
     """case id → (number, closed_at) of the latest case of the same category in the same cell
     closed within `days` before it was reported; `cases` are (id, cell id, category, reported).
+    With `family` (细类 → 小类) a 细类 counts as its 小类 on both sides.
 
     The closures of the window are read first and each case looks its key up among them: the
     window holds a few thousand closures, a first pass asks about 50,000 cases.
     """
-    cases = [c for c in cases if c[1] is not None]
+    fam = family or {}
+    cases = [(c[0], c[1], fam.get(c[2], c[2]), c[3]) for c in cases if c[1] is not None]
     if not cases:
         return {}
     window = timedelta(days=days)
@@ -269,12 +143,13 @@ def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, s
     if len(cells) > _MANY_CELLS:
         # A first pass asks for most of the city: one walk of the closures since `earliest`
         # (the closed_at index) beats a hundred IN lists over the cell index.
-        batches: Iterable[Any] = [_driver_rows(connection, q, (3,))]
+        batches: Iterable[Any] = [driver_rows(connection, q, (3,))]
     else:
-        batches = (_driver_rows(connection, q.where(Case.cell_id.in_(chunk)), (3,))
-                   for chunk in _chunks(cells))
+        batches = (driver_rows(connection, q.where(Case.cell_id.in_(chunk)), (3,))
+                   for chunk in chunks(cells))
     for rows in batches:
         for cell_id, category_code, number, closed_at in rows:
+            category_code = fam.get(category_code, category_code)
             group = closures.get((cell_id, category_code))
             if group is None:
                 closures[(cell_id, category_code)] = [(closed_at, number)]
@@ -297,10 +172,13 @@ def previous_closures(session: Session, cases: Iterable[tuple[int, int | None, s
 
 
 def hotspot_groups(session: Session, since: datetime, min_count: int,
-                   keep: Callable[[str, datetime], bool] | None = None
+                   keep: Callable[[str, datetime], bool] | None = None,
+                   family: Mapping[str, str] | None = None
                    ) -> list[tuple[int, str, int, datetime]]:
     """(cell_id, category_code, count, first_at) with at least `min_count` cases reported since;
-    `keep(category, reported_at)` leaves out the reports it refuses (a category's night window)."""
+    `keep(category, reported_at)` leaves out the reports it refuses (a category's night window);
+    with `family` (细类 → 小类) a 细类's cases count in their 小类's group."""
+    fam = family or {}
     # Counted here, not with GROUP BY: SQLite would then walk the cell index over every case
     # to save a sort, instead of reading the few hours of cases through the time index.
     groups: dict[tuple[int, str], list[Any]] = {}
@@ -308,102 +186,24 @@ def hotspot_groups(session: Session, since: datetime, min_count: int,
             select(Case.cell_id, Case.category_code, Case.reported_at)
             .where(Case.reported_at >= since, Case.status.not_in(_GONE))):
         if cell_id is not None and (keep is None or keep(category_code, reported_at)):
-            g = groups.setdefault((cell_id, category_code), [0, reported_at])
+            g = groups.setdefault((cell_id, fam.get(category_code, category_code)),
+                                  [0, reported_at])
             g[0] += 1
             g[1] = min(g[1], reported_at)
     return [(cell, code, n, first) for (cell, code), (n, first) in groups.items()
             if n >= min_count]
 
 
-# --- positions ----------------------------------------------------------------------------
-
-_FIX_COLUMNS = (Position.id, Position.patrol_officer_id, Position.at, Position.lon, Position.lat,
-                Position.accuracy, Position.speed)
-
-
-def max_position_id(session: Session) -> int:
-    return session.scalar(select(func.max(Position.id))) or 0
-
-
-class History(NamedTuple):
-    """Fixes as parallel arrays, sorted by officer, time and id (`at` in microseconds since
-    1970-01-01 of the stored naive local time)."""
-
-    officer: np.ndarray
-    at_us: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-
-
-def _at_us(session: Session) -> Any:
-    """Position.at as integer microseconds, computed by the database: a million datetimes
-    made in Python would cost more than reading them."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.extract("epoch", Position.at) * 1_000_000, BigInteger)
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy writes six digits): whole seconds
-    # from unixepoch (a third cheaper than strftime; SQLite 3.38+), microseconds from the text.
-    seconds = (func.unixepoch(Position.at) if sqlite3.sqlite_version_info >= (3, 38)
-               else cast(func.strftime("%s", Position.at), Integer))
-    return seconds * 1_000_000 + cast(func.substr(Position.at, 21, 6), Integer)
-
-
-def useful_history(session: Session, officer_ids: Collection[int], since: datetime,
-                   upto_id: int) -> History:
-    """The fixes of `officer_ids` since `since` (up to a history id) whose accuracy is good
-    enough to place them (the officer/time index).
-
-    A megacity's half hour is over a million rows: they are read as plain driver tuples
-    (no Row objects, no datetimes) straight into arrays.
-    """
-    connection = session.connection()
-    at_us = _at_us(session)
-    rows: list[Any] = []
-    for chunk in _chunks(officer_ids):
-        result = connection.execute(
-            select(Position.patrol_officer_id, at_us, Position.lon, Position.lat)
-            .where(Position.patrol_officer_id.in_(chunk), Position.at >= since,
-                   Position.id <= upto_id,
-                   or_(Position.accuracy.is_(None), Position.accuracy <= MAX_USEFUL_ACCURACY_M))
-            .order_by(Position.patrol_officer_id, Position.at, Position.id))
-        rows += result.cursor.fetchall()   # the driver's tuples: no per-row processing needed
-        result.close()
-    # Ids and microseconds (below 2**53) are exact as doubles: one pass in C for all columns.
-    a = np.fromiter(chain.from_iterable(rows), np.float64, 4 * len(rows)).reshape(-1, 4)
-    return History(a[:, 0].astype(np.int64), a[:, 1].astype(np.int64), a[:, 2].copy(),
-                   a[:, 3].copy())
-
-
-def positions_after(session: Session, after_id: int, limit: int = 50_000) -> list[tuple]:
-    """History rows (id, officer, at, lon, lat, accuracy, speed) written after `after_id`, in
-    insertion order (driver tuples: a takeover reads the fixes of every phone since the
-    stored tracks, tens of thousands)."""
-    return _driver_rows(session.connection(),
-                        select(*_FIX_COLUMNS).where(Position.id > after_id)
-                        .order_by(Position.id).limit(limit), (2,))
-
-
-def latest_fixes(session: Session, officers: Collection[int] | None = None) -> list[Any]:
-    """The newest fix of every device that belongs to an officer (of `officers`; None: all)."""
-    q = (select(LatestPosition.patrol_officer_id, LatestPosition.at, LatestPosition.lon,
-                LatestPosition.lat, LatestPosition.speed)
-         .join(Device, Device.id == LatestPosition.device_id)
-         .where(LatestPosition.patrol_officer_id.is_not(None)))
-    if officers is None:
-        return session.execute(q).all()
-    rows: list[Any] = []
-    for chunk in _chunks(officers):
-        rows.extend(session.execute(q.where(LatestPosition.patrol_officer_id.in_(chunk))).all())
-    return rows
-
-
 # --- the change feed ----------------------------------------------------------------------
 
 def feed_changes(session: Session, since: int, entities: Collection[ChangeKind]) -> tuple[int, list[Any]]:
-    """(newest sequence, [(entity, entity_id, seq), ...] of `entities` changed after `since`)."""
+    """(newest sequence, [(entity, entity_id, seq, action), ...] of `entities` changed after
+    `since`)."""
     newest = session.scalar(select(func.max(ChangeFeed.seq))) or 0
     if newest <= since:
         return since, []
-    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq)
+    rows = session.execute(select(ChangeFeed.entity, ChangeFeed.entity_id, ChangeFeed.seq,
+                                  ChangeFeed.action)
                            .where(ChangeFeed.seq > since, ChangeFeed.seq <= newest,
                                   ChangeFeed.entity.in_([str(e) for e in entities]))).all()
     return newest, rows
@@ -415,12 +215,12 @@ def open_alerts(session: Session, ids: Collection[int] | None = None) -> list[An
     """Unresolved alerts (all), or these alerts in whatever state (`resolved_at` tells)."""
     q = select(Alert.id, Alert.open_key, Alert.kind, Alert.severity, Alert.level, Alert.raised_at,
                Alert.acknowledged_at, Alert.params, Alert.subject_type, Alert.subject_id,
-               Alert.resolved_at, Alert.members)
+               Alert.resolved_at, Alert.members, Alert.acknowledged_by, Alert.ack_note)
     connection = session.connection()   # Core rows: a first pass reads thousands
     if ids is None:
         return connection.execute(q.where(Alert.resolved_at.is_(None))).all()
     rows: list[Any] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows.extend(connection.execute(q.where(Alert.id.in_(chunk))).all())
     return rows
 
@@ -513,7 +313,7 @@ def alert_views(session: Session, *, ids: Collection[int] | None = None,
     if ids is None:
         return session.execute(q).all()
     rows: list[Any] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows.extend(session.execute(q.where(Alert.id.in_(chunk))).all())
     return rows
 

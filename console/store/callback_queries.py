@@ -44,6 +44,21 @@ def overdue_count(session: Session, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(Callback).where(
         Callback.done_at.is_(None), Callback.due_at < now)) or 0
 
+def overdue_callbacks(session: Session, now: datetime) -> list[Any]:
+    """(call-back id, case id, case number, category name, due) of every call-back not made
+    whose time has passed, oldest due first (the alert engine's 回访超期)."""
+    return list(session.execute(
+        select(Callback.id, Callback.case_id, Case.number, Category.name, Callback.due_at)
+        .join(Case, Case.id == Callback.case_id)
+        .join(Category, Category.code == Case.category_code)
+        .where(Callback.done_at.is_(None), Callback.due_at < now)
+        .order_by(Callback.due_at, Callback.id)))
+
+def next_due(session: Session, now: datetime) -> datetime | None:
+    """The earliest due time, not yet passed, of a call-back not made."""
+    return session.scalar(select(func.min(Callback.due_at)).where(
+        Callback.done_at.is_(None), Callback.due_at >= now))
+
 def _scoped(stmt, scope: Scope | None):
     if scope is None:
         return stmt

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.patrol_state import TrackSummary
-from console.store.alert_queries import positions_after
+from console.store.patrol_queries import positions_after
 from console.store.models import PatrolTrackSummary
 from console.store.upsert import insert_for
 

@@ -28,7 +28,7 @@ def prune_positions(session: Session, device_ids: list[int], before: datetime, l
 
     The newest row of the table stays, however old: SQLite's positions.id has no AUTOINCREMENT,
     so deleting the highest id would hand it to the next fix, and readers that follow the
-    table by id (alert_queries.positions_after) would skip that fix."""
+    table by id (patrol_queries.positions_after) would skip that fix."""
     newest = select(func.max(Position.id)).scalar_subquery()
     victims = (select(Position.id).where(Position.device_id.in_(device_ids), Position.at < before,
                                          Position.id < newest)

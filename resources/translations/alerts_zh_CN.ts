@@ -145,6 +145,10 @@
         <source>Street-front unit offending again</source>
         <translation>门前三包回潮</translation>
     </message>
+    <message>
+        <source>Call-backs overdue</source>
+        <translation>回访超期</translation>
+    </message>
 </context>
 <context>
     <name>AlertTexts</name>
@@ -175,6 +179,10 @@
     <message>
         <source>{n} of {on_shift} officers on shift</source>
         <translation>在岗 {on_shift} 人中 {n} 人</translation>
+    </message>
+    <message>
+        <source>{n} citizens to call back</source>
+        <translation>{n} 位市民待回访</translation>
     </message>
     <message>
         <source>No department</source>
@@ -257,6 +265,10 @@
         <translation>其他 {n} 人仍在上报：查这些终端或所在区域</translation>
     </message>
     <message>
+        <source>Oldest due {time}, late by {late}</source>
+        <translation>最早 {time} 到期，已超时 {late}</translation>
+    </message>
+    <message>
         <source>{open} open, {overdue} overdue</source>
         <translation>在办 {open} 件，超期 {overdue} 件</translation>
     </message>
@@ -287,6 +299,10 @@
     <message>
         <source>after {number}</source>
         <translation>前案 {number}</translation>
+    </message>
+    <message>
+        <source>call-back late by {late}</source>
+        <translation>回访已超时 {late}</translation>
     </message>
     <message>
         <source>someone</source>

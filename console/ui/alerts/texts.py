@@ -30,10 +30,11 @@ KIND_NAMES = Names("AlertKinds", {
     "supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order"),
     "department_supervised": QT_TRANSLATE_NOOP("AlertKinds", "Supervision order on the department"),
     "frontage_repeat": QT_TRANSLATE_NOOP("AlertKinds", "Street-front unit offending again"),
+    "callback_digest": QT_TRANSLATE_NOOP("AlertKinds", "Call-backs overdue"),
 })
 #: Kinds whose alert stands for many cases or officers (services/alert_digests.py).
 DIGEST_KINDS = frozenset({"overdue_digest", "near_deadline_digest", "recurrence_digest",
-                          "offline_digest"})
+                          "offline_digest", "callback_digest"})
 #: The order kinds are listed in (filters, counts): the case workflow, then patrols, then areas.
 KIND_ORDER = tuple(KIND_NAMES)
 
@@ -107,6 +108,8 @@ def subject(a: AlertView) -> str:
     if a.kind == "offline_digest":
         return translate("AlertTexts", "{n} of {on_shift} officers on shift").format(
             n=p.get("count", "?"), on_shift=p.get("on_shift", "?"))
+    if a.kind == "callback_digest":
+        return translate("AlertTexts", "{n} citizens to call back").format(n=p.get("count", "?"))
     if a.kind in DIGEST_KINDS:
         name = p.get("name") or translate("AlertTexts", "No department")
         return translate("AlertTexts", "{name} · {n} cases").format(name=name,
@@ -182,6 +185,9 @@ def _condition(a: AlertView, now: datetime) -> str:
                     time=_day_time(p.get("newest_fix")))
             return translate("AlertTexts", "{n} others still report: those phones or their "
                              "area").format(n=p.get("reporting", "?"))
+        case "callback_digest":
+            return translate("AlertTexts", "Oldest due {time}, late by {late}").format(
+                time=_deadline(p.get("oldest"), now), late=_since(p.get("oldest"), now))
         case "backlog":
             return translate("AlertTexts", "{open} open, {overdue} overdue").format(
                 open=p.get("open", "?"), overdue=p.get("overdue", "?"))
@@ -242,6 +248,9 @@ def member_line(kind: str, m: dict, now: datetime) -> str:
         case "recurrence_digest":
             return head + " · " + translate("AlertTexts", "after {number}").format(
                 number=m.get("previous", "?"))
+        case "callback_digest":
+            return head + " · " + translate("AlertTexts", "call-back late by {late}").format(
+                late=_since(m.get("since"), now))
     return head
 
 
