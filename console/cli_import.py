@@ -110,27 +110,29 @@ def run(args, *, url: str, lang: str, translators: Callable[[str], None],
 def _print_problems(report, items) -> None:
     """The file's problems, then each feature's, each with its code in brackets as the saved
     JSON report names it."""
+    from console.common.grid_report_texts import encoding_note, line
     from console.common.grid_texts import problem_text, severity_text
-    print(f"{report.source}: {report.format}, {len(items)} features, "
-          f"encoding {report.encoding} ({report.encoding_note}), {report.crs}")
+    print(line("source", source=report.source, format=report.format, features=len(items),
+               encoding=report.encoding, note=encoding_note(report.encoding_note),
+               crs=report.crs))
     fields = ", ".join(f"{k}={v}" for k, v in report.fields.to_dict().items() if v)
-    print(f"fields: {fields}")
+    print(line("fields", fields=fields))
     for p in report.problems:
         print(f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]")
     for f in items:
         for p in f.problems:
-            print(f"feature {f.index} {f.code or '-'}: {severity_text(p.severity)}: "
-                  f"{problem_text(p.code, p.detail)} [{p.code}]")
+            problem = f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]"
+            print(line("feature", index=f.index, code=f.code or "-", problem=problem))
 
 
-def _print_work_grids(d, verb: str) -> None:
-    print(f"work grids {verb}: create {len(d.created)}, change {len(d.changed)}, "
-          f"empty {len(d.emptied)}, keep {d.unchanged}; move {d.cells_moved} cells, "
-          f"{len(d.officers)} officers")
-    for label, codes in (("created", d.created), ("changed", d.changed), ("emptied", d.emptied)):
-        if codes:
-            more = f" … +{len(codes) - 50}" if len(codes) > 50 else ""
-            print(f"  {label}: {', '.join(codes[:50])}{more}")
+def _print_work_grids(d, done: bool) -> None:
+    from console.common.grid_report_texts import codes, line
+    print(line("work_grids_did" if done else "work_grids_would", created=len(d.created),
+               changed=len(d.changed), emptied=len(d.emptied), unchanged=d.unchanged,
+               cells=d.cells_moved, officers=len(d.officers)))
+    for label, listed in (("created", d.created), ("changed", d.changed), ("emptied", d.emptied)):
+        if listed:
+            print(line(label, codes=codes(listed)))
 
 
 def _not_imported(report) -> None:
@@ -141,29 +143,30 @@ def _not_imported(report) -> None:
 
 def _print_grid_report(report, *, dry_run: bool) -> None:
     """The dry run in the reader's language (translators installed by the caller)."""
+    from console.common.grid_report_texts import line
     _print_problems(report, report.features)
     d = report.diff
-    verb = "would" if dry_run or not report.importable else "did"
-    print(f"{verb}: add {len(d.added)}, change {len(d.changed)}, keep {d.unchanged}, "
-          f"retire {len(d.retired)} ({d.cases_on_retired} cases keep them), "
-          f"bring back {len(d.reactivated)}; skip {len(report.invalid)} invalid")
+    done = not dry_run and report.importable
+    print(line("grid_did" if done else "grid_would", added=len(d.added), changed=len(d.changed),
+               unchanged=d.unchanged, retired=len(d.retired), cases=d.cases_on_retired,
+               back=len(d.reactivated), invalid=len(report.invalid)))
     if report.work_grids is not None:
-        _print_work_grids(report.work_grids, verb)
+        _print_work_grids(report.work_grids, done)
     if not report.importable:
         _not_imported(report)
 
 
 def _print_workgrid_report(report, *, dry_run: bool) -> None:
+    from console.common.grid_report_texts import codes, line
     _print_problems(report, report.areas)
-    verb = "would" if dry_run or not report.importable else "did"
     if report.file_ok:
-        print(f"cells: {report.cells}; in no work grid {len(report.no_grid)}, "
-              f"in two {len(report.in_two)}")
+        print(line("cells", cells=report.cells, none=len(report.no_grid),
+                   two=len(report.in_two)))
         for cell, grids in report.in_two[:50]:
-            print(f"  cell {cell} in {', '.join(grids)} (kept in {report.planned.get(cell)})")
+            print(line("cell_in_two", cell=cell, grids=", ".join(grids),
+                       kept=report.planned.get(cell)))
         if report.no_grid:
-            more = f" … +{len(report.no_grid) - 50}" if len(report.no_grid) > 50 else ""
-            print(f"  in no work grid: {', '.join(report.no_grid[:50])}{more}")
-        _print_work_grids(report.diff, verb)
+            print(line("in_no_grid", codes=codes(report.no_grid)))
+        _print_work_grids(report.diff, not dry_run and report.importable)
     if not report.importable:
         _not_imported(report)
