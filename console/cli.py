@@ -90,8 +90,8 @@ def _png_path(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="city-console", description="城市管理统一指挥台 City Command Console",
-        epilog="commands: init-db, demo, import, export, calendar, bench, serve, devices, "
-               "field-sessions, audit, backup, restore "
+        epilog="commands: init-db, demo, import, export, calendar, frontage, bench, serve, "
+               "devices, field-sessions, audit, backup, restore "
                "(each has --help)")
     parser.add_argument("--db", type=_db_url, help="SQLAlchemy URL or SQLite file path "
                         "(default: a SQLite file in your data folder; with --demo, the demo file)")
@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trail_commands(sub, headless)
     imports = _add_import_commands(sub, headless)
     _add_people_commands(sub, headless, imports)
+    from console import cli_frontage
+    cli_frontage.add_commands(sub, headless)
     return parser
 
 
@@ -405,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         return _import_command(args)
     if args.command in ("import", "export", "calendar"):
         return _people_command(args)
+    if args.command == "frontage":
+        from console import cli_frontage
+        lang = args.sub_lang or args.lang
+        return cli_frontage.run(args, url=args.sub_db or args.db or _default_url(False),
+                                lang=lang, translators=_headless_translators, fail=_fail)
     if args.command == "bench":
         from console.bench import run_cli
         return run_cli(args.suites, as_json=args.json)

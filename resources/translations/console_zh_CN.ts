@@ -962,6 +962,41 @@
     </message>
 </context>
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>Written: {path} ({count} units)</source>
+        <translation>已写出：{path}（{count} 个门前三包单位）</translation>
+    </message>
+    <message>
+        <source>Units: {added} added, {changed} changed, {unchanged} unchanged (dry run: nothing written)</source>
+        <translation>门前三包单位：新增 {added}，修改 {changed}，未变 {unchanged}（试运行：未写入）</translation>
+    </message>
+    <message>
+        <source>Units: {added} added, {changed} changed, {unchanged} unchanged (written)</source>
+        <translation>门前三包单位：新增 {added}，修改 {changed}，未变 {unchanged}（已写入）</translation>
+    </message>
+    <message>
+        <source>Units: {unchanged} unchanged (nothing to write)</source>
+        <translation>门前三包单位：未变 {unchanged}（无需写入）</translation>
+    </message>
+    <message>
+        <source>{where} “{value}”: {why}</source>
+        <translation>{where}“{value}”：{why}</translation>
+    </message>
+    <message>
+        <source>{where}: {why}</source>
+        <translation>{where}：{why}</translation>
+    </message>
+    <message>
+        <source>Refused: {why}</source>
+        <translation>已拒绝：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {why}</source>
+        <translation>无法写入 {path}：{why}</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
