@@ -70,7 +70,7 @@ def _db_url(text: str) -> str:
         return f"sqlite:///{Path(text).expanduser().resolve()}"
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):    # ValueError: a port that is not a number
         raise argparse.ArgumentTypeError(f"not a database URL: {text!r}") from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise argparse.ArgumentTypeError(
