@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-EXIT_USAGE = 2
+from console.cli_common import EXIT_USAGE, fail, headless_translators, lang_of, url_of
+
 _SHOWN_PROBLEMS = 200     # a workbook of thousands of bad rows: the first ones, then the count
 
 
@@ -43,8 +43,7 @@ def add_commands(sub, headless: argparse.ArgumentParser) -> None:
     k.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
 
 
-def run(args, *, url: str, lang: str, translators: Callable[[str], None],
-        fail: Callable[[Exception, str], int]) -> int:
+def run(args) -> int:
     """Run `frontage export` or `frontage import`; returns the exit status."""
     # The sentences of the workbook's and the register's refusals: the page registers them.
     import console.ui.frontage_dialog  # noqa: F401
@@ -53,9 +52,10 @@ def run(args, *, url: str, lang: str, translators: Callable[[str], None],
     from console.domain.errors import DomainError
     from console.services import frontage_workbook, people_import
     from console.store.database import DatabaseOpenError, open_database
-    translators(lang)
+    lang = lang_of(args)
+    headless_translators(lang)
     try:
-        db = open_database(url)
+        db = open_database(url_of(args))
     except DatabaseOpenError as exc:
         return fail(exc, lang)
     path = Path(args.workbook).expanduser()

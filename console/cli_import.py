@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from console.cli_common import EXIT_USAGE, fail, headless_translators, lang_of, url_of
+
 EXIT_INVALID = 1
-EXIT_USAGE = 2
+KINDS = ("grid", "workgrids")
 _CRS_HELP = ("coordinate system when the file states none or a wrong one: WGS84, CGCS2000, "
              "EPSG:4490, EPSG:4513–4554, GK3, WebMercator, GCJ02, BD09")
 
 
-def add_commands(kinds, headless: argparse.ArgumentParser) -> None:
-    """Add `grid` and `workgrids` to the `import` sub-commands."""
+def add_commands(sub, headless: argparse.ArgumentParser):
+    """The `import` command with its kinds `grid` and `workgrids`; returns the kinds, to which
+    console/cli_people.py adds `people`."""
+    p = sub.add_parser("import", help="import the centre's own files: the unit grid, its work "
+                                      "grids, the organisation workbook")
+    kinds = p.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
     g = kinds.add_parser("grid", parents=[headless],
                          help="import the unit grid from a Shapefile, GeoJSON or a zip of one")
     _file_options(g)
@@ -38,6 +43,7 @@ def add_commands(kinds, headless: argparse.ArgumentParser) -> None:
     w.add_argument("--name-field", metavar="NAME", help="the attribute holding its name")
     w.add_argument("--officer-field", metavar="NAME",
                    help="the attribute holding its officers' codes (several: P01;P02)")
+    return kinds
 
 
 def _file_options(p: argparse.ArgumentParser) -> None:
@@ -54,13 +60,13 @@ def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", metavar="OUT.json", help="save the per-feature report as JSON")
 
 
-def run(args, *, url: str, lang: str, translators: Callable[[str], None],
-        fail: Callable[[Exception, str], int]) -> int:
+def run(args) -> int:
     """Run `import grid` or `import workgrids`; returns the exit status."""
     from console.common.grid_texts import refusal_text
     from console.services import grid_import, workgrid_import
     from console.store.database import DatabaseOpenError, open_database
-    translators(lang)
+    lang = lang_of(args)
+    headless_translators(lang)
     out = Path(args.report).expanduser() if args.report else None
     if out is not None and not out.parent.resolve().is_dir():
         print(refusal_text("report_folder_missing", {"folder": str(out.parent)}), file=sys.stderr)
@@ -83,7 +89,7 @@ def run(args, *, url: str, lang: str, translators: Callable[[str], None],
             skip_invalid=args.skip_invalid)
         plan, apply = workgrid_import.plan_workgrid_import, workgrid_import.apply_workgrid_import
     try:
-        db = open_database(url)
+        db = open_database(url_of(args))
     except DatabaseOpenError as exc:
         return fail(exc, lang)
     try:
