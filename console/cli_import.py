@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from console.cli_common import EXIT_USAGE, fail, headless_translators, lang_of, url_of
+
 EXIT_INVALID = 1
-EXIT_USAGE = 2
+KINDS = ("grid", "workgrids")
 _CRS_HELP = ("coordinate system when the file states none or a wrong one: WGS84, CGCS2000, "
              "EPSG:4490, EPSG:4513–4554, GK3, WebMercator, GCJ02, BD09")
 
 
-def add_commands(kinds, headless: argparse.ArgumentParser) -> None:
-    """Add `grid` and `workgrids` to the `import` sub-commands."""
+def add_commands(sub, headless: argparse.ArgumentParser):
+    """The `import` command with its kinds `grid` and `workgrids`; returns the kinds, to which
+    console/cli_people.py adds `people`."""
+    p = sub.add_parser("import", help="import the centre's own files: the unit grid, its work "
+                                      "grids, the organisation workbook")
+    kinds = p.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
     g = kinds.add_parser("grid", parents=[headless],
                          help="import the unit grid from a Shapefile, GeoJSON or a zip of one")
     _file_options(g)
@@ -38,6 +43,7 @@ def add_commands(kinds, headless: argparse.ArgumentParser) -> None:
     w.add_argument("--name-field", metavar="NAME", help="the attribute holding its name")
     w.add_argument("--officer-field", metavar="NAME",
                    help="the attribute holding its officers' codes (several: P01;P02)")
+    return kinds
 
 
 def _file_options(p: argparse.ArgumentParser) -> None:
@@ -54,13 +60,13 @@ def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", metavar="OUT.json", help="save the per-feature report as JSON")
 
 
-def run(args, *, url: str, lang: str, translators: Callable[[str], None],
-        fail: Callable[[Exception, str], int]) -> int:
+def run(args) -> int:
     """Run `import grid` or `import workgrids`; returns the exit status."""
     from console.common.grid_texts import refusal_text
     from console.services import grid_import, workgrid_import
     from console.store.database import DatabaseOpenError, open_database
-    translators(lang)
+    lang = lang_of(args)
+    headless_translators(lang)
     out = Path(args.report).expanduser() if args.report else None
     if out is not None and not out.parent.resolve().is_dir():
         print(refusal_text("report_folder_missing", {"folder": str(out.parent)}), file=sys.stderr)
@@ -83,7 +89,7 @@ def run(args, *, url: str, lang: str, translators: Callable[[str], None],
             skip_invalid=args.skip_invalid)
         plan, apply = workgrid_import.plan_workgrid_import, workgrid_import.apply_workgrid_import
     try:
-        db = open_database(url)
+        db = open_database(url_of(args))
     except DatabaseOpenError as exc:
         return fail(exc, lang)
     try:
@@ -110,27 +116,29 @@ def run(args, *, url: str, lang: str, translators: Callable[[str], None],
 def _print_problems(report, items) -> None:
     """The file's problems, then each feature's, each with its code in brackets as the saved
     JSON report names it."""
+    from console.common.grid_report_texts import encoding_note, line
     from console.common.grid_texts import problem_text, severity_text
-    print(f"{report.source}: {report.format}, {len(items)} features, "
-          f"encoding {report.encoding} ({report.encoding_note}), {report.crs}")
+    print(line("source", source=report.source, format=report.format, features=len(items),
+               encoding=report.encoding, note=encoding_note(report.encoding_note),
+               crs=report.crs))
     fields = ", ".join(f"{k}={v}" for k, v in report.fields.to_dict().items() if v)
-    print(f"fields: {fields}")
+    print(line("fields", fields=fields))
     for p in report.problems:
         print(f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]")
     for f in items:
         for p in f.problems:
-            print(f"feature {f.index} {f.code or '-'}: {severity_text(p.severity)}: "
-                  f"{problem_text(p.code, p.detail)} [{p.code}]")
+            problem = f"{severity_text(p.severity)}: {problem_text(p.code, p.detail)} [{p.code}]"
+            print(line("feature", index=f.index, code=f.code or "-", problem=problem))
 
 
-def _print_work_grids(d, verb: str) -> None:
-    print(f"work grids {verb}: create {len(d.created)}, change {len(d.changed)}, "
-          f"empty {len(d.emptied)}, keep {d.unchanged}; move {d.cells_moved} cells, "
-          f"{len(d.officers)} officers")
-    for label, codes in (("created", d.created), ("changed", d.changed), ("emptied", d.emptied)):
-        if codes:
-            more = f" … +{len(codes) - 50}" if len(codes) > 50 else ""
-            print(f"  {label}: {', '.join(codes[:50])}{more}")
+def _print_work_grids(d, done: bool) -> None:
+    from console.common.grid_report_texts import codes, line
+    print(line("work_grids_did" if done else "work_grids_would", created=len(d.created),
+               changed=len(d.changed), emptied=len(d.emptied), unchanged=d.unchanged,
+               cells=d.cells_moved, officers=len(d.officers)))
+    for label, listed in (("created", d.created), ("changed", d.changed), ("emptied", d.emptied)):
+        if listed:
+            print(line(label, codes=codes(listed)))
 
 
 def _not_imported(report) -> None:
@@ -141,29 +149,30 @@ def _not_imported(report) -> None:
 
 def _print_grid_report(report, *, dry_run: bool) -> None:
     """The dry run in the reader's language (translators installed by the caller)."""
+    from console.common.grid_report_texts import line
     _print_problems(report, report.features)
     d = report.diff
-    verb = "would" if dry_run or not report.importable else "did"
-    print(f"{verb}: add {len(d.added)}, change {len(d.changed)}, keep {d.unchanged}, "
-          f"retire {len(d.retired)} ({d.cases_on_retired} cases keep them), "
-          f"bring back {len(d.reactivated)}; skip {len(report.invalid)} invalid")
+    done = not dry_run and report.importable
+    print(line("grid_did" if done else "grid_would", added=len(d.added), changed=len(d.changed),
+               unchanged=d.unchanged, retired=len(d.retired), cases=d.cases_on_retired,
+               back=len(d.reactivated), invalid=len(report.invalid)))
     if report.work_grids is not None:
-        _print_work_grids(report.work_grids, verb)
+        _print_work_grids(report.work_grids, done)
     if not report.importable:
         _not_imported(report)
 
 
 def _print_workgrid_report(report, *, dry_run: bool) -> None:
+    from console.common.grid_report_texts import codes, line
     _print_problems(report, report.areas)
-    verb = "would" if dry_run or not report.importable else "did"
     if report.file_ok:
-        print(f"cells: {report.cells}; in no work grid {len(report.no_grid)}, "
-              f"in two {len(report.in_two)}")
+        print(line("cells", cells=report.cells, none=len(report.no_grid),
+                   two=len(report.in_two)))
         for cell, grids in report.in_two[:50]:
-            print(f"  cell {cell} in {', '.join(grids)} (kept in {report.planned.get(cell)})")
+            print(line("cell_in_two", cell=cell, grids=", ".join(grids),
+                       kept=report.planned.get(cell)))
         if report.no_grid:
-            more = f" … +{len(report.no_grid) - 50}" if len(report.no_grid) > 50 else ""
-            print(f"  in no work grid: {', '.join(report.no_grid[:50])}{more}")
-        _print_work_grids(report.diff, verb)
+            print(line("in_no_grid", codes=codes(report.no_grid)))
+        _print_work_grids(report.diff, not dry_run and report.importable)
     if not report.importable:
         _not_imported(report)

@@ -133,7 +133,8 @@ def test_a_change_elsewhere_shows_unless_typed_over(db, dialog, qtbot):
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"], indirect=True)
-def test_screenshots(dialog, request):
+def test_screenshots(dialog, request, tmp_path):
     dialog.resize(1366, 320)
     assert dialog.grab().width() == 1366
-    dialog.grab().save(f"/tmp/cats-basemap-{request.node.callspec.params['lang']}.png")
+    shot = tmp_path / f"basemap-{request.node.callspec.params['lang']}.png"
+    assert dialog.grab().save(str(shot)) and shot.stat().st_size > 0

@@ -71,7 +71,6 @@ def test_seed_add_remove_through_the_services_as_the_administrator(db, dialog, q
     _changed_and_loaded(dialog, qtbot, dialog.add_button.click)
     assert dialog.table.item(_row(dialog, "2026-12-24"), 3).text() == "本中心"
     assert not _cal(db).is_workday(date(2026, 12, 24))
-    dialog.grab().save("/tmp/people-import-calendar-dialog.png")
 
     dialog.table.selectRow(_row(dialog, "2026-10-01"))
     assert dialog.remove_button.isEnabled()

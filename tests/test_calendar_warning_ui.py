@@ -69,7 +69,6 @@ def test_every_seat_shows_the_warning_until_the_calendar_is_updated(db, tasks, q
     qtbot.waitUntil(lambda: label.isVisible(), timeout=5000)
     year = date.today().year
     assert f"工作日历缺少 {year} 年" in label.text() and "工作日" in label.toolTip()
-    window.status.grab().save("/tmp/people-import-calendar-warning.png")
     worker = FeedWorker(db, interval_ms=50)
     window.attach_feed(worker)
     worker.start()

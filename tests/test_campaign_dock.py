@@ -45,7 +45,6 @@ def test_targets_trend_and_case_pick(qtbot, dock):
     assert picked.args == [d.data.open_cases[1]["case_id"]]
     d.targets.setCurrentCell(1, 0)
     assert list(d.curve.getData()[1]) == [1, 2, 2, 2, 3, 3, 3]
-    d.grab().save("/tmp/campaigns-dock.png")
 
 
 def test_a_slow_department_is_supervised_and_listed_under_orders(qtbot, dock, database):  # noqa: F811

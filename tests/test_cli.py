@@ -31,6 +31,7 @@ def run(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
     (["--screenshot", "shot.jpg"], "must be a .png file"),
     (["--screenshot", "/no/such/folder/x.png"], "folder does not exist"),
     (["--db", "mysql://u@h/db"], "unsupported database 'mysql'"),
+    (["--db", "postgresql://h:port/db"], "not a database URL: 'postgresql://h:port/db'"),
     (["demo", "--cases", "many"], "not a whole number"),
     (["bench", "--fast"], "unrecognized arguments: --fast"),
 ])

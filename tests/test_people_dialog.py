@@ -84,7 +84,6 @@ def test_check_reports_problems_then_import_and_a_one_time_password(db, dialog, 
     assert cells[0] == "巡查员" and cells[3] == "NO-SUCH-GRID" and cells[2] == "D"
     assert "NO-SUCH-GRID" in cells[4] and cells[1] == str(report.problems[0].row)
     assert _counts(db) == before
-    dialog.grab().save("/tmp/people-import-dialog-problems.png")
 
     # Fixed: the check counts what will change, and only the import writes it.
     wb = load_workbook(book)
@@ -107,7 +106,6 @@ def test_check_reports_problems_then_import_and_a_one_time_password(db, dialog, 
     with qtbot.waitSignal(dialog.password_set, timeout=10_000):
         button.click()
     password = dialog.accounts.cellWidget(0, 1).text()
-    dialog.grab().save("/tmp/people-import-dialog-imported.png")
     with db.transaction() as s:
         signed = users.sign_in(s, "newbie", password, datetime.now().replace(microsecond=0))
     assert signed.actor is not None and signed.actor.username == "newbie"

@@ -115,7 +115,7 @@ def test_the_wizard_saves_the_centre_resumes_and_finishes(db, admin, tasks, qtbo
         assert city_name(s) == "西湖区城市管理指挥中心"
 
 
-def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh):
+def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh, tmp_path):
     wizard = SetupWizard(tasks, admin, SeatSettings.open())
     qtbot.addWidget(wizard)
     with qtbot.waitSignal(wizard.status_loaded, timeout=5000):
@@ -124,7 +124,8 @@ def test_screenshots_of_every_page(db, admin, tasks, qtbot, zh):
         if step:
             _next(wizard, qtbot, step)
         qtbot.waitUntil(lambda: bool(wizard.currentPage().title()), timeout=1000)
-        wizard.grab().save(f"/tmp/people-import-wizard-{step}.png")
+        shot = tmp_path / f"wizard-{step}.png"
+        assert wizard.grab().save(str(shot)) and shot.stat().st_size > 0
         if step == 3:   # 部件/事件分类: the page opens the catalogue's administration page
             from console.ui.categories_dialog import CategoriesDialog
             wizard.currentPage().findChild(QPushButton, "openCategories").click()

@@ -97,7 +97,6 @@ def test_buttons_by_role_and_round_trip(qtbot, database, town, pane):  # noqa: F
         order = s.scalars(select(SupervisionOrder).where(SupervisionOrder.case_id == a4)).one()
         assert (order.level, order.reply, order.resolved_at) == (2, "已派人", NOW)
     assert _visible(box) == {"raise"}
-    p.grab().save("/tmp/leaderui-supervision-box.png")
 
 
 def test_top_level_cannot_step_up_and_cancelled_dialog_writes_nothing(qtbot, database, town,

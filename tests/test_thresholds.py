@@ -166,7 +166,8 @@ def test_a_change_elsewhere_shows_without_losing_the_typing(db, dialog, qtbot):
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"], indirect=True)
-def test_screenshots(dialog, lang, request):
+def test_screenshots(dialog, lang, request, tmp_path):
     dialog.resize(1366, 760)
     assert dialog.grab().width() == 1366
-    dialog.grab().save(f"/tmp/cats-thresholds-{request.node.callspec.params['lang']}.png")
+    shot = tmp_path / f"thresholds-{request.node.callspec.params['lang']}.png"
+    assert dialog.grab().save(str(shot)) and shot.stat().st_size > 0

@@ -970,6 +970,41 @@
     </message>
 </context>
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>Written: {path} ({count} units)</source>
+        <translation>已写出：{path}（{count} 个门前三包单位）</translation>
+    </message>
+    <message>
+        <source>Units: {added} added, {changed} changed, {unchanged} unchanged (dry run: nothing written)</source>
+        <translation>门前三包单位：新增 {added}，修改 {changed}，未变 {unchanged}（试运行：未写入）</translation>
+    </message>
+    <message>
+        <source>Units: {added} added, {changed} changed, {unchanged} unchanged (written)</source>
+        <translation>门前三包单位：新增 {added}，修改 {changed}，未变 {unchanged}（已写入）</translation>
+    </message>
+    <message>
+        <source>Units: {unchanged} unchanged (nothing to write)</source>
+        <translation>门前三包单位：未变 {unchanged}（无需写入）</translation>
+    </message>
+    <message>
+        <source>{where} “{value}”: {why}</source>
+        <translation>{where}“{value}”：{why}</translation>
+    </message>
+    <message>
+        <source>{where}: {why}</source>
+        <translation>{where}：{why}</translation>
+    </message>
+    <message>
+        <source>Refused: {why}</source>
+        <translation>已拒绝：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {why}</source>
+        <translation>无法写入 {path}：{why}</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Feed: connecting…</source>
@@ -2753,6 +2788,85 @@
     <message>
         <source>Problem {code}.</source>
         <translation>问题 {code}。</translation>
+    </message>
+</context>
+<context>
+    <name>GridReport</name>
+    <message>
+        <source>{source}: {format}, {features} features, encoding {encoding} ({note}), {crs}</source>
+        <translation>{source}：{format}，{features} 个要素，编码 {encoding}（{note}），{crs}</translation>
+    </message>
+    <message>
+        <source>Fields: {fields}</source>
+        <translation>字段：{fields}</translation>
+    </message>
+    <message>
+        <source>Feature {index} {code}: {problem}</source>
+        <translation>要素 {index} {code}：{problem}</translation>
+    </message>
+    <message>
+        <source>Would import: add {added}, change {changed}, keep {unchanged}, retire {retired} ({cases} cases keep them), bring back {back}; skip {invalid} invalid</source>
+        <translation>预计导入：新增 {added}，变更 {changed}，不变 {unchanged}，停用 {retired}（{cases} 件案卷保留原网格），恢复 {back}；跳过无效要素 {invalid} 个</translation>
+    </message>
+    <message>
+        <source>Imported: added {added}, changed {changed}, kept {unchanged}, retired {retired} ({cases} cases keep them), brought back {back}; skipped {invalid} invalid</source>
+        <translation>已导入：新增 {added}，变更 {changed}，不变 {unchanged}，停用 {retired}（{cases} 件案卷保留原网格），恢复 {back}；跳过无效要素 {invalid} 个</translation>
+    </message>
+    <message>
+        <source>Work grids would: create {created}, change {changed}, empty {emptied}, keep {unchanged}; move {cells} cells, {officers} officers</source>
+        <translation>责任网格预计：新建 {created}，变更 {changed}，清空 {emptied}，不变 {unchanged}；{cells} 个单元网格调整归属，{officers} 名监督员</translation>
+    </message>
+    <message>
+        <source>Work grids: created {created}, changed {changed}, emptied {emptied}, kept {unchanged}; moved {cells} cells, {officers} officers</source>
+        <translation>责任网格已导入：新建 {created}，变更 {changed}，清空 {emptied}，不变 {unchanged}；{cells} 个单元网格调整归属，{officers} 名监督员</translation>
+    </message>
+    <message>
+        <source>  created: {codes}</source>
+        <translation>  新建：{codes}</translation>
+    </message>
+    <message>
+        <source>  changed: {codes}</source>
+        <translation>  变更：{codes}</translation>
+    </message>
+    <message>
+        <source>  emptied: {codes}</source>
+        <translation>  清空：{codes}</translation>
+    </message>
+    <message>
+        <source>Cells: {cells}; in no work grid {none}, in two {two}</source>
+        <translation>单元网格：{cells} 个；不在任何责任网格 {none} 个，同在两个责任网格 {two} 个</translation>
+    </message>
+    <message>
+        <source>  cell {cell} in {grids} (kept in {kept})</source>
+        <translation>  单元网格 {cell} 位于 {grids}（归入 {kept}）</translation>
+    </message>
+    <message>
+        <source>  in no work grid: {codes}</source>
+        <translation>  不在任何责任网格：{codes}</translation>
+    </message>
+    <message>
+        <source>as chosen</source>
+        <translation>按所选</translation>
+    </message>
+    <message>
+        <source>UTF-8 (GeoJSON&apos;s own encoding)</source>
+        <translation>UTF-8（GeoJSON 规定的编码）</translation>
+    </message>
+    <message>
+        <source>not UTF-8: read as GB18030 (GBK)</source>
+        <translation>不是 UTF-8：按 GB18030（GBK）读取</translation>
+    </message>
+    <message>
+        <source>no .cpg: the attributes are valid UTF-8</source>
+        <translation>无 .cpg：属性是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>no .cpg and not UTF-8: read as GB18030 (GBK)</source>
+        <translation>无 .cpg 且不是 UTF-8：按 GB18030（GBK）读取</translation>
+    </message>
+    <message>
+        <source>from the .cpg ({stated})</source>
+        <translation>取自 .cpg（{stated}）</translation>
     </message>
 </context>
 <context>
