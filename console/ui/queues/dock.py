@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
+from console.domain.privacy import sees_phone
 from console.live import refresh_policy
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
@@ -111,8 +112,7 @@ class QueueDock(QDockWidget):
         self.search = QLineEdit(body)
         self.search.setObjectName("queueSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(
-            self.tr("Search number, address, description, phone (Ctrl+F)"))
+        self._search_hint()
         self.filter_toggle = QPushButton(self.tr("Filters"), body)
         self.filter_toggle.setObjectName("filterToggle")
         self.filter_toggle.setCheckable(True)
@@ -228,12 +228,24 @@ class QueueDock(QDockWidget):
             # An open hotline form is filed by whoever is signed in when it is saved (shift change).
             self.form.set_actor(actor)
         self.callback_button.refresh()
+        self.model.set_viewer(actor)
+        self._search_hint()
+        if self.current_filter().text.strip():
+            self.schedule_counts()     # what the text finds depends on whose search it is
         if actor.department_id is not None and actor.role.value == "department":
             self.filters.lock_department(actor.department_id)
             self._apply_filter()
             # A department works on what was dispatched to it, not on the intake queue.
             self.tabs.setCurrentIndex(STAGES.index("dispatched"))
         self.update_actions()
+
+    def _search_hint(self) -> None:
+        # The service decides what the text searches (services/queues.py); the hint says it.
+        if self.actor is not None and sees_phone(self.actor.role):
+            self.search.setPlaceholderText(
+                self.tr("Search number, address, description, phone (Ctrl+F)"))
+        else:
+            self.search.setPlaceholderText(self.tr("Search number, address, description (Ctrl+F)"))
 
     def update_actions(self) -> None:
         """Enable exactly the actions the selection allows (the sync calls it as it settles)."""
@@ -274,7 +286,8 @@ class QueueDock(QDockWidget):
     def _show_stage(self, stage: str) -> None:
         sort, descending = self._sorts.get(stage, queues.DEFAULT_SORT[stage])
         self.table.set_hidden_columns(self._hidden[stage])
-        self.model.set_query(QueueQuery(stage, self.current_filter(), sort, descending))
+        self.model.set_query(QueueQuery(stage, self.current_filter(), sort, descending,
+                                        viewer=self.actor))
         self.table.horizontalHeader().blockSignals(True)
         self.table.horizontalHeader().setSortIndicator(
             self.model.sort_column(),
@@ -348,7 +361,8 @@ class QueueDock(QDockWidget):
         stages = refresh_policy.stages_to_count(STAGES, wanted.active, self._total_counted)
         # What this read leaves current; a new case arriving meanwhile clears it again.
         self._total_counted = not wanted.active
-        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages),
+        viewer = self.actor      # the free text searches callers' numbers only for the desk
+        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages, viewer=viewer),
                        on_done=self._show_counts, on_error=self._counts_failed, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
