@@ -89,8 +89,9 @@ def situations(db, city) -> dict[str, int]:
         disputes.rule(s, city.leader, c.case_id, department_id=lead, reason="属主办",
                       at=at + timedelta(minutes=1))
     out["ruled"] = _joint(db, city, c, lead, [a], at=at + timedelta(minutes=2)).case_id
-    # Stale: parts of an earlier dispatch left live (data from before every re-dispatch
-    # withdrew them, migration 0029): an ordinary case of its new department.
+    # Stale: a part of an earlier dispatch left live (only the integration branch's code of
+    # 2026-11-29 22:11–22:52, before every re-dispatch withdrew the parts, could leave one; main
+    # never held case_departments without that fix): an ordinary case of its new department.
     c = fresh()
     c = _part(db, users[lead], c, lead, PartAction.RETURN, reason="不属本单位")
     with db.transaction() as s:
