@@ -5,6 +5,7 @@ handled and no ordinary rework; a click on a part's button reaches the database.
 from __future__ import annotations
 
 import os
+
 import pytest
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
@@ -153,7 +154,7 @@ def test_the_desk_sends_a_part_back_for_rework_not_the_case(db, city, qtbot, sea
     show(qtbot, dock, c.case_id)
     assert "rework" not in enabled(dock) and "request_check" in enabled(dock)
     assert set(part_buttons(dock)) == {f"part:{lead}:part_rework", f"part:{a}:part_rework"}
-    snap(qtbot, dock, f"privacy-joint-desk-handled")
+    snap(qtbot, dock, "privacy-joint-desk-handled")
     # W, the ordinary rework's key, does nothing on a joint case.
     dock.actions.trigger("rework")
     assert dock.runner.dialog is None
