@@ -1238,6 +1238,10 @@ Closed {closed}, call back by {due}</source>
         <translation>搜索编号、地址、描述（Ctrl+F）</translation>
     </message>
     <message>
+        <source>Callers&apos; phone numbers are not searched, and words with digits are looked for in case numbers and addresses only: the numbers in descriptions stay private.</source>
+        <translation>不搜索来电人电话；含数字的词只在案卷编号和地址中查找，问题描述中的号码不公开。</translation>
+    </message>
+    <message>
         <source>Reading the queue…</source>
         <translation>正在读取队列…</translation>
     </message>

@@ -244,8 +244,12 @@ class QueueDock(QDockWidget):
         if self.actor is not None and sees_phone(self.actor.role):
             self.search.setPlaceholderText(
                 self.tr("Search number, address, description, phone (Ctrl+F)"))
+            self.search.setToolTip("")
         else:
             self.search.setPlaceholderText(self.tr("Search number, address, description (Ctrl+F)"))
+            self.search.setToolTip(self.tr(
+                "Callers' phone numbers are not searched, and words with digits are looked for "
+                "in case numbers and addresses only: the numbers in descriptions stay private."))
 
     def update_actions(self) -> None:
         """Enable exactly the actions the selection allows (the sync calls it as it settles)."""
