@@ -121,3 +121,40 @@ def test_a_dispatcher_moved_to_a_department_no_longer_finds_by_number(world):
         with db.transaction() as s:
             s.execute(update(User).where(User.id == city.dispatcher.user_id)
                       .values(role="dispatcher"))
+
+
+def test_the_queue_dock_searches_as_the_signed_in_user_may(db, qtbot):
+    """Typed into the dock: a department's seat finds nothing by the caller's number (rows and
+    tab counts); the desk signing in at the same seat finds the case with the text still typed."""
+    from console.common.selection import Selection
+    from console.live.tasks import TaskRunner
+    from console.ui.queues.dock import QueueDock
+    city = build_city(db)
+    with db.transaction() as s:
+        c = cases.report(s, city.dispatcher, category_code="20102", source="hotline",
+                         cell_code=city.cell_codes[0], address="曙光路12号",
+                         description=DESCRIPTION, reporter_phone=CALLER)
+        c = cases.register(s, city.dispatcher, c.case_id, c.version)
+        cases.dispatch(s, city.dispatcher, c.case_id, c.version,
+                       department_id=min(city.departments.values()))
+    department = city.dept_actor(db, min(city.departments.values()))   # its seat sees the case
+    tasks = TaskRunner(db)
+    dock = QueueDock(None, tasks=tasks, selection=Selection(), actor=department)
+    qtbot.addWidget(dock)
+    dock.show()
+    qtbot.waitUntil(lambda: dock.refs is not None and not dock.model.busy, timeout=5000)
+    dock.tabs.setCurrentIndex(Q.STAGES.index("all"))
+    for words, seen in ((CALLER, False), ("暴露垃圾", True)):
+        dock.search.setText(words)
+        dock._apply_filter()
+        qtbot.waitUntil(lambda: not dock.model.busy and not dock._counting, timeout=5000)
+        assert (dock.model.rowCount() == 1) is seen, words
+        assert dock.counts["all"] == int(seen), words
+    dock.search.setText(CALLER)
+    dock._apply_filter()
+    qtbot.waitUntil(lambda: not dock.model.busy and not dock._counting, timeout=5000)
+    assert dock.model.rowCount() == 0
+    dock.set_actor(city.dispatcher)       # the shift changes with the text still in the field
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1 and dock.counts["all"] == 1, timeout=5000)
+    assert dock.model.row_at(0).id == c.case_id
+    assert tasks.wait(5000)
