@@ -45,8 +45,9 @@ PHONE_READERS = {
     "console/services/callbacks.py": "callback_queue masks by viewer: READS callback_queue",
     "console/services/callback_intake.py": "only whether there is a number to call",
     "console/services/field_messages.py": "the field's name in a refusal sentence",
-    "console/store/queue_queries.py": "the free-text search condition; no row carries it",
-    "console/store/callback_queries.py": "rows for callbacks and caller_history, which mask",
+    "console/store/queue_queries.py": "searched for the desk only: test_every_role_finds_cases…",
+    "console/store/callback_queries.py": "rows for callbacks (which mask) and caller_history "
+                                         "(the desk's only: test_only_the_desk_has_a_callers…)",
     "console/services/frontage_workbook.py": "the field's name in a refusal sentence",
     "console/services/joint_cases.py": "parts mask replies by viewer: test_joint_part_replies…",
     "console/services/disputes.py": "rulings mask reasons by viewer: test_dispute_reasons…",
@@ -196,8 +197,6 @@ def leaked(result) -> set[str]:
 VIEWER_READS = {
     "case_desk.case_detail": lambda s, v, w: case_desk.case_detail(s, w["checking"], v),
     "callbacks.callback_queue": lambda s, v, w: callbacks.callback_queue(s, v, NOW),
-    "caller_history.caller_history": lambda s, v, w: caller_history.caller_history(
-        s, v, CALLER),
 }
 
 
@@ -256,6 +255,39 @@ def test_the_public_the_field_the_wall_and_exports_never_see_a_number(db, world,
         result = ROLELESS_READS[name](s, world, tmp_path)
     assert texts(result), name                            # it did return something to search
     assert not leaked(result), (name, leaked(result))
+
+
+# --- what a number can be looked up by: the queue's search, the caller history --------------
+
+def test_every_role_finds_cases_by_the_callers_number_as_the_table_says(db, world):
+    """Searching for a number must not tell a seat that cannot see numbers which cases it
+    reported (store/queue_queries.py): neither the number, nor its masked form, nor the digits
+    a receiver wrote in the description."""
+    viewers = dict(world["users"]) | {Role.SYSTEM: SYSTEM_ACTOR, None: None}
+    for role, viewer in viewers.items():
+        for words in (CALLER, "138****2222", "8765 4321", "0571-87654321"):
+            query = QueueQuery("all", queues.QueueFilter(text=words), viewer=viewer)
+            with db.session() as s:
+                rows = queues.queue_page(s, query, now=NOW).rows
+                count = queues.stage_counts(s, query.filter, stages=("all",), now=NOW,
+                                            viewer=viewer)["all"]
+            assert count == len(rows)
+            if role is not None and may(role, Permission.SEE_CALLER_PHONE) and "*" not in words:
+                assert rows, (role, words)
+            else:
+                assert not rows, (role, words)
+
+
+def test_only_the_desk_has_a_callers_history(db, world):
+    viewers = dict(world["users"]) | {Role.SYSTEM: SYSTEM_ACTOR, None: None}
+    for role, viewer in viewers.items():
+        with db.session() as s:
+            history = caller_history.caller_history(s, viewer, CALLER)
+        if role is not None and may(role, Permission.SEE_CALLER_PHONE):
+            assert history is not None and history.calls >= 3 and history.phone == CALLER, role
+            assert CALLER in "\n".join(texts(history))      # the description, in full
+        else:
+            assert history is None, role
 
 
 def test_the_detail_masks_the_description_and_the_timeline_too(db, world):

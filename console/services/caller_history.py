@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from console.domain.errors import DomainError, NotFound
 from console.domain.limits import check_text
 from console.domain.permissions import Permission
-from console.domain.privacy import phone_for, text_for
+from console.domain.privacy import phone_for, sees_phone, text_for
 from console.domain.workflow import OPEN
 from console.services import cases
 from console.services.actor import Actor, authorize
@@ -54,7 +54,9 @@ class CallerHistory:
 def caller_history(session: Session, viewer: Actor | None, phone: str, *,
                    limit: int = 20) -> CallerHistory | None:
     """The history of `phone`; None while it is not yet a whole number (being typed, or
-    malformed). Every text that may hold the number is masked for a viewer who may not see it."""
+    malformed), and None for a viewer who may not see callers' numbers: what a number called
+    about is as private as the number (a department could otherwise type one in and learn that
+    it reported its cases)."""
     try:
         phone = cases.validate_phone(phone)
     except DomainError:
@@ -62,6 +64,8 @@ def caller_history(session: Session, viewer: Actor | None, phone: str, *,
     if phone is None or sum(ch.isdigit() for ch in phone) < MIN_DIGITS:
         return None
     role = role_now(session, viewer)
+    if not sees_phone(role):
+        return None
     calls, open_cases, last = q.caller_totals(session, phone)
     rows = [CallerCase(r.id, r.number, r.version, r.status, r.category, r.address or "",
                        text_for(role, r.description, (phone,)), r.reported_at, int(r.calls),

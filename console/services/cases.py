@@ -254,7 +254,7 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
         # A department acts only on what was dispatched to it: before a dispatch (or after a
         # return) the case is nobody's, and its notes are not theirs to write.
         raise DomainError("not_your_department", number=case.number)
-    if action in _PART_ACTIONS and not joint and joint_in_force(session, case):
+    if action in PART_ACTIONS and not joint and joint_in_force(session, case):
         raise DomainError("joint_case_parts", number=case.number)   # each part acts on its own
     if action in (Action.DISPATCH, Action.RETURN):
         _check_ruling(session, case, action, actor, params.get("department_id"))
@@ -316,8 +316,9 @@ def act(session: Session, actor: Actor, case_id: int, expected_version: int, act
     return CaseChange(case.id, case.number, after.status.value, after.version, ticket)
 
 
-#: What a joint case's departments do part by part (services/joint_cases.py), not on the case.
-_PART_ACTIONS = frozenset({Action.MARK_HANDLED, Action.RETURN, Action.REQUEST_EXTENSION,
+#: What a joint case's departments do part by part (services/joint_cases.py), not on the case
+#: (refused as `joint_case_parts`; the queue does not offer them on a joint case either).
+PART_ACTIONS = frozenset({Action.MARK_HANDLED, Action.RETURN, Action.REQUEST_EXTENSION,
                            Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REWORK})
 
 

@@ -9,6 +9,7 @@ part's event and the case's event land together in the case's hash-chained trail
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,7 @@ from console.services.cases import CaseChange
 from console.services.phone_view import role_now
 from console.store import cases as case_store
 from console.store import feed, joint_queries
-from console.store.models import Case, CaseDepartment, Department
+from console.store.models import Case, CaseDepartment, Department, DisputeRuling
 
 #: The permission table's row each part action answers to (no new rows: a department that may
 #: mark a case handled may reply on its part, and so on).
@@ -52,6 +53,15 @@ LEAD_CASE_ACTION = {
 }
 
 
+#: The case statuses a part action may be taken in: the parts work while the case is dispatched;
+#: a part is sent back for rework also once the case is handled or being checked (the whole case
+#: goes back with it).
+CASE_STATUSES: dict[PartAction, frozenset[Status]] = {
+    **{a: frozenset({Status.DISPATCHED}) for a in PartAction},
+    PartAction.REWORK: frozenset({Status.DISPATCHED, Status.HANDLED, Status.CHECKING}),
+}
+
+
 @dataclass(frozen=True)
 class PartView:
     """One department's part as the detail pane and the queues show it (plain data)."""
@@ -68,6 +78,31 @@ class PartView:
     rework_count: int
     extension_count: int
     version: int
+    may_return: bool = True    # False for the department the duty leader ruled the owner
+
+
+def in_force(parts: Iterable[PartView], department_id: int | None) -> bool:
+    """Whether the case's current dispatch is the joint one `parts` belong to: the case's
+    department leads a part still on the case (cases.joint_in_force, over the parts a detail
+    already holds)."""
+    return department_id is not None and any(
+        p.role == PartRole.LEAD and p.department_id == department_id
+        and PartState(p.state) in joint.ON_CASE for p in parts)
+
+
+def offered(part: PartView, viewer: Actor | None, *, case_status: str,
+            joint_in_force: bool) -> list[PartAction]:
+    """The part actions `viewer` (the signed-in user) may take on `part` now: exactly those
+    `act_part` accepts (short of a change meanwhile), so a seat gets no button it would refuse."""
+    if viewer is None or not joint_in_force:
+        return []
+    if viewer.role is Role.DEPARTMENT and viewer.department_id != part.department_id:
+        return []
+    domain = Part(part.department_id, PartRole(part.role), PartState(part.state), part.deadline,
+                  part.requested_deadline)
+    return [a for a in joint.allowed(domain, viewer.role)
+            if Status(case_status) in CASE_STATUSES[a]
+            and (a is not PartAction.RETURN or part.may_return)]
 
 
 def parts(session: Session, case_id: int, viewer: Actor | None) -> list[PartView]:
@@ -79,15 +114,18 @@ def parts(session: Session, case_id: int, viewer: Actor | None) -> list[PartView
     role = role_now(session, viewer)
     caller = session.scalar(select(Case.reporter_phone).where(Case.id == case_id))
     names = dict(session.execute(select(Department.id, Department.name)).all())
-    return [_view(r, names.get(r.department_id, ""), role, caller) for r in rows]
+    ruling = joint_queries.ruling_of(session, case_id)
+    owner = ruling.department_id if ruling is not None else None
+    return [_view(r, names.get(r.department_id, ""), role, caller, owner) for r in rows]
 
 
-def _view(row: CaseDepartment, name: str, role: Role | None, caller: str | None) -> PartView:
+def _view(row: CaseDepartment, name: str, role: Role | None, caller: str | None,
+          owner: int | None) -> PartView:
     return PartView(row.department_id, name, row.role, row.state, row.deadline,
                     row.requested_deadline,
                     None if row.reply is None else text_for(role, row.reply, (caller,)),
                     row.replied_at, row.returns, row.rework_count, row.extension_count,
-                    row.version)
+                    row.version, row.department_id != owner)
 
 
 def _part(row: CaseDepartment) -> Part:
@@ -185,9 +223,7 @@ def act_part(session: Session, actor: Actor, case_id: int, department_id: int,
     if row.version != expected_version:
         raise StaleVersion(case.number, expected_version, row.version)
     status = Status(case.status)
-    allowed_in = ({Status.DISPATCHED, Status.HANDLED, Status.CHECKING}
-                  if action is PartAction.REWORK else {Status.DISPATCHED})
-    if status not in allowed_in:
+    if status not in CASE_STATUSES[action]:
         raise DomainError("action_not_allowed_in_state", action=action.value, status=status.value)
     if not cases.joint_in_force(session, case):
         # A part of an earlier dispatch (the case has since been parked, cancelled or sent
@@ -251,12 +287,13 @@ def department_parts(session: Session, department_id: int,
                      viewer: Actor | None) -> list[tuple[int, PartView]]:
     """A department's parts still open, as (case id, part), soonest deadline first: its share
     of joint cases, lead or assisting; replies as `viewer` may see them (None: masked)."""
-    rows = session.execute(select(CaseDepartment, Case.reporter_phone)
-                           .join(Case, Case.id == CaseDepartment.case_id).where(
+    rows = session.execute(select(CaseDepartment, Case.reporter_phone, DisputeRuling.department_id)
+                           .join(Case, Case.id == CaseDepartment.case_id)
+                           .outerjoin(DisputeRuling, DisputeRuling.case_id == Case.id).where(
         CaseDepartment.department_id == department_id,
         CaseDepartment.state.in_([s.value for s in joint.LIVE]))
         .order_by(CaseDepartment.deadline)).all()
     role = role_now(session, viewer)
     department = session.get(Department, department_id)
     name = department.name if department is not None else ""
-    return [(r.case_id, _view(r, name, role, caller)) for r, caller in rows]
+    return [(r.case_id, _view(r, name, role, caller, owner)) for r, caller, owner in rows]

@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session, aliased
 
 from console.domain import centre_clock, stages
 from console.domain.limits import check_text
+from console.domain.privacy import sees_phone
 from console.domain.work_calendar import TimeUnit, WorkCalendar
 from console.domain.workflow import OPEN, Status
+from console.services.actor import Actor
 from console.services.cases import SOURCES
 from console.services.cases import now as wall_clock
+from console.services.phone_view import role_now
 from console.services.settings import get_setting, verification_sources, work_calendar
 from console.store import joint_queries
 from console.store import queue_queries as q
@@ -51,7 +54,9 @@ DEFAULT_SORT: dict[str, tuple[str, bool]] = {
 class QueueFilter:
     """What narrows a queue; empty fields do not filter."""
 
-    text: str = ""                   # words in number, address, description or caller phone
+    # Words in number, address, description or caller phone (the phone, and digits in the
+    # description, only for a viewer who may see callers' numbers: store/queue_queries.py).
+    text: str = ""
     category: str = ""               # a category code prefix or part of a category name
     district_id: int | None = None
     street_id: int | None = None
@@ -71,12 +76,14 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueueQuery:
-    """A tab, its filter and its order."""
+    """A tab, its filter and its order, as `viewer` sees it (their role decides whether the
+    free text searches callers' numbers; None, as for an export, never does)."""
 
     stage: str
     filter: QueueFilter = field(default_factory=QueueFilter)
     sort: str = ""
     descending: bool = False
+    viewer: Actor | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -139,7 +146,14 @@ class QueuePage:
 COMMON_TEXT = 5000
 
 
-def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, *,
+def _sees_phones(session: Session, f: QueueFilter, viewer: Actor | None) -> bool:
+    """Whether the free text may search callers' numbers for `viewer`: their role as stored now,
+    as every masked read takes it (services/phone_view.py). Read only for a search, so the
+    unfiltered queues cost no statement more."""
+    return bool(f.text.strip()) and sees_phone(role_now(session, viewer))
+
+
+def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, phones: bool, *,
                 for_page: bool = False) -> list:
     f = checked(f)
     out = [q.stage_condition(stage, now)]
@@ -147,7 +161,7 @@ def _conditions(session: Session, stage: str, f: QueueFilter, now: datetime, *,
         # A stage tab holds a few thousand open cases: testing each is cheaper than the index.
         use_index = stage == "all" and not (
             for_page and q.text_is_common(session, f.text, COMMON_TEXT))
-        out.append(q.text_condition(session, f.text, use_index=use_index))
+        out.append(q.text_condition(session, f.text, phones=phones, use_index=use_index))
     if f.category:
         out.append(q.category_condition(session, f.category))
     region = q.region_condition(cell_code=f.cell_code, community_id=f.community_id,
@@ -191,7 +205,8 @@ def queue_page(session: Session, query: QueueQuery, *, after: tuple[Any, int] | 
                limit: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
     """The rows of a tab after the keyset `after` (None: from the top), at most `limit`."""
     now = now or wall_clock()
-    stmt = q.row_select().where(*_conditions(session, query.stage, query.filter, now,
+    phones = _sees_phones(session, query.filter, query.viewer)
+    stmt = q.row_select().where(*_conditions(session, query.stage, query.filter, now, phones,
                                              for_page=True))
     if after is not None:
         stmt = stmt.where(q.after_condition(query.stage, query.sort, query.descending, after))
@@ -205,8 +220,9 @@ def queue_page_before(session: Session, query: QueueQuery, before: tuple[Any, in
     """The `limit` rows just before the keyset `before`, in the tab's order; `has_more` says
     whether still earlier rows exist (the queue reads back up what it let go of)."""
     now = now or wall_clock()
+    phones = _sees_phones(session, query.filter, query.viewer)
     stmt = (q.row_select()
-            .where(*_conditions(session, query.stage, query.filter, now, for_page=True))
+            .where(*_conditions(session, query.stage, query.filter, now, phones, for_page=True))
             .where(q.before_condition(query.stage, query.sort, query.descending, before))
             .order_by(*q.reversed_order_by(query.stage, query.sort, query.descending))
             .limit(limit + 1))
@@ -220,10 +236,11 @@ def matching_rows(session: Session, query: QueueQuery, ids: list[int] | set[int]
     now = now or wall_clock()
     ids = sorted(set(ids))
     out: dict[int, QueueRow] = {}
+    conditions = _conditions(session, query.stage, query.filter, now,
+                             _sees_phones(session, query.filter, query.viewer))
     for start in range(0, len(ids), 500):   # bound the IN list on every database
         chunk = ids[start:start + 500]
-        stmt = q.row_select().where(q.Case.id.in_(chunk),
-                                    *_conditions(session, query.stage, query.filter, now))
+        stmt = q.row_select().where(q.Case.id.in_(chunk), *conditions)
         out.update((r.id, _row(r)) for r in session.execute(stmt))
     return out
 
@@ -234,12 +251,15 @@ COUNT_CAP = 100_000
 
 
 def stage_counts(session: Session, f: QueueFilter = QueueFilter(), *,
-                 stages: tuple[str, ...] = STAGES, now: datetime | None = None) -> dict[str, int]:
-    """How many cases each tab holds under the filter ("all", filtered: up to COUNT_CAP + 1).
+                 stages: tuple[str, ...] = STAGES, now: datetime | None = None,
+                 viewer: Actor | None = None) -> dict[str, int]:
+    """How many cases each tab holds under the filter ("all", filtered: up to COUNT_CAP + 1),
+    as `viewer` may search (QueueQuery).
 
     One statement for every tab: each seat re-counts after a burst of changes, so with twenty
     seats the round trips, not the indexed counts, were most of the load."""
     now = now or wall_clock()
+    phones = _sees_phones(session, f, viewer)
     counts = []
     for stage in stages:
         if stage == "all" and f.active:
@@ -247,10 +267,10 @@ def stage_counts(session: Session, f: QueueFilter = QueueFilter(), *,
             # rather than collect every match from the index.
             text = checked(f).text
             common = bool(text) and q.text_is_common(session, text, COUNT_CAP)
-            count = q.capped_count_select(_conditions(session, stage, f, now, for_page=common),
-                                          COUNT_CAP + 1)
+            count = q.capped_count_select(
+                _conditions(session, stage, f, now, phones, for_page=common), COUNT_CAP + 1)
         else:
-            count = q.count_select(_conditions(session, stage, f, now))
+            count = q.count_select(_conditions(session, stage, f, now, phones))
         counts.append(count.scalar_subquery().label(f"n{len(counts)}"))
     row = session.execute(select(*counts)).one()
     return {stage: row[i] or 0 for i, stage in enumerate(stages)}

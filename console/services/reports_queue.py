@@ -53,7 +53,8 @@ def export_queue(session: Session, query: QueueQuery, path: Path, *, title: str,
     `labels`: the words of the header ("scope", "as_of", "exported") and of each column key;
     `check` is called between pages and may raise to stop (the task runner's cancel)."""
     now = now or exported_at
-    total = stage_counts(session, query.filter, stages=(query.stage,), now=now)[query.stage]
+    total = stage_counts(session, query.filter, stages=(query.stage,), now=now,
+                         viewer=query.viewer)[query.stage]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("".join(" " if ch in ':\\/?*[]' else ch for ch in title)[:31].strip()
                          or "queue")

@@ -91,9 +91,20 @@ def is_search_index(name: str | None) -> bool:
 
 
 def search_body(table=Case) -> ColumnElement[str]:
-    """The text the free-text filter searches: number, address, description, caller phone."""
+    """The text the free-text filter searches: number, address, description, caller phone
+    (the expression migration 0002 indexes)."""
     return (table.number + " " + table.address + " " + table.description + " "
             + func.coalesce(table.reporter_phone, ""))
+
+
+def _seen_body(word: str) -> ColumnElement[str]:
+    """What a word may match for a seat that sees callers' numbers masked: never the caller's
+    number (in any form), and — for a word with a digit — not the description either, where a
+    caller's number is often written and shown to that seat starred; any run of digits there may
+    be part of one, and a match would reveal the digits the seat cannot see."""
+    if any(ch.isdigit() for ch in word):
+        return Case.number + " " + Case.address
+    return Case.number + " " + Case.address + " " + Case.description
 
 
 _FTS_PRESENT: dict[str, bool] = {}
@@ -139,8 +150,13 @@ def text_is_common(session: Session, query: str, threshold: int) -> bool:
     return (session.scalar(select(func.count()).select_from(hits.subquery())) or 0) >= threshold
 
 
-def text_condition(session: Session, query: str, *, use_index: bool = True) -> ColumnElement[bool]:
+def text_condition(session: Session, query: str, *, phones: bool,
+                   use_index: bool = True) -> ColumnElement[bool]:
     """Cases whose number, address, description or caller phone contain every word of `query`.
+
+    `phones`: whether the viewer may see callers' numbers (domain/privacy.py). Without, the
+    caller's number is not searched at all, and a word with a digit is not looked for in the
+    description (see `_seen_body`): the search must not answer what the rows would not show.
 
     With `use_index` the words of three characters or more go through the trigram index (all
     the matching ids, then the rest of the query); without it every candidate row is tested
@@ -150,14 +166,23 @@ def text_condition(session: Session, query: str, *, use_index: bool = True) -> C
     if not words:
         return true()
     conditions: list[ColumnElement[bool]] = []
+    unindexed_words = words
     if use_index and _uses_trigram_index(session, words):
         indexed = [w for w in words if len(w) >= TRIGRAM]
         conditions.append(Case.id.in_(
             select(literal_column("rowid")).select_from(text("case_search"))
             .where(literal_column("case_search").op("MATCH")(_match_expression(indexed)))))
-        words = [w for w in words if len(w) < TRIGRAM]
-    body = search_body()
-    conditions += [body.icontains(w, autoescape=True) for w in words]
+        unindexed_words = [w for w in words if len(w) < TRIGRAM]
+    if phones:
+        body = search_body()
+        return and_(*conditions, *(body.icontains(w, autoescape=True) for w in unindexed_words))
+    if use_index and session.get_bind().dialect.name == "postgresql":
+        # The trigram index is of the whole body: its condition picks the candidates (the same
+        # plan as the desk's), the one below drops what matched only where this seat cannot see.
+        body = search_body()
+        conditions += [body.icontains(w, autoescape=True) for w in words]
+    # The index (a superset: it holds the numbers) narrows; every word is then tested again.
+    conditions += [_seen_body(w).icontains(w, autoescape=True) for w in words]
     return and_(*conditions)
 
 

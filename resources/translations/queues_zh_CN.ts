@@ -537,6 +537,10 @@ Closed {closed}, call back by {due}</source>
         <translation>申请延期至 {deadline}，待审批</translation>
     </message>
     <message>
+        <source>A joint case: act on the department&apos;s part under Departments below.</source>
+        <translation>联合处置案卷：请在下方“联合处置部门”中办理本部门的部分。</translation>
+    </message>
+    <message>
         <source>Your role can take no action on this case in its current state.</source>
         <translation>案卷当前状态下，您的角色没有可办理的操作。</translation>
     </message>
@@ -1228,6 +1232,14 @@ Closed {closed}, call back by {due}</source>
     <message>
         <source>All cases</source>
         <translation>全部</translation>
+    </message>
+    <message>
+        <source>Search number, address, description (Ctrl+F)</source>
+        <translation>搜索编号、地址、描述（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Callers&apos; phone numbers are not searched, and words with digits are looked for in case numbers and addresses only: the numbers in descriptions stay private.</source>
+        <translation>不搜索来电人电话；含数字的词只在案卷编号和地址中查找，问题描述中的号码不公开。</translation>
     </message>
     <message>
         <source>Reading the queue…</source>

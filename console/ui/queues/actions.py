@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from console.domain.roles import Role
 from console.domain.workflow import Action, Status, allowed_actions
 from console.services.actor import Actor
+from console.services.cases import PART_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,14 @@ def preset_reasons(spec: ActionSpec) -> list[str]:
 
 
 def available(actor: Actor | None, status: str, *, extension_pending: bool,
-              department_id: int | None, needs_verification: bool = False) -> list[str]:
+              department_id: int | None, needs_verification: bool = False,
+              joint: bool = False) -> list[str]:
     """The actions `actor` may take on a case in `status`, in workflow order.
 
     A department acts only on cases dispatched to it (the service refuses the others too;
-    not offering them saves the click)."""
+    not offering them saves the click). On a `joint` case (its current dispatch has parts) the
+    departments' actions — handled, return, extension, rework — are taken part by part (the
+    detail pane's parts section); on the case the service refuses them (joint_case_parts)."""
     if actor is None:
         return []
     if actor.role is Role.DEPARTMENT and department_id is not None \
@@ -81,6 +85,8 @@ def available(actor: Actor | None, status: str, *, extension_pending: bool,
     if needs_verification and status == Status.REPORTED:
         # Its source is verified on site first: 立案 would only be refused (核实 before 立案).
         allowed = [a for a in allowed if a is not Action.REGISTER]
+    if joint:
+        allowed = [a for a in allowed if a not in PART_ACTIONS]
     return [a.value for a in allowed if a.value in SPECS]
 
 

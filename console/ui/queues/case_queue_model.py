@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from PySide6.QtCore import (
 )
 
 from console.live.tasks import TaskRunner
+from console.services.actor import Actor
 from console.services import queues
 from console.services.queues import QueueQuery, QueueRow, References, TimeLeft
 from console.ui.queues.queue_cells import CASE_ID_ROLE, COLUMNS, QueueCells
@@ -111,6 +113,15 @@ class CaseQueueModel(QueueCells, QAbstractTableModel):
         """Show another tab, filter or order (read from the top)."""
         self._query = query
         self.reload()
+
+    def set_viewer(self, viewer: Actor | None) -> None:
+        """Whose eyes the rows are for (another user signed in): read again only if a search
+        is on, the one thing the viewer's role changes (services/queues.py: QueueQuery)."""
+        if viewer == self._query.viewer:
+            return
+        self._query = replace(self._query, viewer=viewer)
+        if self._query.filter.text.strip():
+            self.reload()
 
     def _page_key(self) -> tuple[object, str]:
         # One page read at a time: a newer query (or a reload) supersedes a page still pending.
@@ -450,8 +461,7 @@ class CaseQueueModel(QueueCells, QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if (COLUMNS[column], descending) == (self._query.sort, self._query.descending):
             return
-        self.set_query(QueueQuery(self._query.stage, self._query.filter, COLUMNS[column],
-                                  descending))
+        self.set_query(replace(self._query, sort=COLUMNS[column], descending=descending))
 
     def sort_column(self) -> int:
         return COLUMNS.index(self._query.sort)

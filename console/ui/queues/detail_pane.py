@@ -222,9 +222,10 @@ class DetailPane(QScrollArea):
                           f"color:white'>&nbsp;{html.escape(self._check_text(last))}&nbsp;</span>")
         self.badges.setText(" · ".join(badges))
         self.map_button.setEnabled(d.lon is not None)
+        self.joint_parts.show_parts(d.parts, d.id, case_status=d.status,
+                                    case_department=d.department_id)
         self.show_actions(buttons)
         self._fill_form(d)
-        self.joint_parts.show_parts(d.parts, d.id)
         self._fill_photos(d)
         self._fill_timeline(d)
         self.supervision.show_case(d.id, d.department_id, d.status)
@@ -233,8 +234,16 @@ class DetailPane(QScrollArea):
     def show_actions(self, buttons: list[QToolButton]) -> None:
         """The buttons of the actions possible now (or why there are none)."""
         self.actions_row.set_buttons(buttons)
-        self.hint.setText("" if buttons else self.tr("Your role can take no action on this case "
-                                                     "in its current state."))
+        if self.detail is not None and self.detail.parts:
+            self.joint_parts.refresh_buttons()    # the signed-in user may have changed
+        if buttons:
+            self.hint.setText("")
+        elif self.joint_parts.part_buttons:
+            self.hint.setText(self.tr("A joint case: act on the department's part under "
+                                      "Departments below."))
+        else:
+            self.hint.setText(self.tr("Your role can take no action on this case in its "
+                                      "current state."))
 
     def _clear_form(self) -> None:
         while self.form.rowCount():

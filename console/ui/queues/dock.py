@@ -20,26 +20,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.common.messages import describe_error, stage_name
+from console.common.selection import Selection
+from console.common.theme import set_state
 from console.domain.changes import REFERENCE_KINDS, ROSTER_KINDS, ChangeKind
+from console.domain.privacy import sees_phone
 from console.live import refresh_policy
 from console.live.tasks import TaskRunner
 from console.services import case_desk, queues
 from console.services.actor import Actor
 from console.services.queues import STAGES, QueueFilter, QueueQuery, References
-from console.common.messages import describe_error, stage_name
+from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.action_runner import ActionRunner
+from console.ui.queues.callback_page import CallbackButton, concerns_callbacks
 from console.ui.queues.case_queue_model import CaseQueueModel
 from console.ui.queues.case_table import CaseTable
-from console.ui.frontage_panel import FrontagePanel
 from console.ui.queues.detail_pane import DetailPane, load_thumbnail
 from console.ui.queues.filter_bar import FilterBar
-from console.ui.queues.callback_page import CallbackButton, concerns_callbacks
 from console.ui.queues.new_case_form import NewCaseForm
 from console.ui.queues.queue_actions import QueueActions
 from console.ui.queues.selection_sync import SelectionSync
 from console.ui.queues.tab_counts import TabCounts
-from console.common.selection import Selection
-from console.common.theme import set_state
 
 # Shared with the headless seats the benches measure (console/live/refresh_policy.py).
 COUNTS_MIN_INTERVAL_MS = refresh_policy.COUNTS_MIN_INTERVAL_MS
@@ -111,8 +112,7 @@ class QueueDock(TabCounts, QDockWidget):
         self.search = QLineEdit(body)
         self.search.setObjectName("queueSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(
-            self.tr("Search number, address, description, phone (Ctrl+F)"))
+        self._search_hint()
         self.filter_toggle = QPushButton(self.tr("Filters"), body)
         self.filter_toggle.setObjectName("filterToggle")
         self.filter_toggle.setCheckable(True)
@@ -228,12 +228,28 @@ class QueueDock(TabCounts, QDockWidget):
             # An open hotline form is filed by whoever is signed in when it is saved (shift change).
             self.form.set_actor(actor)
         self.callback_button.refresh()
+        self.model.set_viewer(actor)
+        self._search_hint()
+        if self.current_filter().text.strip():
+            self.schedule_counts()     # what the text finds depends on whose search it is
         if actor.department_id is not None and actor.role.value == "department":
             self.filters.lock_department(actor.department_id)
             self._apply_filter()
             # A department works on what was dispatched to it, not on the intake queue.
             self.tabs.setCurrentIndex(STAGES.index("dispatched"))
         self.update_actions()
+
+    def _search_hint(self) -> None:
+        # The service decides what the text searches (services/queues.py); the hint says it.
+        if self.actor is not None and sees_phone(self.actor.role):
+            self.search.setPlaceholderText(
+                self.tr("Search number, address, description, phone (Ctrl+F)"))
+            self.search.setToolTip("")
+        else:
+            self.search.setPlaceholderText(self.tr("Search number, address, description (Ctrl+F)"))
+            self.search.setToolTip(self.tr(
+                "Callers' phone numbers are not searched, and words with digits are looked for "
+                "in case numbers and addresses only: the numbers in descriptions stay private."))
 
     def update_actions(self) -> None:
         """Enable exactly the actions the selection allows (the sync calls it as it settles)."""
@@ -274,7 +290,8 @@ class QueueDock(TabCounts, QDockWidget):
     def _show_stage(self, stage: str) -> None:
         sort, descending = self._sorts.get(stage, queues.DEFAULT_SORT[stage])
         self.table.set_hidden_columns(self._hidden[stage])
-        self.model.set_query(QueueQuery(stage, self.current_filter(), sort, descending))
+        self.model.set_query(QueueQuery(stage, self.current_filter(), sort, descending,
+                                        viewer=self.actor))
         self.table.horizontalHeader().blockSignals(True)
         self.table.horizontalHeader().setSortIndicator(
             self.model.sort_column(),

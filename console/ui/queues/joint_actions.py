@@ -1,6 +1,6 @@
-"""Acting on a joint case's parts from the detail pane: which part actions the signed-in user
-may take (a department only on its own part), and the small dialog that asks what the action
-needs (a reply, a reason, a deadline). The service checks all of it again."""
+"""Acting on a joint case's parts from the detail pane: the small dialog that asks what a part
+action needs (a reply, a reason, a deadline). Which actions a seat is offered is the service's
+rule (services/joint_cases.py: offered), which checks all of it again when they run."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,27 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.domain import joint
-from console.domain.joint import Part, PartAction, PartRole, PartState
-from console.domain.roles import Role
-from console.services.actor import Actor
+from console.domain.joint import PartAction
 from console.services.joint_cases import PartView
 
 NEEDS_REPLY = {PartAction.REPLY}
 NEEDS_REASON = {PartAction.RETURN, PartAction.REQUEST_EXTENSION, PartAction.DENY_EXTENSION,
                 PartAction.REWORK}
 NEEDS_DEADLINE = {PartAction.REQUEST_EXTENSION, PartAction.REWORK}
-
-
-def actions_for(part: PartView, actor: Actor | None) -> list[PartAction]:
-    """The part actions `actor` may take on `part` now (none on another department's part)."""
-    if actor is None:
-        return []
-    if actor.role is Role.DEPARTMENT and actor.department_id != part.department_id:
-        return []
-    domain_part = Part(part.department_id, PartRole(part.role), PartState(part.state),
-                       part.deadline, part.requested_deadline)
-    return joint.allowed(domain_part, actor.role)
 
 
 class PartActionDialog(QDialog):

@@ -32,7 +32,7 @@ from console.services import joint_cases
 from console.services.actor import Actor
 from console.services.disputes import Ruling
 from console.services.joint_cases import PartView
-from console.ui.queues.joint_actions import PartActionDialog, actions_for
+from console.ui.queues.joint_actions import PartActionDialog
 from console.ui.queues.texts import full_time
 
 register_error_texts({
@@ -121,6 +121,9 @@ class JointParts(QWidget):
         layout.addWidget(self.error)
         self.parts: list[PartView] = []
         self.case_id: int | None = None
+        self.case_status = ""
+        self.in_force = False      # the parts belong to the case's current dispatch
+        self.part_buttons: list[QPushButton] = []    # the part actions offered now
         self.tasks: TaskRunner | None = None
         self.actor_of: Callable[[], Actor | None] = lambda: None
         self.hide()
@@ -129,11 +132,15 @@ class JointParts(QWidget):
         """Let the signed-in user act on the parts it may (else the section only shows)."""
         self.tasks, self.actor_of = tasks, actor_of
 
-    def show_parts(self, parts: Iterable[PartView], case_id: int | None = None) -> None:
-        self.parts, self.case_id = list(parts), case_id
+    def show_parts(self, parts: Iterable[PartView], case_id: int | None = None, *,
+                   case_status: str = "", case_department: int | None = None) -> None:
+        """The parts of case `case_id`, in `case_status` with `case_department` as its department
+        (what decides whether the parts still act: a dispatch since then leaves them behind)."""
+        self.parts, self.case_id, self.case_status = list(parts), case_id, case_status
+        self.in_force = joint_cases.in_force(self.parts, case_department)
         self.setVisible(bool(self.parts))
         self.error.hide()
-        self._fill_buttons()
+        self.refresh_buttons()
         if not self.parts:
             self.table.clear()
             return
@@ -174,18 +181,21 @@ class JointParts(QWidget):
         self.table.setText("<table cellspacing='0'>" + "".join(rows) + "</table>")
 
 
-    def _fill_buttons(self) -> None:
+    def refresh_buttons(self) -> None:
+        """The part actions the signed-in user may take now (another may have signed in)."""
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         actor = self.actor_of()
+        self.part_buttons = []
         if self.tasks is None or self.case_id is None:
             return
         own = actor is not None and actor.role is Role.DEPARTMENT
         buttons = []
         for p in self.parts:
-            for action in actions_for(p, actor):
+            for action in joint_cases.offered(p, actor, case_status=self.case_status,
+                                              joint_in_force=self.in_force):
                 text = self.tr(BUTTON_TEXTS[action])
                 button = QPushButton(text if own else f"{p.department_name}：{text}", self)
                 button.setObjectName(f"part:{p.department_id}:{action.value}")
@@ -193,6 +203,7 @@ class JointParts(QWidget):
                 buttons.append(button)
         for i, button in enumerate(buttons):
             self.buttons.addWidget(button, i // PER_ROW, i % PER_ROW)
+        self.part_buttons = buttons
 
     def act(self, part: PartView, action: PartAction, params: dict | None = None) -> None:
         """Take `action` on `part`, asking what it needs first (`params` given: no dialog)."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from console.domain.permissions import Permission, may
 from console.services.case_desk import CaseDetail
+from console.services.joint_cases import in_force
 from console.services.queues import STAGES, QueueRow
 from console.common.messages import action_name, stage_name
 from console.ui.queues.actions import ORDER, SPECS, available, available_for_any
@@ -88,7 +89,8 @@ class QueueActions(QObject):
                                  extension_pending=detail.extension_pending,
                                  department_id=detail.department_id,
                                  needs_verification=dock.refs is not None
-                                 and detail.source in dock.refs.verified_sources)
+                                 and detail.source in dock.refs.verified_sources,
+                                 joint=in_force(detail.parts, detail.department_id))
         else:
             possible = []
         for name, action in self.workflow.items():

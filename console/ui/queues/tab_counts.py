@@ -33,7 +33,8 @@ class TabCounts:
         stages = refresh_policy.stages_to_count(STAGES, wanted.active, self._total_counted)
         # What this read leaves current; a new case arriving meanwhile clears it again.
         self._total_counted = not wanted.active
-        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages),
+        viewer = self.actor      # the free text searches callers' numbers only for the desk
+        self.tasks.run(lambda s: queues.stage_counts(s, wanted, stages=stages, viewer=viewer),
                        on_done=self._show_counts, on_error=self._counts_failed, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
