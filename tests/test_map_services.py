@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 import shapely
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from console.domain.workflow import OPEN, Status
 from console.services import cases, map_data, map_grid, map_patrols
@@ -136,6 +136,11 @@ def test_a_new_case_raises_its_cell_and_closing_lowers_it(cdb, grid):
 
 
 def test_campaign_measure_shades_its_streets_and_counts_tagged_cases(cdb, grid):
+    with cdb.session() as s:
+        assert map_data.cell_values(s, grid, "campaign", now())   # the demo's own campaign
+    with cdb.transaction() as s:                                   # out of the way: this one's
+        s.execute(delete(CaseCampaign))
+        s.execute(delete(Campaign))
     with cdb.session() as s:
         assert map_data.cell_values(s, grid, "campaign", now()) == {}
         street = s.execute(select(Street.id, Street.code).order_by(Street.id)).first()

@@ -159,11 +159,15 @@ def test_every_fault_is_logged_once_where_it_is_delivered_and_no_refusal_is(runn
 
     def refusal():
         raise DomainError("unknown_category", code="x")
+
+    def cancelled():
+        raise Cancelled      # the user cancelled long work: asked for, not a fault
     with caplog.at_level(logging.ERROR, logger="console.faults"):
         tasks.call(fault, on_error=seen.append)     # a view's own error callback
         tasks.call(fault)                           # no callback: the main window's task_failed
         tasks.call(refusal, on_error=seen.append)
-        qtbot.waitUntil(lambda: len(seen) == 3, timeout=2000)
+        tasks.call(cancelled, on_error=seen.append)
+        qtbot.waitUntil(lambda: len(seen) == 4, timeout=2000)
     records = [r for r in caplog.records if r.name == "console.faults"]
     assert len(records) == 2
     assert all(r.exc_info and r.exc_info[0] is KeyError for r in records)

@@ -347,7 +347,7 @@ def log_fault(exc: BaseException, what: str = "a background task") -> None:
     if is_connection_lost(exc):
         faults.warning("%s: database unreachable: %s", what, str(exc).strip().splitlines()[0]
                        if str(exc).strip() else type(exc).__name__)
-    elif not is_refusal(exc):
+    elif not is_refusal(exc) and not isinstance(exc, Cancelled):   # a cancel was asked for
         faults.error("%s failed", what, exc_info=(type(exc), exc, exc.__traceback__))
 
 
