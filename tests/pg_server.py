@@ -30,3 +30,25 @@ def fresh_database(prefix: str) -> Iterator[str]:
         with admin.connect() as con:
             con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def each_database(kind: str, tmp_path, prefix: str):
+    """A migrated database of `kind`: "sqlite" (a file in tmp_path) or "postgresql" (a fresh
+    one on the test server; the test skips without one). For fixtures parametrised over both."""
+    from console.store.database import open_database
+    if kind == "sqlite":
+        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+        try:
+            yield database
+        finally:
+            database.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
+    with fresh_database(prefix) as url:
+        database = open_database(url)
+        try:
+            yield database
+        finally:
+            database.dispose()

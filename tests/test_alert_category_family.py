@@ -12,30 +12,18 @@ from sqlalchemy import select
 from console.services import categories
 from console.services.actor import actor_for
 from console.services.alerts import AlertEngine
-from console.store.database import open_database
 from console.store.models import Alert, Category
 from tests import alert_city as C
 from tests.alert_city import MONDAY, ORDINARY
-from tests.pg_server import PG_URL, fresh_database
+from tests.pg_server import each_database
 
 T = MONDAY.replace(hour=9)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    with each_database(request.param, tmp_path, "console_category_family") as database:
         yield database
-        database.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
-    with fresh_database("console_category_family") as url:
-        database = open_database(url)
-        try:
-            yield database
-        finally:
-            database.dispose()
 
 
 @pytest.fixture

@@ -17,11 +17,10 @@ from console.services import settings as shared
 from console.services.actor import actor_for
 from console.services.alert_digests import reconcile_digests
 from console.services.alerts import AlertEngine
-from console.store.database import open_database
 from console.store.models import Device, PatrolOfficer, Shift
 from tests import alert_city as C
 from tests.alert_city import MONDAY
-from tests.pg_server import PG_URL, fresh_database
+from tests.pg_server import each_database
 from tests.test_alert_digests import _fixes, _officers
 
 T = MONDAY.replace(hour=9)
@@ -31,19 +30,8 @@ ACKED = SILENT + timedelta(minutes=1)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    with each_database(request.param, tmp_path, "console_digest_acks") as database:
         yield database
-        database.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
-    with fresh_database("console_digest_acks") as url:
-        database = open_database(url)
-        try:
-            yield database
-        finally:
-            database.dispose()
 
 
 @pytest.fixture

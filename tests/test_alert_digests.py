@@ -15,11 +15,10 @@ from console.services import settings as shared
 from console.services.actor import actor_for
 from console.services.alerts import AlertEngine
 from console.services.positions import Fix, record_positions
-from console.store.database import open_database
 from console.store.models import Alert, Device, PatrolOfficer, Shift
 from tests import alert_city as C
 from tests.alert_city import MONDAY, URGENT
-from tests.pg_server import PG_URL, fresh_database
+from tests.pg_server import each_database
 
 T = MONDAY.replace(hour=9)
 OVERDUE_AT = T + timedelta(hours=1)
@@ -27,19 +26,8 @@ OVERDUE_AT = T + timedelta(hours=1)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    with each_database(request.param, tmp_path, "console_digests") as database:
         yield database
-        database.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
-    with fresh_database("console_digests") as url:
-        database = open_database(url)
-        try:
-            yield database
-        finally:
-            database.dispose()
 
 
 @pytest.fixture

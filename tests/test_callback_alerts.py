@@ -11,11 +11,10 @@ import pytest
 from console.domain.alert_rules import seat_sees
 from console.services import alert_actions, callbacks, cases
 from console.services.alerts import AlertEngine
-from console.store.database import open_database
 from console.store.models import Callback
 from tests import alert_city as C
 from tests.alert_city import MONDAY
-from tests.pg_server import PG_URL, fresh_database
+from tests.pg_server import each_database
 
 T = MONDAY.replace(hour=9)
 DUE = timedelta(hours=24)          # the default: round the clock
@@ -23,19 +22,8 @@ DUE = timedelta(hours=24)          # the default: round the clock
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    with each_database(request.param, tmp_path, "console_callback_alerts") as database:
         yield database
-        database.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("CITY_CONSOLE_TEST_PG_URL is not set")
-    with fresh_database("console_callback_alerts") as url:
-        database = open_database(url)
-        try:
-            yield database
-        finally:
-            database.dispose()
 
 
 @pytest.fixture
