@@ -41,10 +41,17 @@ def test_reinstating_a_fine_class_while_its_class_is_retired():
             racer.start()
             with a.engine.connect() as watch:          # the retirement waits on the 小类's lock
                 for _ in range(1000):
-                    if watch.execute(text(
-                            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                            "current_database() AND wait_event_type = 'Lock'")).scalar():
+                    waiting = watch.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND wait_event_type = 'Lock'")).scalar()
+                    # pg_stat_activity is a snapshot taken once a transaction: without ending
+                    # it, every look saw the first one, and the test passed only when the
+                    # racer already waited then (it failed one run in two, at lock_timeout).
+                    watch.rollback()
+                    if waiting:
                         break
+                    if not racer.is_alive():
+                        raise AssertionError(f"the retirement ended without waiting: {done}")
                     threading.Event().wait(0.01)
                 else:
                     raise AssertionError("the retirement never waited for the reinstatement")

@@ -117,6 +117,7 @@ def test_two_saves_of_one_form_racing_on_postgresql_file_one_case_without_a_numb
                     waiting = watch.execute(text(
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                         " AND wait_event_type = 'Lock'")).scalar()
+                    watch.rollback()   # pg_stat_activity is a snapshot per transaction
                     if waiting:
                         break
                     threading.Event().wait(0.01)
