@@ -20,22 +20,22 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
+from console.common.messages import describe_error
+from console.common.seat_settings import SeatSettings
+from console.common.selection import Selection
+from console.common.theme import current_theme
 from console.domain.changes import ChangeKind
 from console.live.tasks import TaskRunner
 from console.map import loader, texts
-from console.mappage import drawing, page
 from console.map.bridge import MapBridge
 from console.map.live import LiveMap
+from console.map.search import MapSearch
 from console.map.tiles_dialog import TilesDialog
 from console.map.toolbar import MapToolBar
 from console.map.view import MapView
+from console.mappage import drawing, page
 from console.paths import data_dir
-from console.domain.changes import ChangeKind
 from console.services import base_map, map_data, map_patrols
-from console.common.messages import describe_error
-from console.common.selection import Selection
-from console.common.seat_settings import SeatSettings
-from console.common.theme import current_theme
 
 # Feed kinds after which the page's own grid may be out of date.
 _GRID_KINDS = frozenset({ChangeKind.CITY, ChangeKind.WORK_GRID})
@@ -45,7 +45,7 @@ BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
 REFIT_DELAY_MS = 300
 
 
-class MapWidget(QWidget):
+class MapWidget(MapSearch, QWidget):
     """The map feature: everything the centre of the window shows and does."""
 
     page_loaded = Signal(float)       # seconds from load() to the grid drawn (first paint)
@@ -425,49 +425,6 @@ class MapWidget(QWidget):
         """Centre on a case (open or not) and ring it."""
         self.tasks.run(lambda s: map_data.locate_case(s, int(case_id)),
                        on_done=self._go_to_hit, owner=self)
-
-    def search(self, text: str) -> None:
-        self.tasks.run(lambda s: map_data.search(s, text), on_done=lambda hits: self._found(text, hits),
-                       owner=self)
-
-    def _found(self, text: str, hits: list) -> None:
-        if not hits:
-            self.toolbar.info.setText(self.tr("Nothing found for “{text}”.").format(text=text))
-            return
-        if len(hits) == 1:
-            self.go_to(hits[0])
-            return
-        menu = QMenu(self)
-        menu.setObjectName("mapSearchResults")
-        for hit in hits:
-            action = menu.addAction(f"{self._kind_name(hit.kind)}  {hit.label}")
-            action.triggered.connect(lambda _=False, h=hit: self.go_to(h))
-        menu.aboutToHide.connect(menu.deleteLater)
-        self.search_menu = menu
-        menu.popup(self.toolbar.search.mapToGlobal(QPoint(0, self.toolbar.search.height())))
-
-    def _kind_name(self, kind: str) -> str:
-        return {"cell": self.tr("Cell"), "case": self.tr("Case"), "patrol": self.tr("Patrol"),
-                "street": self.tr("Street"), "community": self.tr("Community")}.get(kind, kind)
-
-    def go_to(self, hit) -> None:
-        """Jump to a search hit and select it as a click would."""
-        self.toolbar.info.clear()
-        if hit.kind == "cell":
-            self.show_cell(hit.key)
-            self.selection.cell_selected.emit(hit.key)
-        elif hit.kind == "case":
-            self._go_to_hit(hit)
-            self.selection.case_selected.emit(int(hit.key))
-        elif hit.kind == "patrol":
-            if hit.lat is None:
-                self.toolbar.info.setText(self.tr("{name} has no recent position.").format(
-                    name=hit.label))
-                return
-            self.show_patrol(int(hit.key))
-            self.selection.patrol_selected.emit(int(hit.key))
-        else:
-            self.send("focus", kind="region", level=hit.kind, code=hit.key)
 
     def _go_to_hit(self, hit) -> None:
         if hit is None or hit.lat is None:
