@@ -1,30 +1,22 @@
 """Test setup: offscreen Qt, settings and data in tmp_path, a fresh migrated database per test."""
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
+
+from console.bench import offscreen_platform, workstation_screen
 
 # The tiny service-test city (`city` fixture); modules with a city of their own override it.
 pytest_plugins = ("tests.service_city",)
 
 # Before anything imports Qt: no screen here, and QtWebEngine refuses to run as root sandboxed.
-# The offscreen screen is a dispatcher's 1920×1080 workstation, not the plugin's 800×600, on
-# which a window opens at its minimum size (it fits itself to the screen).
-# Written once per run, whole (a Qt process reading a half-written file aborts), and named
-# by this process: another run's rewrite must not touch it. Plain "offscreen" (as CI sets it)
-# gets the screen too; another platform is the caller's choice.
-_SCREEN = Path(tempfile.gettempdir()) / f"city-console-test-screen-{os.getpid()}.json"
-with tempfile.NamedTemporaryFile("w", dir=_SCREEN.parent, delete=False, suffix=".tmp") as _f:
-    json.dump({"screens": [{"name": "test", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                            "logicalDpi": 96, "dpr": 1}]}, _f)
-os.replace(_f.name, _SCREEN)
-if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+# The offscreen screen is a dispatcher's 1920×1080 workstation, not the plugin's smaller one,
+# on which a window opens at its minimum size (it fits itself to the screen); plain
+# "offscreen" (as CI sets it) gets it too. Its file goes at the session's end: the process
+# ends with os._exit (pytest_unconfigure), before atexit.
+os.environ["QT_QPA_PLATFORM"] = offscreen_platform()
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
@@ -94,4 +86,4 @@ def pytest_unconfigure(config):
 
 def pytest_sessionfinish(session, exitstatus):
     session.config._console_exit_status = int(exitstatus)
-    _SCREEN.unlink(missing_ok=True)   # this run's screen; its Qt children have ended
+    workstation_screen().unlink(missing_ok=True)   # its Qt children have ended

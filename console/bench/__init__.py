@@ -60,20 +60,27 @@ SUITES: dict[str, tuple[str, str, str]] = {
 
 
 def offscreen_platform() -> str:
-    """QT_QPA_PLATFORM for a bench's console child: the caller's choice, else offscreen on a
-    1920×1080 screen. On the plugin's own smaller screen the console's first window fits
-    itself to it, and would paint less than a seat's 1440×900 does."""
+    """QT_QPA_PLATFORM for a console child (benches, tests): the caller's choice, else
+    offscreen on a 1920×1080 screen. On the plugin's own smaller screen the console's first
+    window fits itself to it, and would paint less than a seat's 1440×900 does."""
     chosen = os.environ.get("QT_QPA_PLATFORM", "offscreen")
     if chosen != "offscreen":
         return chosen
-    path = Path(tempfile.gettempdir()) / f"city-console-bench-screen-{os.getpid()}.json"
+    return f"offscreen:configfile={workstation_screen()}"
+
+
+def workstation_screen() -> Path:
+    """The 1920×1080 screen's file for the offscreen plugin: one per process (another run's
+    rewrite must not touch it), written whole (a Qt process reading a half-written file
+    aborts), removed at exit."""
+    path = Path(tempfile.gettempdir()) / f"city-console-screen-{os.getpid()}.json"
     if not path.exists():
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as f:
-            json.dump({"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1920,
+            json.dump({"screens": [{"name": "workstation", "x": 0, "y": 0, "width": 1920,
                                     "height": 1080, "logicalDpi": 96, "dpr": 1}]}, f)
         os.replace(f.name, path)
         atexit.register(path.unlink, missing_ok=True)
-    return f"offscreen:configfile={path}"
+    return path
 
 
 def suite(name: str) -> Suite:
