@@ -41,8 +41,9 @@ from console.services import base_map, map_data, map_patrols
 _GRID_KINDS = frozenset({ChangeKind.CITY, ChangeKind.WORK_GRID})
 log = logging.getLogger(__name__)
 BACKGROUND = {"dark": "#0a1220", "light": "#eef1f5"}
-# After leaving the wall, the whole city is fitted once the seat's layout gave the map its size.
-REFIT_DELAY_MS = 300
+# A fit "soon" waits this long after the last ask: the view takes its new size first (the
+# wall's, or the seat's again after it), and a burst of resizes fits once.
+FIT_DELAY_MS = 300
 
 
 class MapWidget(MapSearch, QWidget):
@@ -68,6 +69,9 @@ class MapWidget(MapSearch, QWidget):
         self._fill: loader.Fill | None = None
         self._build_no = 0
         self._view_held = False   # on the wall: its view is not the seat's to remember
+        self._fit_fill = False
+        self._fit_timer = QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
+        self._fit_timer.timeout.connect(lambda: self.fit_city(fill=self._fit_fill))
         self.grid_drawn = False
         self._pending: list[tuple[str, dict]] = []
         self._load_started = self._asked = 0.0
@@ -129,7 +133,14 @@ class MapWidget(MapSearch, QWidget):
     def fit_city(self, *, fill: bool = False) -> None:
         """The whole city in view, at the map's present size; `fill`: in quarter zoom steps
         (the wall, where whole steps left the city filling half of it)."""
+        self._fit_timer.stop()
         self.send("fit", fill=fill)
+
+    def fit_city_soon(self, *, fill: bool = False) -> None:
+        """`fit_city` once the view has stopped changing size (FIT_DELAY_MS after the last
+        ask); the last ask's `fill` holds."""
+        self._fit_fill = fill
+        self._fit_timer.start()
 
     def saved_view(self) -> str:
         """The view the seat keeps ('lat,lon,zoom'; empty: the whole city)."""
@@ -144,9 +155,11 @@ class MapWidget(MapSearch, QWidget):
         saved: the whole city once the map has the seat's size again."""
         try:
             lat, lon, zoom = view.split(",")
-            self.send("view", lat=float(lat), lon=float(lon), zoom=int(zoom))
         except ValueError:
-            QTimer.singleShot(REFIT_DELAY_MS, self, self.fit_city)
+            self.fit_city_soon()
+            return
+        self._fit_timer.stop()       # a wall's fit still pending must not follow it
+        self.send("view", lat=float(lat), lon=float(lon), zoom=int(zoom))
 
     # --- building and loading --------------------------------------------------------------
 

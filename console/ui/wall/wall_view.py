@@ -38,8 +38,6 @@ LIVE_MIN_INTERVAL_MS = 3_000
 LIVE_PERIOD_MS = 30_000
 RANKINGS_PERIOD_MS = 10 * 60_000
 ROTATE_MS = 15_000
-# After the wall's last resize, the map fits the city (the page takes its new size first).
-FIT_DELAY_MS = 300
 
 
 class WallView(QWidget):
@@ -134,10 +132,6 @@ class WallView(QWidget):
         self.rotation = QTimer(self, interval=ROTATE_MS)
         self.rotation.timeout.connect(self.rotate)
         self._tick = QTimer(self, interval=1000)
-        # The whole city once the wall has its size: fitted at once, the page would still
-        # have the seat's smaller size and leave the city in a corner of the wall.
-        self._fit_soon = QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
-        self._fit_soon.timeout.connect(self._fit_city)
         self._tick.timeout.connect(self._show_clock)
         for key, slot in ((Qt.Key.Key_Right, self.rotate), (Qt.Key.Key_Left, self.rotate_back),
                           (Qt.Key.Key_Space, self.toggle_rotation),
@@ -155,8 +149,7 @@ class WallView(QWidget):
         self.refresh_rankings()
 
     def stop(self) -> None:
-        for timer in (self._soon, self._period, self._rank_timer, self.rotation, self._tick,
-                      self._fit_soon):
+        for timer in (self._soon, self._period, self._rank_timer, self.rotation, self._tick):
             timer.stop()
 
     def set_map(self, widget: QWidget | None) -> QWidget | None:
@@ -185,14 +178,10 @@ class WallView(QWidget):
             view.setZoomFactor(max(1.0, self.height() / REFERENCE_HEIGHT) if on_wall else 1.0)
         if isinstance(toolbar, QWidget):
             toolbar.setVisible(not on_wall)
-        if on_wall and hasattr(widget, "fit_city"):
-            self._fit_soon.start()
-
-    @Slot()
-    def _fit_city(self) -> None:
-        widget = self.map_slot.itemAt(0).widget()
-        if hasattr(widget, "fit_city"):
-            widget.fit_city(fill=True)
+        if on_wall and hasattr(widget, "fit_city_soon"):
+            # The whole city once the wall has its size: fitted at once, the page would
+            # still have the seat's smaller size and leave the city in a corner.
+            widget.fit_city_soon(fill=True)
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
