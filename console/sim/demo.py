@@ -27,11 +27,10 @@ from console.store.models import (Case, Cell, Community, Department, Device, Met
 
 Progress = Callable[[float, str], None]
 
-# Four overlapping shift patterns so some officers are on duty at any hour of the demo.
 #: The demo's campaign began this many days ago and runs this many days in all.
 CAMPAIGN_DAYS_BEFORE = 10
 CAMPAIGN_DAYS = 30
-
+# Four overlapping shift patterns so some officers are on duty at any hour of the demo.
 SHIFT_PATTERNS = (("07:00", "15:00"), ("11:00", "19:00"), ("15:00", "23:00"), ("23:00", "07:00"))
 
 

@@ -562,12 +562,12 @@
         <translation>行动总结</translation>
     </message>
     <message>
-        <source>This campaign has no targets: it is followed through its cases, its slowest units and its supervision orders below. Edit it to set targets.</source>
-        <translation>本行动未设目标：请看下方的案件、落后单位和督办单。编辑行动即可设定目标。</translation>
-    </message>
-    <message>
         <source>This campaign has no targets: it is followed through its cases, its slowest units and its supervision orders below.</source>
         <translation>本行动未设目标：请看下方的案件、落后单位和督办单。</translation>
+    </message>
+    <message>
+        <source> Edit it to set targets.</source>
+        <translation>编辑行动即可设定目标。</translation>
     </message>
     <message>
         <source>closed</source>

@@ -188,12 +188,11 @@ class CampaignDock(QDockWidget):
         self.edit_button.setVisible(editor and running)
         # "Edit it" only to whoever can: a closed campaign, or a seat that may not edit, has
         # no Edit button.
-        self.no_targets.setText(
-            self.tr("This campaign has no targets: it is followed through its cases, its "
-                    "slowest units and its supervision orders below. Edit it to set targets.")
-            if editor and running else
-            self.tr("This campaign has no targets: it is followed through its cases, its "
-                    "slowest units and its supervision orders below."))
+        note = self.tr("This campaign has no targets: it is followed through its cases, its "
+                       "slowest units and its supervision orders below.")
+        if editor and running:
+            note += self.tr(" Edit it to set targets.")   # Chinese runs on without a space
+        self.no_targets.setText(note)
         self.close_button.setVisible(editor and running)
         leader = self.actor is not None and may(self.actor.role, Permission.RAISE_SUPERVISION)
         self.supervise_button.setVisible(leader and running)

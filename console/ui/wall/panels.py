@@ -37,11 +37,16 @@ TARGET_LABELS = {
     "patrol_coverage": QT_TRANSLATE_NOOP("WallView", "Cells patrolled daily, of target")}
 
 
-def _label(parent: QWidget, kind: str, text: str = "", *, align=None) -> QLabel:
+def _label(parent: QWidget, kind: str, text: str = "", *, align=None,
+           gives_way: bool = False) -> QLabel:
+    """`gives_way`: cut at the panel's edge rather than widening the wall past the screen."""
     label = QLabel(text, parent)
     label.setProperty("kind", kind)
     if align is not None:
         label.setAlignment(align)
+    if gives_way:
+        label.setMinimumWidth(1)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 
@@ -56,13 +61,12 @@ class WallTile(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.caption = _label(self, "tileCaption", caption, align=Qt.AlignmentFlag.AlignCenter)
-        self.value = _label(self, "tileValue", DASH, align=Qt.AlignmentFlag.AlignCenter)
+        self.caption = _label(self, "tileCaption", caption, align=Qt.AlignmentFlag.AlignCenter,
+                              gives_way=True)
+        self.value = _label(self, "tileValue", DASH, align=Qt.AlignmentFlag.AlignCenter,
+                            gives_way=True)
         # A long caption (English) wraps rather than widening the row past the screen.
         self.caption.setWordWrap(True)
-        for label in (self.caption, self.value):
-            label.setMinimumWidth(1)
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
 
@@ -172,10 +176,7 @@ class UrgentPanel(Panel):
         for i in range(URGENT_SHOWN):
             time, number, status = (_label(self, k) for k in ("time", "number", "status"))
             what = _label(self, "category")
-            where = _label(self, "address")
-            # The address gives way at the panel's edge, never the case number.
-            where.setMinimumWidth(1)
-            where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            where = _label(self, "address", gives_way=True)   # never the case number
             top, below = 2 * i, 2 * i + 1
             self.grid.addWidget(time, top, 0)
             self.grid.addWidget(number, top, 1)
@@ -222,15 +223,11 @@ class CampaignPanel(Panel):
         self.blocks: list[tuple[QLabel, list[list[QLabel]]]] = []
         row = 0
         for _ in range(CAMPAIGNS_SHOWN):
-            name = _label(self, "name")
-            name.setMinimumWidth(1)
-            name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            name = _label(self, "name", gives_way=True)
             self.grid.addWidget(name, row, 0, 1, 2)
             targets = []
             for i in range(self.TARGETS_SHOWN):
-                label, share = _label(self, "target"), _label(self, "share")
-                label.setMinimumWidth(1)
-                label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                label, share = _label(self, "target", gives_way=True), _label(self, "share")
                 self.grid.addWidget(label, row + 1 + i, 0)
                 self.grid.addWidget(share, row + 1 + i, 1)
                 targets.append([label, share])
